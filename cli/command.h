@@ -1,0 +1,35 @@
+// Subcommand registration: each cli/<name>.cc registers itself; main.cc only dispatches.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cordon::cli {
+
+// Builds the subcommand's flags on `app` and returns the function that runs it (exit code).
+using CommandSetup = std::function<std::function<int()>(CLI::App& app)>;
+
+struct CommandInfo {
+  std::string name;
+  std::string description;
+  CommandSetup setup;
+};
+
+std::vector<CommandInfo>& Registry();
+
+struct Registrar {
+  Registrar(std::string name, std::string description, CommandSetup setup) {
+    Registry().push_back({std::move(name), std::move(description), std::move(setup)});
+  }
+};
+
+// Prints "cordon: <message>" to stderr and returns exit code 1.
+int Fail(const std::string& message);
+
+}  // namespace cordon::cli
+
+#define CORDON_COMMAND(var, name, description, setup) \
+  static ::cordon::cli::Registrar var(name, description, setup)

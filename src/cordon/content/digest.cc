@@ -1,0 +1,75 @@
+#include "cordon/content/digest.h"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace cordon {
+namespace {
+
+std::string Hex(const unsigned char* p, unsigned n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (unsigned i = 0; i < n; ++i) {
+    s[2 * i] = kHex[p[i] >> 4];
+    s[2 * i + 1] = kHex[p[i] & 15];
+  }
+  return s;
+}
+
+struct CtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using Ctx = std::unique_ptr<EVP_MD_CTX, CtxFree>;
+
+class TwoDigests {
+ public:
+  TwoDigests() : md5_(EVP_MD_CTX_new()), sha_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(md5_.get(), EVP_md5(), nullptr);
+    EVP_DigestInit_ex(sha_.get(), EVP_sha256(), nullptr);
+  }
+  void Update(const void* p, size_t n) {
+    EVP_DigestUpdate(md5_.get(), p, n);
+    EVP_DigestUpdate(sha_.get(), p, n);
+  }
+  Digests Final() {
+    unsigned char buf[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    Digests d;
+    EVP_DigestFinal_ex(md5_.get(), buf, &n);
+    d.md5 = Hex(buf, n);
+    EVP_DigestFinal_ex(sha_.get(), buf, &n);
+    d.sha256 = Hex(buf, n);
+    return d;
+  }
+
+ private:
+  Ctx md5_, sha_;
+};
+
+}  // namespace
+
+Digests DigestBytes(std::string_view data) {
+  TwoDigests t;
+  t.Update(data.data(), data.size());
+  return t.Final();
+}
+
+StatusOr<Digests> DigestFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::IoError(std::strerror(errno), Location{path});
+  TwoDigests t;
+  std::vector<char> buf(1 << 16);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) t.Update(buf.data(), n);
+  bool err = std::ferror(f) != 0;
+  std::fclose(f);
+  if (err) return Status::IoError("read failed", Location{path});
+  return t.Final();
+}
+
+}  // namespace cordon

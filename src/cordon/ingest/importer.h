@@ -1,0 +1,71 @@
+// Importers turn one source format into cordon Events.
+//
+// Each importer is stateless and thread-compatible: Import() may run on several files at once
+// from different threads. It never throws and never aborts on input: a bad record is reported
+// to the sink with its location and the import goes on; only a file that cannot be read at all,
+// or a sink that asks to stop, ends it with a non-OK Status.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cordon/model/event.h"
+#include "cordon/util/status.h"
+
+namespace cordon {
+
+// Limits that protect against hostile input.
+struct ImportLimits {
+  size_t max_record_bytes = 16u << 20;  // one NDJSON line
+  size_t max_document_bytes = 2ull << 30;  // one JSON document (Telegram export)
+  size_t max_depth = 64;  // JSON nesting
+};
+
+// Receives what an importer finds. Not thread-safe: one sink per import.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // One normalised event. A non-OK return stops the import with that status.
+  virtual Status OnEvent(Event&& event, const Location& where) = 0;
+  // A record that could not be used: counted, stored and reported; the import goes on.
+  virtual void OnReject(const Location& where, std::string_view reason) = 0;
+  // Something odd but survivable (unknown event type skipped, invalid UTF-8 repaired).
+  virtual void OnWeird(std::string_view what, const Location& where) = 0;
+  // Bytes of the current file read so far, for a progress bar. Optional.
+  virtual void OnProgress(int64_t /*bytes*/) {}
+};
+
+struct InputFile {
+  std::string path;  // as given or found while walking a directory
+};
+
+class Importer {
+ public:
+  virtual ~Importer() = default;
+  // Stable name, e.g. "cordon-events", "telegram-export".
+  virtual std::string_view name() const = 0;
+  // How surely this importer reads a file, from its path and its first bytes (up to 64 KiB):
+  // 0 = not at all, 100 = certainly. The highest score wins.
+  virtual int Sniff(std::string_view path, std::string_view head) const = 0;
+  virtual Status Import(const InputFile& file, const ImportLimits& limits,
+                        EventSink& sink) const = 0;
+};
+
+// Every importer cordon has, in a fixed order. The pointers live for the whole program.
+const std::vector<const Importer*>& AllImporters();
+const Importer* FindImporter(std::string_view name);
+
+// Picks the importer for a file by sniffing; NotFound with a clear message when none fits.
+StatusOr<const Importer*> DetectImporter(const std::string& path, const ImportLimits& limits);
+
+// Factories, one per format (each in its own file in this folder).
+std::unique_ptr<Importer> MakeNativeImporter();
+std::unique_ptr<Importer> MakeTelegramExportImporter();
+std::unique_ptr<Importer> MakeTelethonImporter();
+std::unique_ptr<Importer> MakeMatrixImporter();
+std::unique_ptr<Importer> MakeRocketChatImporter();
+
+}  // namespace cordon

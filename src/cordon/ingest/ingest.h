@@ -1,0 +1,65 @@
+// Ingest: walk inputs, pick an importer per file, apply events to the store in batches.
+//
+// Idempotent and resumable: every event is an upsert by key and batches commit atomically, so
+// a killed ingest leaves a consistent database and running it again completes it with no
+// duplicates. Files already ingested whole (same path, size and mtime) are skipped.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cordon/ingest/importer.h"
+#include "cordon/store/store.h"
+
+namespace cordon {
+
+struct IngestOptions {
+  ImportLimits limits;
+  size_t batch_events = 50000;  // events per transaction
+  std::string format;           // force an importer by name; empty = detect per file
+  bool progress = false;        // draw a progress bar on stderr
+  bool hash_media = true;       // hash media files found beside exports
+  bool skip_done_files = true;
+  // Test hook, called after each event is applied (inside the open transaction).
+  std::function<void(int64_t events_applied)> after_event;
+};
+
+struct RejectSample {
+  Location where;
+  std::string reason;
+};
+
+struct FileReport {
+  std::string path;
+  std::string importer;
+  int64_t events = 0;
+  int64_t rejected = 0;
+  int64_t weird = 0;
+  bool skipped = false;  // already ingested
+  Status status;         // non-OK when the file could not be read
+};
+
+struct IngestReport {
+  std::vector<FileReport> files;
+  int64_t events = 0;
+  int64_t rejected = 0;
+  int64_t weird = 0;
+  int64_t bytes = 0;
+  double seconds = 0;
+  std::vector<RejectSample> samples;  // the first rejects, for the user
+  // Files that could not be read at all.
+  int64_t failed_files() const;
+};
+
+// Expands directories (recursively, sorted) into the files to ingest: .json, .ndjson and
+// .jsonl files inside directories; explicit file arguments whatever their name.
+StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs);
+
+// Ingests every input. Returns non-OK only when the store fails; unreadable files are
+// reported in the IngestReport with their status.
+StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inputs,
+                              const IngestOptions& options);
+
+}  // namespace cordon

@@ -1,0 +1,383 @@
+#include "cordon/store/store.h"
+
+#include <unordered_map>
+
+#include "cordon/ingest/links.h"
+#include "cordon/store/schema.h"
+
+namespace cordon {
+
+EntityKind KindFromKey(std::string_view key) {
+  if (key.starts_with("telegram:channel")) return EntityKind::kChannel;
+  if (key.starts_with("telegram:user")) return EntityKind::kUser;
+  if (key.starts_with("telegram:chat")) return EntityKind::kGroup;
+  if (key.starts_with("matrix:!")) return EntityKind::kGroup;
+  if (key.starts_with("matrix:@")) return EntityKind::kUser;
+  return EntityKind::kUnknown;
+}
+
+struct Store::Statements {
+  Statement begin, commit;
+  Statement entity, entity_name, touch, message, media, link, member, invite, takedown;
+  Statement reject, weird, file_done, mark_file;
+  // Smallest time each entity was touched at in this session, to skip repeated touches.
+  std::unordered_map<std::string, int64_t> touched;
+};
+
+namespace {
+
+constexpr std::string_view kEntityUpsert = R"sql(
+INSERT INTO entities(key, platform, kind, name, username, about, created, creator, subscribers,
+                     avatar_sha256, avatar_pdq, first_seen, updated)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+ON CONFLICT(key) DO UPDATE SET
+  kind = CASE WHEN excluded.kind != 'unknown' AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR kind = 'unknown')
+              THEN excluded.kind ELSE kind END,
+  name = CASE WHEN excluded.name IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR name IS NULL)
+              THEN excluded.name ELSE name END,
+  username = CASE WHEN excluded.username IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR username IS NULL)
+              THEN excluded.username ELSE username END,
+  about = CASE WHEN excluded.about IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR about IS NULL)
+              THEN excluded.about ELSE about END,
+  created = coalesce(created, excluded.created),
+  creator = coalesce(creator, excluded.creator),
+  subscribers = CASE WHEN excluded.subscribers IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR subscribers IS NULL)
+              THEN excluded.subscribers ELSE subscribers END,
+  avatar_sha256 = CASE WHEN excluded.avatar_sha256 IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR avatar_sha256 IS NULL)
+              THEN excluded.avatar_sha256 ELSE avatar_sha256 END,
+  avatar_pdq = CASE WHEN excluded.avatar_pdq IS NOT NULL AND
+                   (excluded.updated >= coalesce(updated, -9e18) OR avatar_pdq IS NULL)
+              THEN excluded.avatar_pdq ELSE avatar_pdq END,
+  first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen),
+  updated = max(coalesce(updated, -9e18), excluded.updated)
+)sql";
+
+// An entity seen only as a reference (a chat or a sender): created with the kind its key
+// implies, never overriding what an entity event said.
+constexpr std::string_view kEntityTouch = R"sql(
+INSERT INTO entities(key, platform, kind, first_seen) VALUES(?1, ?2, ?3, ?4)
+ON CONFLICT(key) DO UPDATE SET first_seen = min(coalesce(first_seen, excluded.first_seen),
+                                                excluded.first_seen)
+)sql";
+
+constexpr std::string_view kMessageInsert = R"sql(
+INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
+                     views, via_bot, reply_to)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+ON CONFLICT(key) DO UPDATE SET views = max(coalesce(views, excluded.views), excluded.views)
+  WHERE excluded.views IS NOT NULL
+)sql";
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  std::unique_ptr<Store> s(new Store());
+  s->path_ = path;
+  int rc = sqlite3_open_v2(path.c_str(), &s->db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
+    return Status::IoError("cannot open database: " + msg, Location{path});
+  }
+  sqlite3_busy_timeout(s->db_, 10000);
+  Status st = Exec(s->db_,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+                   "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+  if (!st.ok()) return st.At(Location{path});
+  RETURN_IF_ERROR(s->Migrate());
+  RETURN_IF_ERROR(s->Prepare());
+  return s;
+}
+
+Store::~Store() {
+  st_.reset();  // finalize statements before closing
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Status Store::Migrate() {
+  Statement q(db_, "PRAGMA user_version");
+  if (!q.ok()) return q.status();
+  int64_t version = q.Step() ? q.Int(0) : 0;
+  if (version > static_cast<int64_t>(kMigrations.size())) {
+    return Status::Unsupported("database schema version " + std::to_string(version) +
+                                   " is newer than this cordon (" +
+                                   std::to_string(kMigrations.size()) + ")",
+                               Location{path_});
+  }
+  for (size_t v = static_cast<size_t>(version); v < kMigrations.size(); ++v) {
+    RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
+    Status s = Exec(db_, kMigrations[v]);
+    if (s.ok()) s = Exec(db_, "PRAGMA user_version=" + std::to_string(v + 1));
+    if (!s.ok()) {
+      (void)Exec(db_, "ROLLBACK");
+      return Status::IoError("migration " + std::to_string(v + 1) + ": " + s.message(),
+                             Location{path_});
+    }
+    RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+  }
+  return Status::Ok();
+}
+
+Status Store::Prepare() {
+  st_ = std::make_unique<Statements>();
+  auto& s = *st_;
+  s.begin = Statement(db_, "BEGIN IMMEDIATE");
+  s.commit = Statement(db_, "COMMIT");
+  s.entity = Statement(db_, kEntityUpsert);
+  s.entity_name = Statement(
+      db_, "INSERT OR IGNORE INTO entity_names(entity, time, name, username) VALUES(?1,?2,?3,?4)");
+  s.touch = Statement(db_, kEntityTouch);
+  s.message = Statement(db_, kMessageInsert);
+  s.media = Statement(db_,
+                      "INSERT OR IGNORE INTO media(message, idx, kind, sha256, md5, pdq, path) "
+                      "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  s.link = Statement(db_,
+                     "INSERT OR IGNORE INTO links(message, idx, url, normalized, platform, kind, "
+                     "target) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  s.member = Statement(db_,
+                       "INSERT OR IGNORE INTO memberships(chat, user, time, action, reason) "
+                       "VALUES(?1,?2,?3,?4,?5)");
+  s.invite = Statement(db_,
+                       "INSERT INTO invites(link, chat, time) VALUES(?1,?2,?3) "
+                       "ON CONFLICT(link, chat) DO UPDATE SET time = min(time, excluded.time)");
+  s.takedown = Statement(db_,
+                         "INSERT OR IGNORE INTO takedowns(entity, time, action, reason, source) "
+                         "VALUES(?1,?2,?3,?4,?5)");
+  s.reject = Statement(db_,
+                       "INSERT OR IGNORE INTO rejects(file, line, offset, reason) "
+                       "VALUES(?1,?2,?3,?4)");
+  s.weird = Statement(db_,
+                      "INSERT OR IGNORE INTO weirds(file, line, offset, what) VALUES(?1,?2,?3,?4)");
+  s.file_done =
+      Statement(db_, "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3");
+  s.mark_file = Statement(db_,
+                          "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
+                          "rejects) VALUES(?1,?2,?3,?4,?5,?6)");
+  for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.touch, &s.message,
+                       &s.media, &s.link, &s.member, &s.invite, &s.takedown, &s.reject, &s.weird,
+                       &s.file_done, &s.mark_file}) {
+    if (!p->ok()) return p->status();
+  }
+  return Status::Ok();
+}
+
+Status Store::Begin() { return st_->begin.Run(); }
+Status Store::Commit() { return st_->commit.Run(); }
+
+Status Store::TouchEntity(std::string_view key, int64_t time) {
+  if (key.empty() || key.front() == '@') return Status::Ok();  // a bare "@name" is no key
+  auto [it, inserted] = st_->touched.try_emplace(std::string(key), time);
+  if (!inserted) {
+    if (it->second <= time) return Status::Ok();
+    it->second = time;
+  }
+  return st_->touch.Bind(1, key)
+      .Bind(2, PlatformName(PlatformOfKey(key)))
+      .Bind(3, EntityKindName(KindFromKey(key)))
+      .Bind(4, time)
+      .Run();
+}
+
+Status Store::ApplyEntity(const EntityEvent& e) {
+  EntityKind kind = e.kind != EntityKind::kUnknown ? e.kind : KindFromKey(e.key);
+  RETURN_IF_ERROR(st_->entity.Bind(1, e.key)
+                      .Bind(2, PlatformName(PlatformOfKey(e.key)))
+                      .Bind(3, EntityKindName(kind))
+                      .Bind(4, e.name)
+                      .Bind(5, e.username)
+                      .Bind(6, e.about)
+                      .Bind(7, e.created)
+                      .Bind(8, e.creator)
+                      .Bind(9, e.subscribers)
+                      .Bind(10, e.avatar_sha256)
+                      .Bind(11, e.avatar_pdq)
+                      .Bind(12, e.time)
+                      .Run());
+  if (e.name || e.username) {
+    RETURN_IF_ERROR(st_->entity_name.Bind(1, e.key)
+                        .Bind(2, e.time)
+                        .Bind(3, e.name.value_or(""))
+                        .Bind(4, e.username.value_or(""))
+                        .Run());
+  }
+  if (e.creator) RETURN_IF_ERROR(TouchEntity(*e.creator, e.time));
+  return Status::Ok();
+}
+
+Status Store::ApplyMessage(const MessageEvent& m) {
+  auto& s = *st_;
+  s.message.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5, m.text);
+  if (m.forward) {
+    s.message.BindOrNull(6, m.forward->chat)
+        .BindOrNull(7, m.forward->message)
+        .BindOrNull(8, m.forward->name)
+        .Bind(9, m.forward->time);
+  }
+  s.message.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
+  RETURN_IF_ERROR(s.message.Run());
+  for (size_t i = 0; i < m.media.size(); ++i) {
+    const Media& md = m.media[i];
+    RETURN_IF_ERROR(s.media.Bind(1, m.key)
+                        .Bind(2, static_cast<int64_t>(i))
+                        .Bind(3, md.kind)
+                        .BindOrNull(4, md.sha256)
+                        .BindOrNull(5, md.md5)
+                        .BindOrNull(6, md.pdq)
+                        .BindOrNull(7, md.path)
+                        .Run());
+  }
+  for (size_t i = 0; i < m.links.size(); ++i) {
+    s.link.Bind(1, m.key).Bind(2, static_cast<int64_t>(i)).Bind(3, m.links[i]);
+    if (auto l = NormalizeLink(m.links[i])) {
+      s.link.Bind(4, l->normalized).Bind(5, l->platform).Bind(6, l->kind).Bind(7, l->target);
+    }
+    RETURN_IF_ERROR(s.link.Run());
+  }
+  RETURN_IF_ERROR(TouchEntity(m.chat, m.time));
+  RETURN_IF_ERROR(TouchEntity(m.from, m.time));
+  if (!m.via_bot.empty()) RETURN_IF_ERROR(TouchEntity(m.via_bot, m.time));
+  if (m.forward && !m.forward->chat.empty()) {
+    RETURN_IF_ERROR(TouchEntity(m.forward->chat, m.forward->time.value_or(m.time)));
+  }
+  return Status::Ok();
+}
+
+Status Store::Apply(const Event& event) {
+  auto& s = *st_;
+  if (auto* m = std::get_if<MessageEvent>(&event)) return ApplyMessage(*m);
+  if (auto* e = std::get_if<EntityEvent>(&event)) return ApplyEntity(*e);
+  if (auto* m = std::get_if<MemberEvent>(&event)) {
+    RETURN_IF_ERROR(s.member.Bind(1, m->chat)
+                        .Bind(2, m->user)
+                        .Bind(3, m->time)
+                        .Bind(4, MemberActionName(m->action))
+                        .BindOrNull(5, m->reason)
+                        .Run());
+    RETURN_IF_ERROR(TouchEntity(m->chat, m->time));
+    return TouchEntity(m->user, m->time);
+  }
+  if (auto* i = std::get_if<InviteEvent>(&event)) {
+    RETURN_IF_ERROR(s.invite.Bind(1, i->link).Bind(2, i->chat).Bind(3, i->time).Run());
+    return TouchEntity(i->chat, i->time);
+  }
+  if (auto* t = std::get_if<TakedownEvent>(&event)) {
+    RETURN_IF_ERROR(s.takedown.Bind(1, t->entity)
+                        .Bind(2, t->time)
+                        .Bind(3, std::string_view("takedown"))
+                        .Bind(4, t->reason)
+                        .BindOrNull(5, t->source)
+                        .Run());
+    return TouchEntity(t->entity, t->time);
+  }
+  if (auto* r = std::get_if<ReinstateEvent>(&event)) {
+    RETURN_IF_ERROR(s.takedown.Bind(1, r->entity)
+                        .Bind(2, r->time)
+                        .Bind(3, std::string_view("reinstate"))
+                        .BindOrNull(4, r->reason)
+                        .BindNull(5)
+                        .Run());
+    return TouchEntity(r->entity, r->time);
+  }
+  return Status::Internal("unhandled event type");
+}
+
+Status Store::AddReject(const Location& where, std::string_view reason) {
+  return st_->reject.Bind(1, where.file)
+      .Bind(2, where.line)
+      .Bind(3, where.offset)
+      .Bind(4, reason)
+      .Run();
+}
+
+Status Store::AddWeird(const Location& where, std::string_view what) {
+  return st_->weird.Bind(1, where.file).Bind(2, where.line).Bind(3, where.offset).Bind(4, what).Run();
+}
+
+bool Store::FileDone(const std::string& path, int64_t size, int64_t mtime_ns) {
+  auto& q = st_->file_done;
+  q.Bind(1, path).Bind(2, size).Bind(3, mtime_ns);
+  bool done = q.Step();
+  q.Reset();
+  return done;
+}
+
+Status Store::MarkFileDone(const std::string& path, int64_t size, int64_t mtime_ns,
+                           std::string_view importer, int64_t events, int64_t rejects) {
+  return st_->mark_file.Bind(1, path)
+      .Bind(2, size)
+      .Bind(3, mtime_ns)
+      .Bind(4, importer)
+      .Bind(5, events)
+      .Bind(6, rejects)
+      .Run();
+}
+
+StatusOr<StoreStats> Store::Stats() {
+  StoreStats out;
+  for (const char* k : {"channel", "group", "user", "bot"}) out.entities[k] = 0;
+  {
+    Statement q(db_, "SELECT kind, platform, count(*) FROM entities GROUP BY kind, platform");
+    if (!q.ok()) return q.status();
+    while (q.Step()) {
+      out.entities[std::string(q.Text(0))] += q.Int(2);
+      out.by_platform[std::string(q.Text(1))] += q.Int(2);
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  auto count = [&](std::string_view sql, int64_t& into) -> Status {
+    Statement q(db_, sql);
+    if (!q.ok()) return q.status();
+    if (q.Step()) into = q.Int(0);
+    return q.status();
+  };
+  RETURN_IF_ERROR(count("SELECT count(*) FROM messages", out.messages));
+  RETURN_IF_ERROR(count(
+      "SELECT count(*) FROM messages WHERE fwd_chat IS NOT NULL OR fwd_name IS NOT NULL "
+      "OR fwd_message IS NOT NULL",
+      out.forwarded));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM media", out.media));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM links", out.links));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM memberships", out.memberships));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM invites", out.invites));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM takedowns WHERE action='takedown'", out.takedowns));
+  RETURN_IF_ERROR(
+      count("SELECT count(*) FROM takedowns WHERE action='reinstate'", out.reinstatements));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM rejects", out.rejected));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM weirds", out.weird));
+  RETURN_IF_ERROR(count("SELECT count(*) FROM files", out.files));
+  return out;
+}
+
+StatusOr<std::string> Store::Dump() {
+  std::string out;
+  Statement tables(db_,
+                   "SELECT name FROM sqlite_master WHERE type='table' AND name != 'files' "
+                   "ORDER BY name");
+  if (!tables.ok()) return tables.status();
+  std::vector<std::string> names;
+  while (tables.Step()) names.emplace_back(tables.Text(0));
+  for (const auto& name : names) {
+    Statement q(db_, "SELECT * FROM " + name + " ORDER BY 1, 2, 3, 4");
+    if (!q.ok()) return q.status();
+    const int cols = q.ColumnCount();
+    while (q.Step()) {
+      out += name;
+      for (int c = 0; c < cols; ++c) {
+        out += '|';
+        out += q.IsNull(c) ? std::string("NULL") : std::string(q.Text(c));
+      }
+      out += '\n';
+    }
+    if (!q.status().ok()) return q.status();
+  }
+  return out;
+}
+
+}  // namespace cordon

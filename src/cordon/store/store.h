@@ -1,0 +1,87 @@
+// The embedded store: one SQLite file in WAL mode with a versioned schema.
+//
+// Applying an event is idempotent by key: the same event twice changes nothing, which is what
+// makes a killed ingest safe to run again. Later stages read through the query methods here or,
+// for analysis, through db() with their own SQL.
+//
+// Thread safety: a Store is used by one thread at a time. Several processes may read while one
+// writes (WAL).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cordon/model/event.h"
+#include "cordon/store/sqlite.h"
+#include "cordon/util/status.h"
+
+namespace cordon {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreStats {
+  std::map<std::string, int64_t> entities;  // by kind: channel, group, user, bot, unknown
+  int64_t messages = 0;
+  int64_t forwarded = 0;
+  int64_t media = 0;
+  int64_t links = 0;
+  int64_t memberships = 0;
+  int64_t invites = 0;
+  int64_t takedowns = 0;
+  int64_t reinstatements = 0;
+  int64_t rejected = 0;
+  int64_t weird = 0;
+  int64_t files = 0;
+  std::map<std::string, int64_t> by_platform;  // entities by platform
+};
+
+class Store {
+ public:
+  // Opens or creates the database and brings its schema to kSchemaVersion.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Transactions: events applied between Begin and Commit land together or not at all.
+  Status Begin();
+  Status Commit();
+
+  Status Apply(const Event& event);
+  // A record an importer could not use; (file, location) is its key.
+  Status AddReject(const Location& where, std::string_view reason);
+  Status AddWeird(const Location& where, std::string_view what);
+
+  // Files already ingested completely, keyed by path, size and modification time.
+  bool FileDone(const std::string& path, int64_t size, int64_t mtime_ns);
+  Status MarkFileDone(const std::string& path, int64_t size, int64_t mtime_ns,
+                      std::string_view importer, int64_t events, int64_t rejects);
+
+  StatusOr<StoreStats> Stats();
+  // Every row of every table in a canonical order, one line per row: for tests and diffs.
+  StatusOr<std::string> Dump();
+
+  sqlite3* db() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Store() = default;
+  Status Migrate();
+  Status Prepare();
+  Status ApplyEntity(const EntityEvent& e);
+  Status ApplyMessage(const MessageEvent& m);
+  Status TouchEntity(std::string_view key, int64_t time);
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  struct Statements;
+  std::unique_ptr<Statements> st_;
+};
+
+// "telegram:channel12" -> channel, "telegram:user3" -> user, "telegram:chat9" -> group,
+// "matrix:!room:s" -> group, "matrix:@u:s" -> user; unknown otherwise.
+EntityKind KindFromKey(std::string_view key);
+
+}  // namespace cordon

@@ -1,0 +1,25 @@
+// RFC 3339 times <-> milliseconds since the Unix epoch (UTC). No locale, no time zone database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cordon {
+
+// Parses "2019-11-22T10:15:00Z", with optional fraction and a "+hh:mm"/"-hh:mm" offset, or a
+// date-time without zone (taken as UTC; Telegram Desktop writes local time that way). A space
+// may stand for 'T'. Returns nullopt on anything else.
+std::optional<int64_t> ParseRfc3339Ms(std::string_view s);
+
+// "2019-11-22T10:15:00Z", or "...:00.250Z" when the milliseconds are not zero.
+std::string FormatRfc3339Ms(int64_t ms);
+
+// "2019-11-22" for the UTC day containing ms.
+std::string FormatDate(int64_t ms);
+
+// Days since 1970-01-01 for a proleptic Gregorian date.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
+}  // namespace cordon
