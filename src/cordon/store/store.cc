@@ -364,9 +364,13 @@ StatusOr<std::string> Store::Dump() {
   std::vector<std::string> names;
   while (tables.Step()) names.emplace_back(tables.Text(0));
   for (const auto& name : names) {
-    Statement q(db_, "SELECT * FROM " + name + " ORDER BY 1, 2, 3, 4");
+    Statement probe(db_, "SELECT * FROM " + name);
+    if (!probe.ok()) return probe.status();
+    const int cols = probe.ColumnCount();
+    std::string order;
+    for (int c = 1; c <= cols; ++c) order += (c > 1 ? "," : "") + std::to_string(c);
+    Statement q(db_, "SELECT * FROM " + name + " ORDER BY " + order);
     if (!q.ok()) return q.status();
-    const int cols = q.ColumnCount();
     while (q.Step()) {
       out += name;
       for (int c = 0; c < cols; ++c) {
