@@ -25,14 +25,14 @@ CREATE TABLE entity_names(
   PRIMARY KEY(entity, time, name, username)
 ) WITHOUT ROWID;
 CREATE TABLE messages(
-  key TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
   chat TEXT NOT NULL,
   time INTEGER NOT NULL,
   sender TEXT, text TEXT,
   fwd_chat TEXT, fwd_message TEXT, fwd_name TEXT, fwd_time INTEGER,
   views INTEGER, via_bot TEXT, reply_to TEXT
-) WITHOUT ROWID;
-CREATE INDEX messages_by_chat ON messages(chat, time);
+);
 CREATE TABLE media(
   message TEXT NOT NULL, idx INTEGER NOT NULL,
   kind TEXT, sha256 TEXT, md5 TEXT, pdq TEXT, path TEXT,

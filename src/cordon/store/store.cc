@@ -21,7 +21,11 @@ struct Store::Statements {
   Statement entity, entity_name, touch, message, media, link, member, invite, takedown;
   Statement reject, weird, file_done, mark_file;
   // Smallest time each entity was touched at in this session, to skip repeated touches.
-  std::unordered_map<std::string, int64_t> touched;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> touched;
 };
 
 namespace {
@@ -173,8 +177,10 @@ Status Store::Commit() { return st_->commit.Run(); }
 
 Status Store::TouchEntity(std::string_view key, int64_t time) {
   if (key.empty() || key.front() == '@') return Status::Ok();  // a bare "@name" is no key
-  auto [it, inserted] = st_->touched.try_emplace(std::string(key), time);
-  if (!inserted) {
+  auto it = st_->touched.find(key);
+  if (it == st_->touched.end()) {
+    st_->touched.emplace(std::string(key), time);
+  } else {
     if (it->second <= time) return Status::Ok();
     it->second = time;
   }
@@ -317,6 +323,16 @@ Status Store::MarkFileDone(const std::string& path, int64_t size, int64_t mtime_
       .Bind(5, events)
       .Bind(6, rejects)
       .Run();
+}
+
+Status Store::EnsureAnalysisIndexes() {
+  return Exec(db_,
+              "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, time);"
+              "CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender, time);"
+              "CREATE INDEX IF NOT EXISTS messages_by_forward ON messages(fwd_chat) "
+              "WHERE fwd_chat IS NOT NULL;"
+              "CREATE INDEX IF NOT EXISTS links_by_target ON links(normalized);"
+              "CREATE INDEX IF NOT EXISTS media_by_sha256 ON media(sha256) WHERE sha256 IS NOT NULL;");
 }
 
 StatusOr<StoreStats> Store::Stats() {

@@ -59,6 +59,11 @@ class Store {
   Status MarkFileDone(const std::string& path, int64_t size, int64_t mtime_ns,
                       std::string_view importer, int64_t events, int64_t rejects);
 
+  // Builds the indexes that analyses need and ingest does not (messages by chat and time,
+  // by sender, forwards by source). Ingest leaves them out because one bulk build after the
+  // load costs far less than keeping them up to date row by row; existing ones are kept.
+  Status EnsureAnalysisIndexes();
+
   StatusOr<StoreStats> Stats();
   // Every row of every table in a canonical order, one line per row: for tests and diffs.
   StatusOr<std::string> Dump();

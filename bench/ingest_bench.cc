@@ -1,0 +1,167 @@
+// Ingest throughput, side by side in one run (issue: foundation):
+//   python   a plain Python json.loads loop over the file (what collection tools do)
+//   simdjson simdjson's raw parse of the same file (the ceiling)
+//   parse    cordon's native importer: parse, validate and normalise links, no store
+//   ingest   cordon's full ingest into a fresh SQLite store
+// Usage: ingest_bench [--messages N] [--file PATH] [--keep]
+#include <simdjson.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "cordon/ingest/importer.h"
+#include "cordon/ingest/ingest.h"
+#include "cordon/ingest/links.h"
+#include "cordon/model/event_json.h"
+#include "cordon/store/store.h"
+
+namespace {
+using namespace cordon;
+using Clock = std::chrono::steady_clock;
+
+// Deterministic generator of realistic messages: a mix of text with links, media and forwards.
+void Generate(const std::string& path, int64_t n) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  uint64_t x = 88172645463325252ull;
+  auto rnd = [&]() {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  static const char* kWords[] = {"release", "update", "statement", "mirror", "bulletin", "region",
+                                 "report", "new", "today", "channel", "daily", "note", "join",
+                                 "\xD8\xA8\xD9\x8A\xD8\xA7\xD9\x86", "\xD8\xAE\xD8\xA8\xD8\xB1"};
+  std::string out;
+  for (int64_t i = 0; i < n; ++i) {
+    MessageEvent m;
+    m.chat = "telegram:channel" + std::to_string(1000 + rnd() % 5000);
+    m.key = m.chat + "/" + std::to_string(i);
+    m.time = 1572566400000 + i * 500;
+    m.from = "telegram:user" + std::to_string(rnd() % 20000);
+    int words = 8 + static_cast<int>(rnd() % 24);
+    for (int w = 0; w < words; ++w) {
+      if (w) m.text += ' ';
+      m.text += kWords[rnd() % (sizeof kWords / sizeof *kWords)];
+    }
+    if (rnd() % 3 == 0) {
+      std::string l = "https://t.me/+Inv" + std::to_string(rnd() % 100000);
+      m.text += " " + l;
+      m.links.push_back(l);
+    }
+    if (rnd() % 4 == 0) {
+      char hex[65];
+      for (int k = 0; k < 64; ++k) hex[k] = "0123456789abcdef"[rnd() % 16];
+      hex[64] = 0;
+      m.media.push_back(Media{"photo", hex, "", hex, ""});
+    }
+    if (rnd() % 3 == 0) {
+      std::string src = "telegram:channel" + std::to_string(1000 + rnd() % 5000);
+      m.forward = ForwardOrigin{src, src + "/" + std::to_string(rnd() % 100000), "", m.time - 60000};
+    }
+    m.views = static_cast<int64_t>(rnd() % 50000);
+    AppendEventJson(m, out);
+    if (out.size() > (1 << 20)) {
+      std::fwrite(out.data(), 1, out.size(), f);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), f);
+  std::fclose(f);
+}
+
+class NormalisingSink final : public EventSink {
+ public:
+  Status OnEvent(Event&& e, const Location&) override {
+    if (auto* m = std::get_if<MessageEvent>(&e)) {
+      for (const auto& l : m->links) {
+        if (auto n = NormalizeLink(l)) links += n->normalized.size();
+      }
+    }
+    ++events;
+    return Status::Ok();
+  }
+  void OnReject(const Location&, std::string_view) override { ++rejects; }
+  void OnWeird(std::string_view, const Location&) override {}
+  int64_t events = 0, rejects = 0, links = 0;
+};
+
+double Seconds(Clock::time_point a) {
+  return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t n = 1000000;
+  std::string path = "/tmp/cordon-ingest-bench.ndjson";
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--messages" && i + 1 < argc) n = std::atoll(argv[++i]);
+    else if (a == "--file" && i + 1 < argc) path = argv[++i];
+    else if (a == "--keep") keep = true;
+  }
+  if (!std::filesystem::exists(path)) Generate(path, n);
+  const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
+  std::printf("file: %s, %lld messages, %.1f MB\n", path.c_str(), static_cast<long long>(n), mb);
+
+  auto t = Clock::now();
+  std::string py = "python3 -c \"import json,sys\nn=0\nfor line in open(sys.argv[1], "
+                   "encoding='utf-8'):\n    json.loads(line); n+=1\nprint(n)\" " + path +
+                   " > /dev/null";
+  if (std::system(py.c_str()) != 0) std::printf("python loop failed\n");
+  double python_s = Seconds(t);
+
+  t = Clock::now();
+  simdjson::padded_string data;
+  if (simdjson::padded_string::load(path).get(data)) return 1;
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream stream;
+  if (parser.parse_many(data).get(stream)) return 1;
+  int64_t docs = 0;
+  for (auto doc : stream) {
+    if (!doc.error()) ++docs;
+  }
+  double simd_s = Seconds(t);
+
+  t = Clock::now();
+  NormalisingSink sink;
+  Status s = MakeNativeImporter()->Import(InputFile{path}, ImportLimits{}, sink);
+  double parse_s = Seconds(t);
+  if (!s.ok() || sink.events != n || sink.rejects != 0) {
+    std::printf("parse failed: %s events=%lld\n", s.ToString().c_str(),
+                static_cast<long long>(sink.events));
+    return 1;
+  }
+
+  const std::string db = path + ".db";
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+  t = Clock::now();
+  auto store = Store::Open(db);
+  if (!store.ok()) return 1;
+  IngestOptions opt;
+  auto report = Ingest(**store, {path}, opt);
+  double ingest_s = Seconds(t);
+  if (!report.ok() || report->events != n) return 1;
+  store->reset();
+
+  auto row = [&](const char* name, double sec) {
+    std::printf("%-10s %8.2f s %10.0f msg/s %8.1f MB/s %7.2fx python\n", name, sec, n / sec,
+                mb / sec, python_s / sec);
+  };
+  std::printf("%-10s %10s %16s %13s %14s\n", "", "time", "throughput", "", "ratio");
+  row("python", python_s);
+  row("simdjson", simd_s);
+  row("parse", parse_s);
+  row("ingest", ingest_s);
+  if (docs != n) std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
+  if (!keep) {
+    std::filesystem::remove(path);
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+  }
+  return 0;
+}
