@@ -33,15 +33,16 @@ CREATE TABLE messages(
   fwd_chat TEXT, fwd_message TEXT, fwd_name TEXT, fwd_time INTEGER,
   views INTEGER, via_bot TEXT, reply_to TEXT
 );
+-- Media and links belong to messages(id); they are written once, with their message.
 CREATE TABLE media(
-  message TEXT NOT NULL, idx INTEGER NOT NULL,
+  message_id INTEGER NOT NULL, idx INTEGER NOT NULL,
   kind TEXT, sha256 TEXT, md5 TEXT, pdq TEXT, path TEXT,
-  PRIMARY KEY(message, idx)
+  PRIMARY KEY(message_id, idx)
 ) WITHOUT ROWID;
 CREATE TABLE links(
-  message TEXT NOT NULL, idx INTEGER NOT NULL,
+  message_id INTEGER NOT NULL, idx INTEGER NOT NULL,
   url TEXT NOT NULL, normalized TEXT, platform TEXT, kind TEXT, target TEXT,
-  PRIMARY KEY(message, idx)
+  PRIMARY KEY(message_id, idx)
 ) WITHOUT ROWID;
 CREATE TABLE memberships(
   chat TEXT NOT NULL, user TEXT NOT NULL, time INTEGER NOT NULL, action TEXT NOT NULL,

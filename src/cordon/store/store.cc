@@ -18,7 +18,8 @@ EntityKind KindFromKey(std::string_view key) {
 
 struct Store::Statements {
   Statement begin, commit;
-  Statement entity, entity_name, touch, message, media, link, member, invite, takedown;
+  Statement entity, entity_name, touch, message, message_views, media, link, member, invite,
+      takedown;
   Statement reject, weird, file_done, mark_file;
   // Smallest time each entity was touched at in this session, to skip repeated touches.
   struct Hash {
@@ -74,8 +75,12 @@ constexpr std::string_view kMessageInsert = R"sql(
 INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
                      views, via_bot, reply_to)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-ON CONFLICT(key) DO UPDATE SET views = max(coalesce(views, excluded.views), excluded.views)
-  WHERE excluded.views IS NOT NULL
+ON CONFLICT(key) DO NOTHING
+)sql";
+
+// A message seen again keeps its row; only a higher view count is taken.
+constexpr std::string_view kMessageViews = R"sql(
+UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 )sql";
 
 }  // namespace
@@ -139,11 +144,12 @@ Status Store::Prepare() {
       db_, "INSERT OR IGNORE INTO entity_names(entity, time, name, username) VALUES(?1,?2,?3,?4)");
   s.touch = Statement(db_, kEntityTouch);
   s.message = Statement(db_, kMessageInsert);
+  s.message_views = Statement(db_, kMessageViews);
   s.media = Statement(db_,
-                      "INSERT OR IGNORE INTO media(message, idx, kind, sha256, md5, pdq, path) "
+                      "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path) "
                       "VALUES(?1,?2,?3,?4,?5,?6,?7)");
   s.link = Statement(db_,
-                     "INSERT OR IGNORE INTO links(message, idx, url, normalized, platform, kind, "
+                     "INSERT OR IGNORE INTO links(message_id, idx, url, normalized, platform, kind, "
                      "target) VALUES(?1,?2,?3,?4,?5,?6,?7)");
   s.member = Statement(db_,
                        "INSERT OR IGNORE INTO memberships(chat, user, time, action, reason) "
@@ -165,6 +171,7 @@ Status Store::Prepare() {
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects) VALUES(?1,?2,?3,?4,?5,?6)");
   for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.touch, &s.message,
+                       &s.message_views,
                        &s.media, &s.link, &s.member, &s.invite, &s.takedown, &s.reject, &s.weird,
                        &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
@@ -228,9 +235,15 @@ Status Store::ApplyMessage(const MessageEvent& m) {
   }
   s.message.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
   RETURN_IF_ERROR(s.message.Run());
+  if (sqlite3_changes(db_) == 0) {
+    // Seen before: its media and links came with it the first time.
+    if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
+    return Status::Ok();
+  }
+  const int64_t id = sqlite3_last_insert_rowid(db_);
   for (size_t i = 0; i < m.media.size(); ++i) {
     const Media& md = m.media[i];
-    RETURN_IF_ERROR(s.media.Bind(1, m.key)
+    RETURN_IF_ERROR(s.media.Bind(1, id)
                         .Bind(2, static_cast<int64_t>(i))
                         .Bind(3, md.kind)
                         .BindOrNull(4, md.sha256)
@@ -240,7 +253,7 @@ Status Store::ApplyMessage(const MessageEvent& m) {
                         .Run());
   }
   for (size_t i = 0; i < m.links.size(); ++i) {
-    s.link.Bind(1, m.key).Bind(2, static_cast<int64_t>(i)).Bind(3, m.links[i]);
+    s.link.Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, m.links[i]);
     if (auto l = NormalizeLink(m.links[i])) {
       s.link.Bind(4, l->normalized).Bind(5, l->platform).Bind(6, l->kind).Bind(7, l->target);
     }
