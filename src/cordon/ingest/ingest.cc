@@ -4,7 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 
@@ -48,57 +53,99 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
-class StoreSink final : public EventSink {
- public:
-  StoreSink(Store& store, const IngestOptions& opt, IngestReport& report, FileReport& file,
-            ProgressBar& bar, int64_t bytes_before)
-      : store_(store), opt_(opt), report_(report), file_(file), bar_(bar),
-        bytes_before_(bytes_before), base_dir_(fs::path(file.path).parent_path()) {}
+// What the parsing thread hands to the writing thread.
+struct Record {
+  enum class Kind { kEvent, kReject, kWeird } kind;
+  Event event;
+  Location where;    // rejects and weirds only
+  std::string text;  // their reason
+};
+using Batch = std::vector<Record>;
 
-  Status OnEvent(Event&& event, const Location&) override {
-    Status s = Apply(std::move(event));
-    if (!s.ok() && store_error_.ok()) store_error_ = s;
-    return s;
+// A bounded queue of batches between one producer and one consumer.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+  // Blocks while full; false when the consumer has aborted.
+  bool Push(Batch&& b) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < capacity_ || aborted_; });
+    if (aborted_) return false;
+    q_.push_back(std::move(b));
+    not_empty_.notify_one();
+    return true;
+  }
+  // Blocks while empty; false once closed and drained.
+  bool Pop(Batch& b) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return false;
+    b = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void Abort() {
+    std::lock_guard lock(mu_);
+    aborted_ = true;
+    q_.clear();
+    not_full_.notify_all();
   }
 
-  Status Apply(Event&& event) {
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Batch> q_;
+  size_t capacity_;
+  bool closed_ = false, aborted_ = false;
+};
+
+// Runs on the parsing thread: hashes media found beside the input and batches records.
+class ParseSink final : public EventSink {
+ public:
+  ParseSink(const IngestOptions& opt, const std::string& path, BatchQueue& queue)
+      : opt_(opt), base_dir_(fs::path(path).parent_path()), queue_(queue) {}
+
+  Status OnEvent(Event&& event, const Location&) override {
     if (opt_.hash_media) {
       if (auto* m = std::get_if<MessageEvent>(&event)) HashMedia(*m);
     }
-    RETURN_IF_ERROR(store_.Apply(event));
-    ++file_.events;
-    ++report_.events;
-    if (opt_.after_event) opt_.after_event(report_.events);
-    if (++in_batch_ >= opt_.batch_events) {
-      RETURN_IF_ERROR(store_.Commit());
-      RETURN_IF_ERROR(store_.Begin());
-      in_batch_ = 0;
-    }
-    return Status::Ok();
+    batch_.push_back(Record{Record::Kind::kEvent, std::move(event), {}, {}});
+    return MaybeFlush();
   }
-
   void OnReject(const Location& where, std::string_view reason) override {
-    ++file_.rejected;
-    ++report_.rejected;
-    if (report_.samples.size() < kMaxSamples) {
-      report_.samples.push_back({where, std::string(reason)});
-    }
-    Status s = store_.AddReject(where, reason);
-    if (!s.ok() && store_error_.ok()) store_error_ = s;
+    batch_.push_back(Record{Record::Kind::kReject, {}, where, std::string(reason)});
+    (void)MaybeFlush();
   }
-
   void OnWeird(std::string_view what, const Location& where) override {
-    ++file_.weird;
-    ++report_.weird;
-    Status s = store_.AddWeird(where, what);
-    if (!s.ok() && store_error_.ok()) store_error_ = s;
+    batch_.push_back(Record{Record::Kind::kWeird, {}, where, std::string(what)});
+    (void)MaybeFlush();
   }
+  void OnProgress(int64_t bytes) override { bytes_.store(bytes, std::memory_order_relaxed); }
 
-  void OnProgress(int64_t bytes) override { bar_.Update(bytes_before_ + bytes, report_.events); }
-
-  const Status& store_error() const { return store_error_; }
+  // Hands over what is left; false when the writer has stopped.
+  bool Flush() {
+    if (batch_.empty()) return !stopped_;
+    if (!queue_.Push(std::move(batch_))) stopped_ = true;
+    batch_ = Batch();
+    batch_.reserve(kBatch);
+    return !stopped_;
+  }
+  int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
 
  private:
+  static constexpr size_t kBatch = 1024;
+
+  Status MaybeFlush() {
+    if (batch_.size() >= kBatch && !Flush()) return Status::Internal("ingest stopped");
+    return stopped_ ? Status::Internal("ingest stopped") : Status::Ok();
+  }
+
   // Media paths are relative to the export; hash the files that are there.
   void HashMedia(MessageEvent& m) {
     for (Media& md : m.media) {
@@ -111,16 +158,66 @@ class StoreSink final : public EventSink {
     }
   }
 
-  Store& store_;
   const IngestOptions& opt_;
-  IngestReport& report_;
-  FileReport& file_;
-  ProgressBar& bar_;
-  int64_t bytes_before_;
   fs::path base_dir_;
-  size_t in_batch_ = 0;
-  Status store_error_;
+  BatchQueue& queue_;
+  Batch batch_;
+  bool stopped_ = false;
+  std::atomic<int64_t> bytes_{0};
 };
+
+// Parses one file on a second thread while this one writes to the store, so parsing (and
+// media hashing) overlaps SQLite's work. Returns the importer's status in *import_status and
+// a non-OK status only when the store fails.
+Status ImportFile(Store& store, const Importer& importer, const std::string& path,
+                  const IngestOptions& opt, IngestReport& report, FileReport& file,
+                  ProgressBar& bar, Status* import_status) {
+  BatchQueue queue(8);
+  ParseSink sink(opt, path, queue);
+  std::thread parser([&] {
+    *import_status = importer.Import(InputFile{path}, opt.limits, sink);
+    sink.Flush();
+    queue.Close();
+  });
+  Status store_status;
+  size_t in_txn = 0;
+  const int64_t bytes_before = report.bytes;
+  Batch batch;
+  while (store_status.ok() && queue.Pop(batch)) {
+    for (Record& r : batch) {
+      switch (r.kind) {
+        case Record::Kind::kEvent:
+          store_status = store.Apply(r.event);
+          if (!store_status.ok()) break;
+          ++file.events;
+          ++report.events;
+          if (opt.after_event) opt.after_event(report.events);
+          if (++in_txn >= opt.batch_events) {
+            store_status = store.Commit();
+            if (store_status.ok()) store_status = store.Begin();
+            in_txn = 0;
+          }
+          break;
+        case Record::Kind::kReject:
+          ++file.rejected;
+          ++report.rejected;
+          if (report.samples.size() < kMaxSamples) report.samples.push_back({r.where, r.text});
+          store_status = store.AddReject(r.where, r.text);
+          break;
+        case Record::Kind::kWeird:
+          ++file.weird;
+          ++report.weird;
+          store_status = store.AddWeird(r.where, r.text);
+          break;
+      }
+      if (!store_status.ok()) break;
+    }
+    bar.Update(bytes_before + sink.bytes(), report.events);
+  }
+  if (!store_status.ok()) queue.Abort();
+  parser.join();
+  return store_status;
+}
 
 }  // namespace
 
@@ -196,9 +293,8 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     }
     fr.importer = std::string(importer->name());
     RETURN_IF_ERROR(store.Begin());
-    StoreSink sink(store, options, report, fr, bar, report.bytes);
-    Status s = importer->Import(InputFile{path}, options.limits, sink);
-    if (!sink.store_error().ok()) return sink.store_error();
+    Status s;
+    RETURN_IF_ERROR(ImportFile(store, *importer, path, options, report, fr, bar, &s));
     if (!s.ok()) {
       // An unreadable file keeps whatever good records came before the failure.
       fr.status = s;
