@@ -1,0 +1,40 @@
+// cordon report --db FILE --out report.html
+#include <cstdio>
+
+#include "command.h"
+#include "cordon/report/report.h"
+
+namespace cordon::cli {
+namespace {
+
+std::function<int()> Setup(CLI::App& app) {
+  struct Args {
+    std::string db;
+    std::string out = "report.html";
+    std::string title;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--out", a->out, "HTML file to write")->capture_default_str();
+  app.add_option("--title", a->title, "report title");
+  return [a]() -> int {
+    auto store = Store::Open(a->db);
+    if (!store.ok()) return Fail(store.status().ToString());
+    ReportInputs in;
+    in.source = a->db;
+    if (!a->title.empty()) in.title = a->title;
+    auto impact = ComputeImpact(**store);
+    if (!impact.ok()) return Fail(impact.status().ToString());
+    in.impact = std::move(*impact);
+    Status s = WriteReport(**store, in, a->out);
+    if (!s.ok()) return Fail(s.ToString());
+    std::printf("wrote %s\n", a->out.c_str());
+    return 0;
+  };
+}
+
+CORDON_COMMAND(kReport, "report", "Write the monitoring report as one self-contained HTML file",
+               Setup);
+
+}  // namespace
+}  // namespace cordon::cli
