@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "command.h"
+#include "cordon/content/matcher.h"
+#include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
 
 namespace cordon::cli {
@@ -16,6 +18,8 @@ std::function<int()> Setup(CLI::App& app) {
     bool quiet = false;
     bool no_media = false;
     bool rescan = false;
+    bool no_match = false;
+    bool no_enforce = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "SQLite database to create or update")->required();
@@ -26,6 +30,9 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--quiet,-q", a->quiet, "print nothing but errors");
   app.add_flag("--no-media-hash", a->no_media, "do not hash media files found beside exports");
   app.add_flag("--rescan", a->rescan, "read files again even if they were ingested whole");
+  app.add_flag("--no-match", a->no_match, "do not match messages against the banks");
+  app.add_flag("--no-enforce", a->no_enforce,
+               "do not detect regenerations or mirror takedowns into the ledger");
   return [a]() -> int {
     auto store = Store::Open(a->db);
     if (!store.ok()) return Fail(store.status().ToString());
@@ -35,8 +42,31 @@ std::function<int()> Setup(CLI::App& app) {
     opt.progress = !a->quiet;
     opt.hash_media = !a->no_media;
     opt.skip_done_files = !a->rescan;
+    // The matcher reads the banks on its own connection, so bank changes committed by another
+    // process while this ingest holds its write transaction are seen at the next batch.
+    std::unique_ptr<Store> bank_store;
+    std::unique_ptr<Matcher> matcher;
+    if (!a->no_match) {
+      auto bs = Store::Open(a->db);
+      if (!bs.ok()) return Fail(bs.status().ToString());
+      bank_store = std::move(*bs);
+      matcher = std::make_unique<Matcher>(*bank_store, MatcherOptions{});
+      opt.matcher = matcher.get();
+    }
+    // Enforcement (enforce/stage.h) observes each event after the store applied it.
+    std::unique_ptr<enforce::EnforceStage> stage;
+    if (!a->no_enforce) {
+      auto st = enforce::EnforceStage::Open(**store, {});
+      if (!st.ok()) return Fail(st.status().ToString());
+      stage = std::move(*st);
+      opt.observer = [&stage](const Event& e) { return stage->OnEvent(e); };
+    }
     auto report = Ingest(**store, a->inputs, opt);
     if (!report.ok()) return Fail(report.status().ToString());
+    if (stage) {
+      Status st = stage->Finish();
+      if (!st.ok()) return Fail(st.ToString());
+    }
     for (const auto& f : report->files) {
       if (!f.status.ok()) std::fprintf(stderr, "cordon: %s\n", f.status.ToString().c_str());
     }
@@ -58,6 +88,14 @@ std::function<int()> Setup(CLI::App& app) {
                   static_cast<long long>(report->events), static_cast<long long>(report->rejected),
                   static_cast<long long>(report->weird), mb, report->seconds,
                   report->seconds > 0 ? report->events / report->seconds : 0.0);
+      if (stage) {
+        const auto& r = stage->report();
+        std::printf("enforcement: %lld regeneration detections, %lld stream takedowns mirrored "
+                    "into the ledger; detector %.2f s (%.0f events/s)\n",
+                    static_cast<long long>(r.detections), static_cast<long long>(r.mirrored),
+                    r.detector_seconds,
+                    r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
+      }
     }
     return report->failed_files() > 0 ? 2 : 0;
   };

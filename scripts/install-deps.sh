@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages cordon needs, only those that are missing.
-# Usage: scripts/install-deps.sh [--fuzz] [--report]
+# Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
+# --bench adds what only the benchmarks compare against (FAISS for bench/index_bench.cc).
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --report) packages+=(chromium) ;;
+    --bench) packages+=(libfaiss-dev) ;;
   esac
 done
 

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cordon/content/matcher.h"
 #include "cordon/content/media_hash.h"
 
 namespace cordon {
@@ -59,6 +60,7 @@ struct Record {
   Event event;
   Location where;    // rejects and weirds only
   std::string text;  // their reason
+  std::vector<Match> matches;  // messages only: known content found in them
 };
 using Batch = std::vector<Record>;
 
@@ -112,10 +114,12 @@ class ParseSink final : public EventSink {
       : opt_(opt), base_dir_(fs::path(path).parent_path()), queue_(queue) {}
 
   Status OnEvent(Event&& event, const Location&) override {
-    if (opt_.hash_media) {
-      if (auto* m = std::get_if<MessageEvent>(&event)) HashMedia(*m);
+    std::vector<Match> matches;
+    if (auto* m = std::get_if<MessageEvent>(&event)) {
+      if (opt_.hash_media) HashMedia(*m);
+      if (opt_.matcher != nullptr) matches = opt_.matcher->MatchMessage(*m);
     }
-    batch_.push_back(Record{Record::Kind::kEvent, std::move(event), {}, {}});
+    batch_.push_back(Record{Record::Kind::kEvent, std::move(event), {}, {}, std::move(matches)});
     return MaybeFlush();
   }
   void OnReject(const Location& where, std::string_view reason) override {
@@ -172,6 +176,8 @@ class ParseSink final : public EventSink {
 Status ImportFile(Store& store, const Importer& importer, const std::string& path,
                   const IngestOptions& opt, IngestReport& report, FileReport& file,
                   ProgressBar& bar, Status* import_status) {
+  // The banks are loaded before the parser starts matching.
+  if (opt.matcher != nullptr) RETURN_IF_ERROR(opt.matcher->MaybeRefresh());
   BatchQueue queue(8);
   ParseSink sink(opt, path, queue);
   std::thread parser([&] {
@@ -184,10 +190,18 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
   const int64_t bytes_before = report.bytes;
   Batch batch;
   while (store_status.ok() && queue.Pop(batch)) {
+    if (opt.matcher != nullptr) store_status = opt.matcher->MaybeRefresh();
     for (Record& r : batch) {
+      if (!store_status.ok()) break;
       switch (r.kind) {
         case Record::Kind::kEvent:
+          if (!r.matches.empty()) {
+            store_status = opt.matcher->StoreMatches(store, std::get<MessageEvent>(r.event),
+                                                     r.matches);
+            if (!store_status.ok()) break;
+          }
           store_status = store.Apply(r.event);
+          if (store_status.ok() && opt.observer) store_status = opt.observer(r.event);
           if (!store_status.ok()) break;
           ++file.events;
           ++report.events;

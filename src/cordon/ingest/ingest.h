@@ -15,6 +15,8 @@
 
 namespace cordon {
 
+class Matcher;
+
 struct IngestOptions {
   ImportLimits limits;
   size_t batch_events = 50000;  // events per transaction
@@ -24,6 +26,14 @@ struct IngestOptions {
   bool skip_done_files = true;
   // Test hook, called after each event is applied (inside the open transaction).
   std::function<void(int64_t events_applied)> after_event;
+  // Later stages observing the stream (enforcement: enforce/stage.h): called on the store's
+  // thread with each event right after it is applied, in input order, inside the open
+  // transaction. A non-OK status stops the ingest like a store error.
+  std::function<Status(const Event&)> observer;
+  // Known-content matching (content/matcher.h), borrowed; null for none. Each message's text
+  // and media hashes are matched on the parsing thread after hashing, and the matches stored
+  // just before the message; bank changes are picked up between batches (MaybeRefresh).
+  Matcher* matcher = nullptr;
 };
 
 struct RejectSample {

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -70,6 +70,67 @@ CREATE TABLE files(
   path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, importer TEXT,
   events INTEGER, rejects INTEGER
 ) WITHOUT ROWID;
+)sql",
+    // 1 -> 2: enforcement (docs/enforcement.md): the hash-chained ledger, appeals, referrals
+    // and removal orders, regeneration detections, and avatar history for causal replays.
+    R"sql(
+CREATE TABLE ledger(
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL, recorded INTEGER NOT NULL,
+  action TEXT NOT NULL, entity TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL,
+  decided_by TEXT NOT NULL, evidence TEXT NOT NULL, ref TEXT NOT NULL,
+  preserve_until INTEGER,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE INDEX ledger_by_entity ON ledger(entity, time);
+CREATE TABLE appeals(
+  id INTEGER PRIMARY KEY,
+  entity TEXT NOT NULL, filed INTEGER NOT NULL, filed_by TEXT NOT NULL, reason TEXT NOT NULL,
+  status TEXT NOT NULL, decided INTEGER, decided_by TEXT, decision TEXT
+);
+CREATE TABLE referrals(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL, entity TEXT NOT NULL, unit TEXT NOT NULL, reason TEXT NOT NULL,
+  received INTEGER NOT NULL, deadline INTEGER,
+  status TEXT NOT NULL, actioned INTEGER, note TEXT
+) WITHOUT ROWID;
+CREATE TABLE regen_detections(
+  entity TEXT PRIMARY KEY,
+  parent TEXT NOT NULL, score REAL NOT NULL, detected_at INTEGER NOT NULL,
+  evidence TEXT NOT NULL, candidates TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE entity_avatars(
+  entity TEXT NOT NULL, time INTEGER NOT NULL, sha256 TEXT NOT NULL, pdq TEXT NOT NULL,
+  PRIMARY KEY(entity, time)
+) WITHOUT ROWID;
+)sql",
+    // 2 -> 3: known-content matching (docs/matching.md): banks of signals, the generation
+    // counter a running matcher polls to see bank changes, and matches stored with messages.
+    R"sql(
+CREATE TABLE banks(
+  name TEXT PRIMARY KEY,
+  label TEXT, provenance TEXT,
+  created INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE bank_entries(
+  bank TEXT NOT NULL, signal_type TEXT NOT NULL, signal TEXT NOT NULL,
+  label TEXT, provenance TEXT, added INTEGER NOT NULL,
+  digest TEXT, fingerprint TEXT,
+  PRIMARY KEY(bank, signal_type, signal)
+) WITHOUT ROWID;
+CREATE TABLE bank_state(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+CREATE TABLE matches(
+  message TEXT NOT NULL, media_idx INTEGER NOT NULL,
+  bank TEXT NOT NULL, signal_type TEXT NOT NULL, signal TEXT NOT NULL,
+  distance INTEGER NOT NULL, query TEXT, label TEXT, chat TEXT, time INTEGER,
+  PRIMARY KEY(message, media_idx, bank, signal_type, signal)
+) WITHOUT ROWID;
+CREATE INDEX matches_by_signal ON matches(bank, signal_type, signal);
+CREATE INDEX matches_by_chat ON matches(chat, time);
 )sql",
 };
 

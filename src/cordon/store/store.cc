@@ -69,6 +69,7 @@ struct Store::Statements {
   Statement begin, commit;
   Statement entity, entity_name, touch, message, message_views, media, link, member, invite,
       takedown;
+  Statement entity_avatar;  // avatar history, for causal replays (enforce/replay.h)
   Statement reject, weird, file_done, mark_file;
   // Smallest time each entity was touched at in this session, to skip repeated touches.
   // Keyed by a 64-bit hash of the key in a flat table: one cache miss a lookup on this hot
@@ -189,6 +190,9 @@ Status Store::Prepare() {
   s.entity = Statement(db_, kEntityUpsert);
   s.entity_name = Statement(
       db_, "INSERT OR IGNORE INTO entity_names(entity, time, name, username) VALUES(?1,?2,?3,?4)");
+  s.entity_avatar = Statement(db_,
+                              "INSERT OR IGNORE INTO entity_avatars(entity, time, sha256, pdq) "
+                              "VALUES(?1,?2,?3,?4)");
   s.touch = Statement(db_, kEntityTouch);
   s.message = Statement(db_, kMessageInsert);
   s.message_views = Statement(db_, kMessageViews);
@@ -217,7 +221,8 @@ Status Store::Prepare() {
   s.mark_file = Statement(db_,
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects) VALUES(?1,?2,?3,?4,?5,?6)");
-  for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.touch, &s.message,
+  for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
+                       &s.message,
                        &s.message_views,
                        &s.media, &s.link, &s.member, &s.invite, &s.takedown, &s.reject, &s.weird,
                        &s.file_done, &s.mark_file}) {
@@ -264,6 +269,13 @@ Status Store::ApplyEntity(const EntityEvent& e) {
                         .Bind(2, e.time)
                         .Bind(3, e.name.value_or(""))
                         .Bind(4, e.username.value_or(""))
+                        .Run());
+  }
+  if (e.avatar_sha256 || e.avatar_pdq) {
+    RETURN_IF_ERROR(st_->entity_avatar.Bind(1, e.key)
+                        .Bind(2, e.time)
+                        .Bind(3, e.avatar_sha256.value_or(""))
+                        .Bind(4, e.avatar_pdq.value_or(""))
                         .Run());
   }
   if (e.creator) RETURN_IF_ERROR(TouchEntity(*e.creator, e.time));

@@ -14,12 +14,14 @@
 #include <string>
 
 #include "cordon/model/event.h"
+#include "cordon/store/schema.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/util/status.h"
 
 namespace cordon {
 
-inline constexpr int kSchemaVersion = 1;
+// The schema version a store opens at: one per migration in schema.h.
+inline constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 struct StoreStats {
   std::map<std::string, int64_t> entities;  // by kind: channel, group, user, bot, unknown

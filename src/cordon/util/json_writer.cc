@@ -85,6 +85,11 @@ JsonWriter& JsonWriter::Double(double v) {
   out_.append(buf);
   return *this;
 }
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  Sep();
+  out_.append(json);
+  return *this;
+}
 JsonWriter& JsonWriter::Bool(bool v) {
   Sep();
   out_.append(v ? "true" : "false");

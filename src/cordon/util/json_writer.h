@@ -24,6 +24,8 @@ class JsonWriter {
   JsonWriter& Double(double v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
+  // A value that is JSON text already (not checked), e.g. stored canonical evidence.
+  JsonWriter& Raw(std::string_view json);
   // Key and value in one call.
   JsonWriter& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }
   JsonWriter& Field(std::string_view k, const char* v) { return Key(k).String(v); }

@@ -1,0 +1,396 @@
+// Regeneration detector evaluation on simulated worlds (docs/benchmarks.md, "Regeneration").
+//
+//   regen_bench --sim DIR [--threshold T] [--fit] [--json]
+//
+// DIR is the output of `cordon simulate`. The detector reads only DIR/events.ndjson; this
+// program alone reads DIR/truth.json, to score what the detector said:
+//   precision   detections whose entity is a true regeneration / all detections
+//   recall      true regenerations detected / all (parent taken down before the child's birth)
+//   MRR         mean reciprocal rank of the true parent among the detection's ranked candidates
+//   delay       detected_at - the child's creation; share detected before its second message
+//               (chats: the second message in it; accounts and bots: the second one they sent)
+// for the detector and for the baseline (name signals alone), plus the detector's throughput
+// over the event stream (parsing excluded), and a reliability table of the scores.
+// --fit fits the logistic weights on this world's scored pairs and prints them for
+// regen_weights.h (use a development world only).
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cordon/enforce/regen.h"
+#include "cordon/ingest/importer.h"
+#include "cordon/util/time.h"
+
+namespace {
+using namespace cordon;
+using namespace cordon::enforce;
+using Clock = std::chrono::steady_clock;
+
+class CollectSink final : public EventSink {
+ public:
+  std::vector<Event> events;
+  int64_t rejects = 0;
+  Status OnEvent(Event&& e, const Location&) override {
+    events.push_back(std::move(e));
+    return Status::Ok();
+  }
+  void OnReject(const Location&, std::string_view) override { ++rejects; }
+  void OnWeird(std::string_view, const Location&) override {}
+};
+
+struct Truth {
+  struct Regen {
+    std::string child, parent, kind, naming;
+    TimeMs created = 0, parent_down = 0;
+  };
+  std::unordered_map<std::string, Regen> regens;  // by child
+  std::set<std::string> relaunches, lookalikes;
+  std::unordered_map<std::string, std::string> roles;
+};
+
+StatusOr<Truth> ReadTruth(const std::string& path) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.load(path).get(root)) return Status::IoError("cannot parse", Location{path});
+  Truth t;
+  auto str = [](simdjson::dom::element o, const char* k) {
+    std::string_view v;
+    if (o[k].get(v)) return std::string();
+    return std::string(v);
+  };
+  for (auto r : root["regenerations"].get_array()) {
+    Truth::Regen g;
+    g.child = str(r, "child");
+    g.parent = str(r, "parent");
+    g.kind = str(r, "kind");
+    g.naming = str(r, "naming");
+    g.created = ParseRfc3339Ms(str(r, "created")).value_or(0);
+    const std::string pd = str(r, "parent_down");
+    if (pd.empty()) continue;  // never taken down: nothing to regenerate from
+    g.parent_down = ParseRfc3339Ms(pd).value_or(0);
+    if (g.parent_down > g.created) continue;
+    t.regens[g.child] = g;
+  }
+  for (auto r : root["benign_relaunches"].get_array()) t.relaunches.insert(str(r, "child"));
+  for (auto r : root["lookalikes"].get_array()) t.lookalikes.insert(str(r, "entity"));
+  for (auto e : root["entities"].get_array()) t.roles[str(e, "key")] = str(e, "role");
+  return t;
+}
+
+// Second message per entity: in the chat, or sent by the account.
+std::unordered_map<std::string, TimeMs> SecondMessages(const std::vector<Event>& events) {
+  std::unordered_map<std::string, std::pair<int, TimeMs>> n;
+  auto bump = [&](const std::string& k, TimeMs t) {
+    auto& [c, second] = n[k];
+    if (++c == 2) second = t;
+  };
+  for (const Event& e : events) {
+    if (const auto* m = std::get_if<MessageEvent>(&e)) {
+      bump(m->chat, m->time);
+      if (!m->from.empty() && m->from != m->chat) bump(m->from, m->time);
+    }
+  }
+  std::unordered_map<std::string, TimeMs> out;
+  for (const auto& [k, v] : n) {
+    if (v.first >= 2) out[k] = v.second;
+  }
+  return out;
+}
+
+struct Run {
+  std::vector<RegenDetection> detections;
+  double seconds = 0;
+  RegenStats stats;
+  std::vector<RegenScoredPair> pairs;
+};
+
+Run Detect(const std::vector<Event>& events, const RegenOptions& opt, bool keep_pairs) {
+  Run r;
+  auto det = RegenDetector::Create(opt);
+  if (!det.ok()) {
+    std::fprintf(stderr, "%s\n", det.status().ToString().c_str());
+    std::exit(1);
+  }
+  if (keep_pairs) (*det)->SetPairSink([&](const RegenScoredPair& p) { r.pairs.push_back(p); });
+  auto t0 = Clock::now();
+  for (const Event& e : events) {
+    auto d = (*det)->OnEvent(e);
+    for (auto& x : d) r.detections.push_back(std::move(x));
+  }
+  for (auto& x : (*det)->Flush()) r.detections.push_back(std::move(x));
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.stats = (*det)->stats();
+  return r;
+}
+
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
+  return v[i];
+}
+
+struct Metrics {
+  int64_t detections = 0, tp = 0, parent_right = 0, positives = 0, found = 0;
+  double precision = 0, recall = 0, mrr_detected = 0, mrr_all = 0;
+  double delay_median_h = NAN, delay_p90_h = NAN, before_second = 0;
+  int64_t fp_relaunch = 0, fp_lookalike = 0;
+  std::map<std::string, std::pair<int64_t, int64_t>> by_group;  // found, total
+  std::map<std::string, int64_t> fp_roles;
+};
+
+Metrics Score(const Run& run, const Truth& truth,
+              const std::unordered_map<std::string, TimeMs>& second) {
+  Metrics m;
+  m.detections = static_cast<int64_t>(run.detections.size());
+  m.positives = static_cast<int64_t>(truth.regens.size());
+  double rr = 0;
+  std::vector<double> delays;
+  int64_t before = 0;
+  std::set<std::string> found;
+  for (const RegenDetection& d : run.detections) {
+    auto it = truth.regens.find(d.entity);
+    if (it == truth.regens.end()) {
+      if (truth.relaunches.count(d.entity)) ++m.fp_relaunch;
+      if (truth.lookalikes.count(d.entity)) ++m.fp_lookalike;
+      auto role = truth.roles.find(d.entity);
+      ++m.fp_roles[role == truth.roles.end() ? "?" : role->second];
+      continue;
+    }
+    ++m.tp;
+    found.insert(d.entity);
+    if (d.parent == it->second.parent) ++m.parent_right;
+    for (size_t k = 0; k < d.candidates.size(); ++k) {
+      if (d.candidates[k].parent == it->second.parent) {
+        rr += 1.0 / static_cast<double>(k + 1);
+        break;
+      }
+    }
+    delays.push_back(static_cast<double>(d.detected_at - it->second.created) / 3.6e6);
+    auto s = second.find(d.entity);
+    if (s == second.end() || d.detected_at < s->second) ++before;
+  }
+  m.found = static_cast<int64_t>(found.size());
+  for (const auto& [child, g] : truth.regens) {
+    auto& [f, n] = m.by_group[g.kind + "/" + g.naming];
+    ++n;
+    f += found.count(child);
+  }
+  m.precision = m.detections ? static_cast<double>(m.tp) / m.detections : 0;
+  m.recall = m.positives ? static_cast<double>(m.found) / m.positives : 0;
+  m.mrr_detected = m.tp ? rr / m.tp : 0;
+  m.mrr_all = m.positives ? rr / m.positives : 0;
+  m.delay_median_h = Quantile(delays, 0.5);
+  m.delay_p90_h = Quantile(delays, 0.9);
+  m.before_second = m.tp ? static_cast<double>(before) / m.tp : 0;
+  return m;
+}
+
+void Print(const char* label, const Metrics& m, const Run& run, int64_t events) {
+  std::printf(
+      "%-9s detections %5lld  precision %.4f  recall %.4f (%lld/%lld)  parent-top1 %.4f  "
+      "MRR %.4f (all %.4f)  delay median %.2f h p90 %.2f h  before 2nd msg %.4f  "
+      "FP relaunch %lld lookalike %lld  %.0f events/s\n",
+      label, static_cast<long long>(m.detections), m.precision, m.recall,
+      static_cast<long long>(m.found), static_cast<long long>(m.positives),
+      m.tp ? static_cast<double>(m.parent_right) / m.tp : 0.0, m.mrr_detected, m.mrr_all,
+      m.delay_median_h, m.delay_p90_h, m.before_second, static_cast<long long>(m.fp_relaunch),
+      static_cast<long long>(m.fp_lookalike), events / std::max(1e-9, run.seconds));
+}
+
+// L2-regularised logistic regression by Newton's method over columns `cols`.
+std::vector<double> Fit(const std::vector<RegenFeatures>& x, const std::vector<int>& y,
+                        const std::vector<int>& cols, double lambda) {
+  const size_t k = cols.size() + 1;  // + bias (last)
+  std::vector<double> w(k, 0.0);
+  for (int iter = 0; iter < 50; ++iter) {
+    std::vector<double> g(k, 0.0), h(k * k, 0.0);
+    for (size_t i = 0; i < x.size(); ++i) {
+      std::vector<double> v(k, 1.0);
+      for (size_t j = 0; j < cols.size(); ++j) v[j] = x[i][static_cast<size_t>(cols[j])];
+      double z = 0;
+      for (size_t j = 0; j < k; ++j) z += w[j] * v[j];
+      const double p = 1.0 / (1.0 + std::exp(-z));
+      for (size_t a = 0; a < k; ++a) {
+        g[a] += (p - y[i]) * v[a];
+        for (size_t b = 0; b < k; ++b) h[a * k + b] += p * (1 - p) * v[a] * v[b];
+      }
+    }
+    for (size_t a = 0; a + 1 < k; ++a) {
+      g[a] += lambda * w[a];
+      h[a * k + a] += lambda;
+    }
+    h[(k - 1) * k + (k - 1)] += 1e-9;
+    // Solve h d = g (Gaussian elimination with partial pivoting).
+    std::vector<double> d = g;
+    std::vector<double> a = h;
+    for (size_t c = 0; c < k; ++c) {
+      size_t piv = c;
+      for (size_t r = c + 1; r < k; ++r) {
+        if (std::fabs(a[r * k + c]) > std::fabs(a[piv * k + c])) piv = r;
+      }
+      for (size_t j = 0; j < k; ++j) std::swap(a[c * k + j], a[piv * k + j]);
+      std::swap(d[c], d[piv]);
+      for (size_t r = c + 1; r < k; ++r) {
+        const double f = a[r * k + c] / a[c * k + c];
+        for (size_t j = c; j < k; ++j) a[r * k + j] -= f * a[c * k + j];
+        d[r] -= f * d[c];
+      }
+    }
+    for (size_t c = k; c-- > 0;) {
+      for (size_t j = c + 1; j < k; ++j) d[c] -= a[c * k + j] * d[j];
+      d[c] /= a[c * k + c];
+    }
+    double step = 0;
+    for (size_t j = 0; j < k; ++j) {
+      w[j] -= d[j];
+      step = std::max(step, std::fabs(d[j]));
+    }
+    if (step < 1e-8) break;
+  }
+  return w;
+}
+
+void PrintWeights(const char* name, const std::vector<double>& w, const std::vector<int>& cols) {
+  std::printf("inline constexpr RegenFeatures %s = {\n   ", name);
+  for (int i = 0; i < kRegenFeatures; ++i) {
+    double v = 0;
+    for (size_t j = 0; j < cols.size(); ++j) {
+      if (cols[j] == i) v = w[j];
+    }
+    std::printf(" %.4f,", v);
+  }
+  std::printf("\n};\nbias %s %.4f\n", name, w.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string sim;
+  double threshold = RegenOptions{}.threshold;
+  bool fit = false;
+  std::string pairs_out;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--sim" && i + 1 < argc) {
+      sim = argv[++i];
+    } else if (a == "--threshold" && i + 1 < argc) {
+      threshold = std::atof(argv[++i]);
+    } else if (a == "--fit") {
+      fit = true;
+    } else if (a == "--pairs" && i + 1 < argc) {
+      pairs_out = argv[++i];  // every scored pair as TSV, for diagnosis
+    } else {
+      std::fprintf(stderr, "usage: regen_bench --sim DIR [--threshold T] [--fit]\n");
+      return 2;
+    }
+  }
+  if (sim.empty()) {
+    std::fprintf(stderr, "usage: regen_bench --sim DIR [--threshold T] [--fit]\n");
+    return 2;
+  }
+  CollectSink sink;
+  Status s = FindImporter("cordon-events")->Import(InputFile{sim + "/events.ndjson"}, {}, sink);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  auto truth = ReadTruth(sim + "/truth.json");
+  if (!truth.ok()) {
+    std::fprintf(stderr, "%s\n", truth.status().ToString().c_str());
+    return 1;
+  }
+  const auto second = SecondMessages(sink.events);
+  const int64_t n = static_cast<int64_t>(sink.events.size());
+  std::printf("world %s: %lld events, %zu regenerations to find\n", sim.c_str(),
+              static_cast<long long>(n), truth->regens.size());
+
+  RegenOptions opt;
+  opt.threshold = threshold;
+  opt.score_detected = fit || !pairs_out.empty();
+  Run full = Detect(sink.events, opt, fit || !pairs_out.empty());
+  if (!pairs_out.empty()) {
+    std::FILE* f = std::fopen(pairs_out.c_str(), "w");
+    if (f == nullptr) return 1;
+    std::fprintf(f, "entity\tparent\ttime\tlabel\tscore");
+    for (const char* name : kRegenFeatureNames) std::fprintf(f, "\t%s", name);
+    std::fprintf(f, "\n");
+    for (const auto& p : full.pairs) {
+      auto it = truth->regens.find(p.entity);
+      const int label = it == truth->regens.end() ? -1 : it->second.parent == p.parent ? 1 : 0;
+      std::fprintf(f, "%s\t%s\t%lld\t%d\t%.4f", p.entity.c_str(), p.parent.c_str(),
+                   static_cast<long long>(p.time), label, p.score);
+      for (double v : p.x) std::fprintf(f, "\t%.4f", v);
+      std::fprintf(f, "\n");
+    }
+    std::fclose(f);
+  }
+  if (fit) {
+    auto fit_pairs = [&](const std::vector<RegenScoredPair>& pairs, const std::vector<int>& cols,
+                         const char* name) {
+      std::set<std::tuple<std::string, std::string, std::vector<double>>> seen;
+      std::vector<RegenFeatures> x;
+      std::vector<int> y;
+      for (const auto& p : pairs) {
+        if (!seen.emplace(p.entity, p.parent, std::vector<double>(p.x.begin(), p.x.end())).second) {
+          continue;
+        }
+        auto it = truth->regens.find(p.entity);
+        x.push_back(p.x);
+        y.push_back(it != truth->regens.end() && it->second.parent == p.parent ? 1 : 0);
+      }
+      std::printf("fitting %s on %zu distinct scored pairs (%lld positive)\n", name, x.size(),
+                  static_cast<long long>(std::count(y.begin(), y.end(), 1)));
+      PrintWeights(name, Fit(x, y, cols, 1.0), cols);
+    };
+    std::vector<int> all;
+    for (int i = 0; i < kRegenFeatures; ++i) all.push_back(i);
+    fit_pairs(full.pairs, all, "kRegenWeights");
+    RegenOptions base = opt;
+    base.name_only = true;
+    Run name_run = Detect(sink.events, base, true);
+    fit_pairs(name_run.pairs,
+              {kFeatNameDice, kFeatNameEdit, kFeatNameLoose, kFeatNameExact, kFeatNameBest},
+              "kBaselineWeights");
+    return 0;
+  }
+  Metrics m = Score(full, *truth, second);
+  Print("detector", m, full, n);
+  RegenOptions base = opt;
+  base.name_only = true;
+  Run baseline = Detect(sink.events, base, false);
+  Print("baseline", Score(baseline, *truth, second), baseline, n);
+  std::printf("recall by kind/naming:");
+  for (const auto& [g, fn] : m.by_group) {
+    std::printf("  %s %lld/%lld", g.c_str(), static_cast<long long>(fn.first),
+                static_cast<long long>(fn.second));
+  }
+  std::printf("\nfalse positives by role:");
+  for (const auto& [r, c] : m.fp_roles) std::printf("  %s %lld", r.c_str(), static_cast<long long>(c));
+  // Reliability: detections binned by score, share that are true regenerations.
+  std::printf("\nreliability (score bin: detections, share true):");
+  for (int b = 5; b < 10; ++b) {
+    int64_t nb = 0, tb = 0;
+    for (const auto& d : full.detections) {
+      if (d.score >= b / 10.0 && (d.score < (b + 1) / 10.0 || b == 9)) {
+        ++nb;
+        tb += truth->regens.count(d.entity) > 0;
+      }
+    }
+    std::printf("  [%.1f,%.1f) %lld %.3f", b / 10.0, (b + 1) / 10.0, static_cast<long long>(nb),
+                nb ? static_cast<double>(tb) / nb : 0.0);
+  }
+  std::printf("\nstats: %lld evaluations, %lld pairs scored, %lld late events, %.3f s\n",
+              static_cast<long long>(full.stats.evaluations),
+              static_cast<long long>(full.stats.pairs_scored),
+              static_cast<long long>(full.stats.late_events), full.seconds);
+  return 0;
+}

@@ -1,0 +1,174 @@
+// cordon network --db FILE [--at TIME] [--format gexf|graphml|csv --out PATH]
+//                [--kinds forward,reupload,...] [--roles-only] [--json]
+// Reconstructs the distribution network as it stood at TIME (default: the last event), assigns
+// roles and communities, prints a summary with every role and its evidence, and exports the
+// graph for Gephi and other tools.
+#include <cstdio>
+#include <map>
+
+#include "command.h"
+#include "cordon/network/build.h"
+#include "cordon/network/communities.h"
+#include "cordon/network/export.h"
+#include "cordon/network/roles.h"
+#include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
+
+namespace cordon::cli {
+
+namespace {
+
+using network::EdgeKind;
+
+StatusOr<std::vector<EdgeKind>> ParseKinds(const std::string& spec) {
+  std::vector<EdgeKind> kinds;
+  size_t pos = 0;
+  while (pos < spec.size()) {
+    size_t end = spec.find(',', pos);
+    if (end == std::string::npos) end = spec.size();
+    const std::string k = spec.substr(pos, end - pos);
+    pos = end + 1;
+    if (k.empty()) continue;
+    bool found = false;
+    for (int i = 0; i < network::kEdgeKinds; ++i) {
+      if (network::EdgeKindName(static_cast<EdgeKind>(i)) == k) {
+        kinds.push_back(static_cast<EdgeKind>(i));
+        found = true;
+      }
+    }
+    if (!found) {
+      return Status::InvalidArgument("--kinds: unknown edge kind '" + k +
+                                     "' (forward, reupload, advert, admin, bot, post)");
+    }
+  }
+  return kinds;
+}
+
+std::function<int()> Setup(CLI::App& app) {
+  struct Args {
+    std::string db, at, format, out, kinds;
+    bool roles_only = false;
+    bool json = false;
+    int max_roles = 200;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--at", a->at, "the network as it stood at this time (default: the last event)");
+  app.add_option("--format", a->format, "export format: gexf, graphml or csv");
+  app.add_option("--out", a->out, "export to this file (a directory for csv)");
+  app.add_option("--kinds", a->kinds, "export only these edge kinds, comma-separated");
+  app.add_flag("--roles-only", a->roles_only, "export only nodes with a role");
+  app.add_option("--max-roles", a->max_roles, "roles listed in the summary (default 200)");
+  app.add_flag("--json", a->json, "print JSON");
+  return [a]() -> int {
+    if (a->format.empty() != a->out.empty()) return Fail("--format and --out go together");
+    network::ExportFormat format = network::ExportFormat::kGexf;
+    if (!a->format.empty()) {
+      auto f = network::ParseExportFormat(a->format);
+      if (!f.ok()) return Fail(f.status().ToString());
+      format = *f;
+    }
+    network::ExportOptions eo;
+    eo.roles_only = a->roles_only;
+    auto kinds = ParseKinds(a->kinds);
+    if (!kinds.ok()) return Fail(kinds.status().ToString());
+    eo.kinds = *kinds;
+    network::BuildOptions bo;
+    if (!a->at.empty()) {
+      auto at = network::ParseAsOf(a->at);
+      if (!at.ok()) return Fail(at.status().ToString());
+      bo.as_of = *at;
+    }
+    auto store = Store::Open(a->db);
+    if (!store.ok()) return Fail(store.status().ToString());
+    auto net = network::BuildNetwork(**store, bo);
+    if (!net.ok()) return Fail(net.status().ToString());
+    const network::Roles roles = network::AssignRoles(*net);
+    auto comm = network::Communities(*net);
+    if (!comm.ok()) return Fail(comm.status().ToString());
+    network::ExportInput in{&*net, &roles, &*comm};
+    if (!a->out.empty()) {
+      Status s = network::WriteExport(in, format, a->out, eo);
+      if (!s.ok()) return Fail(s.ToString());
+    }
+    // Summary.
+    std::map<std::string, int64_t> node_kinds, edge_kinds, role_counts;
+    for (const auto& n : net->nodes()) {
+      if (!n.merged) ++node_kinds[std::string(network::NodeKindName(n.kind))];
+    }
+    for (const auto& e : net->edges()) {
+      if (e.from >= 0) ++edge_kinds[std::string(network::EdgeKindName(e.kind))];
+    }
+    std::vector<int32_t> with_role;
+    for (int32_t v = 0; v < static_cast<int32_t>(net->nodes().size()); ++v) {
+      if (roles.Primary(v).empty()) continue;
+      ++role_counts[std::string(roles.Primary(v))];
+      with_role.push_back(v);
+    }
+    std::stable_sort(with_role.begin(), with_role.end(), [&](int32_t x, int32_t y) {
+      const auto& rx = roles.by_node[static_cast<size_t>(x)][0];
+      const auto& ry = roles.by_node[static_cast<size_t>(y)][0];
+      return rx.role != ry.role ? rx.role < ry.role : rx.confidence > ry.confidence;
+    });
+    const std::string as_of = net->time() == network::kNoTime ? "" : FormatRfc3339Ms(net->time());
+    if (a->json) {
+      std::string out;
+      JsonWriter w(out);
+      w.BeginObject().Field("as_of", as_of).Field("events", net->events());
+      w.Key("nodes").BeginObject();
+      for (const auto& [k, c] : node_kinds) w.Field(k, c);
+      w.EndObject().Key("edges").BeginObject();
+      for (const auto& [k, c] : edge_kinds) w.Field(k, c);
+      w.EndObject().Field("releases", static_cast<int64_t>(roles.release_items.size()));
+      w.Key("role_counts").BeginObject();
+      for (const auto& [k, c] : role_counts) w.Field(k, c);
+      w.EndObject();
+      w.Key("communities").BeginObject().Field("count", comm->count);
+      w.Field("modularity", comm->quality).EndObject();
+      w.Key("roles").BeginArray();
+      int listed = 0;
+      for (int32_t v : with_role) {
+        if (listed++ >= a->max_roles) break;
+        const auto& node = net->node(v);
+        w.BeginObject().Field("entity", node.key).Field("kind", network::NodeKindName(node.kind));
+        w.Field("name", node.name).Field("community", comm->membership[static_cast<size_t>(v)]);
+        w.Key("roles").BeginArray();
+        for (const auto& r : roles.by_node[static_cast<size_t>(v)]) {
+          w.BeginObject().Field("role", r.role).Field("confidence", r.confidence);
+          w.Field("reason", r.reason).Key("evidence").BeginArray();
+          for (const auto& e : r.evidence) w.String(e);
+          w.EndArray().EndObject();
+        }
+        w.EndArray().EndObject();
+      }
+      w.EndArray();
+      if (!a->out.empty()) w.Field("written", a->out).Field("format", a->format);
+      w.EndObject();
+      std::printf("%s\n", out.c_str());
+      return 0;
+    }
+    std::printf("network as of %s (%lld events)\nnodes:", as_of.c_str(),
+                static_cast<long long>(net->events()));
+    for (const auto& [k, c] : node_kinds) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    std::printf("\nedges:");
+    for (const auto& [k, c] : edge_kinds) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    std::printf("\nreleases: %zu\nroles:", roles.release_items.size());
+    for (const auto& [k, c] : role_counts) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    std::printf("\ncommunities: %d (modularity %.3f)\n", comm->count, comm->quality);
+    int listed = 0;
+    for (int32_t v : with_role) {
+      if (listed++ >= a->max_roles) break;
+      const auto& r = roles.by_node[static_cast<size_t>(v)][0];
+      std::printf("  %-16s %.2f  %s  %s\n", r.role.c_str(), r.confidence,
+                  net->node(v).key.c_str(), r.reason.c_str());
+    }
+    if (!a->out.empty()) std::printf("written: %s (%s)\n", a->out.c_str(), a->format.c_str());
+    return 0;
+  };
+}
+
+CORDON_COMMAND(kNetwork, "network",
+               "Reconstruct the distribution network: roles, communities, export", Setup);
+
+}  // namespace
+}  // namespace cordon::cli

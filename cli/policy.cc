@@ -1,0 +1,117 @@
+// cordon policy check FILE [--json]
+// cordon policy apply --db FILE --rules FILE [--dry-run] [--time T] [--by WHO] [--json]
+#include <cstdio>
+
+#include "command.h"
+#include "cordon/enforce/policy.h"
+#include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
+
+namespace cordon::cli {
+namespace {
+
+std::function<int()> Setup(CLI::App& app) {
+  struct Args {
+    std::string file, db, rules, time, by;
+    bool dry_run = false, json = false;
+  };
+  auto a = std::make_shared<Args>();
+  app.require_subcommand(1, 1);
+  CLI::App* check = app.add_subcommand("check", "Validate a rules file; errors at file:line");
+  check->add_option("file", a->file, "rules file (YAML)")->required();
+  check->add_flag("--json", a->json, "print JSON");
+  CLI::App* apply = app.add_subcommand("apply", "Apply the rules to detections and matches");
+  apply->add_option("--db", a->db, "database")->required();
+  apply->add_option("--rules", a->rules, "rules file (YAML)")->required();
+  apply->add_flag("--dry-run", a->dry_run, "print what would happen, write nothing");
+  apply->add_option("--time", a->time,
+                    "decision time (RFC 3339 or ms; default: each signal's own time)");
+  apply->add_option("--by", a->by, "who runs it (default $CORDON_USER or $USER)");
+  apply->add_flag("--json", a->json, "print JSON");
+  return [a, check, apply]() -> int {
+    std::string out;
+    JsonWriter w(out);
+    if (check->parsed()) {
+      std::vector<Status> problems;
+      auto p = enforce::LoadPolicy(a->file, &problems);
+      if (!p.ok() && problems.empty()) problems.push_back(p.status());
+      if (a->json) {
+        w.BeginObject().Field("ok", problems.empty());
+        w.Field("rules", p.ok() ? static_cast<int64_t>(p->rules.size()) : int64_t{0});
+        w.Key("errors").BeginArray();
+        for (const auto& s : problems) {
+          w.BeginObject().Field("where", std::string_view(s.where().ToString()));
+          w.Field("message", std::string_view(s.message())).EndObject();
+        }
+        w.EndArray().EndObject();
+        std::printf("%s\n", out.c_str());
+      } else {
+        for (const auto& s : problems) std::fprintf(stderr, "%s\n", s.ToString().c_str());
+        if (problems.empty()) std::printf("%s: %zu rules, OK\n", a->file.c_str(), p->rules.size());
+      }
+      return problems.empty() ? 0 : 1;
+    }
+    std::vector<Status> problems;
+    auto policy = enforce::LoadPolicy(a->rules, &problems);
+    if (!policy.ok()) {
+      for (const auto& s : problems) std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      return Fail(policy.status().ToString());
+    }
+    auto store = Store::Open(a->db);
+    if (!store.ok()) return Fail(store.status().ToString());
+    ledger::Ledger led(**store);
+    enforce::ApplyOptions opt;
+    opt.dry_run = a->dry_run;
+    opt.by = a->by.empty() ? ledger::DefaultActor() : a->by;
+    if (!a->time.empty()) {
+      opt.time = ledger::ParseTimeArg(a->time);
+      if (!opt.time) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
+    }
+    if (!a->dry_run) {
+      Status st = (*store)->Begin();
+      if (!st.ok()) return Fail(st.ToString());
+    }
+    auto plan = enforce::ApplyPolicy(**store, led, *policy, opt);
+    if (!plan.ok()) return Fail(plan.status().ToString());
+    if (!a->dry_run) {
+      Status st = (*store)->Commit();
+      if (!st.ok()) return Fail(st.ToString());
+    }
+    int64_t done[4] = {0, 0, 0, 0}, skipped = 0;
+    for (const auto& p : *plan) {
+      if (p.skip) {
+        ++skipped;
+      } else {
+        ++done[static_cast<int>(p.action)];
+      }
+    }
+    if (a->json) {
+      w.BeginObject().Field("dry_run", a->dry_run).Key("actions").BeginArray();
+      for (const auto& p : *plan) {
+        std::string one;
+        enforce::AppendProposedActionJson(one, p);
+        w.Raw(one);
+      }
+      w.EndArray().EndObject();
+      std::printf("%s\n", out.c_str());
+    } else {
+      for (const auto& p : *plan) {
+        std::printf("%s%-9s %-40s rule %-20s %s%s\n", a->dry_run ? "would " : "",
+                    std::string(enforce::PolicyActionName(p.action)).c_str(), p.entity.c_str(),
+                    p.rule.c_str(), p.reason.c_str(),
+                    p.skip ? ("  (skipped: " + p.skip_why + ")").c_str() : "");
+      }
+      std::printf("%s%lld takedowns, %lld for review, %lld to watch; %lld skipped\n",
+                  a->dry_run ? "dry run, nothing written: " : "",
+                  static_cast<long long>(done[3]), static_cast<long long>(done[2]),
+                  static_cast<long long>(done[1]), static_cast<long long>(skipped));
+    }
+    return 0;
+  };
+}
+
+CORDON_COMMAND(kPolicy, "policy", "Policy rules: validate, and apply (or dry-run) through the ledger",
+               Setup);
+
+}  // namespace
+}  // namespace cordon::cli

@@ -1,0 +1,198 @@
+// cordon referral add --db FILE --id ID --entity E --unit U [--kind referral|removal_order]
+//                     [--reason R] [--received T] [--deadline-hours H] [--by WHO] [--json]
+// cordon referral act --db FILE ID [--time T] [--by WHO] [--already-removed] [--json]
+// cordon referral reject --db FILE ID --reason R [--time T] [--by WHO]
+// cordon referral list --db FILE [--status S] [--overdue] [--now T] [--json]
+// cordon referral report --db FILE [--now T] [--json]
+#include <cstdio>
+
+#include "command.h"
+#include "cordon/ledger/referrals.h"
+#include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
+
+namespace cordon::cli {
+namespace {
+
+std::string Duration(double s) {
+  char buf[48];
+  if (s < 60) {
+    std::snprintf(buf, sizeof buf, "%.0f s", s);
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f h", s / 3600);
+  }
+  return buf;
+}
+
+std::function<int()> Setup(CLI::App& app) {
+  struct Args {
+    std::string db, id, entity, unit, kind = "referral", reason, received, time, by, status, now;
+    double deadline_hours = -1;
+    bool already = false, overdue = false, json = false;
+  };
+  auto a = std::make_shared<Args>();
+  app.require_subcommand(1, 1);
+  auto common = [&](CLI::App* s) {
+    s->add_option("--db", a->db, "database")->required();
+    s->add_option("--by", a->by, "who records it (default $CORDON_USER or $USER)");
+    s->add_flag("--json", a->json, "print JSON");
+  };
+  CLI::App* add = app.add_subcommand("add", "Record a received referral or removal order");
+  common(add);
+  add->add_option("--id", a->id, "the unit's reference")->required();
+  add->add_option("--entity", a->entity, "the entity referred")->required();
+  add->add_option("--unit", a->unit, "who sent it")->required();
+  add->add_option("--kind", a->kind, "referral or removal_order")
+      ->check(CLI::IsMember({"referral", "removal_order"}))
+      ->capture_default_str();
+  add->add_option("--reason", a->reason, "the ground given");
+  add->add_option("--received", a->received, "when it was received (default now)");
+  add->add_option("--deadline-hours", a->deadline_hours,
+                  "deadline after receipt (removal orders: 1 by default)");
+  CLI::App* act = app.add_subcommand("act", "Act on it: take the entity down and close it");
+  common(act);
+  act->add_option("id", a->id, "referral id")->required();
+  act->add_option("--time", a->time, "when (default now)");
+  act->add_flag("--already-removed", a->already, "close it without a takedown (already down)");
+  CLI::App* reject = app.add_subcommand("reject", "Close it without action");
+  common(reject);
+  reject->add_option("id", a->id, "referral id")->required();
+  reject->add_option("--reason", a->reason, "why")->required();
+  reject->add_option("--time", a->time, "when (default now)");
+  CLI::App* list = app.add_subcommand("list", "Referrals with status and deadline");
+  common(list);
+  list->add_option("--status", a->status, "open, actioned or rejected");
+  list->add_flag("--overdue", a->overdue, "only those overdue or actioned late");
+  list->add_option("--now", a->now, "the current time (default now)");
+  CLI::App* report = app.add_subcommand("report", "Time to action and deadlines met");
+  common(report);
+  report->add_option("--now", a->now, "the current time (default now)");
+
+  return [a, add, act, reject, list, report]() -> int {
+    auto store = Store::Open(a->db);
+    if (!store.ok()) return Fail(store.status().ToString());
+    ledger::Ledger led(**store);
+    ledger::Referrals refs(led, **store);
+    const std::string by = a->by.empty() ? ledger::DefaultActor() : a->by;
+    auto time_or_now = [](const std::string& s, TimeMs& out) {
+      if (s.empty()) {
+        out = ledger::SystemClock().Now();
+        return true;
+      }
+      auto p = ledger::ParseTimeArg(s);
+      if (p) out = *p;
+      return p.has_value();
+    };
+    std::string out;
+    JsonWriter w(out);
+    auto write = [&](auto&& fn) -> int {
+      Status st = (*store)->Begin();
+      if (!st.ok()) return Fail(st.ToString());
+      auto r = fn();
+      if (!r.ok()) return Fail(r.status().ToString());
+      st = (*store)->Commit();
+      if (!st.ok()) return Fail(st.ToString());
+      if (a->json) {
+        ledger::AppendReferralJson(out, *r, ledger::SystemClock().Now());
+        std::printf("%s\n", out.c_str());
+      } else {
+        std::printf("%s %s: %s (%s)\n", r->kind.c_str(), r->id.c_str(), r->status.c_str(),
+                    r->entity.c_str());
+      }
+      return 0;
+    };
+    if (add->parsed()) {
+      ledger::Referral r;
+      r.id = a->id;
+      r.kind = a->kind;
+      r.entity = a->entity;
+      r.unit = a->unit;
+      r.reason = a->reason;
+      if (!time_or_now(a->received, r.received)) return Fail("--received: bad time " + a->received);
+      if (a->deadline_hours >= 0) {
+        r.deadline = r.received + static_cast<TimeMs>(a->deadline_hours * 3600 * 1000);
+      }
+      return write([&]() { return refs.Add(r, by); });
+    }
+    if (act->parsed() || reject->parsed()) {
+      TimeMs t = 0;
+      if (!time_or_now(a->time, t)) return Fail("--time: bad time " + a->time);
+      if (act->parsed()) return write([&]() { return refs.Act(a->id, t, by, !a->already); });
+      return write([&]() { return refs.Reject(a->id, t, by, a->reason); });
+    }
+    TimeMs now = 0;
+    if (!time_or_now(a->now, now)) return Fail("--now: bad time " + a->now);
+    if (list->parsed()) {
+      auto all = refs.List(a->status);
+      if (!all.ok()) return Fail(all.status().ToString());
+      if (a->json) w.BeginObject().Key("referrals").BeginArray();
+      for (const auto& r : *all) {
+        if (a->overdue && !r.Overdue(now)) continue;
+        if (a->json) {
+          std::string one;
+          ledger::AppendReferralJson(one, r, now);
+          w.Raw(one);
+        } else {
+          std::printf("%-16s %-13s %-9s %-36s received %s  deadline %s%s\n", r.id.c_str(),
+                      r.kind.c_str(), r.status.c_str(), r.entity.c_str(),
+                      FormatRfc3339Ms(r.received).c_str(),
+                      r.deadline ? FormatRfc3339Ms(*r.deadline).c_str() : "-",
+                      r.Overdue(now) ? "  OVERDUE" : "");
+        }
+      }
+      if (a->json) {
+        w.EndArray().EndObject();
+        std::printf("%s\n", out.c_str());
+      }
+      return 0;
+    }
+    auto rep = refs.Report(now);
+    if (!rep.ok()) return Fail(rep.status().ToString());
+    if (a->json) {
+      w.BeginObject().Field("now", std::string_view(FormatRfc3339Ms(now)));
+      w.Field("total", rep->total).Field("open", rep->open).Field("actioned", rep->actioned);
+      w.Field("rejected", rep->rejected).Field("overdue_open", rep->overdue_open);
+      w.Field("actioned_late", rep->late).Field("within_deadline", rep->within_deadline);
+      w.Key("time_to_action_s").BeginObject().Field("min", rep->min_s).Field("median", rep->median_s);
+      w.Field("p90", rep->p90_s).Field("p99", rep->p99_s).Field("max", rep->max_s);
+      w.Field("mean", rep->mean_s).EndObject();
+      w.Key("histogram").BeginObject();
+      for (const auto& [label, n] : rep->histogram) w.Field(label, n);
+      w.EndObject();
+      w.Key("removal_orders").BeginObject().Field("total", rep->orders);
+      w.Field("actioned", rep->orders_actioned).Field("actioned_late", rep->orders_late);
+      w.Field("overdue_open", rep->orders_overdue_open);
+      w.Field("median_s", rep->orders_median_s).Field("p90_s", rep->orders_p90_s).EndObject();
+      w.EndObject();
+      std::printf("%s\n", out.c_str());
+    } else {
+      std::printf("referrals: %lld (%lld open, %lld actioned, %lld rejected); %lld open and "
+                  "overdue, %lld actioned late\n",
+                  static_cast<long long>(rep->total), static_cast<long long>(rep->open),
+                  static_cast<long long>(rep->actioned), static_cast<long long>(rep->rejected),
+                  static_cast<long long>(rep->overdue_open), static_cast<long long>(rep->late));
+      std::printf("time to action: median %s, p90 %s, p99 %s, max %s; %.1f%% within deadline\n",
+                  Duration(rep->median_s).c_str(), Duration(rep->p90_s).c_str(),
+                  Duration(rep->p99_s).c_str(), Duration(rep->max_s).c_str(),
+                  100 * rep->within_deadline);
+      std::printf("removal orders: %lld (%lld actioned, %lld late, %lld open past the hour); "
+                  "median %s, p90 %s\n",
+                  static_cast<long long>(rep->orders), static_cast<long long>(rep->orders_actioned),
+                  static_cast<long long>(rep->orders_late),
+                  static_cast<long long>(rep->orders_overdue_open),
+                  Duration(rep->orders_median_s).c_str(), Duration(rep->orders_p90_s).c_str());
+      for (const auto& [label, n] : rep->histogram) {
+        std::printf("  %-7s %lld\n", label.c_str(), static_cast<long long>(n));
+      }
+    }
+    return 0;
+  };
+}
+
+CORDON_COMMAND(kReferral, "referral",
+               "Referrals and removal orders: record, act, deadlines, time to action", Setup);
+
+}  // namespace
+}  // namespace cordon::cli

@@ -1,0 +1,764 @@
+#include "cordon/content/bank.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "cordon/content/text.h"
+#include "cordon/ingest/json_fields.h"
+#include "cordon/util/utf8.h"
+
+namespace cordon {
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string HexOf(std::string_view bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+// A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
+class Savepoint {
+ public:
+  explicit Savepoint(Store& store) : db_(store.db()) { status_ = Exec(db_, "SAVEPOINT bank_change"); }
+  ~Savepoint() {
+    if (status_.ok() && !done_) {
+      (void)Exec(db_, "ROLLBACK TO bank_change");
+      (void)Exec(db_, "RELEASE bank_change");
+    }
+  }
+  const Status& status() const { return status_; }
+  Status Commit() {
+    done_ = true;
+    return Exec(db_, "RELEASE bank_change");
+  }
+
+ private:
+  sqlite3* db_;
+  Status status_;
+  bool done_ = false;
+};
+
+// Bumps the generation and stamps the bank with it. First statement of each change, so the
+// write lock is taken before anything is read.
+Status BumpGeneration(Store& store, std::string_view bank) {
+  RETURN_IF_ERROR(Exec(store.db(),
+                       "INSERT INTO bank_state(id, generation) VALUES(1, 1) "
+                       "ON CONFLICT(id) DO UPDATE SET generation = generation + 1"));
+  Statement q(store.db(),
+              "UPDATE banks SET version = (SELECT generation FROM bank_state WHERE id = 1) "
+              "WHERE name = ?1");
+  if (!q.ok()) return q.status();
+  return q.Bind(1, bank).Run();
+}
+
+StatusOr<int64_t> CountEntries(Store& store, std::string_view bank) {
+  Statement q(store.db(), "SELECT count(*) FROM bank_entries WHERE bank = ?1");
+  if (!q.ok()) return q.status();
+  q.Bind(1, bank);
+  int64_t n = q.Step() ? q.Int(0) : 0;
+  if (!q.status().ok()) return q.status();
+  return n;
+}
+
+}  // namespace
+
+std::string_view SignalTypeName(SignalType t) {
+  switch (t) {
+    case SignalType::kPdq: return "pdq";
+    case SignalType::kMd5: return "md5";
+    case SignalType::kSha256: return "sha256";
+    case SignalType::kText: return "text";
+  }
+  return "?";
+}
+
+std::optional<SignalType> ParseSignalType(std::string_view s) {
+  std::string l = ToLower(Trim(s));
+  if (l == "pdq" || l == "imagepdq" || l == "photo_pdq" || l == "pdq_photo") return SignalType::kPdq;
+  if (l == "md5" || l == "photo_md5" || l == "video_md5" || l == "videomd5" || l == "imagemd5") {
+    return SignalType::kMd5;
+  }
+  if (l == "sha256" || l == "sha-256" || l == "photo_sha256" || l == "video_sha256") {
+    return SignalType::kSha256;
+  }
+  if (l == "text" || l == "raw_text" || l == "rawtext") return SignalType::kText;
+  return std::nullopt;
+}
+
+StatusOr<std::string> CanonicalSignal(SignalType type, std::string_view value) {
+  if (type == SignalType::kText) {
+    if (!IsValidUtf8(value)) return Status::InvalidArgument("text signal is not valid UTF-8");
+    if (NormalizeText(value).empty()) {
+      return Status::InvalidArgument("text signal has no letters or digits");
+    }
+    return std::string(value);
+  }
+  std::string_view v = Trim(value);
+  const size_t want = type == SignalType::kMd5 ? 32 : 64;
+  if (!IsHex(v, want)) {
+    return Status::InvalidArgument(std::string(SignalTypeName(type)) + " signal must be " +
+                                   std::to_string(want) + " hex digits, got '" +
+                                   std::string(v.substr(0, 80)) + "'");
+  }
+  return ToLower(v);
+}
+
+Status CreateBank(Store& store, const BankInfo& bank, TimeMs now) {
+  if (Trim(bank.name).empty() || bank.name != Trim(bank.name)) {
+    return Status::InvalidArgument("bank name must be non-empty without surrounding spaces");
+  }
+  Savepoint sp(store);
+  RETURN_IF_ERROR(sp.status());
+  Statement q(store.db(),
+              "INSERT INTO banks(name, label, provenance, created, version) VALUES(?1,?2,?3,?4,0) "
+              "ON CONFLICT(name) DO UPDATE SET label = excluded.label, "
+              "provenance = excluded.provenance");
+  if (!q.ok()) return q.status();
+  RETURN_IF_ERROR(q.Bind(1, bank.name)
+                      .BindOrNull(2, bank.label)
+                      .BindOrNull(3, bank.provenance)
+                      .Bind(4, bank.created != 0 ? bank.created : now)
+                      .Run());
+  RETURN_IF_ERROR(BumpGeneration(store, bank.name));
+  return sp.Commit();
+}
+
+Status DeleteBank(Store& store, std::string_view name) {
+  Savepoint sp(store);
+  RETURN_IF_ERROR(sp.status());
+  RETURN_IF_ERROR(BumpGeneration(store, name));
+  Statement del(store.db(), "DELETE FROM banks WHERE name = ?1");
+  if (!del.ok()) return del.status();
+  RETURN_IF_ERROR(del.Bind(1, name).Run());
+  if (sqlite3_changes(store.db()) == 0) {
+    return Status::NotFound("no bank named '" + std::string(name) + "'");
+  }
+  Statement ent(store.db(), "DELETE FROM bank_entries WHERE bank = ?1");
+  if (!ent.ok()) return ent.status();
+  RETURN_IF_ERROR(ent.Bind(1, name).Run());
+  return sp.Commit();
+}
+
+StatusOr<std::vector<BankInfo>> ListBanks(Store& store) {
+  Statement q(store.db(),
+              "SELECT b.name, b.label, b.provenance, b.created, b.version, "
+              "(SELECT count(*) FROM bank_entries e WHERE e.bank = b.name) "
+              "FROM banks b ORDER BY b.name");
+  if (!q.ok()) return q.status();
+  std::vector<BankInfo> out;
+  while (q.Step()) {
+    BankInfo b;
+    b.name = q.Text(0);
+    b.label = q.Text(1);
+    b.provenance = q.Text(2);
+    b.created = q.Int(3);
+    b.version = q.Int(4);
+    b.entries = q.Int(5);
+    out.push_back(std::move(b));
+  }
+  if (!q.status().ok()) return q.status();
+  return out;
+}
+
+StatusOr<std::optional<BankInfo>> FindBank(Store& store, std::string_view name) {
+  ASSIGN_OR_RETURN(std::vector<BankInfo> all, ListBanks(store));
+  for (auto& b : all) {
+    if (b.name == name) return std::optional<BankInfo>(std::move(b));
+  }
+  return std::optional<BankInfo>();
+}
+
+StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
+                             const std::vector<BankEntry>& entries, TimeMs now) {
+  // Check everything before writing anything.
+  std::vector<std::string> canon(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto c = CanonicalSignal(entries[i].type, entries[i].signal);
+    if (!c.ok()) {
+      return Status::InvalidArgument("entry " + std::to_string(i + 1) + ": " +
+                                     c.status().message());
+    }
+    canon[i] = std::move(*c);
+  }
+  Savepoint sp(store);
+  RETURN_IF_ERROR(sp.status());
+  RETURN_IF_ERROR(BumpGeneration(store, bank));
+  if (sqlite3_changes(store.db()) == 0) {
+    return Status::NotFound("no bank named '" + std::string(bank) + "' (cordon bank add creates it)");
+  }
+  ASSIGN_OR_RETURN(int64_t before, CountEntries(store, bank));
+  Statement q(store.db(),
+              "INSERT INTO bank_entries(bank, signal_type, signal, label, provenance, added, "
+              "digest, fingerprint) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
+              "ON CONFLICT(bank, signal_type, signal) DO UPDATE SET label = excluded.label, "
+              "provenance = excluded.provenance");
+  if (!q.ok()) return q.status();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const BankEntry& e = entries[i];
+    q.Bind(1, bank)
+        .Bind(2, SignalTypeName(e.type))
+        .Bind(3, canon[i])
+        .BindOrNull(4, e.label)
+        .BindOrNull(5, e.provenance)
+        .Bind(6, e.added != 0 ? e.added : now);
+    if (e.type == SignalType::kText) {
+      std::string norm = NormalizeText(canon[i]);
+      q.Bind(7, TextDigest(norm)).BindOrNull(8, HexOf(SerializeFingerprint(FingerprintText(norm))));
+    }
+    RETURN_IF_ERROR(q.Run());
+  }
+  ASSIGN_OR_RETURN(int64_t after, CountEntries(store, bank));
+  RETURN_IF_ERROR(sp.Commit());
+  return after - before;
+}
+
+StatusOr<int64_t> RemoveEntries(Store& store, std::string_view bank,
+                                const std::vector<std::pair<SignalType, std::string>>& signals) {
+  Savepoint sp(store);
+  RETURN_IF_ERROR(sp.status());
+  RETURN_IF_ERROR(BumpGeneration(store, bank));
+  if (sqlite3_changes(store.db()) == 0) {
+    return Status::NotFound("no bank named '" + std::string(bank) + "'");
+  }
+  Statement q(store.db(),
+              "DELETE FROM bank_entries WHERE bank = ?1 AND signal_type = ?2 AND signal = ?3");
+  if (!q.ok()) return q.status();
+  int64_t removed = 0;
+  for (const auto& [type, value] : signals) {
+    auto c = CanonicalSignal(type, value);
+    if (!c.ok()) return c.status();
+    RETURN_IF_ERROR(q.Bind(1, bank).Bind(2, SignalTypeName(type)).Bind(3, *c).Run());
+    removed += sqlite3_changes(store.db());
+  }
+  RETURN_IF_ERROR(sp.Commit());
+  return removed;
+}
+
+Status ForEachEntry(Store& store, std::string_view bank,
+                    const std::function<Status(const StoredEntry&)>& f) {
+  Statement q(store.db(),
+              "SELECT signal_type, signal, label, provenance, added, digest, fingerprint "
+              "FROM bank_entries WHERE bank = ?1 ORDER BY signal_type, signal");
+  if (!q.ok()) return q.status();
+  q.Bind(1, bank);
+  StoredEntry e;
+  while (q.Step()) {
+    auto type = ParseSignalType(q.Text(0));
+    if (!type) {
+      return Status::Corrupt("bank '" + std::string(bank) + "' has an entry of unknown type '" +
+                             std::string(q.Text(0)) + "'");
+    }
+    e.entry.type = *type;
+    e.entry.signal = q.Text(1);
+    e.entry.label = q.Text(2);
+    e.entry.provenance = q.Text(3);
+    e.entry.added = q.Int(4);
+    e.digest = q.Text(5);
+    e.fingerprint = q.Text(6);
+    Status s = f(e);
+    if (!s.ok()) {
+      q.Reset();
+      return s;
+    }
+  }
+  return q.status();
+}
+
+StatusOr<int64_t> BankGeneration(Store& store) {
+  Statement q(store.db(), "SELECT generation FROM bank_state WHERE id = 1");
+  if (!q.ok()) return q.status();
+  int64_t g = q.Step() ? q.Int(0) : 0;
+  if (!q.status().ok()) return q.status();
+  return g;
+}
+
+// --- Import ----------------------------------------------------------------------------------
+
+std::string_view BankFormatName(BankFormat f) {
+  switch (f) {
+    case BankFormat::kAuto: return "auto";
+    case BankFormat::kCsv: return "csv";
+    case BankFormat::kThreatExchange: return "te";
+    case BankFormat::kTeFile: return "te-file";
+    case BankFormat::kTat: return "tat";
+  }
+  return "?";
+}
+
+std::optional<BankFormat> ParseBankFormat(std::string_view s) {
+  for (BankFormat f : {BankFormat::kAuto, BankFormat::kCsv, BankFormat::kThreatExchange,
+                       BankFormat::kTeFile, BankFormat::kTat}) {
+    if (s == BankFormatName(f)) return f;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+struct CsvRecord {
+  std::vector<std::string> fields;
+  int64_t line = 0;    // line the record starts on
+  int64_t offset = 0;  // its byte offset
+  std::string error;   // set when the record is malformed
+};
+
+// RFC 4180 records: comma-separated, fields optionally in double quotes (with "" for a quote,
+// and line breaks allowed inside), records ended by LF or CRLF. Blank lines are skipped.
+class CsvReader {
+ public:
+  explicit CsvReader(std::string_view data) : d_(data) {}
+
+  bool Next(CsvRecord& r) {
+    while (pos_ < d_.size()) {
+      r.fields.clear();
+      r.error.clear();
+      r.line = line_;
+      r.offset = static_cast<int64_t>(pos_);
+      if (d_[pos_] == '\n' || (d_[pos_] == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n')) {
+        EndLine();  // blank line
+        continue;
+      }
+      ReadRecord(r);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  void EndLine() {
+    if (d_[pos_] == '\r') ++pos_;
+    ++pos_;  // '\n'
+    ++line_;
+  }
+
+  // Skips to the start of the next line after an error.
+  void SkipLine() {
+    while (pos_ < d_.size() && d_[pos_] != '\n') ++pos_;
+    if (pos_ < d_.size()) {
+      ++pos_;
+      ++line_;
+    }
+  }
+
+  void ReadRecord(CsvRecord& r) {
+    while (true) {
+      std::string field;
+      if (pos_ < d_.size() && d_[pos_] == '"') {
+        ++pos_;
+        bool closed = false;
+        while (pos_ < d_.size()) {
+          char c = d_[pos_++];
+          if (c == '"') {
+            if (pos_ < d_.size() && d_[pos_] == '"') {
+              field += '"';
+              ++pos_;
+            } else {
+              closed = true;
+              break;
+            }
+          } else {
+            if (c == '\n') ++line_;
+            field += c;
+          }
+        }
+        if (!closed) {
+          r.error = "quoted field not closed before the end of the file";
+          return;
+        }
+        if (pos_ < d_.size() && d_[pos_] != ',' && d_[pos_] != '\n' && d_[pos_] != '\r') {
+          r.error = "text after a closing quote";
+          SkipLine();
+          return;
+        }
+      } else {
+        size_t start = pos_;
+        while (pos_ < d_.size() && d_[pos_] != ',' && d_[pos_] != '\n' && d_[pos_] != '\r') {
+          if (d_[pos_] == '"') {
+            r.error = "quote inside an unquoted field";
+            SkipLine();
+            return;
+          }
+          ++pos_;
+        }
+        field.assign(d_.substr(start, pos_ - start));
+      }
+      r.fields.push_back(std::move(field));
+      if (pos_ >= d_.size()) return;
+      if (d_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (d_[pos_] == '\r') {
+        if (pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') {
+          EndLine();
+          return;
+        }
+        r.error = "carriage return without a line feed";
+        SkipLine();
+        return;
+      }
+      EndLine();  // '\n'
+      return;
+    }
+  }
+
+  std::string_view d_;
+  size_t pos_ = 0;
+  int64_t line_ = 1;
+};
+
+std::string JoinProvenance(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += "; ";
+    out += p;
+  }
+  return out;
+}
+
+class Importer {
+ public:
+  Importer(const std::string& name, const ImportOptions& opt, ParsedBank& out)
+      : name_(name), opt_(opt), out_(out) {}
+
+  void Reject(int64_t line, int64_t offset, std::string reason) {
+    out_.rejects.push_back({Location{name_, line, offset}, std::move(reason)});
+  }
+
+  // Checks and adds one entry, or rejects the row when the signal is bad.
+  void Add(const CsvRecord& r, SignalType type, std::string_view signal, std::string_view label,
+           std::string_view provenance, TimeMs added) {
+    auto c = CanonicalSignal(type, signal);
+    if (!c.ok()) return Reject(r.line, r.offset, c.status().message());
+    BankEntry e;
+    e.type = type;
+    e.signal = std::move(*c);
+    e.label = label.empty() ? opt_.label : std::string(label);
+    e.provenance = JoinProvenance({opt_.provenance, provenance});
+    e.added = added;
+    out_.entries.push_back(std::move(e));
+  }
+
+  void Csv(std::string_view data) {
+    CsvReader reader(data);
+    CsvRecord r;
+    int type_col = -1, signal_col = -1, label_col = -1, prov_col = -1, added_col = -1;
+    std::vector<std::string> header;
+    bool have_header = false;
+    while (reader.Next(r)) {
+      if (!r.error.empty()) {
+        Reject(r.line, r.offset, r.error);
+        continue;
+      }
+      if (!have_header) {
+        for (size_t i = 0; i < r.fields.size(); ++i) {
+          std::string h = ToLower(Trim(r.fields[i]));
+          int col = static_cast<int>(i);
+          if (h == "signal_type" || h == "type") {
+            type_col = col;
+          } else if (h == "signal" || h == "hash" || h == "value") {
+            signal_col = col;
+          } else if (h == "label") {
+            label_col = col;
+          } else if (h == "provenance") {
+            prov_col = col;
+          } else if (h == "added") {
+            added_col = col;
+          }
+          header.push_back(std::move(h));
+        }
+        have_header = true;
+        if (signal_col < 0 || (type_col < 0 && !opt_.type)) {
+          Reject(r.line, r.offset,
+                 "header must name signal_type and signal (or give --type), found '" +
+                     [&] {
+                       std::string h;
+                       for (const auto& f : r.fields) h += (h.empty() ? "" : ",") + f;
+                       return h;
+                     }() +
+                     "'");
+          return;
+        }
+        continue;
+      }
+      if (r.fields.size() != header.size()) {
+        Reject(r.line, r.offset,
+               "expected " + std::to_string(header.size()) + " fields, found " +
+                   std::to_string(r.fields.size()));
+        continue;
+      }
+      std::optional<SignalType> type = opt_.type;
+      if (type_col >= 0) {
+        type = ParseSignalType(r.fields[static_cast<size_t>(type_col)]);
+        if (!type) {
+          Reject(r.line, r.offset,
+                 "unknown signal_type '" + r.fields[static_cast<size_t>(type_col)] + "'");
+          continue;
+        }
+      }
+      TimeMs added = 0;
+      if (added_col >= 0) {
+        std::string_view a = Trim(r.fields[static_cast<size_t>(added_col)]);
+        if (!a.empty()) {
+          auto [p, ec] = std::from_chars(a.data(), a.data() + a.size(), added);
+          if (ec != std::errc() || p != a.data() + a.size()) {
+            Reject(r.line, r.offset, "added must be milliseconds since the epoch, got '" +
+                                         std::string(a) + "'");
+            continue;
+          }
+        }
+      }
+      std::string extra;
+      for (size_t i = 0; i < header.size(); ++i) {
+        int col = static_cast<int>(i);
+        if (col == type_col || col == signal_col || col == label_col || col == prov_col ||
+            col == added_col || r.fields[i].empty()) {
+          continue;
+        }
+        extra = JoinProvenance({extra, header[i] + "=" + r.fields[i]});
+      }
+      std::string_view prov;
+      if (prov_col >= 0) prov = r.fields[static_cast<size_t>(prov_col)];
+      Add(r, *type, r.fields[static_cast<size_t>(signal_col)],
+          label_col >= 0 ? std::string_view(r.fields[static_cast<size_t>(label_col)]) : "",
+          JoinProvenance({prov, extra}), added);
+    }
+  }
+
+  // signal, descriptor id, time, space-separated tags; more columns kept in the provenance.
+  void ThreatExchange(std::string_view data) {
+    std::optional<SignalType> type = opt_.type;
+    if (!type) {
+      std::string lower = ToLower(name_);
+      std::string base = lower.substr(lower.find_last_of('/') + 1);
+      if (base.find("pdq") != std::string::npos) {
+        type = SignalType::kPdq;
+      } else if (base.find("sha256") != std::string::npos) {
+        type = SignalType::kSha256;
+      } else if (base.find("md5") != std::string::npos) {
+        type = SignalType::kMd5;
+      } else if (base.find("text") != std::string::npos) {
+        type = SignalType::kText;
+      }
+    }
+    CsvReader reader(data);
+    CsvRecord r;
+    while (reader.Next(r)) {
+      if (!r.error.empty()) {
+        Reject(r.line, r.offset, r.error);
+        continue;
+      }
+      std::optional<SignalType> t = type;
+      if (!t && IsHex(Trim(r.fields[0]), 32)) t = SignalType::kMd5;
+      if (!t) {
+        Reject(r.line, r.offset, "signal type unknown for a ThreatExchange row: pass --type");
+        continue;
+      }
+      auto field = [&](size_t i) { return i < r.fields.size() ? Trim(r.fields[i]) : ""; };
+      std::string prov = "threatexchange";
+      if (!field(1).empty()) prov += " id=" + std::string(field(1));
+      if (!field(2).empty()) prov += " time=" + std::string(field(2));
+      for (size_t i = 4; i < r.fields.size(); ++i) {
+        if (!field(i).empty()) prov += " col" + std::to_string(i + 1) + "=" + std::string(field(i));
+      }
+      Add(r, *t, r.fields[0], field(3), prov, 0);
+    }
+  }
+
+  // "signal_type signal" per line.
+  void TeFile(std::string_view data) {
+    size_t pos = 0;
+    int64_t line = 0;
+    while (pos < data.size()) {
+      size_t end = data.find('\n', pos);
+      if (end == std::string_view::npos) end = data.size();
+      std::string_view l = Trim(data.substr(pos, end - pos));
+      CsvRecord r;
+      r.line = ++line;
+      r.offset = static_cast<int64_t>(pos);
+      pos = end + 1;
+      if (l.empty()) continue;
+      std::optional<SignalType> type = opt_.type;
+      std::string_view signal = l;
+      if (!type) {
+        size_t sp = l.find(' ');
+        type = ParseSignalType(l.substr(0, sp));
+        if (!type || sp == std::string_view::npos) {
+          Reject(r.line, r.offset, "expected 'signal_type signal', got '" +
+                                       std::string(l.substr(0, 80)) + "'");
+          continue;
+        }
+        signal = Trim(l.substr(sp + 1));
+      }
+      Add(r, *type, signal, "", "threatexchange file", 0);
+    }
+  }
+
+  void Tat(std::string_view data) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(data);
+    simdjson::dom::element doc;
+    if (auto err = parser.parse(padded).get(doc); err) {
+      Reject(0, -1, std::string("not valid JSON: ") + simdjson::error_message(err));
+      return;
+    }
+    simdjson::dom::array records;
+    if (doc.get_array().get(records)) {
+      // Some copies wrap the list: {"hashes": [...]} or {"data": [...]}.
+      simdjson::dom::object o;
+      if (doc.get_object().get(o) ||
+          (o["hashes"].get_array().get(records) && o["data"].get_array().get(records))) {
+        Reject(0, -1, "expected a JSON array of hash records");
+        return;
+      }
+    }
+    int64_t index = 0;
+    for (simdjson::dom::element rec : records) {
+      ++index;
+      CsvRecord where;
+      where.line = 0;
+      where.offset = -1;
+      simdjson::dom::object o;
+      if (rec.get_object().get(o)) {
+        Reject(0, -1, "record " + std::to_string(index) + ": not an object");
+        continue;
+      }
+      Fields f(o);
+      std::string_view hash = f.ReqStr("hash_digest");
+      std::optional<std::string_view> algo = f.Str("algorithm");
+      if (!algo) algo = f.Str("algorithim");  // the spelling the published client uses
+      std::optional<int64_t> id = f.Int("id");
+      std::optional<std::string_view> ideology = f.Str("ideology");
+      std::optional<std::string_view> file_type = f.Str("file_type");
+      if (!f.ok()) {
+        Reject(0, -1, "record " + std::to_string(index) + ": " + f.error());
+        continue;
+      }
+      std::optional<SignalType> type = opt_.type;
+      if (algo) {
+        std::string a = ToLower(*algo);
+        if (a.find("pdq") != std::string::npos) {
+          type = SignalType::kPdq;
+        } else if (a.find("sha256") != std::string::npos || a.find("sha-256") != std::string::npos) {
+          type = SignalType::kSha256;
+        } else if (a.find("md5") != std::string::npos) {
+          type = SignalType::kMd5;
+        } else {
+          type = std::nullopt;
+        }
+      }
+      if (!type) {
+        Reject(0, -1, "record " + std::to_string(index) + ": unsupported algorithm '" +
+                          std::string(algo.value_or("")) + "'");
+        continue;
+      }
+      std::string prov = "tat";
+      if (id) prov += " id=" + std::to_string(*id);
+      if (file_type && !file_type->empty()) prov += " file_type=" + std::string(*file_type);
+      size_t before = out_.rejects.size();
+      Add(where, *type, hash, ideology.value_or(""), prov, 0);
+      if (out_.rejects.size() > before) {
+        out_.rejects.back().reason = "record " + std::to_string(index) + ": " + out_.rejects.back().reason;
+      }
+    }
+  }
+
+ private:
+  const std::string& name_;
+  const ImportOptions& opt_;
+  ParsedBank& out_;
+};
+
+BankFormat Detect(std::string_view data, const ImportOptions& opt) {
+  std::string_view t = Trim(data);
+  if (!t.empty() && (t.front() == '[' || t.front() == '{')) return BankFormat::kTat;
+  CsvReader reader(data);
+  CsvRecord r;
+  if (!reader.Next(r)) return BankFormat::kCsv;  // empty: nothing to import either way
+  for (const auto& f : r.fields) {
+    std::string h = ToLower(Trim(f));
+    if (h == "signal_type" || h == "signal") return BankFormat::kCsv;
+  }
+  if (r.error.empty() && r.fields.size() >= 3) return BankFormat::kThreatExchange;
+  std::string_view first = r.fields.empty() ? "" : Trim(r.fields[0]);
+  size_t sp = first.find(' ');
+  if (sp != std::string_view::npos && ParseSignalType(first.substr(0, sp))) {
+    return BankFormat::kTeFile;
+  }
+  if (opt.type || (!first.empty() && IsHex(first, 32))) return BankFormat::kThreatExchange;
+  return BankFormat::kAuto;
+}
+
+}  // namespace
+
+StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& name,
+                                   const ImportOptions& options) {
+  if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);  // UTF-8 byte order mark
+  ParsedBank out;
+  out.format = options.format == BankFormat::kAuto ? Detect(content, options) : options.format;
+  Importer imp(name, options, out);
+  switch (out.format) {
+    case BankFormat::kCsv: imp.Csv(content); break;
+    case BankFormat::kThreatExchange: imp.ThreatExchange(content); break;
+    case BankFormat::kTeFile: imp.TeFile(content); break;
+    case BankFormat::kTat: imp.Tat(content); break;
+    case BankFormat::kAuto:
+      return Status::InvalidArgument(
+          "cannot tell the bank file's format (no signal_type,signal header): use --format",
+          Location{name, 1});
+  }
+  return out;
+}
+
+namespace {
+
+void AppendCsvField(std::string& out, std::string_view f) {
+  bool quote = f.find_first_of(",\"\r\n") != std::string_view::npos ||
+               (!f.empty() && (std::isspace(static_cast<unsigned char>(f.front())) ||
+                               std::isspace(static_cast<unsigned char>(f.back()))));
+  if (!quote) {
+    out += f;
+    return;
+  }
+  out += '"';
+  for (char c : f) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void AppendCsvHeader(std::string& out) { out += "signal_type,signal,label,provenance,added\n"; }
+
+void AppendCsvRow(std::string& out, const BankEntry& e) {
+  out += SignalTypeName(e.type);
+  out += ',';
+  AppendCsvField(out, e.signal);
+  out += ',';
+  AppendCsvField(out, e.label);
+  out += ',';
+  AppendCsvField(out, e.provenance);
+  out += ',';
+  out += std::to_string(e.added);
+  out += '\n';
+}
+
+}  // namespace cordon

@@ -1,0 +1,109 @@
+// The matcher: every message's text and media hashes against the banks in the store.
+//
+// It keeps an immutable in-memory snapshot of the banks (a PDQ index, digest maps and a text
+// LSH index per bank) and swaps in a new one when the banks change: Refresh reads the bank
+// generation (bank.h) and rebuilds only the banks whose version moved, so adding or removing
+// entries takes effect without a restart and a reload never holds two copies of an unchanged
+// bank. MaybeRefresh does the same at most once per refresh interval, cheap enough to call per
+// message.
+//
+// Matches are stored with the message (table matches: message, media index or -1 for the
+// text, bank, signal type and signal, distance, the query hash, label, chat and time), so later
+// stages can ask which chats carried known content, when, and how altered (the distance).
+// Distances: PDQ in bits; md5 and sha256 0; text 0 for the same normalised text, otherwise
+// round(100 * (1 - estimated Jaccard similarity)).
+//
+// Thread safety: MatchMessage and LookupPdq may run from many threads at once, also while
+// another thread runs Refresh (they read the snapshot current when they start). Refresh,
+// MaybeRefresh and Process use the source Store and must come from one thread at a time, the
+// thread that owns that Store. Ownership: the Matcher borrows the source Store, which must
+// outlive it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cordon/content/bank.h"
+#include "cordon/content/index.h"
+#include "cordon/content/pdq.h"
+#include "cordon/content/text.h"
+#include "cordon/model/event.h"
+#include "cordon/store/sqlite.h"
+#include "cordon/store/store.h"
+
+namespace cordon {
+
+struct MatcherOptions {
+  std::vector<std::string> banks;  // match only these banks; empty: all
+  int pdq_radius = kPdqMatchDistance;
+  double text_similarity = kTextMatchSimilarity;
+  // MaybeRefresh polls the bank generation at most this often; 0 polls on every call.
+  int64_t refresh_interval_ms = 1000;
+  PdqIndexOptions index;
+};
+
+struct Match {
+  int media_idx = -1;  // -1: the message text
+  std::string bank;
+  SignalType type = SignalType::kPdq;
+  std::string signal;  // the bank entry's signal
+  std::string label;   // the entry's label, else its bank's
+  int distance = 0;
+  std::string query;  // the media hash, or the sha256 of the normalised text
+  friend bool operator==(const Match&, const Match&) = default;
+};
+
+class Matcher {
+ public:
+  Matcher(Store& source, MatcherOptions options);
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Loads the banks changed since the last refresh (all of them the first time).
+  Status Refresh();
+  // Refresh, when the refresh interval has passed since the last check.
+  Status MaybeRefresh();
+
+  // Every match of the message's text and media, ordered by media index, bank, type, signal.
+  std::vector<Match> MatchMessage(const MessageEvent& m) const;
+  // PDQ entries within `radius` of the hash, in every loaded bank (or only `bank`).
+  std::vector<Match> LookupPdq(const PdqHash& query, int radius,
+                               const std::string& bank = "") const;
+
+  // Writes matches of `m` to `store` (an upsert by message, media index, bank and signal, so
+  // ingesting twice stores nothing twice).
+  Status StoreMatches(Store& store, const MessageEvent& m, const std::vector<Match>& matches);
+  // MaybeRefresh, MatchMessage, then StoreMatches. Returns how many matches.
+  StatusOr<size_t> Process(Store& store, const MessageEvent& m);
+
+  // The bank generation of the current snapshot, its banks and entries.
+  int64_t generation() const;
+  size_t banks() const;
+  size_t entries() const;
+
+  struct Bank;  // one loaded bank (matcher.cc)
+  struct Snapshot;
+
+ private:
+  std::shared_ptr<const Snapshot> Current() const;
+
+  Store& source_;
+  MatcherOptions options_;
+  mutable std::mutex mu_;  // guards current_ (the pointer, not what it points to)
+  std::shared_ptr<const Snapshot> current_;
+  std::chrono::steady_clock::time_point last_check_{};
+  bool checked_ = false;
+  sqlite3* write_db_ = nullptr;  // the store `write_` was prepared on
+  Statement write_;
+};
+
+// Matches every stored message (text and media) against the matcher's banks and stores the
+// matches: for banks added after the messages were ingested. Returns how many matches.
+StatusOr<int64_t> RematchStore(Store& store, Matcher& matcher);
+
+}  // namespace cordon

@@ -1,0 +1,892 @@
+#include "cordon/enforce/regen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cordon/content/pdq.h"
+#include "cordon/enforce/names.h"
+#include "cordon/enforce/regen_weights.h"
+#include "cordon/ingest/links.h"
+#include "cordon/store/store.h"
+#include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
+
+namespace cordon::enforce {
+
+const std::array<const char*, kRegenFeatures> kRegenFeatureNames = {
+    "name_dice",      "name_edit",      "name_loose",   "avatar",         "admins",
+    "content",        "content_cover",  "content_best", "members",        "members_jaccard",
+    "members_best",   "advert_related", "advertised",   "claimed",        "delay_log_hours",
+    "same_kind",      "name_exact",     "name_best",    "members_cover",  "recent_best",
+    "is_user",        "is_bot",         "recent_margin",
+};
+
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr TimeMs kMinTime = std::numeric_limits<TimeMs>::min();
+
+// Caps on per-entity lists: generous, so that the order of events inside one millisecond only
+// matters for entities far beyond anything seen in practice.
+constexpr size_t kMaxAdmins = 256;
+constexpr size_t kMaxAdministers = 8192;
+constexpr size_t kMaxMembers = 200000;
+constexpr size_t kMaxJoined = 1024;
+constexpr size_t kMaxNeighbours = 256;
+constexpr size_t kMaxAdvertisers = 128;
+constexpr size_t kMaxPosted = 256;
+constexpr size_t kMaxPosters = 512;
+constexpr size_t kMaxLineage = 32;
+constexpr size_t kMaxMemberScan = 400;
+// Retrieval: postings longer than this carry no information about one name.
+constexpr size_t kMaxPostings = 20000;
+constexpr size_t kNameCandidates = 24;
+constexpr int kAvatarRadius = 48;
+constexpr size_t kMinTextFingerprint = 16;
+
+enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
+
+Class ClassOf(EntityKind k) {
+  switch (k) {
+    case EntityKind::kChannel:
+    case EntityKind::kGroup: return Class::kChat;
+    case EntityKind::kUser: return Class::kUser;
+    case EntityKind::kBot: return Class::kBot;
+    case EntityKind::kUnknown: return Class::kUnknown;
+  }
+  return Class::kUnknown;
+}
+
+uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : prefix) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
+template <typename V>
+bool Contains(const std::vector<V>& v, V x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+template <typename V>
+bool AddUnique(std::vector<V>& v, V x, size_t cap) {
+  if (v.size() >= cap || Contains(v, x)) return false;
+  v.push_back(x);
+  return true;
+}
+
+double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+double Round4(double v) { return std::round(v * 10000.0) / 10000.0; }
+
+struct NameForm {
+  std::string key, loose;
+  std::vector<uint32_t> grams, loose_grams;
+};
+
+struct Ent {
+  std::string key;
+  EntityKind kind = EntityKind::kUnknown;
+  bool named = false;
+  std::string name_key, user_key;  // current strict keys
+  std::vector<NameForm> forms;     // of the non-empty keys
+  std::optional<TimeMs> created;
+  TimeMs birth = 0;
+  TimeMs watch_until = kMinTime;
+  bool has_avatar = false;
+  PdqHash avatar;
+  uint32_t creator = kNone;
+  std::vector<uint32_t> admins;
+  std::vector<uint32_t> administers;
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> joined;
+  std::vector<uint32_t> down_members;
+  std::vector<uint32_t> neighbours;
+  std::vector<uint32_t> advertisers;
+  std::vector<uint64_t> posted;
+  std::optional<TimeMs> down;
+  bool indexed = false;
+  bool detected = false;
+  uint32_t parent = kNone;
+  int children = 0;  // detected regenerations of it
+  bool name_cands_ready = false;
+  std::vector<uint32_t> name_cands;
+  bool dirty = false;
+};
+
+struct Fingerprint {
+  uint32_t count = 0;
+  TimeMs last = 0;
+  std::vector<uint32_t> posters;
+};
+
+}  // namespace
+
+struct RegenDetector::Impl {
+  RegenOptions opt;
+  std::unique_ptr<NameNormalizer> norm;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids;
+  std::vector<uint32_t> watched;  // entities whose watch began, for releasing their lists
+  std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
+  std::vector<uint32_t> hit_touched;
+  std::vector<Ent> ents;
+  std::unordered_map<uint64_t, Fingerprint> fps;
+  std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
+  std::vector<uint32_t> downs;                      // indexed taken-down entities
+  std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
+  std::vector<uint32_t> avatars;
+  bool has_batch = false;
+  TimeMs batch = kMinTime;
+  TimeMs last_sweep = kMinTime;
+  std::vector<uint32_t> dirty;
+  RegenStats stats;
+  std::function<void(const RegenScoredPair&)> sink;
+
+  // ------------------------------------------------------------------ state
+  uint32_t Intern(std::string_view key) {
+    auto it = ids.find(key);
+    if (it != ids.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(ents.size());
+    ids.emplace(std::string(key), id);
+    Ent& e = ents.emplace_back();
+    e.key = std::string(key);
+    e.kind = KindFromKey(key);
+    ++stats.entities;
+    return id;
+  }
+
+  bool Watched(const Ent& e, TimeMs t) const {
+    return e.named && (!e.detected || opt.score_detected) && !e.down && t <= e.watch_until;
+  }
+
+  void Dirty(uint32_t id) {
+    Ent& e = ents[id];
+    if (e.dirty || !Watched(e, batch)) return;
+    e.dirty = true;
+    dirty.push_back(id);
+  }
+
+  // The entity and its detected ancestors, nearest first.
+  std::vector<uint32_t> Lineage(uint32_t id) const {
+    std::vector<uint32_t> out;
+    while (id != kNone && out.size() < kMaxLineage && !Contains(out, id)) {
+      out.push_back(id);
+      id = ents[id].parent;
+    }
+    return out;
+  }
+
+  uint32_t Root(uint32_t id) const {
+    const auto l = Lineage(id);
+    return l.back();
+  }
+
+  std::vector<uint32_t> AdminRoots(const Ent& e) const {
+    std::vector<uint32_t> out;
+    for (uint32_t a : e.admins) AddUnique(out, Root(a), kMaxAdmins);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  NameForm Form(std::string key) const {
+    NameForm f;
+    f.loose = LooseKey(key);
+    f.grams = NGrams(key, 3);
+    f.loose_grams = NGrams(f.loose, 3);
+    f.key = std::move(key);
+    return f;
+  }
+
+  void IndexDown(uint32_t id) {
+    Ent& e = ents[id];
+    if (e.indexed) return;
+    e.indexed = true;
+    downs.push_back(id);
+    for (const NameForm& f : e.forms) {
+      for (uint32_t g : f.grams) {
+        auto& p = gram_index[g];
+        if (p.empty() || p.back() != id) p.push_back(id);
+      }
+      for (uint32_t g : f.loose_grams) {
+        auto& p = loose_index[g];
+        if (p.empty() || p.back() != id) p.push_back(id);
+      }
+    }
+    if (e.has_avatar) avatars.push_back(id);
+  }
+
+  // Drops what no longer matters: content and takedowns older than both windows, the lists of
+  // entities whose watch ended. The takedown indexes are rebuilt when a quarter is stale.
+  void Sweep(TimeMs now) {
+    last_sweep = now;
+    const TimeMs horizon = now - opt.parent_window - opt.watch;
+    std::erase_if(fps, [&](const auto& kv) { return kv.second.last < horizon; });
+    size_t stale = 0;
+    for (uint32_t id : downs) {
+      const Ent& e = ents[id];
+      if (!e.down || *e.down < horizon) ++stale;
+    }
+    if (stale * 4 > downs.size()) {
+      std::vector<uint32_t> keep;
+      for (uint32_t id : downs) {
+        Ent& e = ents[id];
+        e.indexed = false;
+        if (e.down && *e.down >= horizon) keep.push_back(id);
+      }
+      downs.clear();
+      gram_index.clear();
+      loose_index.clear();
+      avatars.clear();
+      for (uint32_t id : keep) IndexDown(id);
+    }
+    std::erase_if(watched, [&](uint32_t id) {
+      Ent& e = ents[id];
+      if (Watched(e, now)) return false;
+      e.posted.clear();
+      e.posted.shrink_to_fit();
+      return true;
+    });
+    stats.down_indexed = static_cast<int64_t>(downs.size());
+  }
+
+  // ------------------------------------------------------------------ events
+  void OnEntity(const EntityEvent& ev, TimeMs t) {
+    if (!ev.name && !ev.username) return;  // what the store keeps of entities: named sightings
+    const uint32_t id = Intern(ev.key);
+    if (ev.kind != EntityKind::kUnknown) ents[id].kind = ev.kind;
+    if (!ents[id].created && ev.created) ents[id].created = ev.created;
+    if (ev.creator && !ev.creator->empty() && ents[id].creator == kNone &&
+        ev.creator->front() != '@') {
+      const uint32_t c = Intern(*ev.creator);
+      Ent& e = ents[id];
+      e.creator = c;
+      AddUnique(e.admins, c, kMaxAdmins);
+      AddUnique(ents[c].administers, id, kMaxAdministers);
+      Dirty(c);
+    }
+    if (ev.avatar_pdq) {
+      auto h = PdqHash::FromHex(*ev.avatar_pdq);
+      if (h.ok()) {
+        ents[id].avatar = *h;
+        ents[id].has_avatar = true;
+      }
+    }
+    Ent& e = ents[id];
+    std::string name_key = ev.name ? norm->Key(*ev.name) : e.name_key;
+    std::string user_key = ev.username ? norm->Key(*ev.username) : e.user_key;
+    if (ev.username && !ev.username->empty() && PlatformOfKey(ev.key) == Platform::kTelegram) {
+      std::string u = "t.me/";
+      for (char c : *ev.username) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      links[u] = id;
+    }
+    const bool changed = !e.named || name_key != e.name_key || user_key != e.user_key;
+    if (!changed) return;
+    if (!e.named) {
+      e.birth = e.created ? std::min(*e.created, t) : t;
+    } else {
+      e.birth = t;  // a rename: compared with what was down before it
+    }
+    if (!Watched(e, t)) watched.push_back(id);
+    e.named = true;
+    e.watch_until = t + opt.watch;
+    e.name_key = std::move(name_key);
+    e.user_key = std::move(user_key);
+    e.forms.clear();
+    if (!e.name_key.empty()) e.forms.push_back(Form(e.name_key));
+    if (!e.user_key.empty() && e.user_key != e.name_key) e.forms.push_back(Form(e.user_key));
+    e.name_cands_ready = false;
+    Dirty(id);
+  }
+
+  void OnMember(const MemberEvent& m) {
+    if (m.chat.empty() || m.user.empty() || m.user.front() == '@') return;
+    const uint32_t c = Intern(m.chat);
+    const uint32_t u = Intern(m.user);
+    switch (m.action) {
+      case MemberAction::kCreator:
+      case MemberAction::kAdmin:
+        if (m.action == MemberAction::kCreator && ents[c].creator == kNone) ents[c].creator = u;
+        AddUnique(ents[c].admins, u, kMaxAdmins);
+        AddUnique(ents[u].administers, c, kMaxAdministers);
+        Dirty(c);
+        Dirty(u);
+        break;
+      case MemberAction::kJoin:
+        Join(c, u);
+        break;
+      case MemberAction::kLeave:
+      case MemberAction::kBan:
+        break;
+    }
+  }
+
+  void Join(uint32_t c, uint32_t u) {
+    if (!AddUnique(ents[u].joined, c, kMaxJoined)) return;
+    AddUnique(ents[c].members, u, kMaxMembers);
+    if (ents[u].down) AddUnique(ents[c].down_members, u, kMaxMembers);
+    Dirty(u);
+    Dirty(c);
+  }
+
+  void OnInvite(const InviteEvent& i) {
+    if (i.chat.empty()) return;
+    auto l = NormalizeLink(i.link);
+    const std::string key = l ? l->normalized : i.link;
+    if (links.count(key) == 0) links[key] = Intern(i.chat);
+  }
+
+  void OnMessage(const MessageEvent& m, TimeMs t) {
+    if (m.chat.empty()) return;
+    const uint32_t c = Intern(m.chat);
+    if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
+      const uint32_t u = Intern(m.from);
+      if (ClassOf(ents[u].kind) != Class::kChat) Join(c, u);
+    }
+    std::vector<uint64_t> fs;
+    std::string_view text = m.text;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    if (text.size() >= kMinTextFingerprint) fs.push_back(Fnv1a("t:", text));
+    for (const Media& md : m.media) {
+      if (!md.sha256.empty()) {
+        fs.push_back(Fnv1a("s:", md.sha256));
+      } else if (!md.md5.empty()) {
+        fs.push_back(Fnv1a("m:", md.md5));
+      }
+    }
+    const bool watched = Watched(ents[c], t);
+    for (uint64_t f : fs) {
+      Fingerprint& fp = fps[f];
+      if (!Contains(fp.posters, c)) {
+        ++fp.count;
+        if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
+      }
+      fp.last = std::max(fp.last, t);
+      if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
+        for (uint32_t p : fp.posters) {
+          if (p != c && ents[p].down) {
+            Dirty(c);
+            break;
+          }
+        }
+      }
+    }
+    for (const std::string& url : m.links) {
+      auto l = NormalizeLink(url);
+      if (!l) continue;
+      auto it = links.find(l->normalized);
+      if (it == links.end() || it->second == c) continue;
+      const uint32_t target = it->second;
+      AddUnique(ents[c].neighbours, target, kMaxNeighbours);
+      AddUnique(ents[target].neighbours, c, kMaxNeighbours);
+      if (AddUnique(ents[target].advertisers, c, kMaxAdvertisers)) Dirty(target);
+    }
+    if (m.forward && !m.forward->chat.empty() && m.forward->chat != m.chat) {
+      const uint32_t f = Intern(m.forward->chat);
+      AddUnique(ents[c].neighbours, f, kMaxNeighbours);
+      AddUnique(ents[f].neighbours, c, kMaxNeighbours);
+    }
+  }
+
+  void OnTakedown(const TakedownEvent& t) {
+    if (t.entity.empty()) return;
+    const uint32_t id = Intern(t.entity);
+    Ent& e = ents[id];
+    if (e.down) return;
+    e.down = t.time;
+    IndexDown(id);
+    for (uint32_t c : e.joined) AddUnique(ents[c].down_members, id, kMaxMembers);
+    stats.down_indexed = static_cast<int64_t>(downs.size());
+  }
+
+  void OnReinstate(const ReinstateEvent& r) {
+    if (r.entity.empty()) return;
+    const uint32_t id = Intern(r.entity);
+    ents[id].down.reset();
+  }
+
+  void Apply(const Event& ev, TimeMs t) {
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, EntityEvent>) {
+            OnEntity(e, t);
+          } else if constexpr (std::is_same_v<T, MessageEvent>) {
+            OnMessage(e, t);
+          } else if constexpr (std::is_same_v<T, MemberEvent>) {
+            OnMember(e);
+          } else if constexpr (std::is_same_v<T, InviteEvent>) {
+            OnInvite(e);
+          } else if constexpr (std::is_same_v<T, TakedownEvent>) {
+            OnTakedown(e);
+          } else if constexpr (std::is_same_v<T, ReinstateEvent>) {
+            OnReinstate(e);
+          }
+        },
+        ev);
+  }
+
+  // ------------------------------------------------------------------ evaluation
+  bool ValidCandidate(const Ent& x, uint32_t xid, uint32_t pid) const {
+    if (pid == xid) return false;
+    const Ent& p = ents[pid];
+    if (!p.down || *p.down > x.birth || x.birth - *p.down > opt.parent_window) return false;
+    const Class cx = ClassOf(x.kind), cp = ClassOf(p.kind);
+    return cx == cp || cx == Class::kUnknown || cp == Class::kUnknown;
+  }
+
+  void NameCandidates(uint32_t xid) {
+    Ent& x = ents[xid];
+    x.name_cands.clear();
+    x.name_cands_ready = true;
+    std::unordered_map<uint32_t, double> score;
+    if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
+    auto retrieve = [&](const std::vector<uint32_t>& grams,
+                        const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
+      if (grams.empty()) return;
+      for (uint32_t g : grams) {
+        auto it = index.find(g);
+        if (it == index.end() || it->second.size() > kMaxPostings) continue;
+        for (uint32_t id : it->second) {
+          if (hit_count[id]++ == 0) hit_touched.push_back(id);
+        }
+      }
+      const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
+      for (uint32_t id : hit_touched) {
+        const double n = hit_count[id];
+        hit_count[id] = 0;
+        if (n >= need) score[id] = std::max(score[id], n / static_cast<double>(grams.size()));
+      }
+      hit_touched.clear();
+    };
+    for (const NameForm& f : x.forms) {
+      retrieve(f.grams, gram_index);
+      retrieve(f.loose_grams, loose_index);
+    }
+    std::vector<std::pair<double, uint32_t>> ranked;
+    for (const auto& [id, s] : score) {
+      if (ValidCandidate(x, xid, id)) ranked.emplace_back(s, id);
+    }
+    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return ents[a.second].key < ents[b.second].key;
+    });
+    if (ranked.size() > kNameCandidates) ranked.resize(kNameCandidates);
+    for (const auto& r : ranked) x.name_cands.push_back(r.second);
+  }
+
+  std::vector<uint32_t> Candidates(uint32_t xid) {
+    Ent& x = ents[xid];
+    if (!x.name_cands_ready) NameCandidates(xid);
+    std::unordered_set<uint32_t> set(x.name_cands.begin(), x.name_cands.end());
+    auto add = [&](uint32_t p) {
+      if (ValidCandidate(x, xid, p)) set.insert(p);
+    };
+    if (!opt.name_only) {
+      if (x.has_avatar) {
+        for (uint32_t p : avatars) {
+          if (Distance(x.avatar, ents[p].avatar) <= kAvatarRadius) add(p);
+        }
+      }
+      // Chats and bots made or run by the same people (or their regenerations).
+      for (uint32_t a : x.admins) {
+        for (uint32_t a2 : Lineage(a)) {
+          for (uint32_t y : ents[a2].administers) add(y);
+        }
+      }
+      // Accounts that ran the parents of the chats this account runs.
+      for (uint32_t y : x.administers) {
+        const auto line = Lineage(y);
+        for (size_t k = 1; k < line.size(); ++k) {
+          for (uint32_t a : ents[line[k]].admins) add(a);
+        }
+      }
+      for (uint64_t f : x.posted) {
+        auto it = fps.find(f);
+        if (it == fps.end()) continue;
+        for (uint32_t p : it->second.posters) add(p);
+      }
+      // Members: an account's old groups, a group's members' old groups.
+      for (uint32_t y : x.joined) {
+        for (uint32_t y2 : Lineage(y)) {
+          for (uint32_t u : ents[y2].down_members) add(u);
+        }
+      }
+      size_t budget = 400;
+      for (uint32_t m : x.members) {
+        if (budget-- == 0) break;
+        for (uint32_t m2 : Lineage(m)) {
+          for (uint32_t y : ents[m2].joined) add(y);
+        }
+      }
+    }
+    std::vector<uint32_t> out(set.begin(), set.end());
+    std::sort(out.begin(), out.end(),
+              [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+    return out;
+  }
+
+  struct Pair {
+    uint32_t parent = kNone;
+    RegenFeatures x{};
+    double score = 0;
+    // Evidence details.
+    std::string name_detail;
+    int avatar_distance = -1;
+    uint32_t shared_admin = kNone;
+    int content_matches = 0;
+    int shared_members = 0;
+    uint32_t related_advertiser = kNone;
+    double name_sum = 0;
+    TimeMs down = 0;
+  };
+
+  bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& p_roots) const {
+    const Ent& se = ents[s];
+    const Ent& pe = ents[p];
+    if (Contains(se.neighbours, p) || Contains(pe.neighbours, s)) return true;
+    for (uint32_t a : AdminRoots(se)) {
+      if (std::binary_search(p_roots.begin(), p_roots.end(), a)) return true;
+    }
+    return false;
+  }
+
+  // Lineage roots of an entity's groups (accounts) or members (chats).
+  std::vector<uint32_t> MemberRoots(const Ent& e) const {
+    const bool chat = ClassOf(e.kind) == Class::kChat;
+    const std::vector<uint32_t>& v = chat ? e.members : e.joined;
+    std::vector<uint32_t> out;
+    const size_t n = std::min<size_t>(v.size(), kMaxMemberScan);
+    out.reserve(n);
+    for (size_t k = 0; k < n; ++k) out.push_back(Root(v[k]));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // The pair's own features; the ones relative to other candidates come in Evaluate.
+  Pair Score(uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
+             const std::vector<uint32_t>& x_member_roots) {
+    const Ent& x = ents[xid];
+    const Ent& p = ents[pid];
+    Pair r;
+    r.parent = pid;
+    RegenFeatures& f = r.x;
+    double best_name = -1;
+    for (const NameForm& a : x.forms) {
+      for (const NameForm& b : p.forms) {
+        const double dice = Dice(a.grams, b.grams);
+        const double edit = EditSimilarity(a.key, b.key);
+        const double loose = Dice(a.loose_grams, b.loose_grams);
+        if (dice + edit + loose > best_name) {
+          best_name = dice + edit + loose;
+          r.name_detail = "'" + a.key + "' ~ '" + b.key + "'";
+        }
+        if (a.key == b.key && a.key.size() >= 4) f[kFeatNameExact] = 1.0;
+        f[kFeatNameDice] = std::max(f[kFeatNameDice], dice);
+        f[kFeatNameEdit] = std::max(f[kFeatNameEdit], edit);
+        f[kFeatNameLoose] = std::max(f[kFeatNameLoose], loose);
+      }
+    }
+    if (!opt.name_only) {
+      if (x.has_avatar && p.has_avatar) {
+        r.avatar_distance = Distance(x.avatar, p.avatar);
+        f[kFeatAvatar] = std::max(0.0, 1.0 - r.avatar_distance / 64.0);
+      }
+      const auto p_roots = AdminRoots(p);
+      for (uint32_t a : x_roots) {
+        if (std::binary_search(p_roots.begin(), p_roots.end(), a)) {
+          r.shared_admin = a;
+          break;
+        }
+      }
+      if (r.shared_admin == kNone) {
+        // An account running a regeneration of a chat the candidate ran.
+        for (uint32_t y : x.administers) {
+          const auto line = Lineage(y);
+          for (size_t k = 1; k < line.size() && r.shared_admin == kNone; ++k) {
+            if (Contains(ents[line[k]].admins, pid)) r.shared_admin = line[k];
+          }
+        }
+      }
+      f[kFeatAdmins] = r.shared_admin != kNone ? 1.0 : 0.0;
+      double s = 0;
+      for (uint64_t fp : x.posted) {
+        auto it = fps.find(fp);
+        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
+        ++r.content_matches;
+        s += 1.0 / std::max<uint32_t>(1, it->second.count - 1);
+      }
+      f[kFeatContent] = 1.0 - std::exp(-s);
+      f[kFeatContentCover] =
+          x.posted.empty() ? 0.0
+                           : static_cast<double>(r.content_matches) / static_cast<double>(x.posted.size());
+      const auto p_member_roots = MemberRoots(p);
+      std::vector<uint32_t> shared;
+      std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
+                            p_member_roots.end(), std::back_inserter(shared));
+      r.shared_members = static_cast<int>(shared.size());
+      const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
+      f[kFeatMembers] = std::log1p(r.shared_members);
+      f[kFeatMembersJaccard] = uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
+      f[kFeatMembersCover] = p_member_roots.empty() ? 0.0
+                                                    : static_cast<double>(shared.size()) /
+                                                          static_cast<double>(p_member_roots.size());
+      for (uint32_t s2 : x.advertisers) {
+        if (Related(s2, pid, p_roots)) {
+          r.related_advertiser = s2;
+          break;
+        }
+      }
+      f[kFeatAdvertRelated] = r.related_advertiser != kNone ? 1.0 : 0.0;
+      f[kFeatAdvertised] = std::log1p(static_cast<double>(x.advertisers.size()));
+      f[kFeatClaimed] = p.children > 0 ? 1.0 : 0.0;
+    }
+    const double hours = static_cast<double>(x.birth - *p.down) / static_cast<double>(kHourMs);
+    f[kFeatDelay] = std::log1p(std::max(0.0, hours));
+    f[kFeatSameKind] = x.kind == p.kind ? 1.0 : 0.0;
+    f[kFeatIsUser] = ClassOf(x.kind) == Class::kUser ? 1.0 : 0.0;
+    f[kFeatIsBot] = ClassOf(x.kind) == Class::kBot ? 1.0 : 0.0;
+    r.name_sum = best_name;
+    r.down = *p.down;
+    return r;
+  }
+
+  void Finish(Pair& r) const {
+    const RegenFeatures& w = opt.name_only ? kBaselineWeights : kRegenWeights;
+    double z = opt.name_only ? kBaselineBias : kRegenBias;
+    for (size_t i = 0; i < static_cast<size_t>(kRegenFeatures); ++i) z += w[i] * r.x[i];
+    r.score = Sigmoid(z);
+  }
+
+  std::optional<RegenDetection> Evaluate(uint32_t xid, TimeMs now) {
+    Ent& x = ents[xid];
+    if (!Watched(x, now)) return std::nullopt;
+    ++stats.evaluations;
+    const std::vector<uint32_t> cands = Candidates(xid);
+    if (cands.empty()) return std::nullopt;
+    std::vector<Pair> pairs;
+    pairs.reserve(cands.size());
+    const auto x_roots = AdminRoots(x);
+    const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
+    for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
+    if (!opt.name_only) {
+      // Relative features: the one candidate that explains the most.
+      auto strict_best = [&](auto value, RegenFeature feature) {
+        size_t best = 0;
+        int best_n = 0;
+        for (size_t k = 0; k < pairs.size(); ++k) {
+          const int v = value(pairs[k]);
+          if (v > best_n) {
+            best_n = v;
+            best = k;
+          }
+        }
+        if (best_n == 0) return;
+        for (size_t k = 0; k < pairs.size(); ++k) {
+          if (k != best && value(pairs[k]) == best_n) return;
+        }
+        pairs[best].x[feature] = 1.0;
+      };
+      strict_best([](const Pair& p) { return p.content_matches; }, kFeatContentBest);
+      strict_best([](const Pair& p) { return p.shared_members; }, kFeatMembersBest);
+      int most = 0;
+      for (const Pair& p : pairs) most = std::max(most, p.shared_members);
+      if (most > 0) {
+        size_t latest = pairs.size();
+        for (size_t k = 0; k < pairs.size(); ++k) {
+          if (pairs[k].shared_members == most &&
+              (latest == pairs.size() || pairs[k].down > pairs[latest].down)) {
+            latest = k;
+          }
+        }
+        pairs[latest].x[kFeatRecentBest] = 1.0;
+        double margin = 5.0;
+        for (size_t k = 0; k < pairs.size(); ++k) {
+          if (k != latest && pairs[k].shared_members == most) {
+            margin = std::min(margin, pairs[k].x[kFeatDelay] - pairs[latest].x[kFeatDelay]);
+          }
+        }
+        pairs[latest].x[kFeatRecentMargin] = std::max(0.0, margin);
+      }
+    }
+    {
+      size_t best = 0;
+      bool unique = true;
+      for (size_t k = 1; k < pairs.size(); ++k) {
+        if (pairs[k].name_sum > pairs[best].name_sum) {
+          best = k;
+          unique = true;
+        } else if (pairs[k].name_sum == pairs[best].name_sum) {
+          unique = false;
+        }
+      }
+      if (unique && pairs[best].name_sum > 0) pairs[best].x[kFeatNameBest] = 1.0;
+    }
+    for (Pair& pr : pairs) {
+      Finish(pr);
+      ++stats.pairs_scored;
+      if (sink) sink(RegenScoredPair{x.key, ents[pr.parent].key, now, pr.x, pr.score});
+    }
+    std::stable_sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
+      if (a.score != b.score) return a.score > b.score;
+      return ents[a.parent].key < ents[b.parent].key;
+    });
+    const Pair& best = pairs.front();
+    if (best.score < opt.threshold || x.detected) return std::nullopt;
+    RegenDetection d;
+    d.entity = x.key;
+    d.parent = ents[best.parent].key;
+    d.score = Round4(best.score);
+    d.detected_at = now;
+    const Ent& p = ents[best.parent];
+    if (best.x[kFeatNameDice] > 0 || best.x[kFeatNameEdit] > 0) {
+      d.evidence.push_back({"name",
+                            Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit],
+                                             best.x[kFeatNameLoose]})),
+                            best.name_detail});
+    }
+    if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
+      d.evidence.push_back({"avatar", Round4(best.x[kFeatAvatar]), "PDQ distance " + std::to_string(best.avatar_distance)});
+    }
+    if (best.shared_admin != kNone) {
+      d.evidence.push_back({"admins", 1.0, ents[best.shared_admin].key});
+    }
+    if (best.content_matches > 0) {
+      d.evidence.push_back({"content", Round4(best.x[kFeatContent]),
+                            std::to_string(best.content_matches) + " of the parent's posts reposted"});
+    }
+    if (best.shared_members > 0) {
+      d.evidence.push_back({"members", Round4(best.x[kFeatMembersJaccard]),
+                            std::to_string(best.shared_members) + " shared"});
+    }
+    if (best.related_advertiser != kNone) {
+      d.evidence.push_back({"advert", 1.0, "advertised by " + ents[best.related_advertiser].key});
+    }
+    d.evidence.push_back({"timing", Round4(static_cast<double>(x.birth - *p.down) / kHourMs),
+                          "hours after the parent's takedown"});
+    for (size_t k = 0; k < pairs.size() && static_cast<int>(k) < opt.max_candidates; ++k) {
+      d.candidates.push_back({ents[pairs[k].parent].key, Round4(pairs[k].score)});
+    }
+    x.detected = true;
+    x.parent = best.parent;
+    ++ents[best.parent].children;
+    ++stats.detections;
+    // What this detection tells about others: the accounts running it, the chats it runs.
+    for (uint32_t a : x.admins) Dirty(a);
+    for (uint32_t y : x.administers) Dirty(y);
+    for (uint32_t m : x.joined) Dirty(m);
+    return d;
+  }
+
+  std::vector<RegenDetection> CloseBatch() {
+    std::vector<RegenDetection> out;
+    if (!has_batch) return out;
+    const TimeMs now = batch;
+    while (!dirty.empty()) {
+      std::vector<uint32_t> work;
+      work.swap(dirty);
+      for (uint32_t id : work) ents[id].dirty = false;
+      std::sort(work.begin(), work.end(),
+                [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+      for (uint32_t id : work) {
+        if (auto d = Evaluate(id, now)) out.push_back(std::move(*d));
+      }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const RegenDetection& a, const RegenDetection& b) { return a.entity < b.entity; });
+    return out;
+  }
+};
+
+RegenDetector::RegenDetector() = default;
+RegenDetector::~RegenDetector() = default;
+
+StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOptions& options) {
+  if (!(options.threshold > 0 && options.threshold <= 1)) {
+    return Status::InvalidArgument("regeneration threshold must be in (0, 1]");
+  }
+  if (options.parent_window <= 0 || options.watch <= 0) {
+    return Status::InvalidArgument("regeneration windows must be positive");
+  }
+  std::unique_ptr<RegenDetector> d(new RegenDetector());
+  d->impl_ = std::make_unique<Impl>();
+  d->impl_->opt = options;
+  ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
+  return d;
+}
+
+std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
+  Impl& m = *impl_;
+  ++m.stats.events;
+  TimeMs t = EventTime(event);
+  std::vector<RegenDetection> out;
+  if (!m.has_batch) {
+    m.has_batch = true;
+    m.batch = t;
+    m.last_sweep = t;
+  } else if (t > m.batch) {
+    out = m.CloseBatch();
+    m.batch = t;
+    if (t >= m.last_sweep + kDayMs) m.Sweep(t);
+  } else if (t < m.batch) {
+    ++m.stats.late_events;
+    t = m.batch;
+  }
+  m.Apply(event, t);
+  return out;
+}
+
+std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
+
+void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
+  impl_->sink = std::move(sink);
+}
+
+const RegenOptions& RegenDetector::options() const { return impl_->opt; }
+RegenStats RegenDetector::stats() const { return impl_->stats; }
+
+std::string EvidenceJson(const std::vector<RegenEvidence>& evidence) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray();
+  for (const RegenEvidence& e : evidence) {
+    w.BeginObject().Field("signal", std::string_view(e.signal)).Field("value", e.value);
+    w.Field("detail", std::string_view(e.detail)).EndObject();
+  }
+  w.EndArray();
+  return out;
+}
+
+std::string CandidatesJson(const std::vector<RegenCandidate>& candidates) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray();
+  for (const RegenCandidate& c : candidates) {
+    w.BeginObject().Field("parent", std::string_view(c.parent)).Field("score", c.score).EndObject();
+  }
+  w.EndArray();
+  return out;
+}
+
+void AppendDetectionJson(std::string& out, const RegenDetection& d) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Field("entity", std::string_view(d.entity)).Field("parent", std::string_view(d.parent));
+  w.Field("score", d.score).Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
+  w.Key("evidence").Raw(EvidenceJson(d.evidence));
+  w.Key("candidates").Raw(CandidatesJson(d.candidates));
+  w.EndObject();
+}
+
+}  // namespace cordon::enforce

@@ -1,0 +1,304 @@
+#include "cordon/ingest/json_walk.h"
+
+#include <algorithm>
+
+#include "cordon/util/line_reader.h"
+#include "cordon/util/utf8.h"
+
+namespace cordon {
+namespace {
+
+using simdjson::SIMDJSON_PADDING;
+
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+// Whether the first non-blank line of the file is a JSON value on its own.
+StatusOr<bool> FirstLineIsValue(const InputFile& file, const ImportLimits& limits) {
+  LineReader reader;
+  RETURN_IF_ERROR(reader.Open(file.path, limits.max_record_bytes));
+  Line line;
+  while (reader.Next(line)) {
+    if (line.too_long) return false;
+    if (IsBlank(line.text)) continue;
+    simdjson::dom::parser parser;
+    if (parser.allocate(line.text.size() + 1, limits.max_depth) != simdjson::SUCCESS) {
+      return false;
+    }
+    simdjson::dom::element root;
+    auto err = parser.parse(line.text.data(), line.text.size(), false).get(root);
+    if (err == simdjson::UTF8_ERROR) {
+      std::string repaired = RepairUtf8(line.text);
+      err = parser.parse(repaired).get(root);
+    }
+    return err == simdjson::SUCCESS;
+  }
+  RETURN_IF_ERROR(reader.status());
+  return false;
+}
+
+}  // namespace
+
+Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventSink& sink,
+                       const JsonRootFn& fn) {
+  ASSIGN_OR_RETURN(bool lines, FirstLineIsValue(file, limits));
+  std::string repaired;
+  if (!lines) {
+    std::string data;
+    RETURN_IF_ERROR(ReadWholeFile(file.path, limits.max_document_bytes, data));
+    JsonRoot root{data, Location{file.path, 1, 0}, true};
+    if (!IsValidUtf8(data)) {
+      repaired = RepairUtf8(data);
+      repaired.reserve(repaired.size() + SIMDJSON_PADDING);
+      root.text = repaired;
+      sink.OnWeird("invalid UTF-8 repaired", Location{file.path});
+    }
+    sink.OnProgress(static_cast<int64_t>(data.size()));
+    return fn(root);
+  }
+  LineReader reader;
+  RETURN_IF_ERROR(reader.Open(file.path, limits.max_record_bytes));
+  Line line;
+  while (reader.Next(line)) {
+    Location where{file.path, line.number, line.offset};
+    if ((line.number & 0xffff) == 0) sink.OnProgress(reader.consumed());
+    if (line.too_long) {
+      sink.OnReject(where, "record over " + std::to_string(limits.max_record_bytes) + " bytes");
+      continue;
+    }
+    if (IsBlank(line.text)) continue;
+    JsonRoot root{line.text, where, false};
+    if (!IsValidUtf8(line.text)) {
+      repaired = RepairUtf8(line.text);
+      repaired.reserve(repaired.size() + SIMDJSON_PADDING);
+      root.text = repaired;
+      sink.OnWeird("invalid UTF-8 repaired", where);
+    }
+    RETURN_IF_ERROR(fn(root));
+  }
+  return reader.status();
+}
+
+Status JsonWalker::Start(const JsonRoot& root) {
+  root_ = root;
+  original_size_ = root.text.size();
+  truncated_ = false;
+  line_pos_ = root.text.data();
+  line_ = root.where.line;
+  const size_t need = std::max<size_t>(root.text.size(), 64);
+  if (od_parser_.capacity() < need || od_parser_.max_depth() != limits_.max_depth) {
+    size_t cap = std::max(need, std::min<size_t>(2 * od_parser_.capacity(), 1u << 26));
+    if (od_parser_.allocate(cap, limits_.max_depth) != simdjson::SUCCESS) {
+      return Status::ResourceExhausted("cannot allocate a JSON parser", root.where);
+    }
+  }
+  auto err = od_parser_
+                 .iterate(root.text.data(), root.text.size(), root.text.size() + SIMDJSON_PADDING)
+                 .get(doc_);
+  if (err == simdjson::UNCLOSED_STRING && CloseTruncated()) return Status::Ok();
+  if (err != simdjson::SUCCESS) return Broken(err, nullptr);
+  return Status::Ok();
+}
+
+bool JsonWalker::CloseTruncated() {
+  if (truncated_) return false;
+  std::string closers;
+  bool in_string = false, escape = false;
+  for (char c : root_.text) {
+    if (in_string) {
+      if (escape) {
+        escape = false;
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      closers.push_back(c == '{' ? '}' : ']');
+      if (closers.size() > limits_.max_depth) return false;
+    } else if (c == '}' || c == ']') {
+      if (closers.empty() || closers.back() != c) return false;  // broken otherwise
+      closers.pop_back();
+    }
+  }
+  if (closers.empty()) return false;
+  closed_.reserve(root_.text.size() + closers.size() + 2 + SIMDJSON_PADDING);
+  closed_.assign(root_.text);
+  if (escape) closed_.pop_back();
+  if (in_string) closed_ += '"';
+  closed_.append(closers.rbegin(), closers.rend());
+  root_.text = closed_;
+  line_pos_ = root_.text.data();
+  line_ = root_.where.line;
+  truncated_ = true;
+  auto err = od_parser_.iterate(closed_.data(), closed_.size(), closed_.capacity()).get(doc_);
+  return err == simdjson::SUCCESS;
+}
+
+Status JsonWalker::Finish() {
+  if (!truncated_) return Status::Ok();
+  return Status::Corrupt("the document ends early; the records before the end were read",
+                         Where(root_.text.data() + std::min(original_size_, root_.text.size())));
+}
+
+Location JsonWalker::Where(const char* p) {
+  const char* begin = root_.text.data();
+  const char* end = begin + root_.text.size();
+  if (p == nullptr || p < begin || p > end) return root_.where;
+  if (p < line_pos_) {
+    line_pos_ = begin;
+    line_ = root_.where.line;
+  }
+  line_ += std::count(line_pos_, p, '\n');
+  line_pos_ = p;
+  return Location{root_.where.file, line_, root_.where.offset + (p - begin)};
+}
+
+Status JsonWalker::Broken(simdjson::error_code e, const char* p) {
+  return Status::Corrupt(std::string("JSON breaks off: ") + simdjson::error_message(e) +
+                             "; the rest of the document is skipped",
+                         Where(p));
+}
+
+Status JsonWalker::ParseRecord(std::string_view raw, const Location& where,
+                               const JsonRecordFn& fn) {
+  if (raw.size() > limits_.max_record_bytes) {
+    sink_.OnReject(where, "record over " + std::to_string(limits_.max_record_bytes) + " bytes");
+    return Status::Ok();
+  }
+  if (!dom_ready_) {
+    if (dom_parser_.allocate(1 << 16, limits_.max_depth) != simdjson::SUCCESS) {
+      return Status::ResourceExhausted("cannot allocate a JSON parser", where);
+    }
+    dom_ready_ = true;
+  }
+  simdjson::dom::element elem;
+  // `raw` lies inside a root that has the padding simdjson reads past its end.
+  auto err = dom_parser_.parse(raw.data(), raw.size(), false).get(elem);
+  if (err != simdjson::SUCCESS) {
+    sink_.OnReject(where, std::string("not JSON: ") + simdjson::error_message(err));
+    return Status::Ok();
+  }
+  RecordResult r = fn(elem, where);
+  if (!r.fatal.ok()) return r.fatal;
+  if (!r.reject.empty()) sink_.OnReject(where, r.reject);
+  return Status::Ok();
+}
+
+namespace {
+
+template <typename Object>
+Status FieldsOf(JsonWalker& w, Object& obj, const char* at, const JsonWalker::FieldFn& fn) {
+  simdjson::error_code err = simdjson::SUCCESS;
+  for (auto field : obj) {
+    simdjson::ondemand::field f;
+    std::string_view key;
+    if ((err = std::move(field).get(f)) != simdjson::SUCCESS ||
+        (err = f.unescaped_key().get(key)) != simdjson::SUCCESS) {
+      return w.Broken(err, at);
+    }
+    // The key's bytes live in the parser's string buffer until the next Start().
+    RETURN_IF_ERROR(fn(key, f.value()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status JsonWalker::ForEachRootField(const FieldFn& fn) {
+  simdjson::ondemand::object obj;
+  auto err = doc_.get_object().get(obj);
+  if (err == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && CloseTruncated()) {
+    err = doc_.get_object().get(obj);
+  }
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(root_.where, "expected a JSON object");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, nullptr);
+  return FieldsOf(*this, obj, nullptr, fn);
+}
+
+Status JsonWalker::ForEachField(simdjson::ondemand::value& value, std::string_view what,
+                                const FieldFn& fn) {
+  const char* at = value.raw_json_token().data();
+  simdjson::ondemand::object obj;
+  auto err = value.get_object().get(obj);
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(Where(at), "field '" + std::string(what) + "': expected an object");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, at);
+  return FieldsOf(*this, obj, at, fn);
+}
+
+Status JsonWalker::Record(simdjson::ondemand::value& item, const JsonRecordFn& fn) {
+  const char* at = item.raw_json_token().data();
+  Location where = Where(at);
+  if ((++records_ & 0xfff) == 0) sink_.OnProgress(where.offset);
+  simdjson::ondemand::json_type type;
+  auto err = item.type().get(type);
+  if (err != simdjson::SUCCESS) return Broken(err, at);
+  if (type != simdjson::ondemand::json_type::object) {
+    sink_.OnReject(where, "expected a JSON object");
+    return Status::Ok();
+  }
+  simdjson::ondemand::object obj;
+  std::string_view raw;
+  if ((err = item.get_object().get(obj)) != simdjson::SUCCESS ||
+      (err = obj.raw_json().get(raw)) != simdjson::SUCCESS) {
+    return Broken(err, at);
+  }
+  if (truncated_ && raw.data() + raw.size() > root_.text.data() + original_size_) {
+    sink_.OnReject(where, "record cut off by the end of the document");
+    return Status::Ok();
+  }
+  return ParseRecord(raw, where, fn);
+}
+
+namespace {
+
+Status RecordsOf(JsonWalker& w, simdjson::ondemand::array& array, const char* at,
+                 const JsonRecordFn& fn) {
+  for (auto element : array) {
+    simdjson::ondemand::value item;
+    auto err = std::move(element).get(item);
+    if (err != simdjson::SUCCESS) return w.Broken(err, at);
+    at = item.raw_json_token().data();
+    RETURN_IF_ERROR(w.Record(item, fn));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status JsonWalker::ForEachRecord(simdjson::ondemand::value& value, const JsonRecordFn& fn) {
+  const char* at = value.raw_json_token().data();
+  simdjson::ondemand::array array;
+  auto err = value.get_array().get(array);
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(Where(at), "expected an array of records");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, at);
+  return RecordsOf(*this, array, at, fn);
+}
+
+Status JsonWalker::ForEachRootRecord(const JsonRecordFn& fn) {
+  simdjson::ondemand::array array;
+  auto err = doc_.get_array().get(array);
+  if (err == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && CloseTruncated()) {
+    err = doc_.get_array().get(array);
+  }
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(root_.where, "expected an array of records");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, nullptr);
+  return RecordsOf(*this, array, nullptr, fn);
+}
+
+}  // namespace cordon

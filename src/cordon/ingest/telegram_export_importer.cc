@@ -1,0 +1,455 @@
+// Telegram Desktop's JSON export (result.json): one chat ("Export chat history") or a whole
+// account ("Export Telegram data", chats under chats.list and left_chats.list).
+// docs/formats/telegram-export.md describes the fields read and how they map onto events.
+#include <string>
+
+#include "cordon/ingest/importer.h"
+#include "cordon/ingest/json_fields.h"
+#include "cordon/ingest/ndjson.h"
+#include "cordon/ingest/telegram_common.h"
+#include "cordon/util/time.h"
+
+namespace cordon {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+namespace tg = telegram;
+
+struct ChatRef {
+  std::string key;
+  EntityKind kind = EntityKind::kUnknown;
+  std::string path;  // JSON path of the chat object: "" at the root, else "chats.list[3]"
+};
+
+// The entity key and kind of a chat from its export type and bare id.
+std::optional<ChatRef> ChatFor(std::string_view type, int64_t id) {
+  if (type == "public_channel" || type == "private_channel") {
+    return ChatRef{tg::ChannelKey(id), EntityKind::kChannel, ""};
+  }
+  // Supergroups are channels in MTProto and share their id space.
+  if (type == "public_supergroup" || type == "private_supergroup") {
+    return ChatRef{tg::ChannelKey(id), EntityKind::kGroup, ""};
+  }
+  if (type == "private_group") return ChatRef{tg::ChatKey(id), EntityKind::kGroup, ""};
+  if (type == "personal_chat" || type == "saved_messages") {
+    return ChatRef{tg::UserKey(id), EntityKind::kUser, ""};
+  }
+  if (type == "bot_chat") return ChatRef{tg::UserKey(id), EntityKind::kBot, ""};
+  // "replies" is Telegram's own relay account; its kind is left to the store.
+  if (type == "replies") return ChatRef{tg::UserKey(id), EntityKind::kUnknown, ""};
+  return std::nullopt;
+}
+
+// A peer reference field: "user123" | "channel123" | "chat123", or a bare number (a user id in
+// exports written before 2020).
+std::optional<std::string> PeerField(Fields& f, std::string_view field) {
+  auto e = f.Any(field);
+  if (!e) return std::nullopt;
+  std::optional<std::string> key;
+  if (e->is_string()) {
+    key = tg::KeyFromPeerRef(std::string_view(*e));
+  } else if (e->is_number()) {
+    if (auto n = ElementInt(*e); n && *n > 0) key = tg::UserKey(*n);
+  }
+  if (!key)
+    f.Fail("field '" + std::string(field) + "': expected user<id>, channel<id> or chat<id>");
+  return key;
+}
+
+// "(File not included. Change data exporting settings to download.)" and its siblings stand
+// where the path of a file the export left out would be.
+bool IsSkippedFile(std::string_view p) {
+  return p.starts_with("(File ") || p.starts_with("(Photo ");
+}
+
+std::string MessagePath(const ChatRef& chat, size_t index) {
+  std::string p = chat.path.empty() ? "messages[" : chat.path + ".messages[";
+  return p + std::to_string(index) + "]";
+}
+
+class ExportReader {
+ public:
+  ExportReader(const InputFile& file, EventSink& sink) : file_(file), sink_(sink) {}
+
+  // Reads one chat and its messages. A chat that cannot be keyed is rejected; at the root of a
+  // single-chat export it makes the whole file Corrupt instead.
+  Status ReadChat(object chat, const std::string& path, size_t list_index, bool is_root) {
+    Fields f(chat);
+    auto type = f.Str("type");
+    auto id = f.Int("id");
+    auto name = f.Str("name");
+    auto messages = f.Arr("messages");
+    std::string error = f.error();
+    std::optional<ChatRef> ref;
+    if (error.empty() && !id) error = "missing field 'id'";
+    if (error.empty() && *id <= 0) error = "field 'id': expected a positive integer";
+    if (error.empty() && !messages) error = "missing field 'messages'";
+    if (error.empty()) {
+      ref = ChatFor(type.value_or(""), *id);
+      if (!ref) error = "unknown chat type '" + std::string(type.value_or("")) + "'";
+    }
+    if (!error.empty()) {
+      if (is_root) {
+        return Status::Corrupt("not a Telegram Desktop chat export: " + error,
+                               Location{file_.path});
+      }
+      sink_.OnReject(Location{file_.path, static_cast<int64_t>(list_index) + 1},
+                     "chat " + std::to_string(list_index) + " (" + path + "): " + error);
+      return Status::Ok();
+    }
+    ref->path = path;
+    // The chat's own type decides its kind; its name is the one it had when exported.
+    EntityEvent& e = table_.Observe(ref->key, ref->kind, std::nullopt, Location{file_.path});
+    e.kind = ref->kind;
+    if (name && !name->empty()) e.name = std::string(*name);
+
+    size_t index = 0;
+    for (element m : *messages) {
+      Location where{file_.path, static_cast<int64_t>(index) + 1};
+      RecordResult r = ReadMessage(*ref, m, where);
+      if (!r.fatal.ok()) return r.fatal;
+      if (!r.reject.empty()) {
+        sink_.OnReject(where, "message " + std::to_string(index) + " (" + MessagePath(*ref, index) +
+                                  "): " + r.reject);
+      }
+      ++index;
+    }
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    if (local_dates_) {
+      sink_.OnWeird("message times read from 'date' (local time without zone) as UTC",
+                    Location{file_.path});
+    }
+    return table_.Flush(sink_);
+  }
+
+ private:
+  RecordResult Emit(Event&& e, const Location& where) {
+    Status s = sink_.OnEvent(std::move(e), where);
+    return s.ok() ? RecordResult::Ok() : RecordResult::Fatal(std::move(s));
+  }
+
+  void ObservePeer(const std::string& key, std::optional<std::string_view> name, TimeMs time,
+                   const Location& where) {
+    EntityKind kind = key.starts_with("telegram:user") ? EntityKind::kUser : EntityKind::kUnknown;
+    EntityEvent& e = table_.Observe(key, kind, time, where);
+    if (name) tg::FillIfEmpty(e.name, *name);
+  }
+
+  // Message time: date_unixtime (a string of seconds) when there, else the local 'date'.
+  std::optional<TimeMs> ReadTime(Fields& f) {
+    if (auto e = f.Any("date_unixtime")) {
+      auto s = ElementInt(*e);
+      std::optional<TimeMs> t = s ? tg::SecondsToMs(*s) : std::nullopt;
+      if (!t) f.Fail("field 'date_unixtime': expected a number of seconds");
+      return t;
+    }
+    auto d = f.Str("date");
+    if (!d) {
+      if (f.ok()) f.Fail("missing field 'date_unixtime'");
+      return std::nullopt;
+    }
+    auto t = ParseRfc3339Ms(*d);
+    if (!t) {
+      f.Fail("field 'date': expected an ISO date-time");
+      return std::nullopt;
+    }
+    local_dates_ = true;
+    return t;
+  }
+
+  // "text": a string, or an array of strings and {"type","text"[,"href"]} parts.
+  static void ReadText(Fields& f, std::string& text, std::vector<std::string>& links) {
+    auto e = f.Any("text");
+    if (!e) return;
+    if (e->is_string()) {
+      text = std::string(std::string_view(*e));
+      return;
+    }
+    if (!e->is_array()) {
+      f.Fail("field 'text': expected a string or an array");
+      return;
+    }
+    for (element part : array(*e)) {
+      if (part.is_string()) {
+        text += std::string_view(part);
+        continue;
+      }
+      if (!part.is_object()) {
+        f.Fail("field 'text': expected strings and objects in the array");
+        return;
+      }
+      Fields pf{object(part)};
+      auto t = pf.Str("text");
+      auto type = pf.Str("type");
+      auto href = pf.Str("href");
+      if (!pf.ok()) {
+        f.Fail("field 'text': " + pf.error());
+        return;
+      }
+      if (t) text += *t;
+      if (type && *type == "link" && t) tg::AddLink(links, *t);
+      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+    }
+  }
+
+  // "text_entities": every part as an object; link and text_link parts give URLs.
+  static void ReadEntities(Fields& f, std::vector<std::string>& links) {
+    auto arr = f.Arr("text_entities");
+    if (!arr) return;
+    for (element part : *arr) {
+      if (!part.is_object()) {
+        f.Fail("field 'text_entities': expected an array of objects");
+        return;
+      }
+      Fields pf{object(part)};
+      auto type = pf.Str("type");
+      auto t = pf.Str("text");
+      auto href = pf.Str("href");
+      if (!pf.ok()) {
+        f.Fail("field 'text_entities': " + pf.error());
+        return;
+      }
+      if (type && *type == "link" && t) tg::AddLink(links, *t);
+      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+    }
+  }
+
+  void AddMedia(MessageEvent& m, std::string kind, std::string_view path, const Location& where) {
+    Media md;
+    md.kind = std::move(kind);
+    if (!path.empty() && !IsSkippedFile(path)) {
+      if (tg::IsSafeRelativePath(path)) {
+        md.path = std::string(path);
+      } else {
+        sink_.OnWeird("media path outside the export ignored", where);
+      }
+    }
+    m.media.push_back(std::move(md));
+  }
+
+  RecordResult ReadMessage(const ChatRef& chat, element m, const Location& where) {
+    if (!m.is_object()) return RecordResult::Reject("expected a JSON object");
+    object o(m);
+    Fields f(o);
+    auto type = f.Str("type");
+    auto id = f.Int("id");
+    if (!f.ok()) return RecordResult::Reject(f.error());
+    if (!id) return RecordResult::Reject("missing field 'id'");
+    // Media tdesktop cannot export are written as {"id", "type": "unsupported"} alone.
+    if (type && *type == "unsupported") {
+      sink_.OnWeird("unsupported message skipped", where);
+      return RecordResult::Ok();
+    }
+    if (!type) return RecordResult::Reject("missing field 'type'");
+    std::optional<TimeMs> time = ReadTime(f);
+    if (!f.ok()) return RecordResult::Reject(f.error());
+    if (*type == "service") return ReadService(chat, f, *time, where);
+    if (*type != "message") {
+      sink_.OnWeird("message of unknown type skipped", where);
+      return RecordResult::Ok();
+    }
+
+    MessageEvent ev;
+    ev.key = chat.key + "/" + std::to_string(*id);
+    ev.chat = chat.key;
+    ev.time = *time;
+    auto from_key = PeerField(f, "from_id");
+    auto from_name = f.Str("from");
+    element fwd;
+    if (o.at_key("forwarded_from").get(fwd) == simdjson::SUCCESS) {
+      // A name only; null when the source account is deleted or hidden.
+      ForwardOrigin origin;
+      if (fwd.is_string()) {
+        origin.name = std::string(std::string_view(fwd));
+      } else if (!fwd.is_null()) {
+        f.Fail("field 'forwarded_from': expected a string");
+      }
+      if (auto k = PeerField(f, "forwarded_from_id")) origin.chat = *k;
+      ev.forward = std::move(origin);
+    } else if (auto saved = f.Str("saved_from")) {
+      ForwardOrigin origin;
+      origin.name = std::string(*saved);
+      ev.forward = std::move(origin);
+    }
+    if (auto v = f.Str("via_bot")) ev.via_bot = std::string(*v);
+    if (auto r = f.Int("reply_to_message_id")) {
+      auto peer = PeerField(f, "reply_to_peer_id");
+      ev.reply_to = peer.value_or(chat.key) + "/" + std::to_string(*r);
+    }
+    std::vector<std::string> links;
+    ReadText(f, ev.text, links);
+    ReadEntities(f, links);
+    auto photo = f.Str("photo");
+    auto file = f.Str("file");
+    auto media_type = f.Str("media_type");
+    if (!f.ok()) return RecordResult::Reject(f.error());
+
+    tg::AddTextLinks(links, ev.text);
+    ev.links = std::move(links);
+    if (photo) AddMedia(ev, "photo", *photo, where);
+    if (file) {
+      AddMedia(ev, media_type && !media_type->empty() ? std::string(*media_type) : "file", *file,
+               where);
+    }
+    table_.Observe(chat.key, chat.kind, *time, where);
+    if (from_key) {
+      ev.from = *from_key;
+      ObservePeer(*from_key, from_name, *time, where);
+    }
+    return Emit(std::move(ev), where);
+  }
+
+  // Service messages become membership and entity events, never messages.
+  RecordResult ReadService(const ChatRef& chat, Fields& f, TimeMs time, const Location& where) {
+    auto actor_key = PeerField(f, "actor_id");
+    auto actor = f.Str("actor");
+    auto action = f.Str("action");
+    auto title = f.Str("title");
+    auto members = f.Arr("members");
+    if (!f.ok()) return RecordResult::Reject(f.error());
+    table_.Observe(chat.key, chat.kind, time, where);
+    if (actor_key) ObservePeer(*actor_key, actor, time, where);
+    if (!action) return RecordResult::Ok();  // custom "information_text" notices
+    // In a channel the actor is often the channel itself: no member to speak of.
+    const bool member = actor_key && *actor_key != chat.key;
+    auto member_event = [&](MemberAction a, std::string reason) {
+      MemberEvent me;
+      me.chat = chat.key;
+      me.user = *actor_key;
+      me.time = time;
+      me.action = a;
+      me.reason = std::move(reason);
+      return Emit(std::move(me), where);
+    };
+    if (*action == "create_channel" || *action == "create_group") {
+      EntityEvent e;
+      e.key = chat.key;
+      e.kind = chat.kind;
+      e.time = time;
+      if (title && !title->empty()) e.name = std::string(*title);
+      e.created = time;
+      if (member) e.creator = *actor_key;
+      RecordResult r = Emit(std::move(e), where);
+      if (!r.fatal.ok() || !member) return r;
+      return member_event(MemberAction::kCreator, "");
+    }
+    if (*action == "edit_group_title") {
+      if (!title || title->empty()) return RecordResult::Ok();
+      EntityEvent e;
+      e.key = chat.key;
+      e.kind = chat.kind;
+      e.time = time;
+      e.name = std::string(*title);
+      return Emit(std::move(e), where);
+    }
+    if (!member) return RecordResult::Ok();
+    if (*action == "join_group_by_link") return member_event(MemberAction::kJoin, "invite link");
+    if (*action == "join_group_by_request")
+      return member_event(MemberAction::kJoin, "join request");
+    if (*action == "invite_members" || *action == "remove_members") {
+      // Members are listed by name only; the one id known is the actor's, so only a member who
+      // added or removed themselves (a join or a leave) can be told apart.
+      if (!actor || actor->empty() || !members) return RecordResult::Ok();
+      for (element n : *members) {
+        if (n.is_string() && std::string_view(n) == *actor) {
+          return member_event(
+              *action == "invite_members" ? MemberAction::kJoin : MemberAction::kLeave, "");
+        }
+      }
+    }
+    return RecordResult::Ok();
+  }
+
+  const InputFile& file_;
+  EventSink& sink_;
+  tg::EntityTable table_;
+  bool local_dates_ = false;
+};
+
+class TelegramExportImporter final : public Importer {
+ public:
+  std::string_view name() const override { return "telegram-export"; }
+
+  int Sniff(std::string_view path, std::string_view head) const override {
+    size_t p = head.find_first_not_of(" \t\r\n");
+    if (p == std::string_view::npos || head[p] != '{') return 0;
+    auto has = [&](std::string_view s) { return head.find(s) != std::string_view::npos; };
+    int score = 0;
+    if (has("\"messages\"") && has("\"date_unixtime\"")) {
+      score = 90;
+    } else if (has("\"about\"") && (has("\"personal_information\"") || has("\"chats\""))) {
+      score = 90;
+    } else if (has("\"messages\"") &&
+               (has("\"type\": \"message\"") || has("\"type\": \"service\"")) &&
+               !has("\"peer_id\"")) {
+      score = 60;  // exports written before date_unixtime existed (2021)
+    }
+    if (!path.ends_with(".json")) score = score > 30 ? score - 30 : 0;
+    return score;
+  }
+
+  Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
+    simdjson::dom::parser parser;
+    element doc;
+    Status s = ParseJsonDocument(file, limits, sink, parser, doc);
+    if (!s.ok()) {
+      if (s.code() != StatusCode::kCorrupt) return s;
+      return Status::Corrupt("Telegram export is truncated or not JSON (" + s.message() + ")",
+                             s.where());
+    }
+    if (!doc.is_object()) {
+      return Status::Corrupt("not a Telegram Desktop export: the root is not a JSON object",
+                             Location{file.path});
+    }
+    object root(doc);
+    ExportReader reader(file, sink);
+    element unused;
+    if (root.at_key("messages").get(unused) == simdjson::SUCCESS) {
+      RETURN_IF_ERROR(reader.ReadChat(root, "", 0, /*is_root=*/true));
+      return reader.Finish();
+    }
+    bool account = root.at_key("personal_information").get(unused) == simdjson::SUCCESS;
+    for (std::string_view list_name : {"chats", "left_chats"}) {
+      element section;
+      if (root.at_key(list_name).get(section) != simdjson::SUCCESS || section.is_null()) continue;
+      account = true;
+      array list;
+      if (!section.is_object() || object(section).at_key("list").get(list) != simdjson::SUCCESS) {
+        return Status::Corrupt(
+            "not a Telegram Desktop export: '" + std::string(list_name) + "' has no 'list' array",
+            Location{file.path});
+      }
+      size_t index = 0;
+      for (element chat : list) {
+        std::string path = std::string(list_name) + ".list[" + std::to_string(index) + "]";
+        if (!chat.is_object()) {
+          sink.OnReject(
+              Location{file.path, static_cast<int64_t>(index) + 1},
+              "chat " + std::to_string(index) + " (" + path + "): expected a JSON object");
+        } else {
+          RETURN_IF_ERROR(reader.ReadChat(object(chat), path, index, /*is_root=*/false));
+        }
+        ++index;
+      }
+    }
+    if (!account) {
+      return Status::Corrupt(
+          "not a Telegram Desktop export: the root has neither 'messages' nor 'chats'",
+          Location{file.path});
+    }
+    return reader.Finish();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Importer> MakeTelegramExportImporter() {
+  return std::make_unique<TelegramExportImporter>();
+}
+
+}  // namespace cordon

@@ -1,0 +1,375 @@
+#include "cordon/enforce/regen.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "cordon/enforce/replay.h"
+#include "cordon/enforce/stage.h"
+#include "cordon/ingest/ingest.h"
+#include "cordon/model/event_json.h"
+#include "cordon/util/time.h"
+#include "test_util.h"
+
+namespace cordon::enforce {
+namespace {
+
+constexpr TimeMs kT0 = 1572566400000;  // 2019-11-01
+constexpr TimeMs kMin = 60 * 1000;
+constexpr TimeMs kHour = 60 * kMin;
+
+EntityEvent Entity(const std::string& key, EntityKind kind, TimeMs t, const std::string& name,
+                   const std::string& creator = "") {
+  EntityEvent e;
+  e.key = key;
+  e.kind = kind;
+  e.time = t;
+  e.name = name;
+  e.created = t;
+  if (!creator.empty()) e.creator = creator;
+  return e;
+}
+
+MessageEvent Post(const std::string& chat, int id, TimeMs t, const std::string& text) {
+  MessageEvent m;
+  m.chat = chat;
+  m.key = chat + "/" + std::to_string(id);
+  m.time = t;
+  m.from = chat;
+  m.text = text;
+  return m;
+}
+
+std::vector<RegenDetection> Run(const std::vector<Event>& events, RegenOptions opt = {}) {
+  auto det = RegenDetector::Create(opt);
+  EXPECT_TRUE(det.ok());
+  std::vector<RegenDetection> out;
+  for (const Event& e : events) {
+    for (auto& d : (*det)->OnEvent(e)) out.push_back(std::move(d));
+  }
+  for (auto& d : (*det)->Flush()) out.push_back(std::move(d));
+  std::sort(out.begin(), out.end(), [](const RegenDetection& a, const RegenDetection& b) {
+    return std::tie(a.detected_at, a.entity) < std::tie(b.detected_at, b.entity);
+  });
+  return out;
+}
+
+std::string Dump(const std::vector<RegenDetection>& ds) {
+  std::string s;
+  for (const auto& d : ds) {
+    AppendDetectionJson(s, d);
+    s += '\n';
+  }
+  return s;
+}
+
+const RegenDetection* Find(const std::vector<RegenDetection>& ds, const std::string& entity) {
+  for (const auto& d : ds) {
+    if (d.entity == entity) return &d;
+  }
+  return nullptr;
+}
+
+bool HasSignal(const RegenDetection& d, const std::string& signal) {
+  return std::any_of(d.evidence.begin(), d.evidence.end(),
+                     [&](const RegenEvidence& e) { return e.signal == signal; });
+}
+
+TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
+                      "telegram:user1"));
+  ev.push_back(Post("telegram:channel10", 1, kT0 + kHour, "a first release of the week here"));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 5 * kHour, "tos", "platform"});
+  ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + 9 * kHour,
+                      "N\xD0\xBEva Digest 2", "telegram:user1"));
+  ev.push_back(Post("telegram:channel11", 1, kT0 + 9 * kHour + kMin, "hello again friends"));
+  auto ds = Run(ev);
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  EXPECT_EQ(ds[0].entity, "telegram:channel11");
+  EXPECT_EQ(ds[0].parent, "telegram:channel10");
+  EXPECT_EQ(ds[0].detected_at, kT0 + 9 * kHour);  // the creation event itself
+  EXPECT_GE(ds[0].score, 0.5);
+  EXPECT_TRUE(HasSignal(ds[0], "name"));
+  EXPECT_TRUE(HasSignal(ds[0], "admins"));
+  ASSERT_FALSE(ds[0].candidates.empty());
+  EXPECT_EQ(ds[0].candidates[0].parent, "telegram:channel10");
+}
+
+TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
+                      "telegram:user1"));
+  // Another channel of the same admin, also taken down: the backlog tells them apart.
+  ev.push_back(Entity("telegram:channel12", EntityKind::kChannel, kT0 + 2, "Weekly Lantern",
+                      "telegram:user1"));
+  for (int i = 0; i < 6; ++i) {
+    ev.push_back(Post("telegram:channel10", i + 1, kT0 + (i + 1) * kHour,
+                      "release number " + std::to_string(i) + " of the nova series"));
+  }
+  ev.push_back(Post("telegram:channel12", 1, kT0 + 7 * kHour, "lantern post with its own words"));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 10 * kHour, "tos", "platform"});
+  ev.push_back(TakedownEvent{"telegram:channel12", kT0 + 10 * kHour + 1, "tos", "platform"});
+  const TimeMs born = kT0 + 20 * kHour;
+  ev.push_back(Entity("telegram:channel20", EntityKind::kChannel, born, "Garden Chess Club",
+                      "telegram:user1"));
+  for (int i = 0; i < 6; ++i) {
+    ev.push_back(Post("telegram:channel20", i + 1, born + (i + 2) * kMin,
+                      "release number " + std::to_string(i) + " of the nova series"));
+  }
+  auto ds = Run(ev);
+  const RegenDetection* d = Find(ds, "telegram:channel20");
+  ASSERT_NE(d, nullptr) << Dump(ds);
+  EXPECT_EQ(d->parent, "telegram:channel10");
+  EXPECT_TRUE(HasSignal(*d, "content"));
+  // Before its second message.
+  EXPECT_LT(d->detected_at, born + 3 * kMin);
+}
+
+TEST(RegenDetector, ComparesOnlyWithWhatWasDownBefore) {
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0, "Nova Digest"));
+  // The look-alike exists before the takedown: not a regeneration of it.
+  ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + kHour, "Nova Digest 2"));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 2 * kHour, "tos", "platform"});
+  ev.push_back(Post("telegram:channel11", 1, kT0 + 3 * kHour, "some words that are long enough"));
+  EXPECT_TRUE(Run(ev).empty());
+}
+
+TEST(RegenDetector, ANewChannelWithNoTiesIsNotDetected) {
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(Entity("telegram:user2", EntityKind::kUser, kT0, "Sela Moor"));
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
+                      "telegram:user1"));
+  ev.push_back(Post("telegram:channel10", 1, kT0 + kHour, "a first release of the week here"));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 5 * kHour, "tos", "platform"});
+  ev.push_back(Entity("telegram:channel30", EntityKind::kChannel, kT0 + 6 * kHour,
+                      "Garden Chess Club", "telegram:user2"));
+  ev.push_back(Post("telegram:channel30", 1, kT0 + 7 * kHour, "openings for the weekend club"));
+  EXPECT_TRUE(Run(ev).empty());
+}
+
+// A random world: lineages of channels and groups whose chats are taken down and replaced
+// (named by numbering, homoglyphs, separators, emoji or an unrelated name), benign channels,
+// accounts that join, posts that repeat, adverts with invite links.
+std::vector<Event> RandomWorld(uint32_t seed) {
+  std::mt19937 rng(seed);
+  auto uni = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+  static const char* kWords[] = {"Nova", "Digest", "Lantern", "Weekly", "Harbor", "Echo",
+                                 "Garden", "Chess", "Atlas", "Morrow", "Quill", "Signal"};
+  std::vector<Event> ev;
+  int next_id = 100;
+  int post_id = 1;
+  struct Chat {
+    std::string key, name, admin;
+    int gen = 0;
+    bool group = false;
+    std::vector<std::string> posts;
+  };
+  std::vector<Chat> live;
+  std::vector<std::string> admins;
+  for (int i = 0; i < 6; ++i) {
+    admins.push_back("telegram:user" + std::to_string(next_id++));
+    ev.push_back(Entity(admins.back(), EntityKind::kUser, kT0, std::string(kWords[uni(12)]) + " " + kWords[uni(12)]));
+  }
+  std::vector<std::string> users;
+  for (int i = 0; i < 30; ++i) {
+    users.push_back("telegram:user" + std::to_string(next_id++));
+    ev.push_back(Entity(users.back(), EntityKind::kUser, kT0 + 1, std::string(kWords[uni(12)]) + std::to_string(uni(900))));
+  }
+  auto new_chat = [&](TimeMs t, const std::string& name, const std::string& admin, bool group, int gen) {
+    Chat c;
+    c.key = "telegram:channel" + std::to_string(next_id++);
+    c.name = name;
+    c.admin = admin;
+    c.group = group;
+    c.gen = gen;
+    ev.push_back(Entity(c.key, group ? EntityKind::kGroup : EntityKind::kChannel, t, name, admin));
+    ev.push_back(MemberEvent{c.key, admin, t, MemberAction::kCreator, ""});
+    ev.push_back(InviteEvent{"t.me/+Inv" + std::to_string(next_id), c.key, t});
+    return c;
+  };
+  for (int i = 0; i < 12; ++i) {
+    live.push_back(new_chat(kT0 + 2, std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " " +
+                                         kWords[uni(12)],
+                            admins[uni(6)], uni(3) == 0, 0));
+  }
+  TimeMs t = kT0 + kHour;
+  for (int step = 0; step < 400; ++step) {
+    t += 1 + uni(90) * kMin;
+    const int what = uni(10);
+    if (live.empty()) break;
+    Chat& c = live[uni(static_cast<int>(live.size()))];
+    if (what < 6) {
+      std::string text = "post " + std::to_string(uni(60)) + " about " + kWords[uni(12)] + " and more words";
+      MessageEvent m = Post(c.key, post_id++, t, text);
+      if (c.group) m.from = users[uni(30)];
+      if (uni(8) == 0) m.links.push_back("https://t.me/+Inv" + std::to_string(100 + uni(next_id - 100)));
+      ev.push_back(m);
+      c.posts.push_back(text);
+      if (c.group && uni(3) == 0) ev.push_back(MemberEvent{c.key, users[uni(30)], t, MemberAction::kJoin, ""});
+    } else if (what < 8) {
+      // Taken down; replaced a few hours later, sometimes with an unrelated name.
+      ev.push_back(TakedownEvent{c.key, t, "tos", "platform"});
+      Chat old = c;
+      c = live.back();
+      live.pop_back();
+      const TimeMs rt = t + (1 + uni(12)) * kHour;
+      std::string name;
+      switch (uni(5)) {
+        case 0: name = old.name + " " + std::to_string(old.gen + 2); break;
+        case 1: name = old.name + " \xE2\x9C\xA8"; break;
+        case 2: name = "\xD0\x9E" + old.name.substr(1); break;
+        case 3: name = old.name + " | v" + std::to_string(old.gen + 2); break;
+        default: name = std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " Club"; break;
+      }
+      // Events after rt are generated later in the loop; keep time order by sorting at the end.
+      Chat r = new_chat(rt, name, old.admin, old.group, old.gen + 1);
+      int k = 0;
+      for (auto it = old.posts.rbegin(); it != old.posts.rend() && k < 5; ++it, ++k) {
+        ev.push_back(Post(r.key, post_id++, rt + (k + 1) * kMin, *it));
+      }
+      live.push_back(r);
+    } else {
+      live.push_back(new_chat(t, std::string(kWords[uni(12)]) + " " + kWords[uni(12)], admins[uni(6)],
+                              uni(3) == 0, 0));
+    }
+  }
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const Event& a, const Event& b) { return EventTime(a) < EventTime(b); });
+  return ev;
+}
+
+TEST(RegenDetector, RandomWorldFindsReplacements) {
+  const auto ev = RandomWorld(7);
+  const auto ds = Run(ev);
+  EXPECT_GT(ds.size(), 10u);
+  for (const auto& d : ds) {
+    EXPECT_FALSE(d.candidates.empty());
+    EXPECT_EQ(d.candidates[0].parent, d.parent);
+    EXPECT_GE(d.score, 0.5);
+  }
+}
+
+TEST(RegenDetector, APrefixOfTheStreamGivesTheSameEarlyDetections) {
+  for (uint32_t seed : {3u, 11u}) {
+    const auto ev = RandomWorld(seed);
+    const auto full = Run(ev);
+    ASSERT_FALSE(full.empty());
+    const TimeMs first = EventTime(ev.front()), last = EventTime(ev.back());
+    for (int k = 1; k <= 4; ++k) {
+      const TimeMs cut = first + (last - first) * k / 5;
+      std::vector<Event> prefix;
+      for (const Event& e : ev) {
+        if (EventTime(e) <= cut) prefix.push_back(e);
+      }
+      std::vector<RegenDetection> early;
+      for (const auto& d : full) {
+        if (d.detected_at <= cut) early.push_back(d);
+      }
+      EXPECT_EQ(Dump(Run(prefix)), Dump(early)) << "seed " << seed << " cut " << cut;
+    }
+  }
+}
+
+TEST(RegenDetector, OrderWithinAMillisecondDoesNotMatter) {
+  auto ev = RandomWorld(5);
+  const auto want = Dump(Run(ev));
+  std::mt19937 rng(99);
+  // Reverse and shuffle every run of equal times.
+  for (size_t i = 0; i < ev.size();) {
+    size_t j = i;
+    while (j < ev.size() && EventTime(ev[j]) == EventTime(ev[i])) ++j;
+    std::shuffle(ev.begin() + static_cast<std::ptrdiff_t>(i), ev.begin() + static_cast<std::ptrdiff_t>(j), rng);
+    i = j;
+  }
+  EXPECT_EQ(Dump(Run(ev)), want);
+}
+
+TEST(RegenDetector, CountsLateEvents) {
+  auto det = RegenDetector::Create();
+  ASSERT_TRUE(det.ok());
+  (*det)->OnEvent(Entity("telegram:channel1", EntityKind::kChannel, kT0 + kHour, "A"));
+  (*det)->OnEvent(Entity("telegram:channel2", EntityKind::kChannel, kT0, "B"));
+  EXPECT_EQ((*det)->stats().late_events, 1);
+  EXPECT_EQ((*det)->stats().events, 2);
+}
+
+TEST(RegenDetector, RejectsBadOptions) {
+  RegenOptions o;
+  o.threshold = 0;
+  EXPECT_FALSE(RegenDetector::Create(o).ok());
+  o = {};
+  o.watch = 0;
+  EXPECT_FALSE(RegenDetector::Create(o).ok());
+}
+
+// Ingest (with the enforcement stage observing) and a replay of the store give the same
+// detections, also when a second ingest continues an existing database.
+TEST(RegenStage, IngestAndReplayAgree) {
+  testing::TempDir dir;
+  const auto ev = RandomWorld(21);
+  const size_t half = ev.size() / 2;
+  std::string a, b;
+  // Split between milliseconds.
+  size_t split = half;
+  while (split < ev.size() && EventTime(ev[split]) == EventTime(ev[split - 1])) ++split;
+  for (size_t i = 0; i < ev.size(); ++i) AppendEventJson(ev[i], i < split ? a : b);
+  testing::WriteFile(dir.File("a.ndjson"), a);
+  testing::WriteFile(dir.File("b.ndjson"), b);
+  auto store = Store::Open(dir.File("s.db"));
+  ASSERT_TRUE(store.ok());
+  for (const char* f : {"a.ndjson", "b.ndjson"}) {
+    auto stage = EnforceStage::Open(**store, {});
+    ASSERT_TRUE(stage.ok()) << stage.status().ToString();
+    IngestOptions opt;
+    opt.observer = [&](const Event& e) { return (*stage)->OnEvent(e); };
+    auto rep = Ingest(**store, {dir.File(f)}, opt);
+    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+    ASSERT_TRUE((*stage)->Finish().ok());
+  }
+  auto stored = LoadDetections(**store);
+  ASSERT_TRUE(stored.ok());
+  auto replayed = ReplayDetections(**store, {});
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_GT(stored->size(), 10u);
+  EXPECT_EQ(Dump(*stored), Dump(*replayed));
+  // And the same as the detector straight on the stream.
+  EXPECT_EQ(Dump(*replayed), Dump(Run(ev)));
+  // Stream takedowns were mirrored into the ledger.
+  Statement q((*store)->db(), "SELECT count(*) FROM ledger WHERE action = 'takedown'");
+  ASSERT_TRUE(q.Step());
+  Statement t((*store)->db(), "SELECT count(*) FROM takedowns WHERE action = 'takedown'");
+  ASSERT_TRUE(t.Step());
+  EXPECT_EQ(q.Int(0), t.Int(0));
+  EXPECT_GT(q.Int(0), 0);
+}
+
+TEST(RegenStage, ReplayUntilGivesTheEarlyDetections) {
+  testing::TempDir dir;
+  const auto ev = RandomWorld(8);
+  auto store = Store::Open(dir.File("s.db"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Begin().ok());
+  for (const Event& e : ev) ASSERT_TRUE((*store)->Apply(e).ok());
+  ASSERT_TRUE((*store)->Commit().ok());
+  auto all = ReplayDetections(**store, {});
+  ASSERT_TRUE(all.ok());
+  ASSERT_GT(all->size(), 4u);
+  const TimeMs cut = (*all)[all->size() / 2].detected_at;
+  auto early = ReplayDetections(**store, {}, cut);
+  ASSERT_TRUE(early.ok());
+  std::vector<RegenDetection> want;
+  for (const auto& d : *all) {
+    if (d.detected_at <= cut) want.push_back(d);
+  }
+  EXPECT_EQ(Dump(*early), Dump(want));
+}
+
+}  // namespace
+}  // namespace cordon::enforce

@@ -1,0 +1,156 @@
+// Roles on the fixture world (testdata/network/make_world.py): each role with its confidence
+// and evidence, and the cases that must not become mirrors (a journalist's one forward, benign
+// channels sharing a viral picture). Also communities.
+#include <gtest/gtest.h>
+
+#include "cordon/network/communities.h"
+#include "cordon/network/roles.h"
+#include "world_fixture.h"
+
+namespace cordon::network {
+namespace {
+
+using testing::WorldNetwork;
+
+class RolesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = WorldNetwork();
+    roles_ = AssignRoles(net_);
+  }
+  int32_t Id(std::string_view key) const {
+    const int32_t id = net_.Find(key);
+    EXPECT_GE(id, 0) << key;
+    return id;
+  }
+  std::string_view Primary(std::string_view key) const { return roles_.Primary(Id(key)); }
+  const RoleAssignment* Role(std::string_view key, std::string_view role) const {
+    for (const auto& r : roles_.by_node[static_cast<size_t>(Id(key))]) {
+      if (r.role == role) return &r;
+    }
+    return nullptr;
+  }
+  Network net_;
+  Roles roles_;
+};
+
+TEST_F(RolesTest, OfficialSourceWhereReleasesAppearFirst) {
+  EXPECT_EQ(Primary("telegram:channel100"), "official");
+  const RoleAssignment* r = Role("telegram:channel100", "official");
+  ASSERT_NE(r, nullptr);
+  EXPECT_GT(r->confidence, 0.5);
+  EXPECT_LE(r->confidence, 1.0);
+  ASSERT_FALSE(r->evidence.empty());
+  EXPECT_EQ(r->evidence[0], "telegram:channel100/1");
+  EXPECT_NE(r->reason.find("first carrier of 6 items"), std::string::npos) << r->reason;
+  EXPECT_EQ(roles_.release_items.size(), 6u);
+  EXPECT_EQ(roles_.officials, std::vector<int32_t>{Id("telegram:channel100")});
+}
+
+TEST_F(RolesTest, InjectorPostsFirstHandWithinMinutes) {
+  EXPECT_EQ(Primary("telegram:channel400"), "injector");
+  const ChatFeatures& f = roles_.features[static_cast<size_t>(Id("telegram:channel400"))];
+  EXPECT_EQ(f.releases, 6);
+  EXPECT_EQ(f.firsthand, 6);
+  EXPECT_LE(f.p90_delay_s, 600);
+  const RoleAssignment* r = Role("telegram:channel400", "injector");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->evidence.at(0), "telegram:channel400/1");
+}
+
+TEST_F(RolesTest, MirrorsCarryReleasesRepeatedlyAndTimely) {
+  for (const char* key : {"telegram:channel200", "telegram:channel300", "telegram:chat700"}) {
+    EXPECT_EQ(Primary(key), "mirror") << key;
+    const ChatFeatures& f = roles_.features[static_cast<size_t>(Id(key))];
+    EXPECT_EQ(f.releases, 6) << key;
+    EXPECT_DOUBLE_EQ(f.coverage, 1.0) << key;
+    EXPECT_LE(f.median_delay_s, 3600) << key;
+  }
+  // The relay forwards, so it is no injector even though it is quick.
+  EXPECT_EQ(Role("telegram:channel200", "injector"), nullptr);
+  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:channel200"))].firsthand, 0);
+  // Re-uploads are first-hand, but an hour late: a mirror, not an injector.
+  EXPECT_EQ(Role("telegram:channel300", "injector"), nullptr);
+}
+
+TEST_F(RolesTest, JournalistForwardingOnceIsNoMirror) {
+  EXPECT_EQ(Primary("telegram:channel500"), "");
+  const ChatFeatures& f = roles_.features[static_cast<size_t>(Id("telegram:channel500"))];
+  EXPECT_EQ(f.releases, 1);
+  EXPECT_EQ(f.opportunities, 6);
+  EXPECT_NEAR(f.coverage, 1.0 / 6, 1e-9);
+}
+
+TEST_F(RolesTest, BenignChannelsSharingAViralPictureAreNothing) {
+  for (int i = 0; i < 4; ++i) {
+    const std::string key = "telegram:channel60" + std::to_string(i);
+    EXPECT_EQ(Primary(key), "") << key;
+    EXPECT_EQ(roles_.features[static_cast<size_t>(Id(key))].releases, 0) << key;
+  }
+  // The picture spread, and the first sharer is its origin, but once is no official source.
+  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:channel600"))].first_appearances, 1);
+}
+
+TEST_F(RolesTest, AdminsAndBots) {
+  const RoleAssignment* many = Role("telegram:user10", "admin");
+  ASSERT_NE(many, nullptr);
+  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:user10"))].carriers_run, 3);
+  const RoleAssignment* one = Role("telegram:user11", "admin");
+  ASSERT_NE(one, nullptr);
+  // Running more carriers means more confidence.
+  EXPECT_GT(many->confidence, one->confidence);
+  EXPECT_EQ(many->evidence.at(0), "entity telegram:channel100 creator");
+  // Banned from its only chat: no longer an admin of anything.
+  EXPECT_EQ(Primary("telegram:user13"), "");
+  EXPECT_EQ(Primary("telegram:user20"), "distribution_bot");
+  const RoleAssignment* bot = Role("telegram:user20", "distribution_bot");
+  ASSERT_NE(bot, nullptr);
+  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:user20"))].release_posts, 3);
+  EXPECT_EQ(bot->evidence.at(0), "telegram:channel200/1");
+}
+
+TEST_F(RolesTest, StricterThresholdsLowerConfidence) {
+  RoleOptions strict;
+  strict.min_releases = 6;
+  const Roles r = AssignRoles(net_, strict);
+  const int32_t relay = Id("telegram:channel200");
+  // At exactly the threshold the weakest condition gives 0.5.
+  EXPECT_LT(r.Confidence(relay, "mirror"), roles_.Confidence(relay, "mirror"));
+  strict.min_releases = 7;
+  EXPECT_EQ(AssignRoles(net_, strict).Confidence(relay, "mirror"), 0);
+}
+
+TEST_F(RolesTest, NoOfficialMeansEverySpreadItemIsARelease) {
+  RoleOptions o;
+  o.min_official_items = 100;
+  const Roles r = AssignRoles(net_, o);
+  EXPECT_TRUE(r.officials.empty());
+  EXPECT_EQ(r.release_items.size(), 7u);  // six releases and the viral picture
+}
+
+TEST(Communities, SeparateTheNetworkFromTheBenignCluster) {
+  const Network net = WorldNetwork();
+  auto c = Communities(net);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto m = [&](const char* key) { return c->membership[static_cast<size_t>(net.Find(key))]; };
+  EXPECT_GE(c->count, 2);
+  EXPECT_NE(m("telegram:channel100"), m("telegram:channel600"));
+  EXPECT_EQ(m("telegram:channel600"), m("telegram:channel601"));
+  EXPECT_EQ(m("telegram:channel100"), m("telegram:channel400"));
+  EXPECT_GE(m("telegram:channel100"), 0);
+  EXPECT_GT(c->quality, 0);
+  // Deterministic.
+  auto again = Communities(net);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->membership, c->membership);
+}
+
+TEST(Communities, EmptyNetwork) {
+  Network net;
+  auto c = Communities(net);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->count, 0);
+}
+
+}  // namespace
+}  // namespace cordon::network
