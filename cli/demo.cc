@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "command.h"
+#include "cordon/analysis/impact.h"
 #include "cordon/ingest/ingest.h"
+#include "cordon/report/report.h"
 #include "cordon/sim/simulator.h"
 #include "cordon/store/store.h"
 
@@ -83,6 +85,23 @@ std::function<int()> Setup(CLI::App& app) {
       std::printf("    (the simulator wrote no exports)\n");
     }
 
+    Step(4, "Measuring impact: takedowns per day, the day of action, survival, migration");
+    const fs::path report_path = out / "report.html";
+    {
+      auto store = Store::Open(platform_db.string());
+      if (!store.ok()) return Fail(store.status().ToString());
+      auto impact = ComputeImpact(**store);
+      if (!impact.ok()) return Fail(impact.status().ToString());
+      for (const auto& line : Headlines(*impact)) std::printf("    - %s\n", line.c_str());
+      Step(5, "Writing the report");
+      ReportInputs in;
+      in.source = platform_db.string();
+      in.impact = std::move(*impact);
+      Status rs = WriteReport(**store, in, report_path.string());
+      if (!rs.ok()) return Fail(rs.ToString());
+      std::printf("    %s\n", report_path.string().c_str());
+    }
+
     std::printf("\nDone. Results are in %s/:\n", out.string().c_str());
     std::printf("  %-28s the simulated world (events.ndjson, telegram/, media/, truth.json)\n",
                 (world.string() + "/").c_str());
@@ -90,6 +109,8 @@ std::function<int()> Setup(CLI::App& app) {
                 platform_db.string().c_str(), platform_db.string().c_str());
     std::printf("  %-28s the researcher's view from the exports\n",
                 researcher_db.string().c_str());
+    std::printf("  %-28s the monitoring report (open it in a browser)\n",
+                report_path.string().c_str());
     return 0;
   };
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cordon/util/time.h"
 #include "cordon/model/event_json.h"
 #include "cordon/store/store.h"
 #include "test_util.h"

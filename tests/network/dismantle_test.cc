@@ -486,6 +486,19 @@ TEST(EdgeList, BigNumbersAndWordsShareOneIdSpace) {
   EXPECT_EQ(lg->graph.num_edges(), 3);
 }
 
+TEST(EdgeList, ANumberSeenBeforeTheIdTableGrewKeepsItsNode) {
+  // 70000 is first seen while the table is small (so it goes to the hash map); by its second
+  // appearance the table covers it. It must still be one node.
+  std::string text = "70000 0\n";
+  for (int i = 0; i < 20000; ++i) text += std::to_string(i) + " " + std::to_string(i + 1) + "\n";
+  text += "70000 5\n";
+  auto lg = ParseEdgeList(text);
+  ASSERT_TRUE(lg.ok());
+  EXPECT_EQ(lg->graph.num_nodes(), 20002);
+  EXPECT_EQ(std::count(lg->labels.begin(), lg->labels.end(), "70000"), 1);
+  EXPECT_EQ(lg->graph.Degree(0), 2);  // node 0 is "70000": edges to 0 and 5
+}
+
 // ---- The command ----
 
 std::string RunCli(const std::string& args, int* status) {

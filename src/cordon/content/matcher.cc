@@ -192,7 +192,9 @@ std::vector<Match> Matcher::MatchMessage(const MessageEvent& m) const {
   std::vector<uint32_t> ids;
   std::vector<PdqHit> hits;
   std::vector<TextHit> text_hits;
-  if (!m.text.empty()) {
+  const bool any_text = std::any_of(snap->banks.begin(), snap->banks.end(),
+                                    [](const auto& b) { return !b->text_signal.empty(); });
+  if (any_text && !m.text.empty()) {
     std::string norm = NormalizeText(m.text);
     if (!norm.empty()) {
       const std::string digest = TextDigest(norm);

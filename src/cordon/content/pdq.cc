@@ -73,30 +73,36 @@ void BoxDown(const float* __restrict in, float* __restrict out, int rows, int co
   }
 }
 
-// in: rows x cols, out: cols x rows. 4 x 4 register transposes where SSE is available.
+// in: rows x cols, out: cols x rows; in 16 x 16 tiles so whole cache lines are written, with
+// 4 x 4 register transposes inside a tile where SSE is available.
 void Transpose(const float* __restrict in, float* __restrict out, int rows, int cols) {
-  int r0 = 0;
+  constexpr int kT = 16;
+  for (int r0 = 0; r0 < rows; r0 += kT) {
+    const int r1 = std::min(rows, r0 + kT);
+    for (int c0 = 0; c0 < cols; c0 += kT) {
+      const int c1 = std::min(cols, c0 + kT);
 #if defined(__SSE2__)
-  for (; r0 + 4 <= rows; r0 += 4) {
-    int c0 = 0;
-    for (; c0 + 4 <= cols; c0 += 4) {
-      __m128 a = _mm_loadu_ps(in + size_t(r0) * cols + c0);
-      __m128 b = _mm_loadu_ps(in + size_t(r0 + 1) * cols + c0);
-      __m128 c = _mm_loadu_ps(in + size_t(r0 + 2) * cols + c0);
-      __m128 d = _mm_loadu_ps(in + size_t(r0 + 3) * cols + c0);
-      _MM_TRANSPOSE4_PS(a, b, c, d);
-      _mm_storeu_ps(out + size_t(c0) * rows + r0, a);
-      _mm_storeu_ps(out + size_t(c0 + 1) * rows + r0, b);
-      _mm_storeu_ps(out + size_t(c0 + 2) * rows + r0, c);
-      _mm_storeu_ps(out + size_t(c0 + 3) * rows + r0, d);
-    }
-    for (; c0 < cols; ++c0) {
-      for (int r = r0; r < r0 + 4; ++r) out[size_t(c0) * rows + r] = in[size_t(r) * cols + c0];
-    }
-  }
+      if (r1 - r0 == kT && c1 - c0 == kT) {
+        for (int r = r0; r < r1; r += 4) {
+          for (int c = c0; c < c1; c += 4) {
+            __m128 a = _mm_loadu_ps(in + size_t(r) * cols + c);
+            __m128 b = _mm_loadu_ps(in + size_t(r + 1) * cols + c);
+            __m128 x = _mm_loadu_ps(in + size_t(r + 2) * cols + c);
+            __m128 d = _mm_loadu_ps(in + size_t(r + 3) * cols + c);
+            _MM_TRANSPOSE4_PS(a, b, x, d);
+            _mm_storeu_ps(out + size_t(c) * rows + r, a);
+            _mm_storeu_ps(out + size_t(c + 1) * rows + r, b);
+            _mm_storeu_ps(out + size_t(c + 2) * rows + r, x);
+            _mm_storeu_ps(out + size_t(c + 3) * rows + r, d);
+          }
+        }
+        continue;
+      }
 #endif
-  for (; r0 < rows; ++r0) {
-    for (int c = 0; c < cols; ++c) out[size_t(c) * rows + r0] = in[size_t(r0) * cols + c];
+      for (int r = r0; r < r1; ++r) {
+        for (int c = c0; c < c1; ++c) out[size_t(c) * rows + r] = in[size_t(r) * cols + c];
+      }
+    }
   }
 }
 

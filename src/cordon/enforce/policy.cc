@@ -276,6 +276,8 @@ StatusOr<Policy> ParsePolicy(std::string_view yaml, const std::string& file,
   Policy out;
   out.file = file;
   auto finish = [&]() -> StatusOr<Policy> {
+    std::stable_sort(ck.errors().begin(), ck.errors().end(),
+                     [](const Status& a, const Status& b) { return a.where().line < b.where().line; });
     if (problems != nullptr) *problems = ck.errors();
     if (!ck.errors().empty()) return ck.errors().front();
     return out;

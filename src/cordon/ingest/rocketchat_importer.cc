@@ -396,7 +396,9 @@ class RocketChatImporter final : public Importer {
       }
       return st;
     });
-    // Entities from the good records are kept even when the file broke off.
+    // Entities from the good records are kept even when the file broke off; not when the
+    // sink asked to stop.
+    if (!s.ok() && s.code() != StatusCode::kCorrupt) return s;
     Status fin = reader.Finish();
     return s.ok() ? fin : s;
   }

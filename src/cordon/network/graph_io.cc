@@ -155,17 +155,26 @@ struct EdgeListParser::Interner {
   int32_t Intern(std::string_view s, int64_t max_nodes) {
     const int64_t num = CanonicalNumber(s, kTableLimit);
     if (num >= 0) {
-      if (static_cast<size_t>(num) >= table.size()) {
-        size_t size = std::max<size_t>(static_cast<size_t>(num) + 1, table.size() * 2);
+      // The table grows with the number of nodes, so one large number cannot make it huge;
+      // numbers beyond it go to the map, where a later lookup still finds them.
+      const size_t want = static_cast<size_t>(num);
+      const size_t room = std::max<size_t>(size_t{1} << 16, 4 * (labels.size() + 1));
+      if (want >= table.size() && want < room) {
+        const size_t size = std::max(want + 1, table.size() * 2);
         table.resize(std::min<size_t>(size, kTableLimit), -1);
       }
-      int32_t& slot = table[static_cast<size_t>(num)];
-      if (slot < 0) {
+      if (want < table.size()) {
+        int32_t& slot = table[want];
+        if (slot >= 0) return slot;
+        if (!map.empty()) {
+          auto it = map.find(s);
+          if (it != map.end()) return it->second;
+        }
         if (static_cast<int64_t>(labels.size()) >= max_nodes) return -1;
         slot = static_cast<int32_t>(labels.size());
         labels.push_back(Store(s));
+        return slot;
       }
-      return slot;
     }
     auto it = map.find(s);
     if (it != map.end()) return it->second;

@@ -135,6 +135,8 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
   std::vector<char> source = official;
   std::vector<double> carrier_conf(n, 0);
   std::vector<RoleAssignment> carrier_role(n);
+  std::vector<int64_t> posts_by(n, 0);
+  std::vector<std::vector<std::string>> posts_refs(n);
   for (int pass = 0; pass < 2; ++pass) {
     out.release_items.clear();
     for (size_t v = 0; v < n; ++v) {
@@ -158,8 +160,8 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     std::vector<std::vector<double>> delays(n);
     std::vector<std::vector<std::string>> carried_refs(n);
     std::vector<TimeMs> release_times;
-    std::vector<int64_t> posts_by(n, 0);
-    std::vector<std::vector<std::string>> posts_refs(n);
+    std::fill(posts_by.begin(), posts_by.end(), 0);
+    for (auto& r : posts_refs) r.clear();
     for (int32_t i : out.release_items) {
       const ContentItem& it = items[static_cast<size_t>(i)];
       const TimeMs t0 = it.carriers[0].time;

@@ -41,6 +41,12 @@ class Canvas {
   void Blend(int x, int y, Color c, double a) {
     if (x < 0 || y < 0 || x >= w() || y >= h()) return;
     uint8_t* p = &img_.pixels[(static_cast<size_t>(y) * w() + x) * 3];
+    if (a >= 1) {
+      p[0] = static_cast<uint8_t>(c.r);
+      p[1] = static_cast<uint8_t>(c.g);
+      p[2] = static_cast<uint8_t>(c.b);
+      return;
+    }
     p[0] = Clamp8(p[0] * (1 - a) + c.r * a);
     p[1] = Clamp8(p[1] * (1 - a) + c.g * a);
     p[2] = Clamp8(p[2] * (1 - a) + c.b * a);
@@ -67,12 +73,18 @@ class Canvas {
         Blend(x, y, c, a);
   }
   void Circle(double cx, double cy, double r, Color c, double inner = 0, double a = 1) {
+    // Row spans: the disc's chord, less the hole's.
     for (int y = std::max(0, static_cast<int>(cy - r)); y <= std::min(h() - 1, static_cast<int>(cy + r));
          ++y) {
-      for (int x = std::max(0, static_cast<int>(cx - r));
-           x <= std::min(w() - 1, static_cast<int>(cx + r)); ++x) {
-        const double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-        if (d2 <= r * r && d2 >= inner * inner) Blend(x, y, c, a);
+      const double dy2 = (y - cy) * (y - cy);
+      if (dy2 > r * r) continue;
+      const double half = std::sqrt(r * r - dy2);
+      const double hole = dy2 < inner * inner ? std::sqrt(inner * inner - dy2) : -1;
+      const int x0 = std::max(0, static_cast<int>(std::ceil(cx - half)));
+      const int x1 = std::min(w() - 1, static_cast<int>(std::floor(cx + half)));
+      for (int x = x0; x <= x1; ++x) {
+        if (hole > 0 && std::abs(x - cx) < hole) continue;
+        Blend(x, y, c, a);
       }
     }
   }
@@ -113,7 +125,8 @@ class Canvas {
     for (int y = std::max(0, static_cast<int>(y0)); y < std::min(h(), static_cast<int>(y1)); ++y) {
       for (int x = std::max(0, static_cast<int>(x0)); x < std::min(w(), static_cast<int>(x1));
            ++x) {
-        if (std::fmod(std::abs(x * cx + y * cy), period) < period / 2) Blend(x, y, c, a);
+        const double v = std::abs(x * cx + y * cy);
+        if (v - period * std::floor(v / period) < period / 2) Blend(x, y, c, a);
       }
     }
   }

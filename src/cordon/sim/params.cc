@@ -51,17 +51,19 @@ ScaleParams ScaleDefaults(Scale s) {
       p.joined_benign = 16;
       break;
     case Scale::kLarge:
-      p.mirrors = 6000;
-      p.injectors = 60;
-      p.admins = 600;
-      p.bots = 16000;
-      p.supporters = 80000;
-      p.benign_channels = 40000;
-      p.benign_groups = 5000;
-      p.benign_users = 60000;
-      p.journalists = 300;
-      p.lookalikes = 1500;
-      p.benign_relaunches = 200;
+      // Sized for >= 10M messages and >= 100k entities: fewer, busier benign channels keep
+      // the avatar work (one per chat) down; users are cheap.
+      p.mirrors = 3000;
+      p.injectors = 30;
+      p.admins = 300;
+      p.bots = 6000;
+      p.supporters = 40000;
+      p.benign_channels = 15000;
+      p.benign_groups = 4000;
+      p.benign_users = 100000;
+      p.journalists = 150;
+      p.lookalikes = 800;
+      p.benign_relaunches = 100;
       p.releases_per_day = 6;
       p.image_size = 256;
       p.avatar_size = 128;
@@ -70,6 +72,7 @@ ScaleParams ScaleDefaults(Scale s) {
       p.viral_per_day = 3;
       p.joined_network = 24;
       p.joined_benign = 16;
+      p.benign_posts_per_day = 4.0;
       break;
   }
   return p;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,7 @@ class UsernameRegistry {
   std::string Claim(std::string wanted);
 
  private:
-  std::set<std::string> used_;
+  std::unordered_set<std::string> used_;  // looked up only, never iterated
 };
 
 // A 16-character invite hash in Telegram's alphabet (case-sensitive).
