@@ -42,7 +42,7 @@ MessageEvent Post(const std::string& chat, int id, TimeMs t, const std::string& 
   return m;
 }
 
-std::vector<RegenDetection> Run(const std::vector<Event>& events, RegenOptions opt = {}) {
+std::vector<RegenDetection> RunDetector(const std::vector<Event>& events, RegenOptions opt = {}) {
   auto det = RegenDetector::Create(opt);
   EXPECT_TRUE(det.ok());
   std::vector<RegenDetection> out;
@@ -87,7 +87,7 @@ TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
   ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + 9 * kHour,
                       "N\xD0\xBEva Digest 2", "telegram:user1"));
   ev.push_back(Post("telegram:channel11", 1, kT0 + 9 * kHour + kMin, "hello again friends"));
-  auto ds = Run(ev);
+  auto ds = RunDetector(ev);
   ASSERT_EQ(ds.size(), 1u) << Dump(ds);
   EXPECT_EQ(ds[0].entity, "telegram:channel11");
   EXPECT_EQ(ds[0].parent, "telegram:channel10");
@@ -121,7 +121,7 @@ TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
     ev.push_back(Post("telegram:channel20", i + 1, born + (i + 2) * kMin,
                       "release number " + std::to_string(i) + " of the nova series"));
   }
-  auto ds = Run(ev);
+  auto ds = RunDetector(ev);
   const RegenDetection* d = Find(ds, "telegram:channel20");
   ASSERT_NE(d, nullptr) << Dump(ds);
   EXPECT_EQ(d->parent, "telegram:channel10");
@@ -137,7 +137,7 @@ TEST(RegenDetector, ComparesOnlyWithWhatWasDownBefore) {
   ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + kHour, "Nova Digest 2"));
   ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 2 * kHour, "tos", "platform"});
   ev.push_back(Post("telegram:channel11", 1, kT0 + 3 * kHour, "some words that are long enough"));
-  EXPECT_TRUE(Run(ev).empty());
+  EXPECT_TRUE(RunDetector(ev).empty());
 }
 
 TEST(RegenDetector, ANewChannelWithNoTiesIsNotDetected) {
@@ -151,7 +151,7 @@ TEST(RegenDetector, ANewChannelWithNoTiesIsNotDetected) {
   ev.push_back(Entity("telegram:channel30", EntityKind::kChannel, kT0 + 6 * kHour,
                       "Garden Chess Club", "telegram:user2"));
   ev.push_back(Post("telegram:channel30", 1, kT0 + 7 * kHour, "openings for the weekend club"));
-  EXPECT_TRUE(Run(ev).empty());
+  EXPECT_TRUE(RunDetector(ev).empty());
 }
 
 // A random world: lineages of channels and groups whose chats are taken down and replaced
@@ -247,7 +247,7 @@ std::vector<Event> RandomWorld(uint32_t seed) {
 
 TEST(RegenDetector, RandomWorldFindsReplacements) {
   const auto ev = RandomWorld(7);
-  const auto ds = Run(ev);
+  const auto ds = RunDetector(ev);
   EXPECT_GT(ds.size(), 10u);
   for (const auto& d : ds) {
     EXPECT_FALSE(d.candidates.empty());
@@ -259,7 +259,7 @@ TEST(RegenDetector, RandomWorldFindsReplacements) {
 TEST(RegenDetector, APrefixOfTheStreamGivesTheSameEarlyDetections) {
   for (uint32_t seed : {3u, 11u}) {
     const auto ev = RandomWorld(seed);
-    const auto full = Run(ev);
+    const auto full = RunDetector(ev);
     ASSERT_FALSE(full.empty());
     const TimeMs first = EventTime(ev.front()), last = EventTime(ev.back());
     for (int k = 1; k <= 4; ++k) {
@@ -272,14 +272,14 @@ TEST(RegenDetector, APrefixOfTheStreamGivesTheSameEarlyDetections) {
       for (const auto& d : full) {
         if (d.detected_at <= cut) early.push_back(d);
       }
-      EXPECT_EQ(Dump(Run(prefix)), Dump(early)) << "seed " << seed << " cut " << cut;
+      EXPECT_EQ(Dump(RunDetector(prefix)), Dump(early)) << "seed " << seed << " cut " << cut;
     }
   }
 }
 
 TEST(RegenDetector, OrderWithinAMillisecondDoesNotMatter) {
   auto ev = RandomWorld(5);
-  const auto want = Dump(Run(ev));
+  const auto want = Dump(RunDetector(ev));
   std::mt19937 rng(99);
   // Reverse and shuffle every run of equal times.
   for (size_t i = 0; i < ev.size();) {
@@ -288,7 +288,7 @@ TEST(RegenDetector, OrderWithinAMillisecondDoesNotMatter) {
     std::shuffle(ev.begin() + static_cast<std::ptrdiff_t>(i), ev.begin() + static_cast<std::ptrdiff_t>(j), rng);
     i = j;
   }
-  EXPECT_EQ(Dump(Run(ev)), want);
+  EXPECT_EQ(Dump(RunDetector(ev)), want);
 }
 
 TEST(RegenDetector, CountsLateEvents) {
@@ -340,7 +340,7 @@ TEST(RegenStage, IngestAndReplayAgree) {
   EXPECT_GT(stored->size(), 10u);
   EXPECT_EQ(Dump(*stored), Dump(*replayed));
   // And the same as the detector straight on the stream.
-  EXPECT_EQ(Dump(*replayed), Dump(Run(ev)));
+  EXPECT_EQ(Dump(*replayed), Dump(RunDetector(ev)));
   // Stream takedowns were mirrored into the ledger.
   Statement q((*store)->db(), "SELECT count(*) FROM ledger WHERE action = 'takedown'");
   ASSERT_TRUE(q.Step());
