@@ -70,7 +70,7 @@ TEST(Impact, DailyFiguresEqualTheEventsAndTheActionIsMeasured) {
         m.time = t0 + day * kDay + 3600000 * (k + 1);
         m.views = 10;
         if (k == 1) m.forward = ForwardOrigin{"telegram:channel0", "", "", std::nullopt};
-        if (c == 3 && day == 65 && k == 0) m.links = {"https://matrix.to/#/#room:example.org"};
+        if (c == 35 && day == 65 && k == 0) m.links = {"https://matrix.to/#/#room:example.org"};
         ASSERT_TRUE(s.Apply(m).ok());
         if (day == 5) ++expected_posts_day5;
       }

@@ -265,6 +265,21 @@ void SetTelegramPrivatePost(sv chat, sv post, Link& l) {
   l.normalized = "t.me/" + l.target;
 }
 
+// Paths of t.me that are no chat names.
+bool IsTelegramReserved(const std::string& lower) {
+  static constexpr std::array<sv, 21> kReserved = {
+      "s",        "c",       "joinchat",     "addlist", "boost",    "addstickers", "addemoji",
+      "addtheme", "share",   "proxy",        "socks",   "iv",       "login",       "setlanguage",
+      "bg",       "invoice", "confirmphone", "contact", "giftcode", "nft",         "m"};
+  return std::find(kReserved.begin(), kReserved.end(), lower) != kReserved.end();
+}
+
+// A username: starts with a letter, then letters, digits and '_'; not a reserved path.
+bool IsTelegramName(sv s) {
+  return IsUsername(s) && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) &&
+         !IsTelegramReserved(Lower(s));
+}
+
 bool IsTelegramHost(sv host) {
   return host == "t.me" || host == "telegram.me" || host == "telegram.dog";
 }
@@ -274,7 +289,8 @@ void NormalizeTelegram(const Url& u, Link& l) {
   if (!IsTelegramHost(u.host)) {
     // name.t.me
     sv name = sv(u.host).substr(0, u.host.find('.'));
-    if (IsUsername(name) && name != "www") {
+    if (IsTelegramName(name) && (u.host == std::string(name) + ".t.me" ||
+                                 u.host == std::string(name) + ".telegram.me")) {
       SetTelegramUsername(name, segs.empty() ? sv() : segs[0], l);
       return;
     }
@@ -317,16 +333,10 @@ void NormalizeTelegram(const Url& u, Link& l) {
     return SetTelegramPrivatePost(second, post, l);
   }
   if (lower_first == "boost") {
-    if (IsUsername(second)) return SetTelegramUsername(second, sv(), l);
+    if (IsTelegramName(second)) return SetTelegramUsername(second, sv(), l);
     return SetWeb(u, "telegram", l);
   }
-  static constexpr std::array<sv, 16> kReserved = {
-      "addstickers", "addemoji", "addtheme", "share",  "proxy",   "socks", "iv",  "login",
-      "setlanguage", "bg",       "confirmphone", "invoice", "contact", "m",     "giftcode", "nft"};
-  if (std::find(kReserved.begin(), kReserved.end(), lower_first) != kReserved.end() ||
-      !IsUsername(first)) {
-    return SetWeb(u, "telegram", l);
-  }
+  if (!IsTelegramName(first)) return SetWeb(u, "telegram", l);
   sv post = second;
   if (segs.size() > 2 && IsDigits(second) && IsDigits(segs[2])) post = segs[2];  // forum topic
   SetTelegramUsername(first, post, l);
@@ -351,7 +361,7 @@ std::optional<Link> NormalizeTg(sv s) {
   auto param = [&](sv key) { return QueryParam(query, key).value_or(""); };
   if (action == "resolve") {
     std::string domain = param("domain");
-    if (IsUsername(domain)) {
+    if (IsTelegramName(domain)) {
       SetTelegramUsername(domain, param("post"), l);
       return l;
     }
@@ -797,7 +807,7 @@ bool LinkStartsAt(sv text, size_t i, size_t& host_start, size_t& token_end) {
                !IsAsciiStop(static_cast<unsigned char>(text[after + 1]));
   if (IsBareHost(host)) return slash;
   if (HostIs(host, "t.me") && host != "t.me") {
-    return IsUsername(sv(host).substr(0, host.find('.')));
+    return IsTelegramName(sv(host).substr(0, host.find('.')));
   }
   return www && host.find('.') != npos && host.find('.') + 1 < host.size();
 }

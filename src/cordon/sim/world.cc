@@ -192,15 +192,19 @@ struct Action {
   Source source = Source::kPlatform;
 };
 
+// One event of the day, compact: a message is its chat, author and Content (its text and media
+// are made again at flush time, into reused buffers); other events live in World::others_.
 struct Draft {
   TimeMs time = 0;
   uint64_t seq = 0;
-  Event event;
+  int32_t other = -1;  // >= 0: index of a non-message event in others_
   int32_t chat = -1, fwd = -1, reply = -1, from_account = -1, via_bot = -1, fwd_chat = -1;
+  uint32_t id = 0;      // message id, assigned at flush
+  uint32_t fwd_id = 0;  // forward of an earlier day's post: its id and time
+  TimeMs fwd_time = 0;
+  int64_t views = -1;
   Content content;
   bool repost = false;  // remember in the chat's recent posts
-  bool media_photo = false, media_video = false;
-  const MediaFile* photo = nullptr;
 };
 
 struct Ad {
@@ -323,16 +327,18 @@ class World {
   int32_t ForwardDraft(int32_t chat, TimeMs t, int32_t from, int32_t src_draft);
   int32_t ForwardOld(int32_t chat, TimeMs t, int32_t from, int32_t src_chat, const PostRef& ref);
   bool PickRecent(int32_t src_chat, TimeMs before, int32_t& draft, PostRef& ref);
-  void Fill(Draft& d, const Content& c, bool original_copy);
-  std::string ContentText(const Content& c, std::vector<std::string>& links);
-  std::string ReleaseText(uint64_t release, uint64_t decoration);
-  void AddMedia(Draft& d, const Content& c);
+  void ContentText(const Content& c, std::string& text, std::vector<std::string>& links);
+  void ReleaseText(uint64_t release, uint64_t decoration, std::string& out);
+  // The media a message with this content carries: false when none. `file` is set for images
+  // that have a file (or in-memory bytes), `video` for videos.
+  bool MediaOf(const Content& c, Media& out, const MediaFile** file, bool* video);
   int64_t Views(const Chat& c);
   Draft& NewDraft(TimeMs t);
+  void EmitEvent(TimeMs t, Event e);
 
   // --- output
   Status Flush(int day);
-  Status ExportMessage(const Draft& d, const MessageEvent& m);
+  Status ExportMessage(const Draft& d, const MessageEvent& m, const MediaFile* photo, bool video);
   Status WriteTruth();
   void Note(const Status& s) {
     if (!s.ok() && error_.ok()) error_ = s;
@@ -372,6 +378,8 @@ class World {
   std::map<std::pair<TimeMs, uint64_t>, Action> schedule_;
   uint64_t act_seq_ = 0;
   std::vector<Draft> drafts_;
+  std::vector<Event> others_;
+  Event scratch_[2][2];  // messages being written, by (has media, is a forward): reused buffers
   uint64_t draft_seq_ = 0;
   uint64_t next_channel_id_ = 0, next_user_id_ = 0;
   uint64_t next_release_ = 1, next_viral_ = 1;
@@ -784,7 +792,7 @@ Status World::Init() {
   for (const Chat& c : chats_) {
     if (c.network && c.username.empty()) {
       InviteEvent inv{"t.me/+" + c.invite, c.key, start};
-      NewDraft(start).event = std::move(inv);
+      EmitEvent(start, std::move(inv));
       ++summary_.invites;
     }
   }
@@ -858,7 +866,7 @@ void World::EmitChat(int32_t ci, TimeMs t) {
       Note(av.status());
     }
   }
-  NewDraft(t).event = std::move(e);
+  EmitEvent(t, std::move(e));
   ++summary_.entities;
   if (c.network) ++summary_.network_entities;
 }
@@ -873,7 +881,7 @@ void World::EmitAccount(int32_t ai, TimeMs t) {
   if (!a.username.empty()) e.username = a.username;
   e.created = a.created;
   if (a.creator >= 0) e.creator = accounts_[static_cast<size_t>(a.creator)].key;
-  NewDraft(t).event = std::move(e);
+  EmitEvent(t, std::move(e));
   ++summary_.entities;
   if (a.network) ++summary_.network_entities;
 }
@@ -885,7 +893,7 @@ void World::EmitMember(int32_t chat, int32_t account, TimeMs t, MemberAction act
   m.user = accounts_[static_cast<size_t>(account)].key;
   m.time = t;
   m.action = action;
-  NewDraft(t).event = std::move(m);
+  EmitEvent(t, std::move(m));
   ++summary_.members;
 }
 
@@ -894,6 +902,12 @@ Draft& World::NewDraft(TimeMs t) {
   d.time = t;
   d.seq = draft_seq_++;
   return d;
+}
+
+void World::EmitEvent(TimeMs t, Event e) {
+  Draft& d = NewDraft(t);
+  d.other = static_cast<int32_t>(others_.size());
+  others_.push_back(std::move(e));
 }
 
 // ---------------------------------------------------------------- structure
@@ -1057,7 +1071,7 @@ void World::Execute(TimeMs t, const Action& a) {
       if (c.down == kNever) break;
       c.down = kNever;
       ReinstateEvent r{c.key, t, "appeal_upheld"};
-      NewDraft(t).event = std::move(r);
+      EmitEvent(t, std::move(r));
       ++summary_.reinstatements;
       break;
     }
@@ -1100,7 +1114,7 @@ void World::TakeDown(TimeMs t, int32_t idx, bool account, Source source) {
     e.entity = a.key;
     e.reason = a.bot ? "terrorist_bot" : "terrorist_account";
     if (a.parent >= 0 && source == Source::kPlatform && rng_.Bernoulli(0.5)) e.reason = "ban_evasion";
-    NewDraft(t).event = std::move(e);
+    EmitEvent(t, std::move(e));
     ++summary_.takedowns;
     ScheduleAccountRegen(idx, t);
     return;
@@ -1113,7 +1127,7 @@ void World::TakeDown(TimeMs t, int32_t idx, bool account, Source source) {
   if (c.parent >= 0 && c.network && source == Source::kPlatform && rng_.Bernoulli(0.5)) {
     e.reason = "ban_evasion";
   }
-  NewDraft(t).event = std::move(e);
+  EmitEvent(t, std::move(e));
   ++summary_.takedowns;
   if (c.role == Role::kJournalist) {
     // A mistake: the journalist appeals and is reinstated within days.
@@ -1301,7 +1315,7 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   EmitChat(ci, t);
   EmitMember(ci, acc, t, MemberAction::kCreator);
   InviteEvent inv{"t.me/+" + c.invite, c.key, t};
-  NewDraft(t).event = std::move(inv);
+  EmitEvent(t, std::move(inv));
   ++summary_.invites;
   regenerations_.push_back({ci, parent, false, m, same_admin ? "same" : "regenerated", avatar});
   ++summary_.regenerations;
@@ -1383,7 +1397,7 @@ void World::CreateMirror(TimeMs t) {
   EmitMember(ci, chats_[static_cast<size_t>(ci)].admins[0], t, MemberAction::kCreator);
   if (chats_[static_cast<size_t>(ci)].username.empty()) {
     InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite, chats_[static_cast<size_t>(ci)].key, t};
-    NewDraft(t).event = std::move(inv);
+    EmitEvent(t, std::move(inv));
     ++summary_.invites;
   }
   MaybeHazardToday(t, ci, false, ChatHazard(chats_[static_cast<size_t>(ci)]));
@@ -1513,7 +1527,7 @@ void World::CreateRelaunch(TimeMs t) {
   EmitChat(ci, t);
   EmitMember(ci, chats_[static_cast<size_t>(ci)].admins[0], t, MemberAction::kCreator);
   InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite, chats_[static_cast<size_t>(ci)].key, t};
-  NewDraft(t).event = std::move(inv);
+  EmitEvent(t, std::move(inv));
   ++summary_.invites;
   for (int32_t u : moved) {
     EmitMember(ci, u, t + static_cast<TimeMs>(rng_.Uniform(1, 600) * kMinute), MemberAction::kJoin);
@@ -1559,31 +1573,37 @@ int64_t World::Views(const Chat& c) {
   return 1 + static_cast<int64_t>(static_cast<double>(c.subscribers) * crng_.Uniform(0.15, 0.7));
 }
 
-std::string World::ReleaseText(uint64_t release, uint64_t decoration) {
+void World::ReleaseText(uint64_t release, uint64_t decoration, std::string& s) {
   Rng r(MixSeed(seed_, release, 0x7e1));
-  std::string s = "\u300c" + lex_.Sentence(r, static_cast<int>(r.Range(2, 4)), 3) + "\u300d ";
-  s += lex_.Sentence(r, static_cast<int>(r.Range(10, 40)), 3) + ".";
+  std::string prefix, suffix;
   if (decoration != 0) {
     Rng d(decoration);
     const auto& e = NeutralEmoji();
     switch (d.Below(4)) {
-      case 0: s = std::string(e[d.Below(e.size())]) + " " + s; break;
-      case 1: s += "\n\n#" + lex_.Word(d.Below(200)); break;
-      case 2: s += " " + std::string(e[d.Below(e.size())]); break;
+      case 0: prefix = std::string(e[d.Below(e.size())]) + " "; break;
+      case 1: suffix = "\n\n#" + lex_.Word(d.Below(200)); break;
+      case 2: suffix = " " + std::string(e[d.Below(e.size())]); break;
       default: break;
     }
   }
-  return s;
+  s += prefix;
+  s += "\u300c";
+  s += lex_.Sentence(r, static_cast<int>(r.Range(2, 4)), 3);
+  s += "\u300d ";
+  s += lex_.Sentence(r, static_cast<int>(r.Range(10, 40)), 3);
+  s += ".";
+  s += suffix;
 }
 
-std::string World::ContentText(const Content& c, std::vector<std::string>& links) {
+void World::ContentText(const Content& c, std::string& s, std::vector<std::string>& links) {
   Rng r(c.seed);
   switch (c.kind) {
-    case CKind::kText: return lex_.Sentence(r, static_cast<int>(r.Range(3, 16)), c.topic);
-    case CKind::kRelease: return ReleaseText(c.item, c.seed);
+    case CKind::kText: s += lex_.Sentence(r, static_cast<int>(r.Range(3, 16)), c.topic); return;
+    case CKind::kRelease: ReleaseText(c.item, c.seed, s); return;
     case CKind::kPhoto:
     case CKind::kViral:
-      return r.Bernoulli(0.4) ? std::string() : lex_.Sentence(r, static_cast<int>(r.Range(2, 9)), c.topic);
+      if (!r.Bernoulli(0.4)) s += lex_.Sentence(r, static_cast<int>(r.Range(2, 9)), c.topic);
+      return;
     case CKind::kAd:
     case CKind::kInvite: {
       const Chat& target = chats_[static_cast<size_t>(c.item)];
@@ -1593,44 +1613,48 @@ std::string World::ContentText(const Content& c, std::vector<std::string>& links
       } else {
         link = (r.Bernoulli(0.7) ? "https://t.me/+" : "t.me/+") + target.invite;
       }
-      links.push_back(link);
-      std::string s = lex_.Sentence(r, static_cast<int>(r.Range(2, 7)), c.topic) + " " + link;
+      s += lex_.Sentence(r, static_cast<int>(r.Range(2, 7)), c.topic);
+      s += " " + link;
       if (r.Bernoulli(0.5)) s += " " + lex_.Sentence(r, static_cast<int>(r.Range(1, 4)), c.topic);
-      return s;
+      links.push_back(std::move(link));
+      return;
     }
     case CKind::kMigration: {
       const Destination& d = destinations_[static_cast<size_t>(c.item)];
+      s += lex_.Sentence(r, static_cast<int>(r.Range(3, 10)), c.topic);
+      s += "\n" + d.link;
       links.push_back(d.link);
-      return lex_.Sentence(r, static_cast<int>(r.Range(3, 10)), c.topic) + "\n" + d.link;
+      return;
     }
     case CKind::kComment: {
-      std::string s = lex_.Sentence(r, static_cast<int>(r.Range(8, 24)), 5) + ".";
+      s += lex_.Sentence(r, static_cast<int>(r.Range(8, 24)), 5) + ".";
       if (c.item != 0) {
         const Chat& src = chats_[static_cast<size_t>(c.item - 1)];
         if (!src.username.empty()) {
           const std::string link = "https://t.me/" + src.username;
-          links.push_back(link);
           s += " " + link;
+          links.push_back(link);
         }
       }
-      return s;
+      return;
     }
     case CKind::kWeb: {
       const std::string link = "https://" + lex_.Word(r.Below(400)) + lex_.Word(r.Below(400)) +
-                               ".example/" + lex_.Word(r.Below(3000)) + "-" + std::to_string(r.Range(10, 9999));
+                               ".example/" + lex_.Word(r.Below(3000)) + "-" +
+                               std::to_string(r.Range(10, 9999));
+      s += lex_.Sentence(r, static_cast<int>(r.Range(4, 14)), c.topic) + " " + link;
       links.push_back(link);
-      return lex_.Sentence(r, static_cast<int>(r.Range(4, 14)), c.topic) + " " + link;
+      return;
     }
   }
-  return {};
 }
 
-void World::AddMedia(Draft& d, const Content& c) {
-  MessageEvent& m = std::get<MessageEvent>(d.event);
+bool World::MediaOf(const Content& c, Media& md, const MediaFile** file, bool* video) {
+  *file = nullptr;
+  *video = false;
   uint64_t image = 0;
   ImageStyle style = ImageStyle::kPhoto;
   uint64_t emblem = 0;
-  bool video = false;
   if (c.kind == CKind::kRelease) {
     const int kind = static_cast<int>(MixSeed(seed_, c.item, 0x6b) % 20);
     if (kind < 13) {
@@ -1638,63 +1662,47 @@ void World::AddMedia(Draft& d, const Content& c) {
       style = ImageStyle::kRelease;
       emblem = official_emblem_;
     } else if (kind >= 18) {
-      video = true;
+      *video = true;
     } else {
-      return;  // a statement: text only
+      return false;  // a statement: text only
     }
   } else if (c.kind == CKind::kPhoto) {
     image = (uint64_t{2} << 40) | c.item;
   } else if (c.kind == CKind::kViral) {
     image = (uint64_t{3} << 40) | c.item;
   } else {
-    return;
+    return false;
   }
-  const Edit edit = kEditOrder[std::min<int>(c.edit, 5)];
-  Media md;
-  if (video) {
-    md.kind = "video";
+  md.pdq.clear();
+  md.path.clear();
+  if (*video) {
+    md.kind.assign("video");
     const Digests dg = DigestBytes("cordon-sim video " + std::to_string(seed_) + "/" +
                                    std::to_string(c.item) + "/" + std::to_string(c.edit != 0));
-    md.sha256 = dg.sha256;
-    md.md5 = dg.md5;
-    d.media_video = true;
-    m.media.push_back(std::move(md));
-    return;
+    md.sha256.assign(dg.sha256);
+    md.md5.assign(dg.md5);
+    return true;
   }
-  md.kind = "photo";
-  d.media_photo = true;
+  md.kind.assign("photo");
+  const Edit edit = kEditOrder[std::min<int>(c.edit, 5)];
   if (cfg_.options.media == MediaMode::kNone) {
     const Digests dg = DigestBytes("cordon-sim image " + std::to_string(seed_) + "/" +
                                    std::to_string(image) + "/" + std::to_string(c.edit));
-    md.sha256 = dg.sha256;
-    md.md5 = dg.md5;
-  } else {
-    auto f = media_.Get(image, style, emblem, edit);
-    if (!f.ok()) {
-      Note(f.status());
-      return;
-    }
-    d.photo = *f;
-    md.sha256 = (*f)->sha256;
-    md.md5 = (*f)->md5;
-    md.pdq = (*f)->pdq;
-    md.path = (*f)->path;
+    md.sha256.assign(dg.sha256);
+    md.md5.assign(dg.md5);
+    return true;
   }
-  m.media.push_back(std::move(md));
-}
-
-void World::Fill(Draft& d, const Content& c, bool) {
-  MessageEvent& m = std::get<MessageEvent>(d.event);
-  m.text = ContentText(c, m.links);
-  AddMedia(d, c);
-  if (c.kind == CKind::kMigration) {
-    Destination& dest = destinations_[static_cast<size_t>(c.item)];
-    if (d.time < dest.first) {
-      dest.first = d.time;
-      dest.first_chat = m.chat;
-    }
-    (AfterAction(d.time) ? dest.after : dest.before)++;
+  auto f = media_.Get(image, style, emblem, edit);
+  if (!f.ok()) {
+    Note(f.status());
+    return false;
   }
+  *file = *f;
+  md.sha256.assign((*f)->sha256);
+  md.md5.assign((*f)->md5);
+  md.pdq.assign((*f)->pdq);
+  md.path.assign((*f)->path);
+  return true;
 }
 
 int32_t World::Post(int32_t chat, TimeMs t, int32_t from, const Content& content, int32_t via_bot) {
@@ -1702,21 +1710,21 @@ int32_t World::Post(int32_t chat, TimeMs t, int32_t from, const Content& content
   Chat& c = chats_[static_cast<size_t>(chat)];
   const int32_t idx = static_cast<int32_t>(drafts_.size());
   Draft& d = NewDraft(t);
-  MessageEvent m;
-  m.chat = c.key;
-  m.time = t;
-  m.from = c.group && from >= 0 ? accounts_[static_cast<size_t>(from)].key : c.key;
-  const int64_t v = Views(c);
-  if (v >= 0) m.views = v;
-  if (via_bot >= 0) m.via_bot = accounts_[static_cast<size_t>(via_bot)].key;
-  d.event = std::move(m);
   d.chat = chat;
   d.from_account = c.group ? from : -1;
   d.via_bot = via_bot;
+  d.views = Views(c);
   d.content = content;
   d.repost = content.kind == CKind::kRelease || content.kind == CKind::kPhoto ||
              content.kind == CKind::kText || content.kind == CKind::kViral;
-  Fill(d, content, true);
+  if (content.kind == CKind::kMigration) {
+    Destination& dest = destinations_[static_cast<size_t>(content.item)];
+    if (t < dest.first) {
+      dest.first = t;
+      dest.first_chat = c.key;
+    }
+    (AfterAction(t) ? dest.after : dest.before)++;
+  }
   c.today.push_back(idx);
   ++summary_.messages;
   return idx;
@@ -1728,60 +1736,33 @@ int32_t World::ForwardDraft(int32_t chat, TimeMs t, int32_t from, int32_t src) {
   const int32_t idx = static_cast<int32_t>(drafts_.size());
   Draft& d = NewDraft(t);
   const Draft& s = drafts_[static_cast<size_t>(src)];
-  const MessageEvent& sm = std::get<MessageEvent>(s.event);
-  MessageEvent m;
-  m.chat = c.key;
-  m.time = t;
-  m.from = c.group && from >= 0 ? accounts_[static_cast<size_t>(from)].key : c.key;
-  m.text = sm.text;
-  m.links = sm.links;
-  m.media = sm.media;
-  ForwardOrigin o;
-  o.chat = sm.chat;
-  m.forward = std::move(o);  // message and time are filled in when ids are assigned
-  const int64_t v = Views(c);
-  if (v >= 0) m.views = v;
-  d.event = std::move(m);
   d.chat = chat;
   d.fwd = src;
   d.fwd_chat = s.chat;
   d.from_account = c.group ? from : -1;
-  d.content = s.content;
+  d.views = Views(c);
+  d.content = s.content;  // a forward carries the original's text and media
   d.repost = s.repost;
-  d.photo = s.photo;
-  d.media_photo = s.media_photo;
-  d.media_video = s.media_video;
   c.today.push_back(idx);
   ++summary_.messages;
   ++summary_.forwarded;
   return idx;
 }
 
-int32_t World::ForwardOld(int32_t chat, TimeMs t, int32_t from, int32_t src_chat, const PostRef& ref) {
+int32_t World::ForwardOld(int32_t chat, TimeMs t, int32_t from, int32_t src_chat,
+                          const PostRef& ref) {
   t = Sec(t);
   Chat& c = chats_[static_cast<size_t>(chat)];
-  const Chat& sc = chats_[static_cast<size_t>(src_chat)];
   const int32_t idx = static_cast<int32_t>(drafts_.size());
   Draft& d = NewDraft(t);
-  MessageEvent m;
-  m.chat = c.key;
-  m.time = t;
-  m.from = c.group && from >= 0 ? accounts_[static_cast<size_t>(from)].key : c.key;
-  ForwardOrigin o;
-  o.chat = sc.key;
-  o.message = sc.key + "/" + std::to_string(ref.id);
-  o.time = ref.time;
-  m.forward = std::move(o);
-  const int64_t v = Views(c);
-  if (v >= 0) m.views = v;
-  d.event = std::move(m);
   d.chat = chat;
   d.fwd_chat = src_chat;
+  d.fwd_id = ref.id;
+  d.fwd_time = ref.time;
   d.from_account = c.group ? from : -1;
+  d.views = Views(c);
   d.content = ref.content;
   d.repost = true;
-  Fill(d, ref.content, false);
-  // Fill() counted a migration link again; forwards of old posts carry none (see PickRecent).
   c.today.push_back(idx);
   ++summary_.messages;
   ++summary_.forwarded;
@@ -2157,10 +2138,11 @@ void World::ContentPass(int day, TimeMs day_start, TimeMs day_end) {
 
 // ---------------------------------------------------------------- output
 
-Status World::ExportMessage(const Draft& d, const MessageEvent& m) {
+Status World::ExportMessage(const Draft& d, const MessageEvent& m, const MediaFile* photo,
+                            bool video) {
   const Chat& c = chats_[static_cast<size_t>(d.chat)];
   sim::ExportMessage e;
-  e.id = c.next_id;
+  e.id = d.id;
   e.time = d.time;
   if (c.group && d.from_account >= 0) {
     const Account& a = accounts_[static_cast<size_t>(d.from_account)];
@@ -2172,18 +2154,16 @@ Status World::ExportMessage(const Draft& d, const MessageEvent& m) {
   }
   if (d.fwd_chat >= 0) e.forwarded_from = chats_[static_cast<size_t>(d.fwd_chat)].name;
   if (d.via_bot >= 0) e.via_bot = "@" + accounts_[static_cast<size_t>(d.via_bot)].username;
-  if (!m.reply_to.empty()) {
-    e.reply_to = std::stoll(m.reply_to.substr(m.reply_to.rfind('/') + 1));
-  }
+  if (d.reply >= 0) e.reply_to = drafts_[static_cast<size_t>(d.reply)].id;
   std::string bytes;
-  if (d.photo != nullptr) {
-    auto b = media_.Bytes(*d.photo);
+  if (photo != nullptr) {
+    auto b = media_.Bytes(*photo);
     if (!b.ok()) return b.status();
     bytes = std::move(*b);
     e.photo_bytes = &bytes;
-    e.width = d.photo->width;
-    e.height = d.photo->height;
-  } else if (d.media_video) {
+    e.width = photo->width;
+    e.height = photo->height;
+  } else if (video) {
     e.video = true;
     e.width = 640;
     e.height = 360;
@@ -2193,6 +2173,15 @@ Status World::ExportMessage(const Draft& d, const MessageEvent& m) {
   e.links = m.links;
   return exports_[static_cast<size_t>(c.export_slot)]->Add(e);
 }
+
+namespace {
+// key = chat key + "/" + id, reusing the string's buffer.
+void MessageKey(std::string& out, const std::string& chat, uint32_t id) {
+  char num[16];
+  const int n = std::snprintf(num, sizeof num, "/%u", id);
+  out.assign(chat).append(num, static_cast<size_t>(n));
+}
+}  // namespace
 
 Status World::Flush(int day) {
   (void)day;
@@ -2204,21 +2193,69 @@ Status World::Flush(int day) {
     return x.time != y.time ? x.time < y.time : x.seq < y.seq;
   });
   buf_.clear();
+  Media media;
   for (uint32_t i : order) {
     Draft& d = drafts_[i];
-    if (auto* m = std::get_if<MessageEvent>(&d.event)) {
+    if (d.other >= 0) {
+      AppendEventJson(others_[static_cast<size_t>(d.other)], buf_);
+    } else {
+      // A message: made again from its Content into a reused event.
       Chat& c = chats_[static_cast<size_t>(d.chat)];
-      ++c.next_id;
-      m->key = c.key + "/" + std::to_string(c.next_id);
-      if (d.fwd >= 0) {
-        const Draft& s = drafts_[static_cast<size_t>(d.fwd)];
-        m->forward->message = std::get<MessageEvent>(s.event).key;
-        m->forward->time = s.time;
+      d.id = ++c.next_id;
+      const MediaFile* photo = nullptr;
+      bool video = false;
+      const bool has_media = MediaOf(d.content, media, &photo, &video);
+      const bool is_fwd = d.fwd_chat >= 0;
+      Event& ev = scratch_[has_media][is_fwd];
+      if (!std::holds_alternative<MessageEvent>(ev)) ev = MessageEvent{};
+      MessageEvent& m = std::get<MessageEvent>(ev);
+      MessageKey(m.key, c.key, d.id);
+      m.chat.assign(c.key);
+      m.time = d.time;
+      m.from.assign(d.from_account >= 0 ? accounts_[static_cast<size_t>(d.from_account)].key : c.key);
+      m.text.clear();
+      m.links.clear();
+      ContentText(d.content, m.text, m.links);
+      if (has_media) {
+        if (m.media.empty()) m.media.emplace_back();
+        Media& md = m.media[0];
+        md.kind.assign(media.kind);
+        md.sha256.assign(media.sha256);
+        md.md5.assign(media.md5);
+        md.pdq.assign(media.pdq);
+        md.path.assign(media.path);
       }
-      if (d.reply >= 0) m->reply_to = std::get<MessageEvent>(drafts_[static_cast<size_t>(d.reply)].event).key;
+      if (is_fwd) {
+        if (!m.forward) m.forward.emplace();
+        const Chat& sc = chats_[static_cast<size_t>(d.fwd_chat)];
+        m.forward->chat.assign(sc.key);
+        if (d.fwd >= 0) {
+          const Draft& s = drafts_[static_cast<size_t>(d.fwd)];
+          MessageKey(m.forward->message, sc.key, s.id);
+          m.forward->time = s.time;
+        } else {
+          MessageKey(m.forward->message, sc.key, d.fwd_id);
+          m.forward->time = d.fwd_time;
+        }
+      }
+      if (d.views >= 0) {
+        m.views = d.views;
+      } else {
+        m.views.reset();
+      }
+      if (d.via_bot >= 0) {
+        m.via_bot.assign(accounts_[static_cast<size_t>(d.via_bot)].key);
+      } else {
+        m.via_bot.clear();
+      }
+      if (d.reply >= 0) {
+        MessageKey(m.reply_to, c.key, drafts_[static_cast<size_t>(d.reply)].id);
+      } else {
+        m.reply_to.clear();
+      }
       if (d.repost) {
         const size_t cap = c.network ? static_cast<size_t>(dp_.backlog) : 4;
-        PostRef ref{c.next_id, d.time, d.content};
+        PostRef ref{d.id, d.time, d.content};
         if (c.recent.size() < cap) {
           c.recent.push_back(ref);
         } else {
@@ -2226,9 +2263,9 @@ Status World::Flush(int day) {
           c.recent_pos = static_cast<uint32_t>((c.recent_pos + 1) % cap);
         }
       }
-      if (c.export_slot >= 0) RETURN_IF_ERROR(ExportMessage(d, *m));
+      if (c.export_slot >= 0) RETURN_IF_ERROR(ExportMessage(d, m, photo, video));
+      AppendEventJson(ev, buf_);
     }
-    AppendEventJson(d.event, buf_);
     if (buf_.size() > (8u << 20)) {
       if (std::fwrite(buf_.data(), 1, buf_.size(), events_) != buf_.size()) {
         return Status::IoError("cannot write events.ndjson");
@@ -2244,6 +2281,7 @@ Status World::Flush(int day) {
   summary_.events_bytes += static_cast<int64_t>(buf_.size());
   buf_.clear();
   drafts_.clear();
+  others_.clear();
   for (Chat& c : chats_) c.today.clear();
   return Status::Ok();
 }
