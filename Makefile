@@ -6,7 +6,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build run test sanitize fuzz fuzz-smoke bench format clean
+.PHONY: all deps build run test asan-build sanitize fuzz bench format clean
 
 all: build
 
@@ -25,21 +25,23 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build of the library and the tests.
-sanitize: deps
+# One clang build serves both CI checks, so the library is compiled once: AddressSanitizer and
+# UndefinedBehaviorSanitizer for the tests, libFuzzer's coverage for the fuzz targets.
+ASAN_BUILD ?= build-asan
+
+asan-build: deps
 	@scripts/install-deps.sh --fuzz
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
-	  -DCMAKE_C_COMPILER=clang -DCORDON_SANITIZE=ON -DCORDON_BENCH=OFF
-	cmake --build build-asan -j $(JOBS)
-	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_C_COMPILER=clang -DCORDON_SANITIZE=ON -DCORDON_FUZZ=ON -DCORDON_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Every test under the sanitizers.
+sanitize: asan-build
+	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 # Every libFuzzer target in fuzz/, run for FUZZ_SECONDS from its seed corpus.
-fuzz: deps
-	@scripts/install-deps.sh --fuzz
-	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-	  -DCMAKE_C_COMPILER=clang -DCORDON_FUZZ=ON -DCORDON_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS)
-	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+fuzz: asan-build
+	scripts/run-fuzzers.sh $(ASAN_BUILD) $(FUZZ_SECONDS)
 
 bench: build
 	scripts/run-benchmarks.sh $(BUILD)

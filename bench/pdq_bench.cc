@@ -45,10 +45,10 @@ int main(int argc, char** argv) {
     // Run from the repository root; PDQ_IMAGES overrides.
     const char* env = std::getenv("PDQ_IMAGES");
     const std::filesystem::path dir = env != nullptr ? env : "../shared/data/pdq/images";
-    for (const char* f : {"bridge-mods/aaa-orig.jpg", "reg-test-input/dih/bridge-2-rotate-90.jpg",
-                          "reg-test-input/exif-rotn/exif-rotn-1.jpg",
-                          "reg-test-input/labelme-subset/q0122.jpg", "misc-images/modes/P.png",
-                          "misc-images/modes/HSV.webp"}) {
+    for (const char* f :
+         {"bridge-mods/aaa-orig.jpg", "reg-test-input/dih/bridge-2-rotate-90.jpg",
+          "reg-test-input/exif-rotn/exif-rotn-1.jpg", "reg-test-input/labelme-subset/q0122.jpg",
+          "misc-images/modes/P.png", "misc-images/modes/HSV.webp"}) {
       if (std::filesystem::exists(dir / f)) files.push_back((dir / f).string());
     }
   }
@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
 
   std::vector<float> plane(512 * 512);
   for (size_t i = 0; i < plane.size(); ++i) plane[i] = float((i * 2654435761u) >> 24);
-  const double hash_ms = MsPer(reps * 20, [&] { (void)cordon::PdqFromLuma(plane.data(), 512, 512); });
+  const double hash_ms =
+      MsPer(reps * 20, [&] { (void)cordon::PdqFromLuma(plane.data(), 512, 512); });
   std::printf("hash of a 512x512 luminance plane: %.3f ms\n\n", hash_ms);
 
   std::printf("%10s %10s %10s %10s  %s\n", "decode ms", "pdq ms", "fast ms", "size", "file");

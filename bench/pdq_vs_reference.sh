@@ -52,6 +52,10 @@ if [ ! -x "$hasher" ]; then
       git --git-dir="$src" show "HEAD:$f" > "$peer/$f" 2>/dev/null || rm -f "$peer/$f"
     done
   fi
+  # The checkout bundles CImg.h; Debian's cimg-dev (install-deps.sh --bench) stands in if not.
+  if [ ! -f "$peer/pdq/cpp/CImg.h" ] && [ -f /usr/include/CImg.h ]; then
+    cp /usr/include/CImg.h "$peer/pdq/cpp/"
+  fi
   make -C "$peer/pdq/cpp" pdq-photo-hasher CFLAGS="-Dcimg_use_jpeg -Dcimg_use_png -Dcimg_display=0" \
     LFLAGS="-lm -lpthread -ljpeg -lpng" >&2
 fi

@@ -361,16 +361,15 @@ int main(int argc, char** argv) {
   if (fit) {
     auto fit_pairs = [&](const std::vector<RegenScoredPair>& pairs, const std::vector<int>& cols,
                          const char* name) {
-      std::set<std::tuple<std::string, std::string, std::vector<double>>> seen;
+      // One row per (entity, candidate): its last scoring, with the most evidence.
+      std::map<std::pair<std::string, std::string>, const RegenScoredPair*> last;
+      for (const auto& p : pairs) last[{p.entity, p.parent}] = &p;
       std::vector<RegenFeatures> x;
       std::vector<int> y;
-      for (const auto& p : pairs) {
-        if (!seen.emplace(p.entity, p.parent, std::vector<double>(p.x.begin(), p.x.end())).second) {
-          continue;
-        }
-        auto it = truth->regens.find(p.entity);
-        x.push_back(p.x);
-        y.push_back(it != truth->regens.end() && it->second.parent == p.parent ? 1 : 0);
+      for (const auto& [key, p] : last) {
+        auto it = truth->regens.find(p->entity);
+        x.push_back(p->x);
+        y.push_back(it != truth->regens.end() && it->second.parent == p->parent ? 1 : 0);
       }
       std::printf("fitting %s on %zu distinct scored pairs (%lld positive)\n", name, x.size(),
                   static_cast<long long>(std::count(y.begin(), y.end(), 1)));
@@ -400,6 +399,20 @@ int main(int argc, char** argv) {
   for (const auto& [g, fn] : m.by_group) {
     std::printf("  %s %lld/%lld", g.c_str(), static_cast<long long>(fn.first),
                 static_cast<long long>(fn.second));
+  }
+  {
+    std::map<std::string, std::pair<int, int>> wrong;  // kind/naming -> wrong parent, detected
+    for (const auto& d : full.detections) {
+      auto it = truth->regens.find(d.entity);
+      if (it == truth->regens.end()) continue;
+      auto& [w, n] = wrong[it->second.kind + "/" + it->second.naming];
+      ++n;
+      w += d.parent != it->second.parent;
+    }
+    std::printf("\nwrong parent by kind/naming:");
+    for (const auto& [g, wn] : wrong) {
+      if (wn.first > 0) std::printf("  %s %d/%d", g.c_str(), wn.first, wn.second);
+    }
   }
   std::printf("\nfalse positives by role:");
   for (const auto& [r, c] : m.fp_roles) std::printf("  %s %lld", r.c_str(), static_cast<long long>(c));

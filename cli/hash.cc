@@ -1,5 +1,5 @@
 // cordon hash [--json] [--min-quality N] [--fast-jpeg] [--exif-orientation] [--alpha MODE]
-//             [--jobs N] FILE...
+//             [--no-digests] [--jobs N] FILE...
 //
 // MD5, SHA-256 and, for JPEG/PNG/WebP images, the PDQ hash and its quality. Files are hashed in
 // parallel and printed in the order given. Exit 1 if any file could not be read or an image
@@ -28,7 +28,7 @@ struct FileResult {
   Status error;  // why the file or its image could not be read
 };
 
-FileResult HashOne(const std::string& path, const PdqOptions& options) {
+FileResult HashOne(const std::string& path, const PdqOptions& options, bool digests) {
   FileResult r;
   thread_local std::string bytes;
   if (bytes.capacity() > (size_t{64} << 20)) bytes = std::string();
@@ -41,6 +41,11 @@ FileResult HashOne(const std::string& path, const PdqOptions& options) {
   }
   if (!st.ok() || SniffImageFormat(bytes) == ImageFormat::kUnknown) {
     bytes.clear();
+    if (!digests) {
+      r.readable = st.ok();
+      if (!st.ok()) r.error = st;
+      return r;
+    }
     auto d = DigestFile(path);
     if (!d.ok()) {
       r.error = d.status();
@@ -51,10 +56,12 @@ FileResult HashOne(const std::string& path, const PdqOptions& options) {
     r.sha256 = std::move(d->sha256);
     return r;
   }
-  Digests d = DigestBytes(bytes);
   r.readable = true;
-  r.md5 = std::move(d.md5);
-  r.sha256 = std::move(d.sha256);
+  if (digests) {
+    Digests d = DigestBytes(bytes);
+    r.md5 = std::move(d.md5);
+    r.sha256 = std::move(d.sha256);
+  }
   auto pdq = PdqFromBytes(bytes, path, options);
   if (pdq.ok()) {
     r.pdq = *pdq;
@@ -73,6 +80,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool exif = false;
     std::string alpha = "ignore";
     int jobs = 0;
+    bool no_digests = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("files", a->files, "files to hash")->required();
@@ -85,6 +93,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--exif-orientation", a->exif, "apply the EXIF orientation before hashing");
   app.add_option("--alpha", a->alpha, "transparency: ignore (keep the colour) or white")
       ->check(CLI::IsMember({"ignore", "white"}));
+  app.add_flag("--no-digests", a->no_digests, "skip MD5 and SHA-256 (PDQ only)");
   app.add_option("--jobs,-j", a->jobs, "files hashed at once (default: one per CPU)")
       ->check(CLI::Range(1, 256));
   return [a]() -> int {
@@ -107,7 +116,7 @@ std::function<int()> Setup(CLI::App& app) {
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
         for (size_t i; (i = next.fetch_add(1)) < n;) {
-          FileResult r = HashOne(a->files[i], options);
+          FileResult r = HashOne(a->files[i], options, !a->no_digests);
           std::lock_guard<std::mutex> lock(mu);
           results[i] = std::move(r);
           done[i] = 1;
@@ -146,18 +155,22 @@ std::function<int()> Setup(CLI::App& app) {
         } else {
           w.Key("quality").Null();
         }
-        w.Field("md5", r.md5).Field("sha256", r.sha256);
+        if (a->no_digests) {
+          w.Key("md5").Null().Key("sha256").Null();
+        } else {
+          w.Field("md5", r.md5).Field("sha256", r.sha256);
+        }
         if (!r.error.ok()) w.Field("error", r.error.message());
         w.EndObject();
         std::printf("%s\n  %s", printed == 0 ? "" : ",", out.c_str());
       } else {
         if (printed == 0) {
-          std::printf("%-64s %7s  %-32s  %-64s  %s\n", "pdq", "quality", "md5", "sha256",
-                      "file");
+          std::printf("%-64s %7s  %-32s  %-64s  %s\n", "pdq", "quality", "md5", "sha256", "file");
         }
         std::printf("%-64s %7s  %s  %s  %s\n", keep_pdq ? r.pdq->hash.Hex().c_str() : "-",
-                    r.pdq ? std::to_string(r.pdq->quality).c_str() : "-", r.md5.c_str(),
-                    r.sha256.c_str(), file.c_str());
+                    r.pdq ? std::to_string(r.pdq->quality).c_str() : "-",
+                    r.md5.empty() ? "-" : r.md5.c_str(), r.sha256.empty() ? "-" : r.sha256.c_str(),
+                    file.c_str());
       }
       ++printed;
       r = FileResult();  // free as we go

@@ -28,7 +28,7 @@ std::function<int()> Setup(CLI::App& app) {
                     "decision time (RFC 3339 or ms; default: each signal's own time)");
   apply->add_option("--by", a->by, "who runs it (default $CORDON_USER or $USER)");
   apply->add_flag("--json", a->json, "print JSON");
-  return [a, check, apply]() -> int {
+  return [a, check]() -> int {
     std::string out;
     JsonWriter w(out);
     if (check->parsed()) {
@@ -102,16 +102,16 @@ std::function<int()> Setup(CLI::App& app) {
                     p.skip ? ("  (skipped: " + p.skip_why + ")").c_str() : "");
       }
       std::printf("%s%lld takedowns, %lld for review, %lld to watch; %lld skipped\n",
-                  a->dry_run ? "dry run, nothing written: " : "",
-                  static_cast<long long>(done[3]), static_cast<long long>(done[2]),
-                  static_cast<long long>(done[1]), static_cast<long long>(skipped));
+                  a->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(done[3]),
+                  static_cast<long long>(done[2]), static_cast<long long>(done[1]),
+                  static_cast<long long>(skipped));
     }
     return 0;
   };
 }
 
-CORDON_COMMAND(kPolicy, "policy", "Policy rules: validate, and apply (or dry-run) through the ledger",
-               Setup);
+CORDON_COMMAND(kPolicy, "policy",
+               "Policy rules: validate, and apply (or dry-run) through the ledger", Setup);
 
 }  // namespace
 }  // namespace cordon::cli

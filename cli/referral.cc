@@ -70,7 +70,7 @@ std::function<int()> Setup(CLI::App& app) {
   common(report);
   report->add_option("--now", a->now, "the current time (default now)");
 
-  return [a, add, act, reject, list, report]() -> int {
+  return [a, add, act, reject, list]() -> int {
     auto store = Store::Open(a->db);
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
@@ -155,7 +155,10 @@ std::function<int()> Setup(CLI::App& app) {
       w.Field("total", rep->total).Field("open", rep->open).Field("actioned", rep->actioned);
       w.Field("rejected", rep->rejected).Field("overdue_open", rep->overdue_open);
       w.Field("actioned_late", rep->late).Field("within_deadline", rep->within_deadline);
-      w.Key("time_to_action_s").BeginObject().Field("min", rep->min_s).Field("median", rep->median_s);
+      w.Key("time_to_action_s")
+          .BeginObject()
+          .Field("min", rep->min_s)
+          .Field("median", rep->median_s);
       w.Field("p90", rep->p90_s).Field("p99", rep->p99_s).Field("max", rep->max_s);
       w.Field("mean", rep->mean_s).EndObject();
       w.Key("histogram").BeginObject();
@@ -168,21 +171,23 @@ std::function<int()> Setup(CLI::App& app) {
       w.EndObject();
       std::printf("%s\n", out.c_str());
     } else {
-      std::printf("referrals: %lld (%lld open, %lld actioned, %lld rejected); %lld open and "
-                  "overdue, %lld actioned late\n",
-                  static_cast<long long>(rep->total), static_cast<long long>(rep->open),
-                  static_cast<long long>(rep->actioned), static_cast<long long>(rep->rejected),
-                  static_cast<long long>(rep->overdue_open), static_cast<long long>(rep->late));
+      std::printf(
+          "referrals: %lld (%lld open, %lld actioned, %lld rejected); %lld open and "
+          "overdue, %lld actioned late\n",
+          static_cast<long long>(rep->total), static_cast<long long>(rep->open),
+          static_cast<long long>(rep->actioned), static_cast<long long>(rep->rejected),
+          static_cast<long long>(rep->overdue_open), static_cast<long long>(rep->late));
       std::printf("time to action: median %s, p90 %s, p99 %s, max %s; %.1f%% within deadline\n",
                   Duration(rep->median_s).c_str(), Duration(rep->p90_s).c_str(),
                   Duration(rep->p99_s).c_str(), Duration(rep->max_s).c_str(),
                   100 * rep->within_deadline);
-      std::printf("removal orders: %lld (%lld actioned, %lld late, %lld open past the hour); "
-                  "median %s, p90 %s\n",
-                  static_cast<long long>(rep->orders), static_cast<long long>(rep->orders_actioned),
-                  static_cast<long long>(rep->orders_late),
-                  static_cast<long long>(rep->orders_overdue_open),
-                  Duration(rep->orders_median_s).c_str(), Duration(rep->orders_p90_s).c_str());
+      std::printf(
+          "removal orders: %lld (%lld actioned, %lld late, %lld open past the hour); "
+          "median %s, p90 %s\n",
+          static_cast<long long>(rep->orders), static_cast<long long>(rep->orders_actioned),
+          static_cast<long long>(rep->orders_late),
+          static_cast<long long>(rep->orders_overdue_open), Duration(rep->orders_median_s).c_str(),
+          Duration(rep->orders_p90_s).c_str());
       for (const auto& [label, n] : rep->histogram) {
         std::printf("  %-7s %lld\n", label.c_str(), static_cast<long long>(n));
       }

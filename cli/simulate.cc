@@ -1,7 +1,10 @@
 // cordon simulate --out DIR [--seed N] [--scale small|medium|large] [--start DATE] [--days N]
 //                 [--action nov2019|oct2018|none] [--action-date DATE]
-//                 [--media files|hashes|none] [--no-exports] [--overwrite]
+//                 [--media files|hashes|none] [--no-exports] [--overwrite] [--set NAME=VALUE]...
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "command.h"
 #include "cordon/sim/simulator.h"
@@ -16,6 +19,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string action = "nov2019";
     std::string media = "files";
     bool no_exports = false;
+    std::vector<std::string> sets;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--out", a->opt.out_dir, "output directory")->required();
@@ -37,7 +41,18 @@ std::function<int()> Setup(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--no-exports", a->no_exports, "skip the Telegram Desktop exports");
   app.add_flag("--overwrite", a->opt.overwrite, "replace earlier simulator output in --out");
+  app.add_option("--set", a->sets,
+                 "override a parameter, NAME=VALUE (docs/simulation.md), e.g. action.activity=0.5");
   return [a]() -> int {
+    for (const std::string& kv : a->sets) {
+      const size_t eq = kv.find('=');
+      char* end = nullptr;
+      const double v = eq == std::string::npos ? 0 : std::strtod(kv.c_str() + eq + 1, &end);
+      if (eq == std::string::npos || end == kv.c_str() + eq + 1 || *end != '\0') {
+        return Fail("--set wants NAME=NUMBER, got '" + kv + "'");
+      }
+      a->opt.params.emplace_back(kv.substr(0, eq), v);
+    }
     a->opt.scale = *sim::ParseScale(a->scale);
     a->opt.action = *sim::ParseActionPreset(a->action);
     a->opt.media = *sim::ParseMediaMode(a->media);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages cordon needs, only those that are missing.
 # Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
-# --bench adds what only the benchmarks compare against (FAISS for bench/index_bench.cc).
+# --bench adds what only the benchmarks compare against (FAISS for bench/index_bench.cc; CImg
+# for the PDQ reference, used when its checkout lacks the bundled CImg.h).
 set -euo pipefail
 
 packages=(
@@ -15,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --report) packages+=(chromium) ;;
-    --bench) packages+=(libfaiss-dev) ;;
+    --bench) packages+=(libfaiss-dev cimg-dev) ;;
   esac
 done
 

@@ -125,7 +125,7 @@ WORDS = ("amber river stone quiet lantern harbor meadow copper violet summit orc
          "willow ember canyon falcon marble prairie cedar glacier tundra").split()
 
 releases = []
-for r in range(6):
+for r in range(10):
     t0 = (r + 1) * DAY + 10 * 3600
     text = " ".join(rng.choice(WORDS) for _ in range(16))
     bits = rng.getrandbits(256)
@@ -138,7 +138,7 @@ for r in range(6):
     k200 = message(C200, t0 + 1800, text, rel_media, fwd=(C100, k100),
                    via=B20 if r % 2 == 0 else None, views=600)
     # Mirror by re-upload of an edited copy; the last one as text only (a text near-match).
-    if r < 5:
+    if r < 9:
         copy = [{"kind": "photo", "sha256": sha("copy%d" % r), "pdq": pdq_hex(flip(bits, 10))}]
         message(C300, t0 + 3000, "\U0001F4E2 " + text + " #relay", copy, views=500)
     else:
@@ -152,7 +152,7 @@ for r in range(6):
                 views=8000)
 
 # The journalist's own notes, day after day.
-for d in range(1, 8):
+for d in range(1, 12):
     message(C500, d * DAY + 15 * 3600, "Daily digest number %d: weather, markets, sport." % d,
             views=7000)
 
@@ -174,9 +174,9 @@ for i in range(4):
     message("telegram:channel6%02d" % i, 6 * DAY + 8 * 3600 + i * 60,
             "weekend photo thread %d" % i, views=800)
 
-# user13 is banned from channel300 (its admin edge ends); channel200 is taken down on day 8.
+# user13 is banned from channel300 (its admin edge ends); channel200 is taken down on day 12.
 member(C300, U13, 5 * DAY, "ban")
-emit({"type": "takedown", "entity": C200, "time": ts(8 * DAY), "reason": "terms of service",
+emit({"type": "takedown", "entity": C200, "time": ts(12 * DAY), "reason": "terms of service",
       "source": "referral"})
 
 out.sort(key=lambda e: e["time"])

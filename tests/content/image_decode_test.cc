@@ -24,9 +24,7 @@ double MeanAbsDiff(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
   return a.empty() ? 0 : s / a.size();
 }
 
-std::filesystem::path PdqImages() {
-  return testing::SharedDir() / "data" / "pdq" / "images";
-}
+std::filesystem::path PdqImages() { return testing::SharedDir() / "data" / "pdq" / "images"; }
 
 // Keeps the rows it is offered, wanting only every `step`-th one.
 class SparseSink final : public ImageRowSink {
@@ -128,7 +126,8 @@ TEST(ImageDecode, PngBitDepthsAndPalette) {
   deep.data = {0x00, 0x00, 0x12, 0x34, 0xff, 0xff};
   auto d = DecodeImage(EncodePng(deep), "deep.png");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
-  EXPECT_EQ(d->pixels, (std::vector<uint8_t>{0, uint8_t(std::lround(0x1234 * 255.0 / 65535)), 255}));
+  EXPECT_EQ(d->pixels,
+            (std::vector<uint8_t>{0, uint8_t(std::lround(0x1234 * 255.0 / 65535)), 255}));
 
   // Palette images come out as RGB.
   PngSpec pal{.width = 2, .height = 2, .color_type = PNG_COLOR_TYPE_PALETTE, .bit_depth = 8};
@@ -323,10 +322,10 @@ TEST(ImageDecode, DecompressionBombsAreRefusedFromTheHeader) {
 
   ImageDecodeOptions small;
   small.max_pixels = 1000;
-  for (const auto& [name, bytes] :
-       std::vector<std::pair<std::string, std::string>>{{"a.jpg", EncodeJpeg(pic, 90)},
-                                                        {"a.png", EncodePng(pic)},
-                                                        {"a.webp", testing::EncodeWebpLossless(pic)}}) {
+  for (const auto& [name, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"a.jpg", EncodeJpeg(pic, 90)},
+           {"a.png", EncodePng(pic)},
+           {"a.webp", testing::EncodeWebpLossless(pic)}}) {
     auto r = DecodeImage(bytes, name, small);
     ASSERT_FALSE(r.ok()) << name;
     EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << name;
@@ -393,8 +392,8 @@ TEST(ImageExif, ReferencePhotos) {
   ImageDecodeOptions ask;
   ask.read_orientation = true;
   for (int o : {1, 3, 6, 8}) {
-    const auto path = PdqImages() / "reg-test-input" / "exif-rotn" /
-                      ("exif-rotn-" + std::to_string(o) + ".jpg");
+    const auto path =
+        PdqImages() / "reg-test-input" / "exif-rotn" / ("exif-rotn-" + std::to_string(o) + ".jpg");
     auto img = DecodeImageFile(path.string(), ask);
     ASSERT_TRUE(img.ok()) << img.status().ToString();
     EXPECT_EQ(img->orientation, o);

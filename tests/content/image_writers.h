@@ -77,8 +77,8 @@ inline Image Orient(const Image& img, int orientation) {
 
 // "Exif\0\0" + a TIFF block whose IFD0 holds only the orientation tag.
 inline std::string ExifWithOrientation(int orientation, bool big_endian) {
-  std::string t = big_endian ? std::string("MM\0\x2a\0\0\0\x08", 8)
-                             : std::string("II\x2a\0\x08\0\0\0", 8);
+  std::string t =
+      big_endian ? std::string("MM\0\x2a\0\0\0\x08", 8) : std::string("II\x2a\0\x08\0\0\0", 8);
   auto u16 = [&](int v) {
     if (big_endian) {
       t += char(v >> 8), t += char(v & 255);
@@ -87,12 +87,13 @@ inline std::string ExifWithOrientation(int orientation, bool big_endian) {
     }
   };
   auto u32 = [&](uint32_t v) {
-    for (int i = 0; i < 4; ++i) t += char(big_endian ? (v >> (24 - 8 * i)) & 255 : (v >> (8 * i)) & 255);
+    for (int i = 0; i < 4; ++i)
+      t += char(big_endian ? (v >> (24 - 8 * i)) & 255 : (v >> (8 * i)) & 255);
   };
-  u16(1);           // one entry
-  u16(0x0112);      // Orientation
-  u16(3);           // SHORT
-  u32(1);           // count
+  u16(1);            // one entry
+  u16(0x0112);       // Orientation
+  u16(3);            // SHORT
+  u32(1);            // count
   u16(orientation);  // value, left-justified in the 4-byte field
   u16(0);
   u32(0);  // no next IFD

@@ -39,7 +39,8 @@ class HashCli : public ::testing::Test {
   void SetUp() override {
     picture_ = testing::EncodePng(testing::MakePicture(300, 200));
     std::vector<uint8_t> flat(64 * 64, 90);
-    testing::PngSpec s{.width = 64, .height = 64, .color_type = PNG_COLOR_TYPE_GRAY, .bit_depth = 8};
+    testing::PngSpec s{
+        .width = 64, .height = 64, .color_type = PNG_COLOR_TYPE_GRAY, .bit_depth = 8};
     s.data = flat;
     flat_ = testing::EncodePng(s);
     testing::WriteFile(tmp_.path() / "picture.png", picture_);
@@ -54,7 +55,8 @@ class HashCli : public ::testing::Test {
 };
 
 TEST_F(HashCli, JsonHasOneObjectPerFileInOrder) {
-  CliRun r = RunCordon("hash --json " + F("picture.png") + " " + F("flat.png") + " " + F("notes.txt"));
+  CliRun r =
+      RunCordon("hash --json " + F("picture.png") + " " + F("flat.png") + " " + F("notes.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   simdjson::dom::parser parser;
   simdjson::dom::array arr;
@@ -82,7 +84,8 @@ TEST_F(HashCli, JsonHasOneObjectPerFileInOrder) {
 }
 
 TEST_F(HashCli, MinQualityDropsWeakHashesButKeepsTheFile) {
-  CliRun r = RunCordon("hash --json --min-quality 50 -j 1 " + F("flat.png") + " " + F("picture.png"));
+  CliRun r =
+      RunCordon("hash --json --min-quality 50 -j 1 " + F("flat.png") + " " + F("picture.png"));
   ASSERT_EQ(r.exit_code, 0);
   simdjson::dom::parser parser;
   simdjson::dom::array arr;
@@ -94,8 +97,8 @@ TEST_F(HashCli, MinQualityDropsWeakHashesButKeepsTheFile) {
 }
 
 TEST_F(HashCli, UnreadableFilesFailTheRunButOthersArePrinted) {
-  CliRun r = RunCordon("hash --json " + F("missing.png") + " " + F("picture.png") + " " +
-                    F("broken.jpg"));
+  CliRun r =
+      RunCordon("hash --json " + F("missing.png") + " " + F("picture.png") + " " + F("broken.jpg"));
   EXPECT_EQ(r.exit_code, 1);
   simdjson::dom::parser parser;
   simdjson::dom::array arr;
@@ -104,6 +107,19 @@ TEST_F(HashCli, UnreadableFilesFailTheRunButOthersArePrinted) {
   EXPECT_EQ(std::string_view(arr.at(0)["file"].get_string()), tmp_.File("picture.png"));
   EXPECT_TRUE(arr.at(1)["pdq"].is_null());
   EXPECT_FALSE(arr.at(1)["error"].is_null());
+}
+
+TEST_F(HashCli, NoDigestsGivesPdqOnly) {
+  CliRun r = RunCordon("hash --json --no-digests " + F("picture.png") + " " + F("notes.txt"));
+  ASSERT_EQ(r.exit_code, 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  ASSERT_EQ(parser.parse(r.out).get_array().get(arr), simdjson::SUCCESS) << r.out;
+  ASSERT_EQ(arr.size(), 2u);
+  auto pic = PdqFromBytes(picture_, "picture.png");
+  EXPECT_EQ(std::string_view(arr.at(0)["pdq"].get_string()), pic->hash.Hex());
+  EXPECT_TRUE(arr.at(0)["md5"].is_null());
+  EXPECT_TRUE(arr.at(1)["sha256"].is_null());
 }
 
 TEST_F(HashCli, TableOutput) {

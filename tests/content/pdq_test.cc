@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -44,8 +45,8 @@ std::vector<RefRow> ReferenceRows() {
   return rows;
 }
 
-#define SKIP_WITHOUT_SHARED_DATA()                                                        \
-  if (!std::filesystem::exists(PdqData() / "reference-hashes.csv")) {                     \
+#define SKIP_WITHOUT_SHARED_DATA()                                                     \
+  if (!std::filesystem::exists(PdqData() / "reference-hashes.csv")) {                  \
     GTEST_SKIP() << "reference data absent: " << (PdqData() / "reference-hashes.csv"); \
   }
 
@@ -165,7 +166,8 @@ TEST(Pdq, HashSetsHalfTheBits) {
 }
 
 TEST(Pdq, LumaAndImagePathsAgree) {
-  for (const Image& img : {testing::MakePicture(300, 200), testing::ToGray(testing::MakePicture(97, 311))}) {
+  for (const Image& img :
+       {testing::MakePicture(300, 200), testing::ToGray(testing::MakePicture(97, 311))}) {
     auto a = PdqFromImage(img);
     const std::vector<float> luma = LumaOf(img);
     auto b = PdqFromLuma(luma.data(), img.width, img.height);
@@ -180,7 +182,8 @@ TEST(Pdq, LargeImagesAreResampledTo512Square) {
   const Image img = testing::MakePicture(1333, 700);
   std::vector<float> luma = LumaOf(img), small(512 * 512);
   for (int r = 0; r < 512; ++r) {
-    for (int c = 0; c < 512; ++c) small[r * 512 + c] = luma[(r * 700 / 512) * 1333 + c * 1333 / 512];
+    for (int c = 0; c < 512; ++c)
+      small[r * 512 + c] = luma[(r * 700 / 512) * 1333 + c * 1333 / 512];
   }
   auto a = PdqFromImage(img);
   auto b = PdqFromLuma(small.data(), 512, 512);
@@ -197,14 +200,29 @@ std::vector<float> Transform(const std::vector<float>& a, int n, Dihedral t) {
     for (int c = 0; c < n; ++c) {
       int sr = r, sc = c;  // source of output (r, c)
       switch (t) {
-        case Dihedral::kOriginal: break;
-        case Dihedral::kRotate90: sr = c, sc = n - 1 - r; break;  // counter-clockwise
-        case Dihedral::kRotate180: sr = n - 1 - r, sc = n - 1 - c; break;
-        case Dihedral::kRotate270: sr = n - 1 - c, sc = r; break;
-        case Dihedral::kFlipX: sr = n - 1 - r; break;  // upside down
-        case Dihedral::kFlipY: sc = n - 1 - c; break;  // left-right
-        case Dihedral::kFlipPlus1: sr = c, sc = r; break;
-        case Dihedral::kFlipMinus1: sr = n - 1 - c, sc = n - 1 - r; break;
+        case Dihedral::kOriginal:
+          break;
+        case Dihedral::kRotate90:
+          sr = c, sc = n - 1 - r;
+          break;  // counter-clockwise
+        case Dihedral::kRotate180:
+          sr = n - 1 - r, sc = n - 1 - c;
+          break;
+        case Dihedral::kRotate270:
+          sr = n - 1 - c, sc = r;
+          break;
+        case Dihedral::kFlipX:
+          sr = n - 1 - r;
+          break;  // upside down
+        case Dihedral::kFlipY:
+          sc = n - 1 - c;
+          break;  // left-right
+        case Dihedral::kFlipPlus1:
+          sr = c, sc = r;
+          break;
+        case Dihedral::kFlipMinus1:
+          sr = n - 1 - c, sc = n - 1 - r;
+          break;
       }
       out[r * n + c] = a[sr * n + sc];
     }
@@ -235,8 +253,8 @@ TEST(PdqDihedral, VariantsEqualHashesOfTransformedImages) {
 // t (distance <= 31) and none of the others.
 TEST(PdqDihedral, MatchTheReferenceTransformedPhotos) {
   SKIP_WITHOUT_SHARED_DATA();
-  const char* files[8] = {"bridge-1-original", "bridge-2-rotate-90", "bridge-3-rotate-180",
-                          "bridge-4-rotate-270", "bridge-5-flipx", "bridge-6-flipy",
+  const char* files[8] = {"bridge-1-original",    "bridge-2-rotate-90",   "bridge-3-rotate-180",
+                          "bridge-4-rotate-270",  "bridge-5-flipx",       "bridge-6-flipy",
                           "bridge-7-flip-plus-1", "bridge-8-flip-minus-1"};
   auto d = PdqDihedralFromFile(ImagePath("reg-test-input/dih/bridge-1-original.jpg"));
   ASSERT_TRUE(d.ok()) << d.status().ToString();
@@ -292,8 +310,8 @@ TEST(PdqConformance, FastJpegDecodingStaysWithinTenBits) {
 TEST(PdqConformance, FormatsTheReferenceRefuses) {
   SKIP_WITHOUT_SHARED_DATA();
   const PdqHash original = RefHash("misc-images/modes/original.jpg");
-  for (const char* f : {"LA.png", "RGBA.png", "CMYK.jpg", "F.webp", "HSV.webp", "I.webp",
-                        "LAB.webp", "PA.webp"}) {
+  for (const char* f :
+       {"LA.png", "RGBA.png", "CMYK.jpg", "F.webp", "HSV.webp", "I.webp", "LAB.webp", "PA.webp"}) {
     for (AlphaMode alpha : {AlphaMode::kIgnore, AlphaMode::kOverWhite}) {
       PdqOptions o;
       o.alpha = alpha;
@@ -320,7 +338,8 @@ TEST(PdqConformance, FormatsTheReferenceRefuses) {
 TEST(PdqExif, OrientationOptionHashesTheDisplayedPicture) {
   const Image pic = testing::MakePicture(700, 450, 4);
   for (int o = 2; o <= 8; ++o) {
-    const std::string jpg = testing::EncodeJpeg(pic, 92, false, testing::ExifWithOrientation(o, o % 2));
+    const std::string jpg =
+        testing::EncodeJpeg(pic, 92, false, testing::ExifWithOrientation(o, o % 2));
     auto decoded = DecodeImage(jpg, "o.jpg");
     ASSERT_TRUE(decoded.ok());
     PdqOptions apply;
@@ -339,9 +358,10 @@ TEST(PdqExif, OrientationOptionHashesTheDisplayedPicture) {
 // The reference ignores EXIF; applying it turns each photo the way its dihedral variant says.
 TEST(PdqExif, ReferenceRotatedPhotos) {
   SKIP_WITHOUT_SHARED_DATA();
-  const std::map<int, Dihedral> turn = {
-      {1, Dihedral::kOriginal}, {3, Dihedral::kRotate180}, {6, Dihedral::kRotate270},
-      {8, Dihedral::kRotate90}};
+  const std::map<int, Dihedral> turn = {{1, Dihedral::kOriginal},
+                                        {3, Dihedral::kRotate180},
+                                        {6, Dihedral::kRotate270},
+                                        {8, Dihedral::kRotate90}};
   PdqOptions apply;
   apply.apply_exif_orientation = true;
   for (const auto& [o, t] : turn) {
@@ -382,6 +402,10 @@ TEST(PdqFile, DamagedAndNonImageFilesAreErrors) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kIoError);
   EXPECT_FALSE(PdqFromLuma(nullptr, -1, 5).ok());
+  EXPECT_FALSE(PdqFromLuma(nullptr, 64, 64).ok());
+  std::vector<float> nan(64 * 64, 1.0f);
+  nan[100] = std::nanf("");
+  EXPECT_EQ(PdqFromLuma(nan.data(), 64, 64).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(PdqFile, LimitsAreApplied) {

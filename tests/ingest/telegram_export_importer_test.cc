@@ -419,6 +419,11 @@ TEST_F(TelegramExportTest, SniffPrefersExportsAndLeavesOthers) {
   EXPECT_EQ(tde.Sniff("x/m.ndjson", telethon), 0);
   EXPECT_EQ(tde.Sniff("x/a.json", "[1,2]"), 0);
   EXPECT_EQ(tde.Sniff("x/a.json", R"({"type": "message", "key": "telegram:channel1/1"})"), 0);
+  // A chat exported with no messages in the chosen period is still an export.
+  const std::string empty =
+      "{\n \"name\": \"A\",\n \"type\": \"private_channel\",\n \"id\": 1,\n \"messages\": []\n}";
+  EXPECT_GT(tde.Sniff("x/result.json", empty), 0);
+  EXPECT_GT(tde.Sniff("x/result.json", empty), tth.Sniff("x/result.json", empty));
 }
 
 }  // namespace

@@ -39,9 +39,9 @@ TEST_F(ExportTest, GexfHasNodesEdgesAttributesAndWeights) {
   EXPECT_EQ(Occurrences(x, "<edge id="), live_edges_);
   EXPECT_NE(x.find("<node id=\"telegram:channel100\" label=\"Alpha Press\">"), std::string::npos);
   EXPECT_NE(x.find("<attvalue for=\"role\" value=\"official\"/>"), std::string::npos);
-  // The forward edge 100 -> 200 has six messages behind it.
+  // The forward edge 100 -> 200 has ten messages behind it.
   EXPECT_NE(x.find("source=\"telegram:channel100\" target=\"telegram:channel200\" "
-                   "kind=\"forward\" label=\"forward\" weight=\"6\""),
+                   "kind=\"forward\" label=\"forward\" weight=\"10\""),
             std::string::npos);
   // Tags balance.
   EXPECT_EQ(Occurrences(x, "<node "), Occurrences(x, "</node>"));

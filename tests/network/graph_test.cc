@@ -5,6 +5,7 @@
 
 #include "cordon/ingest/ingest.h"
 #include "cordon/network/build.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/util/time.h"
 #include "world_fixture.h"
 
@@ -21,7 +22,7 @@ TEST(NetworkBuild, ForwardEdgesBySourceIdCarryTheirMessages) {
   const Network net = WorldNetwork();
   const Edge* e = FindEdge(net, "telegram:channel100", "telegram:channel200", EdgeKind::kForward);
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->evidence.count, 6);
+  EXPECT_EQ(e->evidence.count, 10);
   ASSERT_FALSE(e->evidence.sample.empty());
   EXPECT_EQ(e->evidence.sample[0].ref, "telegram:channel200/1");
   EXPECT_EQ(e->evidence.sample[0].source, "telegram:channel100/1");
@@ -30,7 +31,7 @@ TEST(NetworkBuild, ForwardEdgesBySourceIdCarryTheirMessages) {
   // The group forwards from the relay, not from the source.
   const Edge* g = FindEdge(net, "telegram:channel200", "telegram:chat700", EdgeKind::kForward);
   ASSERT_NE(g, nullptr);
-  EXPECT_EQ(g->evidence.count, 6);
+  EXPECT_EQ(g->evidence.count, 10);
   // The journalist forwarded once.
   const Edge* j = FindEdge(net, "telegram:channel100", "telegram:channel500", EdgeKind::kForward);
   ASSERT_NE(j, nullptr);
@@ -100,15 +101,27 @@ TEST(NetworkBuild, ReuploadsByDigestPdqAndText) {
   // The injector posts the same file: an exact digest match.
   const Edge* inj = FindEdge(net, "telegram:channel100", "telegram:channel400", EdgeKind::kReupload);
   ASSERT_NE(inj, nullptr);
-  EXPECT_EQ(inj->evidence.count, 6);
+  EXPECT_EQ(inj->evidence.count, 10);
   EXPECT_EQ(inj->evidence.sample.at(0).how, "sha256");
   EXPECT_EQ(inj->evidence.sample.at(0).source, "telegram:channel100/1");
   // Edited copies: PDQ within distance (10 bits flipped), and one text-only copy.
   const Edge* copy = FindEdge(net, "telegram:channel100", "telegram:channel300", EdgeKind::kReupload);
   ASSERT_NE(copy, nullptr);
-  EXPECT_EQ(copy->evidence.count, 6);
+  EXPECT_EQ(copy->evidence.count, 10);
   EXPECT_EQ(copy->evidence.sample.at(0).how, "pdq:10");
-  EXPECT_EQ(copy->evidence.sample.at(5).how, "text:0");
+  EXPECT_EQ(copy->evidence.last, At("2019-11-11T10:50:00Z"));
+  EXPECT_EQ(copy->evidence.sample.size(), 8u);  // a bounded sample
+  // The tenth copy has no picture: its text matched the release's.
+  bool found = false;
+  for (const ContentItem& it : net.items()) {
+    for (const Carrier& c : it.carriers) {
+      if (c.message != "telegram:channel300/10") continue;
+      found = true;
+      EXPECT_EQ(it.carriers[0].message, "telegram:channel100/10");
+      EXPECT_EQ(net.node(c.source).key, "telegram:channel100");
+    }
+  }
+  EXPECT_TRUE(found);
   // Forwards are not re-uploads.
   EXPECT_EQ(FindEdge(net, "telegram:channel100", "telegram:channel200", EdgeKind::kReupload),
             nullptr);
@@ -160,6 +173,64 @@ TEST(NetworkBuild, ReuploadIsAttributedToAKnownUpstream) {
   EXPECT_NE(FindEdge(net, "telegram:channel1", "telegram:channel2", EdgeKind::kReupload), nullptr);
 }
 
+// Two messages whose files differ but match the same bank entry.
+std::vector<std::pair<MessageEvent, std::vector<KnownMatch>>> KnownPair() {
+  std::vector<std::pair<MessageEvent, std::vector<KnownMatch>>> out;
+  for (int i = 1; i <= 2; ++i) {
+    MessageEvent m;
+    m.chat = "telegram:channel" + std::to_string(i);
+    m.key = m.chat + "/1";
+    m.time = 1000 * i;
+    m.media.push_back(Media{"photo", std::string(64, i == 1 ? 'a' : 'b'), "", "", ""});
+    KnownMatch k;
+    k.media_idx = 0;
+    k.bank = "releases";
+    k.signal_type = "pdq";
+    k.signal = std::string(64, 'f');
+    k.distance = i == 1 ? 0 : 12;
+    k.label = "release 7";
+    out.push_back({m, {k}});
+  }
+  return out;
+}
+
+TEST(NetworkBuild, KnownContentMatchesJoinItems) {
+  NetworkBuilder b;
+  for (const auto& [m, k] : KnownPair()) b.Add(m, k);
+  const Network& net = b.network();
+  const Edge* e = FindEdge(net, "telegram:channel1", "telegram:channel2", EdgeKind::kReupload);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->evidence.sample.at(0).how, "bank:releases:12");
+  ASSERT_EQ(net.items().size(), 1u);
+  EXPECT_EQ(net.items()[0].known, "releases/pdq/" + std::string(64, 'f'));
+  // Without the matches the two files are two items.
+  NetworkBuilder plain;
+  for (const auto& [m, k] : KnownPair()) plain.Add(m);
+  EXPECT_EQ(plain.network().items().size(), 2u);
+}
+
+TEST(NetworkBuild, StoreReplayReadsKnownContentMatches) {
+  cordon::testing::TempDir tmp;
+  auto store = Store::Open(tmp.File("k.db"));
+  ASSERT_TRUE(store.ok());
+  for (const auto& [m, k] : KnownPair()) {
+    ASSERT_TRUE((*store)->Apply(m).ok());
+    Statement ins((*store)->db(),
+                  "INSERT INTO matches(message, media_idx, bank, signal_type, signal, distance, "
+                  "label, chat, time) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    ASSERT_TRUE(ins.ok());
+    ins.Bind(1, m.key).Bind(2, int64_t{k[0].media_idx}).Bind(3, k[0].bank);
+    ins.Bind(4, k[0].signal_type).Bind(5, k[0].signal).Bind(6, int64_t{k[0].distance});
+    ins.Bind(7, k[0].label).Bind(8, m.chat).Bind(9, m.time);
+    ASSERT_TRUE(ins.Run().ok());
+  }
+  auto net = BuildNetwork(**store);
+  ASSERT_TRUE(net.ok());
+  NetworkBuilder b;
+  for (const auto& [m, k] : KnownPair()) b.Add(m, k);
+  EXPECT_EQ(net->Dump(), b.network().Dump());
+}
+
 TEST(NetworkBuild, AdvertsResolveUsernamesAndInvitesAlsoLateOnes) {
   const Network net = WorldNetwork();
   const Edge* inv = FindEdge(net, "telegram:channel200", "telegram:channel300", EdgeKind::kAdvert);
@@ -190,11 +261,11 @@ TEST(NetworkBuild, AdminsBotsAndPosters) {
   ASSERT_NE(bot_admin, nullptr);
   const Edge* via = FindEdge(net, "telegram:user20", "telegram:channel200", EdgeKind::kBot);
   ASSERT_NE(via, nullptr);
-  EXPECT_EQ(via->evidence.count, 3);
+  EXPECT_EQ(via->evidence.count, 5);
   EXPECT_EQ(via->evidence.sample.at(0).how, "via_bot");
   const Edge* post = FindEdge(net, "telegram:user12", "telegram:chat700", EdgeKind::kPost);
   ASSERT_NE(post, nullptr);
-  EXPECT_EQ(post->evidence.count, 9);
+  EXPECT_EQ(post->evidence.count, 13);
   // A channel's own posts make no post edge.
   EXPECT_EQ(FindEdge(net, "telegram:channel100", "telegram:channel100", EdgeKind::kPost), nullptr);
   EXPECT_EQ(net.node(net.Find("telegram:user20")).kind, NodeKind::kBot);
@@ -204,20 +275,20 @@ TEST(NetworkBuild, TakedownsAndNodeFacts) {
   const Network net = WorldNetwork();
   const Node& relay = net.node(net.Find("telegram:channel200"));
   EXPECT_TRUE(relay.down);
-  EXPECT_EQ(relay.down_since, At("2019-11-09T00:00:00Z"));
+  EXPECT_EQ(relay.down_since, At("2019-11-13T00:00:00Z"));
   EXPECT_EQ(relay.subscribers, 1000);
   EXPECT_EQ(relay.name, "Relay One");
   const Node& source = net.node(net.Find("telegram:channel100"));
   EXPECT_FALSE(source.down);
-  EXPECT_EQ(source.messages, 6);
+  EXPECT_EQ(source.messages, 10);
   EXPECT_EQ(source.views_max, 3000);
   EXPECT_EQ(net.node(net.Find("telegram:chat700")).members, 1);
-  EXPECT_EQ(net.time(), At("2019-11-09T00:00:00Z"));
+  EXPECT_EQ(net.time(), At("2019-11-13T00:00:00Z"));
 }
 
 TEST(NetworkBuild, ContentItemsKeepOneCarrierPerChat) {
   const Network net = WorldNetwork();
-  // Six releases carried by five chats each (the first also by the journalist), one viral
+  // Ten releases carried by five chats each (the first also by the journalist), one viral
   // picture carried by four.
   int releases = 0;
   for (const ContentItem& it : net.items()) {
@@ -227,7 +298,7 @@ TEST(NetworkBuild, ContentItemsKeepOneCarrierPerChat) {
       EXPECT_FALSE(it.carriers[0].forwarded);
     }
   }
-  EXPECT_EQ(releases, 6);
+  EXPECT_EQ(releases, 10);
 }
 
 TEST(NetworkBuild, IncrementalStateAtEachStep) {
@@ -263,14 +334,14 @@ TEST(NetworkBuild, StoreReplayEqualsEventByEvent) {
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   const std::string direct = WorldNetwork().Dump();
   EXPECT_EQ(replayed->Dump(), direct);
-  EXPECT_NE(direct.find("edge telegram:channel100 -> telegram:channel300 reupload count=6"),
+  EXPECT_NE(direct.find("edge telegram:channel100 -> telegram:channel300 reupload count=10"),
             std::string::npos);
 }
 
 TEST(NetworkBuild, StoreReplayAsOfEqualsThePrefix) {
   cordon::testing::TempDir tmp;
   auto store = WorldStore(tmp);
-  for (const char* at : {"2019-11-03T12:00:00Z", "2019-11-05T00:00:00Z", "2019-11-08T23:59:59Z"}) {
+  for (const char* at : {"2019-11-03T12:00:00Z", "2019-11-05T00:00:00Z", "2019-11-12T23:59:59Z"}) {
     BuildOptions o;
     o.as_of = At(at);
     auto replayed = BuildNetwork(*store, o);
@@ -283,13 +354,13 @@ TEST(NetworkBuild, StoreReplayAsOfEqualsThePrefix) {
   }
   // Before the takedown the relay is up.
   BuildOptions o;
-  o.as_of = At("2019-11-08T00:00:00Z");
+  o.as_of = At("2019-11-12T00:00:00Z");
   auto before = BuildNetwork(*store, o);
   ASSERT_TRUE(before.ok());
   EXPECT_FALSE(before->node(before->Find("telegram:channel200")).down);
   auto last = LastEventTime(*store);
   ASSERT_TRUE(last.ok());
-  EXPECT_EQ(*last, At("2019-11-09T00:00:00Z"));
+  EXPECT_EQ(*last, At("2019-11-13T00:00:00Z"));
 }
 
 TEST(NetworkBuild, EmptyStore) {
@@ -305,7 +376,7 @@ TEST(NetworkBuild, EmptyStore) {
 TEST(NetworkBuild, TakedownsBetweenListsEachEntityOnce) {
   cordon::testing::TempDir tmp;
   auto store = WorldStore(tmp);
-  auto day = TakedownsBetween(*store, At("2019-11-09T00:00:00Z"), At("2019-11-10T00:00:00Z"));
+  auto day = TakedownsBetween(*store, At("2019-11-13T00:00:00Z"), At("2019-11-14T00:00:00Z"));
   ASSERT_TRUE(day.ok());
   EXPECT_EQ(*day, std::vector<std::string>{"telegram:channel200"});
   auto none = TakedownsBetween(*store, At("2019-11-01T00:00:00Z"), At("2019-11-02T00:00:00Z"));

@@ -9,10 +9,10 @@
 namespace cordon::network {
 namespace {
 
-// The world on day 7, before channel200's takedown:
+// The world on day 12, before channel200's takedown:
 //   roots 100 (5000) and 400 (1500); 200 (1000) <- 100; 300 (800) <- 100; 700 (300) <- 200.
 //   posters: 100 user10; 200 user10 + bot20; 300 user10 + user12; 400 user11; 700 user12.
-ReachGraph WorldGraph(const char* at = "2019-11-08T00:00:00Z") {
+ReachGraph WorldGraph(const char* at = "2019-11-12T23:59:59Z") {
   BuildOptions o;
   o.as_of = *ParseRfc3339Ms(at);
   NetworkBuilder b(o);
@@ -46,7 +46,7 @@ TEST(ReachModel, CarriersRootsPostersAndSupply) {
 }
 
 TEST(ReachModel, TakenDownChatsAndTheirDependentsDropOut) {
-  const ReachGraph g = WorldGraph("2019-11-09T00:00:00Z");  // channel200 is down
+  const ReachGraph g = WorldGraph("2019-11-13T00:00:00Z");  // channel200 is down
   EXPECT_TRUE(g.node(g.Find("telegram:channel200")).down);
   EXPECT_DOUBLE_EQ(Reach(g, {}), 5000 + 800 + 1500);
 }

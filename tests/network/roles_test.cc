@@ -42,17 +42,17 @@ TEST_F(RolesTest, OfficialSourceWhereReleasesAppearFirst) {
   EXPECT_LE(r->confidence, 1.0);
   ASSERT_FALSE(r->evidence.empty());
   EXPECT_EQ(r->evidence[0], "telegram:channel100/1");
-  EXPECT_NE(r->reason.find("first carrier of 6 items"), std::string::npos) << r->reason;
-  EXPECT_EQ(roles_.release_items.size(), 6u);
+  EXPECT_NE(r->reason.find("first carrier of 10 items"), std::string::npos) << r->reason;
+  EXPECT_EQ(roles_.release_items.size(), 10u);
   EXPECT_EQ(roles_.officials, std::vector<int32_t>{Id("telegram:channel100")});
 }
 
 TEST_F(RolesTest, InjectorPostsFirstHandWithinMinutes) {
   EXPECT_EQ(Primary("telegram:channel400"), "injector");
   const ChatFeatures& f = roles_.features[static_cast<size_t>(Id("telegram:channel400"))];
-  EXPECT_EQ(f.releases, 6);
-  EXPECT_EQ(f.firsthand, 6);
-  EXPECT_LE(f.p90_delay_s, 600);
+  EXPECT_EQ(f.releases, 10);
+  EXPECT_EQ(f.firsthand, 10);
+  EXPECT_LE(f.p90_delay_s, 900);
   const RoleAssignment* r = Role("telegram:channel400", "injector");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->evidence.at(0), "telegram:channel400/1");
@@ -62,7 +62,7 @@ TEST_F(RolesTest, MirrorsCarryReleasesRepeatedlyAndTimely) {
   for (const char* key : {"telegram:channel200", "telegram:channel300", "telegram:chat700"}) {
     EXPECT_EQ(Primary(key), "mirror") << key;
     const ChatFeatures& f = roles_.features[static_cast<size_t>(Id(key))];
-    EXPECT_EQ(f.releases, 6) << key;
+    EXPECT_EQ(f.releases, 10) << key;
     EXPECT_DOUBLE_EQ(f.coverage, 1.0) << key;
     EXPECT_LE(f.median_delay_s, 3600) << key;
   }
@@ -77,8 +77,8 @@ TEST_F(RolesTest, JournalistForwardingOnceIsNoMirror) {
   EXPECT_EQ(Primary("telegram:channel500"), "");
   const ChatFeatures& f = roles_.features[static_cast<size_t>(Id("telegram:channel500"))];
   EXPECT_EQ(f.releases, 1);
-  EXPECT_EQ(f.opportunities, 6);
-  EXPECT_NEAR(f.coverage, 1.0 / 6, 1e-9);
+  EXPECT_EQ(f.opportunities, 10);
+  EXPECT_NEAR(f.coverage, 1.0 / 10, 1e-9);
 }
 
 TEST_F(RolesTest, BenignChannelsSharingAViralPictureAreNothing) {
@@ -105,18 +105,18 @@ TEST_F(RolesTest, AdminsAndBots) {
   EXPECT_EQ(Primary("telegram:user20"), "distribution_bot");
   const RoleAssignment* bot = Role("telegram:user20", "distribution_bot");
   ASSERT_NE(bot, nullptr);
-  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:user20"))].release_posts, 3);
+  EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:user20"))].release_posts, 5);
   EXPECT_EQ(bot->evidence.at(0), "telegram:channel200/1");
 }
 
 TEST_F(RolesTest, StricterThresholdsLowerConfidence) {
   RoleOptions strict;
-  strict.min_releases = 6;
+  strict.min_releases = 10;
   const Roles r = AssignRoles(net_, strict);
   const int32_t relay = Id("telegram:channel200");
   // At exactly the threshold the weakest condition gives 0.5.
   EXPECT_LT(r.Confidence(relay, "mirror"), roles_.Confidence(relay, "mirror"));
-  strict.min_releases = 7;
+  strict.min_releases = 11;
   EXPECT_EQ(AssignRoles(net_, strict).Confidence(relay, "mirror"), 0);
 }
 
@@ -125,7 +125,32 @@ TEST_F(RolesTest, NoOfficialMeansEverySpreadItemIsARelease) {
   o.min_official_items = 100;
   const Roles r = AssignRoles(net_, o);
   EXPECT_TRUE(r.officials.empty());
-  EXPECT_EQ(r.release_items.size(), 7u);  // six releases and the viral picture
+  EXPECT_EQ(r.release_items.size(), 11u);  // ten releases and the viral picture
+}
+
+TEST(Roles, KnownContentIsAReleaseEvenBarelySpread) {
+  // An official source and its releases, plus one item only a bank knows, copied once.
+  NetworkBuilder b;
+  auto post = [&](const std::string& chat, int id, TimeMs t, const std::string& sha,
+                  std::vector<KnownMatch> k = {}) {
+    MessageEvent m;
+    m.chat = chat;
+    m.key = chat + "/" + std::to_string(id);
+    m.time = t;
+    m.media.push_back(Media{"photo", sha, "", "", ""});
+    b.Add(m, k);
+  };
+  for (int r = 0; r < 6; ++r) {
+    const std::string sha(64, static_cast<char>('a' + r));
+    const TimeMs t0 = 100000000LL * (r + 1);
+    post("telegram:channel1", r, t0, sha);
+    for (int c = 2; c <= 5; ++c) post("telegram:channel" + std::to_string(c), r, t0 + 60000 * c, sha);
+  }
+  KnownMatch k{0, "bank", "sha256", std::string(64, 'z'), 0, "known"};
+  post("telegram:channel8", 1, 50000, std::string(64, 'y'), {k});
+  post("telegram:channel9", 1, 90000, std::string(64, 'x'), {k});
+  const Roles roles = AssignRoles(b.network());
+  EXPECT_EQ(roles.release_items.size(), 7u);
 }
 
 TEST(Communities, SeparateTheNetworkFromTheBenignCluster) {

@@ -230,7 +230,8 @@ void RunJpeg(JpegJob* job) {
       continue;
     }
     JSAMPROW rows[1] = {job->row.data()};
-    if (jpeg_read_scanlines(cinfo, rows, 1) != 1) JpegFail(job, Fail::kCorrupt, "JPEG data ended early");
+    if (jpeg_read_scanlines(cinfo, rows, 1) != 1)
+      JpegFail(job, Fail::kCorrupt, "JPEG data ended early");
     if (cmyk) {
       CmykRowToRgb(job->row.data(), job->rgb.data(), info.width, inverted);
       job->sink->Row(y, job->rgb.data());
@@ -253,8 +254,8 @@ Status DecodeJpeg(std::string_view bytes, const std::string& name, const ImageDe
   RunJpeg(job.get());
   if (!job->sink_status.ok()) return job->sink_status;
   if (job->fail != Fail::kNone) {
-    return MakeError(job->fail, job->fail == Fail::kCorrupt ? "JPEG: " + job->message : job->message,
-                     name);
+    return MakeError(job->fail,
+                     job->fail == Fail::kCorrupt ? "JPEG: " + job->message : job->message, name);
   }
   return Status::Ok();
 }
@@ -355,8 +356,7 @@ void RunPng(PngJob* job) {
   if (int64_t(w) * h > job->opt->max_pixels) {
     PngFail(job, Fail::kLimit,
             "PNG image of " + std::to_string(w) + "x" + std::to_string(h) +
-                " pixels is over the limit of " + std::to_string(job->opt->max_pixels) +
-                " pixels");
+                " pixels is over the limit of " + std::to_string(job->opt->max_pixels) + " pixels");
   }
   if (job->opt->read_orientation) PngExifOrientation(job);
 
@@ -384,9 +384,11 @@ void RunPng(PngJob* job) {
   if (passes > 1) {
     job->raw.resize(stride * h);
     for (int p = 0; p < passes; ++p) {
-      for (png_uint_32 y = 0; y < h; ++y) png_read_row(job->png, job->raw.data() + y * stride, nullptr);
+      for (png_uint_32 y = 0; y < h; ++y)
+        png_read_row(job->png, job->raw.data() + y * stride, nullptr);
     }
-    for (png_uint_32 y = 0; y < h; ++y) PngEmitRow(job, static_cast<int>(y), job->raw.data() + y * stride);
+    for (png_uint_32 y = 0; y < h; ++y)
+      PngEmitRow(job, static_cast<int>(y), job->raw.data() + y * stride);
   } else {
     job->raw.resize(stride);
     for (png_uint_32 y = 0; y < h; ++y) {
@@ -418,14 +420,22 @@ Status DecodePng(std::string_view bytes, const std::string& name, const ImageDec
 
 const char* Vp8StatusName(VP8StatusCode s) {
   switch (s) {
-    case VP8_STATUS_OUT_OF_MEMORY: return "out of memory";
-    case VP8_STATUS_INVALID_PARAM: return "invalid parameter";
-    case VP8_STATUS_BITSTREAM_ERROR: return "bitstream error";
-    case VP8_STATUS_UNSUPPORTED_FEATURE: return "unsupported feature";
-    case VP8_STATUS_SUSPENDED: return "suspended";
-    case VP8_STATUS_USER_ABORT: return "aborted";
-    case VP8_STATUS_NOT_ENOUGH_DATA: return "data ended early (truncated file)";
-    default: return "error";
+    case VP8_STATUS_OUT_OF_MEMORY:
+      return "out of memory";
+    case VP8_STATUS_INVALID_PARAM:
+      return "invalid parameter";
+    case VP8_STATUS_BITSTREAM_ERROR:
+      return "bitstream error";
+    case VP8_STATUS_UNSUPPORTED_FEATURE:
+      return "unsupported feature";
+    case VP8_STATUS_SUSPENDED:
+      return "suspended";
+    case VP8_STATUS_USER_ABORT:
+      return "aborted";
+    case VP8_STATUS_NOT_ENOUGH_DATA:
+      return "data ended early (truncated file)";
+    default:
+      return "error";
   }
 }
 
@@ -496,10 +506,14 @@ class FullImageSink final : public ImageRowSink {
 
 const char* ImageFormatName(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kJpeg: return "jpeg";
-    case ImageFormat::kPng: return "png";
-    case ImageFormat::kWebp: return "webp";
-    default: return "unknown";
+    case ImageFormat::kJpeg:
+      return "jpeg";
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kWebp:
+      return "webp";
+    default:
+      return "unknown";
   }
 }
 

@@ -55,7 +55,7 @@ struct ImageInfo {
   ImageFormat format = ImageFormat::kUnknown;
   int width = 0;  // of the rows delivered (after any DCT-domain scaling)
   int height = 0;
-  int channels = 0;  // 1 (gray) or 3 (RGB)
+  int channels = 0;      // 1 (gray) or 3 (RGB)
   int source_width = 0;  // as stored in the file
   int source_height = 0;
   int orientation = 1;  // EXIF orientation 1..8 (1 = as stored or not asked for)
@@ -83,11 +83,11 @@ Status DecodeImageRows(std::string_view bytes, const std::string& name,
 // A decoded image. Owns its pixels.
 struct Image {
   ImageFormat format = ImageFormat::kUnknown;
-  int width = 0;   // of `pixels` (after any DCT-domain scaling)
+  int width = 0;  // of `pixels` (after any DCT-domain scaling)
   int height = 0;
-  int channels = 0;  // 1 (gray) or 3 (RGB)
+  int channels = 0;             // 1 (gray) or 3 (RGB)
   std::vector<uint8_t> pixels;  // row-major, channels interleaved, no row padding
-  int source_width = 0;  // as stored in the file
+  int source_width = 0;         // as stored in the file
   int source_height = 0;
   int orientation = 1;  // EXIF orientation 1..8 (1 = as stored)
 
@@ -117,14 +117,38 @@ int ParseExifOrientation(std::string_view exif);
 // `w` and `h` are the stored dimensions. Orientations 5..8 swap the displayed dimensions.
 inline void OrientedToStored(int orientation, int w, int h, int x, int y, int& sx, int& sy) {
   switch (orientation) {
-    case 2: sx = w - 1 - x; sy = y; break;
-    case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-    case 4: sx = x; sy = h - 1 - y; break;
-    case 5: sx = y; sy = x; break;
-    case 6: sx = y; sy = h - 1 - x; break;
-    case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-    case 8: sx = w - 1 - y; sy = x; break;
-    default: sx = x; sy = y; break;
+    case 2:
+      sx = w - 1 - x;
+      sy = y;
+      break;
+    case 3:
+      sx = w - 1 - x;
+      sy = h - 1 - y;
+      break;
+    case 4:
+      sx = x;
+      sy = h - 1 - y;
+      break;
+    case 5:
+      sx = y;
+      sy = x;
+      break;
+    case 6:
+      sx = y;
+      sy = h - 1 - x;
+      break;
+    case 7:
+      sx = w - 1 - y;
+      sy = h - 1 - x;
+      break;
+    case 8:
+      sx = w - 1 - y;
+      sy = x;
+      break;
+    default:
+      sx = x;
+      sy = y;
+      break;
   }
 }
 

@@ -239,14 +239,30 @@ Dct16 TransformDct(const Dct16& b, Dihedral t) {
       const float sv = (v % 2 == 0) ? -1.0f : 1.0f;
       float x;
       switch (t) {
-        case Dihedral::kOriginal: x = b.v[u][v]; break;
-        case Dihedral::kRotate90: x = su * b.v[v][u]; break;
-        case Dihedral::kRotate180: x = su * sv * b.v[u][v]; break;
-        case Dihedral::kRotate270: x = sv * b.v[v][u]; break;
-        case Dihedral::kFlipX: x = su * b.v[u][v]; break;
-        case Dihedral::kFlipY: x = sv * b.v[u][v]; break;
-        case Dihedral::kFlipPlus1: x = b.v[v][u]; break;
-        default: x = su * sv * b.v[v][u]; break;  // kFlipMinus1
+        case Dihedral::kOriginal:
+          x = b.v[u][v];
+          break;
+        case Dihedral::kRotate90:
+          x = su * b.v[v][u];
+          break;
+        case Dihedral::kRotate180:
+          x = su * sv * b.v[u][v];
+          break;
+        case Dihedral::kRotate270:
+          x = sv * b.v[v][u];
+          break;
+        case Dihedral::kFlipX:
+          x = su * b.v[u][v];
+          break;
+        case Dihedral::kFlipY:
+          x = sv * b.v[u][v];
+          break;
+        case Dihedral::kFlipPlus1:
+          x = b.v[v][u];
+          break;
+        default:
+          x = su * sv * b.v[v][u];
+          break;  // kFlipMinus1
       }
       r.v[u][v] = x;
     }
@@ -266,10 +282,18 @@ void HashTransposed(Workspace& ws, int rows, int cols, Dct16& dct, int& quality)
   Dct64To16(*grid, dct);
 }
 
-Status CheckLumaDims(int width, int height) {
+// The caller's plane: sane dimensions and finite values (a NaN would break the median).
+Status CheckLuma(const float* luma, int width, int height) {
   if (width < 0 || height < 0 || int64_t(width) * height > (int64_t{1} << 31)) {
     return Status::InvalidArgument("luma plane of " + std::to_string(width) + "x" +
                                    std::to_string(height) + " is out of range");
+  }
+  const size_t n = size_t(width) * height;
+  if (n > 0 && luma == nullptr) return Status::InvalidArgument("luma plane is null");
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(luma[i])) {
+      return Status::InvalidArgument("luma plane has a non-finite value at " + std::to_string(i));
+    }
   }
   return Status::Ok();
 }
@@ -392,8 +416,8 @@ class LoaderSink final : public ImageRowSink {
   static std::vector<int> Slots(const std::vector<int>& of, const std::vector<int>& sorted) {
     std::vector<int> slot(of.size());
     for (size_t i = 0; i < of.size(); ++i) {
-      slot[i] = static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), of[i]) -
-                                 sorted.begin());
+      slot[i] =
+          static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), of[i]) - sorted.begin());
     }
     return slot;
   }
@@ -532,7 +556,7 @@ bool LumaDct(const float* luma, int width, int height, Dct16& dct, int& quality)
 }  // namespace
 
 StatusOr<PdqResult> PdqFromLuma(const float* luma, int width, int height) {
-  RETURN_IF_ERROR(CheckLumaDims(width, height));
+  RETURN_IF_ERROR(CheckLuma(luma, width, height));
   PdqResult res;
   Dct16 dct;
   if (LumaDct(luma, width, height, dct, res.quality)) res.hash = BitsFromDct(dct);
@@ -540,7 +564,7 @@ StatusOr<PdqResult> PdqFromLuma(const float* luma, int width, int height) {
 }
 
 StatusOr<PdqDihedralResult> PdqDihedralFromLuma(const float* luma, int width, int height) {
-  RETURN_IF_ERROR(CheckLumaDims(width, height));
+  RETURN_IF_ERROR(CheckLuma(luma, width, height));
   PdqDihedralResult res;
   Dct16 dct;
   if (!LumaDct(luma, width, height, dct, res.quality)) return res;

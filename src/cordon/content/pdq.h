@@ -53,13 +53,13 @@ struct PdqResult {
 // The eight dihedral transforms, in the reference's order.
 enum class Dihedral {
   kOriginal = 0,
-  kRotate90,      // 90 degrees counter-clockwise
+  kRotate90,  // 90 degrees counter-clockwise
   kRotate180,
-  kRotate270,     // 270 degrees counter-clockwise (90 clockwise)
-  kFlipX,         // mirror about the horizontal (x) axis: upside down
-  kFlipY,         // mirror about the vertical (y) axis: left-right
-  kFlipPlus1,     // transpose (mirror about the main diagonal)
-  kFlipMinus1,    // mirror about the anti-diagonal
+  kRotate270,   // 270 degrees counter-clockwise (90 clockwise)
+  kFlipX,       // mirror about the horizontal (x) axis: upside down
+  kFlipY,       // mirror about the vertical (y) axis: left-right
+  kFlipPlus1,   // transpose (mirror about the main diagonal)
+  kFlipMinus1,  // mirror about the anti-diagonal
 };
 
 // With fast_jpeg, a JPEG with a side over 512 px is decoded at the smallest DCT scale (1/2, 1/4

@@ -23,7 +23,7 @@ const std::array<const char*, kRegenFeatures> kRegenFeatureNames = {
     "content",        "content_cover",  "content_best", "members",        "members_jaccard",
     "members_best",   "advert_related", "advertised",   "claimed",        "delay_log_hours",
     "same_kind",      "name_exact",     "name_best",    "members_cover",  "recent_best",
-    "is_user",        "is_bot",         "recent_margin",
+    "is_user",        "is_bot",         "recent_margin", "jaccard_best",
 };
 
 namespace {
@@ -682,30 +682,36 @@ struct RegenDetector::Impl {
     for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
     if (!opt.name_only) {
       // Relative features: the one candidate that explains the most.
+      // Relative features compare the candidates not yet claimed by another detection: one
+      // parent usually has one successor.
+      auto open = [&](const Pair& p) { return p.x[kFeatClaimed] == 0.0; };
       auto strict_best = [&](auto value, RegenFeature feature) {
         size_t best = 0;
-        int best_n = 0;
+        double best_v = 0;
         for (size_t k = 0; k < pairs.size(); ++k) {
-          const int v = value(pairs[k]);
-          if (v > best_n) {
-            best_n = v;
+          const double v = value(pairs[k]);
+          if (open(pairs[k]) && v > best_v) {
+            best_v = v;
             best = k;
           }
         }
-        if (best_n == 0) return;
+        if (best_v <= 0) return;
         for (size_t k = 0; k < pairs.size(); ++k) {
-          if (k != best && value(pairs[k]) == best_n) return;
+          if (k != best && open(pairs[k]) && value(pairs[k]) == best_v) return;
         }
         pairs[best].x[feature] = 1.0;
       };
-      strict_best([](const Pair& p) { return p.content_matches; }, kFeatContentBest);
-      strict_best([](const Pair& p) { return p.shared_members; }, kFeatMembersBest);
+      strict_best([](const Pair& p) { return double(p.content_matches); }, kFeatContentBest);
+      strict_best([](const Pair& p) { return double(p.shared_members); }, kFeatMembersBest);
+      strict_best([](const Pair& p) { return p.x[kFeatMembersJaccard]; }, kFeatJaccardBest);
       int most = 0;
-      for (const Pair& p : pairs) most = std::max(most, p.shared_members);
+      for (const Pair& p : pairs) {
+        if (open(p)) most = std::max(most, p.shared_members);
+      }
       if (most > 0) {
         size_t latest = pairs.size();
         for (size_t k = 0; k < pairs.size(); ++k) {
-          if (pairs[k].shared_members == most &&
+          if (open(pairs[k]) && pairs[k].shared_members == most &&
               (latest == pairs.size() || pairs[k].down > pairs[latest].down)) {
             latest = k;
           }
@@ -713,7 +719,7 @@ struct RegenDetector::Impl {
         pairs[latest].x[kFeatRecentBest] = 1.0;
         double margin = 5.0;
         for (size_t k = 0; k < pairs.size(); ++k) {
-          if (k != latest && pairs[k].shared_members == most) {
+          if (k != latest && open(pairs[k]) && pairs[k].shared_members == most) {
             margin = std::min(margin, pairs[k].x[kFeatDelay] - pairs[latest].x[kFeatDelay]);
           }
         }

@@ -107,6 +107,7 @@ enum RegenFeature : int {
   kFeatIsBot,          // the entity is a bot (class prior), 0/1
   kFeatRecentMargin,   // for the recent_best candidate: log-hours by which it is more recent
                        // than the next sharing as many members (5 when alone), else 0
+  kFeatJaccardBest,    // strictly the highest members_jaccard among the candidates, 0/1
   kRegenFeatures
 };
 extern const std::array<const char*, kRegenFeatures> kRegenFeatureNames;

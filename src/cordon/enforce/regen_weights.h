@@ -15,18 +15,18 @@ namespace cordon::enforce {
 
 // Order: kRegenFeatureNames.
 inline constexpr RegenFeatures kRegenWeights = {
-    0.9386, 1.7927, 2.9026, 0.0000, 4.5672, -0.6276, 2.2907, 10.2240,
-    -0.5275, 2.8555, 0.3322, -0.7555, -0.7284, -2.2461, -1.4868, 4.9033,
-    3.1113, 2.8269, -0.8797, 0.7529, 5.1148, 0.2954, 0.9129,
+    2.6103, 0.3038, 1.0965, 0.5046, 1.7120, 5.9352, 2.1548, 1.1261,
+    0.2915, 3.0543, 1.1854, 0.8849, 0.2422, -0.7582, -1.6590, 2.6247,
+    4.1008, 3.2326, -0.6211, -0.4096, 3.4503, 1.7384, 0.3836, 1.6374,
 };
-inline constexpr double kRegenBias = -11.6828;
+inline constexpr double kRegenBias = -8.0104;
 
 // The baseline: the name features (0..2) and the bias alone, fitted the same way.
 inline constexpr RegenFeatures kBaselineWeights = {
-    0.2154, 3.0847, 4.8030, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+    -0.1200, 2.9791, 5.1837, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
     0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
-    2.4468, 4.4905, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
+    2.4598, 3.7988, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
 };
-inline constexpr double kBaselineBias = -11.4420;
+inline constexpr double kBaselineBias = -11.2792;
 
 }  // namespace cordon::enforce

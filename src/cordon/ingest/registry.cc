@@ -5,15 +5,16 @@
 namespace cordon {
 
 const std::vector<const Importer*>& AllImporters() {
-  static const std::vector<const Importer*> all = [] {
-    std::vector<const Importer*> v;
+  // Never destroyed, so the importers stay reachable (and usable) until the very end.
+  static const auto* all = [] {
+    auto* v = new std::vector<const Importer*>();
     for (auto* make : {&MakeNativeImporter, &MakeTelegramExportImporter, &MakeTelethonImporter,
                        &MakeMatrixImporter, &MakeRocketChatImporter}) {
-      v.push_back(make().release());  // lives for the program
+      v->push_back(make().release());
     }
     return v;
   }();
-  return all;
+  return *all;
 }
 
 const Importer* FindImporter(std::string_view name) {

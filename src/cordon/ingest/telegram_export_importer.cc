@@ -388,6 +388,13 @@ class TelegramExportImporter final : public Importer {
                (has("\"type\": \"message\"") || has("\"type\": \"service\"")) &&
                !has("\"peer_id\"")) {
       score = 60;  // exports written before date_unixtime existed (2021)
+    } else if (has("\"messages\"") && !has("\"peer_id\"")) {
+      // A chat exported with no messages in the chosen period: only its type says what it is.
+      for (std::string_view t :
+           {"personal_chat", "bot_chat", "saved_messages", "private_group", "private_supergroup",
+            "public_supergroup", "private_channel", "public_channel"}) {
+        if (has("\"type\": \"" + std::string(t) + "\"")) score = 60;
+      }
     }
     if (!path.ends_with(".json")) score = score > 30 ? score - 30 : 0;
     return score;

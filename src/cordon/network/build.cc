@@ -243,6 +243,7 @@ struct NetworkBuilder::State {
   BuildOptions opt;
   Network net;
   std::unordered_map<std::string, int32_t> sha_item;
+  std::unordered_map<std::string, int32_t> known_item;  // "bank/type/signal" -> item
   PdqBands pdq;
   TextBands text;
   std::unordered_map<uint64_t, int32_t> carrier_of;  // (item, chat) -> index in carriers
@@ -461,10 +462,22 @@ struct NetworkBuilder::State {
 
   // The content item a message carries (creating one when its content is new), and how it
   // matched an earlier one ("" when new). -1 when the message carries nothing matchable.
-  std::pair<int32_t, std::string> MatchContent(const MessageEvent& m) {
+  std::pair<int32_t, std::string> MatchContent(const MessageEvent& m,
+                                               const std::vector<KnownMatch>& known) {
     int32_t item = -1;
     std::string how;
+    std::vector<std::string> known_keys;
+    for (const KnownMatch& k : known) {
+      known_keys.push_back(k.bank + "/" + k.signal_type + "/" + k.signal);
+      if (item >= 0) continue;
+      auto it = known_item.find(known_keys.back());
+      if (it != known_item.end()) {
+        item = it->second;
+        how = "bank:" + k.bank + ":" + std::to_string(k.distance);
+      }
+    }
     for (const Media& md : m.media) {
+      if (item >= 0) break;
       if (md.sha256.empty()) continue;
       auto it = sha_item.find(md.sha256);
       if (it != sha_item.end()) {
@@ -502,7 +515,7 @@ struct NetworkBuilder::State {
         how = "text:" + std::to_string(d);
       }
     }
-    bool any_key = sim.has_value() || !hashes.empty();
+    bool any_key = sim.has_value() || !hashes.empty() || !known_keys.empty();
     for (const Media& md : m.media) any_key = any_key || !md.sha256.empty();
     if (!any_key) return {-1, {}};
     if (item < 0) {
@@ -512,12 +525,16 @@ struct NetworkBuilder::State {
     for (const Media& md : m.media) {
       if (!md.sha256.empty()) sha_item.emplace(md.sha256, item);
     }
+    for (const std::string& k : known_keys) known_item.emplace(k, item);
+    if (!known_keys.empty() && net.items_[static_cast<size_t>(item)].known.empty()) {
+      net.items_[static_cast<size_t>(item)].known = known_keys[0];
+    }
     for (const PdqHash& h : hashes) pdq.Add(h, item);
     if (sim) text.Add(*sim, item);
     return {item, how};
   }
 
-  void OnMessage(const MessageEvent& m) {
+  void OnMessage(const MessageEvent& m, const std::vector<KnownMatch>& known) {
     const int32_t chat = Touch(m.chat, NodeKind::kUnknown, m.time);
     {
       Node& c = N(chat);
@@ -552,7 +569,7 @@ struct NetworkBuilder::State {
       if (fwd >= 0) AddEvidence(fwd, chat, EdgeKind::kForward, EvidenceRef{m.key, f.message, how, m.time});
     }
     // Content.
-    auto [item, how] = MatchContent(m);
+    auto [item, how] = MatchContent(m, known);
     if (item >= 0) {
       ContentItem& it = net.items_[static_cast<size_t>(item)];
       ++it.postings;
@@ -638,11 +655,16 @@ NetworkBuilder::NetworkBuilder(NetworkBuilder&&) noexcept = default;
 NetworkBuilder& NetworkBuilder::operator=(NetworkBuilder&&) noexcept = default;
 
 void NetworkBuilder::Add(const Event& event) {
+  static const std::vector<KnownMatch> kNone;
+  Add(event, kNone);
+}
+
+void NetworkBuilder::Add(const Event& event, const std::vector<KnownMatch>& matches) {
   State& s = *s_;
   const TimeMs t = EventTime(event);
   if (s.net.time_ == kNoTime || t > s.net.time_) s.net.time_ = t;
   ++s.net.events_;
-  if (auto* m = std::get_if<MessageEvent>(&event)) return s.OnMessage(*m);
+  if (auto* m = std::get_if<MessageEvent>(&event)) return s.OnMessage(*m, matches);
   if (auto* e = std::get_if<EntityEvent>(&event)) return s.OnEntity(*e);
   if (auto* m = std::get_if<MemberEvent>(&event)) return s.OnMember(*m);
   if (auto* i = std::get_if<InviteEvent>(&event)) return s.OnInvite(*i);
@@ -788,6 +810,10 @@ StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
                   "SELECT kind, sha256, md5, pdq, path FROM media WHERE message_id = ?1 "
                   "ORDER BY idx");
   Statement links(db, "SELECT url FROM links WHERE message_id = ?1 ORDER BY idx");
+  Statement matches(db,
+                    "SELECT media_idx, bank, signal_type, signal, distance, label FROM matches "
+                    "WHERE message = ?1 ORDER BY media_idx, bank, signal_type, signal");
+  std::vector<KnownMatch> known;
   if (!msgs.ok()) return msgs.status();
   if (!media.ok()) return media.status();
   if (!links.ok()) return links.status();
@@ -828,11 +854,27 @@ StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
     while (links.Step()) m.links.emplace_back(links.Text(0));
     RETURN_IF_ERROR(links.status());
     links.Reset();
+    known.clear();
+    if (matches.ok()) {
+      matches.Bind(1, m.key);
+      while (matches.Step()) {
+        KnownMatch k;
+        k.media_idx = static_cast<int>(matches.Int(0));
+        k.bank = std::string(matches.Text(1));
+        k.signal_type = std::string(matches.Text(2));
+        k.signal = std::string(matches.Text(3));
+        k.distance = static_cast<int>(matches.Int(4));
+        if (!matches.IsNull(5)) k.label = std::string(matches.Text(5));
+        known.push_back(std::move(k));
+      }
+      RETURN_IF_ERROR(matches.status());
+      matches.Reset();
+    }
     Event ev(std::move(m));
     while (next_side < side.size() && EventBefore(side[next_side], ev)) {
       builder.Add(side[next_side++]);
     }
-    builder.Add(ev);
+    builder.Add(ev, known);
   }
   RETURN_IF_ERROR(msgs.status());
   while (next_side < side.size()) builder.Add(side[next_side++]);

@@ -5,8 +5,9 @@
 // What each event adds (docs/network.md):
 //   entity   the node's kind, names, subscribers; an admin edge from its creator
 //   message  a forward edge (by source key, else by resolving the source's display name, else
-//            to a "name:<display name>" placeholder); a re-upload edge when its content (SHA-256,
-//            PDQ within distance, or a near-identical long text) appeared first in another chat
+//            to a "name:<display name>" placeholder); a re-upload edge when its content (a match
+//            to the same known-content bank entry, SHA-256, PDQ within distance, or a
+//            near-identical long text) appeared first in another chat
 //            within the re-upload window and it has no forward header; advert edges for links to
 //            chats (usernames, invite links resolved through invite events, post links); a bot
 //            edge for via_bot; a post edge from a sender other than the chat itself
@@ -44,6 +45,16 @@ struct BuildOptions {
   size_t max_pending_links = 1 << 20;
 };
 
+// A message's match against a bank of known content (content/matcher.h, table matches).
+struct KnownMatch {
+  int media_idx = -1;  // -1: the text
+  std::string bank;
+  std::string signal_type;  // pdq, md5, sha256, text
+  std::string signal;       // the bank entry matched
+  int distance = 0;
+  std::string label;
+};
+
 // The replay order: time, then event type (entity, invite, member, message, takedown,
 // reinstate), then the event's key. Messages at the same time keep their arrival order.
 bool EventBefore(const Event& a, const Event& b);
@@ -58,6 +69,9 @@ class NetworkBuilder {
   // Applies one event. Feed events in EventBefore order for results that do not depend on
   // arrival order; an out-of-order event is still applied.
   void Add(const Event& event);
+  // The same, with the message's known-content matches: messages that match the same bank
+  // entry carry the same content item, whatever their own hashes say.
+  void Add(const Event& event, const std::vector<KnownMatch>& matches);
 
   // The network so far; valid until the next Add.
   const Network& network() const;
@@ -69,7 +83,8 @@ class NetworkBuilder {
   std::unique_ptr<State> s_;
 };
 
-// Replays the store's events up to options.as_of in EventBefore order. Entities come back
+// Replays the store's events up to options.as_of in EventBefore order, each message with its
+// stored known-content matches. Entities come back
 // with their latest stored fields (subscribers are not versioned); names at the times they
 // were seen. Calls store.EnsureAnalysisIndexes().
 StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options = {});

@@ -185,6 +185,7 @@ std::string Network::Dump() const {
   }
   for (const ContentItem& item : items_) {
     std::string l = "item postings=" + std::to_string(item.postings);
+    if (!item.known.empty()) l += " known=" + item.known;
     for (const Carrier& c : item.carriers) {
       l += " [" + c.message + " " + TimeText(c.time) + (c.forwarded ? " fwd" : "") +
            " src=" + key_of(c.source) + " by=" + key_of(c.sender) + " via=" + key_of(c.via_bot) +

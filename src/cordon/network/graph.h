@@ -16,8 +16,8 @@
 // Every edge carries its evidence: a count, the first and last time, and a bounded sample of
 // references (message keys, or membership records) that justify it.
 //
-// Content items: messages that carry the same content (same SHA-256, PDQ within distance, or a
-// near-identical long text) are one item; each item keeps its carriers, one per chat, in time
+// Content items: messages that carry the same content (a match to the same known-content bank
+// entry, same SHA-256, PDQ within distance, or a near-identical long text) are one item; each item keeps its carriers, one per chat, in time
 // order. Roles and planning read them.
 //
 // Ownership and thread safety: a Network is a plain value; a const Network may be read from
@@ -116,6 +116,8 @@ struct Carrier {
 struct ContentItem {
   std::vector<Carrier> carriers;  // one per chat, in time order; carriers[0] is the origin
   int64_t postings = 0;           // every message that carried it, repeats included
+  // The first known-content bank entry it matched ("bank/signal_type/signal"), or empty.
+  std::string known;
 };
 
 class Network {

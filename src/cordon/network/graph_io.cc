@@ -158,7 +158,7 @@ struct EdgeListParser::Interner {
       // The table grows with the number of nodes, so one large number cannot make it huge;
       // numbers beyond it go to the map, where a later lookup still finds them.
       const size_t want = static_cast<size_t>(num);
-      const size_t room = std::max<size_t>(size_t{1} << 16, 4 * (labels.size() + 1));
+      const size_t room = std::max<size_t>(size_t{1} << 12, 4 * (labels.size() + 1));
       if (want >= table.size() && want < room) {
         const size_t size = std::max(want + 1, table.size() * 2);
         table.resize(std::min<size_t>(size, kTableLimit), -1);

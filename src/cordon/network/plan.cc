@@ -212,6 +212,79 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
     if (e >= 0 && !net.edge(e).evidence.sample.empty()) ref = net.edge(e).evidence.sample[0].ref;
     g.AddParent(rid[child], rid[static_cast<size_t>(cp.second)], ref);
   }
+  // Successors: a chat whose first day reposts releases that a chat taken down shortly before
+  // had carried (a replacement reposting its predecessor's backlog) takes the predecessor's
+  // place: it gets the predecessor's supply, and the chats the predecessor supplied get it
+  // from the successor. Roots pass their first-hand access on.
+  {
+    std::vector<std::vector<std::pair<int32_t, TimeMs>>> carried(n);  // chat -> (item, time)
+    for (int32_t i : roles.release_items) {
+      for (const Carrier& c : net.items()[static_cast<size_t>(i)].carriers) {
+        if (carrier[static_cast<size_t>(c.chat)]) carried[static_cast<size_t>(c.chat)].push_back({i, c.time});
+      }
+    }
+    std::vector<int32_t> successor(n, -1);
+    std::vector<std::pair<TimeMs, int32_t>> order;  // successors in the time they appeared
+    for (size_t r = 0; r < n; ++r) {
+      const Node& rn = net.nodes()[r];
+      if (!carrier[r] || rn.first_active == kNoTime) continue;
+      std::map<int32_t, int64_t> votes;
+      for (const auto& [item, t] : carried[r]) {
+        if (t - rn.first_active > o.successor_window) continue;
+        const ContentItem& it = net.items()[static_cast<size_t>(item)];
+        if (t - it.carriers[0].time <= o.successor_window) continue;  // not an old release
+        for (const Carrier& c : it.carriers) {
+          const Node& dn = net.node(c.chat);
+          if (c.chat == static_cast<int32_t>(r) || !carrier[static_cast<size_t>(c.chat)] ||
+              c.time >= t || !dn.down || dn.down_since > rn.first_active ||
+              rn.first_active - dn.down_since > o.successor_gap) {
+            continue;
+          }
+          ++votes[c.chat];
+        }
+      }
+      int32_t best = -1;
+      int64_t best_votes = 0;
+      for (const auto& [d, count] : votes) {
+        if (count > best_votes) {
+          best = d;
+          best_votes = count;
+        }
+      }
+      if (best >= 0 && best_votes >= o.min_backlog && successor[static_cast<size_t>(best)] < 0) {
+        successor[static_cast<size_t>(best)] = static_cast<int32_t>(r);
+        order.emplace_back(rn.first_active, best);
+      }
+    }
+    std::sort(order.begin(), order.end());
+    // The live end of a succession chain.
+    auto live = [&](int32_t v) {
+      for (int hops = 0; hops < 64 && successor[static_cast<size_t>(v)] >= 0; ++hops) {
+        v = successor[static_cast<size_t>(v)];
+      }
+      return v;
+    };
+    for (const auto& [t, d] : order) {
+      const int32_t r = successor[static_cast<size_t>(d)];
+      ReachNode& dn = g.node(rid[static_cast<size_t>(d)]);
+      ReachNode& rn = g.node(rid[static_cast<size_t>(r)]);
+      rn.root = rn.root || dn.root;
+      const std::string ref = "successor of " + dn.key;
+      const std::vector<int32_t> parents = dn.parents;
+      for (int32_t p : parents) g.AddParent(rid[static_cast<size_t>(r)], p, ref);
+    }
+    // Children of a replaced chat get their releases from its live successor.
+    for (size_t v = 0; v < n; ++v) {
+      if (!carrier[v]) continue;
+      const std::vector<int32_t> parents = g.node(rid[v]).parents;
+      for (int32_t p : parents) {
+        const int32_t pv = net.Find(g.node(p).key);
+        if (pv < 0) continue;
+        const int32_t now = live(pv);
+        if (now != pv) g.AddParent(rid[v], rid[static_cast<size_t>(now)], "successor of " + g.node(p).key);
+      }
+    }
+  }
   // A carrier whose supply is unknown gets releases where they start: the official sources.
   for (size_t v = 0; v < n; ++v) {
     if (!carrier[v]) continue;

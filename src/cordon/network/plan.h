@@ -9,7 +9,9 @@
 // the carrier is neither down nor silent and is a live root or has a reached parent. Supply
 // parents come from the releases a chat posts itself or through its admins and bots: forward
 // sources when it forwards, else the attributed sources of its re-uploads; a carrier with
-// neither gets the official sources. Reach is
+// neither gets the official sources. A replacement (a new carrier that reposts the releases a
+// carrier taken down shortly before had carried) takes its predecessor's place: it inherits its
+// supply and its first-hand access, and supplies the chats the predecessor supplied. Reach is
 // the sum of the reached carriers' audiences (subscribers; else an estimate from views or
 // joins).
 //
@@ -76,6 +78,11 @@ struct ReachOptions {
   int64_t min_supply = 2;       // releases a parent passed on ...
   double min_supply_share = 0.25;  // ... or this share of what the chat got from others
   double views_to_audience = 1.0 / 0.6;  // audience estimate from the largest view count
+  // Successors: a carrier whose first day (successor_window) reposts at least min_backlog
+  // old releases of a carrier taken down at most successor_gap before it.
+  int64_t min_backlog = 3;
+  TimeMs successor_window = 24LL * 3600 * 1000;
+  TimeMs successor_gap = 7LL * 24 * 3600 * 1000;
 };
 
 // The reach model of the network as it stands (takedowns as of the network's time).

@@ -89,6 +89,9 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
   std::vector<std::vector<std::string>> origin_refs(n);
   for (size_t i = 0; i < items.size(); ++i) {
     const ContentItem& it = items[i];
+    if (!it.known.empty() && it.carriers.size() >= 2) {
+      spread[i] = 1;  // known content: one copy elsewhere is enough
+    }
     if (it.carriers.size() < static_cast<size_t>(o.min_spread) + 1) continue;
     const TimeMs t0 = it.carriers[0].time;
     int k = 0;
@@ -146,14 +149,22 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     }
     std::fill(carrier_conf.begin(), carrier_conf.end(), 0.0);
     for (auto& r : carrier_role) r = RoleAssignment{};
-    // 3. Releases: spread items that started at an official source (every spread item when no
-    // source stands out).
+    // 3. Releases: spread items that started at a source, or that a source posted first-hand
+    // in the first minutes (a quick mirror may beat the sources to it); every spread item when
+    // no source stands out.
     for (size_t i = 0; i < items.size(); ++i) {
       if (!spread[i]) continue;
-      const int32_t origin = OriginOf(items[i]);
-      if (out.officials.empty() || (origin >= 0 && source[static_cast<size_t>(origin)])) {
-        out.release_items.push_back(static_cast<int32_t>(i));
+      const ContentItem& it = items[i];
+      const int32_t origin = OriginOf(it);
+      // Content a known-content bank lists counts too.
+      bool release = out.officials.empty() || !it.known.empty() ||
+                     (origin >= 0 && source[static_cast<size_t>(origin)]);
+      for (size_t c = 1; c < it.carriers.size() && !release; ++c) {
+        const Carrier& cr = it.carriers[c];
+        if (cr.time - it.carriers[0].time > o.injector_delay) break;
+        release = !cr.forwarded && source[static_cast<size_t>(cr.chat)];
       }
+      if (release) out.release_items.push_back(static_cast<int32_t>(i));
     }
 
     // 4. Per-chat release features.

@@ -45,7 +45,7 @@ struct RoleOptions {
   TimeMs max_median_delay = 6LL * 3600 * 1000;
   TimeMs injector_delay = 45LL * 60 * 1000;  // 90th percentile delay of an injector
   double injector_firsthand = 0.9;        // share of its releases posted without a forward
-  int min_injector_releases = 5;
+  int min_injector_releases = 10;       // timely ones: p90 of fewer is too noisy
   int min_hub_followers = 3;              // distinct carriers that forward from a hub
   size_t evidence_sample = 5;             // message keys per role
 };

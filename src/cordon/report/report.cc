@@ -1,10 +1,12 @@
 #include "cordon/report/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "cordon/report/svg.h"
 #include "cordon/util/time.h"
@@ -80,9 +82,10 @@ std::string TakedownsSection(const ImpactReport& r) {
     baseline.push_back(r.daily[i].baseline);
     if (spikes.count(r.daily[i].date)) marked.insert(i);
   }
-  std::string lead = "Accounts, bots and channels taken down each day. Red bars are days far above "
-                     "the usual level (the dashed line, a robust median of the previous four "
-                     "weeks).";
+  std::string lead =
+      "Accounts, bots and channels taken down each day. Red bars are days far above "
+      "the usual level (the dashed line, a robust median of the previous four "
+      "weeks).";
   std::string table = "<table><tr><th>Day</th><th>Taken down</th><th>Usual level</th></tr>";
   for (const auto& d : r.daily) {
     if (!spikes.count(d.date)) continue;
@@ -115,14 +118,15 @@ std::string BeforeAfterSection(const ImpactReport& r) {
     if (d.date == a.start) from = static_cast<long>(i);
     if (d.date == a.end) to = static_cast<long>(i);
   }
-  std::string table =
-      "<table><tr><th></th><th>" + std::to_string(a.before.days) + " days before<br><small>" +
-      a.before.from + " to " + a.before.to + "</small></th><th>" + std::to_string(a.after.days) +
-      " days after<br><small>" + a.after.from + " to " + a.after.to +
-      "</small></th><th>Change per day</th></tr>";
+  std::string table = "<table><tr><th></th><th>" + std::to_string(a.before.days) +
+                      " days before<br><small>" + a.before.from + " to " + a.before.to +
+                      "</small></th><th>" + std::to_string(a.after.days) +
+                      " days after<br><small>" + a.after.from + " to " + a.after.to +
+                      "</small></th><th>Change per day</th></tr>";
   auto row = [&](const char* name, int64_t b, int64_t af, double change) {
     table += std::string("<tr><td>") + name + "</td><td>" + Int(b) + "</td><td>" + Int(af) +
-             "</td><td class=\"" + (change < 0 ? "down" : "up") + "\">" + Pct(change) + "</td></tr>";
+             "</td><td class=\"" + (change < 0 ? "down" : "up") + "\">" + Pct(change) +
+             "</td></tr>";
   };
   row("Organic posts", a.before.organic, a.after.organic, a.organic_change);
   row("Forwarded posts", a.before.forwarded, a.after.forwarded, a.forwarded_change);
@@ -132,10 +136,11 @@ std::string BeforeAfterSection(const ImpactReport& r) {
            Int(a.after.new_chats) + "</td><td></td></tr>";
   table += "<tr><td>Regenerations caught</td><td>" + Int(a.before.regenerations) + "</td><td>" +
            Int(a.after.regenerations) + "</td><td></td></tr></table>";
-  std::string lead = "Posts of the network's chats each day, split into organic posts and "
-                     "forwards, with the day of action shaded. The table compares the " +
-                     std::to_string(a.before.days) + " days before with the " +
-                     std::to_string(a.after.days) + " days after, per day.";
+  std::string lead =
+      "Posts of the network's chats each day, split into organic posts and "
+      "forwards, with the day of action shaded. The table compares the " +
+      std::to_string(a.before.days) + " days before with the " + std::to_string(a.after.days) +
+      " days after, per day.";
   return Section("before-after", "Before and after the day of action", lead,
                  svg::LineChart(labels, {organic, forwarded}, from, to, "posts per day") +
                      svg::LineChart(labels, {views}, from, to, "views per day") + table);
@@ -188,12 +193,13 @@ std::string MigrationSection(const ImpactReport& r) {
                    Empty("No links to other platforms were seen."));
   }
   std::vector<std::pair<std::string, double>> rows;
-  std::string table = "<table><tr><th>Platform</th><th>Messages linking to it</th><th>First "
-                      "seen</th></tr>";
+  std::string table =
+      "<table><tr><th>Platform</th><th>Messages linking to it</th><th>First "
+      "seen</th></tr>";
   for (const auto& [p, n] : r.migration) {
     rows.push_back({p, static_cast<double>(n)});
-    table += "<tr><td>" + Escape(p) + "</td><td>" + Int(n) + "</td><td>" +
-             r.migration_first.at(p) + "</td></tr>";
+    table += "<tr><td>" + Escape(p) + "</td><td>" + Int(n) + "</td><td>" + r.migration_first.at(p) +
+             "</td></tr>";
   }
   table += "</table>";
   std::vector<std::string> labels;
@@ -222,8 +228,8 @@ std::string NetworkSection(const ReportInputs& in) {
   for (const auto& n : in.nodes) {
     std::string c = RoleColor(n.role);
     roles[n.role.empty() ? "other" : n.role] = c;
-    nodes.push_back({n.x, n.y, 2.5 + std::min(9.0, std::sqrt(n.weight) / 4), c,
-                     n.label + " (" + n.role + ")"});
+    nodes.push_back(
+        {n.x, n.y, 2.5 + std::min(9.0, std::sqrt(n.weight) / 4), c, n.label + " (" + n.role + ")"});
   }
   std::vector<svg::Edge> edges;
   for (const auto& e : in.edges) edges.push_back({e.a, e.b, e.weight});
@@ -239,7 +245,8 @@ std::string ActorsSection(const ReportInputs& in) {
   if (in.key_actors.empty()) {
     return Section("key-actors", "Key actors", "", Empty("No key actors were ranked."));
   }
-  std::string table = "<table><tr><th>#</th><th>Entity</th><th>Kind</th><th>Role</th><th>Why</th></tr>";
+  std::string table =
+      "<table><tr><th>#</th><th>Entity</th><th>Kind</th><th>Role</th><th>Why</th></tr>";
   int rank = 0;
   for (const auto& a : in.key_actors) {
     table += "<tr><td>" + std::to_string(++rank) + "</td><td><code>" + Escape(a.entity) +
@@ -261,9 +268,10 @@ std::string RegenSection(Store& store) {
               "SELECT r.entity, coalesce(e.name, ''), r.parent, coalesce(p.name, ''), r.score, "
               "r.detected_at, coalesce(e.created, e.first_seen) FROM regen_detections r "
               "LEFT JOIN entities e ON e.key = r.entity LEFT JOIN entities p ON p.key = r.parent "
-              "ORDER BY r.detected_at LIMIT 200");
-  std::string table = "<table><tr><th>Replacement</th><th>Parent taken down</th><th>Score</th>"
-                      "<th>Detected</th><th>Hours after creation</th></tr>";
+              "ORDER BY r.detected_at DESC LIMIT 30");
+  std::string table =
+      "<table><tr><th>Replacement</th><th>Parent taken down</th><th>Score</th>"
+      "<th>Detected</th><th>Hours after creation</th></tr>";
   int n = 0;
   while (q.Step()) {
     ++n;
@@ -276,9 +284,29 @@ std::string RegenSection(Store& store) {
   }
   table += "</table>";
   if (n == 0) return Section("regenerations", "Regenerations caught", "", Empty("None detected."));
+  // The whole count and how fast, then the latest few: the table is for follow-up, not reading.
+  int64_t total = 0, chats = 0;
+  std::vector<double> hours;
+  Statement all(db,
+                "SELECT e.kind, r.detected_at - coalesce(e.created, e.first_seen) "
+                "FROM regen_detections r LEFT JOIN entities e ON e.key = r.entity");
+  while (all.Step()) {
+    ++total;
+    const std::string_view kind = all.IsNull(0) ? std::string_view() : all.Text(0);
+    chats += kind == "channel" || kind == "group";
+    if (!all.IsNull(1)) hours.push_back(static_cast<double>(all.Int(1)) / 3600000.0);
+  }
+  std::string median = "-";
+  if (!hours.empty()) {
+    std::nth_element(hours.begin(), hours.begin() + hours.size() / 2, hours.end());
+    median = Fixed(hours[hours.size() / 2]);
+  }
   return Section("regenerations", "Regenerations caught",
-                 "New chats and accounts recognised as replacements of ones taken down before, "
-                 "with the parent and how soon they were caught.",
+                 Int(total) + " new chats and accounts (" + Int(chats) +
+                     " of them chats) were recognised as replacements of ones taken down before, "
+                     "a median of " +
+                     median + " hours after they were created. The latest " + std::to_string(n) +
+                     " are listed with the parent they replace.",
                  table);
 }
 
@@ -290,24 +318,25 @@ std::string ReferralsSection(Store& store) {
   Statement q(db,
               "SELECT id, kind, entity, unit, status, received, deadline, actioned FROM referrals "
               "ORDER BY received LIMIT 200");
-  std::string table = "<table><tr><th>Referral</th><th>Kind</th><th>Entity</th><th>Unit</th>"
-                      "<th>Status</th><th>Received</th><th>Time to action</th><th>Deadline</th></tr>";
+  std::string table =
+      "<table><tr><th>Referral</th><th>Kind</th><th>Entity</th><th>Unit</th>"
+      "<th>Status</th><th>Received</th><th>Time to action</th><th>Deadline</th></tr>";
   int n = 0;
   while (q.Step()) {
     ++n;
     std::string to_action = q.IsNull(7) ? "-" : Fixed((q.Int(7) - q.Int(5)) / 60000.0, 0) + " min";
     bool overdue = !q.IsNull(6) && (q.IsNull(7) ? false : q.Int(7) > q.Int(6));
-    table += "<tr><td>" + Escape(std::string(q.Text(0))) + "</td><td>" +
-             Escape(std::string(q.Text(1))) + "</td><td><code>" + Escape(std::string(q.Text(2))) +
-             "</code></td><td>" + Escape(std::string(q.Text(3))) + "</td><td>" +
-             Escape(std::string(q.Text(4))) + "</td><td>" +
-             FormatRfc3339Ms(q.Int(5)).substr(0, 16) + "</td><td>" + to_action + "</td><td" +
-             (overdue ? " class=\"down\"" : "") + ">" +
-             (q.IsNull(6) ? std::string("-") : FormatRfc3339Ms(q.Int(6)).substr(0, 16)) +
-             "</td></tr>";
+    table +=
+        "<tr><td>" + Escape(std::string(q.Text(0))) + "</td><td>" + Escape(std::string(q.Text(1))) +
+        "</td><td><code>" + Escape(std::string(q.Text(2))) + "</code></td><td>" +
+        Escape(std::string(q.Text(3))) + "</td><td>" + Escape(std::string(q.Text(4))) +
+        "</td><td>" + FormatRfc3339Ms(q.Int(5)).substr(0, 16) + "</td><td>" + to_action +
+        "</td><td" + (overdue ? " class=\"down\"" : "") + ">" +
+        (q.IsNull(6) ? std::string("-") : FormatRfc3339Ms(q.Int(6)).substr(0, 16)) + "</td></tr>";
   }
   table += "</table>";
-  if (n == 0) return Section("referrals", "Referrals and deadlines", "", Empty("No referrals recorded."));
+  if (n == 0)
+    return Section("referrals", "Referrals and deadlines", "", Empty("No referrals recorded."));
   return Section("referrals", "Referrals and deadlines",
                  "Referrals and removal orders with their status; removal orders must be acted on "
                  "within one hour.",
@@ -342,17 +371,22 @@ std::vector<std::string> Headlines(const ImpactReport& r) {
                 Fixed(usual, 0) + " a day.");
   for (const auto& a : r.actions) {
     out.push_back("The day of action " + (a.start == a.end ? a.start : a.start + " to " + a.end) +
-                  " removed " + Int(a.takedowns) + ", " + Fixed(a.takedowns / std::max(usual, 1.0) /
-                  std::max<double>(1, static_cast<double>(a.end != a.start) + 1), 0) +
+                  " removed " + Int(a.takedowns) + ", " +
+                  Fixed(a.takedowns / std::max(usual, 1.0) /
+                            std::max<double>(1, static_cast<double>(a.end != a.start) + 1),
+                        0) +
                   " times the usual daily level.");
-    out.push_back("In the " + std::to_string(a.after.days) + " days after it, the network's "
-                  "organic posts changed by " + Pct(a.organic_change) + " and its forwarded posts by " +
-                  Pct(a.forwarded_change) + " against the " + std::to_string(a.before.days) +
+    out.push_back("In the " + std::to_string(a.after.days) +
+                  " days after it, the network's "
+                  "organic posts changed by " +
+                  Pct(a.organic_change) + " and its forwarded posts by " + Pct(a.forwarded_change) +
+                  " against the " + std::to_string(a.before.days) +
                   " days before; active network chats went from " + Int(a.before.active_chats) +
                   " to " + Int(a.after.active_chats) + ".");
     if (a.after.new_chats > 0 || a.after.regenerations > 0) {
       out.push_back(Int(a.after.new_chats) + " new network chats appeared after the action and " +
-                    Int(a.after.regenerations) + " replacements were caught: the impact lasts only "
+                    Int(a.after.regenerations) +
+                    " replacements were caught: the impact lasts only "
                     "if the pressure does.");
     }
   }

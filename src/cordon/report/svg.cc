@@ -78,12 +78,23 @@ std::string Escape(const std::string& in) {
   s.reserve(in.size());
   for (char c : in) {
     switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      case '\'': s += "&#39;"; break;
-      default: s += c;
+      case '&':
+        s += "&amp;";
+        break;
+      case '<':
+        s += "&lt;";
+        break;
+      case '>':
+        s += "&gt;";
+        break;
+      case '"':
+        s += "&quot;";
+        break;
+      case '\'':
+        s += "&#39;";
+        break;
+      default:
+        s += c;
     }
   }
   return s;
@@ -123,7 +134,8 @@ std::string BarChart(const std::vector<std::string>& labels, const std::vector<d
     for (size_t i = 0; i < reference.size(); ++i) {
       pts += Num(kLeft + bw * (i + 0.5)) + "," + Num(kTop + ph - ph * reference[i] / ymax) + " ";
     }
-    s += "<polyline points=\"" + pts + "\" fill=\"none\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>";
+    s +=
+        "<polyline points=\"" + pts + "\" fill=\"none\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>";
   }
   return s + "</svg>";
 }
@@ -141,14 +153,14 @@ std::string LineChart(const std::vector<std::string>& labels, const std::vector<
   std::string s = Open();
   if (shade_from >= 0 && shade_to >= shade_from) {
     s += "<rect x=\"" + Num(kLeft + bw * shade_from) + "\" y=\"" + Num(kTop) + "\" width=\"" +
-         Num(bw * (shade_to - shade_from + 1)) + "\" height=\"" + Num(ph) +
-         "\" fill=\"#f6d5d1\"/>";
+         Num(bw * (shade_to - shade_from + 1)) + "\" height=\"" + Num(ph) + "\" fill=\"#f6d5d1\"/>";
   }
   s += Axes(labels, ymax, y_label);
   for (size_t k = 0; k < series.size(); ++k) {
     std::string pts;
     for (size_t i = 0; i < series[k].values.size(); ++i) {
-      pts += Num(kLeft + bw * (i + 0.5)) + "," + Num(kTop + ph - ph * series[k].values[i] / ymax) + " ";
+      pts += Num(kLeft + bw * (i + 0.5)) + "," + Num(kTop + ph - ph * series[k].values[i] / ymax) +
+             " ";
     }
     std::string color = series[k].color.empty() ? Color(k) : series[k].color;
     s += "<polyline points=\"" + pts + "\" fill=\"none\" stroke=\"" + color +
@@ -187,7 +199,8 @@ std::string StepChart(
     double prev = 1.0;
     for (const auto& [t, v] : curves[k].second) {
       double x = kLeft + pw * t / xmax;
-      pts += Num(x) + "," + Num(kTop + ph - ph * prev) + " " + Num(x) + "," + Num(kTop + ph - ph * v) + " ";
+      pts += Num(x) + "," + Num(kTop + ph - ph * prev) + " " + Num(x) + "," +
+             Num(kTop + ph - ph * v) + " ";
       prev = v;
     }
     pts += Num(kLeft + pw) + "," + Num(kTop + ph - ph * prev);

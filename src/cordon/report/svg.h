@@ -26,8 +26,9 @@ std::string LineChart(const std::vector<std::string>& labels, const std::vector<
                       long shade_from, long shade_to, const std::string& y_label);
 
 // Step curves (Kaplan-Meier): each series is (x, y) points with y in [0, 1].
-std::string StepChart(const std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>>& curves,
-                      const std::string& x_label);
+std::string StepChart(
+    const std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>>& curves,
+    const std::string& x_label);
 
 // Horizontal bars with labels.
 std::string HBarChart(const std::vector<std::pair<std::string, double>>& rows,

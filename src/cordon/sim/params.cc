@@ -9,25 +9,27 @@ ScaleParams ScaleDefaults(Scale s) {
   ScaleParams p;
   switch (s) {
     case Scale::kSmall:
-      p.mirrors = 100;
-      p.injectors = 4;
-      p.admins = 20;
-      p.bots = 90;
-      p.supporters = 450;
-      p.benign_channels = 250;
-      p.benign_groups = 30;
-      p.benign_users = 400;
-      p.journalists = 8;
-      p.lookalikes = 20;
-      p.benign_relaunches = 4;
+      // The demo: seconds to write, a few MB.
+      p.mirrors = 60;
+      p.injectors = 3;
+      p.admins = 12;
+      p.bots = 50;
+      p.supporters = 220;
+      p.benign_channels = 100;
+      p.benign_groups = 12;
+      p.benign_users = 150;
+      p.journalists = 6;
+      p.lookalikes = 16;
+      p.benign_relaunches = 3;
       p.releases_per_day = 3;
       p.image_size = 192;
       p.avatar_size = 128;
       p.max_edits = 3;
-      p.photo_pool = 60;
+      p.photo_pool = 40;
       p.viral_per_day = 0.3;
       p.joined_network = 10;
       p.joined_benign = 6;
+      p.benign_posts_per_day = 1.2;
       break;
     case Scale::kMedium:
       p.mirrors = 300;
@@ -104,8 +106,8 @@ ActionParams ActionDefaults(ActionPreset a) {
       p.enabled = true;
       p.chats[0] = 0.03;
       p.chats[1] = 0.03;
-      p.bots[0] = 0.25;
-      p.bots[1] = 0.1;
+      p.bots[0] = 0.12;
+      p.bots[1] = 0.05;
       p.supporters[0] = 0.14;
       p.supporters[1] = 0.05;
       p.admins[0] = 0.05;

@@ -269,7 +269,36 @@ Lexicon::Lexicon(uint64_t seed, int size) {
     weights.push_back(1.0 / std::pow(static_cast<double>(words_.size() + 2), 0.9));
     words_.push_back(std::move(w));
   }
-  picker_ = WeightedPicker(weights);
+  // Walker's alias table: each slot keeps its own word with probability accept_[i], else
+  // gives alias_[i].
+  const size_t n = weights.size();
+  double sum = 0;
+  for (double w : weights) sum += w;
+  std::vector<double> scaled(n);
+  std::vector<uint32_t> small, large;
+  for (size_t i = 0; i < n; ++i) {
+    scaled[i] = weights[i] * static_cast<double>(n) / sum;
+    (scaled[i] < 1 ? small : large).push_back(static_cast<uint32_t>(i));
+  }
+  accept_.assign(n, 1.0);
+  alias_.resize(n);
+  for (size_t i = 0; i < n; ++i) alias_[i] = static_cast<uint32_t>(i);
+  while (!small.empty() && !large.empty()) {
+    const uint32_t s = small.back(), l = large.back();
+    small.pop_back();
+    accept_[s] = scaled[s];
+    alias_[s] = l;
+    scaled[l] -= 1 - scaled[s];
+    if (scaled[l] < 1) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+}
+
+size_t Lexicon::Draw(Rng& rng) const {
+  const size_t i = rng.Below(words_.size());
+  return rng.Uniform() < accept_[i] ? i : alias_[i];
 }
 
 std::string Lexicon::Sentence(Rng& rng, int n, int topic) const {
@@ -278,7 +307,7 @@ std::string Lexicon::Sentence(Rng& rng, int n, int topic) const {
   const size_t shift = static_cast<size_t>(topic) * 97;
   for (int i = 0; i < n; ++i) {
     if (i) s += ' ';
-    const std::string& w = words_[(picker_.Pick(rng) + shift) % words_.size()];
+    const std::string& w = words_[(Draw(rng) + shift) % words_.size()];
     if (i == 0) {
       s += static_cast<char>(std::toupper(static_cast<unsigned char>(w[0])));
       s.append(w, 1);

@@ -78,8 +78,11 @@ class Lexicon {
   size_t size() const { return words_.size(); }
 
  private:
+  size_t Draw(Rng& rng) const;  // a word index, by Walker's alias method (O(1))
+
   std::vector<std::string> words_;
-  WeightedPicker picker_;
+  std::vector<double> accept_;
+  std::vector<uint32_t> alias_;
 };
 
 // Neutral descriptor and topic words used in channel names.

@@ -9,6 +9,7 @@
 #include "cordon/sim/world.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -53,32 +54,58 @@ enum class Role : uint8_t {
 
 std::string_view RoleName(Role r) {
   switch (r) {
-    case Role::kOfficial: return "official";
-    case Role::kInjector: return "injector";
-    case Role::kMirror: return "mirror";
-    case Role::kReplacement: return "replacement";
-    case Role::kAdmin: return "admin";
-    case Role::kSupporter: return "supporter";
-    case Role::kBot: return "bot";
-    case Role::kBenignNews: return "benign_news";
-    case Role::kBenignHobby: return "benign_hobby";
-    case Role::kBenignBook: return "benign_book";
-    case Role::kBenignGroup: return "benign_group";
-    case Role::kJournalist: return "journalist";
-    case Role::kLookalike: return "lookalike";
-    case Role::kBenignRelaunch: return "benign_relaunch";
-    case Role::kBenignUser: return "benign_user";
-    case Role::kBenignBot: return "benign_bot";
+    case Role::kOfficial:
+      return "official";
+    case Role::kInjector:
+      return "injector";
+    case Role::kMirror:
+      return "mirror";
+    case Role::kReplacement:
+      return "replacement";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kSupporter:
+      return "supporter";
+    case Role::kBot:
+      return "bot";
+    case Role::kBenignNews:
+      return "benign_news";
+    case Role::kBenignHobby:
+      return "benign_hobby";
+    case Role::kBenignBook:
+      return "benign_book";
+    case Role::kBenignGroup:
+      return "benign_group";
+    case Role::kJournalist:
+      return "journalist";
+    case Role::kLookalike:
+      return "lookalike";
+    case Role::kBenignRelaunch:
+      return "benign_relaunch";
+    case Role::kBenignUser:
+      return "benign_user";
+    case Role::kBenignBot:
+      return "benign_bot";
   }
   return "unknown";
 }
 
-enum class CKind : uint8_t { kText, kRelease, kPhoto, kViral, kAd, kMigration, kComment, kWeb, kInvite };
+enum class CKind : uint8_t {
+  kText,
+  kRelease,
+  kPhoto,
+  kViral,
+  kAd,
+  kMigration,
+  kComment,
+  kWeb,
+  kInvite
+};
 
 // What a message says, reproducible from a few numbers (so backlogs can be reposted).
 struct Content {
   CKind kind = CKind::kText;
-  uint8_t edit = 0;   // index into kEditOrder; 0 = the original file
+  uint8_t edit = 0;  // index into kEditOrder; 0 = the original file
   uint8_t topic = 0;
   uint64_t item = 0;  // release, photo, viral image, chat or destination, by kind
   uint64_t seed = 0;  // text
@@ -134,7 +161,7 @@ struct Person {
   TimeMs pending = kNever;  // a new account is on its way
   double rate = 0;
   int32_t chats = 0;
-  int32_t want = 1;  // how many groups this supporter keeps up with
+  int32_t want = 1;            // how many groups this supporter keeps up with
   std::vector<int32_t> owned;  // chats this admin created
   std::vector<Membership> groups;
   std::vector<int32_t> bots;
@@ -163,10 +190,11 @@ struct Release {
 };
 
 size_t Release::ChannelsBefore(const std::vector<Chat>&, TimeMs t) const {
-  return static_cast<size_t>(std::partition_point(channel.begin(), channel.end(), [&](int32_t i) {
-                               return postings[static_cast<size_t>(i)].time + 10 * kSecond < t;
-                             }) -
-                             channel.begin());
+  return static_cast<size_t>(
+      std::partition_point(
+          channel.begin(), channel.end(),
+          [&](int32_t i) { return postings[static_cast<size_t>(i)].time + 10 * kSecond < t; }) -
+      channel.begin());
 }
 
 enum class Act : uint8_t {
@@ -240,7 +268,7 @@ struct Lookalike {
   std::string method;
 };
 
-constexpr Edit kEditOrder[] = {Edit::kOriginal, Edit::kReencode, Edit::kResize,
+constexpr Edit kEditOrder[] = {Edit::kOriginal, Edit::kReencode,  Edit::kResize,
                                Edit::kCrop,     Edit::kWatermark, Edit::kMirror};
 
 constexpr double kHourWeight[24] = {1.0, 0.7, 0.5, 0.4, 0.4, 0.6, 1.2, 2.0, 2.6, 3.0, 3.1, 3.1,
@@ -366,10 +394,10 @@ class World {
   std::vector<int32_t> admin_persons_;  // by rank (Zipf weight order)
   WeightedPicker admin_picker_;
   std::vector<int32_t> network_chats_, network_accounts_;  // candidates, compacted daily
-  std::vector<int32_t> benign_channels_, benign_groups_, journalists_, benign_users_,
-      benign_bots_, supporters_;
+  std::vector<int32_t> benign_channels_, benign_groups_, journalists_, benign_users_, benign_bots_,
+      supporters_;
   std::vector<int32_t> recent_replacements_;
-  std::vector<Release> releases_;  // today's
+  std::vector<Release> releases_;         // today's
   std::vector<int32_t> lineage_posting_;  // per lineage: its posting of the current release
   std::vector<std::pair<uint64_t, TimeMs>> recent_releases_;
   std::vector<std::pair<uint64_t, int>> viral_;  // image id, first day
@@ -477,15 +505,33 @@ void World::MakeDestinations() {
   for (int i = 0; i < n; ++i) {
     Destination d;
     const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
-    const std::string room = UsernameFrom(brands_[static_cast<size_t>(i) % brands_.size()] +
-                                          " " + MadeUpWord(rng_, 1, 2));
+    const std::string room = UsernameFrom(brands_[static_cast<size_t>(i) % brands_.size()] + " " +
+                                          MadeUpWord(rng_, 1, 2));
     switch (i % 6) {
-      case 0: d.platform = "rocketchat"; d.link = "https://chat." + host + "/channel/" + room; break;
-      case 1: d.platform = "matrix"; d.link = "https://matrix.to/#/#" + room + ":" + host; break;
-      case 2: d.platform = "tamtam"; d.link = "https://tt.me/" + room; break;
-      case 3: d.platform = "matrix"; d.link = "https://riot.im/app/#/room/#" + room + ":" + host; break;
-      case 4: d.platform = "rocketchat"; d.link = "https://talk." + host + "/group/" + room; break;
-      default: d.platform = "web"; d.link = "https://" + host + "/" + room; break;
+      case 0:
+        d.platform = "rocketchat";
+        d.link = "https://chat." + host + "/channel/" + room;
+        break;
+      case 1:
+        d.platform = "matrix";
+        d.link = "https://matrix.to/#/#" + room + ":" + host;
+        break;
+      case 2:
+        d.platform = "tamtam";
+        d.link = "https://tt.me/" + room;
+        break;
+      case 3:
+        d.platform = "matrix";
+        d.link = "https://riot.im/app/#/room/#" + room + ":" + host;
+        break;
+      case 4:
+        d.platform = "rocketchat";
+        d.link = "https://talk." + host + "/group/" + room;
+        break;
+      default:
+        d.platform = "web";
+        d.link = "https://" + host + "/" + room;
+        break;
     }
     const double frac = i < n / 3 ? rng_.Uniform(0, 0.5) : rng_.Uniform(0.5, 0.9);
     d.available = cfg_.start_ms + static_cast<TimeMs>(frac * cfg_.days) * kDay;
@@ -499,9 +545,9 @@ void World::MakeDestinations() {
     Destination d;
     d.network = false;
     const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
-    const std::string room = UsernameFrom(std::string(HobbyWords()[static_cast<size_t>(i) %
-                                                                   HobbyWords().size()]) +
-                                          " " + MadeUpWord(rng_, 1, 2));
+    const std::string room =
+        UsernameFrom(std::string(HobbyWords()[static_cast<size_t>(i) % HobbyWords().size()]) + " " +
+                     MadeUpWord(rng_, 1, 2));
     if (i % 2 == 0) {
       d.platform = "matrix";
       d.link = "https://matrix.to/#/#" + room + ":" + host;
@@ -540,10 +586,9 @@ Status World::Init() {
   }
   admin_picker_ = WeightedPicker(weights);
 
-  auto network_chat = [&](Role role, bool group, bool is_public, int32_t owner,
-                          std::string latin) {
-    const int32_t c = NewChat(role, group, true, past(5, 400), std::move(latin),
-                              rng_.Bernoulli(0.25), is_public);
+  auto network_chat = [&](Role role, bool group, bool is_public, int32_t owner, std::string latin) {
+    const int32_t c =
+        NewChat(role, group, true, past(5, 400), std::move(latin), rng_.Bernoulli(0.25), is_public);
     Chat& ch = chats_[static_cast<size_t>(c)];
     ch.initial = true;
     ch.owner = owner;
@@ -554,7 +599,8 @@ Status World::Init() {
       const int32_t co = PickAdminPerson(false, start);
       if (co != owner) ch.admins.push_back(persons_[static_cast<size_t>(co)].account);
     }
-    ch.subscribers = std::min<int64_t>(150000, static_cast<int64_t>(rng_.Pareto(60, dp_.subscribers_alpha)));
+    ch.subscribers =
+        std::min<int64_t>(150000, static_cast<int64_t>(rng_.Pareto(60, dp_.subscribers_alpha)));
     if (group) ch.subscribers = std::min<int64_t>(ch.subscribers, 20000);
     ch.activity = std::clamp(rng_.LogNormal(1.0, 0.3), 0.4, 1.6);
     ch.reupload = std::clamp(dp_.reupload * rng_.LogNormal(0.8, 0.7), 0.02, 0.95);
@@ -566,14 +612,17 @@ Status World::Init() {
   };
 
   // The official source and the injectors that receive its releases off-platform.
-  const int32_t official = network_chat(Role::kOfficial, false, true, admin_persons_[0],
-                                        brands_[0] + " Press");
-  chats_[static_cast<size_t>(official)].subscribers = static_cast<int64_t>(rng_.Uniform(20000, 60000));
+  const int32_t official =
+      network_chat(Role::kOfficial, false, true, admin_persons_[0], brands_[0] + " Press");
+  chats_[static_cast<size_t>(official)].subscribers =
+      static_cast<int64_t>(rng_.Uniform(20000, 60000));
   chats_[static_cast<size_t>(official)].reupload = 0;
   std::vector<int32_t> sources = {chats_[static_cast<size_t>(official)].lineage};
   for (int i = 0; i < sp_.injectors; ++i) {
-    const int32_t owner = admin_persons_[static_cast<size_t>(i) % std::min<size_t>(5, admin_persons_.size())];
-    const int32_t c = network_chat(Role::kInjector, false, rng_.Bernoulli(0.5), owner, NetworkLatin());
+    const int32_t owner =
+        admin_persons_[static_cast<size_t>(i) % std::min<size_t>(5, admin_persons_.size())];
+    const int32_t c =
+        network_chat(Role::kInjector, false, rng_.Bernoulli(0.5), owner, NetworkLatin());
     chats_[static_cast<size_t>(c)].reupload = 0;
     chats_[static_cast<size_t>(c)].subscribers += 2000;
     sources.push_back(chats_[static_cast<size_t>(c)].lineage);
@@ -602,20 +651,23 @@ Status World::Init() {
       return persons_[static_cast<size_t>(a)].chats > persons_[static_cast<size_t>(b)].chats;
     });
     const size_t k = std::max<size_t>(2, static_cast<size_t>(std::ceil(sp_.admins * 0.15)));
-    for (size_t i = 0; i < std::min(k, ranked.size()); ++i) persons_[static_cast<size_t>(ranked[i])].key = true;
+    for (size_t i = 0; i < std::min(k, ranked.size()); ++i)
+      persons_[static_cast<size_t>(ranked[i])].key = true;
   }
   // Distribution bots, owned by admins and made admins of their chats.
   std::vector<std::vector<int32_t>> chats_of(persons_.size());
-  for (int32_t c : network_chats_) chats_of[static_cast<size_t>(chats_[static_cast<size_t>(c)].owner)].push_back(c);
+  for (int32_t c : network_chats_)
+    chats_of[static_cast<size_t>(chats_[static_cast<size_t>(c)].owner)].push_back(c);
   for (int i = 0; i < sp_.bots; ++i) {
     const int32_t p = PickAdminPerson(false, start);
-    const int32_t b = NewAccount(Role::kBot, past(1, 60),
-                                 brands_[rng_.Below(brands_.size())] + " " + MadeUpWord(rng_, 1, 2) + " Bot",
-                                 true, p);
+    const int32_t b = NewAccount(
+        Role::kBot, past(1, 60),
+        brands_[rng_.Below(brands_.size())] + " " + MadeUpWord(rng_, 1, 2) + " Bot", true, p);
     accounts_[static_cast<size_t>(b)].creator = persons_[static_cast<size_t>(p)].account;
     persons_[static_cast<size_t>(p)].bots.push_back(b);
     const auto& mine = chats_of[static_cast<size_t>(p)];
-    const int32_t c = mine.empty() ? network_chats_[rng_.Below(network_chats_.size())] : mine[rng_.Below(mine.size())];
+    const int32_t c = mine.empty() ? network_chats_[rng_.Below(network_chats_.size())]
+                                   : mine[rng_.Below(mine.size())];
     chats_[static_cast<size_t>(c)].bots.push_back(b);
   }
   // Supporters: the active accounts of the network's groups.
@@ -624,7 +676,8 @@ Status World::Init() {
   for (int32_t c : network_chats_) {
     if (chats_[static_cast<size_t>(c)].group) {
       group_lineages.push_back(chats_[static_cast<size_t>(c)].lineage);
-      group_weights.push_back(std::sqrt(static_cast<double>(chats_[static_cast<size_t>(c)].subscribers)));
+      group_weights.push_back(
+          std::sqrt(static_cast<double>(chats_[static_cast<size_t>(c)].subscribers)));
     }
   }
   WeightedPicker group_picker(group_weights);
@@ -634,9 +687,11 @@ Status World::Init() {
     p.rate = dp_.supporter_rate / std::exp(0.32) * rng_.LogNormal(1.0, 0.8);
     persons_.push_back(p);
     const int32_t pi = static_cast<int32_t>(persons_.size() - 1);
-    persons_.back().account = NewAccount(Role::kSupporter, past(3, 300),
-                                         MadeUpWord(rng_) + (rng_.Bernoulli(0.5) ? " " + MadeUpWord(rng_) : std::to_string(rng_.Range(1, 99))),
-                                         rng_.Bernoulli(0.35), pi);
+    persons_.back().account =
+        NewAccount(Role::kSupporter, past(3, 300),
+                   MadeUpWord(rng_) + (rng_.Bernoulli(0.5) ? " " + MadeUpWord(rng_)
+                                                           : std::to_string(rng_.Range(1, 99))),
+                   rng_.Bernoulli(0.35), pi);
     const int k = static_cast<int>(rng_.Range(1, 3));
     persons_.back().want = k;
     for (int j = 0; j < k; ++j) {
@@ -653,18 +708,20 @@ Status World::Init() {
   // The benign population.
   for (int i = 0; i < sp_.benign_users; ++i) {
     benign_users_.push_back(NewAccount(Role::kBenignUser, past(10, 1500),
-                                       MadeUpWord(rng_) + " " + MadeUpWord(rng_), rng_.Bernoulli(0.5), -1));
+                                       MadeUpWord(rng_) + " " + MadeUpWord(rng_),
+                                       rng_.Bernoulli(0.5), -1));
   }
   auto benign_owner = [&]() { return benign_users_[rng_.Below(benign_users_.size())]; };
   for (int i = 0; i < std::max(2, sp_.benign_channels / 150); ++i) {
-    benign_bots_.push_back(NewAccount(Role::kBenignBot, past(30, 900),
-                                      MadeUpWord(rng_) + " Helper", true, -1));
+    benign_bots_.push_back(
+        NewAccount(Role::kBenignBot, past(30, 900), MadeUpWord(rng_) + " Helper", true, -1));
   }
   for (int i = 0; i < sp_.benign_channels; ++i) {
     const double r = rng_.Uniform();
     Role role = r < 0.45 ? Role::kBenignNews : r < 0.8 ? Role::kBenignHobby : Role::kBenignBook;
-    const auto& words = role == Role::kBenignNews ? NewsWords()
-                        : role == Role::kBenignHobby ? HobbyWords() : BookWords();
+    const auto& words = role == Role::kBenignNews    ? NewsWords()
+                        : role == Role::kBenignHobby ? HobbyWords()
+                                                     : BookWords();
     const int32_t c = NewChat(role, false, false, past(10, 1500),
                               MadeUpWord(rng_) + " " + std::string(words[rng_.Below(words.size())]),
                               rng_.Bernoulli(0.08), rng_.Bernoulli(0.7));
@@ -672,7 +729,8 @@ Status World::Init() {
     ch.initial = true;
     ch.admins.push_back(benign_owner());
     ch.subscribers = std::min<int64_t>(400000, static_cast<int64_t>(rng_.Pareto(80, 1.05)));
-    ch.rate = sp_.benign_posts_per_day * rng_.LogNormal(0.8, 0.6) * (role == Role::kBenignNews ? 1.4 : 0.8);
+    ch.rate = sp_.benign_posts_per_day * rng_.LogNormal(0.8, 0.6) *
+              (role == Role::kBenignNews ? 1.4 : 0.8);
     ch.fwd_rate = ch.rate * (role == Role::kBenignNews ? 0.25 : 0.12);
     ch.next_id = static_cast<uint32_t>(rng_.Range(5, 8000));
     if (rng_.Bernoulli(0.1)) ch.bots.push_back(benign_bots_[rng_.Below(benign_bots_.size())]);
@@ -689,8 +747,9 @@ Status World::Init() {
     const int32_t u = NewAccount(Role::kBenignUser, past(100, 2000),
                                  MadeUpWord(rng_) + " " + MadeUpWord(rng_), true, -1);
     static constexpr std::string_view kWords[] = {"Monitor", "Research Notes", "Watch", "Analysis"};
-    const int32_t c = NewChat(Role::kJournalist, false, false, past(100, 2000),
-                              MadeUpWord(rng_) + " " + std::string(kWords[rng_.Below(4)]), false, true);
+    const int32_t c =
+        NewChat(Role::kJournalist, false, false, past(100, 2000),
+                MadeUpWord(rng_) + " " + std::string(kWords[rng_.Below(4)]), false, true);
     Chat& ch = chats_[static_cast<size_t>(c)];
     ch.initial = true;
     ch.admins.push_back(u);
@@ -701,9 +760,10 @@ Status World::Init() {
   }
   for (int i = 0; i < sp_.benign_groups; ++i) {
     const auto& words = HobbyWords();
-    const int32_t c = NewChat(Role::kBenignGroup, true, false, past(10, 1500),
-                              MadeUpWord(rng_) + " " + std::string(words[rng_.Below(words.size())]) + " Chat",
-                              false, rng_.Bernoulli(0.4));
+    const int32_t c =
+        NewChat(Role::kBenignGroup, true, false, past(10, 1500),
+                MadeUpWord(rng_) + " " + std::string(words[rng_.Below(words.size())]) + " Chat",
+                false, rng_.Bernoulli(0.4));
     Chat& ch = chats_[static_cast<size_t>(c)];
     ch.initial = true;
     ch.admins.push_back(benign_owner());
@@ -715,12 +775,14 @@ Status World::Init() {
       const int k = static_cast<int>(rng_.Range(0, 2));
       for (int j = 0; j < k; ++j) {
         Chat& g = chats_[static_cast<size_t>(benign_groups_[rng_.Below(benign_groups_.size())])];
-        if (std::find(g.members.begin(), g.members.end(), u) == g.members.end()) g.members.push_back(u);
+        if (std::find(g.members.begin(), g.members.end(), u) == g.members.end())
+          g.members.push_back(u);
       }
     }
     for (int32_t g : benign_groups_) {
       chats_[static_cast<size_t>(g)].subscribers =
-          static_cast<int64_t>(chats_[static_cast<size_t>(g)].members.size()) * 3 + rng_.Range(5, 200);
+          static_cast<int64_t>(chats_[static_cast<size_t>(g)].members.size()) * 3 +
+          rng_.Range(5, 200);
     }
   }
 
@@ -738,7 +800,8 @@ Status World::Init() {
   // The researcher's joined chats: a sample of the network and of the benign population.
   {
     std::vector<int32_t> net(network_chats_.begin(), network_chats_.end());
-    std::vector<int32_t> first(net.begin(), net.begin() + std::min<ptrdiff_t>(3, static_cast<ptrdiff_t>(net.size())));
+    std::vector<int32_t> first(
+        net.begin(), net.begin() + std::min<ptrdiff_t>(3, static_cast<ptrdiff_t>(net.size())));
     std::vector<int32_t> rest(net.begin() + static_cast<ptrdiff_t>(first.size()), net.end());
     rng_.Shuffle(rest);
     for (int32_t c : first) MaybeJoinResearcher(c);
@@ -765,8 +828,10 @@ Status World::Init() {
 
   // First sightings: everything that exists at the start, in id order (ids follow creation).
   std::vector<std::pair<TimeMs, std::pair<int, int32_t>>> order;
-  for (size_t i = 0; i < chats_.size(); ++i) order.push_back({chats_[i].created, {0, static_cast<int32_t>(i)}});
-  for (size_t i = 0; i < accounts_.size(); ++i) order.push_back({accounts_[i].created, {1, static_cast<int32_t>(i)}});
+  for (size_t i = 0; i < chats_.size(); ++i)
+    order.push_back({chats_[i].created, {0, static_cast<int32_t>(i)}});
+  for (size_t i = 0; i < accounts_.size(); ++i)
+    order.push_back({accounts_[i].created, {1, static_cast<int32_t>(i)}});
   std::sort(order.begin(), order.end());
   for (const auto& [t, what] : order) {
     if (what.first == 0) {
@@ -779,7 +844,8 @@ Status World::Init() {
     if (what.first != 0) continue;
     const Chat& c = chats_[static_cast<size_t>(what.second)];
     for (size_t k = 0; k < c.admins.size(); ++k) {
-      EmitMember(what.second, c.admins[k], start, k == 0 ? MemberAction::kCreator : MemberAction::kAdmin);
+      EmitMember(what.second, c.admins[k], start,
+                 k == 0 ? MemberAction::kCreator : MemberAction::kAdmin);
     }
     for (int32_t b : c.bots) EmitMember(what.second, b, start, MemberAction::kAdmin);
     for (int32_t m : c.members) EmitMember(what.second, m, start, MemberAction::kJoin);
@@ -802,8 +868,10 @@ Status World::Init() {
 void World::AssignIds() {
   // Telegram's ids grow with creation time; so do these, whatever the role.
   std::vector<std::pair<TimeMs, int32_t>> cs, as;
-  for (size_t i = 0; i < chats_.size(); ++i) cs.push_back({chats_[i].created, static_cast<int32_t>(i)});
-  for (size_t i = 0; i < accounts_.size(); ++i) as.push_back({accounts_[i].created, static_cast<int32_t>(i)});
+  for (size_t i = 0; i < chats_.size(); ++i)
+    cs.push_back({chats_[i].created, static_cast<int32_t>(i)});
+  for (size_t i = 0; i < accounts_.size(); ++i)
+    as.push_back({accounts_[i].created, static_cast<int32_t>(i)});
   std::sort(cs.begin(), cs.end());
   std::sort(as.begin(), as.end());
   next_channel_id_ = 1100000000 + static_cast<uint64_t>(rng_.Range(0, 50000000));
@@ -827,8 +895,9 @@ void World::MaybeJoinResearcher(int32_t ci) {
   int& count = c.network ? joined_network_ : joined_benign_;
   const int cap = c.network ? sp_.joined_network : sp_.joined_benign;
   if (count >= cap) return;
-  std::string_view type = c.group ? (c.username.empty() ? "private_supergroup" : "public_supergroup")
-                                  : (c.username.empty() ? "private_channel" : "public_channel");
+  std::string_view type = c.group
+                              ? (c.username.empty() ? "private_supergroup" : "public_supergroup")
+                              : (c.username.empty() ? "private_channel" : "public_channel");
   const std::string dir = cfg_.options.out_dir + "/telegram/" + std::to_string(c.id);
   auto w = TelegramExportWriter::Open(dir, c.name, type, c.id, dp_.export_utc_offset_min);
   if (!w.ok()) {
@@ -842,7 +911,8 @@ void World::MaybeJoinResearcher(int32_t ci) {
   export_chats_.push_back(ci);
   if (!c.initial) {
     // A chat created in the window: its export starts with the creation service message.
-    Note(exports_.back()->AddCreate(1, c.created, c.name, "channel" + std::to_string(c.id), c.name));
+    Note(
+        exports_.back()->AddCreate(1, c.created, c.name, "channel" + std::to_string(c.id), c.name));
   }
 }
 
@@ -920,7 +990,7 @@ double World::ChatHazard(const Chat& c) const {
 }
 
 double World::AccountHazard(const Account& a) const {
-  double h = a.role == Role::kBot ? dp_.hazard_bot
+  double h = a.role == Role::kBot     ? dp_.hazard_bot
              : a.role == Role::kAdmin ? dp_.hazard_admin
                                       : dp_.hazard_supporter;
   return h * hazard_factor_;
@@ -930,7 +1000,8 @@ void World::MaybeHazardToday(TimeMs t, int32_t idx, bool account, double hazard)
   const TimeMs day_end = (t / kDay + 1) * kDay;
   const double frac = static_cast<double>(day_end - t) / kDay;
   if (rng_.Bernoulli(1.0 - std::exp(-hazard * frac))) {
-    const TimeMs when = t + 1 + static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - t - 1));
+    const TimeMs when =
+        t + 1 + static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - t - 1));
     Schedule(when, Action{Act::kTakedown, idx, -1, account, Source::kPlatform});
   }
 }
@@ -938,8 +1009,10 @@ void World::MaybeHazardToday(TimeMs t, int32_t idx, bool account, double hazard)
 void World::HazardPass(int, TimeMs day_start, TimeMs day_end) {
   auto when = [&]() { return day_start + static_cast<TimeMs>(rng_.Uniform() * kDay); };
   // Compact the candidate lists, then draw each one's takedown for the day.
-  std::erase_if(network_chats_, [&](int32_t c) { return chats_[static_cast<size_t>(c)].down != kNever; });
-  std::erase_if(network_accounts_, [&](int32_t a) { return accounts_[static_cast<size_t>(a)].down != kNever; });
+  std::erase_if(network_chats_,
+                [&](int32_t c) { return chats_[static_cast<size_t>(c)].down != kNever; });
+  std::erase_if(network_accounts_,
+                [&](int32_t a) { return accounts_[static_cast<size_t>(a)].down != kNever; });
   for (int32_t c : network_chats_) {
     const Chat& ch = chats_[static_cast<size_t>(c)];
     if (ch.created >= day_start) continue;
@@ -970,7 +1043,8 @@ void World::ActionPass(int day, TimeMs day_start) {
   for (int32_t c : network_chats_) {
     const Chat& ch = chats_[static_cast<size_t>(c)];
     if (ch.down != kNever || ch.created >= day_start) continue;
-    if (rng_.Bernoulli(ap_.chats[k])) Schedule(when(), Action{Act::kTakedown, c, -1, false, Source::kReferral});
+    if (rng_.Bernoulli(ap_.chats[k]))
+      Schedule(when(), Action{Act::kTakedown, c, -1, false, Source::kReferral});
   }
   for (int32_t a : network_accounts_) {
     const Account& ac = accounts_[static_cast<size_t>(a)];
@@ -1001,7 +1075,8 @@ void World::TopUp(TimeMs day_start, TimeMs day_end) {
     if (deficit <= 0) return;
     const int64_t n = rng_.Poisson(deficit * dp_.topup);
     for (int64_t i = 0; i < n; ++i) {
-      Schedule(day_start + static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - day_start)),
+      Schedule(day_start +
+                   static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - day_start)),
                Action{kind});
     }
   };
@@ -1037,8 +1112,9 @@ void World::Rehome(TimeMs day_start, TimeMs day_end) {
     });
     p.groups.push_back({l, -1, 0});
     lineages_[static_cast<size_t>(l)].members.push_back(pi);
-    Schedule(day_start + static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - day_start)),
-             Action{Act::kJoin, pi, c});
+    Schedule(
+        day_start + static_cast<TimeMs>(rng_.Uniform() * static_cast<double>(day_end - day_start)),
+        Action{Act::kJoin, pi, c});
   }
 }
 
@@ -1059,9 +1135,16 @@ void World::StructurePass(int day) {
 
 void World::Execute(TimeMs t, const Action& a) {
   switch (a.kind) {
-    case Act::kTakedown: TakeDown(t, a.a, a.account, a.source); break;
-    case Act::kReplace: --pending_chats_; CreateReplacement(a.a, t); break;
-    case Act::kRegenAccount: RegenAccount(a.a, t); break;
+    case Act::kTakedown:
+      TakeDown(t, a.a, a.account, a.source);
+      break;
+    case Act::kReplace:
+      --pending_chats_;
+      CreateReplacement(a.a, t);
+      break;
+    case Act::kRegenAccount:
+      RegenAccount(a.a, t);
+      break;
     case Act::kNewBot:
       if (a.a >= 0) --pending_bots_;
       CreateBot(a.a >= 0 ? a.a : PickAdminPerson(true, t), a.b, t);
@@ -1075,15 +1158,26 @@ void World::Execute(TimeMs t, const Action& a) {
       ++summary_.reinstatements;
       break;
     }
-    case Act::kNewMirror: CreateMirror(t); break;
-    case Act::kNewSupporter: CreateSupporter(t); break;
-    case Act::kNewAdmin: CreateAdmin(t); break;
-    case Act::kLookalike: CreateLookalike(t); break;
-    case Act::kRelaunch: CreateRelaunch(t); break;
+    case Act::kNewMirror:
+      CreateMirror(t);
+      break;
+    case Act::kNewSupporter:
+      CreateSupporter(t);
+      break;
+    case Act::kNewAdmin:
+      CreateAdmin(t);
+      break;
+    case Act::kLookalike:
+      CreateLookalike(t);
+      break;
+    case Act::kRelaunch:
+      CreateRelaunch(t);
+      break;
     case Act::kJoin: {
       Person& p = persons_[static_cast<size_t>(a.a)];
       for (size_t k = 0; k < p.groups.size(); ++k) {
-        if (p.groups[k].lineage == chats_[static_cast<size_t>(a.b)].lineage) JoinGroup(a.a, k, a.b, t);
+        if (p.groups[k].lineage == chats_[static_cast<size_t>(a.b)].lineage)
+          JoinGroup(a.a, k, a.b, t);
       }
       break;
     }
@@ -1113,7 +1207,8 @@ void World::TakeDown(TimeMs t, int32_t idx, bool account, Source source) {
     a.down = t;
     e.entity = a.key;
     e.reason = a.bot ? "terrorist_bot" : "terrorist_account";
-    if (a.parent >= 0 && source == Source::kPlatform && rng_.Bernoulli(0.5)) e.reason = "ban_evasion";
+    if (a.parent >= 0 && source == Source::kPlatform && rng_.Bernoulli(0.5))
+      e.reason = "ban_evasion";
     EmitEvent(t, std::move(e));
     ++summary_.takedowns;
     ScheduleAccountRegen(idx, t);
@@ -1179,15 +1274,18 @@ void World::RegenAccount(int32_t pi, TimeMs t) {
   p.pending = kNever;
   const int32_t old = p.account;
   const Account& o = accounts_[static_cast<size_t>(old)];
-  static constexpr NamingMethod kAccountMethods[] = {NamingMethod::kNumbering, NamingMethod::kHomoglyph,
-                                                     NamingMethod::kEmoji, NamingMethod::kSeparator,
-                                                     NamingMethod::kUnrelated};
+  static constexpr NamingMethod kAccountMethods[] = {
+      NamingMethod::kNumbering, NamingMethod::kHomoglyph, NamingMethod::kEmoji,
+      NamingMethod::kSeparator, NamingMethod::kUnrelated};
   const NamingMethod m = kAccountMethods[rng_.Below(5)];
   const std::string fresh = MadeUpWord(rng_) + " " + MadeUpWord(rng_);
-  NameVariant v = VariantName(rng_, m, o.name, o.name, o.username, 1 + static_cast<int>(rng_.Below(5)), fresh);
+  NameVariant v =
+      VariantName(rng_, m, o.name, o.name, o.username, 1 + static_cast<int>(rng_.Below(5)), fresh);
   const bool had_username = !o.username.empty();
   const int32_t a = NewAccount(p.role, t, v.name, false, pi);
-  if (had_username) accounts_[static_cast<size_t>(a)].username = usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
+  if (had_username)
+    accounts_[static_cast<size_t>(a)].username =
+        usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
   accounts_[static_cast<size_t>(a)].parent = old;
   p.account = a;
   network_accounts_.push_back(a);
@@ -1210,7 +1308,8 @@ void World::CreateBot(int32_t pi, int32_t parent, TimeMs t) {
   if (p.account < 0 || !Alive(accounts_[static_cast<size_t>(p.account)], t)) {
     if (p.pending != kNever && parent >= 0) {
       ++pending_bots_;
-      Schedule(p.pending + static_cast<TimeMs>(rng_.Uniform(0.2, 6) * kHour), Action{Act::kNewBot, pi, parent});
+      Schedule(p.pending + static_cast<TimeMs>(rng_.Uniform(0.2, 6) * kHour),
+               Action{Act::kNewBot, pi, parent});
     }
     return;
   }
@@ -1259,7 +1358,8 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   if (acc < 0 || !Alive(accounts_[static_cast<size_t>(acc)], t)) {
     if (p->pending != kNever) {
       ++pending_chats_;
-      Schedule(p->pending + static_cast<TimeMs>(rng_.Uniform(0.2, 8) * kHour), Action{Act::kReplace, parent});
+      Schedule(p->pending + static_cast<TimeMs>(rng_.Uniform(0.2, 8) * kHour),
+               Action{Act::kReplace, parent});
       return;
     }
     acc = -1;
@@ -1277,7 +1377,8 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   if (lin.current != parent && Alive(chats_[static_cast<size_t>(lin.current)], t)) return;
 
   static constexpr double kMethodWeights[kNamingMethods] = {0.28, 0.16, 0.16, 0.16, 0.14, 0.10};
-  static const WeightedPicker kMethods(std::vector<double>(kMethodWeights, kMethodWeights + kNamingMethods));
+  static const WeightedPicker kMethods(
+      std::vector<double>(kMethodWeights, kMethodWeights + kNamingMethods));
   const NamingMethod m = static_cast<NamingMethod>(kMethods.Pick(rng_));
   const std::string fresh = NetworkLatin();
   NameVariant v = VariantName(rng_, m, pc.name, pc.latin, pc.username, pc.generation + 1, fresh);
@@ -1286,7 +1387,8 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   Chat& c = chats_[static_cast<size_t>(ci)];
   const Chat& par = chats_[static_cast<size_t>(parent)];  // re-read: chats_ may have grown
   c.name = v.name;
-  if (is_public) c.username = usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
+  if (is_public)
+    c.username = usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
   c.base = par.base;
   c.parent = parent;
   c.lineage = par.lineage;
@@ -1294,7 +1396,8 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   c.owner = pi;
   c.admins.push_back(acc);
   c.upstream = par.upstream;
-  c.subscribers = std::max<int64_t>(5, static_cast<int64_t>(par.subscribers * rng_.Uniform(0.05, 0.35)));
+  c.subscribers =
+      std::max<int64_t>(5, static_cast<int64_t>(par.subscribers * rng_.Uniform(0.05, 0.35)));
   c.activity = par.activity;
   c.reupload = par.reupload;
   c.edit = par.edit;
@@ -1323,12 +1426,14 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   persons_[static_cast<size_t>(pi)].owned.push_back(ci);
   // Its owner's bots that are up become its admins.
   for (int32_t b : persons_[static_cast<size_t>(pi)].bots) {
-    if (Alive(accounts_[static_cast<size_t>(b)], t) && chats_[static_cast<size_t>(ci)].bots.size() < 2) {
+    if (Alive(accounts_[static_cast<size_t>(b)], t) &&
+        chats_[static_cast<size_t>(ci)].bots.size() < 2) {
       chats_[static_cast<size_t>(ci)].bots.push_back(b);
       EmitMember(ci, b, t + kSecond, MemberAction::kAdmin);
     }
   }
-  if (lineages_[static_cast<size_t>(c.lineage)].researcher && rng_.Bernoulli(0.7)) MaybeJoinResearcher(ci);
+  if (lineages_[static_cast<size_t>(c.lineage)].researcher && rng_.Bernoulli(0.7))
+    MaybeJoinResearcher(ci);
   // Group members follow the invite link, some of them.
   if (chats_[static_cast<size_t>(ci)].group) {
     Lineage& l = lineages_[static_cast<size_t>(chats_[static_cast<size_t>(ci)].lineage)];
@@ -1338,8 +1443,9 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
         kept.push_back(m2);
         Schedule(t + static_cast<TimeMs>(rng_.LogNormal(3, 1) * kHour), Action{Act::kJoin, m2, ci});
       } else {
-        std::erase_if(persons_[static_cast<size_t>(m2)].groups,
-                      [&](const Membership& mm) { return mm.lineage == chats_[static_cast<size_t>(ci)].lineage; });
+        std::erase_if(persons_[static_cast<size_t>(m2)].groups, [&](const Membership& mm) {
+          return mm.lineage == chats_[static_cast<size_t>(ci)].lineage;
+        });
       }
     }
     l.members = std::move(kept);
@@ -1351,8 +1457,10 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
     if (s != ci && chats_[static_cast<size_t>(s)].down == kNever) siblings.push_back(s);
   }
   for (int64_t i = 0; i < n_ads; ++i) {
-    const TimeMs at = t + std::clamp<TimeMs>(static_cast<TimeMs>(rng_.LogNormal(2.5, 1) * kHour), 5 * kMinute, 36 * kHour);
-    const int32_t poster = !siblings.empty() && rng_.Bernoulli(0.6) ? siblings[rng_.Below(siblings.size())] : -1;
+    const TimeMs at = t + std::clamp<TimeMs>(static_cast<TimeMs>(rng_.LogNormal(2.5, 1) * kHour),
+                                             5 * kMinute, 36 * kHour);
+    const int32_t poster =
+        !siblings.empty() && rng_.Bernoulli(0.6) ? siblings[rng_.Below(siblings.size())] : -1;
     ads_.push_back({at, ci, poster});
   }
   recent_replacements_.push_back(ci);
@@ -1375,12 +1483,13 @@ void World::CreateMirror(TimeMs t) {
   Chat& c = chats_[static_cast<size_t>(ci)];
   c.owner = pi;
   c.admins.push_back(persons_[static_cast<size_t>(pi)].account);
-  c.subscribers = std::min<int64_t>(20000, static_cast<int64_t>(rng_.Pareto(30, dp_.subscribers_alpha)));
+  c.subscribers =
+      std::min<int64_t>(20000, static_cast<int64_t>(rng_.Pareto(30, dp_.subscribers_alpha)));
   c.activity = std::clamp(rng_.LogNormal(1.0, 0.3), 0.4, 1.6);
   c.reupload = std::clamp(dp_.reupload * rng_.LogNormal(0.8, 0.7), 0.02, 0.95);
   c.next_id = 1;
   // Upstream: sources that are up now.
-  for (int tries = 0; tries < 6 && c.upstream.size() < 2; ++tries) {
+  for (int tries = 0; tries < 6 && c.upstream.size() < 2 && !network_chats_.empty(); ++tries) {
     const int32_t s = network_chats_[rng_.Below(network_chats_.size())];
     const Chat& sc = chats_[static_cast<size_t>(s)];
     if (!sc.group && sc.down == kNever && sc.lineage >= 0 &&
@@ -1396,7 +1505,8 @@ void World::CreateMirror(TimeMs t) {
   EmitChat(ci, t);
   EmitMember(ci, chats_[static_cast<size_t>(ci)].admins[0], t, MemberAction::kCreator);
   if (chats_[static_cast<size_t>(ci)].username.empty()) {
-    InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite, chats_[static_cast<size_t>(ci)].key, t};
+    InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite,
+                    chats_[static_cast<size_t>(ci)].key, t};
     EmitEvent(t, std::move(inv));
     ++summary_.invites;
   }
@@ -1408,7 +1518,8 @@ void World::CreateSupporter(TimeMs t) {
   for (int tries = 0; tries < 20 && groups.size() < 2 && !network_chats_.empty(); ++tries) {
     const int32_t c = network_chats_[rng_.Below(network_chats_.size())];
     const Chat& ch = chats_[static_cast<size_t>(c)];
-    if (ch.group && Alive(ch, t) && std::find(groups.begin(), groups.end(), c) == groups.end()) groups.push_back(c);
+    if (ch.group && Alive(ch, t) && std::find(groups.begin(), groups.end(), c) == groups.end())
+      groups.push_back(c);
   }
   if (groups.empty()) return;
   Person p;
@@ -1416,8 +1527,9 @@ void World::CreateSupporter(TimeMs t) {
   p.rate = dp_.supporter_rate / std::exp(0.32) * rng_.LogNormal(1.0, 0.8);
   persons_.push_back(p);
   const int32_t pi = static_cast<int32_t>(persons_.size() - 1);
-  const int32_t a = NewAccount(Role::kSupporter, t, MadeUpWord(rng_) + std::to_string(rng_.Range(1, 999)),
-                               rng_.Bernoulli(0.35), pi);
+  const int32_t a =
+      NewAccount(Role::kSupporter, t, MadeUpWord(rng_) + std::to_string(rng_.Range(1, 999)),
+                 rng_.Bernoulli(0.35), pi);
   persons_[static_cast<size_t>(pi)].account = a;
   persons_[static_cast<size_t>(pi)].want = static_cast<int32_t>(groups.size());
   network_accounts_.push_back(a);
@@ -1437,14 +1549,16 @@ void World::CreateAdmin(TimeMs t) {
   p.role = Role::kAdmin;
   persons_.push_back(p);
   const int32_t pi = static_cast<int32_t>(persons_.size() - 1);
-  const int32_t a = NewAccount(Role::kAdmin, t, MadeUpWord(rng_) + " " + MadeUpWord(rng_), rng_.Bernoulli(0.6), pi);
+  const int32_t a = NewAccount(Role::kAdmin, t, MadeUpWord(rng_) + " " + MadeUpWord(rng_),
+                               rng_.Bernoulli(0.6), pi);
   persons_[static_cast<size_t>(pi)].account = a;
   network_accounts_.push_back(a);
   EmitAccount(a, t);
   // Newcomers join the admin pool at the tail of the ranking.
   admin_persons_.push_back(pi);
   std::vector<double> w;
-  for (size_t i = 0; i < admin_persons_.size(); ++i) w.push_back(1.0 / std::pow(i + 1.0, dp_.admin_zipf));
+  for (size_t i = 0; i < admin_persons_.size(); ++i)
+    w.push_back(1.0 / std::pow(i + 1.0, dp_.admin_zipf));
   admin_picker_ = WeightedPicker(w);
   MaybeHazardToday(t, a, true, AccountHazard(accounts_[static_cast<size_t>(a)]));
 }
@@ -1477,7 +1591,8 @@ void World::CreateLookalike(TimeMs t) {
   const int32_t ci = NewChat(Role::kLookalike, false, false, t, v.latin, false, false);
   Chat& c = chats_[static_cast<size_t>(ci)];
   c.name = v.name;
-  if (rng_.Bernoulli(0.7)) c.username = usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
+  if (rng_.Bernoulli(0.7))
+    c.username = usernames_.Claim(v.username.empty() ? UsernameFrom(v.latin) : v.username);
   c.admins.push_back(benign_users_[rng_.Below(benign_users_.size())]);
   c.subscribers = static_cast<int64_t>(rng_.Pareto(20, 1.2));
   c.rate = sp_.benign_posts_per_day * rng_.LogNormal(0.8, 0.6);
@@ -1526,7 +1641,8 @@ void World::CreateRelaunch(TimeMs t) {
   relaunches_.push_back({ci, parent, false, m, "same", "perturbed"});
   EmitChat(ci, t);
   EmitMember(ci, chats_[static_cast<size_t>(ci)].admins[0], t, MemberAction::kCreator);
-  InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite, chats_[static_cast<size_t>(ci)].key, t};
+  InviteEvent inv{"t.me/+" + chats_[static_cast<size_t>(ci)].invite,
+                  chats_[static_cast<size_t>(ci)].key, t};
   EmitEvent(t, std::move(inv));
   ++summary_.invites;
   for (int32_t u : moved) {
@@ -1580,10 +1696,17 @@ void World::ReleaseText(uint64_t release, uint64_t decoration, std::string& s) {
     Rng d(decoration);
     const auto& e = NeutralEmoji();
     switch (d.Below(4)) {
-      case 0: prefix = std::string(e[d.Below(e.size())]) + " "; break;
-      case 1: suffix = "\n\n#" + lex_.Word(d.Below(200)); break;
-      case 2: suffix = " " + std::string(e[d.Below(e.size())]); break;
-      default: break;
+      case 0:
+        prefix = std::string(e[d.Below(e.size())]) + " ";
+        break;
+      case 1:
+        suffix = "\n\n#" + lex_.Word(d.Below(200));
+        break;
+      case 2:
+        suffix = " " + std::string(e[d.Below(e.size())]);
+        break;
+      default:
+        break;
     }
   }
   s += prefix;
@@ -1598,8 +1721,12 @@ void World::ReleaseText(uint64_t release, uint64_t decoration, std::string& s) {
 void World::ContentText(const Content& c, std::string& s, std::vector<std::string>& links) {
   Rng r(c.seed);
   switch (c.kind) {
-    case CKind::kText: s += lex_.Sentence(r, static_cast<int>(r.Range(3, 16)), c.topic); return;
-    case CKind::kRelease: ReleaseText(c.item, c.seed, s); return;
+    case CKind::kText:
+      s += lex_.Sentence(r, static_cast<int>(r.Range(3, 16)), c.topic);
+      return;
+    case CKind::kRelease:
+      ReleaseText(c.item, c.seed, s);
+      return;
     case CKind::kPhoto:
     case CKind::kViral:
       if (!r.Bernoulli(0.4)) s += lex_.Sentence(r, static_cast<int>(r.Range(2, 9)), c.topic);
@@ -1774,8 +1901,8 @@ bool World::PickRecent(int32_t src_chat, TimeMs before, int32_t& draft, PostRef&
   draft = -1;
   std::vector<int32_t> ok;
   for (int32_t di : s.today) {
-    if (drafts_[static_cast<size_t>(di)].time + 10 * kSecond < before && drafts_[static_cast<size_t>(di)].repost &&
-        drafts_[static_cast<size_t>(di)].fwd < 0) {
+    if (drafts_[static_cast<size_t>(di)].time + 10 * kSecond < before &&
+        drafts_[static_cast<size_t>(di)].repost && drafts_[static_cast<size_t>(di)].fwd < 0) {
       ok.push_back(di);
     }
   }
@@ -1792,11 +1919,12 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
   releases_.clear();
   // A steady outlet: the daily count varies by one around the rate, not as a Poisson would.
   const double base = std::floor(sp_.releases_per_day);
-  const int64_t n = std::max<int64_t>(
-      0, static_cast<int64_t>(base) + crng_.Bernoulli(sp_.releases_per_day - base) +
-             static_cast<int64_t>(crng_.Range(-1, 1)));
+  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(base) +
+                                             crng_.Bernoulli(sp_.releases_per_day - base) +
+                                             static_cast<int64_t>(crng_.Range(-1, 1)));
   std::vector<TimeMs> times;
-  for (int64_t i = 0; i < n; ++i) times.push_back(TimeIn(day_start + 5 * kHour, day_start + 19 * kHour));
+  for (int64_t i = 0; i < n; ++i)
+    times.push_back(TimeIn(day_start + 5 * kHour, day_start + 19 * kHour));
   std::sort(times.begin(), times.end());
   const bool after = AfterAction(day_start);
   const double activity = after ? ap_.activity : 1.0;
@@ -1824,7 +1952,8 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
         t = t0 + static_cast<TimeMs>(crng_.Uniform(1, 25) * kMinute);
         p = dp_.injector_post;
       } else {
-        t = t0 + std::clamp<TimeMs>(static_cast<TimeMs>(crng_.LogNormal(35, 1.0) * kMinute), 2 * kMinute, 10 * kHour);
+        t = t0 + std::clamp<TimeMs>(static_cast<TimeMs>(crng_.LogNormal(35, 1.0) * kMinute),
+                                    2 * kMinute, 10 * kHour);
         p = std::min(0.98, dp_.mirror_post * c.activity);
       }
       if (t >= day_end || !crng_.Bernoulli(p * activity) || !Active(c, t)) continue;
@@ -1848,7 +1977,8 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
       if (c.base != Role::kOfficial && c.base != Role::kInjector) {
         for (int32_t l : c.upstream) {
           const int32_t pi = lineage_posting_[static_cast<size_t>(l)];
-          if (pi >= 0 && r.postings[static_cast<size_t>(pi)].time + 10 * kSecond < cd.t) srcs.push_back(pi);
+          if (pi >= 0 && r.postings[static_cast<size_t>(pi)].time + 10 * kSecond < cd.t)
+            srcs.push_back(pi);
         }
       }
       if (srcs.empty() && c.base == Role::kMirror && crng_.Bernoulli(dp_.rewire)) {
@@ -1856,17 +1986,22 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
         const size_t k = r.ChannelsBefore(chats_, cd.t);
         if (k > 0) {
           const int32_t pi = r.channel[crng_.Below(k)];
-          c.upstream.push_back(chats_[static_cast<size_t>(r.postings[static_cast<size_t>(pi)].chat)].lineage);
+          c.upstream.push_back(
+              chats_[static_cast<size_t>(r.postings[static_cast<size_t>(pi)].chat)].lineage);
           srcs.push_back(pi);
         }
       }
       int32_t di;
       if (!srcs.empty() && !crng_.Bernoulli(c.reupload)) {
-        di = ForwardDraft(cd.chat, cd.t, from, r.postings[static_cast<size_t>(srcs[crng_.Below(srcs.size())])].draft);
+        di = ForwardDraft(cd.chat, cd.t, from,
+                          r.postings[static_cast<size_t>(srcs[crng_.Below(srcs.size())])].draft);
       } else {
         Content own = rc;
         if (c.base == Role::kMirror) {
-          own.edit = crng_.Bernoulli(0.7) ? c.edit : static_cast<uint8_t>(1 + crng_.Below(static_cast<uint64_t>(sp_.max_edits)));
+          own.edit =
+              crng_.Bernoulli(0.7)
+                  ? c.edit
+                  : static_cast<uint8_t>(1 + crng_.Below(static_cast<uint64_t>(sp_.max_edits)));
           own.seed = crng_.Next() | 1;
         }
         di = Post(cd.chat, cd.t, from, own, via);
@@ -1887,7 +2022,9 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
       if (r.postings.empty() || !crng_.Bernoulli(dp_.journalist_forward)) continue;
       const Posting& src = r.postings[crng_.Bernoulli(0.5) ? 0 : crng_.Below(r.postings.size())];
       if (chats_[static_cast<size_t>(src.chat)].group) continue;
-      const TimeMs t = src.time + std::clamp<TimeMs>(static_cast<TimeMs>(crng_.LogNormal(90, 0.8) * kMinute), kMinute, 12 * kHour);
+      const TimeMs t =
+          src.time + std::clamp<TimeMs>(static_cast<TimeMs>(crng_.LogNormal(90, 0.8) * kMinute),
+                                        kMinute, 12 * kHour);
       if (t + 10 * kMinute >= day_end || !Alive(chats_[static_cast<size_t>(j)], t)) continue;
       ForwardDraft(j, t, -1, src.draft);
       Content comment{CKind::kComment, 0, 5, static_cast<uint64_t>(src.chat) + 1, crng_.Next()};
@@ -1904,7 +2041,8 @@ void World::Chatter(TimeMs day_start, TimeMs day_end) {
   const double migration = after ? dp_.migration_after : dp_.migration_before;
   std::vector<int32_t> live_dest;
   for (size_t i = 0; i < destinations_.size(); ++i) {
-    if (destinations_[i].network && destinations_[i].available <= day_end) live_dest.push_back(static_cast<int32_t>(i));
+    if (destinations_[i].network && destinations_[i].available <= day_end)
+      live_dest.push_back(static_cast<int32_t>(i));
   }
   std::erase_if(recent_replacements_, [&](int32_t c) {
     return chats_[static_cast<size_t>(c)].created + 4 * kDay < day_start;
@@ -1926,7 +2064,10 @@ void World::Chatter(TimeMs day_start, TimeMs day_end) {
         const TimeMs t = TimeIn(a, b);
         const double u = crng_.Uniform();
         if (u < migration && !live_dest.empty()) {
-          Post(ms.chat, t, p.account, Content{CKind::kMigration, 0, c.topic, static_cast<uint64_t>(live_dest[crng_.Below(live_dest.size())]), crng_.Next()});
+          Post(ms.chat, t, p.account,
+               Content{CKind::kMigration, 0, c.topic,
+                       static_cast<uint64_t>(live_dest[crng_.Below(live_dest.size())]),
+                       crng_.Next()});
           continue;
         }
         if (u < 0.10 + migration && !releases_.empty()) {
@@ -1934,7 +2075,8 @@ void World::Chatter(TimeMs day_start, TimeMs day_end) {
           const Release& r = releases_[crng_.Below(releases_.size())];
           const size_t k = r.ChannelsBefore(chats_, t);
           if (k > 0) {
-            ForwardDraft(ms.chat, t, p.account, r.postings[static_cast<size_t>(r.channel[crng_.Below(k)])].draft);
+            ForwardDraft(ms.chat, t, p.account,
+                         r.postings[static_cast<size_t>(r.channel[crng_.Below(k)])].draft);
             continue;
           }
         }
@@ -1942,14 +2084,20 @@ void World::Chatter(TimeMs day_start, TimeMs day_end) {
           // Re-upload a recent release's picture.
           const auto& [rid, rt] = recent_releases_[crng_.Below(recent_releases_.size())];
           if (rt < t) {
-            Post(ms.chat, t, p.account, Content{CKind::kRelease, static_cast<uint8_t>(crng_.Below(static_cast<uint64_t>(sp_.max_edits) + 1)), 3, rid, crng_.Next() | 1});
+            Post(
+                ms.chat, t, p.account,
+                Content{CKind::kRelease,
+                        static_cast<uint8_t>(crng_.Below(static_cast<uint64_t>(sp_.max_edits) + 1)),
+                        3, rid, crng_.Next() | 1});
             continue;
           }
         }
         if (u < 0.22 + migration && !recent_replacements_.empty()) {
           const int32_t rep = recent_replacements_[crng_.Below(recent_replacements_.size())];
-          if (chats_[static_cast<size_t>(rep)].created < t && Alive(chats_[static_cast<size_t>(rep)], t)) {
-            Post(ms.chat, t, p.account, Content{CKind::kAd, 0, c.topic, static_cast<uint64_t>(rep), crng_.Next()});
+          if (chats_[static_cast<size_t>(rep)].created < t &&
+              Alive(chats_[static_cast<size_t>(rep)], t)) {
+            Post(ms.chat, t, p.account,
+                 Content{CKind::kAd, 0, c.topic, static_cast<uint64_t>(rep), crng_.Next()});
             continue;
           }
         }
@@ -1993,7 +2141,8 @@ void World::AdsAndBacklogs(TimeMs day_start, TimeMs day_end) {
       if (from < 0) continue;
     }
     const CKind kind = target.network ? CKind::kAd : CKind::kInvite;
-    Post(poster, ad.time, from, Content{kind, 0, pc.topic, static_cast<uint64_t>(ad.replacement), crng_.Next()});
+    Post(poster, ad.time, from,
+         Content{kind, 0, pc.topic, static_cast<uint64_t>(ad.replacement), crng_.Next()});
   }
   ads_ = std::move(later);
   // Backlogs: a replacement reposts its parent's last posts as its own.
@@ -2028,7 +2177,7 @@ void World::Benign(TimeMs day_start, TimeMs day_end) {
     if (b <= a) continue;
     const int64_t n = crng_.Poisson(c.rate * static_cast<double>(b - a) / kDay);
     for (int64_t i = 0; i < n; ++i) {
-      const TimeMs t = TimeIn(a, b) ;
+      const TimeMs t = TimeIn(a, b);
       if (t < 0 || !Alive(c, t)) continue;
       const double u = crng_.Uniform();
       Content ct{CKind::kText, 0, c.topic, 0, crng_.Next()};
@@ -2038,7 +2187,8 @@ void World::Benign(TimeMs day_start, TimeMs day_end) {
       } else if (u < 0.26 && !viral_.empty()) {
         ct.kind = CKind::kViral;
         ct.item = viral_[crng_.Below(viral_.size())].first;
-        ct.edit = static_cast<uint8_t>(crng_.Bernoulli(0.3) ? 0 : 1 + crng_.Below(static_cast<uint64_t>(sp_.max_edits)));
+        ct.edit = static_cast<uint8_t>(
+            crng_.Bernoulli(0.3) ? 0 : 1 + crng_.Below(static_cast<uint64_t>(sp_.max_edits)));
       } else if (u < 0.34) {
         ct.kind = CKind::kWeb;
       } else if (u < 0.345 && !benign_dest.empty()) {
@@ -2076,7 +2226,8 @@ void World::Benign(TimeMs day_start, TimeMs day_end) {
     Chat& g = chats_[static_cast<size_t>(gi)];
     const TimeMs a = std::max(day_start, g.created + kMinute), b = std::min(day_end, g.down);
     if (b <= a || g.members.empty()) continue;
-    const double rate = static_cast<double>(g.members.size()) * sp_.benign_chat_per_member * (g.rate < 0 ? 0.1 : 1.0);
+    const double rate = static_cast<double>(g.members.size()) * sp_.benign_chat_per_member *
+                        (g.rate < 0 ? 0.1 : 1.0);
     const int64_t n = crng_.Poisson(rate * static_cast<double>(b - a) / kDay);
     for (int64_t i = 0; i < n; ++i) {
       const TimeMs t = TimeIn(a, b);
@@ -2116,7 +2267,8 @@ void World::Benign(TimeMs day_start, TimeMs day_end) {
         // Monitors report on migration too: the same links, posted by a benign chat.
         std::vector<int32_t> known;
         for (size_t k = 0; k < destinations_.size(); ++k) {
-          if (destinations_[k].network && destinations_[k].first < t) known.push_back(static_cast<int32_t>(k));
+          if (destinations_[k].network && destinations_[k].first < t)
+            known.push_back(static_cast<int32_t>(k));
         }
         if (!known.empty()) {
           ct.kind = CKind::kMigration;
@@ -2178,8 +2330,9 @@ namespace {
 // key = chat key + "/" + id, reusing the string's buffer.
 void MessageKey(std::string& out, const std::string& chat, uint32_t id) {
   char num[16];
-  const int n = std::snprintf(num, sizeof num, "/%u", id);
-  out.assign(chat).append(num, static_cast<size_t>(n));
+  num[0] = '/';
+  const auto r = std::to_chars(num + 1, num + sizeof num, id);
+  out.assign(chat).append(num, static_cast<size_t>(r.ptr - num));
 }
 }  // namespace
 
@@ -2212,7 +2365,8 @@ Status World::Flush(int day) {
       MessageKey(m.key, c.key, d.id);
       m.chat.assign(c.key);
       m.time = d.time;
-      m.from.assign(d.from_account >= 0 ? accounts_[static_cast<size_t>(d.from_account)].key : c.key);
+      m.from.assign(d.from_account >= 0 ? accounts_[static_cast<size_t>(d.from_account)].key
+                                        : c.key);
       m.text.clear();
       m.links.clear();
       ContentText(d.content, m.text, m.links);
@@ -2298,7 +2452,8 @@ Status World::Run() {
     s = Flush(day);
     if (s.ok()) s = error_;
   }
-  if (std::fclose(events_) != 0 && s.ok()) s = Status::IoError("cannot close", Location{events_path});
+  if (std::fclose(events_) != 0 && s.ok())
+    s = Status::IoError("cannot close", Location{events_path});
   events_ = nullptr;
   RETURN_IF_ERROR(s);
   for (auto& w : exports_) {
@@ -2308,7 +2463,8 @@ Status World::Run() {
   summary_.exports = static_cast<int64_t>(exports_.size());
   summary_.media_files = media_.files();
   summary_.media_bytes = media_.bytes_written();
-  for (const Destination& d : destinations_) summary_.migration_links += d.network && d.first != kNever;
+  for (const Destination& d : destinations_)
+    summary_.migration_links += d.network && d.first != kNever;
   return WriteTruth();
 }
 
@@ -2370,10 +2526,12 @@ Status World::WriteTruth() {
     w.Key("dynamics").BeginObject();
     w.Field("hazard_chat", dp_.hazard_chat).Field("hazard_core", dp_.hazard_core);
     w.Field("hazard_bot", dp_.hazard_bot).Field("hazard_supporter", dp_.hazard_supporter);
-    w.Field("hazard_admin", dp_.hazard_admin).Field("hazard_journalist_error", dp_.hazard_journalist_error);
+    w.Field("hazard_admin", dp_.hazard_admin)
+        .Field("hazard_journalist_error", dp_.hazard_journalist_error);
     w.Field("regen_chat", dp_.regen_chat).Field("regen_admin", dp_.regen_admin);
     w.Field("regen_bot", dp_.regen_bot).Field("regen_supporter", dp_.regen_supporter);
-    w.Field("regen_delay_hours", dp_.regen_delay_hours).Field("account_delay_hours", dp_.account_delay_hours);
+    w.Field("regen_delay_hours", dp_.regen_delay_hours)
+        .Field("account_delay_hours", dp_.account_delay_hours);
     w.Field("regen_delay_sigma", dp_.regen_delay_sigma).Field("backlog", dp_.backlog);
     w.Field("follow", dp_.follow).Field("topup", dp_.topup).Field("group_share", dp_.group_share);
     w.Field("public_share", dp_.public_share).Field("admin_zipf", dp_.admin_zipf);
@@ -2417,7 +2575,8 @@ Status World::WriteTruth() {
       w.Field("name", std::string_view(c.name));
       w.Field("created", std::string_view(FormatRfc3339Ms(c.created)));
       if (c.down != kNever) w.Field("down", std::string_view(FormatRfc3339Ms(c.down)));
-      if (c.parent >= 0) w.Field("parent", std::string_view(chats_[static_cast<size_t>(c.parent)].key));
+      if (c.parent >= 0)
+        w.Field("parent", std::string_view(chats_[static_cast<size_t>(c.parent)].key));
       if (c.network) w.Field("lineage", static_cast<int64_t>(c.lineage));
       if (c.owner >= 0) w.Field("person", static_cast<int64_t>(c.owner));
     });
@@ -2431,7 +2590,8 @@ Status World::WriteTruth() {
       w.Field("name", std::string_view(a.name));
       w.Field("created", std::string_view(FormatRfc3339Ms(a.created)));
       if (a.down != kNever) w.Field("down", std::string_view(FormatRfc3339Ms(a.down)));
-      if (a.parent >= 0) w.Field("parent", std::string_view(accounts_[static_cast<size_t>(a.parent)].key));
+      if (a.parent >= 0)
+        w.Field("parent", std::string_view(accounts_[static_cast<size_t>(a.parent)].key));
       if (a.person >= 0) w.Field("person", static_cast<int64_t>(a.person));
     });
     ok = ok && out.Maybe();
@@ -2443,7 +2603,8 @@ Status World::WriteTruth() {
     for (int32_t l : c.upstream) {
       // The source lineage's first chat names the relation; later generations inherit it.
       int32_t root = lineages_[static_cast<size_t>(l)].current;
-      while (root >= 0 && chats_[static_cast<size_t>(root)].parent >= 0) root = chats_[static_cast<size_t>(root)].parent;
+      while (root >= 0 && chats_[static_cast<size_t>(root)].parent >= 0)
+        root = chats_[static_cast<size_t>(root)].parent;
       if (root < 0) continue;
       sep();
       b += obj([&](JsonWriter& w) {
@@ -2504,7 +2665,8 @@ Status World::WriteTruth() {
     sep();
     b += obj([&](JsonWriter& w) {
       w.Field("entity", std::string_view(c.key)).Field("role", RoleName(c.role));
-      w.Field("why", c.role == Role::kOfficial ? "publishes the releases" : "posts releases first-hand");
+      w.Field("why",
+              c.role == Role::kOfficial ? "publishes the releases" : "posts releases first-hand");
     });
   }
   for (size_t i = 0; i < persons_.size(); ++i) {
@@ -2512,10 +2674,12 @@ Status World::WriteTruth() {
     if (!p.key) continue;
     // The person's first account: the one that ran the chats at the start.
     int32_t a = p.account;
-    while (a >= 0 && accounts_[static_cast<size_t>(a)].parent >= 0) a = accounts_[static_cast<size_t>(a)].parent;
+    while (a >= 0 && accounts_[static_cast<size_t>(a)].parent >= 0)
+      a = accounts_[static_cast<size_t>(a)].parent;
     sep();
     b += obj([&](JsonWriter& w) {
-      w.Field("entity", std::string_view(accounts_[static_cast<size_t>(a)].key)).Field("role", "admin");
+      w.Field("entity", std::string_view(accounts_[static_cast<size_t>(a)].key))
+          .Field("role", "admin");
       w.Field("why", "runs many mirrors").Field("chats", static_cast<int64_t>(p.chats));
       w.Field("person", static_cast<int64_t>(i));
     });
@@ -2536,7 +2700,8 @@ Status World::WriteTruth() {
   }
   b += "\n],\n\"media\": [";
   first = true;
-  for (const auto& [key, m] : media_.all()) {
+  for (const auto& entry : media_.all()) {
+    const auto& m = entry.second;  // not a structured binding: clang 14 cannot capture those
     sep();
     b += obj([&](JsonWriter& w) {
       static constexpr std::string_view kStyles[] = {"none", "release", "photo", "viral"};
@@ -2553,7 +2718,9 @@ Status World::WriteTruth() {
     sep();
     b += obj([&](JsonWriter& w) {
       w.Field("chat", std::string_view(chats_[static_cast<size_t>(c)].key));
-      w.Field("path", std::string_view("telegram/" + std::to_string(chats_[static_cast<size_t>(c)].id) + "/result.json"));
+      w.Field("path",
+              std::string_view("telegram/" + std::to_string(chats_[static_cast<size_t>(c)].id) +
+                               "/result.json"));
     });
   }
   b += "\n]\n}\n";
