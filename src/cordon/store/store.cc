@@ -144,9 +144,12 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     return Status::IoError("cannot open database: " + msg, Location{path});
   }
   sqlite3_busy_timeout(s->db_, 10000);
+  // Large pages (new databases only; set before WAL) and a 128 MB checkpoint interval: fewer
+  // B-tree pages and WAL frames per ingested message, 1.6x faster bulk ingest (benchmarks.md).
   Status st = Exec(s->db_,
-                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
-                   "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+                   "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                   "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
+                   "PRAGMA wal_autocheckpoint=4096;");
   if (!st.ok()) return st.At(Location{path});
   RETURN_IF_ERROR(s->Migrate());
   RETURN_IF_ERROR(s->Prepare());
