@@ -11,14 +11,12 @@
 #include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/network/build.h"
-#include "cordon/network/plan.h"
 #include "cordon/network/roles.h"
 #include "cordon/report/network_view.h"
 #include "cordon/report/report.h"
 #include "cordon/sim/simulator.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
-#include "cordon/util/time.h"
 
 namespace cordon::cli {
 namespace {
@@ -191,21 +189,10 @@ std::function<int()> Setup(CLI::App& app) {
 
       // What a referral unit would have planned on the eve of the day of action.
       Step(6, "Reconstructing the network and planning 20 takedowns");
-      network::BuildOptions bo;
-      if (!impact->spikes.empty()) {
-        if (auto day = ParseRfc3339Ms(impact->spikes.front() + "T00:00:00Z")) bo.as_of = *day - 1;
-      }
-      auto net = network::BuildNetwork(**store, bo);
-      if (!net.ok()) return Fail(net.status().ToString());
-      const network::Roles roles = network::AssignRoles(*net);
-      const network::ReachGraph graph = network::MakeReachGraph(*net, roles);
-      network::PlanOptions po;
-      po.budget = 20;
-      const network::PlanResult plan = network::Plan(graph, po);
-      AddNetworkView(*net, roles, plan, &in);
-      std::printf("    %zu nodes as of %s; the plan cuts predicted reach by %.1f%%\n",
-                  net->nodes().size(), FormatRfc3339Ms(net->time()).c_str(),
-                  plan.reach_before > 0 ? 100 * (1 - plan.reach_after / plan.reach_before) : 0.0);
+      std::string summary;
+      Status ns = AddNetworkFromStore(**store, *impact, 20, &in, &summary);
+      if (!ns.ok()) return Fail(ns.ToString());
+      std::printf("    %s\n", summary.c_str());
 
       Step(7, "Writing the report");
       in.impact = std::move(*impact);

@@ -1,7 +1,8 @@
-// cordon report --db FILE --out report.html
+// cordon report --db FILE [--out report.html] [--title T] [--budget K] [--no-network]
 #include <cstdio>
 
 #include "command.h"
+#include "cordon/report/network_view.h"
 #include "cordon/report/report.h"
 
 namespace cordon::cli {
@@ -12,11 +13,17 @@ std::function<int()> Setup(CLI::App& app) {
     std::string db;
     std::string out = "report.html";
     std::string title;
+    double budget = 20;
+    bool no_network = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
   app.add_option("--out", a->out, "HTML file to write")->capture_default_str();
   app.add_option("--title", a->title, "report title");
+  app.add_option("--budget", a->budget, "takedowns in the key-actor plan")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--no-network", a->no_network, "leave out the network map and key actors");
   return [a]() -> int {
     auto store = Store::Open(a->db);
     if (!store.ok()) return Fail(store.status().ToString());
@@ -25,6 +32,12 @@ std::function<int()> Setup(CLI::App& app) {
     if (!a->title.empty()) in.title = a->title;
     auto impact = ComputeImpact(**store);
     if (!impact.ok()) return Fail(impact.status().ToString());
+    if (!a->no_network) {
+      std::string summary;
+      Status ns = AddNetworkFromStore(**store, *impact, a->budget, &in, &summary);
+      if (!ns.ok()) return Fail(ns.ToString());
+      std::printf("network: %s\n", summary.c_str());
+    }
     in.impact = std::move(*impact);
     Status s = WriteReport(**store, in, a->out);
     if (!s.ok()) return Fail(s.ToString());

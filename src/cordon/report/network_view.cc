@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <numbers>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "cordon/network/build.h"
+#include "cordon/util/time.h"
 
 namespace cordon {
 namespace {
@@ -118,6 +122,30 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
                          " most important of " + std::to_string(net.nodes().size()) +
                          " reconstructed nodes; the key actors are a plan of " +
                          std::to_string(plan.targets.size()) + " takedowns.";
+}
+
+Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budget,
+                           ReportInputs* inputs, std::string* summary) {
+  network::BuildOptions bo;
+  if (!impact.spikes.empty()) {
+    if (auto day = ParseRfc3339Ms(impact.spikes.front() + "T00:00:00Z")) bo.as_of = *day - 1;
+  }
+  ASSIGN_OR_RETURN(network::Network net, network::BuildNetwork(store, bo));
+  const network::Roles roles = network::AssignRoles(net);
+  const network::ReachGraph graph = network::MakeReachGraph(net, roles);
+  network::PlanOptions po;
+  po.budget = budget;
+  const network::PlanResult plan = network::Plan(graph, po);
+  AddNetworkView(net, roles, plan, inputs);
+  if (summary != nullptr) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%zu nodes as of %s; a plan of %zu takedowns cuts predicted reach by %.1f%%",
+                  net.nodes().size(), FormatRfc3339Ms(net.time()).c_str(), plan.targets.size(),
+                  plan.reach_before > 0 ? 100 * (1 - plan.reach_after / plan.reach_before) : 0.0);
+    *summary = line;
+  }
+  return Status::Ok();
 }
 
 }  // namespace cordon

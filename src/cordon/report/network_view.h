@@ -5,11 +5,15 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
+#include "cordon/analysis/impact.h"
 #include "cordon/network/graph.h"
 #include "cordon/network/plan.h"
 #include "cordon/network/roles.h"
 #include "cordon/report/report.h"
+#include "cordon/store/store.h"
+#include "cordon/util/status.h"
 
 namespace cordon {
 
@@ -22,5 +26,12 @@ struct NetworkViewOptions {
 void AddNetworkView(const network::Network& net, const network::Roles& roles,
                     const network::PlanResult& plan, ReportInputs* inputs,
                     const NetworkViewOptions& options = {});
+
+// The whole step as the report and the demo run it: reconstructs the network from the store as
+// it stood on the eve of the first detected day of action (or at the last event when there is
+// none), assigns roles, plans `budget` takedowns and adds the view. `summary` (optional) gets
+// one line for the user.
+Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budget,
+                           ReportInputs* inputs, std::string* summary = nullptr);
 
 }  // namespace cordon
