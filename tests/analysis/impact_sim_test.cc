@@ -3,9 +3,7 @@
 // of the network's posts matches what the simulator produced. Only this test reads truth.json;
 // ComputeImpact sees the store alone.
 #include <gtest/gtest.h>
-#include <simdjson.h>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +14,7 @@
 #include "cordon/sim/simulator.h"
 #include "cordon/store/store.h"
 #include "cordon/util/time.h"
+#include "sim_output.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -23,44 +22,22 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-// What the simulator wrote, counted directly from events.ndjson and truth.json.
-struct Truth {
-  std::map<std::string, int64_t> takedowns, posts, forwarded;  // by UTC day
-  std::set<std::string> network_chats;
-  std::vector<std::string> action_days;
+// Per UTC day, from events.ndjson.
+struct DailyTruth {
+  std::map<std::string, int64_t> takedowns, posts, forwarded;
 };
 
-Truth ReadTruth(const std::filesystem::path& dir) {
-  Truth t;
-  simdjson::dom::parser parser;
-  simdjson::dom::element truth;
-  EXPECT_EQ(parser.load((dir / "truth.json").string()).get(truth), simdjson::SUCCESS);
-  for (auto e : truth["entities"].get_array()) {
-    bool network = false;
-    std::string_view kind = e["kind"].get_string().value_unsafe();
-    if (e["network"].get(network) == simdjson::SUCCESS && network &&
-        (kind == "channel" || kind == "group")) {
-      t.network_chats.emplace(e["key"].get_string().value_unsafe());
-    }
-  }
-  for (auto d : truth["parameters"]["action_days"].get_array()) {
-    t.action_days.emplace_back(d.get_string().value_unsafe());
-  }
-  std::ifstream in(dir / "events.ndjson");
-  std::string line;
-  while (std::getline(in, line)) {
-    const bool message = line.starts_with(R"({"type":"message")");
-    if (!message && !line.starts_with(R"({"type":"takedown")")) continue;
-    simdjson::dom::element ev;
-    if (parser.parse(line).get(ev) != simdjson::SUCCESS) continue;
-    const std::string day(ev["time"].get_string().value_unsafe().substr(0, 10));
-    if (!message) {
+DailyTruth CountByDay(const std::filesystem::path& dir) {
+  DailyTruth t;
+  testing::ForEachMessageOrTakedown(dir, [&](const testing::SimEvent& e) {
+    const std::string day(e.time.substr(0, 10));
+    if (!e.message) {
       ++t.takedowns[day];
-      continue;
+      return;
     }
     ++t.posts[day];
-    if (ev["forward"].error() == simdjson::SUCCESS) ++t.forwarded[day];
-  }
+    if (e.forwarded) ++t.forwarded[day];
+  });
   return t;
 }
 
@@ -69,19 +46,12 @@ Truth ReadTruth(const std::filesystem::path& dir) {
 std::pair<double, double> NetworkPostsPerDay(const std::filesystem::path& dir,
                                              const std::set<std::string>& chats,
                                              const std::string& from, const std::string& to) {
-  simdjson::dom::parser parser;
-  std::ifstream in(dir / "events.ndjson");
-  std::string line;
   int64_t organic = 0, forwarded = 0;
-  while (std::getline(in, line)) {
-    if (!line.starts_with(R"({"type":"message")")) continue;
-    simdjson::dom::element ev;
-    if (parser.parse(line).get(ev) != simdjson::SUCCESS) continue;
-    const std::string day(ev["time"].get_string().value_unsafe().substr(0, 10));
-    if (day < from || day > to) continue;
-    if (!chats.count(std::string(ev["chat"].get_string().value_unsafe()))) continue;
-    ++(ev["forward"].error() == simdjson::SUCCESS ? forwarded : organic);
-  }
+  testing::ForEachMessageOrTakedown(dir, [&](const testing::SimEvent& e) {
+    const std::string_view day = e.time.substr(0, 10);
+    if (!e.message || day < from || day > to || !chats.count(std::string(e.chat))) return;
+    ++(e.forwarded ? forwarded : organic);
+  });
   const double days = static_cast<double>(*ParseRfc3339Ms(to + "T00:00:00Z") -
                                           *ParseRfc3339Ms(from + "T00:00:00Z")) /
                           kDayMs +
@@ -107,7 +77,8 @@ TEST(ImpactOnASimulatedWorld, MatchesWhatTheSimulatorProduced) {
   ASSERT_EQ(ingested->rejected, 0);
   auto r = ComputeImpact(**store);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const Truth truth = ReadTruth(tmp.path() / "w");
+  const DailyTruth counted = CountByDay(tmp.path() / "w");
+  const testing::SimTruth truth = testing::ReadSimTruth(tmp.path() / "w");
 
   // Daily figures equal the events, day by day.
   ASSERT_EQ(r->daily.size(), 90u);
@@ -116,9 +87,9 @@ TEST(ImpactOnASimulatedWorld, MatchesWhatTheSimulatorProduced) {
       auto it = m.find(d.date);
       return it == m.end() ? int64_t{0} : it->second;
     };
-    EXPECT_EQ(d.takedowns, count(truth.takedowns)) << d.date;
-    EXPECT_EQ(d.posts, count(truth.posts)) << d.date;
-    EXPECT_EQ(d.forwarded_posts, count(truth.forwarded)) << d.date;
+    EXPECT_EQ(d.takedowns, count(counted.takedowns)) << d.date;
+    EXPECT_EQ(d.posts, count(counted.posts)) << d.date;
+    EXPECT_EQ(d.forwarded_posts, count(counted.forwarded)) << d.date;
   }
 
   // The action days are the spikes, and no ordinary day is.

@@ -2,7 +2,6 @@
 // docs/simulation.md (takedowns per day, and CREST's before/after figures for the strong and the
 // weak day of action). Tests of the simulator may read truth.json; detectors never do.
 #include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "cordon/sim/simulator.h"
 #include "cordon/store/store.h"
 #include "cordon/util/time.h"
+#include "sim_output.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -115,52 +115,25 @@ struct Calibration {
 
 Calibration Measure(const fs::path& dir) {
   Calibration c;
-  simdjson::dom::parser parser;
-  std::set<std::string> network_chats;
-  {
-    simdjson::dom::element truth;
-    EXPECT_EQ(parser.load((dir / "truth.json").string()).get(truth), simdjson::SUCCESS);
-    for (auto e : truth["entities"].get_array()) {
-      std::string_view kind = e["kind"].get_string().value_unsafe();
-      bool network = false;
-      if (e["network"].get(network) == simdjson::SUCCESS && network &&
-          (kind == "channel" || kind == "group")) {
-        network_chats.emplace(e["key"].get_string().value_unsafe());
-      }
-    }
-    for (auto d : truth["parameters"]["action_days"].get_array()) {
-      c.action_days.emplace_back(d.get_string().value_unsafe());
-    }
-  }
-  EXPECT_FALSE(network_chats.empty());
+  const testing::SimTruth truth = testing::ReadSimTruth(dir);
+  c.action_days = truth.action_days;
   if (c.action_days.empty()) return c;
   const int64_t action = *ParseRfc3339Ms(c.action_days[0] + "T00:00:00Z");
   const int64_t day_ms = 86'400'000;
-  std::ifstream in(dir / "events.ndjson");
-  std::string line;
-  while (std::getline(in, line)) {
-    const bool message = line.starts_with(R"({"type":"message")");
-    if (!message && !line.starts_with(R"({"type":"takedown")")) continue;
-    simdjson::dom::element ev;
-    if (parser.parse(line).get(ev) != simdjson::SUCCESS) {
-      ADD_FAILURE() << "unparsable line: " << line.substr(0, 80);
-      continue;
+  testing::ForEachMessageOrTakedown(dir, [&](const testing::SimEvent& e) {
+    if (!e.message) {
+      ++c.takedowns_by_day[std::string(e.time.substr(0, 10))];
+      return;
     }
-    std::string_view time = ev["time"].get_string().value_unsafe();
-    if (!message) {
-      ++c.takedowns_by_day[std::string(time.substr(0, 10))];
-      continue;
-    }
-    if (!network_chats.count(std::string(ev["chat"].get_string().value_unsafe()))) continue;
-    const int64_t t = *ParseRfc3339Ms(time);
+    if (!truth.network_chats.count(std::string(e.chat))) return;
+    const int64_t t = *ParseRfc3339Ms(e.time);
     const bool before = t >= action - 30 * day_ms && t < action;
     const bool after = t >= action && t < action + 30 * day_ms;
-    if (!before && !after) continue;
-    const bool forwarded = ev["forward"].error() == simdjson::SUCCESS;
-    int64_t& n = forwarded ? (before ? c.forwarded_before : c.forwarded_after)
-                           : (before ? c.organic_before : c.organic_after);
+    if (!before && !after) return;
+    int64_t& n = e.forwarded ? (before ? c.forwarded_before : c.forwarded_after)
+                             : (before ? c.organic_before : c.organic_after);
     ++n;
-  }
+  });
   return c;
 }
 
