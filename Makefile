@@ -35,9 +35,13 @@ asan-build: deps
 	  -DCMAKE_C_COMPILER=clang -DCORDON_SANITIZE=ON -DCORDON_FUZZ=ON -DCORDON_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test under the sanitizers.
+# Every test under the sanitizers, but the statistical calibrations: they repeat, on larger
+# worlds, code paths other tests already run here, and cost minutes each under ASan. `make test`
+# runs them.
+ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash
 sanitize: asan-build
-	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
+	  -E '$(ASAN_SKIP)'
 
 # Every libFuzzer target in fuzz/, run for FUZZ_SECONDS from its seed corpus.
 fuzz: asan-build
