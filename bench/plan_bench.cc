@@ -12,6 +12,9 @@
 // Usage: plan_bench [--seeds 11,12,13] [--scale small|medium|large] [--work DIR] [--keep]
 //                   [--budgets 5,10,20] [--action nov2019|oct2018|none] [--reuse]
 // --reuse takes DIR/seedN/world.db and DIR/seedN/sim/truth.json from an earlier --keep run.
+// PLAN_BENCH_DIAG=<day30|eve|last> compares our reach model with the true one at that time:
+// true carriers the release reaches that our model lacks or does not reach, the live true
+// roots as we model them, and carriers we take for roots that are none (with their lineage).
 #include <simdjson.h>
 
 #include <chrono>
@@ -386,6 +389,125 @@ int main(int argc, char** argv) {
                   label.c_str(), FormatRfc3339Ms(net->time()).c_str(), build_s, roles_s,
                   static_cast<long long>(carriers), static_cast<long long>(true_carriers),
                   true_before, Reach(ours, {}));
+      if (const char* d = std::getenv("PLAN_BENCH_DIAG"); d != nullptr && label == d) {
+        // Where our model and the truth disagree: true carriers the release reaches, by how
+        // our model treats them.
+        std::vector<char> rt, ro;
+        Reach(truth_g, {}, &rt);
+        Reach(ours, {}, &ro);
+        std::map<std::string, const TruthEntity*> by_key;
+        for (const auto& e : truth.entities) by_key[e.key] = &e;
+        double aud[4] = {0, 0, 0, 0};
+        std::vector<std::pair<double, std::string>> lines;
+        for (int32_t v = 0; v < truth_g.size(); ++v) {
+          const ReachNode& x = truth_g.node(v);
+          if (!x.carrier) continue;
+          const int32_t o = ours.Find(x.key);
+          const int cat = !rt[static_cast<size_t>(v)] ? (o >= 0 && ro[static_cast<size_t>(o)] ? 3 : -1)
+                          : o < 0 ? 0 : !ro[static_cast<size_t>(o)] ? 1 : 2;
+          if (cat < 0) continue;
+          aud[cat] += x.audience;
+          if (cat == 2) continue;
+          const TruthEntity* te = by_key[x.key];
+          const int32_t nv = net->Find(x.key);
+          std::string s = x.key + " [" + (te ? te->role : "?") +
+                          (te && !te->replaces.empty() ? "/" + te->replaces : "") +
+                          (x.root ? " ROOT" : "") + (x.down ? " DOWN" : "") + "] aud " +
+                          std::to_string(static_cast<long long>(x.audience)) +
+                          (cat == 0 ? " ABSENT" : cat == 1 ? " UNREACHED" : " EXTRA");
+          if (nv >= 0) {
+            const ChatFeatures& f = roles.features[static_cast<size_t>(nv)];
+            const Node& nn = net->node(nv);
+            char buf[256];
+            std::snprintf(buf, sizeof buf, " | rel %lld/%lld cov %.2f timely %lld fh %lld med %.0f p90 %.0f first %lld msgs %lld share %.2f subs %lld",
+                          (long long)f.releases, (long long)f.opportunities, f.coverage, (long long)f.timely,
+                          (long long)f.firsthand, f.median_delay_s, f.p90_delay_s,
+                          (long long)f.first_appearances, (long long)nn.messages, f.release_share,
+                          (long long)nn.subscribers.value_or(-1));
+            s += buf;
+            for (const auto& r : roles.by_node[static_cast<size_t>(nv)]) {
+              s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
+            }
+          } else {
+            s += " | not in net";
+          }
+          s += "\n        true parents:";
+          for (int32_t p : x.parents) s += " " + truth_g.node(p).key + (rt[static_cast<size_t>(p)] ? "+" : "-");
+          s += " posters:";
+          for (int32_t p : x.posters) s += " " + truth_g.node(p).key + (truth_g.node(p).down ? "(down)" : "");
+          if (o >= 0) {
+            const ReachNode& y = ours.node(o);
+            s += "\n        our parents:";
+            for (int32_t p : y.parents) s += " " + ours.node(p).key + (ro[static_cast<size_t>(p)] ? "+" : "-");
+            s += std::string(" root ") + (y.root ? "1" : "0") + " aud " + std::to_string((long long)y.audience) + " posters:";
+            for (int32_t p : y.posters) s += " " + ours.node(p).key + (ours.node(p).down ? "(down)" : "");
+          }
+          lines.emplace_back(-x.audience, s);
+        }
+        for (int32_t v = 0; v < truth_g.size(); ++v) {
+          const ReachNode& x = truth_g.node(v);
+          if (!x.root || x.down) continue;
+          const int32_t o = ours.Find(x.key);
+          const int32_t nv = net->Find(x.key);
+          std::string s = "root " + x.key + " [" + (by_key[x.key] ? by_key[x.key]->role : "?") + "] aud " +
+                          std::to_string((long long)x.audience) + " true children " +
+                          std::to_string(truth_g.children(v).size());
+          if (o >= 0) {
+            s += " ours: root " + std::to_string(ours.node(o).root) + " children " +
+                 std::to_string(ours.children(o).size()) + " parents " + std::to_string(ours.node(o).parents.size());
+          }
+          if (nv >= 0) {
+            const ChatFeatures& f = roles.features[static_cast<size_t>(nv)];
+            char buf[200];
+            std::snprintf(buf, sizeof buf, " | rel %lld timely %lld fh %lld p90 %.0f cov %.2f first %lld msgs %lld", (long long)f.releases,
+                          (long long)f.timely, (long long)f.firsthand, f.p90_delay_s, f.coverage,
+                          (long long)f.first_appearances, (long long)net->node(nv).messages);
+            s += buf;
+            for (const auto& r : roles.by_node[static_cast<size_t>(nv)]) s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
+          }
+          std::printf("      %s\n", s.c_str());
+        }
+        for (int32_t o = 0; o < ours.size(); ++o) {
+          const ReachNode& y = ours.node(o);
+          if (!y.root || y.down) continue;
+          const int32_t v = truth_g.Find(y.key);
+          if (v >= 0 && truth_g.node(v).root) continue;
+          std::printf("      false root %s [%s] %s aud %.0f children %zu\n", y.key.c_str(),
+                      by_key[y.key] ? by_key[y.key]->role.c_str() : "?", y.role.c_str(), y.audience,
+                      ours.children(o).size());
+          const TruthEntity* fe = by_key[y.key];
+          for (const auto& e : truth.entities) {
+            if (fe == nullptr || e.lineage != fe->lineage || e.key == y.key) continue;
+            const int32_t eo = ours.Find(e.key);
+            const int32_t en = net->Find(e.key);
+            std::printf("        lineage %s [%s] ours %s root %d down %d roles:", e.key.c_str(), e.role.c_str(),
+                        eo >= 0 ? "carrier" : "-", eo >= 0 ? (int)ours.node(eo).root : -1,
+                        eo >= 0 ? (int)ours.node(eo).down : -1);
+            if (en >= 0) {
+              for (const auto& r : roles.by_node[static_cast<size_t>(en)]) std::printf(" %s:%.2f", r.role.c_str(), r.confidence);
+            }
+            std::printf("\n");
+          }
+        }
+        if (const char* k = std::getenv("PLAN_BENCH_NODE"); k != nullptr) {
+          const int32_t v = truth_g.Find(k), o = ours.Find(k);
+          std::printf("      node %s\n        true parents:", k);
+          if (v >= 0) for (int32_t p : truth_g.node(v).parents) std::printf(" %s", truth_g.node(p).key.c_str());
+          std::printf("\n        our parents:");
+          if (o >= 0) {
+            const ReachNode& y = ours.node(o);
+            for (size_t i = 0; i < y.parents.size(); ++i) {
+              std::printf(" %s(%s)%s", ours.node(y.parents[i]).key.c_str(), y.parent_refs[i].c_str(),
+                          ours.node(y.parents[i]).down ? "DOWN" : "");
+            }
+          }
+          std::printf("\n");
+        }
+        std::sort(lines.begin(), lines.end());
+        std::printf("    diag: reached-in-truth audience absent %.0f, unreached %.0f, reached %.0f; "
+                    "reached only in ours %.0f\n", aud[0], aud[1], aud[2], aud[3]);
+        for (size_t i = 0; i < lines.size() && i < 40; ++i) std::printf("      %s\n", lines[i].second.c_str());
+      }
       // Baseline (a): the K live network chats with the most subscribers.
       std::vector<std::pair<double, std::string>> by_subs;
       for (int32_t v = 0; v < truth_g.size(); ++v) {

@@ -99,6 +99,21 @@ TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
   EXPECT_EQ(ds[0].candidates[0].parent, "telegram:channel10");
 }
 
+TEST(RegenDetector, AVersionMarkerDoesNotHideTheName) {
+  // "v2" keeps a letter in the strict key ("brakvtolumv"); the name without it matches exactly.
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(TakedownEvent{"telegram:user1", kT0 + kHour, "tos", "platform"});
+  ev.push_back(Entity("telegram:user2", EntityKind::kUser, kT0 + 5 * kHour, "Brak Tolum v2"));
+  auto ds = RunDetector(ev);
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  EXPECT_EQ(ds[0].entity, "telegram:user2");
+  EXPECT_EQ(ds[0].parent, "telegram:user1");
+  ASSERT_FALSE(ds[0].evidence.empty());
+  EXPECT_EQ(ds[0].evidence[0].signal, "name");
+  EXPECT_DOUBLE_EQ(ds[0].evidence[0].value, 1.0) << Dump(ds);
+}
+
 TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));

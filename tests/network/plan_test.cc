@@ -51,6 +51,71 @@ TEST(ReachModel, TakenDownChatsAndTheirDependentsDropOut) {
   EXPECT_DOUBLE_EQ(Reach(g, {}), 5000 + 800 + 1500);
 }
 
+TEST(ReachModel, ReplacementSucceedsTheChatWhoseBacklogItReposts) {
+  // An official source (1) with forwarding mirrors (2-5; 5 forwards 2) and an injector (6) posting each
+  // release first-hand a minute later. The injector is taken down, then mirror 2; a new
+  // channel (7) reposts mirror 2's last posts, releases the injector carried too plus a picture
+  // of mirror 2's own, and forwards the source from then on. It takes mirror 2's place, and
+  // does not inherit the injector's first-hand access.
+  constexpr TimeMs kDay = 24LL * 3600 * 1000, kMin = 60 * 1000;
+  NetworkBuilder b;
+  auto post = [&](const std::string& chat, const std::string& id, TimeMs t, int item,
+                  std::string from = {}) {
+    MessageEvent m;
+    m.chat = chat;
+    m.key = chat + "/" + id;
+    m.time = t;
+    if (!from.empty()) m.forward = ForwardOrigin{from, from + "/" + id, "", t};
+    char sha[65];
+    std::snprintf(sha, sizeof sha, "%064d", item + 1);
+    m.media.push_back(Media{"photo", sha, "", "", ""});
+    b.Add(m);
+  };
+  const std::string src = "telegram:channel1", inj = "telegram:channel6",
+                    old = "telegram:channel2", rep = "telegram:channel7";
+  for (int d = 0; d < 23; ++d) {
+    const TimeMs t0 = kDay * (d + 1);
+    const std::string id = std::to_string(d);
+    post(src, id, t0, d);
+    if (t0 < kDay * 19 + kDay / 2) post(inj, id, t0 + kMin, d);
+    for (int c = 2; c <= 5; ++c) {
+      const std::string chat = "telegram:channel" + std::to_string(c);
+      if (c == 2 && t0 > kDay * 20) continue;
+      if (c == 5) continue;
+      post(chat, id, t0 + kMin * (c + 1), d, src);
+    }
+    if (d == 16) post(old, "own", t0 + kDay / 2, 1000);  // its own picture
+    if (d == 18) b.Add(TakedownEvent{inj, t0 + kDay / 2, "", ""});
+    if (d == 19) {
+      b.Add(TakedownEvent{old, t0 + kDay / 2, "", ""});
+      // The backlog, shortly before the next release: releases of days 15-19 and the picture.
+      TimeMs at = kDay * (d + 2) - 2 * 3600 * 1000;
+      for (int k = 15; k <= 19; ++k) {
+        post(rep, "b" + std::to_string(k), at, k);
+        if (k == 16) post(rep, "bown", at += kMin, 1000);
+        at += kMin;
+      }
+    }
+    if (d >= 20) post(rep, id, t0 + kMin * 10, d, src);
+    if (d < 20) post("telegram:channel5", id, t0 + kMin * 12, d, old);  // mirror 5 forwards 2
+  }
+  const Network& net = b.network();
+  const Roles roles = AssignRoles(net);
+  ASSERT_EQ(roles.Primary(net.Find(inj)), "injector");
+  ASSERT_EQ(roles.Primary(net.Find(rep)), "mirror");
+  const ReachGraph g = MakeReachGraph(net, roles);
+  const int32_t r = g.Find(rep);
+  ASSERT_GE(r, 0);
+  EXPECT_FALSE(g.node(r).root);
+  // Mirror 5, which forwarded mirror 2, gets its releases from the successor.
+  const ReachNode& m5 = g.node(g.Find("telegram:channel5"));
+  bool succeeds = false;
+  for (size_t i = 0; i < m5.parents.size(); ++i) {
+    succeeds |= m5.parents[i] == r && m5.parent_refs[i] == "successor of " + old;
+  }
+  EXPECT_TRUE(succeeds);
+}
+
 TEST(Plan, BudgetOneCutsTheSourceAndBudgetTwoEverything) {
   const ReachGraph g = WorldGraph();
   PlanOptions o;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cordon/network/communities.h"
+#include "cordon/network/plan.h"
 #include "cordon/network/roles.h"
 #include "world_fixture.h"
 
@@ -151,6 +152,53 @@ TEST(Roles, KnownContentIsAReleaseEvenBarelySpread) {
   post("telegram:channel9", 1, 90000, std::string(64, 'x'), {k});
   const Roles roles = AssignRoles(b.network());
   EXPECT_EQ(roles.release_items.size(), 7u);
+}
+
+TEST(Roles, ReplacementOfATakenDownSourceIsOfficialToo) {
+  // An official source publishes a release a day for 50 days, four mirrors forwarding each within
+  // minutes; it is taken down, and a new channel publishes the releases from then on. The new
+  // one has far fewer first appearances in all than the old one had, but as many a day.
+  constexpr TimeMs kDay = 24LL * 3600 * 1000;
+  NetworkBuilder b;
+  auto post = [&](const std::string& chat, int id, TimeMs t, int item, std::string from = {}) {
+    MessageEvent m;
+    m.chat = chat;
+    m.key = chat + "/" + std::to_string(id);
+    m.time = t;
+    if (!from.empty()) m.forward = ForwardOrigin{from, from + "/" + std::to_string(id), "", t};
+    char sha[65];
+    std::snprintf(sha, sizeof sha, "%064d", item + 1);
+    m.media.push_back(Media{"photo", sha, "", "", ""});
+    b.Add(m);
+  };
+  auto release = [&](const std::string& source, int item) {
+    const TimeMs t0 = kDay * (item + 1);
+    post(source, item, t0, item);
+    for (int c = 2; c <= 5; ++c) {
+      post("telegram:channel" + std::to_string(c), item, t0 + 60000 * c, item, source);
+    }
+  };
+  for (int d = 0; d < 50; ++d) release("telegram:channel1", d);
+  b.Add(TakedownEvent{"telegram:channel1", kDay * 51 - 1000, "", ""});
+  for (int d = 50; d < 57; ++d) release("telegram:channel9", d);
+  const Network& net = b.network();
+  const Roles roles = AssignRoles(net);
+  const int32_t old_source = net.Find("telegram:channel1"), successor = net.Find("telegram:channel9");
+  EXPECT_EQ(roles.features[static_cast<size_t>(old_source)].first_appearances, 50);
+  EXPECT_EQ(roles.features[static_cast<size_t>(successor)].first_appearances, 7);
+  EXPECT_EQ(roles.Primary(successor), "official");
+  EXPECT_EQ(roles.Primary(old_source), "official");
+  EXPECT_EQ(roles.release_items.size(), 57u);
+  // In the reach model the live source is a root that reaches every mirror.
+  const ReachGraph g = MakeReachGraph(net, roles);
+  const int32_t root = g.Find("telegram:channel9");
+  ASSERT_GE(root, 0);
+  EXPECT_TRUE(g.node(root).root);
+  std::vector<char> removed(static_cast<size_t>(g.size()), 0);
+  const double before = Reach(g, removed);
+  EXPECT_GT(before, 0);
+  removed[static_cast<size_t>(root)] = 1;
+  EXPECT_EQ(Reach(g, removed), 0);
 }
 
 TEST(Communities, SeparateTheNetworkFromTheBenignCluster) {

@@ -1,6 +1,7 @@
 #include "cordon/enforce/regen.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -23,7 +24,8 @@ const std::array<const char*, kRegenFeatures> kRegenFeatureNames = {
     "content",        "content_cover",  "content_best", "members",        "members_jaccard",
     "members_best",   "advert_related", "advertised",   "claimed",        "delay_log_hours",
     "same_kind",      "name_exact",     "name_best",    "members_cover",  "recent_best",
-    "is_user",        "is_bot",         "recent_margin", "jaccard_best",
+    "is_user",        "is_bot",         "recent_margin", "jaccard_best",   "members_share",
+    "admins_content",
 };
 
 namespace {
@@ -81,6 +83,42 @@ bool AddUnique(std::vector<V>& v, V x, size_t cap) {
   return true;
 }
 
+// The name without its version markers: tokens that hold a digit and at most two other
+// letters ("v2", "No3", "2", "x10") number successive accounts, and NameKey keeps their
+// letters. Tokens are split at spaces, underscores, hyphens and dots. Empty when nothing was
+// dropped or nothing would remain.
+std::string WithoutVersionTokens(std::string_view raw) {
+  std::string out;
+  bool dropped = false, kept = false;
+  size_t i = 0;
+  auto sep = [](char c) { return c == ' ' || c == '_' || c == '-' || c == '.' || c == '\t'; };
+  while (i < raw.size()) {
+    while (i < raw.size() && sep(raw[i])) ++i;
+    size_t j = i;
+    while (j < raw.size() && !sep(raw[j])) ++j;
+    if (j == i) break;
+    const std::string_view tok = raw.substr(i, j - i);
+    int digits = 0, letters = 0;
+    for (char c : tok) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u >= '0' && u <= '9') {
+        ++digits;
+      } else if (std::isalpha(u) || u >= 0x80) {
+        ++letters;
+      }
+    }
+    if (digits > 0 && letters <= 2) {
+      dropped = true;
+    } else {
+      if (!out.empty()) out += ' ';
+      out += tok;
+      kept = true;
+    }
+    i = j;
+  }
+  return dropped && kept ? out : std::string();
+}
+
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 double Round4(double v) { return std::round(v * 10000.0) / 10000.0; }
@@ -95,6 +133,7 @@ struct Ent {
   EntityKind kind = EntityKind::kUnknown;
   bool named = false;
   std::string name_key, user_key;  // current strict keys
+  std::string name_core, user_core;  // strict keys without version markers, when they differ
   std::vector<NameForm> forms;     // of the non-empty keys
   std::optional<TimeMs> created;
   TimeMs birth = 0;
@@ -284,6 +323,12 @@ struct RegenDetector::Impl {
     Ent& e = ents[id];
     std::string name_key = ev.name ? norm->Key(*ev.name) : e.name_key;
     std::string user_key = ev.username ? norm->Key(*ev.username) : e.user_key;
+    auto core = [&](const std::string& raw) {
+      const std::string stripped = WithoutVersionTokens(raw);
+      return stripped.empty() ? std::string() : norm->Key(stripped);
+    };
+    std::string name_core = ev.name ? core(*ev.name) : e.name_core;
+    std::string user_core = ev.username ? core(*ev.username) : e.user_core;
     if (ev.username && !ev.username->empty() && PlatformOfKey(ev.key) == Platform::kTelegram) {
       std::string u = "t.me/";
       for (char c : *ev.username) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -304,6 +349,14 @@ struct RegenDetector::Impl {
     e.forms.clear();
     if (!e.name_key.empty()) e.forms.push_back(Form(e.name_key));
     if (!e.user_key.empty() && e.user_key != e.name_key) e.forms.push_back(Form(e.user_key));
+    e.name_core = std::move(name_core);
+    e.user_core = std::move(user_core);
+    for (const std::string* k : {&e.name_core, &e.user_core}) {
+      if (k->size() < 4) continue;
+      bool dup = false;
+      for (const NameForm& f : e.forms) dup |= f.key == *k;
+      if (!dup) e.forms.push_back(Form(*k));
+    }
     e.name_cands_ready = false;
     Dirty(id);
   }
@@ -546,6 +599,7 @@ struct RegenDetector::Impl {
     uint32_t shared_admin = kNone;
     int content_matches = 0;
     int shared_members = 0;
+    std::vector<uint32_t> shared;  // shared member (group) roots, sorted
     uint32_t related_advertiser = kNone;
     double name_sum = 0;
     TimeMs down = 0;
@@ -636,6 +690,7 @@ struct RegenDetector::Impl {
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
                             p_member_roots.end(), std::back_inserter(shared));
       r.shared_members = static_cast<int>(shared.size());
+      r.shared = shared;
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
       f[kFeatMembers] = std::log1p(r.shared_members);
       f[kFeatMembersJaccard] = uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
@@ -650,7 +705,11 @@ struct RegenDetector::Impl {
       }
       f[kFeatAdvertRelated] = r.related_advertiser != kNone ? 1.0 : 0.0;
       f[kFeatAdvertised] = std::log1p(static_cast<double>(x.advertisers.size()));
-      f[kFeatClaimed] = p.children > 0 ? 1.0 : 0.0;
+      // Claimed by another entity: the entity's own detection (when scoring goes on after it,
+      // for fitting) does not count against its parent.
+      const int others = p.children - (x.detected && x.parent == pid ? 1 : 0);
+      f[kFeatClaimed] = others > 0 ? 1.0 : 0.0;
+      f[kFeatAdminsContent] = f[kFeatAdmins] * f[kFeatContent];
     }
     const double hours = static_cast<double>(x.birth - *p.down) / static_cast<double>(kHourMs);
     f[kFeatDelay] = std::log1p(std::max(0.0, hours));
@@ -704,6 +763,21 @@ struct RegenDetector::Impl {
       strict_best([](const Pair& p) { return double(p.content_matches); }, kFeatContentBest);
       strict_best([](const Pair& p) { return double(p.shared_members); }, kFeatMembersBest);
       strict_best([](const Pair& p) { return p.x[kFeatMembersJaccard]; }, kFeatJaccardBest);
+      // Each of the entity's groups (members) is split evenly among the open candidates that
+      // share it: evidence that points at one candidate only counts fully.
+      if (!x_member_roots.empty()) {
+        std::unordered_map<uint32_t, int> sharing;
+        for (const Pair& p : pairs) {
+          if (!open(p)) continue;
+          for (uint32_t r : p.shared) ++sharing[r];
+        }
+        for (Pair& p : pairs) {
+          if (!open(p)) continue;
+          double s = 0;
+          for (uint32_t r : p.shared) s += 1.0 / sharing[r];
+          p.x[kFeatMembersShare] = s / static_cast<double>(x_member_roots.size());
+        }
+      }
       int most = 0;
       for (const Pair& p : pairs) {
         if (open(p)) most = std::max(most, p.shared_members);

@@ -4,15 +4,17 @@
 // with the entities of its class taken down before it (within `parent_window`), for `watch`
 // after its birth or rename, each time new evidence about it arrives. Signals (docs/enforcement.md):
 //   name     n-gram and edit similarity of NameKey / LooseKey forms (names.h): survives
-//            homoglyphs, numbering, separators, emoji and Arabic-Latin transliteration
+//            homoglyphs, numbering (version markers such as "v2" dropped), separators, emoji
+//            and Arabic-Latin transliteration
 //   avatar   PDQ distance between avatars
 //   admins   shared creator or admins, through detected regenerations (an admin that is itself
 //            a regeneration counts as its parent); for accounts, administering a regeneration
 //            of a chat the candidate administered
 //   content  the candidate's posts reposted (media SHA-256, exact text), rarer content weighing
-//            more
+//            more; also jointly with a shared admin
 //   members  members (of a group) or groups (of an account) shared with the candidate,
-//            through detected regenerations of the groups
+//            through detected regenerations of the groups, and how much of them points at this
+//            candidate alone
 //   advert   advertised (invite or username link resolved through invite and entity events) by
 //            a chat connected to the candidate (forwards, links or admins)
 //   timing   time between the candidate's takedown and the entity's birth
@@ -108,6 +110,9 @@ enum RegenFeature : int {
   kFeatRecentMargin,   // for the recent_best candidate: log-hours by which it is more recent
                        // than the next sharing as many members (5 when alone), else 0
   kFeatJaccardBest,    // strictly the highest members_jaccard among the candidates, 0/1
+  kFeatMembersShare,   // the share of the entity's groups (members) this candidate explains,
+                       // each split among the open candidates that share it
+  kFeatAdminsContent,  // admins x content: the same people repost the candidate's posts
   kRegenFeatures
 };
 extern const std::array<const char*, kRegenFeatures> kRegenFeatureNames;

@@ -217,10 +217,16 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
   // place: it gets the predecessor's supply, and the chats the predecessor supplied get it
   // from the successor. Roots pass their first-hand access on.
   {
+    // Every content item counts, not only releases: a backlog repeats the predecessor's own
+    // posts too, which no other chat carried.
+    std::vector<char> is_release(net.items().size(), 0);
+    for (int32_t i : roles.release_items) is_release[static_cast<size_t>(i)] = 1;
     std::vector<std::vector<std::pair<int32_t, TimeMs>>> carried(n);  // chat -> (item, time)
-    for (int32_t i : roles.release_items) {
-      for (const Carrier& c : net.items()[static_cast<size_t>(i)].carriers) {
-        if (carrier[static_cast<size_t>(c.chat)]) carried[static_cast<size_t>(c.chat)].push_back({i, c.time});
+    for (size_t i = 0; i < net.items().size(); ++i) {
+      const auto& cs = net.items()[i].carriers;
+      if (cs.size() < 2) continue;
+      for (const Carrier& c : cs) {
+        carried[static_cast<size_t>(c.chat)].push_back({static_cast<int32_t>(i), c.time});
       }
     }
     std::vector<int32_t> successor(n, -1);
@@ -229,27 +235,68 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       const Node& rn = net.nodes()[r];
       if (!carrier[r] || rn.first_active == kNoTime) continue;
       std::map<int32_t, int64_t> votes;
+      std::map<int32_t, TimeMs> oldest;  // per candidate: its earliest carry of the backlog
+      int64_t backlog = 0;  // old items it reposted that a chat taken down had carried
       for (const auto& [item, t] : carried[r]) {
         if (t - rn.first_active > o.successor_window) continue;
         const ContentItem& it = net.items()[static_cast<size_t>(item)];
-        if (t - it.carriers[0].time <= o.successor_window) continue;  // not an old release
+        // A release carried within a day of its first appearance is news, not backlog.
+        if (is_release[static_cast<size_t>(item)] && t - it.carriers[0].time <= o.successor_window) {
+          continue;
+        }
+        bool counted = false;
         for (const Carrier& c : it.carriers) {
           const Node& dn = net.node(c.chat);
-          if (c.chat == static_cast<int32_t>(r) || !carrier[static_cast<size_t>(c.chat)] ||
-              c.time >= t || !dn.down || dn.down_since > rn.first_active ||
+          if (c.chat == static_cast<int32_t>(r) || c.time >= t || !dn.down ||
+              dn.down_since > rn.first_active ||
               rn.first_active - dn.down_since > o.successor_gap) {
             continue;
           }
+          // Chats the model does not hold as carriers are candidates too: the predecessor may
+          // not have carried enough releases to count as one.
+          if (!counted) ++backlog;
+          counted = true;
+          if (!IsChat(dn.kind) || dn.merged) continue;
           ++votes[c.chat];
+          auto [pos, fresh] = oldest.emplace(c.chat, c.time);
+          if (!fresh) pos->second = std::min(pos->second, c.time);
         }
       }
+      // The predecessor is the chat whose last posts the backlog reproduces: many of them
+      // (votes), and few of its posts from that time on left out. A busy source that carried
+      // the same releases too, among many others, explains the backlog less well than the
+      // chat it was copied from.
       int32_t best = -1;
       int64_t best_votes = 0;
+      double best_score = 0, second_score = 0;
       for (const auto& [d, count] : votes) {
-        if (count > best_votes) {
+        const TimeMs from = oldest[d];
+        const TimeMs to = net.node(d).down_since;
+        int64_t posted = 0;  // what it posted then that a backlog could count (as above)
+        for (const auto& [item, t] : carried[static_cast<size_t>(d)]) {
+          if (t < from || t > to) continue;
+          const TimeMs first = net.items()[static_cast<size_t>(item)].carriers[0].time;
+          posted += !is_release[static_cast<size_t>(item)] ||
+                    rn.first_active - first > o.successor_window;
+        }
+        const double share =
+            static_cast<double>(count) / static_cast<double>(std::max<int64_t>(posted, count));
+        const double score = static_cast<double>(count) * share;
+        if (score > best_score) {
+          second_score = best_score;
           best = d;
           best_votes = count;
+          best_score = score;
+        } else {
+          second_score = std::max(second_score, score);
         }
+      }
+      // The predecessor carried all of its backlog: one that accounts for less than half of
+      // it, or no better than another chat does, is a guess (a source carries every release,
+      // and so matches any backlog of releases in part), and is not taken.
+      if (2 * best_votes < backlog || best_score <= second_score ||
+          (best >= 0 && !carrier[static_cast<size_t>(best)])) {
+        best = -1;
       }
       if (best >= 0 && best_votes >= o.min_backlog && successor[static_cast<size_t>(best)] < 0) {
         successor[static_cast<size_t>(best)] = static_cast<int32_t>(r);

@@ -79,7 +79,11 @@ struct ReachOptions {
   double min_supply_share = 0.25;  // ... or this share of what the chat got from others
   double views_to_audience = 1.0 / 0.6;  // audience estimate from the largest view count
   // Successors: a carrier whose first day (successor_window) reposts at least min_backlog
-  // old releases of a carrier taken down at most successor_gap before it.
+  // old items (releases a day old or more, or any other content) of a carrier taken down at
+  // most successor_gap before it. The predecessor is the chat that explains the backlog best
+  // (items matched, times the share of its own posts of that period they cover); it must
+  // match at least half of the backlog and beat every other chat taken down, else none is
+  // taken (a source carries every release, so it matches any backlog of releases in part).
   int64_t min_backlog = 3;
   TimeMs successor_window = 24LL * 3600 * 1000;
   TimeMs successor_gap = 7LL * 24 * 3600 * 1000;

@@ -106,8 +106,23 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     auto& refs = origin_refs[static_cast<size_t>(origin)];
     if (refs.size() < o.evidence_sample) refs.push_back(it.carriers[0].message);
   }
-  int64_t max_first = 0;
-  for (size_t v = 0; v < n; ++v) max_first = std::max(max_first, out.features[v].first_appearances);
+  // Sources are compared by rate (first appearances per day active, a day at least), not by
+  // totals: a replacement that took over from a source taken down has had less time to
+  // accumulate first appearances than the source it replaces had.
+  auto rate = [&](size_t v) {
+    const Node& node = net.nodes()[v];
+    const double f = static_cast<double>(out.features[v].first_appearances);
+    if (node.first_active == kNoTime || node.last_active == kNoTime) return f;
+    const double days =
+        static_cast<double>(node.last_active - node.first_active) / (24.0 * 3600 * 1000);
+    return f / std::max(1.0, days);
+  };
+  double max_rate = 0;
+  for (size_t v = 0; v < n; ++v) {
+    const Node& node = net.nodes()[v];
+    if (node.merged || IsAccount(node.kind)) continue;
+    max_rate = std::max(max_rate, rate(v));
+  }
 
   // 2. Official sources.
   std::vector<char> official(n, 0);
@@ -115,7 +130,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     const Node& node = net.nodes()[v];
     const int64_t f = out.features[v].first_appearances;
     if (node.merged || f == 0 || IsAccount(node.kind)) continue;
-    const double rel = static_cast<double>(f) / static_cast<double>(max_first);
+    const double rel = rate(v) / max_rate;
     const double conf = Confidence({LogRatio(static_cast<double>(f), o.min_official_items),
                                     LogRatio(rel, o.official_relative)});
     if (conf < 0.5) continue;
@@ -124,10 +139,12 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     RoleAssignment r;
     r.role = "official";
     r.confidence = conf;
+    char rates[96];
+    std::snprintf(rates, sizeof rates, " (%.1f a day active; top source: %.1f a day)", rate(v),
+                  max_rate);
     r.reason = "first carrier of " + std::to_string(f) + " items that reached " +
                std::to_string(o.min_spread) + "+ other chats within " +
-               Minutes(static_cast<double>(o.spread_window) / 1000) + " (top source: " +
-               std::to_string(max_first) + ")";
+               Minutes(static_cast<double>(o.spread_window) / 1000) + rates;
     r.evidence = origin_refs[v];
     out.by_node[v].push_back(std::move(r));
   }

@@ -2,7 +2,8 @@
 // (docs/network.md, "Roles").
 //
 //   official     where releases appear first: the first carrier of many content items that
-//                then spread to several chats within a day; the root of forward trees
+//                then spread to several chats within a day, at a rate (per day active) near
+//                the top source's; the root of forward trees
 //   injector     posts releases first-hand (no forward header) within minutes of their first
 //                appearance, release after release: it gets them off-platform
 //   mirror       carries releases repeatedly (>= min_releases), timely (most within a day, with
@@ -39,7 +40,8 @@ struct RoleOptions {
   int min_spread = 3;                     // carriers within spread_window for a spread item
   TimeMs spread_window = 24LL * 3600 * 1000;
   int min_official_items = 5;             // first appearances of spread items
-  double official_relative = 0.2;         // ... and at least this share of the top source's
+  // ... and at least this share of the top source's rate (first appearances per day active)
+  double official_relative = 0.2;
   int min_releases = 3;                   // a mirror carries at least this many releases
   double min_coverage = 0.2;              // ... this share of releases while it was active
   TimeMs max_median_delay = 6LL * 3600 * 1000;
