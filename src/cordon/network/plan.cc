@@ -212,7 +212,7 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
     if (e >= 0 && !net.edge(e).evidence.sample.empty()) ref = net.edge(e).evidence.sample[0].ref;
     g.AddParent(rid[child], rid[static_cast<size_t>(cp.second)], ref);
   }
-  // Successors: a chat whose first day reposts releases that a chat taken down shortly before
+  // Successors: a chat whose first day reposts content that a chat taken down shortly before
   // had carried (a replacement reposting its predecessor's backlog) takes the predecessor's
   // place: it gets the predecessor's supply, and the chats the predecessor supplied get it
   // from the successor. Roots pass their first-hand access on.

@@ -9,9 +9,10 @@
 // the carrier is neither down nor silent and is a live root or has a reached parent. Supply
 // parents come from the releases a chat posts itself or through its admins and bots: forward
 // sources when it forwards, else the attributed sources of its re-uploads; a carrier with
-// neither gets the official sources. A replacement (a new carrier that reposts the releases a
-// carrier taken down shortly before had carried) takes its predecessor's place: it inherits its
-// supply and its first-hand access, and supplies the chats the predecessor supplied. Reach is
+// neither gets the official sources. A replacement (a new carrier whose first posts repeat the
+// backlog of a chat taken down shortly before, which covers at least half of it and beats every
+// other candidate) takes its predecessor's place: it inherits its supply and its first-hand
+// access, and supplies the chats the predecessor supplied. Reach is
 // the sum of the reached carriers' audiences (subscribers; else an estimate from views or
 // joins).
 //
