@@ -35,8 +35,7 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 uint64_t SplitMix(uint64_t& s) {
@@ -99,9 +98,9 @@ void Print(const Row& r, bool json) {
     std::printf("%s\n", out.c_str());
   } else {
     std::printf("%-28s %-15s %9lld %9lld %8lld  %.4f %8lld %9.3f %9.3f %s\n", r.network.c_str(),
-                r.method.c_str(), static_cast<long long>(r.nodes),
-                static_cast<long long>(r.edges), static_cast<long long>(r.removed), fraction,
-                static_cast<long long>(r.largest), r.wall, r.cpu, r.ok ? "ok" : "INVALID");
+                r.method.c_str(), static_cast<long long>(r.nodes), static_cast<long long>(r.edges),
+                static_cast<long long>(r.removed), fraction, static_cast<long long>(r.largest),
+                r.wall, r.cpu, r.ok ? "ok" : "INVALID");
   }
   std::fflush(stdout);
 }
@@ -122,7 +121,8 @@ bool RunMethods(const std::string& name, const CsrGraph& g, double target,
     }
     Row row;
     row.network = name;
-    row.method = m == DismantleMethod::kBest ? "best:" + r->method : std::string(DismantleMethodName(m));
+    row.method =
+        m == DismantleMethod::kBest ? "best:" + r->method : std::string(DismantleMethodName(m));
     row.nodes = g.num_nodes();
     row.edges = g.num_edges();
     row.removed = static_cast<int64_t>(r->removed.size());
@@ -135,8 +135,8 @@ bool RunMethods(const std::string& name, const CsrGraph& g, double target,
     Print(row, json);
     if (!json && r->runs.size() > 1) {
       for (const auto& run : r->runs) {
-        std::printf("%-28s   %-13s %29lld %24.3f (wall, removed before reinsertion: %lld)\n",
-                    "", run.method.c_str(), static_cast<long long>(run.removed), run.seconds,
+        std::printf("%-28s   %-13s %29lld %24.3f (wall, removed before reinsertion: %lld)\n", "",
+                    run.method.c_str(), static_cast<long long>(run.removed), run.seconds,
                     static_cast<long long>(run.removed_before_reinsertion));
       }
     }

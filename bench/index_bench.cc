@@ -176,12 +176,12 @@ void RunSize(size_t n, const Args& args) {
   cordon::PdqIndex index(data.entries, opt);
   double build = CpuNow() - t0, build_wall = Seconds(w0);
   size_t rss_cordon = RssBytes() - rss0;
-  std::printf("cordon: build %.2f s CPU (%.2f s wall on %d threads), %s, %d ranges of %d bits, "
-              "%.1f bytes/entry (%zu MB held, RSS +%zu MB), kernel %s\n",
-              build, build_wall, args.threads, index.multi_index() ? "multi-index" : "flat", index.ranges(),
-              index.range_bits(), static_cast<double>(index.MemoryBytes()) / n,
-              index.MemoryBytes() >> 20, rss_cordon >> 20,
-              std::string(cordon::SimdLevelName(cordon::DetectSimdLevel())).c_str());
+  std::printf(
+      "cordon: build %.2f s CPU (%.2f s wall on %d threads), %s, %d ranges of %d bits, "
+      "%.1f bytes/entry (%zu MB held, RSS +%zu MB), kernel %s\n",
+      build, build_wall, args.threads, index.multi_index() ? "multi-index" : "flat", index.ranges(),
+      index.range_bits(), static_cast<double>(index.MemoryBytes()) / n, index.MemoryBytes() >> 20,
+      rss_cordon >> 20, std::string(cordon::SimdLevelName(cordon::DetectSimdLevel())).c_str());
 
   Results mine(nq), mine_flat(nq);
   double qps_c1 = RunQueries(nq, 1, [&](size_t i) {
@@ -202,9 +202,10 @@ void RunSize(size_t n, const Args& args) {
   });
   size_t hits = 0;
   for (const auto& v : mine) hits += v.size();
-  std::printf("  results: %zu hits over %zu queries; cordon search vs cordon flat scan: %zu "
-              "queries differ\n",
-              hits, nq, CountDiff(mine, mine_flat, nflat));
+  std::printf(
+      "  results: %zu hits over %zu queries; cordon search vs cordon flat scan: %zu "
+      "queries differ\n",
+      hits, nq, CountDiff(mine, mine_flat, nflat));
 
   double qps_fm1 = 0, qps_fmn = 0, qps_ff1 = 0;
 #ifdef CORDON_HAVE_FAISS
@@ -216,7 +217,8 @@ void RunSize(size_t n, const Args& args) {
       Results out(count);
       for (size_t i = 0; i < count; ++i) {
         for (size_t j = res.lims[i]; j < res.lims[i + 1]; ++j) {
-          out[i].push_back({static_cast<uint32_t>(res.labels[j]), static_cast<int>(res.distances[j])});
+          out[i].push_back(
+              {static_cast<uint32_t>(res.labels[j]), static_cast<int>(res.distances[j])});
         }
       }
       SortAll(out);
@@ -231,9 +233,10 @@ void RunSize(size_t n, const Args& args) {
     double fbuild = CpuNow() - t1;
     size_t rss_faiss = RssBytes() - rss1;
     mh.nflip = r / 16;
-    std::printf("faiss IndexBinaryMultiHash(256, 16, 16), nflip %d: build %.2f s CPU, RSS +%zu MB "
-                "(%.1f bytes/entry)\n",
-                mh.nflip, fbuild, rss_faiss >> 20, static_cast<double>(rss_faiss) / n);
+    std::printf(
+        "faiss IndexBinaryMultiHash(256, 16, 16), nflip %d: build %.2f s CPU, RSS +%zu MB "
+        "(%.1f bytes/entry)\n",
+        mh.nflip, fbuild, rss_faiss >> 20, static_cast<double>(rss_faiss) / n);
     // FAISS parallelises a batch over queries with OpenMP; one call per thread count.
     Results fm;
     {
@@ -262,14 +265,15 @@ void RunSize(size_t n, const Args& args) {
       flat.range_search(static_cast<faiss::IndexBinary::idx_t>(nflat), qcodes.data(), r + 1, &res);
       qps_ff1 = static_cast<double>(nflat) / (CpuNow() - t);
       Results ff = faiss_results(res, nflat);
-      std::printf("  cordon vs faiss flat: %zu of %zu queries differ\n",
-                  CountDiff(mine, ff, nflat), nflat);
+      std::printf("  cordon vs faiss flat: %zu of %zu queries differ\n", CountDiff(mine, ff, nflat),
+                  nflat);
     }
   }
 #endif
-  std::printf("  queries per second, per CPU second on 1 thread, per wall second on %d (ratio to "
-              "faiss IndexBinaryMultiHash, same thread count):\n",
-              args.threads);
+  std::printf(
+      "  queries per second, per CPU second on 1 thread, per wall second on %d (ratio to "
+      "faiss IndexBinaryMultiHash, same thread count):\n",
+      args.threads);
   Row("faiss IndexBinaryMultiHash, 1 thread", qps_fm1, 0);
   Row("faiss IndexBinaryFlat, 1 thread", qps_ff1, qps_fm1);
   Row("cordon Search, 1 thread", qps_c1, qps_fm1);
@@ -347,9 +351,10 @@ int LoadBack(const std::string& path) {
     return 1;
   }
   double secs = Seconds(t1), cpu = CpuNow() - c1;
-  std::printf("  load into a matcher (read + parse + build): %.2f s wall, %.2f s CPU, %zu "
-              "entries, RSS +%zu MB\n",
-              secs, cpu, matcher.entries(), (RssBytes() - rss0) >> 20);
+  std::printf(
+      "  load into a matcher (read + parse + build): %.2f s wall, %.2f s CPU, %zu "
+      "entries, RSS +%zu MB\n",
+      secs, cpu, matcher.entries(), (RssBytes() - rss0) >> 20);
   // The store alone: the same rows read without building anything.
   double c2 = CpuNow();
   size_t rows = 0;
@@ -400,9 +405,10 @@ int main(int argc, char** argv) {
     } else if (a == "--reload") {
       args.reload_db = next();
     } else {
-      std::fprintf(stderr, "usage: index_bench [--sizes N,N] [--queries Q] [--flat-queries Q] "
-                           "[--radius R] [--threads T] [--range-bits B] [--no-faiss] "
-                           "[--reload DB]\n");
+      std::fprintf(stderr,
+                   "usage: index_bench [--sizes N,N] [--queries Q] [--flat-queries Q] "
+                   "[--radius R] [--threads T] [--range-bits B] [--no-faiss] "
+                   "[--reload DB]\n");
       return 2;
     }
   }

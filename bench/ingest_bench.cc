@@ -32,9 +32,21 @@ void Generate(const std::string& path, int64_t n) {
     x ^= x << 17;
     return x;
   };
-  static const char* kWords[] = {"release", "update", "statement", "mirror", "bulletin", "region",
-                                 "report", "new", "today", "channel", "daily", "note", "join",
-                                 "\xD8\xA8\xD9\x8A\xD8\xA7\xD9\x86", "\xD8\xAE\xD8\xA8\xD8\xB1"};
+  static const char* kWords[] = {"release",
+                                 "update",
+                                 "statement",
+                                 "mirror",
+                                 "bulletin",
+                                 "region",
+                                 "report",
+                                 "new",
+                                 "today",
+                                 "channel",
+                                 "daily",
+                                 "note",
+                                 "join",
+                                 "\xD8\xA8\xD9\x8A\xD8\xA7\xD9\x86",
+                                 "\xD8\xAE\xD8\xA8\xD8\xB1"};
   std::string out;
   for (int64_t i = 0; i < n; ++i) {
     MessageEvent m;
@@ -60,7 +72,8 @@ void Generate(const std::string& path, int64_t n) {
     }
     if (rnd() % 3 == 0) {
       std::string src = "telegram:channel" + std::to_string(1000 + rnd() % 5000);
-      m.forward = ForwardOrigin{src, src + "/" + std::to_string(rnd() % 100000), "", m.time - 60000};
+      m.forward =
+          ForwardOrigin{src, src + "/" + std::to_string(rnd() % 100000), "", m.time - 60000};
     }
     m.views = static_cast<int64_t>(rnd() % 50000);
     AppendEventJson(m, out);
@@ -101,18 +114,22 @@ int main(int argc, char** argv) {
   bool keep = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--messages" && i + 1 < argc) n = std::atoll(argv[++i]);
-    else if (a == "--file" && i + 1 < argc) path = argv[++i];
-    else if (a == "--keep") keep = true;
+    if (a == "--messages" && i + 1 < argc)
+      n = std::atoll(argv[++i]);
+    else if (a == "--file" && i + 1 < argc)
+      path = argv[++i];
+    else if (a == "--keep")
+      keep = true;
   }
   if (!std::filesystem::exists(path)) Generate(path, n);
   const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
   std::printf("file: %s, %lld messages, %.1f MB\n", path.c_str(), static_cast<long long>(n), mb);
 
   auto t = Clock::now();
-  std::string py = "python3 -c \"import json,sys\nn=0\nfor line in open(sys.argv[1], "
-                   "encoding='utf-8'):\n    json.loads(line); n+=1\nprint(n)\" " + path +
-                   " > /dev/null";
+  std::string py =
+      "python3 -c \"import json,sys\nn=0\nfor line in open(sys.argv[1], "
+      "encoding='utf-8'):\n    json.loads(line); n+=1\nprint(n)\" " +
+      path + " > /dev/null";
   if (std::system(py.c_str()) != 0) std::printf("python loop failed\n");
   double python_s = Seconds(t);
 
@@ -158,7 +175,8 @@ int main(int argc, char** argv) {
   row("simdjson", simd_s);
   row("parse", parse_s);
   row("ingest", ingest_s);
-  if (docs != n) std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
+  if (docs != n)
+    std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
   if (!keep) {
     std::filesystem::remove(path);
     for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);

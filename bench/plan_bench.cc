@@ -99,8 +99,9 @@ ReachGraph TrueGraph(const Truth& truth, const Network& net) {
   }
   for (const TruthEntity& e : truth.entities) {
     if (!e.network || e.created > t || (e.kind != "channel" && e.kind != "group")) continue;
-    const bool root = e.role == "official" || e.role == "injector" ||
-                      (e.role == "replacement" && (e.replaces == "official" || e.replaces == "injector"));
+    const bool root =
+        e.role == "official" || e.role == "injector" ||
+        (e.role == "replacement" && (e.replaces == "official" || e.replaces == "injector"));
     const int32_t id = g.Add(e.key, e.kind == "channel" ? NodeKind::kChannel : NodeKind::kGroup);
     ReachNode& x = g.node(id);
     x.carrier = true;
@@ -176,7 +177,8 @@ struct RoleScore {
 // Roles against the truth: carriers (any carrier role vs network chats that posted releases),
 // sources (official or injector), admins, bots; and calibration of carrier confidences.
 void ScoreRoles(const Truth& truth, const Network& net, const Roles& roles,
-                std::map<std::string, RoleScore>& scores, std::vector<std::array<double, 2>>& calib) {
+                std::map<std::string, RoleScore>& scores,
+                std::vector<std::array<double, 2>>& calib) {
   std::map<std::string, const TruthEntity*> by_key;
   for (const auto& e : truth.entities) by_key[e.key] = &e;
   for (int32_t v = 0; v < static_cast<int32_t>(net.nodes().size()); ++v) {
@@ -195,14 +197,14 @@ void ScoreRoles(const Truth& truth, const Network& net, const Roles& roles,
       const bool said = carrier_conf >= 0.5;
       if (truly != said && std::getenv("PLAN_BENCH_VERBOSE") != nullptr) {
         const ChatFeatures& f = roles.features[static_cast<size_t>(v)];
-        std::printf("    %s %s (%s%s): releases %lld/%lld cov %.2f median %.0fs p90 %.0fs "
-                    "firsthand %lld msgs %lld first_app %lld\n",
-                    truly ? "missed" : "false", n.key.c_str(), te ? te->role.c_str() : "?",
-                    te && !te->replaces.empty() ? ("/" + te->replaces).c_str() : "",
-                    static_cast<long long>(f.releases), static_cast<long long>(f.opportunities),
-                    f.coverage, f.median_delay_s, f.p90_delay_s,
-                    static_cast<long long>(f.firsthand), static_cast<long long>(n.messages),
-                    static_cast<long long>(f.first_appearances));
+        std::printf(
+            "    %s %s (%s%s): releases %lld/%lld cov %.2f median %.0fs p90 %.0fs "
+            "firsthand %lld msgs %lld first_app %lld\n",
+            truly ? "missed" : "false", n.key.c_str(), te ? te->role.c_str() : "?",
+            te && !te->replaces.empty() ? ("/" + te->replaces).c_str() : "",
+            static_cast<long long>(f.releases), static_cast<long long>(f.opportunities), f.coverage,
+            f.median_delay_s, f.p90_delay_s, static_cast<long long>(f.firsthand),
+            static_cast<long long>(n.messages), static_cast<long long>(f.first_appearances));
       }
       auto& s = scores["carrier"];
       s.tp += truly && said;
@@ -214,21 +216,22 @@ void ScoreRoles(const Truth& truth, const Network& net, const Roles& roles,
           calib.push_back({carrier_conf, truly ? 1.0 : 0.0});
         }
       }
-      const bool src_truth = te != nullptr &&
-                             (te->role == "official" || te->role == "injector" ||
-                              (te->role == "replacement" &&
-                               (te->replaces == "official" || te->replaces == "injector")));
+      const bool src_truth =
+          te != nullptr && (te->role == "official" || te->role == "injector" ||
+                            (te->role == "replacement" &&
+                             (te->replaces == "official" || te->replaces == "injector")));
       const bool src_said = primary == "official" || primary == "injector";
       if (src_truth != src_said && std::getenv("PLAN_BENCH_VERBOSE") != nullptr) {
         const ChatFeatures& f = roles.features[static_cast<size_t>(v)];
-        std::printf("    source %s %s (%s%s) said %s: releases %lld timely %lld firsthand %lld "
-                    "p90 %.0fs cov %.2f first_app %lld msgs %lld\n",
-                    src_truth ? "missed" : "false", n.key.c_str(), te ? te->role.c_str() : "?",
-                    te && !te->replaces.empty() ? ("/" + te->replaces).c_str() : "",
-                    std::string(primary).c_str(), static_cast<long long>(f.releases),
-                    static_cast<long long>(f.timely), static_cast<long long>(f.firsthand),
-                    f.p90_delay_s, f.coverage, static_cast<long long>(f.first_appearances),
-                    static_cast<long long>(n.messages));
+        std::printf(
+            "    source %s %s (%s%s) said %s: releases %lld timely %lld firsthand %lld "
+            "p90 %.0fs cov %.2f first_app %lld msgs %lld\n",
+            src_truth ? "missed" : "false", n.key.c_str(), te ? te->role.c_str() : "?",
+            te && !te->replaces.empty() ? ("/" + te->replaces).c_str() : "",
+            std::string(primary).c_str(), static_cast<long long>(f.releases),
+            static_cast<long long>(f.timely), static_cast<long long>(f.firsthand), f.p90_delay_s,
+            f.coverage, static_cast<long long>(f.first_appearances),
+            static_cast<long long>(n.messages));
       }
       auto& s2 = scores["source"];
       s2.tp += src_truth && src_said && n.messages > 0;
@@ -285,8 +288,9 @@ int main(int argc, char** argv) {
     } else if (a == "--reuse") {
       reuse = keep = true;
     } else {
-      std::fprintf(stderr, "usage: plan_bench [--seeds 11,12,13] [--scale medium] [--work DIR] "
-                           "[--budgets 5,10,20] [--action nov2019] [--keep] [--reuse]\n");
+      std::fprintf(stderr,
+                   "usage: plan_bench [--seeds 11,12,13] [--scale medium] [--work DIR] "
+                   "[--budgets 5,10,20] [--action nov2019] [--keep] [--reuse]\n");
       return 2;
     }
   }
@@ -300,9 +304,10 @@ int main(int argc, char** argv) {
   std::map<std::string, std::vector<double>> ratios;  // "time K" -> ours / greedy-true
   std::map<std::string, RoleScore> role_scores;
   std::vector<std::array<double, 2>> calib;
-  std::printf("scale %s, action %s, budgets %s; reductions are of the true reach, scored on the "
-              "true network\n",
-              scale.c_str(), action.c_str(), budgets_arg.c_str());
+  std::printf(
+      "scale %s, action %s, budgets %s; reductions are of the true reach, scored on the "
+      "true network\n",
+      scale.c_str(), action.c_str(), budgets_arg.c_str());
   for (int seed : seeds) {
     const std::string dir = work + "/seed" + std::to_string(seed);
     sim::SimOptions so;
@@ -384,11 +389,12 @@ int main(int argc, char** argv) {
       for (int32_t v = 0; v < ours.size(); ++v) carriers += ours.node(v).carrier;
       int64_t true_carriers = 0;
       for (int32_t v = 0; v < truth_g.size(); ++v) true_carriers += truth_g.node(v).carrier;
-      std::printf("  %s (%s): build %.1fs, roles+model %.2fs; carriers ours %lld, true %lld; "
-                  "true reach %.0f, our estimate %.0f\n",
-                  label.c_str(), FormatRfc3339Ms(net->time()).c_str(), build_s, roles_s,
-                  static_cast<long long>(carriers), static_cast<long long>(true_carriers),
-                  true_before, Reach(ours, {}));
+      std::printf(
+          "  %s (%s): build %.1fs, roles+model %.2fs; carriers ours %lld, true %lld; "
+          "true reach %.0f, our estimate %.0f\n",
+          label.c_str(), FormatRfc3339Ms(net->time()).c_str(), build_s, roles_s,
+          static_cast<long long>(carriers), static_cast<long long>(true_carriers), true_before,
+          Reach(ours, {}));
       if (const char* d = std::getenv("PLAN_BENCH_DIAG"); d != nullptr && label == d) {
         // Where our model and the truth disagree: true carriers the release reaches, by how
         // our model treats them.
@@ -403,8 +409,11 @@ int main(int argc, char** argv) {
           const ReachNode& x = truth_g.node(v);
           if (!x.carrier) continue;
           const int32_t o = ours.Find(x.key);
-          const int cat = !rt[static_cast<size_t>(v)] ? (o >= 0 && ro[static_cast<size_t>(o)] ? 3 : -1)
-                          : o < 0 ? 0 : !ro[static_cast<size_t>(o)] ? 1 : 2;
+          const int cat = !rt[static_cast<size_t>(v)]
+                              ? (o >= 0 && ro[static_cast<size_t>(o)] ? 3 : -1)
+                          : o < 0                       ? 0
+                          : !ro[static_cast<size_t>(o)] ? 1
+                                                        : 2;
           if (cat < 0) continue;
           aud[cat] += x.audience;
           if (cat == 2) continue;
@@ -414,16 +423,20 @@ int main(int argc, char** argv) {
                           (te && !te->replaces.empty() ? "/" + te->replaces : "") +
                           (x.root ? " ROOT" : "") + (x.down ? " DOWN" : "") + "] aud " +
                           std::to_string(static_cast<long long>(x.audience)) +
-                          (cat == 0 ? " ABSENT" : cat == 1 ? " UNREACHED" : " EXTRA");
+                          (cat == 0   ? " ABSENT"
+                           : cat == 1 ? " UNREACHED"
+                                      : " EXTRA");
           if (nv >= 0) {
             const ChatFeatures& f = roles.features[static_cast<size_t>(nv)];
             const Node& nn = net->node(nv);
             char buf[256];
-            std::snprintf(buf, sizeof buf, " | rel %lld/%lld cov %.2f timely %lld fh %lld med %.0f p90 %.0f first %lld msgs %lld share %.2f subs %lld",
-                          (long long)f.releases, (long long)f.opportunities, f.coverage, (long long)f.timely,
-                          (long long)f.firsthand, f.median_delay_s, f.p90_delay_s,
-                          (long long)f.first_appearances, (long long)nn.messages, f.release_share,
-                          (long long)nn.subscribers.value_or(-1));
+            std::snprintf(buf, sizeof buf,
+                          " | rel %lld/%lld cov %.2f timely %lld fh %lld med %.0f p90 %.0f first "
+                          "%lld msgs %lld share %.2f subs %lld",
+                          (long long)f.releases, (long long)f.opportunities, f.coverage,
+                          (long long)f.timely, (long long)f.firsthand, f.median_delay_s,
+                          f.p90_delay_s, (long long)f.first_appearances, (long long)nn.messages,
+                          f.release_share, (long long)nn.subscribers.value_or(-1));
             s += buf;
             for (const auto& r : roles.by_node[static_cast<size_t>(nv)]) {
               s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
@@ -432,15 +445,20 @@ int main(int argc, char** argv) {
             s += " | not in net";
           }
           s += "\n        true parents:";
-          for (int32_t p : x.parents) s += " " + truth_g.node(p).key + (rt[static_cast<size_t>(p)] ? "+" : "-");
+          for (int32_t p : x.parents)
+            s += " " + truth_g.node(p).key + (rt[static_cast<size_t>(p)] ? "+" : "-");
           s += " posters:";
-          for (int32_t p : x.posters) s += " " + truth_g.node(p).key + (truth_g.node(p).down ? "(down)" : "");
+          for (int32_t p : x.posters)
+            s += " " + truth_g.node(p).key + (truth_g.node(p).down ? "(down)" : "");
           if (o >= 0) {
             const ReachNode& y = ours.node(o);
             s += "\n        our parents:";
-            for (int32_t p : y.parents) s += " " + ours.node(p).key + (ro[static_cast<size_t>(p)] ? "+" : "-");
-            s += std::string(" root ") + (y.root ? "1" : "0") + " aud " + std::to_string((long long)y.audience) + " posters:";
-            for (int32_t p : y.posters) s += " " + ours.node(p).key + (ours.node(p).down ? "(down)" : "");
+            for (int32_t p : y.parents)
+              s += " " + ours.node(p).key + (ro[static_cast<size_t>(p)] ? "+" : "-");
+            s += std::string(" root ") + (y.root ? "1" : "0") + " aud " +
+                 std::to_string((long long)y.audience) + " posters:";
+            for (int32_t p : y.posters)
+              s += " " + ours.node(p).key + (ours.node(p).down ? "(down)" : "");
           }
           lines.emplace_back(-x.audience, s);
         }
@@ -449,21 +467,25 @@ int main(int argc, char** argv) {
           if (!x.root || x.down) continue;
           const int32_t o = ours.Find(x.key);
           const int32_t nv = net->Find(x.key);
-          std::string s = "root " + x.key + " [" + (by_key[x.key] ? by_key[x.key]->role : "?") + "] aud " +
-                          std::to_string((long long)x.audience) + " true children " +
+          std::string s = "root " + x.key + " [" + (by_key[x.key] ? by_key[x.key]->role : "?") +
+                          "] aud " + std::to_string((long long)x.audience) + " true children " +
                           std::to_string(truth_g.children(v).size());
           if (o >= 0) {
             s += " ours: root " + std::to_string(ours.node(o).root) + " children " +
-                 std::to_string(ours.children(o).size()) + " parents " + std::to_string(ours.node(o).parents.size());
+                 std::to_string(ours.children(o).size()) + " parents " +
+                 std::to_string(ours.node(o).parents.size());
           }
           if (nv >= 0) {
             const ChatFeatures& f = roles.features[static_cast<size_t>(nv)];
             char buf[200];
-            std::snprintf(buf, sizeof buf, " | rel %lld timely %lld fh %lld p90 %.0f cov %.2f first %lld msgs %lld", (long long)f.releases,
-                          (long long)f.timely, (long long)f.firsthand, f.p90_delay_s, f.coverage,
-                          (long long)f.first_appearances, (long long)net->node(nv).messages);
+            std::snprintf(buf, sizeof buf,
+                          " | rel %lld timely %lld fh %lld p90 %.0f cov %.2f first %lld msgs %lld",
+                          (long long)f.releases, (long long)f.timely, (long long)f.firsthand,
+                          f.p90_delay_s, f.coverage, (long long)f.first_appearances,
+                          (long long)net->node(nv).messages);
             s += buf;
-            for (const auto& r : roles.by_node[static_cast<size_t>(nv)]) s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
+            for (const auto& r : roles.by_node[static_cast<size_t>(nv)])
+              s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
           }
           std::printf("      %s\n", s.c_str());
         }
@@ -480,11 +502,13 @@ int main(int argc, char** argv) {
             if (fe == nullptr || e.lineage != fe->lineage || e.key == y.key) continue;
             const int32_t eo = ours.Find(e.key);
             const int32_t en = net->Find(e.key);
-            std::printf("        lineage %s [%s] ours %s root %d down %d roles:", e.key.c_str(), e.role.c_str(),
-                        eo >= 0 ? "carrier" : "-", eo >= 0 ? (int)ours.node(eo).root : -1,
+            std::printf("        lineage %s [%s] ours %s root %d down %d roles:", e.key.c_str(),
+                        e.role.c_str(), eo >= 0 ? "carrier" : "-",
+                        eo >= 0 ? (int)ours.node(eo).root : -1,
                         eo >= 0 ? (int)ours.node(eo).down : -1);
             if (en >= 0) {
-              for (const auto& r : roles.by_node[static_cast<size_t>(en)]) std::printf(" %s:%.2f", r.role.c_str(), r.confidence);
+              for (const auto& r : roles.by_node[static_cast<size_t>(en)])
+                std::printf(" %s:%.2f", r.role.c_str(), r.confidence);
             }
             std::printf("\n");
           }
@@ -492,21 +516,26 @@ int main(int argc, char** argv) {
         if (const char* k = std::getenv("PLAN_BENCH_NODE"); k != nullptr) {
           const int32_t v = truth_g.Find(k), o = ours.Find(k);
           std::printf("      node %s\n        true parents:", k);
-          if (v >= 0) for (int32_t p : truth_g.node(v).parents) std::printf(" %s", truth_g.node(p).key.c_str());
+          if (v >= 0)
+            for (int32_t p : truth_g.node(v).parents)
+              std::printf(" %s", truth_g.node(p).key.c_str());
           std::printf("\n        our parents:");
           if (o >= 0) {
             const ReachNode& y = ours.node(o);
             for (size_t i = 0; i < y.parents.size(); ++i) {
-              std::printf(" %s(%s)%s", ours.node(y.parents[i]).key.c_str(), y.parent_refs[i].c_str(),
-                          ours.node(y.parents[i]).down ? "DOWN" : "");
+              std::printf(" %s(%s)%s", ours.node(y.parents[i]).key.c_str(),
+                          y.parent_refs[i].c_str(), ours.node(y.parents[i]).down ? "DOWN" : "");
             }
           }
           std::printf("\n");
         }
         std::sort(lines.begin(), lines.end());
-        std::printf("    diag: reached-in-truth audience absent %.0f, unreached %.0f, reached %.0f; "
-                    "reached only in ours %.0f\n", aud[0], aud[1], aud[2], aud[3]);
-        for (size_t i = 0; i < lines.size() && i < 40; ++i) std::printf("      %s\n", lines[i].second.c_str());
+        std::printf(
+            "    diag: reached-in-truth audience absent %.0f, unreached %.0f, reached %.0f; "
+            "reached only in ours %.0f\n",
+            aud[0], aud[1], aud[2], aud[3]);
+        for (size_t i = 0; i < lines.size() && i < 40; ++i)
+          std::printf("      %s\n", lines[i].second.c_str());
       }
       // Baseline (a): the K live network chats with the most subscribers.
       std::vector<std::pair<double, std::string>> by_subs;
@@ -535,9 +564,8 @@ int main(int argc, char** argv) {
         auto red = [&](const std::vector<std::string>& keys) {
           return true_before > 0 ? 1 - ReachWithout(truth_g, keys) / true_before : 0;
         };
-        const double r_mine = red(Keys(mine)), r_mine_g = red(Keys(mine_greedy)),
-                     r_top = red(top), r_gt = red(Keys(greedy_true)),
-                     r_ft = red(Keys(full_true));
+        const double r_mine = red(Keys(mine)), r_mine_g = red(Keys(mine_greedy)), r_top = red(top),
+                     r_gt = red(Keys(greedy_true)), r_ft = red(Keys(full_true));
         const double best_true = std::max(r_gt, r_ft);
         const double ratio = best_true > 0 ? r_mine / best_true : 1;
         ratios[label + " K=" + std::to_string(k)].push_back(ratio);
@@ -549,7 +577,10 @@ int main(int argc, char** argv) {
             for (const auto& t : p->targets) {
               const int32_t tv = truth_g.Find(t.key);
               std::printf("        %s [%s] %s\n", t.key.c_str(),
-                          tv < 0 ? "not in truth" : (truth_g.node(tv).root ? "true root" : truth_g.node(tv).carrier ? "true carrier" : "true poster"),
+                          tv < 0 ? "not in truth"
+                                 : (truth_g.node(tv).root      ? "true root"
+                                    : truth_g.node(tv).carrier ? "true carrier"
+                                                               : "true poster"),
                           t.reason.substr(0, 150).c_str());
             }
           }
@@ -568,8 +599,9 @@ int main(int argc, char** argv) {
     }
     std::printf("  %-12s %.3f  %.3f\n", k.c_str(), sum / static_cast<double>(v.size()), mn);
   }
-  std::printf("\nroles at the last event, against truth.json (network chats count as carriers "
-              "when they posted anything):\n");
+  std::printf(
+      "\nroles at the last event, against truth.json (network chats count as carriers "
+      "when they posted anything):\n");
   for (const auto& [k, s] : role_scores) std::printf("  %-22s %s\n", k.c_str(), s.Text().c_str());
   // Calibration of carrier confidence: share truly in the network per confidence bin.
   std::printf("\ncarrier confidence calibration (chats with any release):\n");

@@ -390,7 +390,8 @@ int main(int argc, char** argv) {
   Print("detector", m, full, n);
   std::printf("          recall without the %zu inert regenerations: %.4f\n", inert.size(),
               static_cast<double>(m.found) /
-                  std::max<double>(1.0, static_cast<double>(m.positives - static_cast<int64_t>(inert.size()))));
+                  std::max<double>(
+                      1.0, static_cast<double>(m.positives - static_cast<int64_t>(inert.size()))));
   RegenOptions base = opt;
   base.name_only = true;
   Run baseline = Detect(sink.events, base, false);
@@ -415,7 +416,8 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("\nfalse positives by role:");
-  for (const auto& [r, c] : m.fp_roles) std::printf("  %s %lld", r.c_str(), static_cast<long long>(c));
+  for (const auto& [r, c] : m.fp_roles)
+    std::printf("  %s %lld", r.c_str(), static_cast<long long>(c));
   // Reliability: detections binned by score, share that are true regenerations.
   std::printf("\nreliability (score bin: detections, share true):");
   for (int b = 5; b < 10; ++b) {

@@ -55,9 +55,8 @@ Status EnsureBank(Store& store, const Args& a, const std::string& default_proven
   auto found = FindBank(store, a.bank);
   if (!found.ok()) return found.status();
   if (found->has_value()) return Status::Ok();
-  return CreateBank(store,
-                    {a.bank, a.label, a.provenance.empty() ? default_provenance : a.provenance},
-                    NowMs());
+  return CreateBank(
+      store, {a.bank, a.label, a.provenance.empty() ? default_provenance : a.provenance}, NowMs());
 }
 
 int Import(const Args& a) {
@@ -76,8 +75,8 @@ int Import(const Args& a) {
   auto parsed = ParseBankFile(content, a.file, opt);
   if (!parsed.ok()) return Fail(parsed.status().ToString());
   for (size_t i = 0; i < parsed->rejects.size() && i < kMaxRejectsShown; ++i) {
-    std::fprintf(stderr, "cordon: rejected %s: %s\n",
-                 parsed->rejects[i].where.ToString().c_str(), parsed->rejects[i].reason.c_str());
+    std::fprintf(stderr, "cordon: rejected %s: %s\n", parsed->rejects[i].where.ToString().c_str(),
+                 parsed->rejects[i].reason.c_str());
   }
   if (parsed->rejects.size() > kMaxRejectsShown) {
     std::fprintf(stderr, "cordon: ... %zu rejected rows in all\n", parsed->rejects.size());
@@ -224,9 +223,7 @@ int Remove(const Args& a) {
 std::function<int()> Setup(CLI::App& app) {
   auto a = std::make_shared<Args>();
   app.require_subcommand(1);
-  auto db = [&](CLI::App* sub) {
-    sub->add_option("--db", a->db, "database")->required();
-  };
+  auto db = [&](CLI::App* sub) { sub->add_option("--db", a->db, "database")->required(); };
   CLI::App* imp = app.add_subcommand("import", "Import a bank file (CSV, ThreatExchange, TAT)");
   db(imp);
   imp->add_option("--bank", a->bank, "bank name (created when missing)")->required();

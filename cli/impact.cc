@@ -47,17 +47,19 @@ std::function<int()> Setup(CLI::App& app) {
                   static_cast<long long>(d.takedowns), d.baseline);
     }
     for (const auto& act : r->actions) {
-      std::printf("action %s..%s: organic posts %s, forwarded %s, views %s, active chats %s "
-                  "(%d days before, %d after)\n",
-                  act.start.c_str(), act.end.c_str(), Pct(act.organic_change).c_str(),
-                  Pct(act.forwarded_change).c_str(), Pct(act.views_change).c_str(),
-                  Pct(act.active_chats_change).c_str(), act.before.days, act.after.days);
+      std::printf(
+          "action %s..%s: organic posts %s, forwarded %s, views %s, active chats %s "
+          "(%d days before, %d after)\n",
+          act.start.c_str(), act.end.c_str(), Pct(act.organic_change).c_str(),
+          Pct(act.forwarded_change).c_str(), Pct(act.views_change).c_str(),
+          Pct(act.active_chats_change).c_str(), act.before.days, act.after.days);
     }
     for (const auto& c : r->survival) {
-      std::printf("survival %-36s %6lld chats, %6lld taken down, median life %s\n",
-                  c.group.c_str(), static_cast<long long>(c.chats),
-                  static_cast<long long>(c.taken_down),
-                  c.median_days < 0 ? "not reached" : (std::to_string(c.median_days).substr(0, 5) + " days").c_str());
+      std::printf("survival %-36s %6lld chats, %6lld taken down, median life %s\n", c.group.c_str(),
+                  static_cast<long long>(c.chats), static_cast<long long>(c.taken_down),
+                  c.median_days < 0
+                      ? "not reached"
+                      : (std::to_string(c.median_days).substr(0, 5) + " days").c_str());
     }
     for (const auto& [p, n] : r->migration) {
       std::printf("migration %-12s %6lld messages, first on %s\n", p.c_str(),

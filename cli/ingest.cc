@@ -82,19 +82,20 @@ std::function<int()> Setup(CLI::App& app) {
       int64_t skipped = 0;
       for (const auto& f : report->files) skipped += f.skipped;
       double mb = static_cast<double>(report->bytes) / 1e6;
-      std::printf("ingested %zu files (%lld already done): %lld events, %lld rejected, %lld weird, "
-                  "%.1f MB in %.2f s (%.0f events/s)\n",
-                  report->files.size(), static_cast<long long>(skipped),
-                  static_cast<long long>(report->events), static_cast<long long>(report->rejected),
-                  static_cast<long long>(report->weird), mb, report->seconds,
-                  report->seconds > 0 ? report->events / report->seconds : 0.0);
+      std::printf(
+          "ingested %zu files (%lld already done): %lld events, %lld rejected, %lld weird, "
+          "%.1f MB in %.2f s (%.0f events/s)\n",
+          report->files.size(), static_cast<long long>(skipped),
+          static_cast<long long>(report->events), static_cast<long long>(report->rejected),
+          static_cast<long long>(report->weird), mb, report->seconds,
+          report->seconds > 0 ? report->events / report->seconds : 0.0);
       if (stage) {
         const auto& r = stage->report();
-        std::printf("enforcement: %lld regeneration detections, %lld stream takedowns mirrored "
-                    "into the ledger; detector %.2f s (%.0f events/s)\n",
-                    static_cast<long long>(r.detections), static_cast<long long>(r.mirrored),
-                    r.detector_seconds,
-                    r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
+        std::printf(
+            "enforcement: %lld regeneration detections, %lld stream takedowns mirrored "
+            "into the ledger; detector %.2f s (%.0f events/s)\n",
+            static_cast<long long>(r.detections), static_cast<long long>(r.mirrored),
+            r.detector_seconds, r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
       }
     }
     return report->failed_files() > 0 ? 2 : 0;

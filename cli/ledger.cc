@@ -32,15 +32,15 @@ void AddCommon(CLI::App* app, Common& c, bool with_time) {
 StatusOr<TimeMs> TimeOrNow(const std::string& s, const char* flag) {
   if (s.empty()) return ledger::SystemClock().Now();
   auto p = ledger::ParseTimeArg(s);
-  if (!p) return Status::InvalidArgument(std::string(flag) + ": not RFC 3339 or milliseconds: " + s);
+  if (!p)
+    return Status::InvalidArgument(std::string(flag) + ": not RFC 3339 or milliseconds: " + s);
   return *p;
 }
 
 void PrintEntry(const ledger::Entry& e) {
   std::printf("%6lld  %s  %-17s %-34s %-22s %-11s by %s%s%s\n", static_cast<long long>(e.seq),
-              FormatRfc3339Ms(e.time).c_str(), e.action.c_str(), e.entity.c_str(),
-              e.reason.c_str(), e.source.c_str(), e.decided_by.c_str(),
-              e.ref.empty() ? "" : "  ", e.ref.c_str());
+              FormatRfc3339Ms(e.time).c_str(), e.action.c_str(), e.entity.c_str(), e.reason.c_str(),
+              e.source.c_str(), e.decided_by.c_str(), e.ref.empty() ? "" : "  ", e.ref.c_str());
 }
 
 std::function<int()> Setup(CLI::App& app) {
@@ -57,7 +57,8 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--action", a->action, "only this action (takedown, reinstate, appeal, ...)");
   app.add_option("--limit", a->limit, "at most this many entries");
 
-  CLI::App* verify = app.add_subcommand("verify", "Recompute the hash chain; name the first broken entry");
+  CLI::App* verify =
+      app.add_subcommand("verify", "Recompute the hash chain; name the first broken entry");
   AddCommon(verify, a->verify, false);
   verify->add_option("--expect-head", a->expect_head,
                      "the head hash kept elsewhere: also detects entries cut from the end");
@@ -71,7 +72,8 @@ std::function<int()> Setup(CLI::App& app) {
   AddCommon(appeals, a->appeals, false);
   appeals->add_option("--status", a->status, "open, granted or denied");
 
-  CLI::App* deny = app.add_subcommand("deny", "Deny an appeal (grant one with cordon reinstate --appeal)");
+  CLI::App* deny =
+      app.add_subcommand("deny", "Deny an appeal (grant one with cordon reinstate --appeal)");
   AddCommon(deny, a->deny, true);
   deny->add_option("appeal", a->appeal_id, "appeal id")->required();
   deny->add_option("--reason", a->reason, "why")->required();
@@ -90,7 +92,8 @@ std::function<int()> Setup(CLI::App& app) {
   purge->add_option("--now", a->now, "the current time (RFC 3339 or ms; default now)");
   purge->add_flag("--dry-run", a->dry_run, "only say what would be deleted");
 
-  CLI::App* sync = app.add_subcommand("sync", "Mirror takedowns from platform streams into the ledger");
+  CLI::App* sync =
+      app.add_subcommand("sync", "Mirror takedowns from platform streams into the ledger");
   AddCommon(sync, a->sync, false);
 
   return [a, verify, appeal, appeals, deny, hold, preserved, purge, sync]() -> int {
@@ -107,7 +110,9 @@ std::function<int()> Setup(CLI::App& app) {
     const std::string db = pick(*c);
     if (db.empty()) return Fail("--db is required");
     const bool json = c->json || a->list.json;
-    const std::string by = !c->by.empty() ? c->by : !a->list.by.empty() ? a->list.by : ledger::DefaultActor();
+    const std::string by = !c->by.empty()        ? c->by
+                           : !a->list.by.empty() ? a->list.by
+                                                 : ledger::DefaultActor();
     auto store = Store::Open(db);
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
@@ -181,7 +186,8 @@ std::function<int()> Setup(CLI::App& app) {
         for (const auto& ap : *list) {
           w.BeginObject().Field("id", ap.id).Field("entity", std::string_view(ap.entity));
           w.Field("filed", std::string_view(FormatRfc3339Ms(ap.filed)));
-          w.Field("filed_by", std::string_view(ap.filed_by)).Field("reason", std::string_view(ap.reason));
+          w.Field("filed_by", std::string_view(ap.filed_by))
+              .Field("reason", std::string_view(ap.reason));
           w.Field("status", std::string_view(ap.status));
           w.Key("decided");
           if (ap.decided) {
@@ -196,8 +202,9 @@ std::function<int()> Setup(CLI::App& app) {
         std::printf("%s\n", out.c_str());
       } else {
         for (const auto& ap : *list) {
-          std::printf("%4lld  %-8s %s  %s  (%s)\n", static_cast<long long>(ap.id), ap.status.c_str(),
-                      FormatRfc3339Ms(ap.filed).c_str(), ap.entity.c_str(), ap.reason.c_str());
+          std::printf("%4lld  %-8s %s  %s  (%s)\n", static_cast<long long>(ap.id),
+                      ap.status.c_str(), FormatRfc3339Ms(ap.filed).c_str(), ap.entity.c_str(),
+                      ap.reason.c_str());
         }
       }
       return 0;
@@ -212,8 +219,8 @@ std::function<int()> Setup(CLI::App& app) {
           ledger::AppendEntryJson(out, *e);
           std::printf("%s\n", out.c_str());
         } else {
-          std::printf("appeal %lld denied (ledger entry %lld)\n", static_cast<long long>(a->appeal_id),
-                      static_cast<long long>(e->seq));
+          std::printf("appeal %lld denied (ledger entry %lld)\n",
+                      static_cast<long long>(a->appeal_id), static_cast<long long>(e->seq));
         }
         return 0;
       });

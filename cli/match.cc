@@ -24,8 +24,9 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
   app.add_option("--bank", a->bank, "only matches against this bank");
   app.add_flag("--json", a->json, "one JSON object per line");
-  app.add_flag("--by-chat", a->by_chat, "per chat and bank: matches, first and last time, "
-                                        "closest and farthest distance");
+  app.add_flag("--by-chat", a->by_chat,
+               "per chat and bank: matches, first and last time, "
+               "closest and farthest distance");
   app.add_flag("--rescan", a->rescan, "match every stored message against the banks first");
   return [a]() -> int {
     auto store = Store::Open(a->db);
@@ -40,13 +41,14 @@ std::function<int()> Setup(CLI::App& app) {
     }
     const char* filter = a->bank.empty() ? "?1 = ''" : "bank = ?1";
     std::string sql =
-        a->by_chat
-            ? std::string("SELECT chat, bank, count(*), min(time), max(time), min(distance), "
-                          "max(distance), count(DISTINCT signal) FROM matches WHERE ") +
-                  filter + " GROUP BY chat, bank ORDER BY chat, bank"
-            : std::string("SELECT message, media_idx, bank, signal_type, signal, distance, "
-                          "query, label, chat, time FROM matches WHERE ") +
-                  filter + " ORDER BY time, message, media_idx, bank, signal_type, signal";
+        a->by_chat ? std::string(
+                         "SELECT chat, bank, count(*), min(time), max(time), min(distance), "
+                         "max(distance), count(DISTINCT signal) FROM matches WHERE ") +
+                         filter + " GROUP BY chat, bank ORDER BY chat, bank"
+                   : std::string(
+                         "SELECT message, media_idx, bank, signal_type, signal, distance, "
+                         "query, label, chat, time FROM matches WHERE ") +
+                         filter + " ORDER BY time, message, media_idx, bank, signal_type, signal";
     Statement q((*store)->db(), sql);
     if (!q.ok()) return Fail(q.status().ToString());
     q.Bind(1, a->bank);
@@ -67,12 +69,13 @@ std::function<int()> Setup(CLI::App& app) {
               .EndObject();
           std::printf("%s\n", out.c_str());
         } else {
-          std::printf("%s  bank %s: %lld matches of %lld signals, time %lld..%lld, distance "
-                      "%lld..%lld\n",
-                      std::string(q.Text(0)).c_str(), std::string(q.Text(1)).c_str(),
-                      static_cast<long long>(q.Int(2)), static_cast<long long>(q.Int(7)),
-                      static_cast<long long>(q.Int(3)), static_cast<long long>(q.Int(4)),
-                      static_cast<long long>(q.Int(5)), static_cast<long long>(q.Int(6)));
+          std::printf(
+              "%s  bank %s: %lld matches of %lld signals, time %lld..%lld, distance "
+              "%lld..%lld\n",
+              std::string(q.Text(0)).c_str(), std::string(q.Text(1)).c_str(),
+              static_cast<long long>(q.Int(2)), static_cast<long long>(q.Int(7)),
+              static_cast<long long>(q.Int(3)), static_cast<long long>(q.Int(4)),
+              static_cast<long long>(q.Int(5)), static_cast<long long>(q.Int(6)));
         }
         continue;
       }

@@ -149,18 +149,21 @@ std::function<int()> Setup(CLI::App& app) {
     }
     std::printf("network as of %s (%lld events)\nnodes:", as_of.c_str(),
                 static_cast<long long>(net->events()));
-    for (const auto& [k, c] : node_kinds) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    for (const auto& [k, c] : node_kinds)
+      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
     std::printf("\nedges:");
-    for (const auto& [k, c] : edge_kinds) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    for (const auto& [k, c] : edge_kinds)
+      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
     std::printf("\nreleases: %zu\nroles:", roles.release_items.size());
-    for (const auto& [k, c] : role_counts) std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
+    for (const auto& [k, c] : role_counts)
+      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
     std::printf("\ncommunities: %d (modularity %.3f)\n", comm->count, comm->quality);
     int listed = 0;
     for (int32_t v : with_role) {
       if (listed++ >= a->max_roles) break;
       const auto& r = roles.by_node[static_cast<size_t>(v)][0];
-      std::printf("  %-16s %.2f  %s  %s\n", r.role.c_str(), r.confidence,
-                  net->node(v).key.c_str(), r.reason.c_str());
+      std::printf("  %-16s %.2f  %s  %s\n", r.role.c_str(), r.confidence, net->node(v).key.c_str(),
+                  r.reason.c_str());
     }
     if (!a->out.empty()) std::printf("written: %s (%s)\n", a->out.c_str(), a->format.c_str());
     return 0;

@@ -64,8 +64,9 @@ void PrintJson(const PlanResult& r, const network::ReachGraph& g, const std::str
 void PrintText(const PlanResult& r, const std::string& as_of, const std::string& mode) {
   std::printf("%s against the network as of %s\n", mode.c_str(), as_of.c_str());
   for (const auto& t : r.targets) {
-    std::printf("%3d. %-8s %s\n     %s\n", t.rank, std::string(network::NodeKindName(t.kind)).c_str(),
-                t.key.c_str(), t.reason.c_str());
+    std::printf("%3d. %-8s %s\n     %s\n", t.rank,
+                std::string(network::NodeKindName(t.kind)).c_str(), t.key.c_str(),
+                t.reason.c_str());
     for (size_t i = 0; i < t.evidence.size() && i < 4; ++i) {
       std::printf("       evidence: %s\n", t.evidence[i].c_str());
     }

@@ -86,10 +86,10 @@ std::function<int()> Setup(CLI::App& app) {
                   d.entity.c_str(), d.parent.c_str(), d.score, signals.c_str());
     }
     if (!a->stored) {
-      std::fprintf(stderr, "%zu detections; %lld events replayed, %lld entities, %lld pairs scored\n",
-                   dets->size(), static_cast<long long>(stats.events),
-                   static_cast<long long>(stats.entities),
-                   static_cast<long long>(stats.pairs_scored));
+      std::fprintf(
+          stderr, "%zu detections; %lld events replayed, %lld entities, %lld pairs scored\n",
+          dets->size(), static_cast<long long>(stats.events),
+          static_cast<long long>(stats.entities), static_cast<long long>(stats.pairs_scored));
     }
     return 0;
   };

@@ -54,19 +54,22 @@ std::function<int()> Setup(CLI::App& app) {
       return 0;
     }
     std::printf("entities:");
-    for (const auto& [kind, n] : s.entities) std::printf("  %s %lld", kind.c_str(), static_cast<long long>(n));
+    for (const auto& [kind, n] : s.entities)
+      std::printf("  %s %lld", kind.c_str(), static_cast<long long>(n));
     std::printf("\nplatforms:");
-    for (const auto& [p, n] : s.by_platform) std::printf("  %s %lld", p.c_str(), static_cast<long long>(n));
+    for (const auto& [p, n] : s.by_platform)
+      std::printf("  %s %lld", p.c_str(), static_cast<long long>(n));
     std::printf("\nmessages:       %lld (%lld forwarded)\n", static_cast<long long>(s.messages),
                 static_cast<long long>(s.forwarded));
-    std::printf("media:          %lld\nlinks:          %lld\nmemberships:    %lld\n"
-                "invites:        %lld\ntakedowns:      %lld (%lld reinstated)\n"
-                "rejected:       %lld\nweird:          %lld\nfiles:          %lld\n",
-                static_cast<long long>(s.media), static_cast<long long>(s.links),
-                static_cast<long long>(s.memberships), static_cast<long long>(s.invites),
-                static_cast<long long>(s.takedowns), static_cast<long long>(s.reinstatements),
-                static_cast<long long>(s.rejected), static_cast<long long>(s.weird),
-                static_cast<long long>(s.files));
+    std::printf(
+        "media:          %lld\nlinks:          %lld\nmemberships:    %lld\n"
+        "invites:        %lld\ntakedowns:      %lld (%lld reinstated)\n"
+        "rejected:       %lld\nweird:          %lld\nfiles:          %lld\n",
+        static_cast<long long>(s.media), static_cast<long long>(s.links),
+        static_cast<long long>(s.memberships), static_cast<long long>(s.invites),
+        static_cast<long long>(s.takedowns), static_cast<long long>(s.reinstatements),
+        static_cast<long long>(s.rejected), static_cast<long long>(s.weird),
+        static_cast<long long>(s.files));
     return 0;
   };
 }

@@ -122,7 +122,8 @@ std::function<int()> Setup(CLI::App& app) {
                  "how long the removed content is preserved (TCO: 6)")
       ->check(CLI::Range(0, 1200))
       ->capture_default_str();
-  app.add_option("--import", a->import, "record the takedowns of a CSV (entity,time,reason[,source])");
+  app.add_option("--import", a->import,
+                 "record the takedowns of a CSV (entity,time,reason[,source])");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
     auto store = Store::Open(a->db);
@@ -155,16 +156,17 @@ std::function<int()> Setup(CLI::App& app) {
       if ((*r)->entity != a->entity) {
         return Fail("referral " + a->referral + " is about " + (*r)->entity);
       }
-      ledger::TakedownRequest req{a->entity, t, a->reason, "referral", by, *ev,
-                                  "referral:" + a->referral, a->preserve_months};
+      ledger::TakedownRequest req{
+          a->entity,         t, a->reason, "referral", by, *ev, "referral:" + a->referral,
+          a->preserve_months};
       entry = led.Takedown(req);
       if (entry.ok()) {
         auto acted = refs.Act(a->referral, t, by, /*take_down=*/false);
         if (!acted.ok()) return Fail(acted.status().ToString());
       }
     } else {
-      ledger::TakedownRequest req{a->entity, t, a->reason, a->source, by, *ev, "",
-                                  a->preserve_months};
+      ledger::TakedownRequest req{a->entity, t,   a->reason, a->source,
+                                  by,        *ev, "",        a->preserve_months};
       entry = led.Takedown(req);
     }
     if (!entry.ok()) return Fail(entry.status().ToString());

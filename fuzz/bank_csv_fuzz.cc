@@ -21,8 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     cordon::AppendCsvHeader(csv);
     for (const auto& e : parsed->entries) cordon::AppendCsvRow(csv, e);
     auto again = cordon::ParseBankFile(csv, "fuzz-export.csv", {});
-    if (!again.ok() || !again->rejects.empty() ||
-        again->entries.size() != parsed->entries.size()) {
+    if (!again.ok() || !again->rejects.empty() || again->entries.size() != parsed->entries.size()) {
       __builtin_trap();
     }
     for (size_t i = 0; i < again->entries.size(); ++i) {

@@ -8,8 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<cordon::Status> problems;
-  auto p = cordon::enforce::ParsePolicy(
-      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.yaml", &problems);
+  auto p = cordon::enforce::ParsePolicy(std::string_view(reinterpret_cast<const char*>(data), size),
+                                        "fuzz.yaml", &problems);
   if (p.ok() != problems.empty()) std::abort();
   for (const auto& s : problems) {
     if (s.where().file != "fuzz.yaml") std::abort();

@@ -29,7 +29,8 @@ TEST(SignalTest, TypesAndCanonicalForms) {
   EXPECT_FALSE(ParseSignalType("url"));
   EXPECT_FALSE(ParseSignalType(""));
 
-  auto up = CanonicalSignal(SignalType::kPdq, " F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B22 ");
+  auto up = CanonicalSignal(SignalType::kPdq,
+                            " F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B22 ");
   ASSERT_TRUE(up.ok());
   EXPECT_EQ(*up, kPdqA);
   EXPECT_FALSE(CanonicalSignal(SignalType::kPdq, kMd5).ok());
@@ -95,13 +96,14 @@ TEST(BankStoreTest, CreateAddRemoveListDelete) {
   }
 
   // A bad signal fails the whole call and writes nothing.
-  auto bad = AddEntries(*store, "releases", {{SignalType::kPdq, kPdqB}, {SignalType::kMd5, "xyz"}}, 0);
+  auto bad =
+      AddEntries(*store, "releases", {{SignalType::kPdq, kPdqB}, {SignalType::kMd5, "xyz"}}, 0);
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("entry 2"), std::string::npos);
   EXPECT_EQ((*ListBanks(*store))[0].entries, 4);
 
-  auto removed = RemoveEntries(*store, "releases",
-                               {{SignalType::kMd5, kMd5}, {SignalType::kPdq, kPdqB}});
+  auto removed =
+      RemoveEntries(*store, "releases", {{SignalType::kMd5, kMd5}, {SignalType::kPdq, kPdqB}});
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(*removed, 1);
   EXPECT_EQ((*ListBanks(*store))[0].entries, 3);
@@ -126,8 +128,10 @@ TEST(BankCsvTest, ExportImportRoundTrip) {
       {SignalType::kPdq, kPdqA, "label, with comma", "src \"quoted\"", 11},
       {SignalType::kMd5, kMd5, "", "", 12},
       {SignalType::kSha256, kSha, "multi\nline", "", 13},
-      {SignalType::kText, "  leading space, a comma and \"quotes\"\r\nand a line break", "t", "p", 14},
-      {SignalType::kText, "\u0645\u062b\u0627\u0644 \u0646\u0635 \u0645\u0635\u0646\u0648\u0639", "", "", 15},
+      {SignalType::kText, "  leading space, a comma and \"quotes\"\r\nand a line break", "t", "p",
+       14},
+      {SignalType::kText, "\u0645\u062b\u0627\u0644 \u0646\u0635 \u0645\u0635\u0646\u0648\u0639",
+       "", "", 15},
   };
   std::string csv;
   AppendCsvHeader(csv);
@@ -168,17 +172,27 @@ TEST(BankCsvTest, ExportImportRoundTrip) {
 
 TEST(BankCsvTest, BadRowsRejectedWithLineNumbers) {
   const std::string csv =
-      "signal_type,signal,label,source\n"                       // 1
-      "pdq," + kPdqA + ",ok,feed-1\n"                           // 2 good
-      "gif," + kPdqA + ",,\n"                                   // 3 unknown type
-      "md5,0123,,\n"                                            // 4 bad digest
-      "sha256," + kSha + "\n"                                   // 5 field count
-      "md5,ab\"cd,,\n"                                          // 6 quote in unquoted field
-      "text,\"two\nlines of a made-up statement\",,\n"          // 7-8 good, spans two lines
-      "pdq,\"" + kPdqB + "\"x,,\n"                              // 9 text after closing quote
-      "\n"                                                      // 10 blank
-      "md5," + kMd5 + ",,\r\n"                                  // 11 good (CRLF)
-      "text,\"never closed,,\n";                                // 12 unterminated
+      "signal_type,signal,label,source\n"  // 1
+      "pdq," +
+      kPdqA +
+      ",ok,feed-1\n"  // 2 good
+      "gif," +
+      kPdqA +
+      ",,\n"          // 3 unknown type
+      "md5,0123,,\n"  // 4 bad digest
+      "sha256," +
+      kSha +
+      "\n"                                              // 5 field count
+      "md5,ab\"cd,,\n"                                  // 6 quote in unquoted field
+      "text,\"two\nlines of a made-up statement\",,\n"  // 7-8 good, spans two lines
+      "pdq,\"" +
+      kPdqB +
+      "\"x,,\n"  // 9 text after closing quote
+      "\n"       // 10 blank
+      "md5," +
+      kMd5 +
+      ",,\r\n"                    // 11 good (CRLF)
+      "text,\"never closed,,\n";  // 12 unterminated
   auto parsed = ParseBankFile(csv, "bad.csv", {});
   ASSERT_TRUE(parsed.ok());
   ASSERT_EQ(parsed->entries.size(), 3u);
@@ -218,10 +232,9 @@ TEST(BankCsvTest, UnknownFormatIsAnError) {
 
 TEST(BankImportTest, ThreatExchangeSampleCsv) {
   // The shape of HMA's sample_data/pdq.csv: hash, descriptor id, time, space-separated tags.
-  const std::string csv =
-      kPdqA + ",1111,2020-07-31T18:47:52+0000,made_up_tag other_tag\n" +
-      kPdqB + ",2222,2020-07-31T18:47:45+0000,made_up_tag\n" +
-      "nothex,3333,2020-07-31T18:47:45+0000,x\n";
+  const std::string csv = kPdqA + ",1111,2020-07-31T18:47:52+0000,made_up_tag other_tag\n" + kPdqB +
+                          ",2222,2020-07-31T18:47:45+0000,made_up_tag\n" +
+                          "nothex,3333,2020-07-31T18:47:45+0000,x\n";
   ImportOptions opt;
   opt.provenance = "te export";
   auto parsed = ParseBankFile(csv, "samples/pdq.csv", opt);
@@ -262,13 +275,17 @@ TEST(BankImportTest, ThreatExchangeFileExchange) {
 
 TEST(BankImportTest, TechAgainstTerrorismHashList) {
   const std::string json = R"([
-    {"id": 1, "hash_digest": ")" + kPdqA + R"(", "algorithm": "PDQ", "ideology": "made-up-a",
+    {"id": 1, "hash_digest": ")" +
+                           kPdqA + R"(", "algorithm": "PDQ", "ideology": "made-up-a",
      "file_type": "image"},
-    {"id": 2, "hash_digest": ")" + kMd5 + R"(", "algorithim": "MD5", "ideology": "made-up-b",
+    {"id": 2, "hash_digest": ")" +
+                           kMd5 + R"(", "algorithim": "MD5", "ideology": "made-up-b",
      "file_type": "video"},
-    {"id": 3, "hash_digest": ")" + kSha + R"(", "algorithm": "SHA256"},
+    {"id": 3, "hash_digest": ")" +
+                           kSha + R"(", "algorithm": "SHA256"},
     {"id": 4, "hash_digest": "abc", "algorithm": "PDQ"},
-    {"id": 5, "hash_digest": ")" + kMd5 + R"(", "algorithm": "TMK"},
+    {"id": 5, "hash_digest": ")" +
+                           kMd5 + R"(", "algorithm": "TMK"},
     {"id": 6},
     "not an object"
   ])";

@@ -80,7 +80,7 @@ TEST(MatcherTest, MatchesEverySignalType) {
   EXPECT_EQ(got[0].type, SignalType::kText);
   EXPECT_EQ(got[0].signal, kStatement);
   EXPECT_EQ(got[0].label, "release-a");  // the bank's label when the entry has none
-  EXPECT_GT(got[0].distance, 0);          // altered
+  EXPECT_GT(got[0].distance, 0);         // altered
   EXPECT_LT(got[0].distance, 60);
   EXPECT_EQ(got[1].media_idx, 1);
   EXPECT_EQ(got[1].type, SignalType::kPdq);
@@ -93,15 +93,18 @@ TEST(MatcherTest, MatchesEverySignalType) {
   EXPECT_EQ(got[2].distance, 0);
 
   // The same statement with other punctuation, case and diacritics is an exact match.
-  got = matcher.MatchMessage(Message("telegram:channel5/2", "THE made-up council of vorla!! "
+  got = matcher.MatchMessage(Message("telegram:channel5/2",
+                                     "THE made-up council of vorla!! "
                                      "announces the new harvest schedule, for the eastern valleys",
                                      {}));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].distance, 0);
   // Unrelated text and media: nothing.
-  EXPECT_TRUE(matcher.MatchMessage(Message("telegram:channel5/3", "weather is fine in marlo "
-                                           "today and the market opens at nine as usual",
-                                           {WithPdq(MakeHash(9))}))
+  EXPECT_TRUE(matcher
+                  .MatchMessage(Message("telegram:channel5/3",
+                                        "weather is fine in marlo "
+                                        "today and the market opens at nine as usual",
+                                        {WithPdq(MakeHash(9))}))
                   .empty());
 }
 
@@ -179,11 +182,16 @@ void WriteEvents(const std::string& path) {
   testing::WriteFile(
       path,
       "{\"type\":\"message\",\"key\":\"telegram:channel5/1\",\"chat\":\"telegram:channel5\","
-      "\"time\":\"2021-03-01T10:00:00Z\",\"text\":\"" + kStatement + "\",\"media\":[{\"kind\":"
-      "\"photo\",\"pdq\":\"" + kNear.Hex() + "\"}]}\n"
-      "{\"type\":\"message\",\"key\":\"telegram:channel6/9\",\"chat\":\"telegram:channel6\","
-      "\"time\":\"2021-03-02T10:00:00Z\",\"text\":\"nothing known here at all, only a note about "
-      "the weather\"}\n");
+      "\"time\":\"2021-03-01T10:00:00Z\",\"text\":\"" +
+          kStatement +
+          "\",\"media\":[{\"kind\":"
+          "\"photo\",\"pdq\":\"" +
+          kNear.Hex() +
+          "\"}]}\n"
+          "{\"type\":\"message\",\"key\":\"telegram:channel6/9\",\"chat\":\"telegram:channel6\","
+          "\"time\":\"2021-03-02T10:00:00Z\",\"text\":\"nothing known here at all, only a note "
+          "about "
+          "the weather\"}\n");
 }
 
 std::string Matches(Store& store) {
@@ -192,10 +200,9 @@ std::string Matches(Store& store) {
               "ORDER BY 1, 2, 3, 4");
   std::string out;
   while (q.Step()) {
-    out += std::string(q.Text(0)) + " " + std::to_string(q.Int(1)) + " " +
-           std::string(q.Text(2)) + " " + std::string(q.Text(3)) + " " +
-           std::to_string(q.Int(4)) + " " + std::string(q.Text(5)) + " " +
-           std::to_string(q.Int(6)) + "\n";
+    out += std::string(q.Text(0)) + " " + std::to_string(q.Int(1)) + " " + std::string(q.Text(2)) +
+           " " + std::string(q.Text(3)) + " " + std::to_string(q.Int(4)) + " " +
+           std::string(q.Text(5)) + " " + std::to_string(q.Int(6)) + "\n";
   }
   return out;
 }
@@ -260,18 +267,19 @@ TEST(MatcherCliTest, BankImportLookupAndMatch) {
   testing::WriteFile(dir.File("bank.csv"),
                      "signal_type,signal,label\npdq," + kBase.Hex() + ",poster\npdq,zz,\n");
   std::string imported = RunCommand(bin + " bank import --db " + db + " --bank known " +
-                             dir.File("bank.csv") + " 2>&1");
+                                    dir.File("bank.csv") + " 2>&1");
   EXPECT_NE(imported.find("bank.csv:3"), std::string::npos) << imported;
   EXPECT_NE(imported.find("1 new, 1 rejected"), std::string::npos) << imported;
   testing::WriteFile(dir.File("q.txt"), kNear.Hex() + "\n" + kFar.Hex() + "\nnot a hash\n");
   std::string looked =
       RunCommand(bin + " lookup --db " + db + " --json < " + dir.File("q.txt") + " 2>&1");
-  EXPECT_EQ(looked,
-            "{\"query\":\"" + kNear.Hex() + "\",\"matches\":[{\"signal\":\"" + kBase.Hex() +
-                "\",\"distance\":5,\"bank\":\"known\",\"label\":\"poster\"}]}\n"
-                "{\"query\":\"" + kFar.Hex() + "\",\"matches\":[]}\n"
-                "{\"query\":\"not a hash\",\"error\":\"" +
-                PdqHash::FromHex("not a hash").status().message() + "\"}\n");
+  EXPECT_EQ(looked, "{\"query\":\"" + kNear.Hex() + "\",\"matches\":[{\"signal\":\"" + kBase.Hex() +
+                        "\",\"distance\":5,\"bank\":\"known\",\"label\":\"poster\"}]}\n"
+                        "{\"query\":\"" +
+                        kFar.Hex() +
+                        "\",\"matches\":[]}\n"
+                        "{\"query\":\"not a hash\",\"error\":\"" +
+                        PdqHash::FromHex("not a hash").status().message() + "\"}\n");
   WriteEvents(dir.File("events.ndjson"));
   RunCommand(bin + " ingest -q --db " + db + " " + dir.File("events.ndjson"));
   std::string matched = RunCommand(bin + " match --db " + db + " --json");
@@ -280,9 +288,9 @@ TEST(MatcherCliTest, BankImportLookupAndMatch) {
   std::string listed = RunCommand(bin + " bank list --db " + db + " --json");
   EXPECT_NE(listed.find("\"entries\":1"), std::string::npos) << listed;
   std::string exported = RunCommand(bin + " bank export --db " + db + " --bank known");
-  EXPECT_EQ(exported.find("signal_type,signal,label,provenance,added\npdq," + kBase.Hex() +
-                          ",poster,"),
-            0u)
+  EXPECT_EQ(
+      exported.find("signal_type,signal,label,provenance,added\npdq," + kBase.Hex() + ",poster,"),
+      0u)
       << exported;
 }
 

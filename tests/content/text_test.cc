@@ -14,9 +14,9 @@ namespace {
 
 TEST(NormalizeTextTest, CaseFoldingAndNfkc) {
   EXPECT_EQ(NormalizeText("Hello WORLD"), "hello world");
-  EXPECT_EQ(NormalizeText("STRASSE straße"), "strasse strasse");  // full case folding
+  EXPECT_EQ(NormalizeText("STRASSE straße"), "strasse strasse");         // full case folding
   EXPECT_EQ(NormalizeText("ﬁne ｆｕｌｌｗｉｄｔｈ"), "fine fullwidth");  // ligature, fullwidth
-  EXPECT_EQ(NormalizeText("x²"), "x2");                               // compatibility digit
+  EXPECT_EQ(NormalizeText("x²"), "x2");                                  // compatibility digit
   // Composed and decomposed e-acute are one text.
   EXPECT_EQ(NormalizeText("caf\u00e9"), NormalizeText("cafe\u0301"));
   EXPECT_EQ(NormalizeText("caf\u00e9"), "caf\u00e9");  // Latin accents stay
@@ -47,9 +47,9 @@ TEST(NormalizeTextTest, DigitsUnified) {
 
 TEST(NormalizeTextTest, WhitespaceAndPunctuationCollapse) {
   EXPECT_EQ(NormalizeText("  one,\ttwo!!  three...\n"), "one two three");
-  EXPECT_EQ(NormalizeText("a\u060cb\u061fc"), "a b c");     // Arabic comma, question mark
+  EXPECT_EQ(NormalizeText("a\u060cb\u061fc"), "a b c");           // Arabic comma, question mark
   EXPECT_EQ(NormalizeText("go \xF0\x9F\x94\xA5 now"), "go now");  // emoji
-  EXPECT_EQ(NormalizeText("zero\u200bwidth"), "zerowidth");      // default ignorable dropped
+  EXPECT_EQ(NormalizeText("zero\u200bwidth"), "zerowidth");       // default ignorable dropped
   EXPECT_EQ(NormalizeText("...!!!"), "");
   EXPECT_EQ(NormalizeText(""), "");
   EXPECT_EQ(NormalizeText("bad \xff\xfe bytes"), "bad bytes");
@@ -89,10 +89,10 @@ class Corpus {
     }
     // Arabic letters (alef..yeh without the variants that normalisation unifies).
     const std::vector<std::string> letters = {
-        "\u0627", "\u0628", "\u062a", "\u062b", "\u062c", "\u062d", "\u062e", "\u062f",
-        "\u0630", "\u0631", "\u0632", "\u0633", "\u0634", "\u0635", "\u0636", "\u0637",
-        "\u0638", "\u0639", "\u063a", "\u0641", "\u0642", "\u0643", "\u0644", "\u0645",
-        "\u0646", "\u0647", "\u0648", "\u064a"};
+        "\u0627", "\u0628", "\u062a", "\u062b", "\u062c", "\u062d", "\u062e",
+        "\u062f", "\u0630", "\u0631", "\u0632", "\u0633", "\u0634", "\u0635",
+        "\u0636", "\u0637", "\u0638", "\u0639", "\u063a", "\u0641", "\u0642",
+        "\u0643", "\u0644", "\u0645", "\u0646", "\u0647", "\u0648", "\u064a"};
     for (int i = 0; i < 600; ++i) {
       std::string w;
       int n = 2 + static_cast<int>(rng_() % 5);
@@ -128,9 +128,15 @@ class Corpus {
     std::string t = w;
     size_t p = rng_() % t.size();
     switch (rng_() % 3) {
-      case 0: t[p] = static_cast<char>('a' + rng_() % 26); break;
-      case 1: t.erase(p, 1); break;
-      default: t.insert(p, 1, static_cast<char>('a' + rng_() % 26)); break;
+      case 0:
+        t[p] = static_cast<char>('a' + rng_() % 26);
+        break;
+      case 1:
+        t.erase(p, 1);
+        break;
+      default:
+        t.insert(p, 1, static_cast<char>('a' + rng_() % 26));
+        break;
     }
     return t;
   }
@@ -180,8 +186,8 @@ class Corpus {
         int k = 0;
         for (size_t i = 0; i < text.size(); ++i) {
           t += text[i];
-          bool end_of_char = i + 1 == text.size() ||
-                             (static_cast<unsigned char>(text[i + 1]) & 0xC0) != 0x80;
+          bool end_of_char =
+              i + 1 == text.size() || (static_cast<unsigned char>(text[i + 1]) & 0xC0) != 0x80;
           if (end_of_char && (static_cast<unsigned char>(text[i]) & 0x80) && ++k % 4 == 0) {
             t += (k % 8 == 0) ? "\u0640" : "\u064e";
           }
@@ -343,10 +349,11 @@ TEST(TextFingerprintTest, MinHashBeatsSimHashOnLightlyEditedStatements) {
     }
     return false;
   });
-  std::printf("chosen: minhash char %d-grams, LSH %dx%d, similarity >= %.2f: precision %.4f "
-              "recall %.4f F1 %.4f (best simhash F1 %.4f)\n",
-              kShingleChars, kLshBands, kLshRows, kTextMatchSimilarity, chosen.precision(),
-              chosen.recall(), chosen.f1(), best_simhash_f1);
+  std::printf(
+      "chosen: minhash char %d-grams, LSH %dx%d, similarity >= %.2f: precision %.4f "
+      "recall %.4f F1 %.4f (best simhash F1 %.4f)\n",
+      kShingleChars, kLshBands, kLshRows, kTextMatchSimilarity, chosen.precision(), chosen.recall(),
+      chosen.f1(), best_simhash_f1);
   EXPECT_GE(chosen.precision(), 0.99);
   EXPECT_GE(chosen.recall(), 0.95);
   EXPECT_GT(chosen.f1(), best_simhash_f1);
@@ -361,8 +368,8 @@ TEST(TextIndexTest, FindsNearDuplicatesOnceAndIgnoresEmpty) {
   index.Add(FingerprintText("ok"), 30);  // too short: not indexed
   EXPECT_EQ(index.size(), 2u);
   std::vector<TextHit> hits;
-  index.Find(FingerprintText(NormalizeText(
-                 "the quick council of vorla met at the old bridge at dawn today!!")),
+  index.Find(FingerprintText(
+                 NormalizeText("the quick council of vorla met at the old bridge at dawn today!!")),
              kTextMatchSimilarity, hits);
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].id, 10u);

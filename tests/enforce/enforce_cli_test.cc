@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <string>
 
-#include "cordon/util/time.h"
 #include "cordon/model/event_json.h"
 #include "cordon/store/store.h"
+#include "cordon/util/time.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -32,18 +32,22 @@ Result Cordon(const std::string& args) {
   return r;
 }
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
   testing::TempDir dir;
   const std::string db = dir.File("c.db");
-  Result r = Cordon("takedown --db " + db + " telegram:channel1 --reason terrorist_content "
+  Result r = Cordon("takedown --db " + db +
+                    " telegram:channel1 --reason terrorist_content "
                     "--time 2019-11-22T10:00:00Z --message telegram:channel1/7 --json");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"decided_by\":\"tester\"")) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"evidence\":{\"messages\":[\"telegram:channel1/7\"]}")) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"preserve_until\":\"2020-05-22T10:00:00Z\"")) << r.out;
-  r = Cordon("takedown --db " + db + " telegram:channel1 --reason again --time 2019-11-23T00:00:00Z");
+  r = Cordon("takedown --db " + db +
+             " telegram:channel1 --reason again --time 2019-11-23T00:00:00Z");
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(Contains(r.out, "already down")) << r.out;
   testing::WriteFile(dir.File("t.csv"),
@@ -60,7 +64,8 @@ TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
   r = Cordon("ledger appeal --db " + db + " telegram:channel2 --reason 'a bakery' --json");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"appeal\":1")) << r.out;
-  r = Cordon("reinstate --db " + db + " telegram:channel2 --reason appeal_upheld --appeal 1 "
+  r = Cordon("reinstate --db " + db +
+             " telegram:channel2 --reason appeal_upheld --appeal 1 "
              "--time 2019-11-24T00:00:00Z");
   ASSERT_EQ(r.code, 0) << r.out;
   r = Cordon("ledger --db " + db + " --json");
@@ -74,7 +79,8 @@ TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
   {
     auto s = Store::Open(db);
     ASSERT_TRUE(s.ok());
-    ASSERT_TRUE(Exec((*s)->db(), "UPDATE ledger SET entity = 'telegram:channel99' WHERE seq = 2").ok());
+    ASSERT_TRUE(
+        Exec((*s)->db(), "UPDATE ledger SET entity = 'telegram:channel99' WHERE seq = 2").ok());
   }
   r = Cordon("ledger verify --db " + db + " --json");
   EXPECT_EQ(r.code, 3) << r.out;
@@ -87,12 +93,14 @@ TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
 TEST(EnforceCli, ReferralsAndReport) {
   testing::TempDir dir;
   const std::string db = dir.File("r.db");
-  Result r = Cordon("referral add --db " + db + " --id RO-1 --kind removal_order --entity "
+  Result r = Cordon("referral add --db " + db +
+                    " --id RO-1 --kind removal_order --entity "
                     "telegram:channel5 --unit eu-iru --reason terrorist_content "
                     "--received 2019-11-22T10:00:00Z --json");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"deadline\":\"2019-11-22T11:00:00Z\"")) << r.out;
-  r = Cordon("referral add --db " + db + " --id RO-2 --kind removal_order --entity "
+  r = Cordon("referral add --db " + db +
+             " --id RO-2 --kind removal_order --entity "
              "telegram:channel6 --unit eu-iru --received 2019-11-22T10:00:00Z");
   ASSERT_EQ(r.code, 0) << r.out;
   r = Cordon("referral act --db " + db + " RO-1 --time 2019-11-22T10:25:00Z --json");
@@ -138,16 +146,18 @@ TEST(EnforceCli, IngestRegenAndPolicy) {
   ASSERT_EQ(r.code, 0) << r.out;
   r = Cordon("regen --db " + db + " --json");
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_TRUE(Contains(r.out, "{\"detections\":[{\"entity\":\"telegram:channel11\","
-                              "\"parent\":\"telegram:channel10\",\"score\":"))
+  EXPECT_TRUE(Contains(r.out,
+                       "{\"detections\":[{\"entity\":\"telegram:channel11\","
+                       "\"parent\":\"telegram:channel10\",\"score\":"))
       << r.out;
   EXPECT_TRUE(Contains(r.out, "\"detected_at\":\"2019-11-02T05:00:00Z\"")) << r.out;
   const Result stored = Cordon("regen --db " + db + " --json --stored");
   EXPECT_EQ(stored.out, r.out);
   // The stream's takedown is in the ledger.
   r = Cordon("ledger --db " + db + " --json");
-  EXPECT_TRUE(Contains(r.out, "\"entity\":\"telegram:channel10\",\"reason\":\"tos\","
-                              "\"source\":\"platform\",\"decided_by\":\"platform\""))
+  EXPECT_TRUE(Contains(r.out,
+                       "\"entity\":\"telegram:channel10\",\"reason\":\"tos\","
+                       "\"source\":\"platform\",\"decided_by\":\"platform\""))
       << r.out;
   const std::string rules = (testing::SourceDir() / "testdata/policy/example.yaml").string();
   r = Cordon("policy check " + rules);

@@ -18,21 +18,23 @@ class NamesTest : public ::testing::Test {
 TEST_F(NamesTest, KeySurvivesTheUsualDisguises) {
   const std::string base = norm_->Key("Nova Digest");
   EXPECT_EQ(base, "novadigest");
-  EXPECT_EQ(norm_->Key("N\xD0\xBEva Dig\xD0\xB5st"), base);          // Cyrillic o and e
-  EXPECT_EQ(norm_->Key("Nova Digest 3"), base);                     // numbering
+  EXPECT_EQ(norm_->Key("N\xD0\xBEva Dig\xD0\xB5st"), base);  // Cyrillic o and e
+  EXPECT_EQ(norm_->Key("Nova Digest 3"), base);              // numbering
   EXPECT_EQ(norm_->Key("Nova Digest (12)"), base);
-  EXPECT_EQ(norm_->Key("nova_digest"), base);                       // separators
-  EXPECT_EQ(norm_->Key("Nova | Digest"), base);                     // '|' is not an 'l'
+  EXPECT_EQ(norm_->Key("nova_digest"), base);                                // separators
+  EXPECT_EQ(norm_->Key("Nova | Digest"), base);                              // '|' is not an 'l'
   EXPECT_EQ(norm_->Key("\xF0\x9F\x8C\x99 Nova Digest \xE2\x9C\xA8"), base);  // emoji
-  EXPECT_EQ(norm_->Key("Nova\xE2\x80\x8B Digest"), base);           // zero-width space
-  EXPECT_EQ(norm_->Key("\xEF\xBC\xAE\xEF\xBD\x8F\xEF\xBD\x96\xEF\xBD\x81 Digest"), base);  // fullwidth
+  EXPECT_EQ(norm_->Key("Nova\xE2\x80\x8B Digest"), base);                    // zero-width space
+  EXPECT_EQ(norm_->Key("\xEF\xBC\xAE\xEF\xBD\x8F\xEF\xBD\x96\xEF\xBD\x81 Digest"),
+            base);  // fullwidth
   EXPECT_EQ(norm_->Key("12345 !!"), "");
   EXPECT_EQ(norm_->Key("\xff\xfe broken"), "broken");  // invalid UTF-8 is no error
 }
 
 TEST_F(NamesTest, ArabicTransliterationMeetsTheLatinOriginal) {
   // "nova digest" written letter by letter in Arabic script.
-  const std::string arabic = norm_->Key("\xD9\x86\xD9\x88\xD9\x81\xD8\xA7 \xD8\xAF\xD9\x8A\xD8\xAC\xD8\xB3\xD8\xAA");
+  const std::string arabic =
+      norm_->Key("\xD9\x86\xD9\x88\xD9\x81\xD8\xA7 \xD8\xAF\xD9\x8A\xD8\xAC\xD8\xB3\xD8\xAA");
   EXPECT_FALSE(arabic.empty());
   EXPECT_NE(arabic, "novadigest");
   EXPECT_EQ(LooseKey(arabic), LooseKey("novadigest"));

@@ -82,12 +82,13 @@ TEST(Policy, StructuralProblems) {
                   "unsupported policy version 2"));
   EXPECT_TRUE(Has(Problems("- a\n- b\n"), "a policy is a map"));
   EXPECT_TRUE(Has(Problems("version: 1\nrules:\n  - just a string\n"), "a rule must be a map"));
-  EXPECT_TRUE(Has(Problems("version: 1\nrules:\n  - {on: match, action: watch}\n"),
-                  "rule without 'name'"));
+  EXPECT_TRUE(
+      Has(Problems("version: 1\nrules:\n  - {on: match, action: watch}\n"), "rule without 'name'"));
   EXPECT_TRUE(Has(Problems("version: 1\nrules:\n  - {name: a, on: regeneration, action: watch}\n"),
                   "needs 'min_score'"));
-  EXPECT_TRUE(Has(Problems("version: 1\nrules:\n  - {name: a, on: match, action: watch, kinds: [moon]}\n"),
-                  "unknown kind 'moon'"));
+  EXPECT_TRUE(
+      Has(Problems("version: 1\nrules:\n  - {name: a, on: match, action: watch, kinds: [moon]}\n"),
+          "unknown kind 'moon'"));
   EXPECT_TRUE(Problems("version: 1\nrules:\n  - {name: a, on: match, action: watch}\n").empty());
   EXPECT_TRUE(Has(Problems(""), "a policy is a map"));
 }
@@ -145,12 +146,13 @@ TEST_F(PolicyApply, DryRunPlansAndWritesNothing) {
   auto plan = ApplyPolicy(*store_, *ledger_, policy_, opt);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   std::map<std::string, std::string> got;
-  for (const auto& a : *plan) got[a.entity] = std::string(PolicyActionName(a.action)) + "/" + a.rule;
-  EXPECT_EQ(got, (std::map<std::string, std::string>{
-                     {"telegram:channel2", "takedown/regen-certain"},
-                     {"telegram:channel3", "review/regen-likely"},
-                     {"telegram:channel4", "watch/regen-possible"},
-                     {"telegram:channel9", "takedown/known-content"}}));
+  for (const auto& a : *plan)
+    got[a.entity] = std::string(PolicyActionName(a.action)) + "/" + a.rule;
+  EXPECT_EQ(got,
+            (std::map<std::string, std::string>{{"telegram:channel2", "takedown/regen-certain"},
+                                                {"telegram:channel3", "review/regen-likely"},
+                                                {"telegram:channel4", "watch/regen-possible"},
+                                                {"telegram:channel9", "takedown/known-content"}}));
   EXPECT_EQ(Count("SELECT count(*) FROM ledger"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM takedowns"), 0);
   // Every rule that fired is evidence.
@@ -174,8 +176,10 @@ TEST_F(PolicyApply, AppliesThroughTheLedgerOnce) {
   EXPECT_EQ(Count("SELECT count(*) FROM ledger WHERE action='takedown' AND source='policy' "
                   "AND decided_by='policy:regen-certain' AND entity='telegram:channel2'"),
             1);
-  EXPECT_EQ(Count("SELECT count(*) FROM ledger WHERE action='review' AND entity='telegram:channel3'"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM ledger WHERE action='watch' AND entity='telegram:channel4'"), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM ledger WHERE action='review' AND entity='telegram:channel3'"), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM ledger WHERE action='watch' AND entity='telegram:channel4'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM ledger WHERE evidence LIKE '%\"applied_by\":\"ops\"%'"), 4);
   // Again: everything is skipped.
   auto again = ApplyPolicy(*store_, *ledger_, policy_, opt);

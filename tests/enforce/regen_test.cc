@@ -80,8 +80,8 @@ bool HasSignal(const RegenDetection& d, const std::string& signal) {
 TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
-  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
-                      "telegram:user1"));
+  ev.push_back(
+      Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest", "telegram:user1"));
   ev.push_back(Post("telegram:channel10", 1, kT0 + kHour, "a first release of the week here"));
   ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 5 * kHour, "tos", "platform"});
   ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + 9 * kHour,
@@ -117,8 +117,8 @@ TEST(RegenDetector, AVersionMarkerDoesNotHideTheName) {
 TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
-  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
-                      "telegram:user1"));
+  ev.push_back(
+      Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest", "telegram:user1"));
   // Another channel of the same admin, also taken down: the backlog tells them apart.
   ev.push_back(Entity("telegram:channel12", EntityKind::kChannel, kT0 + 2, "Weekly Lantern",
                       "telegram:user1"));
@@ -159,8 +159,8 @@ TEST(RegenDetector, ANewChannelWithNoTiesIsNotDetected) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
   ev.push_back(Entity("telegram:user2", EntityKind::kUser, kT0, "Sela Moor"));
-  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest",
-                      "telegram:user1"));
+  ev.push_back(
+      Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest", "telegram:user1"));
   ev.push_back(Post("telegram:channel10", 1, kT0 + kHour, "a first release of the week here"));
   ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 5 * kHour, "tos", "platform"});
   ev.push_back(Entity("telegram:channel30", EntityKind::kChannel, kT0 + 6 * kHour,
@@ -175,8 +175,8 @@ TEST(RegenDetector, ANewChannelWithNoTiesIsNotDetected) {
 std::vector<Event> RandomWorld(uint32_t seed) {
   std::mt19937 rng(seed);
   auto uni = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
-  static const char* kWords[] = {"Nova", "Digest", "Lantern", "Weekly", "Harbor", "Echo",
-                                 "Garden", "Chess", "Atlas", "Morrow", "Quill", "Signal"};
+  static const char* kWords[] = {"Nova",   "Digest", "Lantern", "Weekly", "Harbor", "Echo",
+                                 "Garden", "Chess",  "Atlas",   "Morrow", "Quill",  "Signal"};
   std::vector<Event> ev;
   int next_id = 100;
   int post_id = 1;
@@ -190,14 +190,17 @@ std::vector<Event> RandomWorld(uint32_t seed) {
   std::vector<std::string> admins;
   for (int i = 0; i < 6; ++i) {
     admins.push_back("telegram:user" + std::to_string(next_id++));
-    ev.push_back(Entity(admins.back(), EntityKind::kUser, kT0, std::string(kWords[uni(12)]) + " " + kWords[uni(12)]));
+    ev.push_back(Entity(admins.back(), EntityKind::kUser, kT0,
+                        std::string(kWords[uni(12)]) + " " + kWords[uni(12)]));
   }
   std::vector<std::string> users;
   for (int i = 0; i < 30; ++i) {
     users.push_back("telegram:user" + std::to_string(next_id++));
-    ev.push_back(Entity(users.back(), EntityKind::kUser, kT0 + 1, std::string(kWords[uni(12)]) + std::to_string(uni(900))));
+    ev.push_back(Entity(users.back(), EntityKind::kUser, kT0 + 1,
+                        std::string(kWords[uni(12)]) + std::to_string(uni(900))));
   }
-  auto new_chat = [&](TimeMs t, const std::string& name, const std::string& admin, bool group, int gen) {
+  auto new_chat = [&](TimeMs t, const std::string& name, const std::string& admin, bool group,
+                      int gen) {
     Chat c;
     c.key = "telegram:channel" + std::to_string(next_id++);
     c.name = name;
@@ -210,9 +213,9 @@ std::vector<Event> RandomWorld(uint32_t seed) {
     return c;
   };
   for (int i = 0; i < 12; ++i) {
-    live.push_back(new_chat(kT0 + 2, std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " " +
-                                         kWords[uni(12)],
-                            admins[uni(6)], uni(3) == 0, 0));
+    live.push_back(new_chat(
+        kT0 + 2, std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " " + kWords[uni(12)],
+        admins[uni(6)], uni(3) == 0, 0));
   }
   TimeMs t = kT0 + kHour;
   for (int step = 0; step < 400; ++step) {
@@ -221,13 +224,16 @@ std::vector<Event> RandomWorld(uint32_t seed) {
     if (live.empty()) break;
     Chat& c = live[uni(static_cast<int>(live.size()))];
     if (what < 6) {
-      std::string text = "post " + std::to_string(uni(60)) + " about " + kWords[uni(12)] + " and more words";
+      std::string text =
+          "post " + std::to_string(uni(60)) + " about " + kWords[uni(12)] + " and more words";
       MessageEvent m = Post(c.key, post_id++, t, text);
       if (c.group) m.from = users[uni(30)];
-      if (uni(8) == 0) m.links.push_back("https://t.me/+Inv" + std::to_string(100 + uni(next_id - 100)));
+      if (uni(8) == 0)
+        m.links.push_back("https://t.me/+Inv" + std::to_string(100 + uni(next_id - 100)));
       ev.push_back(m);
       c.posts.push_back(text);
-      if (c.group && uni(3) == 0) ev.push_back(MemberEvent{c.key, users[uni(30)], t, MemberAction::kJoin, ""});
+      if (c.group && uni(3) == 0)
+        ev.push_back(MemberEvent{c.key, users[uni(30)], t, MemberAction::kJoin, ""});
     } else if (what < 8) {
       // Taken down; replaced a few hours later, sometimes with an unrelated name.
       ev.push_back(TakedownEvent{c.key, t, "tos", "platform"});
@@ -237,11 +243,21 @@ std::vector<Event> RandomWorld(uint32_t seed) {
       const TimeMs rt = t + (1 + uni(12)) * kHour;
       std::string name;
       switch (uni(5)) {
-        case 0: name = old.name + " " + std::to_string(old.gen + 2); break;
-        case 1: name = old.name + " \xE2\x9C\xA8"; break;
-        case 2: name = "\xD0\x9E" + old.name.substr(1); break;
-        case 3: name = old.name + " | v" + std::to_string(old.gen + 2); break;
-        default: name = std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " Club"; break;
+        case 0:
+          name = old.name + " " + std::to_string(old.gen + 2);
+          break;
+        case 1:
+          name = old.name + " \xE2\x9C\xA8";
+          break;
+        case 2:
+          name = "\xD0\x9E" + old.name.substr(1);
+          break;
+        case 3:
+          name = old.name + " | v" + std::to_string(old.gen + 2);
+          break;
+        default:
+          name = std::string(kWords[uni(12)]) + " " + kWords[uni(12)] + " Club";
+          break;
       }
       // Events after rt are generated later in the loop; keep time order by sorting at the end.
       Chat r = new_chat(rt, name, old.admin, old.group, old.gen + 1);
@@ -251,8 +267,8 @@ std::vector<Event> RandomWorld(uint32_t seed) {
       }
       live.push_back(r);
     } else {
-      live.push_back(new_chat(t, std::string(kWords[uni(12)]) + " " + kWords[uni(12)], admins[uni(6)],
-                              uni(3) == 0, 0));
+      live.push_back(new_chat(t, std::string(kWords[uni(12)]) + " " + kWords[uni(12)],
+                              admins[uni(6)], uni(3) == 0, 0));
     }
   }
   std::stable_sort(ev.begin(), ev.end(),
@@ -300,7 +316,8 @@ TEST(RegenDetector, OrderWithinAMillisecondDoesNotMatter) {
   for (size_t i = 0; i < ev.size();) {
     size_t j = i;
     while (j < ev.size() && EventTime(ev[j]) == EventTime(ev[i])) ++j;
-    std::shuffle(ev.begin() + static_cast<std::ptrdiff_t>(i), ev.begin() + static_cast<std::ptrdiff_t>(j), rng);
+    std::shuffle(ev.begin() + static_cast<std::ptrdiff_t>(i),
+                 ev.begin() + static_cast<std::ptrdiff_t>(j), rng);
     i = j;
   }
   EXPECT_EQ(Dump(RunDetector(ev)), want);

@@ -47,19 +47,18 @@ TEST_P(GoldenTest, StoreDumpMatches) {
     testing::WriteFile(expected_file, got);
     GTEST_SKIP() << "rewrote " << expected_file;
   }
-  ASSERT_TRUE(fs::exists(expected_file)) << "no " << expected_file
-                                         << "; run with CORDON_UPDATE_GOLDEN=1 to create it";
+  ASSERT_TRUE(fs::exists(expected_file))
+      << "no " << expected_file << "; run with CORDON_UPDATE_GOLDEN=1 to create it";
   EXPECT_EQ(testing::ReadFile(expected_file), got) << "golden case " << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(Ingest, GoldenTest, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& c : n) {
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Ingest, GoldenTest, ::testing::ValuesIn(Cases()), [](const auto& info) {
+  std::string n = info.param;
+  for (char& c : n) {
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return n;
+});
 
 }  // namespace
 }  // namespace cordon

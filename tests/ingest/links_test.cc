@@ -50,8 +50,7 @@ const LinkCase kLinkCases[] = {
     {"https://t.me/some_chan/123", "t.me/some_chan/123", "telegram", "post", "some_chan/123"},
     {"https://t.me/s/Some_Chan/123?single", "t.me/some_chan/123", "telegram", "post",
      "some_chan/123"},
-    {"https://t.me/forum_chat/5/123", "t.me/forum_chat/123", "telegram", "post",
-     "forum_chat/123"},
+    {"https://t.me/forum_chat/5/123", "t.me/forum_chat/123", "telegram", "post", "forum_chat/123"},
     {"https://name.t.me/44", "t.me/name/44", "telegram", "post", "name/44"},
     {"tg://resolve?domain=some_chan&post=55", "t.me/some_chan/55", "telegram", "post",
      "some_chan/55"},
@@ -82,10 +81,10 @@ const LinkCase kLinkCases[] = {
      "!abc:example.org"},
     {"https://matrix.to/#/@Alice:Example.org", "matrix:@Alice:example.org", "matrix", "user",
      "@Alice:example.org"},
-    {"https://matrix.to/#/!abc:example.org/$ev1?via=x", "matrix:!abc:example.org/$ev1",
-     "matrix", "post", "!abc:example.org/$ev1"},
-    {"https://riot.im/app/#/room/#room:example.org", "matrix:#room:example.org", "matrix",
-     "alias", "#room:example.org"},
+    {"https://matrix.to/#/!abc:example.org/$ev1?via=x", "matrix:!abc:example.org/$ev1", "matrix",
+     "post", "!abc:example.org/$ev1"},
+    {"https://riot.im/app/#/room/#room:example.org", "matrix:#room:example.org", "matrix", "alias",
+     "#room:example.org"},
     {"https://riot.im/app/#/room/!id:example.org", "matrix:!id:example.org", "matrix", "room",
      "!id:example.org"},
     {"https://app.element.io/#/room/#room:example.org", "matrix:#room:example.org", "matrix",
@@ -130,15 +129,13 @@ const LinkCase kLinkCases[] = {
     {"tt.me/SomeName", "tt.me/somename", "tamtam", "username", "somename"},
     {"https://tamtam.chat/SomeName", "tt.me/somename", "tamtam", "username", "somename"},
     {"https://tt.me/join/AbCd", "tt.me/join/AbCd", "tamtam", "invite", "AbCd"},
-    {"https://hoop.photo/share/2CssJm5w", "hoop.photo/share/2CssJm5w", "hoop", "user",
-     "2CssJm5w"},
+    {"https://hoop.photo/share/2CssJm5w", "hoop.photo/share/2CssJm5w", "hoop", "user", "2CssJm5w"},
     {"https://hoop.photo/", "hoop.photo", "hoop", "web", ""},
     {"https://nandbox.com/SomeUser", "nandbox.com/someuser", "nandbox", "username", "someuser"},
     {"https://nandbox.com/how-to-design", "nandbox.com/how-to-design", "nandbox", "web", ""},
     // The web: host lowercased, www. and default ports dropped, tracking parameters removed,
     // path case kept.
-    {"https://Example.COM/Path/?utm_source=x&id=3#frag", "example.com/Path?id=3", "web", "web",
-     ""},
+    {"https://Example.COM/Path/?utm_source=x&id=3#frag", "example.com/Path?id=3", "web", "web", ""},
     {"http://example.com:80/", "example.com", "web", "web", ""},
     {"https://example.com:8443/a", "example.com:8443/a", "web", "web", ""},
     {"https://user:pw@example.com/a", "example.com/a", "web", "web", ""},
@@ -156,10 +153,10 @@ TEST(NormalizeLink, KeepsTheUrlAsWrittenWithAScheme) {
 }
 
 TEST(NormalizeLink, RefusesWhatIsNoLink) {
-  for (const char* s : {"", "   ", "example", "foo@bar.com", "mailto:x@example.com",
-                        "javascript:alert(1)", "https://", "https://exa mple.com",
-                        "https://-bad.example/", "http://a..b/", "matrix:#noserver",
-                        "matrix:x/y", "rocketchat:host", "tg://", "https://ex\x01.com"}) {
+  for (const char* s :
+       {"", "   ", "example", "foo@bar.com", "mailto:x@example.com", "javascript:alert(1)",
+        "https://", "https://exa mple.com", "https://-bad.example/", "http://a..b/",
+        "matrix:#noserver", "matrix:x/y", "rocketchat:host", "tg://", "https://ex\x01.com"}) {
     EXPECT_FALSE(NormalizeLink(s).has_value()) << s;
   }
 }
@@ -167,8 +164,7 @@ TEST(NormalizeLink, RefusesWhatIsNoLink) {
 TEST(NormalizeLink, InviteCodesAreCaseSensitiveUsernamesAreNot) {
   EXPECT_NE(NormalizeLink("t.me/+AbCd")->normalized, NormalizeLink("t.me/+abcd")->normalized);
   EXPECT_EQ(NormalizeLink("t.me/AbCd")->normalized, NormalizeLink("t.me/abcd")->normalized);
-  EXPECT_NE(NormalizeLink("tt.me/join/Ab")->normalized,
-            NormalizeLink("tt.me/join/ab")->normalized);
+  EXPECT_NE(NormalizeLink("tt.me/join/Ab")->normalized, NormalizeLink("tt.me/join/ab")->normalized);
 }
 
 struct ExtractCase {
@@ -198,7 +194,7 @@ const ExtractCase kExtractCases[] = {
      {"https://t.me/a", "https://t.me/b", "https://t.me/c"}},
     {"www.example.org/page?x=1. and www.nothing", {"www.example.org/page?x=1"}},
     {"go to https://t.me/x\xE2\x80\xA6more", {"https://t.me/x"}},  // U+2026
-    {"\xC2\xABhttps://t.me/q\xC2\xBB", {"https://t.me/q"}},         // guillemets
+    {"\xC2\xABhttps://t.me/q\xC2\xBB", {"https://t.me/q"}},        // guillemets
     // Arabic text around links, with and without spaces; Arabic comma; right-to-left marks.
     {"\xD8\xAA\xD8\xA7\xD8\xA8\xD8\xB9\xD9\x88\xD9\x86\xD8\xA7 t.me/example_news "
      "\xD9\x84\xD9\x84\xD9\x85\xD8\xB2\xD9\x8A\xD8\xAF",
@@ -209,7 +205,7 @@ const ExtractCase kExtractCases[] = {
     {"https://ar.example.org/wiki/\xD9\x85\xD9\x82\xD8\xA7\xD9\x84\xD8\xA9\xD8\x8C "
      "\xD9\x86\xD8\xB5",
      {"https://ar.example.org/wiki/\xD9\x85\xD9\x82\xD8\xA7\xD9\x84\xD8\xA9"}},
-    {"\xE2\x80\x8Ft.me/rtl_chan\xE2\x80\x8F", {"t.me/rtl_chan"}},  // RLM
+    {"\xE2\x80\x8Ft.me/rtl_chan\xE2\x80\x8F", {"t.me/rtl_chan"}},        // RLM
     {"\xE2\x81\xA7https://t.me/iso\xE2\x81\xA9", {"https://t.me/iso"}},  // isolates
     // Zero-width characters inside a link are dropped; around it they end nothing.
     {"t.me/na\xE2\x80\x8Bme and t.me/x\xE2\x80\x8B", {"t.me/name", "t.me/x"}},

@@ -111,24 +111,44 @@ TEST(MatrixImporter, ReadsTheSpecificationExamples) {
   Sink sink = Import("examples.ndjson", ndjson);
   EXPECT_TRUE(sink.rejects.empty()) << sink.rejects.front().second;
   const std::string room = "matrix:!jEsUZKDJdhlrceRyVU:example.org";
-  const std::string msg = R"({"type":"message","key":")" + room +
-                          R"(/$143273582443PhrSn:example.org","chat":")" + room +
-                          R"(","time":"2015-05-27T14:10:24.653Z","from":"matrix:@example:example.org")";
+  const std::string msg =
+      R"({"type":"message","key":")" + room + R"(/$143273582443PhrSn:example.org","chat":")" +
+      room + R"(","time":"2015-05-27T14:10:24.653Z","from":"matrix:@example:example.org")";
   EXPECT_TRUE(sink.Has(msg + R"(,"text":"This is an example text message"})"));
-  EXPECT_TRUE(sink.Has(msg + R"(,"media":[{"kind":"image","path":"mxc://example.org/JWEIFJgwEIhweiWJE"}]})"));
-  EXPECT_TRUE(sink.Has(msg + R"(,"media":[{"kind":"file","path":"mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"}]})"));
-  EXPECT_TRUE(sink.Has(msg + R"(,"media":[{"kind":"video","path":"mxc://example.org/a526eYUSFFxlgbQYZmo442"}]})"));
+  EXPECT_TRUE(sink.Has(
+      msg + R"(,"media":[{"kind":"image","path":"mxc://example.org/JWEIFJgwEIhweiWJE"}]})"));
+  EXPECT_TRUE(sink.Has(
+      msg + R"(,"media":[{"kind":"file","path":"mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"}]})"));
+  EXPECT_TRUE(sink.Has(
+      msg + R"(,"media":[{"kind":"video","path":"mxc://example.org/a526eYUSFFxlgbQYZmo442"}]})"));
   // The tombstone: the message clients show, with a link to the new room.
-  EXPECT_TRUE(sink.Has(msg + R"(,"text":"This room has been replaced","links":["https://matrix.to/#/!newroom:example.org"]})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"entity","key":"matrix:@alice:example.org","kind":"user","time":"2015-05-27T14:10:24.653Z","name":"Alice Margatroid"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"member","chat":")" + room + R"(","user":"matrix:@alice:example.org","time":"2015-05-27T14:10:24.653Z","action":"join","reason":"Looking for support"})"));
+  EXPECT_TRUE(sink.Has(
+      msg +
+      R"(,"text":"This room has been replaced","links":["https://matrix.to/#/!newroom:example.org"]})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"entity","key":"matrix:@alice:example.org","kind":"user","time":"2015-05-27T14:10:24.653Z","name":"Alice Margatroid"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"member","chat":")" + room +
+      R"(","user":"matrix:@alice:example.org","time":"2015-05-27T14:10:24.653Z","action":"join","reason":"Looking for support"})"));
   // Room version 11 dropped "creator": the sender created the room.
-  EXPECT_TRUE(sink.Has(R"({"type":"entity","key":")" + room + R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","created":"2015-05-27T14:10:24.653Z","creator":"matrix:@example:example.org"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"member","chat":")" + room + R"(","user":"matrix:@example:example.org","time":"2015-05-27T14:10:24.653Z","action":"creator"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"entity","key":")" + room + R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","name":"The room name"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"entity","key":")" + room + R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","about":"An interesting room topic"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"entity","key":")" + room + R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","username":"#somewhere:localhost"})"));
-  EXPECT_TRUE(sink.Has(R"({"type":"member","chat":")" + room + R"(","user":"matrix:@example:localhost","time":"2015-05-27T14:10:24.653Z","action":"admin","reason":"power level 100"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"entity","key":")" + room +
+      R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","created":"2015-05-27T14:10:24.653Z","creator":"matrix:@example:example.org"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"member","chat":")" + room +
+      R"(","user":"matrix:@example:example.org","time":"2015-05-27T14:10:24.653Z","action":"creator"})"));
+  EXPECT_TRUE(
+      sink.Has(R"({"type":"entity","key":")" + room +
+               R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","name":"The room name"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"entity","key":")" + room +
+      R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","about":"An interesting room topic"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"entity","key":")" + room +
+      R"(","kind":"group","time":"2015-05-27T14:10:24.653Z","username":"#somewhere:localhost"})"));
+  EXPECT_TRUE(sink.Has(
+      R"({"type":"member","chat":")" + room +
+      R"(","user":"matrix:@example:localhost","time":"2015-05-27T14:10:24.653Z","action":"admin","reason":"power level 100"})"));
   EXPECT_EQ(sink.WeirdCount("matrix policy rule"), 3);
   EXPECT_EQ(sink.WeirdCount("matrix redaction"), 1);
   // Avatar and server ACL events are read and left: no weird for them.
@@ -178,11 +198,12 @@ const char kMessagesResponse[] = R"({
 TEST(MatrixImporter, ReadsAMessagesResponseAndRejectsBadEventsWhereTheyAre) {
   const std::string text = kMessagesResponse;
   Sink sink = Import("messages.json", text);
-  EXPECT_EQ(sink.events,
-            (std::vector<std::string>{
-                R"({"type":"message","key":"matrix:!r1:example.org/$e1","chat":"matrix:!r1:example.org","time":"2019-11-22T10:00:00Z","from":"matrix:@alice:example.org","text":"new home: t.me/Alpha_News","links":["t.me/Alpha_News"]})",
-                R"({"type":"message","key":"matrix:!r1:example.org/$e3","chat":"matrix:!r1:example.org","time":"2019-11-22T10:02:00Z","from":"matrix:@bob:example.org","text":"kept"})",
-                R"({"type":"member","chat":"matrix:!r1:example.org","user":"matrix:@bob:example.org","time":"2019-11-22T09:58:20Z","action":"join"})"}));
+  EXPECT_EQ(
+      sink.events,
+      (std::vector<std::string>{
+          R"({"type":"message","key":"matrix:!r1:example.org/$e1","chat":"matrix:!r1:example.org","time":"2019-11-22T10:00:00Z","from":"matrix:@alice:example.org","text":"new home: t.me/Alpha_News","links":["t.me/Alpha_News"]})",
+          R"({"type":"message","key":"matrix:!r1:example.org/$e3","chat":"matrix:!r1:example.org","time":"2019-11-22T10:02:00Z","from":"matrix:@bob:example.org","text":"kept"})",
+          R"({"type":"member","chat":"matrix:!r1:example.org","user":"matrix:@bob:example.org","time":"2019-11-22T09:58:20Z","action":"join"})"}));
   ASSERT_EQ(sink.rejects.size(), 2u);
   auto [line2, offset2] = PlaceOf(text, "\"$e2\"");
   EXPECT_EQ(sink.rejects[0].first.line, line2);
@@ -244,11 +265,12 @@ TEST(MatrixImporter, ReadsASyncResponse) {
 }
 )");
   EXPECT_TRUE(sink.rejects.empty()) << sink.rejects.front().second;
-  EXPECT_EQ(sink.events,
-            (std::vector<std::string>{
-                R"({"type":"entity","key":"matrix:!r1:example.org","kind":"group","time":"2019-11-22T10:00:00Z","name":"Alpha Room"})",
-                R"({"type":"message","key":"matrix:!r1:example.org/$e1","chat":"matrix:!r1:example.org","time":"2019-11-22T10:01:00Z","from":"matrix:@alice:example.org","text":"hi"})",
-                R"({"type":"member","chat":"matrix:!r2:example.org","user":"matrix:@carol:example.org","time":"2019-11-22T10:01:40Z","action":"ban","reason":"spam"})"}));
+  EXPECT_EQ(
+      sink.events,
+      (std::vector<std::string>{
+          R"({"type":"entity","key":"matrix:!r1:example.org","kind":"group","time":"2019-11-22T10:00:00Z","name":"Alpha Room"})",
+          R"({"type":"message","key":"matrix:!r1:example.org/$e1","chat":"matrix:!r1:example.org","time":"2019-11-22T10:01:00Z","from":"matrix:@alice:example.org","text":"hi"})",
+          R"({"type":"member","chat":"matrix:!r2:example.org","user":"matrix:@carol:example.org","time":"2019-11-22T10:01:40Z","action":"ban","reason":"spam"})"}));
   EXPECT_EQ(sink.WeirdCount("matrix invited room's stripped state skipped"), 1);
 }
 
@@ -294,34 +316,36 @@ TEST(MatrixImporter, RejectsWhatIsNotAMatrixDocument) {
 std::string Ev(const std::string& type, const std::string& id, const std::string& sender,
                int64_t ts, const std::string& content, const std::string& extra = "") {
   return R"({"type":")" + type + R"(","event_id":")" + id +
-         R"(","room_id":"!r:example.org","sender":")" + sender +
-         R"(","origin_server_ts":)" + std::to_string(ts) + R"(,"content":)" + content + extra +
-         "}\n";
+         R"(","room_id":"!r:example.org","sender":")" + sender + R"(","origin_server_ts":)" +
+         std::to_string(ts) + R"(,"content":)" + content + extra + "}\n";
 }
 
-const std::string kMsg =
-    R"({"type":"message","key":"matrix:!r:example.org/)";
+const std::string kMsg = R"({"type":"message","key":"matrix:!r:example.org/)";
 
 TEST(MatrixImporter, ReadsMessageQuirks) {
   const int64_t t = 1574416800000;  // 2019-11-22T10:00:00Z
   std::string in;
   // A reply: the fallback quote is not the reply's text; the mx-reply links are not its links.
-  in += Ev("m.room.message", "$r1", "@bob:example.org", t,
-           R"({"msgtype":"m.text","body":"> <@alice:example.org> original\n> second line\n\nmy answer, see matrix.to/#/#alpha:example.org",)"
-           R"("format":"org.matrix.custom.html","formatted_body":"<mx-reply><blockquote><a href=\"https://matrix.to/#/!r:example.org/$e0\">In reply to</a></blockquote></mx-reply>my answer, see <a href=\"https://matrix.to/#/%23alpha:example.org\">#alpha</a> and <a href=\"https://t.me/+InViTe\">here</a> <a href=\"mailto:x@example.org\">mail</a>",)"
-           R"("m.relates_to":{"m.in_reply_to":{"event_id":"$e0"}}})");
+  in += Ev(
+      "m.room.message", "$r1", "@bob:example.org", t,
+      R"({"msgtype":"m.text","body":"> <@alice:example.org> original\n> second line\n\nmy answer, see matrix.to/#/#alpha:example.org",)"
+      R"("format":"org.matrix.custom.html","formatted_body":"<mx-reply><blockquote><a href=\"https://matrix.to/#/!r:example.org/$e0\">In reply to</a></blockquote></mx-reply>my answer, see <a href=\"https://matrix.to/#/%23alpha:example.org\">#alpha</a> and <a href=\"https://t.me/+InViTe\">here</a> <a href=\"mailto:x@example.org\">mail</a>",)"
+      R"("m.relates_to":{"m.in_reply_to":{"event_id":"$e0"}}})");
   // An edit: counted, the original is kept.
-  in += Ev("m.room.message", "$ed", "@bob:example.org", t + 1000,
-           R"({"msgtype":"m.text","body":"* fixed","m.new_content":{"msgtype":"m.text","body":"fixed"},"m.relates_to":{"rel_type":"m.replace","event_id":"$r1"}})");
+  in += Ev(
+      "m.room.message", "$ed", "@bob:example.org", t + 1000,
+      R"({"msgtype":"m.text","body":"* fixed","m.new_content":{"msgtype":"m.text","body":"fixed"},"m.relates_to":{"rel_type":"m.replace","event_id":"$r1"}})");
   // A thread reply whose in_reply_to is only a fallback: it answers the thread root.
-  in += Ev("m.room.message", "$th", "@bob:example.org", t + 2000,
-           R"({"msgtype":"m.emote","body":"waves","m.relates_to":{"rel_type":"m.thread","event_id":"$root","is_falling_back":true,"m.in_reply_to":{"event_id":"$last"}}})");
+  in += Ev(
+      "m.room.message", "$th", "@bob:example.org", t + 2000,
+      R"({"msgtype":"m.emote","body":"waves","m.relates_to":{"rel_type":"m.thread","event_id":"$root","is_falling_back":true,"m.in_reply_to":{"event_id":"$last"}}})");
   // A redacted message: its content is gone, the message stays.
   in += Ev("m.room.message", "$gone", "@bob:example.org", t + 3000, "{}",
            R"(,"unsigned":{"redacted_because":{"type":"m.room.redaction"}})");
   // Encrypted media names its file in content.file; a caption differs from the file name.
-  in += Ev("m.room.message", "$img", "@bob:example.org", t + 4000,
-           R"({"msgtype":"m.image","body":"look at this","filename":"a.jpg","file":{"url":"mxc://example.org/enc1","v":"v2"}})");
+  in += Ev(
+      "m.room.message", "$img", "@bob:example.org", t + 4000,
+      R"({"msgtype":"m.image","body":"look at this","filename":"a.jpg","file":{"url":"mxc://example.org/enc1","v":"v2"}})");
   in += Ev("m.room.message", "$aud", "@bob:example.org", t + 5000,
            R"({"msgtype":"m.audio","body":"voice.ogg","url":"mxc://example.org/aud1"})");
   in += Ev("m.sticker", "$st", "@bob:example.org", t + 6000,
@@ -338,13 +362,20 @@ TEST(MatrixImporter, ReadsMessageQuirks) {
   EXPECT_EQ(
       sink.events,
       (std::vector<std::string>{
-          kMsg + R"($r1","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:00Z","from":"matrix:@bob:example.org","text":"my answer, see matrix.to/#/#alpha:example.org","links":["matrix.to/#/#alpha:example.org","https://t.me/+InViTe"],"reply_to":"matrix:!r:example.org/$e0"})",
-          kMsg + R"($th","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:02Z","from":"matrix:@bob:example.org","text":"waves","reply_to":"matrix:!r:example.org/$root"})",
-          kMsg + R"($gone","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:03Z","from":"matrix:@bob:example.org"})",
-          kMsg + R"($img","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:04Z","from":"matrix:@bob:example.org","text":"look at this","media":[{"kind":"image","path":"mxc://example.org/enc1"}]})",
-          kMsg + R"($aud","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:05Z","from":"matrix:@bob:example.org","media":[{"kind":"audio","path":"mxc://example.org/aud1"}]})",
-          kMsg + R"($st","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:06Z","from":"matrix:@bob:example.org","media":[{"kind":"sticker","path":"mxc://example.org/st1"}]})",
-          kMsg + R"($loc","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:07Z","from":"matrix:@bob:example.org","text":"Somewhere"})"}));
+          kMsg +
+              R"($r1","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:00Z","from":"matrix:@bob:example.org","text":"my answer, see matrix.to/#/#alpha:example.org","links":["matrix.to/#/#alpha:example.org","https://t.me/+InViTe"],"reply_to":"matrix:!r:example.org/$e0"})",
+          kMsg +
+              R"($th","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:02Z","from":"matrix:@bob:example.org","text":"waves","reply_to":"matrix:!r:example.org/$root"})",
+          kMsg +
+              R"($gone","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:03Z","from":"matrix:@bob:example.org"})",
+          kMsg +
+              R"($img","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:04Z","from":"matrix:@bob:example.org","text":"look at this","media":[{"kind":"image","path":"mxc://example.org/enc1"}]})",
+          kMsg +
+              R"($aud","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:05Z","from":"matrix:@bob:example.org","media":[{"kind":"audio","path":"mxc://example.org/aud1"}]})",
+          kMsg +
+              R"($st","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:06Z","from":"matrix:@bob:example.org","media":[{"kind":"sticker","path":"mxc://example.org/st1"}]})",
+          kMsg +
+              R"($loc","chat":"matrix:!r:example.org","time":"2019-11-22T10:00:07Z","from":"matrix:@bob:example.org","text":"Somewhere"})"}));
   EXPECT_EQ(sink.WeirdCount("matrix edit"), 1);
   EXPECT_EQ(sink.WeirdCount("matrix redacted event"), 1);
   EXPECT_EQ(sink.WeirdCount("matrix msgtype read as text: m.location"), 1);
@@ -358,8 +389,7 @@ TEST(MatrixImporter, ReadsMembership) {
   const int64_t t = 1574416800000;
   auto member = [&](const std::string& id, const std::string& sender, const std::string& user,
                     int64_t ts, const std::string& content, const std::string& extra = "") {
-    return Ev("m.room.member", id, sender, ts, content,
-              R"(,"state_key":")" + user + "\"" + extra);
+    return Ev("m.room.member", id, sender, ts, content, R"(,"state_key":")" + user + "\"" + extra);
   };
   std::string in;
   in += member("$1", "@a:example.org", "@a:example.org", t,
@@ -381,9 +411,10 @@ TEST(MatrixImporter, ReadsMembership) {
   in += member("$8", "@e:example.org", "@e:example.org", t + 7000, R"({"membership":"knock"})");
   in += Ev("m.room.create", "$c", "@founder:example.org", t - 1000,
            R"({"creator":"@old:example.org","room_version":"1"})", R"(,"state_key":"")");
-  in += Ev("m.room.power_levels", "$p", "@founder:example.org", t - 500,
-           R"({"users":{"@founder:example.org":100,"@mod:example.org":"50","@user:example.org":0,"bad":100}})",
-           R"(,"state_key":"")");
+  in += Ev(
+      "m.room.power_levels", "$p", "@founder:example.org", t - 500,
+      R"({"users":{"@founder:example.org":100,"@mod:example.org":"50","@user:example.org":0,"bad":100}})",
+      R"(,"state_key":"")");
   in += Ev("m.room.name", "$n", "@founder:example.org", t - 400, R"({"name":""})",
            R"(,"state_key":"")");
   Sink sink = Import("members.ndjson", in);
@@ -416,10 +447,12 @@ TEST(MatrixImporter, RejectsBadEventsWithTheirLineAndKeepsTheRest) {
   in += good;
   in += "not json\n";
   in += "[1,2]\n";
-  in += R"({"type":"m.room.message","event_id":"$x","room_id":"!r:example.org","sender":"@a:example.org","content":{}})"
-        "\n";
-  in += R"({"type":"m.room.message","event_id":"$x","sender":"@a:example.org","origin_server_ts":1,"content":{}})"
-        "\n";
+  in +=
+      R"({"type":"m.room.message","event_id":"$x","room_id":"!r:example.org","sender":"@a:example.org","content":{}})"
+      "\n";
+  in +=
+      R"({"type":"m.room.message","event_id":"$x","sender":"@a:example.org","origin_server_ts":1,"content":{}})"
+      "\n";
   in += Ev("m.room.message", "$x", "@a:example.org", t, R"("text")");
   in += Ev("m.room.message", "$x", "@a:example.org", t, R"({"body":"no msgtype"})");
   in += Ev("m.room.message", "x", "@a:example.org", t, R"({"msgtype":"m.text","body":"b"})");

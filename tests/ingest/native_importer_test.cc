@@ -58,16 +58,24 @@ TEST(NativeImporter, ReadsEveryEventType) {
 
 TEST(NativeImporter, RejectsBadRecordsWithLineAndKeepsGoodOnes) {
   auto sink = ImportText(
-      "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":\"2019-11-22T00:00:00Z\",\"reason\":\"r\"}\n"
+      "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":\"2019-11-22T00:00:00Z\","
+      "\"reason\":\"r\"}\n"
       "{broken\n"
       "[1,2]\n"
-      "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":\"yesterday\",\"reason\":\"r\"}\n"
-      "{\"type\":\"entity\",\"key\":\"nosuchplatform:1\",\"kind\":\"user\",\"time\":\"2019-11-22T00:00:00Z\"}\n"
-      "{\"type\":\"entity\",\"key\":\"telegram:user2\",\"kind\":\"robot\",\"time\":\"2019-11-22T00:00:00Z\"}\n"
-      "{\"type\":\"message\",\"key\":\"telegram:chat1/1\",\"chat\":\"telegram:chat1\",\"time\":\"2019-11-22T00:00:00Z\",\"media\":[{\"kind\":\"photo\",\"pdq\":\"xyz\"}]}\n"
-      "{\"type\":\"message\",\"key\":\"telegram:chat1/2\",\"chat\":\"telegram:chat1\",\"time\":\"2019-11-22T00:00:00Z\",\"views\":\"many\"}\n"
+      "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":\"yesterday\",\"reason\":"
+      "\"r\"}\n"
+      "{\"type\":\"entity\",\"key\":\"nosuchplatform:1\",\"kind\":\"user\",\"time\":\"2019-11-"
+      "22T00:00:00Z\"}\n"
+      "{\"type\":\"entity\",\"key\":\"telegram:user2\",\"kind\":\"robot\",\"time\":\"2019-11-22T00:"
+      "00:00Z\"}\n"
+      "{\"type\":\"message\",\"key\":\"telegram:chat1/"
+      "1\",\"chat\":\"telegram:chat1\",\"time\":\"2019-11-22T00:00:00Z\",\"media\":[{\"kind\":"
+      "\"photo\",\"pdq\":\"xyz\"}]}\n"
+      "{\"type\":\"message\",\"key\":\"telegram:chat1/"
+      "2\",\"chat\":\"telegram:chat1\",\"time\":\"2019-11-22T00:00:00Z\",\"views\":\"many\"}\n"
       "{\"type\":\"mystery\"}\n"
-      "{\"type\":\"member\",\"chat\":\"telegram:chat1\",\"user\":\"telegram:user1\",\"time\":\"2019-11-22T00:00:00Z\",\"action\":\"leave\"}\n");
+      "{\"type\":\"member\",\"chat\":\"telegram:chat1\",\"user\":\"telegram:user1\",\"time\":"
+      "\"2019-11-22T00:00:00Z\",\"action\":\"leave\"}\n");
   EXPECT_EQ(sink.events.size(), 2u);
   std::vector<int64_t> lines;
   for (auto& [line, why] : sink.rejects) lines.push_back(line);
@@ -90,8 +98,9 @@ TEST(NativeImporter, EnforcesRecordSizeAndDepthLimits) {
   ImportLimits limits;
   limits.max_record_bytes = 200;
   limits.max_depth = 8;
-  std::string deep = "{\"type\":\"message\",\"key\":\"telegram:chat1/1\",\"x\":" +
-                     std::string(20, '[') + std::string(20, ']') + "}";
+  std::string deep =
+      "{\"type\":\"message\",\"key\":\"telegram:chat1/1\",\"x\":" + std::string(20, '[') +
+      std::string(20, ']') + "}";
   std::string big = "{\"type\":\"message\",\"text\":\"" + std::string(400, 'a') + "\"}";
   std::string good =
       "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":\"2019-11-22T00:00:00Z\","

@@ -93,7 +93,8 @@ TEST(RocketChatImporter, ReadsAChannelHistory) {
           // Entities: once per name, at the earliest time each was seen.
           R"({"type":"entity","key":")" + k +
               R"(u1","kind":"user","time":"2019-11-22T10:03:00Z","name":"Alpha One","username":"alpha"})",
-          R"({"type":"entity","key":")" + k + R"(GENERAL","kind":"group","time":"2019-11-22T10:01:00Z"})",
+          R"({"type":"entity","key":")" + k +
+              R"(GENERAL","kind":"group","time":"2019-11-22T10:01:00Z"})",
           R"({"type":"entity","key":")" + k +
               R"(u1","kind":"user","time":"2019-11-22T10:05:00Z","name":"Alpha 1","username":"alpha"})",
           R"({"type":"entity","key":")" + k +
@@ -121,7 +122,8 @@ TEST(RocketChatImporter, TakesTheHostFromTheNearestHostLikeDirectory) {
   };
   EXPECT_EQ(chat_of("Chat.Example.ORG/2019/11/m.ndjson"),
             R"({"type":"message","key":"rocketchat:chat.example.org)");
-  EXPECT_EQ(chat_of("10.0.0.5:3000/m.ndjson"), R"({"type":"message","key":"rocketchat:10.0.0.5:3000)");
+  EXPECT_EQ(chat_of("10.0.0.5:3000/m.ndjson"),
+            R"({"type":"message","key":"rocketchat:10.0.0.5:3000)");
   EXPECT_EQ(chat_of("export-1.2/m.ndjson"), R"({"type":"message","key":"rocketchat:local)");
   EXPECT_EQ(chat_of(".hidden.d/m.ndjson"), R"({"type":"message","key":"rocketchat:local)");
 }
@@ -129,19 +131,31 @@ TEST(RocketChatImporter, TakesTheHostFromTheNearestHostLikeDirectory) {
 TEST(RocketChatImporter, ReadsMongoexportLinesAndSystemMessages) {
   std::string in;
   auto line = [&](const std::string& s) { in += s + "\n"; };
-  line(R"({"_id":"a1","rid":"ROOM","msg":"hello","ts":{"$date":{"$numberLong":"1574416800000"}},"u":{"_id":"u1","username":"alpha"},"mentions":[{"_id":"u9","username":"gamma"}]})");
-  line(R"({"_id":"a2","rid":"ROOM","msg":"gamma","t":"ru","ts":{"$date":"2019-11-22T10:01:00Z"},"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a3","rid":"ROOM","msg":"gamma","t":"subscription-role-added","role":"moderator","ts":1574416920000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a4","rid":"ROOM","msg":"nobody","t":"au","ts":1574416980000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a5","rid":"ROOM","msg":"New Name","t":"r","ts":1574417040000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a6","rid":"ROOM","msg":"the topic","t":"room_changed_topic","ts":1574417100000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a7","rid":"ROOM","msg":"","t":"ul","ts":1574417160000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a8","rid":"ROOM","msg":"","t":"rm","ts":1574417220000,"u":{"_id":"u1","username":"alpha"}})");
-  line(R"({"_id":"a9","rid":"ROOM","msg":"x","t":"user-muted","ts":1574417280000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a1","rid":"ROOM","msg":"hello","ts":{"$date":{"$numberLong":"1574416800000"}},"u":{"_id":"u1","username":"alpha"},"mentions":[{"_id":"u9","username":"gamma"}]})");
+  line(
+      R"({"_id":"a2","rid":"ROOM","msg":"gamma","t":"ru","ts":{"$date":"2019-11-22T10:01:00Z"},"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a3","rid":"ROOM","msg":"gamma","t":"subscription-role-added","role":"moderator","ts":1574416920000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a4","rid":"ROOM","msg":"nobody","t":"au","ts":1574416980000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a5","rid":"ROOM","msg":"New Name","t":"r","ts":1574417040000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a6","rid":"ROOM","msg":"the topic","t":"room_changed_topic","ts":1574417100000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a7","rid":"ROOM","msg":"","t":"ul","ts":1574417160000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a8","rid":"ROOM","msg":"","t":"rm","ts":1574417220000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"a9","rid":"ROOM","msg":"x","t":"user-muted","ts":1574417280000,"u":{"_id":"u1","username":"alpha"}})");
   // An edit keeps the old version as a hidden copy; the bot's message; a direct message.
-  line(R"({"_id":"b1","rid":"ROOM","msg":"old","_hidden":true,"parent":"a1","ts":1574417300000,"u":{"_id":"u1"}})");
-  line(R"({"_id":"b2","rid":"ROOM","msg":"beep","bot":{"i":"x"},"ts":1574417400000,"u":{"_id":"bot1","username":"helper.bot"}})");
-  line(R"({"_id":"b3","rid":"u1u2","msg":"psst","ts":1574417460000,"u":{"_id":"u1","username":"alpha"}})");
+  line(
+      R"({"_id":"b1","rid":"ROOM","msg":"old","_hidden":true,"parent":"a1","ts":1574417300000,"u":{"_id":"u1"}})");
+  line(
+      R"({"_id":"b2","rid":"ROOM","msg":"beep","bot":{"i":"x"},"ts":1574417400000,"u":{"_id":"bot1","username":"helper.bot"}})");
+  line(
+      R"({"_id":"b3","rid":"u1u2","msg":"psst","ts":1574417460000,"u":{"_id":"u1","username":"alpha"}})");
   Sink sink = Import("chat.example.org/messages.ndjson", in);
   EXPECT_TRUE(sink.rejects.empty()) << sink.rejects.front().second;
   const std::string k = "rocketchat:chat.example.org/";
@@ -158,7 +172,8 @@ TEST(RocketChatImporter, ReadsMongoexportLinesAndSystemMessages) {
               R"(u1u2","time":"2019-11-22T10:11:00Z","from":")" + k + R"(u1","text":"psst"})",
           R"({"type":"entity","key":")" + k +
               R"(u1","kind":"user","time":"2019-11-22T10:00:00Z","username":"alpha"})",
-          R"({"type":"entity","key":")" + k + R"(ROOM","kind":"group","time":"2019-11-22T10:00:00Z"})",
+          R"({"type":"entity","key":")" + k +
+              R"(ROOM","kind":"group","time":"2019-11-22T10:00:00Z"})",
           R"({"type":"entity","key":")" + k +
               R"(ROOM","kind":"group","time":"2019-11-22T10:04:00Z","name":"New Name"})",
           R"({"type":"entity","key":")" + k +
@@ -209,18 +224,19 @@ TEST(RocketChatImporter, RejectsBadMessagesWithTheirLineAndKeepsTheRest) {
   const std::string good =
       R"({"_id":"ok","rid":"R","msg":"fine","ts":"2019-11-22T10:00:00Z","u":{"_id":"u1"}})";
   std::string in = good + "\n";
-  for (const char* bad : {
-           R"({"rid":"R","ts":"2019-11-22T10:00:00Z"})",
-           R"({"_id":"x","rid":"R","ts":"yesterday"})",
-           R"({"_id":"x/y","rid":"R","ts":"2019-11-22T10:00:00Z"})",
-           R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","u":{"username":"a"}})",
-           R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","u":"alpha"})",
-           R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","t":"uj"})",
-           R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","t":"au","msg":"","u":{"_id":"u1"}})",
-           R"({"_id":"x","rid":"R","ts":{"$date":{"$date":{"$date":1}}}})",
-           R"({"_id":"x","rid":"R","ts":1,"attachments":{}})",
-           "{oops",
-       }) {
+  for (
+      const char* bad : {
+          R"({"rid":"R","ts":"2019-11-22T10:00:00Z"})",
+          R"({"_id":"x","rid":"R","ts":"yesterday"})",
+          R"({"_id":"x/y","rid":"R","ts":"2019-11-22T10:00:00Z"})",
+          R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","u":{"username":"a"}})",
+          R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","u":"alpha"})",
+          R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","t":"uj"})",
+          R"({"_id":"x","rid":"R","ts":"2019-11-22T10:00:00Z","t":"au","msg":"","u":{"_id":"u1"}})",
+          R"({"_id":"x","rid":"R","ts":{"$date":{"$date":{"$date":1}}}})",
+          R"({"_id":"x","rid":"R","ts":1,"attachments":{}})",
+          "{oops",
+      }) {
     in += std::string(bad) + "\n";
   }
   in += good + "\n";
@@ -237,11 +253,13 @@ TEST(RocketChatImporter, RejectsBadMessagesWithTheirLineAndKeepsTheRest) {
                      {8, "field 'msg': expected the username acted on"},
                      {9, "field 'ts': expected a date"},
                      {10, "field 'attachments': expected an array"},
-                     {11, "not JSON: The JSON document has an improper structure: missing or "
-                          "superfluous commas, braces, missing keys, etc."}}));
+                     {11,
+                      "not JSON: The JSON document has an improper structure: missing or "
+                      "superfluous commas, braces, missing keys, etc."}}));
   // Both good messages (one key) and their user and room.
-  EXPECT_EQ(std::count_if(sink.events.begin(), sink.events.end(),
-                          [](const std::string& e) { return e.find("\"message\"") != std::string::npos; }),
+  EXPECT_EQ(std::count_if(
+                sink.events.begin(), sink.events.end(),
+                [](const std::string& e) { return e.find("\"message\"") != std::string::npos; }),
             2);
 }
 

@@ -174,11 +174,18 @@ TEST_F(LedgerTest, AppealsAndReinstatement) {
 
 TEST_F(LedgerTest, PreservesForSixMonthsThenPurges) {
   // Content of the removed channel.
-  ASSERT_TRUE(store_->Apply(MessageEvent{"telegram:channel3/1", "telegram:channel3", kT0 - kHour,
-                                         "", "a post", {"https://t.me/x"}, {Media{"photo", "ab", "", "", ""}}})
+  ASSERT_TRUE(store_
+                  ->Apply(MessageEvent{"telegram:channel3/1",
+                                       "telegram:channel3",
+                                       kT0 - kHour,
+                                       "",
+                                       "a post",
+                                       {"https://t.me/x"},
+                                       {Media{"photo", "ab", "", "", ""}}})
                   .ok());
-  ASSERT_TRUE(store_->Apply(MessageEvent{"telegram:channel4/1", "telegram:channel4", kT0 - kHour,
-                                         "", "kept", {}, {}})
+  ASSERT_TRUE(store_
+                  ->Apply(MessageEvent{
+                      "telegram:channel4/1", "telegram:channel4", kT0 - kHour, "", "kept", {}, {}})
                   .ok());
   auto e = ledger_->Takedown(Req("telegram:channel3", kT0));
   ASSERT_TRUE(e.ok());
@@ -191,8 +198,9 @@ TEST_F(LedgerTest, PreservesForSixMonthsThenPurges) {
   auto due = ledger_->Purge(kT0 + 100 * 24 * kHour, "ops", false);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
-  ASSERT_TRUE(ledger_->Hold("telegram:channel3", *ParseRfc3339Ms("2020-08-01T00:00:00Z"),
-                            kT0 + kHour, "legal", "authority request")
+  ASSERT_TRUE(ledger_
+                  ->Hold("telegram:channel3", *ParseRfc3339Ms("2020-08-01T00:00:00Z"), kT0 + kHour,
+                         "legal", "authority request")
                   .ok());
   due = ledger_->Purge(*ParseRfc3339Ms("2020-06-01T00:00:00Z"), "ops", false);
   ASSERT_TRUE(due.ok());

@@ -81,9 +81,9 @@ TEST_F(ReferralsTest, ReportsTimeToActionAndOverdue) {
   const int minutes[] = {10, 20, 30, 50, 90};
   for (int i = 0; i < 5; ++i) {
     const std::string id = "RO-" + std::to_string(i);
-    ASSERT_TRUE(refs_->Add(Make(id, "removal_order", "telegram:channel" + std::to_string(i), kT0),
-                           "desk")
-                    .ok());
+    ASSERT_TRUE(
+        refs_->Add(Make(id, "removal_order", "telegram:channel" + std::to_string(i), kT0), "desk")
+            .ok());
     ASSERT_TRUE(refs_->Act(id, kT0 + minutes[i] * kMin, "analyst", true).ok());
   }
   ASSERT_TRUE(refs_->Add(Make("RO-open", "removal_order", "telegram:channel9", kT0), "desk").ok());

@@ -7,7 +7,8 @@ namespace {
 
 TEST(TakedownCsv, ReadsRowsWithHeaderQuotesAndCrlf) {
   const std::string text =
-      "\xEF\xBB\xBF" "entity,time,reason,source\r\n"
+      "\xEF\xBB\xBF"
+      "entity,time,reason,source\r\n"
       "telegram:channel1,2019-11-22T10:00:00Z,terrorist_content,platform\r\n"
       "\"telegram:channel2\",1574416800000,\"bot, \"\"mirror\"\"\",referral\r\n"
       "\n"

@@ -143,7 +143,8 @@ int64_t BruteForceMinimum(const TestGraph& t, int64_t target_size) {
 const DismantleMethod kAllMethods[] = {DismantleMethod::kDegree, DismantleMethod::kCoreHd,
                                        DismantleMethod::kGreedy, DismantleMethod::kBest};
 
-DismantleResult RunMethod(const TestGraph& t, double target, DismantleMethod m, bool reinsert = true) {
+DismantleResult RunMethod(const TestGraph& t, double target, DismantleMethod m,
+                          bool reinsert = true) {
   DismantleOptions o;
   o.target = target;
   o.method = m;
@@ -223,15 +224,14 @@ TEST(Dismantle, PathIsCutOptimally) {
 }
 
 TEST(Dismantle, GridMatchesBruteForceOptimum) {
-  for (auto [rows, cols, target] : {std::tuple{4, 4, 0.2}, std::tuple{5, 5, 0.16},
-                                    std::tuple{4, 6, 0.25}}) {
+  for (auto [rows, cols, target] :
+       {std::tuple{4, 4, 0.2}, std::tuple{5, 5, 0.16}, std::tuple{4, 6, 0.25}}) {
     const TestGraph t = Grid(rows, cols);
     const int64_t k = TargetSize(t.n, target);
     const int64_t optimum = BruteForceMinimum(t, k);
     const DismantleResult r = RunMethod(t, target, DismantleMethod::kBest);
     ExpectValid(t, r, k);
-    EXPECT_EQ(static_cast<int64_t>(r.removed.size()), optimum)
-        << rows << "x" << cols << " k=" << k;
+    EXPECT_EQ(static_cast<int64_t>(r.removed.size()), optimum) << rows << "x" << cols << " k=" << k;
     for (DismantleMethod m : kAllMethods) {
       const DismantleResult any = RunMethod(t, target, m);
       ExpectValid(t, any, k);
@@ -391,13 +391,13 @@ TEST(EdgeList, ReportsBadLinesWithLineNumbers) {
   const std::string text =
       "# a comment\n"
       "1 2\n"
-      "3\n"             // line 3: one label
+      "3\n"  // line 3: one label
       "% konect style comment\n"
-      "2 \xff\xfe\n"    // line 5: not UTF-8
+      "2 \xff\xfe\n"  // line 5: not UTF-8
       "\n"
       "4 5 1.0 1234\n"  // extra columns are fine
       "   \n"
-      "6\t\n";          // line 9: one label
+      "6\t\n";  // line 9: one label
   EdgeListOptions o;
   auto lg = ParseEdgeList(text, o);
   ASSERT_TRUE(lg.ok());

@@ -34,7 +34,9 @@ class ExportTest : public ::testing::Test {
 
 TEST_F(ExportTest, GexfHasNodesEdgesAttributesAndWeights) {
   const std::string x = ToGexf(in_);
-  EXPECT_EQ(x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://gexf.net/1.3\"", 0), 0u);
+  EXPECT_EQ(
+      x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://gexf.net/1.3\"", 0),
+      0u);
   EXPECT_NE(x.find("version=\"1.3\""), std::string::npos);
   EXPECT_EQ(Occurrences(x, "<edge id="), live_edges_);
   EXPECT_NE(x.find("<node id=\"telegram:channel100\" label=\"Alpha Press\">"), std::string::npos);

@@ -99,13 +99,15 @@ TEST(NetworkBuild, AmbiguousDisplayNameStaysAPlaceholder) {
 TEST(NetworkBuild, ReuploadsByDigestPdqAndText) {
   const Network net = WorldNetwork();
   // The injector posts the same file: an exact digest match.
-  const Edge* inj = FindEdge(net, "telegram:channel100", "telegram:channel400", EdgeKind::kReupload);
+  const Edge* inj =
+      FindEdge(net, "telegram:channel100", "telegram:channel400", EdgeKind::kReupload);
   ASSERT_NE(inj, nullptr);
   EXPECT_EQ(inj->evidence.count, 10);
   EXPECT_EQ(inj->evidence.sample.at(0).how, "sha256");
   EXPECT_EQ(inj->evidence.sample.at(0).source, "telegram:channel100/1");
   // Edited copies: PDQ within distance (10 bits flipped), and one text-only copy.
-  const Edge* copy = FindEdge(net, "telegram:channel100", "telegram:channel300", EdgeKind::kReupload);
+  const Edge* copy =
+      FindEdge(net, "telegram:channel100", "telegram:channel300", EdgeKind::kReupload);
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(copy->evidence.count, 10);
   EXPECT_EQ(copy->evidence.sample.at(0).how, "pdq:10");
@@ -306,7 +308,8 @@ TEST(NetworkBuild, IncrementalStateAtEachStep) {
   bool saw_pending = false;
   for (const Event& e : WorldEvents()) {
     b.Add(e);
-    if (auto* m = std::get_if<MessageEvent>(&e); m && m->text.find("LateQuickInv") != std::string::npos) {
+    if (auto* m = std::get_if<MessageEvent>(&e);
+        m && m->text.find("LateQuickInv") != std::string::npos) {
       // Before the invite event the advert cannot be resolved.
       EXPECT_EQ(FindEdge(b.network(), "telegram:chat700", "telegram:channel400", EdgeKind::kAdvert),
                 nullptr);

@@ -52,8 +52,8 @@ TEST(ReachModel, TakenDownChatsAndTheirDependentsDropOut) {
 }
 
 TEST(ReachModel, ReplacementSucceedsTheChatWhoseBacklogItReposts) {
-  // An official source (1) with forwarding mirrors (2-5; 5 forwards 2) and an injector (6) posting each
-  // release first-hand a minute later. The injector is taken down, then mirror 2; a new
+  // An official source (1) with forwarding mirrors (2-5; 5 forwards 2) and an injector (6) posting
+  // each release first-hand a minute later. The injector is taken down, then mirror 2; a new
   // channel (7) reposts mirror 2's last posts, releases the injector carried too plus a picture
   // of mirror 2's own, and forwards the source from then on. It takes mirror 2's place, and
   // does not inherit the injector's first-hand access.
@@ -71,8 +71,8 @@ TEST(ReachModel, ReplacementSucceedsTheChatWhoseBacklogItReposts) {
     m.media.push_back(Media{"photo", sha, "", "", ""});
     b.Add(m);
   };
-  const std::string src = "telegram:channel1", inj = "telegram:channel6",
-                    old = "telegram:channel2", rep = "telegram:channel7";
+  const std::string src = "telegram:channel1", inj = "telegram:channel6", old = "telegram:channel2",
+                    rep = "telegram:channel7";
   for (int d = 0; d < 23; ++d) {
     const TimeMs t0 = kDay * (d + 1);
     const std::string id = std::to_string(d);
@@ -122,7 +122,8 @@ TEST(Plan, BudgetOneCutsTheSourceAndBudgetTwoEverything) {
   o.budget = 1;
   const PlanResult one = Plan(g, o);
   ASSERT_EQ(one.targets.size(), 1u);
-  EXPECT_TRUE(one.targets[0].key == "telegram:channel100" || one.targets[0].key == "telegram:user10")
+  EXPECT_TRUE(one.targets[0].key == "telegram:channel100" ||
+              one.targets[0].key == "telegram:user10")
       << one.targets[0].key;
   EXPECT_DOUBLE_EQ(one.reach_before, 8600);
   EXPECT_DOUBLE_EQ(one.reach_after, 1500);
@@ -263,8 +264,8 @@ TEST(TargetList, JsonTextAndPlanOutput) {
       "plan.json");
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(*plan, std::vector<std::string>{"telegram:user1"});
-  auto text = ParseTargetList("# day of action\ntelegram:user1\n\n  telegram:bot2  # a bot\n",
-                              "t.txt");
+  auto text =
+      ParseTargetList("# day of action\ntelegram:user1\n\n  telegram:bot2  # a bot\n", "t.txt");
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, (std::vector<std::string>{"telegram:user1", "telegram:bot2"}));
   auto bad = ParseTargetList("telegram:user1\ntwo words\n", "t.txt");

@@ -145,7 +145,8 @@ TEST(Roles, KnownContentIsAReleaseEvenBarelySpread) {
     const std::string sha(64, static_cast<char>('a' + r));
     const TimeMs t0 = 100000000LL * (r + 1);
     post("telegram:channel1", r, t0, sha);
-    for (int c = 2; c <= 5; ++c) post("telegram:channel" + std::to_string(c), r, t0 + 60000 * c, sha);
+    for (int c = 2; c <= 5; ++c)
+      post("telegram:channel" + std::to_string(c), r, t0 + 60000 * c, sha);
   }
   KnownMatch k{0, "bank", "sha256", std::string(64, 'z'), 0, "known"};
   post("telegram:channel8", 1, 50000, std::string(64, 'y'), {k});
@@ -183,7 +184,8 @@ TEST(Roles, ReplacementOfATakenDownSourceIsOfficialToo) {
   for (int d = 50; d < 57; ++d) release("telegram:channel9", d);
   const Network& net = b.network();
   const Roles roles = AssignRoles(net);
-  const int32_t old_source = net.Find("telegram:channel1"), successor = net.Find("telegram:channel9");
+  const int32_t old_source = net.Find("telegram:channel1"),
+                successor = net.Find("telegram:channel9");
   EXPECT_EQ(roles.features[static_cast<size_t>(old_source)].first_appearances, 50);
   EXPECT_EQ(roles.features[static_cast<size_t>(successor)].first_appearances, 7);
   EXPECT_EQ(roles.Primary(successor), "official");

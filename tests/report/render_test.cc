@@ -52,7 +52,7 @@ TEST(ReportRender, EverySectionRendersInChromium) {
   testing::TempDir tmp;
   const std::string out = tmp.File("demo");
   ASSERT_EQ(Shell(std::string(CORDON_BINARY) + " demo --out " + out + " > " + tmp.File("demo.log") +
-                " 2>&1"),
+                  " 2>&1"),
             0)
       << testing::ReadFile(tmp.File("demo.log"));
   const std::string report = out + "/report.html";
@@ -64,7 +64,7 @@ TEST(ReportRender, EverySectionRendersInChromium) {
       "--hide-scrollbars --user-data-dir=" +
       tmp.File("profile");
   ASSERT_EQ(Shell(chromium + flags + " --dump-dom file://" + report + " > " + tmp.File("dom.html") +
-                " 2> " + tmp.File("chromium.log")),
+                  " 2> " + tmp.File("chromium.log")),
             0)
       << testing::ReadFile(tmp.File("chromium.log"));
   const std::string dom = testing::ReadFile(tmp.File("dom.html"));
@@ -87,9 +87,10 @@ TEST(ReportRender, EverySectionRendersInChromium) {
   EXPECT_NE(dom.find("<circle"), std::string::npos);  // the network map's nodes
 
   // The picture: a tall screenshot that is mostly page and partly ink.
-  ASSERT_EQ(Shell(chromium + flags + " --window-size=1280,6000 --screenshot=" + tmp.File("shot.png") +
-                " file://" + report + " > /dev/null 2>> " + tmp.File("chromium.log")),
-            0)
+  ASSERT_EQ(
+      Shell(chromium + flags + " --window-size=1280,6000 --screenshot=" + tmp.File("shot.png") +
+            " file://" + report + " > /dev/null 2>> " + tmp.File("chromium.log")),
+      0)
       << testing::ReadFile(tmp.File("chromium.log"));
   auto shot = DecodeImage(testing::ReadFile(tmp.File("shot.png")), "shot.png", {});
   ASSERT_TRUE(shot.ok()) << shot.status().ToString();

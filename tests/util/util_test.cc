@@ -28,8 +28,8 @@ TEST(Time, RejectsMalformed) {
 }
 
 TEST(Time, FormatsRoundTrip) {
-  for (int64_t ms : {int64_t{0}, int64_t{1574417700000}, int64_t{1574417700250},
-                     int64_t{-86400000}, int64_t{4102444800000}}) {
+  for (int64_t ms : {int64_t{0}, int64_t{1574417700000}, int64_t{1574417700250}, int64_t{-86400000},
+                     int64_t{4102444800000}}) {
     EXPECT_EQ(ParseRfc3339Ms(FormatRfc3339Ms(ms)), ms) << FormatRfc3339Ms(ms);
   }
   EXPECT_EQ(FormatRfc3339Ms(1574417700000), "2019-11-22T10:15:00Z");
@@ -40,9 +40,12 @@ TEST(Time, FormatsRoundTrip) {
 TEST(Utf8, RepairsInvalidSequencesOnly) {
   EXPECT_EQ(RepairUtf8("plain"), "plain");
   EXPECT_EQ(RepairUtf8("caf\xC3\xA9"), "caf\xC3\xA9");
-  EXPECT_EQ(RepairUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(RepairUtf8("\xC3"), "\xEF\xBF\xBD");                   // truncated
-  EXPECT_EQ(RepairUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");   // overlong
+  EXPECT_EQ(RepairUtf8("a\xFF"
+                       "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(RepairUtf8("\xC3"), "\xEF\xBF\xBD");                                  // truncated
+  EXPECT_EQ(RepairUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
   EXPECT_EQ(RepairUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_TRUE(IsValidUtf8(RepairUtf8("x\x80\x81\xF4\x90\x80\x80y")));
 }
@@ -64,7 +67,8 @@ TEST(LineReader, SplitsLinesAndReportsOffsets) {
   std::vector<std::pair<std::string, int64_t>> got;
   while (r.Next(l)) got.emplace_back(std::string(l.text), l.offset);
   ASSERT_TRUE(r.status().ok());
-  std::vector<std::pair<std::string, int64_t>> want = {{"one", 0}, {"two", 5}, {"", 9}, {"last", 10}};
+  std::vector<std::pair<std::string, int64_t>> want = {
+      {"one", 0}, {"two", 5}, {"", 9}, {"last", 10}};
   EXPECT_EQ(got, want);
 }
 

@@ -39,8 +39,9 @@ double Change(double before, int before_days, double after, int after_days) {
 
 // Builds the temp table `cohort(chat)` and says how it was found.
 StatusOr<std::string> BuildCohort(sqlite3* db) {
-  RETURN_IF_ERROR(Exec(db, "DROP TABLE IF EXISTS temp.cohort;"
-                           "CREATE TEMP TABLE cohort(chat TEXT PRIMARY KEY) WITHOUT ROWID;"));
+  RETURN_IF_ERROR(Exec(db,
+                       "DROP TABLE IF EXISTS temp.cohort;"
+                       "CREATE TEMP TABLE cohort(chat TEXT PRIMARY KEY) WITHOUT ROWID;"));
   std::string how = "takedowns";
   if (TableExists(db, "matches")) {
     RETURN_IF_ERROR(Exec(db,
@@ -199,7 +200,8 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
   const int64_t d0 = FloorDay(first_ms), d1 = FloorDay(last_ms);
   if (d1 - d0 > 20000) return Status::InvalidArgument("the data spans more than 50 years");
   r.daily.resize(static_cast<size_t>(d1 - d0 + 1));
-  for (int64_t d = d0; d <= d1; ++d) r.daily[static_cast<size_t>(d - d0)].date = FormatDate(d * kDayMs);
+  for (int64_t d = d0; d <= d1; ++d)
+    r.daily[static_cast<size_t>(d - d0)].date = FormatDate(d * kDayMs);
   auto row = [&](int64_t day) -> DailyRow* {
     if (day < d0 || day > d1) return nullptr;
     return &r.daily[static_cast<size_t>(day - d0)];
@@ -249,7 +251,8 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     while (q.Step()) {
       std::string platform(q.Text(1));
       r.migration[platform] += q.Int(2);
-      if (!r.migration_first.count(platform)) r.migration_first[platform] = FormatDate(q.Int(0) * kDayMs);
+      if (!r.migration_first.count(platform))
+        r.migration_first[platform] = FormatDate(q.Int(0) * kDayMs);
       if (DailyRow* d = row(q.Int(0))) d->migration_links += q.Int(2);
     }
   }
@@ -271,13 +274,13 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     a.start = FormatDate(start * kDayMs);
     a.end = FormatDate(end * kDayMs);
     for (size_t i = spikes[k]; i <= spikes[j]; ++i) a.takedowns += r.daily[i].takedowns;
-    ASSIGN_OR_RETURN(a.before, Window(db, std::max(d0, start - opt.window_days), start - 1, has_regen));
+    ASSIGN_OR_RETURN(a.before,
+                     Window(db, std::max(d0, start - opt.window_days), start - 1, has_regen));
     ASSIGN_OR_RETURN(a.after, Window(db, end + 1, std::min(d1, end + opt.window_days), has_regen));
     a.organic_change = Change(a.before.organic, a.before.days, a.after.organic, a.after.days);
     a.forwarded_change = Change(a.before.forwarded, a.before.days, a.after.forwarded, a.after.days);
     a.views_change = Change(a.before.views, a.before.days, a.after.views, a.after.days);
-    a.active_chats_change =
-        Change(a.before.active_chats, 1, a.after.active_chats, 1);
+    a.active_chats_change = Change(a.before.active_chats, 1, a.after.active_chats, 1);
     r.actions.push_back(std::move(a));
     k = j + 1;
   }
@@ -289,8 +292,9 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
       Statement q(db, "SELECT entity FROM regen_detections");
       while (q.Step()) replacements.emplace(q.Text(0));
     }
-    const int64_t action_start =
-        r.actions.empty() ? INT64_MAX : FloorDay(*ParseRfc3339Ms(r.actions[0].start + "T00:00:00Z"));
+    const int64_t action_start = r.actions.empty()
+                                     ? INT64_MAX
+                                     : FloorDay(*ParseRfc3339Ms(r.actions[0].start + "T00:00:00Z"));
     const int64_t action_end =
         r.actions.empty() ? INT64_MIN : FloorDay(*ParseRfc3339Ms(r.actions[0].end + "T00:00:00Z"));
     Statement q(db,
@@ -310,11 +314,14 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
       const std::pair<double, bool> subject{static_cast<double>(until - born) / kDayMs, down};
       const bool network = q.Int(3) != 0;
       groups[network ? "network" : "other"].push_back(subject);
-      if (network && FloorDay(born) < action_start) groups["network, created before the action"].push_back(subject);
-      if (network && FloorDay(born) > action_end) groups["network, created after the action"].push_back(subject);
+      if (network && FloorDay(born) < action_start)
+        groups["network, created before the action"].push_back(subject);
+      if (network && FloorDay(born) > action_end)
+        groups["network, created after the action"].push_back(subject);
       if (replacements.count(std::string(q.Text(0)))) groups["replacements"].push_back(subject);
     }
-    for (auto& [name, subjects] : groups) r.survival.push_back(KaplanMeier(name, std::move(subjects)));
+    for (auto& [name, subjects] : groups)
+      r.survival.push_back(KaplanMeier(name, std::move(subjects)));
   }
 
   // Coverage of the most widely carried known items.
@@ -335,7 +342,8 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
       c.first_seen = FormatRfc3339Ms(first);
       per_chat.Bind(1, top.Text(0)).Bind(2, top.Text(1));
       std::vector<double> delays;
-      while (per_chat.Step()) delays.push_back(static_cast<double>(per_chat.Int(0) - first) / 3600000.0);
+      while (per_chat.Step())
+        delays.push_back(static_cast<double>(per_chat.Int(0) - first) / 3600000.0);
       per_chat.Reset();
       c.hours_to_median_copy = Median(delays);
       r.releases.push_back(std::move(c));
@@ -395,7 +403,9 @@ std::string ImpactJson(const ImpactReport& r) {
   w.EndObject();
   w.Key("releases").BeginArray();
   for (const auto& c : r.releases) {
-    w.BeginObject().Field("signal", std::string_view(c.signal)).Field("label", std::string_view(c.label));
+    w.BeginObject()
+        .Field("signal", std::string_view(c.signal))
+        .Field("label", std::string_view(c.label));
     w.Field("first_seen", std::string_view(c.first_seen)).Field("chats", c.chats);
     w.Field("hours_to_median_copy", c.hours_to_median_copy).EndObject();
   }

@@ -19,10 +19,10 @@
 namespace cordon {
 
 struct ImpactOptions {
-  int window_days = 30;         // CREST's windows before and after an action
-  int baseline_days = 28;       // trailing window of the spike baseline
-  double spike_ratio = 3.0;     // a spike is at least this many times the baseline median
-  double spike_mads = 6.0;      // ... and this many robust deviations above it
+  int window_days = 30;      // CREST's windows before and after an action
+  int baseline_days = 28;    // trailing window of the spike baseline
+  double spike_ratio = 3.0;  // a spike is at least this many times the baseline median
+  double spike_mads = 6.0;   // ... and this many robust deviations above it
 };
 
 struct DailyRow {
@@ -78,8 +78,8 @@ struct ImpactReport {
   int64_t network_chats = 0;
   std::vector<DailyRow> daily;
   std::vector<std::string> spikes;
-  std::map<std::string, int64_t> migration;               // messages per platform
-  std::map<std::string, std::string> migration_first;     // first day per platform
+  std::map<std::string, int64_t> migration;            // messages per platform
+  std::map<std::string, std::string> migration_first;  // first day per platform
   std::vector<ActionImpact> actions;
   std::vector<SurvivalCurve> survival;
   std::vector<ReleaseCoverage> releases;  // the most widely carried known items

@@ -34,7 +34,9 @@ std::string HexOf(std::string_view bytes) {
 // A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
 class Savepoint {
  public:
-  explicit Savepoint(Store& store) : db_(store.db()) { status_ = Exec(db_, "SAVEPOINT bank_change"); }
+  explicit Savepoint(Store& store) : db_(store.db()) {
+    status_ = Exec(db_, "SAVEPOINT bank_change");
+  }
   ~Savepoint() {
     if (status_.ok() && !done_) {
       (void)Exec(db_, "ROLLBACK TO bank_change");
@@ -79,17 +81,22 @@ StatusOr<int64_t> CountEntries(Store& store, std::string_view bank) {
 
 std::string_view SignalTypeName(SignalType t) {
   switch (t) {
-    case SignalType::kPdq: return "pdq";
-    case SignalType::kMd5: return "md5";
-    case SignalType::kSha256: return "sha256";
-    case SignalType::kText: return "text";
+    case SignalType::kPdq:
+      return "pdq";
+    case SignalType::kMd5:
+      return "md5";
+    case SignalType::kSha256:
+      return "sha256";
+    case SignalType::kText:
+      return "text";
   }
   return "?";
 }
 
 std::optional<SignalType> ParseSignalType(std::string_view s) {
   std::string l = ToLower(Trim(s));
-  if (l == "pdq" || l == "imagepdq" || l == "photo_pdq" || l == "pdq_photo") return SignalType::kPdq;
+  if (l == "pdq" || l == "imagepdq" || l == "photo_pdq" || l == "pdq_photo")
+    return SignalType::kPdq;
   if (l == "md5" || l == "photo_md5" || l == "video_md5" || l == "videomd5" || l == "imagemd5") {
     return SignalType::kMd5;
   }
@@ -199,7 +206,8 @@ StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
   RETURN_IF_ERROR(sp.status());
   RETURN_IF_ERROR(BumpGeneration(store, bank));
   if (sqlite3_changes(store.db()) == 0) {
-    return Status::NotFound("no bank named '" + std::string(bank) + "' (cordon bank add creates it)");
+    return Status::NotFound("no bank named '" + std::string(bank) +
+                            "' (cordon bank add creates it)");
   }
   ASSIGN_OR_RETURN(int64_t before, CountEntries(store, bank));
   Statement q(store.db(),
@@ -291,11 +299,16 @@ StatusOr<int64_t> BankGeneration(Store& store) {
 
 std::string_view BankFormatName(BankFormat f) {
   switch (f) {
-    case BankFormat::kAuto: return "auto";
-    case BankFormat::kCsv: return "csv";
-    case BankFormat::kThreatExchange: return "te";
-    case BankFormat::kTeFile: return "te-file";
-    case BankFormat::kTat: return "tat";
+    case BankFormat::kAuto:
+      return "auto";
+    case BankFormat::kCsv:
+      return "csv";
+    case BankFormat::kThreatExchange:
+      return "te";
+    case BankFormat::kTeFile:
+      return "te-file";
+    case BankFormat::kTat:
+      return "tat";
   }
   return "?";
 }
@@ -485,14 +498,13 @@ class Importer {
         }
         have_header = true;
         if (signal_col < 0 || (type_col < 0 && !opt_.type)) {
-          Reject(r.line, r.offset,
-                 "header must name signal_type and signal (or give --type), found '" +
-                     [&] {
-                       std::string h;
-                       for (const auto& f : r.fields) h += (h.empty() ? "" : ",") + f;
-                       return h;
-                     }() +
-                     "'");
+          Reject(
+              r.line,
+              r.offset, "header must name signal_type and signal (or give --type), found '" + [&] {
+                std::string h;
+                for (const auto& f : r.fields) h += (h.empty() ? "" : ",") + f;
+                return h;
+              }() + "'");
           return;
         }
         continue;
@@ -518,8 +530,8 @@ class Importer {
         if (!a.empty()) {
           auto [p, ec] = std::from_chars(a.data(), a.data() + a.size(), added);
           if (ec != std::errc() || p != a.data() + a.size()) {
-            Reject(r.line, r.offset, "added must be milliseconds since the epoch, got '" +
-                                         std::string(a) + "'");
+            Reject(r.line, r.offset,
+                   "added must be milliseconds since the epoch, got '" + std::string(a) + "'");
             continue;
           }
         }
@@ -600,8 +612,8 @@ class Importer {
         size_t sp = l.find(' ');
         type = ParseSignalType(l.substr(0, sp));
         if (!type || sp == std::string_view::npos) {
-          Reject(r.line, r.offset, "expected 'signal_type signal', got '" +
-                                       std::string(l.substr(0, 80)) + "'");
+          Reject(r.line, r.offset,
+                 "expected 'signal_type signal', got '" + std::string(l.substr(0, 80)) + "'");
           continue;
         }
         signal = Trim(l.substr(sp + 1));
@@ -655,7 +667,8 @@ class Importer {
         std::string a = ToLower(*algo);
         if (a.find("pdq") != std::string::npos) {
           type = SignalType::kPdq;
-        } else if (a.find("sha256") != std::string::npos || a.find("sha-256") != std::string::npos) {
+        } else if (a.find("sha256") != std::string::npos ||
+                   a.find("sha-256") != std::string::npos) {
           type = SignalType::kSha256;
         } else if (a.find("md5") != std::string::npos) {
           type = SignalType::kMd5;
@@ -664,8 +677,9 @@ class Importer {
         }
       }
       if (!type) {
-        Reject(0, -1, "record " + std::to_string(index) + ": unsupported algorithm '" +
-                          std::string(algo.value_or("")) + "'");
+        Reject(0, -1,
+               "record " + std::to_string(index) + ": unsupported algorithm '" +
+                   std::string(algo.value_or("")) + "'");
         continue;
       }
       std::string prov = "tat";
@@ -674,7 +688,8 @@ class Importer {
       size_t before = out_.rejects.size();
       Add(where, *type, hash, ideology.value_or(""), prov, 0);
       if (out_.rejects.size() > before) {
-        out_.rejects.back().reason = "record " + std::to_string(index) + ": " + out_.rejects.back().reason;
+        out_.rejects.back().reason =
+            "record " + std::to_string(index) + ": " + out_.rejects.back().reason;
       }
     }
   }
@@ -714,10 +729,18 @@ StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& 
   out.format = options.format == BankFormat::kAuto ? Detect(content, options) : options.format;
   Importer imp(name, options, out);
   switch (out.format) {
-    case BankFormat::kCsv: imp.Csv(content); break;
-    case BankFormat::kThreatExchange: imp.ThreatExchange(content); break;
-    case BankFormat::kTeFile: imp.TeFile(content); break;
-    case BankFormat::kTat: imp.Tat(content); break;
+    case BankFormat::kCsv:
+      imp.Csv(content);
+      break;
+    case BankFormat::kThreatExchange:
+      imp.ThreatExchange(content);
+      break;
+    case BankFormat::kTeFile:
+      imp.TeFile(content);
+      break;
+    case BankFormat::kTat:
+      imp.Tat(content);
+      break;
     case BankFormat::kAuto:
       return Status::InvalidArgument(
           "cannot tell the bank file's format (no signal_type,signal header): use --format",

@@ -109,7 +109,7 @@ struct ImportReject {
 
 struct ParsedBank {
   BankFormat format = BankFormat::kAuto;  // the format read
-  std::vector<BankEntry> entries;        // canonical signals
+  std::vector<BankEntry> entries;         // canonical signals
   std::vector<ImportReject> rejects;
 };
 

@@ -84,11 +84,11 @@ class PdqIndex {
 
  private:
   struct Table {
-    int start = 0;                  // first bit of the range
-    int bits = 0;                   // range length
+    int start = 0;                   // first bit of the range
+    int bits = 0;                    // range length
     std::array<uint64_t, 4> mask{};  // the range's bits, for the first-table check
-    std::vector<uint32_t> offsets;  // 2^bits + 1 bucket starts into ids
-    std::vector<uint32_t> ids;      // entry ids sorted by range value
+    std::vector<uint32_t> offsets;   // 2^bits + 1 bucket starts into ids
+    std::vector<uint32_t> ids;       // entry ids sorted by range value
   };
   // Bucket ranges the multi-index search would visit; false when it would visit more entries
   // than a flat scan costs.

@@ -54,7 +54,7 @@ bool ParseHexBytes(std::string_view hex, std::string& out) {
 }
 
 StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(Store& store, const BankInfo& info,
-                                                      const MatcherOptions& options) {
+                                                        const MatcherOptions& options) {
   auto bank = std::make_shared<Matcher::Bank>();
   bank->info = info;
   std::unordered_map<std::string, uint32_t> label_ids;
@@ -120,8 +120,8 @@ void MatchDigest(const Matcher::Bank& b, SignalType type, const std::string& val
   (type == SignalType::kMd5 ? b.md5 : b.sha256).Find(key, ids);
   std::sort(ids.begin(), ids.end());
   for (uint32_t id : ids) {
-    out.push_back({media_idx, b.info.name, type, b.digest_signal[id],
-                   b.labels[b.digest_label[id]], 0, key});
+    out.push_back(
+        {media_idx, b.info.name, type, b.digest_signal[id], b.labels[b.digest_label[id]], 0, key});
   }
 }
 
@@ -159,8 +159,8 @@ Status Matcher::Refresh() {
   auto next = std::make_shared<Snapshot>();
   next->generation = generation;
   for (const BankInfo& info : infos) {
-    if (!options_.banks.empty() &&
-        std::find(options_.banks.begin(), options_.banks.end(), info.name) == options_.banks.end()) {
+    if (!options_.banks.empty() && std::find(options_.banks.begin(), options_.banks.end(),
+                                             info.name) == options_.banks.end()) {
       continue;
     }
     auto it = have.find(info.name);

@@ -12,7 +12,7 @@ namespace cordon {
 struct MediaHashes {
   std::string md5;
   std::string sha256;
-  std::string pdq;      // empty when the file is not a decodable image
+  std::string pdq;  // empty when the file is not a decodable image
   int pdq_quality = -1;
 };
 

@@ -230,7 +230,8 @@ bool ParseFingerprint(std::string_view bytes, TextFingerprint& out) {
   if (bytes.size() != kMinHashSize * 4) return false;
   for (int i = 0; i < kMinHashSize; ++i) {
     uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) v |= uint32_t{static_cast<unsigned char>(bytes[i * 4 + k])} << (8 * k);
+    for (int k = 0; k < 4; ++k)
+      v |= uint32_t{static_cast<unsigned char>(bytes[i * 4 + k])} << (8 * k);
     out.mins[i] = v;
   }
   out.empty = false;

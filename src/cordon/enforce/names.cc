@@ -24,11 +24,10 @@ StatusOr<std::unique_ptr<NameNormalizer>> NameNormalizer::Create() {
   UErrorCode st = U_ZERO_ERROR;
   n->impl_->spoof = uspoof_open(&st);
   if (U_FAILURE(st)) return Status::Internal(std::string("ICU spoof checker: ") + u_errorName(st));
-  n->impl_->arabic.reset(
-      icu::Transliterator::createInstance("Arabic-Latin", UTRANS_FORWARD, st));
+  n->impl_->arabic.reset(icu::Transliterator::createInstance("Arabic-Latin", UTRANS_FORWARD, st));
   if (U_FAILURE(st)) return Status::Internal(std::string("ICU Arabic-Latin: ") + u_errorName(st));
-  n->impl_->latin.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower",
-                                                            UTRANS_FORWARD, st));
+  n->impl_->latin.reset(
+      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, st));
   if (U_FAILURE(st)) return Status::Internal(std::string("ICU Any-Latin: ") + u_errorName(st));
   return n;
 }
@@ -36,8 +35,8 @@ StatusOr<std::unique_ptr<NameNormalizer>> NameNormalizer::Create() {
 NameNormalizer::~NameNormalizer() = default;
 
 std::string NameNormalizer::Key(std::string_view utf8) const {
-  const icu::UnicodeString raw =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const icu::UnicodeString raw = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   // Letters and combining marks only: digits, separators, punctuation, symbols (emoji) and
   // format characters (zero-width) go first, before the skeleton maps some of them to letters
   // ('|' to 'l').
@@ -69,15 +68,37 @@ std::string LooseKey(std::string_view key) {
   out.reserve(key.size());
   for (char c : key) {
     switch (c) {
-      case 'a': case 'e': case 'i': case 'o': case 'u': case 'w': case 'y': case 'h':
+      case 'a':
+      case 'e':
+      case 'i':
+      case 'o':
+      case 'u':
+      case 'w':
+      case 'y':
+      case 'h':
         continue;
-      case 'c': case 'q': c = 'k'; break;
-      case 'p': c = 'b'; break;
-      case 'v': c = 'f'; break;
-      case 'g': c = 'j'; break;
-      case 'z': c = 's'; break;
-      case 'x': out += 'k'; c = 's'; break;
-      default: break;
+      case 'c':
+      case 'q':
+        c = 'k';
+        break;
+      case 'p':
+        c = 'b';
+        break;
+      case 'v':
+        c = 'f';
+        break;
+      case 'g':
+        c = 'j';
+        break;
+      case 'z':
+        c = 's';
+        break;
+      case 'x':
+        out += 'k';
+        c = 's';
+        break;
+      default:
+        break;
     }
     if (!out.empty() && out.back() == c) continue;  // doubled letters are spelling noise
     out += c;

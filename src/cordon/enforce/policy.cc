@@ -51,7 +51,8 @@ class Checker {
       if (allowed.count(key) == 0) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        Error(k.Mark(), "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
+        Error(k.Mark(),
+              "unknown key '" + key + "' in " + what + " (expected one of: " + list + ")");
         continue;
       }
       if (!seen.insert(key).second) {
@@ -100,8 +101,8 @@ class Checker {
       return std::nullopt;
     }
     if (v < lo || v > hi) {
-      Error(n.Mark(), "'" + key + "' must be between " + std::to_string(lo) + " and " +
-                          std::to_string(hi));
+      Error(n.Mark(),
+            "'" + key + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi));
       return std::nullopt;
     }
     return v;
@@ -172,7 +173,8 @@ void CheckRule(Checker& ck, const YAML::Node& node, std::set<std::string>& names
   if (auto it = kv.find("on"); it != kv.end()) {
     if (auto s = ck.Str(it->second, "on")) {
       if (*s != "regeneration" && *s != "match") {
-        ck.Error(it->second.Mark(), "'on' must be regeneration or match, not '" + s->substr(0, 40) + "'");
+        ck.Error(it->second.Mark(),
+                 "'on' must be regeneration or match, not '" + s->substr(0, 40) + "'");
       }
       r.on = *s;
     }
@@ -203,7 +205,8 @@ void CheckRule(Checker& ck, const YAML::Node& node, std::set<std::string>& names
     auto it = kv.find(key);
     const bool known_on = r.on == "regeneration" || r.on == "match";
     if (it != kv.end() && known_on && r.on != on) {
-      ck.Error(it->second.Mark(), std::string("'") + key + "' applies to 'on: " + on + "' rules only");
+      ck.Error(it->second.Mark(),
+               std::string("'") + key + "' applies to 'on: " + on + "' rules only");
       return false;
     }
     return it != kv.end();
@@ -224,17 +227,20 @@ void CheckRule(Checker& ck, const YAML::Node& node, std::set<std::string>& names
     }
   }
   if (only_for("max_distance", "match")) {
-    if (auto v = ck.Integer(kv["max_distance"], "max_distance", 0, 256)) r.max_distance = static_cast<int>(*v);
+    if (auto v = ck.Integer(kv["max_distance"], "max_distance", 0, 256))
+      r.max_distance = static_cast<int>(*v);
   }
   if (only_for("min_matches", "match")) {
-    if (auto v = ck.Integer(kv["min_matches"], "min_matches", 1, 1000000)) r.min_matches = static_cast<int>(*v);
+    if (auto v = ck.Integer(kv["min_matches"], "min_matches", 1, 1000000))
+      r.min_matches = static_cast<int>(*v);
   }
   if (auto it = kv.find("kinds"); it != kv.end()) {
     if (auto v = ck.Strings(it->second, "kinds")) {
       for (const std::string& k : *v) {
         auto kind = ParseEntityKind(k);
         if (!kind || *kind == EntityKind::kUnknown) {
-          ck.Error(it->second.Mark(), "unknown kind '" + k.substr(0, 40) + "' (channel, group, user, bot)");
+          ck.Error(it->second.Mark(),
+                   "unknown kind '" + k.substr(0, 40) + "' (channel, group, user, bot)");
         } else {
           r.kinds.push_back(*kind);
         }
@@ -263,9 +269,12 @@ bool TableExists(Store& store, std::string_view name) {
 
 std::string_view PolicyActionName(PolicyAction a) {
   switch (a) {
-    case PolicyAction::kTakedown: return "takedown";
-    case PolicyAction::kReview: return "review";
-    case PolicyAction::kWatch: return "watch";
+    case PolicyAction::kTakedown:
+      return "takedown";
+    case PolicyAction::kReview:
+      return "review";
+    case PolicyAction::kWatch:
+      return "watch";
   }
   return "watch";
 }
@@ -276,8 +285,9 @@ StatusOr<Policy> ParsePolicy(std::string_view yaml, const std::string& file,
   Policy out;
   out.file = file;
   auto finish = [&]() -> StatusOr<Policy> {
-    std::stable_sort(ck.errors().begin(), ck.errors().end(),
-                     [](const Status& a, const Status& b) { return a.where().line < b.where().line; });
+    std::stable_sort(ck.errors().begin(), ck.errors().end(), [](const Status& a, const Status& b) {
+      return a.where().line < b.where().line;
+    });
     if (problems != nullptr) *problems = ck.errors();
     if (!ck.errors().empty()) return ck.errors().front();
     return out;
@@ -298,13 +308,16 @@ StatusOr<Policy> ParsePolicy(std::string_view yaml, const std::string& file,
     }
     if (auto it = kv.find("version"); it != kv.end()) {
       if (auto v = ck.Integer(it->second, "version", 1, 1000)) {
-        if (*v != 1) ck.Error(it->second.Mark(), "unsupported policy version " + std::to_string(*v) + " (this cordon reads 1)");
+        if (*v != 1)
+          ck.Error(it->second.Mark(),
+                   "unsupported policy version " + std::to_string(*v) + " (this cordon reads 1)");
       }
     } else {
       ck.Error(root.Mark(), "policy without 'version: 1'");
     }
     if (auto it = kv.find("preserve_months"); it != kv.end()) {
-      if (auto v = ck.Integer(it->second, "preserve_months", 0, 1200)) out.preserve_months = static_cast<int>(*v);
+      if (auto v = ck.Integer(it->second, "preserve_months", 0, 1200))
+        out.preserve_months = static_cast<int>(*v);
     }
     auto it = kv.find("rules");
     if (it == kv.end()) {
@@ -365,21 +378,22 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
       std::string where = "chat IS NOT NULL";
       if (!r.banks.empty()) {
         where += " AND bank IN (";
-        for (size_t i = 0; i < r.banks.size(); ++i) where += (i ? ",?" : "?") + std::to_string(i + 2);
+        for (size_t i = 0; i < r.banks.size(); ++i)
+          where += (i ? ",?" : "?") + std::to_string(i + 2);
         where += ")";
       }
       if (r.max_distance >= 0) where += " AND distance <= ?1";
       Statement q(store.db(),
                   "SELECT chat, count(DISTINCT message), min(distance), max(time), "
-                  "group_concat(DISTINCT bank) FROM matches WHERE " + where +
-                      " GROUP BY chat ORDER BY chat");
+                  "group_concat(DISTINCT bank) FROM matches WHERE " +
+                      where + " GROUP BY chat ORDER BY chat");
       if (!q.ok()) return q.status();
       q.Bind(1, static_cast<int64_t>(r.max_distance));
       for (size_t i = 0; i < r.banks.size(); ++i) q.Bind(static_cast<int>(i + 2), r.banks[i]);
-      Statement msgs(store.db(),
-                     "SELECT DISTINCT message FROM matches WHERE " + where +
-                         " AND chat = ?" + std::to_string(r.banks.size() + 2) +
-                         " ORDER BY message LIMIT " + std::to_string(kMaxEvidenceMessages));
+      Statement msgs(store.db(), "SELECT DISTINCT message FROM matches WHERE " + where +
+                                     " AND chat = ?" + std::to_string(r.banks.size() + 2) +
+                                     " ORDER BY message LIMIT " +
+                                     std::to_string(kMaxEvidenceMessages));
       if (!msgs.ok()) return msgs.status();
       while (q.Step()) {
         if (q.Int(1) < r.min_matches) continue;
@@ -462,7 +476,8 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
       q.Bind(1, entity).Bind(2, ActionRef(a.action)).Bind(3, "policy:" + a.rule);
       if (q.Step()) {
         a.skip = true;
-        a.skip_why = "already " + std::string(a.action == PolicyAction::kReview ? "queued" : "watched") +
+        a.skip_why = "already " +
+                     std::string(a.action == PolicyAction::kReview ? "queued" : "watched") +
                      " by this rule";
       }
     }

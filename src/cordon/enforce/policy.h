@@ -87,8 +87,8 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
 
 struct ApplyOptions {
   bool dry_run = false;
-  std::string by = "policy";          // who runs it (kept in the evidence)
-  std::optional<TimeMs> time;         // decision time; empty: each signal's own time
+  std::string by = "policy";   // who runs it (kept in the evidence)
+  std::optional<TimeMs> time;  // decision time; empty: each signal's own time
 };
 
 // Plans and, unless dry_run, applies through the ledger. Returns the plan with skip flags.

@@ -20,11 +20,11 @@
 namespace cordon::enforce {
 
 const std::array<const char*, kRegenFeatures> kRegenFeatureNames = {
-    "name_dice",      "name_edit",      "name_loose",   "avatar",         "admins",
-    "content",        "content_cover",  "content_best", "members",        "members_jaccard",
-    "members_best",   "advert_related", "advertised",   "claimed",        "delay_log_hours",
-    "same_kind",      "name_exact",     "name_best",    "members_cover",  "recent_best",
-    "is_user",        "is_bot",         "recent_margin", "jaccard_best",   "members_share",
+    "name_dice",      "name_edit",      "name_loose",    "avatar",        "admins",
+    "content",        "content_cover",  "content_best",  "members",       "members_jaccard",
+    "members_best",   "advert_related", "advertised",    "claimed",       "delay_log_hours",
+    "same_kind",      "name_exact",     "name_best",     "members_cover", "recent_best",
+    "is_user",        "is_bot",         "recent_margin", "jaccard_best",  "members_share",
     "admins_content",
 };
 
@@ -56,10 +56,14 @@ enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
 Class ClassOf(EntityKind k) {
   switch (k) {
     case EntityKind::kChannel:
-    case EntityKind::kGroup: return Class::kChat;
-    case EntityKind::kUser: return Class::kUser;
-    case EntityKind::kBot: return Class::kBot;
-    case EntityKind::kUnknown: return Class::kUnknown;
+    case EntityKind::kGroup:
+      return Class::kChat;
+    case EntityKind::kUser:
+      return Class::kUser;
+    case EntityKind::kBot:
+      return Class::kBot;
+    case EntityKind::kUnknown:
+      return Class::kUnknown;
   }
   return Class::kUnknown;
 }
@@ -132,9 +136,9 @@ struct Ent {
   std::string key;
   EntityKind kind = EntityKind::kUnknown;
   bool named = false;
-  std::string name_key, user_key;  // current strict keys
+  std::string name_key, user_key;    // current strict keys
   std::string name_core, user_core;  // strict keys without version markers, when they differ
-  std::vector<NameForm> forms;     // of the non-empty keys
+  std::vector<NameForm> forms;       // of the non-empty keys
   std::optional<TimeMs> created;
   TimeMs birth = 0;
   TimeMs watch_until = kMinTime;
@@ -175,7 +179,7 @@ struct RegenDetector::Impl {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids;
-  std::vector<uint32_t> watched;  // entities whose watch began, for releasing their lists
+  std::vector<uint32_t> watched;    // entities whose watch began, for releasing their lists
   std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
   std::vector<uint32_t> hit_touched;
   std::vector<Ent> ents;
@@ -331,7 +335,8 @@ struct RegenDetector::Impl {
     std::string user_core = ev.username ? core(*ev.username) : e.user_core;
     if (ev.username && !ev.username->empty() && PlatformOfKey(ev.key) == Platform::kTelegram) {
       std::string u = "t.me/";
-      for (char c : *ev.username) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char c : *ev.username)
+        u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       links[u] = id;
     }
     const bool changed = !e.named || name_key != e.name_key || user_key != e.user_key;
@@ -407,8 +412,10 @@ struct RegenDetector::Impl {
     }
     std::vector<uint64_t> fs;
     std::string_view text = m.text;
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+      text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
     if (text.size() >= kMinTextFingerprint) fs.push_back(Fnv1a("t:", text));
     for (const Media& md : m.media) {
       if (!md.sha256.empty()) {
@@ -682,9 +689,9 @@ struct RegenDetector::Impl {
         s += 1.0 / std::max<uint32_t>(1, it->second.count - 1);
       }
       f[kFeatContent] = 1.0 - std::exp(-s);
-      f[kFeatContentCover] =
-          x.posted.empty() ? 0.0
-                           : static_cast<double>(r.content_matches) / static_cast<double>(x.posted.size());
+      f[kFeatContentCover] = x.posted.empty() ? 0.0
+                                              : static_cast<double>(r.content_matches) /
+                                                    static_cast<double>(x.posted.size());
       const auto p_member_roots = MemberRoots(p);
       std::vector<uint32_t> shared;
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
@@ -693,10 +700,12 @@ struct RegenDetector::Impl {
       r.shared = shared;
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
       f[kFeatMembers] = std::log1p(r.shared_members);
-      f[kFeatMembersJaccard] = uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
-      f[kFeatMembersCover] = p_member_roots.empty() ? 0.0
-                                                    : static_cast<double>(shared.size()) /
-                                                          static_cast<double>(p_member_roots.size());
+      f[kFeatMembersJaccard] =
+          uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
+      f[kFeatMembersCover] =
+          p_member_roots.empty()
+              ? 0.0
+              : static_cast<double>(shared.size()) / static_cast<double>(p_member_roots.size());
       for (uint32_t s2 : x.advertisers) {
         if (Related(s2, pid, p_roots)) {
           r.related_advertiser = s2;
@@ -831,20 +840,22 @@ struct RegenDetector::Impl {
     d.detected_at = now;
     const Ent& p = ents[best.parent];
     if (best.x[kFeatNameDice] > 0 || best.x[kFeatNameEdit] > 0) {
-      d.evidence.push_back({"name",
-                            Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit],
-                                             best.x[kFeatNameLoose]})),
-                            best.name_detail});
+      d.evidence.push_back(
+          {"name",
+           Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit], best.x[kFeatNameLoose]})),
+           best.name_detail});
     }
     if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
-      d.evidence.push_back({"avatar", Round4(best.x[kFeatAvatar]), "PDQ distance " + std::to_string(best.avatar_distance)});
+      d.evidence.push_back({"avatar", Round4(best.x[kFeatAvatar]),
+                            "PDQ distance " + std::to_string(best.avatar_distance)});
     }
     if (best.shared_admin != kNone) {
       d.evidence.push_back({"admins", 1.0, ents[best.shared_admin].key});
     }
     if (best.content_matches > 0) {
-      d.evidence.push_back({"content", Round4(best.x[kFeatContent]),
-                            std::to_string(best.content_matches) + " of the parent's posts reposted"});
+      d.evidence.push_back(
+          {"content", Round4(best.x[kFeatContent]),
+           std::to_string(best.content_matches) + " of the parent's posts reposted"});
     }
     if (best.shared_members > 0) {
       d.evidence.push_back({"members", Round4(best.x[kFeatMembersJaccard]),

@@ -2,7 +2,8 @@
 //
 // Events arrive in time order. Every new or renamed entity (chat, account or bot) is compared
 // with the entities of its class taken down before it (within `parent_window`), for `watch`
-// after its birth or rename, each time new evidence about it arrives. Signals (docs/enforcement.md):
+// after its birth or rename, each time new evidence about it arrives. Signals
+// (docs/enforcement.md):
 //   name     n-gram and edit similarity of NameKey / LooseKey forms (names.h): survives
 //            homoglyphs, numbering (version markers such as "v2" dropped), separators, emoji
 //            and Arabic-Latin transliteration
@@ -85,34 +86,34 @@ struct RegenDetection {
 
 // The model's inputs for one (entity, candidate) pair (docs/enforcement.md defines each).
 enum RegenFeature : int {
-  kFeatNameDice,       // Dice of strict-key 3-grams, best pair of name/username forms
-  kFeatNameEdit,       // edit similarity of strict keys
-  kFeatNameLoose,      // Dice of loose-key 3-grams
-  kFeatAvatar,         // 1 - PDQ distance / 64, floored at 0
-  kFeatAdmins,         // a shared creator/admin (through regenerations), 0/1
-  kFeatContent,        // 1 - exp(-sum over reposted items of 1/(other posters))
-  kFeatContentCover,   // share of the entity's posts the candidate had posted
-  kFeatContentBest,    // the candidate had posted strictly more of them than any other, 0/1
-  kFeatMembers,        // log(1 + shared members or groups)
-  kFeatMembersJaccard, // Jaccard of the member (group) sets, through regenerations
-  kFeatMembersBest,    // strictly more shared members than any other candidate, 0/1
-  kFeatAdvertRelated,  // advertised by a chat connected to the candidate, 0/1
-  kFeatAdvertised,     // log(1 + chats that advertised the entity)
-  kFeatClaimed,        // the candidate already has a detected regeneration, 0/1
-  kFeatDelay,          // log(1 + hours from the candidate's takedown to the entity's birth)
-  kFeatSameKind,       // same entity kind, 0/1
-  kFeatNameExact,      // equal strict keys of 4 letters or more, 0/1
-  kFeatNameBest,       // strictly the most similar name among the candidates, 0/1
-  kFeatMembersCover,   // share of the candidate's members (groups) found again
-  kFeatRecentBest,     // the latest taken down among the candidates sharing the most members, 0/1
-  kFeatIsUser,         // the entity is an account (class prior), 0/1
-  kFeatIsBot,          // the entity is a bot (class prior), 0/1
-  kFeatRecentMargin,   // for the recent_best candidate: log-hours by which it is more recent
-                       // than the next sharing as many members (5 when alone), else 0
-  kFeatJaccardBest,    // strictly the highest members_jaccard among the candidates, 0/1
-  kFeatMembersShare,   // the share of the entity's groups (members) this candidate explains,
-                       // each split among the open candidates that share it
-  kFeatAdminsContent,  // admins x content: the same people repost the candidate's posts
+  kFeatNameDice,        // Dice of strict-key 3-grams, best pair of name/username forms
+  kFeatNameEdit,        // edit similarity of strict keys
+  kFeatNameLoose,       // Dice of loose-key 3-grams
+  kFeatAvatar,          // 1 - PDQ distance / 64, floored at 0
+  kFeatAdmins,          // a shared creator/admin (through regenerations), 0/1
+  kFeatContent,         // 1 - exp(-sum over reposted items of 1/(other posters))
+  kFeatContentCover,    // share of the entity's posts the candidate had posted
+  kFeatContentBest,     // the candidate had posted strictly more of them than any other, 0/1
+  kFeatMembers,         // log(1 + shared members or groups)
+  kFeatMembersJaccard,  // Jaccard of the member (group) sets, through regenerations
+  kFeatMembersBest,     // strictly more shared members than any other candidate, 0/1
+  kFeatAdvertRelated,   // advertised by a chat connected to the candidate, 0/1
+  kFeatAdvertised,      // log(1 + chats that advertised the entity)
+  kFeatClaimed,         // the candidate already has a detected regeneration, 0/1
+  kFeatDelay,           // log(1 + hours from the candidate's takedown to the entity's birth)
+  kFeatSameKind,        // same entity kind, 0/1
+  kFeatNameExact,       // equal strict keys of 4 letters or more, 0/1
+  kFeatNameBest,        // strictly the most similar name among the candidates, 0/1
+  kFeatMembersCover,    // share of the candidate's members (groups) found again
+  kFeatRecentBest,      // the latest taken down among the candidates sharing the most members, 0/1
+  kFeatIsUser,          // the entity is an account (class prior), 0/1
+  kFeatIsBot,           // the entity is a bot (class prior), 0/1
+  kFeatRecentMargin,    // for the recent_best candidate: log-hours by which it is more recent
+                        // than the next sharing as many members (5 when alone), else 0
+  kFeatJaccardBest,     // strictly the highest members_jaccard among the candidates, 0/1
+  kFeatMembersShare,    // the share of the entity's groups (members) this candidate explains,
+                        // each split among the open candidates that share it
+  kFeatAdminsContent,   // admins x content: the same people repost the candidate's posts
   kRegenFeatures
 };
 extern const std::array<const char*, kRegenFeatures> kRegenFeatureNames;

@@ -12,8 +12,7 @@ constexpr TimeMs kEnd = std::numeric_limits<TimeMs>::max();
 // One table read in time order, one row ahead.
 class Cursor {
  public:
-  Cursor(sqlite3* db, std::string sql, std::optional<TimeMs> until)
-      : q_(db, std::move(sql)) {
+  Cursor(sqlite3* db, std::string sql, std::optional<TimeMs> until) : q_(db, std::move(sql)) {
     if (q_.ok()) {
       q_.Bind(1, until.value_or(kEnd));
       Advance();
@@ -100,7 +99,8 @@ Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
       e.avatar_pdq = NonEmpty(r.Text(8));
       RETURN_IF_ERROR(fn(Event(std::move(e))));
     } else if (next == &invites) {
-      RETURN_IF_ERROR(fn(Event(InviteEvent{std::string(r.Text(1)), std::string(r.Text(2)), r.Int(0)})));
+      RETURN_IF_ERROR(
+          fn(Event(InviteEvent{std::string(r.Text(1)), std::string(r.Text(2)), r.Int(0)})));
     } else if (next == &members) {
       MemberEvent m;
       m.time = r.Int(0);
@@ -150,8 +150,8 @@ Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
         RETURN_IF_ERROR(fn(Event(TakedownEvent{std::string(r.Text(1)), r.Int(0),
                                                std::string(r.Text(3)), std::string(r.Text(4))})));
       } else {
-        RETURN_IF_ERROR(fn(Event(ReinstateEvent{std::string(r.Text(1)), r.Int(0),
-                                                std::string(r.Text(3))})));
+        RETURN_IF_ERROR(
+            fn(Event(ReinstateEvent{std::string(r.Text(1)), r.Int(0), std::string(r.Text(3))})));
       }
     }
     next->Advance();

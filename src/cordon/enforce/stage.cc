@@ -119,8 +119,7 @@ StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const Regen
   return out;
 }
 
-EnforceStage::EnforceStage(Store& store, const StageOptions& options,
-                           const ledger::Clock* clock)
+EnforceStage::EnforceStage(Store& store, const StageOptions& options, const ledger::Clock* clock)
     : store_(store), options_(options), ledger_(store, clock) {}
 
 EnforceStage::~EnforceStage() = default;
@@ -154,8 +153,8 @@ Status EnforceStage::Save(const std::vector<RegenDetection>& detections, bool co
 
 Status EnforceStage::OnEvent(const Event& event) {
   ++report_.events;
-  if (options_.mirror_takedowns &&
-      (std::holds_alternative<TakedownEvent>(event) || std::holds_alternative<ReinstateEvent>(event))) {
+  if (options_.mirror_takedowns && (std::holds_alternative<TakedownEvent>(event) ||
+                                    std::holds_alternative<ReinstateEvent>(event))) {
     ASSIGN_OR_RETURN(bool added, ledger_.MirrorEvent(event));
     report_.mirrored += added;
   }

@@ -31,7 +31,7 @@ struct StageReport {
   int64_t events = 0;
   int64_t detections = 0;  // raised while observing (not counting the warm-up replay)
   int64_t warmup_events = 0;
-  int64_t mirrored = 0;    // ledger entries added for stream takedowns
+  int64_t mirrored = 0;         // ledger entries added for stream takedowns
   double detector_seconds = 0;  // time spent in the detector while observing
   RegenStats regen;
 };

@@ -19,9 +19,9 @@ namespace cordon {
 
 // Limits that protect against hostile input.
 struct ImportLimits {
-  size_t max_record_bytes = 16u << 20;  // one NDJSON line
+  size_t max_record_bytes = 16u << 20;     // one NDJSON line
   size_t max_document_bytes = 2ull << 30;  // one JSON document (Telegram export)
-  size_t max_depth = 64;  // JSON nesting
+  size_t max_depth = 64;                   // JSON nesting
 };
 
 // Receives what an importer finds. Not thread-safe: one sink per import.

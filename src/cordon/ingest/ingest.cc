@@ -7,11 +7,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
-#include <cstdio>
-#include <filesystem>
 
 #include "cordon/content/matcher.h"
 #include "cordon/content/media_hash.h"
@@ -38,9 +38,8 @@ class ProgressBar {
     last_ = now;
     double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done) / total_) : 0;
     int filled = static_cast<int>(frac * 30);
-    std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld events", filled,
-                 "##############################", 30 - filled, "", static_cast<int>(frac * 100),
-                 static_cast<long long>(events));
+    std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld events", filled, "##############################",
+                 30 - filled, "", static_cast<int>(frac * 100), static_cast<long long>(events));
     drawn_ = true;
   }
   void Done() {
@@ -58,8 +57,8 @@ class ProgressBar {
 struct Record {
   enum class Kind { kEvent, kReject, kWeird } kind;
   Event event;
-  Location where;    // rejects and weirds only
-  std::string text;  // their reason
+  Location where;              // rejects and weirds only
+  std::string text;            // their reason
   std::vector<Match> matches;  // messages only: known content found in them
 };
 using Batch = std::vector<Record>;
@@ -196,8 +195,8 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
       switch (r.kind) {
         case Record::Kind::kEvent:
           if (!r.matches.empty()) {
-            store_status = opt.matcher->StoreMatches(store, std::get<MessageEvent>(r.event),
-                                                     r.matches);
+            store_status =
+                opt.matcher->StoreMatches(store, std::get<MessageEvent>(r.event), r.matches);
             if (!store_status.ok()) break;
           }
           store_status = store.Apply(r.event);
@@ -236,7 +235,8 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
 }  // namespace
 
 int64_t IngestReport::failed_files() const {
-  return std::count_if(files.begin(), files.end(), [](const FileReport& f) { return !f.status.ok(); });
+  return std::count_if(files.begin(), files.end(),
+                       [](const FileReport& f) { return !f.status.ok(); });
 }
 
 StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs) {
@@ -256,7 +256,8 @@ StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& 
     for (auto it = fs::recursive_directory_iterator(
              in, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_regular_file(ec) && IngestibleName(it->path())) found.push_back(it->path().string());
+      if (it->is_regular_file(ec) && IngestibleName(it->path()))
+        found.push_back(it->path().string());
     }
     if (ec) return Status::IoError("cannot walk directory: " + ec.message(), Location{in});
     std::sort(found.begin(), found.end());
@@ -285,7 +286,8 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       report.files.push_back(std::move(fr));
       continue;
     }
-    const int64_t mtime_ns = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
+    const int64_t mtime_ns =
+        static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
     if (options.skip_done_files && store.FileDone(path, sb.st_size, mtime_ns)) {
       fr.skipped = true;
       report.bytes += sb.st_size;
@@ -295,7 +297,8 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     const Importer* importer = nullptr;
     if (!options.format.empty()) {
       importer = FindImporter(options.format);
-      if (importer == nullptr) return Status::InvalidArgument("unknown format '" + options.format + "'");
+      if (importer == nullptr)
+        return Status::InvalidArgument("unknown format '" + options.format + "'");
     } else {
       auto detected = DetectImporter(path, options.limits);
       if (!detected.ok()) {
@@ -313,8 +316,8 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       // An unreadable file keeps whatever good records came before the failure.
       fr.status = s;
     } else {
-      RETURN_IF_ERROR(store.MarkFileDone(path, sb.st_size, mtime_ns, importer->name(), fr.events,
-                                         fr.rejected));
+      RETURN_IF_ERROR(
+          store.MarkFileDone(path, sb.st_size, mtime_ns, importer->name(), fr.events, fr.rejected));
     }
     RETURN_IF_ERROR(store.Commit());
     report.bytes += sb.st_size;
@@ -322,8 +325,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     report.files.push_back(std::move(fr));
   }
   bar.Done();
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

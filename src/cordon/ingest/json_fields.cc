@@ -12,7 +12,8 @@ using simdjson::dom::element_type;
 
 std::optional<int64_t> ElementInt(element e) {
   switch (e.type()) {
-    case element_type::INT64: return int64_t(e);
+    case element_type::INT64:
+      return int64_t(e);
     case element_type::UINT64: {
       uint64_t u = uint64_t(e);
       if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
@@ -30,7 +31,8 @@ std::optional<int64_t> ElementInt(element e) {
       if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
       return v;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

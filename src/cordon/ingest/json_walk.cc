@@ -91,9 +91,9 @@ Status JsonWalker::Start(const JsonRoot& root) {
       return Status::ResourceExhausted("cannot allocate a JSON parser", root.where);
     }
   }
-  auto err = od_parser_
-                 .iterate(root.text.data(), root.text.size(), root.text.size() + SIMDJSON_PADDING)
-                 .get(doc_);
+  auto err =
+      od_parser_.iterate(root.text.data(), root.text.size(), root.text.size() + SIMDJSON_PADDING)
+          .get(doc_);
   if (err == simdjson::UNCLOSED_STRING && CloseTruncated()) return Status::Ok();
   if (err != simdjson::SUCCESS) return Broken(err, nullptr);
   return Status::Ok();

@@ -26,8 +26,8 @@
 namespace cordon {
 
 struct JsonRoot {
-  std::string_view text;  // readable for simdjson::SIMDJSON_PADDING bytes past its end
-  Location where;         // file, line and byte offset where it starts
+  std::string_view text;    // readable for simdjson::SIMDJSON_PADDING bytes past its end
+  Location where;           // file, line and byte offset where it starts
   bool whole_file = false;  // the file is one document, not one value per line
 };
 
@@ -65,8 +65,7 @@ class JsonWalker {
   // is rejected (`what` names it in the reason). Returns fn's first non-OK status, or Corrupt
   // where the document breaks off.
   Status ForEachRootField(const FieldFn& fn);
-  Status ForEachField(simdjson::ondemand::value& object, std::string_view what,
-                      const FieldFn& fn);
+  Status ForEachField(simdjson::ondemand::value& object, std::string_view what, const FieldFn& fn);
 
   // Parses `raw` alone and calls fn. Text that does not parse, or is over the record limit, is
   // rejected at `where`. Returns fn's fatal status.

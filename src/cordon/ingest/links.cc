@@ -27,9 +27,7 @@ bool StartsWithNoCase(sv s, sv prefix) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlnum(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigits(sv s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit); }
 
 // Telegram and TamTam usernames: letters, digits and '_'.
@@ -129,8 +127,7 @@ struct Url {
 };
 
 bool ValidHost(sv host) {
-  if (host.empty() || host.front() == '.' || host.front() == '-' ||
-      host.find("..") != npos) {
+  if (host.empty() || host.front() == '.' || host.front() == '-' || host.find("..") != npos) {
     return false;
   }
   if (host.front() == '[') {
@@ -225,9 +222,8 @@ void SetWeb(const Url& u, std::string_view platform, Link& l) {
 }
 
 bool HostIs(sv host, sv domain) {
-  return host == domain ||
-         (host.size() > domain.size() && host.ends_with(domain) &&
-          host[host.size() - domain.size() - 1] == '.');
+  return host == domain || (host.size() > domain.size() && host.ends_with(domain) &&
+                            host[host.size() - domain.size() - 1] == '.');
 }
 
 // ---- Telegram ----
@@ -289,8 +285,8 @@ void NormalizeTelegram(const Url& u, Link& l) {
   if (!IsTelegramHost(u.host)) {
     // name.t.me
     sv name = sv(u.host).substr(0, u.host.find('.'));
-    if (IsTelegramName(name) && (u.host == std::string(name) + ".t.me" ||
-                                 u.host == std::string(name) + ".telegram.me")) {
+    if (IsTelegramName(name) &&
+        (u.host == std::string(name) + ".t.me" || u.host == std::string(name) + ".telegram.me")) {
       SetTelegramUsername(name, segs.empty() ? sv() : segs[0], l);
       return;
     }
@@ -624,10 +620,8 @@ void NormalizeHoop(const Url& u, Link& l) {
 
 void NormalizeNandbox(const Url& u, Link& l) {
   std::vector<sv> segs = Segments(u.path);
-  if (u.host == "nandbox.com" && segs.size() == 1 && segs[0].size() >= 3 &&
-      segs[0].size() <= 64 &&
-      std::all_of(segs[0].begin(), segs[0].end(),
-                  [](char c) { return IsAlnum(c) || c == '_'; })) {
+  if (u.host == "nandbox.com" && segs.size() == 1 && segs[0].size() >= 3 && segs[0].size() <= 64 &&
+      std::all_of(segs[0].begin(), segs[0].end(), [](char c) { return IsAlnum(c) || c == '_'; })) {
     l.platform = "nandbox";
     l.kind = "username";
     l.target = Lower(segs[0]);
@@ -724,20 +718,52 @@ enum class CharClass { kUrl, kStop, kSkip };
 CharClass ClassifyNonAscii(char32_t cp) {
   switch (cp) {
     // Zero-width characters: pasted into links to dodge filters; dropped.
-    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF: case 0x00AD:
+    case 0x200B:
+    case 0x200C:
+    case 0x200D:
+    case 0x2060:
+    case 0xFEFF:
+    case 0x00AD:
       return CharClass::kSkip;
     // Spaces.
-    case 0x0085: case 0x00A0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x0085:
+    case 0x00A0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
     case 0x3000:
     // Bidi marks, around links in right-to-left text.
-    case 0x061C: case 0x200E: case 0x200F:
+    case 0x061C:
+    case 0x200E:
+    case 0x200F:
     // Punctuation: Arabic, quotes, dashes, CJK and full-width forms.
-    case 0x060C: case 0x061B: case 0x061F: case 0x06D4: case 0x00AB: case 0x00BB: case 0x2013:
-    case 0x2014: case 0x2026: case 0x2039: case 0x203A: case 0x3001: case 0x3002: case 0x3010:
-    case 0x3011: case 0xFF01: case 0xFF08: case 0xFF09: case 0xFF0C: case 0xFF1A: case 0xFF1B:
+    case 0x060C:
+    case 0x061B:
+    case 0x061F:
+    case 0x06D4:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x2013:
+    case 0x2014:
+    case 0x2026:
+    case 0x2039:
+    case 0x203A:
+    case 0x3001:
+    case 0x3002:
+    case 0x3010:
+    case 0x3011:
+    case 0xFF01:
+    case 0xFF08:
+    case 0xFF09:
+    case 0xFF0C:
+    case 0xFF1A:
+    case 0xFF1B:
     case 0xFF1F:
       return CharClass::kStop;
-    default: break;
+    default:
+      break;
   }
   if ((cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x202A && cp <= 0x202E) ||
       (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x2018 && cp <= 0x201F) ||
@@ -753,9 +779,7 @@ bool IsAsciiStop(unsigned char c) {
 }
 
 // Characters that may continue a Telegram or TamTam link (ASCII, no brackets or commas).
-bool IsPlatformPathChar(char c) {
-  return IsAlnum(c) || sv("_-+/?=&#%.:~").find(c) != npos;
-}
+bool IsPlatformPathChar(char c) { return IsAlnum(c) || sv("_-+/?=&#%.:~").find(c) != npos; }
 
 // A link may start at i only when the byte before cannot belong to a word, host or path.
 bool LeftBoundary(sv text, size_t i) {
@@ -863,8 +887,8 @@ std::vector<std::string> ExtractUrls(std::string_view text) {
     auto see_host = [&] {
       host_seen = true;
       std::string host = HostOf(url);
-      platform = IsTelegramHost(host) || HostIs(host, "t.me") || host == "tt.me" ||
-                 host == "tamtam.chat";
+      platform =
+          IsTelegramHost(host) || HostIs(host, "t.me") || host == "tt.me" || host == "tamtam.chat";
     };
     size_t j = i;
     while (j < n) {

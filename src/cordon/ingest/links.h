@@ -14,9 +14,9 @@
 //   matrix.to/#/!id:server/$event                 -> matrix post        "matrix:!id:server/$event"
 //   https://host/channel/name, /group/name        -> rocketchat channel "rocketchat:host/name"
 //   https://host/direct/name                      -> rocketchat user    "rocketchat:host/@name"
-//   https://host/invite/Token                     -> rocketchat invite  "rocketchat:host/invite/Token"
-//   tt.me/name, tt.me/join/Code                   -> tamtam             "tt.me/name", "tt.me/join/Code"
-//   hoop.photo/..., nandbox.com/name              -> hoop, nandbox
+//   https://host/invite/Token                     -> rocketchat invite
+//   "rocketchat:host/invite/Token" tt.me/name, tt.me/join/Code                   -> tamtam
+//   "tt.me/name", "tt.me/join/Code" hoop.photo/..., nandbox.com/name              -> hoop, nandbox
 //   anything else                                 -> web: host (lowercased, no www., no default
 //                                                    port) + path + query without tracking
 //                                                    parameters; the fragment is dropped

@@ -40,11 +40,11 @@ bool IsPolicyRule(sv type) {
 
 // State and room events that carry nothing cordon reads.
 bool IsIgnored(sv type) {
-  for (sv t : {"m.room.avatar", "m.room.join_rules", "m.room.history_visibility",
-               "m.room.guest_access", "m.room.encryption", "m.room.server_acl",
-               "m.room.pinned_events", "m.room.third_party_invite", "m.room.related_groups",
-               "m.space.child", "m.space.parent", "m.reaction", "m.receipt", "m.typing",
-               "m.presence", "m.fully_read", "m.room.retention"}) {
+  for (sv t :
+       {"m.room.avatar", "m.room.join_rules", "m.room.history_visibility", "m.room.guest_access",
+        "m.room.encryption", "m.room.server_acl", "m.room.pinned_events",
+        "m.room.third_party_invite", "m.room.related_groups", "m.space.child", "m.space.parent",
+        "m.reaction", "m.receipt", "m.typing", "m.presence", "m.fully_read", "m.room.retention"}) {
     if (type == t) return true;
   }
   return type.starts_with("m.call.") || type.starts_with("m.key.verification.");
@@ -367,8 +367,7 @@ class MatrixReader {
     for (auto field : *users) {
       auto level = ElementInt(field.value);
       if (!level || *level < 50 || !IsUserId(field.key)) continue;
-      RecordResult r = Emit(MemberEvent{Key(ev.room), Key(field.key), ev.time,
-                                        MemberAction::kAdmin,
+      RecordResult r = Emit(MemberEvent{Key(ev.room), Key(field.key), ev.time, MemberAction::kAdmin,
                                         "power level " + std::to_string(*level)});
       if (!r.fatal.ok()) return r;
     }
@@ -412,22 +411,21 @@ class MatrixImporter final : public Importer {
     return 0;
   }
 
-  Status Import(const InputFile& file, const ImportLimits& limits,
-                EventSink& sink) const override {
+  Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
     JsonWalker walker(limits, sink);
     MatrixReader reader(sink);
     return ForEachJsonRoot(file, limits, sink, [&](const JsonRoot& root) -> Status {
       if (!root.whole_file) {
         // One value per line: nearly always an event, read straight from its DOM.
         bool wrapper = false;
-        RETURN_IF_ERROR(walker.ParseRecord(
-            root.text, root.where, [&](element e, const Location& where) -> RecordResult {
-              if (IsWrapper(e)) {
-                wrapper = true;
-                return RecordResult::Ok();
-              }
-              return reader.Read(e, where, "");
-            }));
+        RETURN_IF_ERROR(walker.ParseRecord(root.text, root.where,
+                                           [&](element e, const Location& where) -> RecordResult {
+                                             if (IsWrapper(e)) {
+                                               wrapper = true;
+                                               return RecordResult::Ok();
+                                             }
+                                             return reader.Read(e, where, "");
+                                           }));
         if (!wrapper) return Status::Ok();
       }
       Status s = walker.Start(root);
@@ -447,8 +445,7 @@ class MatrixImporter final : public Importer {
     };
   }
 
-  static Status Walk(JsonWalker& w, MatrixReader& reader, const JsonRoot& root,
-                     EventSink& sink) {
+  static Status Walk(JsonWalker& w, MatrixReader& reader, const JsonRoot& root, EventSink& sink) {
     // One pass over the root: a response's arrays are walked as they come; a root that turns
     // out to be no response is read whole as one event.
     bool response = false, has_type = false;

@@ -184,23 +184,23 @@ class NativeImporter final : public Importer {
     return path.ends_with(".ndjson") && head.find("\"type\"") != std::string_view::npos ? 10 : 0;
   }
 
-  Status Import(const InputFile& file, const ImportLimits& limits,
-                EventSink& sink) const override {
-    return ForEachJsonLine(file, limits, sink, [&](simdjson::dom::element root,
-                                                   const Location& where) -> RecordResult {
-      if (!root.is_object()) return RecordResult::Reject("expected a JSON object");
-      Fields f{simdjson::dom::object(root)};
-      std::string_view type = f.ReqStr("type");
-      if (!f.ok()) return RecordResult::Reject(f.error());
-      if (type == "message") return ParseMessage(f, sink, where);
-      if (type == "entity") return ParseEntity(f, sink, where);
-      if (type == "member") return ParseMember(f, sink, where);
-      if (type == "invite") return ParseInvite(f, sink, where);
-      if (type == "takedown") return ParseTakedown(f, sink, where);
-      if (type == "reinstate") return ParseReinstate(f, sink, where);
-      sink.OnWeird("unknown event type skipped", where);
-      return RecordResult::Ok();
-    });
+  Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
+    return ForEachJsonLine(file, limits, sink,
+                           [&](simdjson::dom::element root, const Location& where) -> RecordResult {
+                             if (!root.is_object())
+                               return RecordResult::Reject("expected a JSON object");
+                             Fields f{simdjson::dom::object(root)};
+                             std::string_view type = f.ReqStr("type");
+                             if (!f.ok()) return RecordResult::Reject(f.error());
+                             if (type == "message") return ParseMessage(f, sink, where);
+                             if (type == "entity") return ParseEntity(f, sink, where);
+                             if (type == "member") return ParseMember(f, sink, where);
+                             if (type == "invite") return ParseInvite(f, sink, where);
+                             if (type == "takedown") return ParseTakedown(f, sink, where);
+                             if (type == "reinstate") return ParseReinstate(f, sink, where);
+                             sink.OnWeird("unknown event type skipped", where);
+                             return RecordResult::Ok();
+                           });
   }
 };
 

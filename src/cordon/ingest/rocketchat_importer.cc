@@ -30,9 +30,8 @@ bool LooksLikeHost(const std::string& name) {
   sv s = name;
   if (size_t colon = s.rfind(':'); colon != sv::npos) {
     sv port = s.substr(colon + 1);
-    if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        })) {
+    if (port.empty() ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return false;
     }
     s = s.substr(0, colon);
@@ -47,15 +46,13 @@ bool LooksLikeHost(const std::string& name) {
   }
   if (labels.size() < 2 || !std::all_of(labels.begin(), labels.end(), IsHostLabel)) return false;
   sv top = labels.back();
-  if (top.size() >= 2 && std::all_of(top.begin(), top.end(), [](char c) {
-        return c >= 'a' && c <= 'z';
-      })) {
+  if (top.size() >= 2 &&
+      std::all_of(top.begin(), top.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return true;
   }
   return labels.size() == 4 && std::all_of(labels.begin(), labels.end(), [](sv l) {
-           return l.size() <= 3 && std::all_of(l.begin(), l.end(), [](char c) {
-                    return c >= '0' && c <= '9';
-                  });
+           return l.size() <= 3 &&
+                  std::all_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; });
          });
 }
 
@@ -242,8 +239,8 @@ class RocketChatReader {
 
   // An entity version (key, kind, name, username): kept once, at the earliest time seen.
   void Note(EntityEvent e) {
-    std::string k = e.key + '\n' + e.name.value_or("") + '\n' + e.username.value_or("") +
-                    '\n' + e.about.value_or("");
+    std::string k = e.key + '\n' + e.name.value_or("") + '\n' + e.username.value_or("") + '\n' +
+                    e.about.value_or("");
     auto [it, added] = index_.try_emplace(std::move(k), entities_.size());
     if (added) {
       entities_.emplace_back(std::move(e), *where_);
@@ -298,7 +295,8 @@ class RocketChatReader {
       MemberByName(MemberEvent{chat, "", ts, action, std::move(reason)}, msg);
       return RecordResult::Ok();
     };
-    if (t == "uj" || t == "ujt" || t == "ut") return member(UserKey(actor.id), MemberAction::kJoin, "");
+    if (t == "uj" || t == "ujt" || t == "ut")
+      return member(UserKey(actor.id), MemberAction::kJoin, "");
     if (t == "ul" || t == "ult") return member(UserKey(actor.id), MemberAction::kLeave, "");
     if (t == "au" || t == "added-user-to-team" || t == "ru" || t == "removed-user-from-team" ||
         t == "subscription-role-added") {
@@ -327,8 +325,7 @@ class RocketChatReader {
       sink_.OnWeird("rocketchat removed message", *where_);
       return RecordResult::Ok();
     }
-    sink_.OnWeird("rocketchat system message not read: " + std::string(t.substr(0, 48)),
-                  *where_);
+    sink_.OnWeird("rocketchat system message not read: " + std::string(t.substr(0, 48)), *where_);
     return RecordResult::Ok();
   }
 
@@ -369,8 +366,7 @@ class RocketChatImporter final : public Importer {
     return 0;
   }
 
-  Status Import(const InputFile& file, const ImportLimits& limits,
-                EventSink& sink) const override {
+  Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
     JsonWalker walker(limits, sink);
     RocketChatReader reader(sink, HostFromPath(file.path));
     auto read = [&](element e, const Location& where) { return reader.Read(e, where); };
@@ -378,14 +374,14 @@ class RocketChatImporter final : public Importer {
       if (!root.whole_file) {
         // One value per line: nearly always a message, read straight from its DOM.
         bool wrapper = false;
-        RETURN_IF_ERROR(walker.ParseRecord(
-            root.text, root.where, [&](element e, const Location& where) -> RecordResult {
-              if (IsWrapper(e)) {
-                wrapper = true;
-                return RecordResult::Ok();
-              }
-              return reader.Read(e, where);
-            }));
+        RETURN_IF_ERROR(walker.ParseRecord(root.text, root.where,
+                                           [&](element e, const Location& where) -> RecordResult {
+                                             if (IsWrapper(e)) {
+                                               wrapper = true;
+                                               return RecordResult::Ok();
+                                             }
+                                             return reader.Read(e, where);
+                                           }));
         if (!wrapper) return Status::Ok();
       }
       Status st = walker.Start(root);
@@ -404,8 +400,8 @@ class RocketChatImporter final : public Importer {
   }
 
  private:
-  static Status Walk(JsonWalker& w, RocketChatReader& reader, const JsonRoot& root,
-                     EventSink& sink, const JsonRecordFn& read) {
+  static Status Walk(JsonWalker& w, RocketChatReader& reader, const JsonRoot& root, EventSink& sink,
+                     const JsonRecordFn& read) {
     simdjson::ondemand::json_type type;
     auto err = w.doc().type().get(type);
     if (err != simdjson::SUCCESS) return w.Broken(err, nullptr);

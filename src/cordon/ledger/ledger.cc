@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -111,7 +111,8 @@ constexpr std::string_view kEntryColumns =
     "seq, time, recorded, action, entity, reason, source, decided_by, evidence, ref, "
     "preserve_until, prev_hash, hash";
 
-std::string EvidenceObject(std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {
+std::string EvidenceObject(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {
   std::string s;
   JsonWriter w(s);
   w.BeginObject();
@@ -168,7 +169,8 @@ void AppendEntryJson(std::string& out, const Entry& e) {
   w.Field("action", std::string_view(e.action)).Field("entity", std::string_view(e.entity));
   w.Field("reason", std::string_view(e.reason)).Field("source", std::string_view(e.source));
   w.Field("decided_by", std::string_view(e.decided_by));
-  w.Key("evidence").Raw(e.evidence.empty() ? std::string_view("null") : std::string_view(e.evidence));
+  w.Key("evidence")
+      .Raw(e.evidence.empty() ? std::string_view("null") : std::string_view(e.evidence));
   w.Field("ref", std::string_view(e.ref));
   w.Key("preserve_until");
   if (e.preserve_until) {
@@ -185,7 +187,9 @@ StatusOr<std::string> CanonicalizeJson(std::string_view json) {
   simdjson::padded_string padded(json);
   simdjson::dom::element root;
   auto err = parser.parse(padded).get(root);
-  if (err) return Status::InvalidArgument(std::string("evidence is not JSON: ") + simdjson::error_message(err));
+  if (err)
+    return Status::InvalidArgument(std::string("evidence is not JSON: ") +
+                                   simdjson::error_message(err));
   std::string out;
   EmitCanonical(out, root);
   return out;
@@ -203,7 +207,8 @@ std::optional<TimeMs> ParseTimeArg(std::string_view s) {
   if (s.empty()) return std::nullopt;
   bool digits = true;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && s[i] == '-'))) digits = false;
+    if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && s[i] == '-')))
+      digits = false;
   }
   if (digits && s != "-") {
     int64_t v = 0;
@@ -303,8 +308,7 @@ StatusOr<Entry> Ledger::Takedown(const TakedownRequest& r) {
   if (r.preserve_months < 0) return Status::InvalidArgument("preserve_months must be >= 0");
   ASSIGN_OR_RETURN(std::optional<TimeMs> down, DownSince(r.entity));
   if (down) {
-    return Status::InvalidArgument(r.entity + " is already down since " +
-                                   FormatRfc3339Ms(*down));
+    return Status::InvalidArgument(r.entity + " is already down since " + FormatRfc3339Ms(*down));
   }
   Entry e;
   e.time = r.time;
@@ -324,7 +328,8 @@ StatusOr<Entry> Ledger::Takedown(const TakedownRequest& r) {
 StatusOr<Entry> Ledger::Reinstate(const ReinstateRequest& r) {
   if (r.entity.empty()) return Status::InvalidArgument("reinstate: no entity");
   if (r.reason.empty()) return Status::InvalidArgument("reinstate " + r.entity + ": no reason");
-  if (r.decided_by.empty()) return Status::InvalidArgument("reinstate " + r.entity + ": no decided_by");
+  if (r.decided_by.empty())
+    return Status::InvalidArgument("reinstate " + r.entity + ": no decided_by");
   if (!IsKnownSource(r.source)) {
     return Status::InvalidArgument("reinstate " + r.entity + ": unknown source '" + r.source + "'");
   }
@@ -358,7 +363,8 @@ StatusOr<Entry> Ledger::Reinstate(const ReinstateRequest& r) {
     Statement u(store_.db(),
                 "UPDATE appeals SET status = 'granted', decided = ?2, decided_by = ?3, "
                 "decision = ?4 WHERE id = ?1");
-    RETURN_IF_ERROR(u.Bind(1, r.appeal).Bind(2, r.time).Bind(3, r.decided_by).Bind(4, r.reason).Run());
+    RETURN_IF_ERROR(
+        u.Bind(1, r.appeal).Bind(2, r.time).Bind(3, r.decided_by).Bind(4, r.reason).Run());
   }
   ASSIGN_OR_RETURN(Entry out, Append(std::move(e)));
   RETURN_IF_ERROR(store_.Apply(ReinstateEvent{r.entity, r.time, r.reason}));
@@ -371,7 +377,8 @@ StatusOr<Appeal> Ledger::FileAppeal(std::string_view entity, TimeMs time, std::s
     return Status::InvalidArgument("an appeal needs an entity, who files it and a reason");
   }
   ASSIGN_OR_RETURN(std::optional<TimeMs> down, DownSince(entity));
-  if (!down) return Status::InvalidArgument(std::string(entity) + " is not down: nothing to appeal");
+  if (!down)
+    return Status::InvalidArgument(std::string(entity) + " is not down: nothing to appeal");
   Statement open(store_.db(), "SELECT id FROM appeals WHERE entity = ?1 AND status = 'open'");
   open.Bind(1, entity);
   if (open.Step()) {
@@ -411,7 +418,8 @@ StatusOr<Entry> Ledger::DenyAppeal(int64_t id, TimeMs time, std::string_view by,
   if (!q.Step()) return Status::NotFound("no appeal " + std::to_string(id));
   const std::string entity(q.Text(0));
   if (q.Text(1) != "open") {
-    return Status::InvalidArgument("appeal " + std::to_string(id) + " is " + std::string(q.Text(1)));
+    return Status::InvalidArgument("appeal " + std::to_string(id) + " is " +
+                                   std::string(q.Text(1)));
   }
   Statement u(store_.db(),
               "UPDATE appeals SET status = 'denied', decided = ?2, decided_by = ?3, decision = ?4 "
@@ -458,7 +466,8 @@ StatusOr<Entry> Ledger::Hold(std::string_view entity, TimeMs until, TimeMs time,
     return Status::InvalidArgument("a hold needs an entity, who orders it and a reason");
   }
   ASSIGN_OR_RETURN(std::optional<TimeMs> down, DownSince(entity));
-  if (!down) return Status::InvalidArgument(std::string(entity) + " is not down: nothing to preserve");
+  if (!down)
+    return Status::InvalidArgument(std::string(entity) + " is not down: nothing to preserve");
   Entry e;
   e.time = time;
   e.action = "preserve";
@@ -491,7 +500,8 @@ StatusOr<std::vector<Preserved>> Ledger::Preservation() {
       state.erase(entity);
     } else if (action == "preserve") {
       auto it = state.find(entity);
-      if (it != state.end() && !q.IsNull(3)) it->second.until = std::max(it->second.until, q.Int(3));
+      if (it != state.end() && !q.IsNull(3))
+        it->second.until = std::max(it->second.until, q.Int(3));
     } else if (action == "purge") {
       auto it = state.find(entity);
       if (it != state.end()) it->second.purged = true;

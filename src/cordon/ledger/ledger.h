@@ -173,8 +173,7 @@ class Ledger {
   // Files an appeal against the entity's current takedown; returns the appeal.
   StatusOr<Appeal> FileAppeal(std::string_view entity, TimeMs time, std::string_view by,
                               std::string_view reason);
-  StatusOr<Entry> DenyAppeal(int64_t id, TimeMs time, std::string_view by,
-                             std::string_view reason);
+  StatusOr<Entry> DenyAppeal(int64_t id, TimeMs time, std::string_view by, std::string_view reason);
   StatusOr<std::vector<Appeal>> Appeals(std::string_view status = "");
 
   // Extends the preservation of an entity's removed content to `until`.

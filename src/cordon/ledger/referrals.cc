@@ -191,9 +191,9 @@ StatusOr<std::vector<Referral>> Referrals::List(std::string_view status) {
 StatusOr<ReferralReport> Referrals::Report(TimeMs now) {
   ASSIGN_OR_RETURN(std::vector<Referral> all, List());
   ReferralReport rep;
-  static const std::pair<const char*, double> kBins[] = {
-      {"<15m", 900}, {"15-30m", 1800}, {"30-60m", 3600}, {"1-2h", 7200}, {"2-24h", 86400},
-      {">24h", 1e300}};
+  static const std::pair<const char*, double> kBins[] = {{"<15m", 900},    {"15-30m", 1800},
+                                                         {"30-60m", 3600}, {"1-2h", 7200},
+                                                         {"2-24h", 86400}, {">24h", 1e300}};
   for (const auto& b : kBins) rep.histogram.emplace_back(b.first, 0);
   std::vector<double> secs, order_secs;
   int64_t met = 0;
@@ -246,9 +246,10 @@ StatusOr<ReferralReport> Referrals::Report(TimeMs now) {
   }
   rep.orders_median_s = Quantile(order_secs, 0.5);
   rep.orders_p90_s = Quantile(order_secs, 0.9);
-  rep.within_deadline = rep.with_deadline_actioned > 0
-                            ? static_cast<double>(met) / static_cast<double>(rep.with_deadline_actioned)
-                            : 0.0;
+  rep.within_deadline =
+      rep.with_deadline_actioned > 0
+          ? static_cast<double>(met) / static_cast<double>(rep.with_deadline_actioned)
+          : 0.0;
   return rep;
 }
 

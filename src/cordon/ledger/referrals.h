@@ -26,7 +26,7 @@ struct Referral {
   std::string id;
   std::string kind = "referral";  // referral, removal_order
   std::string entity;
-  std::string unit;    // who sent it (a referral unit, a competent authority)
+  std::string unit;  // who sent it (a referral unit, a competent authority)
   std::string reason;
   TimeMs received = 0;
   std::optional<TimeMs> deadline;  // removal orders: received + 1 h unless given
@@ -40,8 +40,8 @@ struct Referral {
 
 struct ReferralReport {
   int64_t total = 0, open = 0, actioned = 0, rejected = 0;
-  int64_t overdue_open = 0;      // open and past the deadline now
-  int64_t late = 0;              // actioned after the deadline
+  int64_t overdue_open = 0;  // open and past the deadline now
+  int64_t late = 0;          // actioned after the deadline
   int64_t with_deadline_actioned = 0;
   // Time to action (received -> actioned) of actioned ones, in seconds.
   double min_s = 0, median_s = 0, p90_s = 0, p99_s = 0, max_s = 0, mean_s = 0;

@@ -113,10 +113,13 @@ CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
     first = false;
     if (header) continue;
     if (out.rows.size() >= kMaxRows) {
-      out.problems.push_back({Location{file, row_line}, "more than 10 million rows; the rest is skipped"});
+      out.problems.push_back(
+          {Location{file, row_line}, "more than 10 million rows; the rest is skipped"});
       break;
     }
-    auto bad = [&](std::string m) { out.problems.push_back({Location{file, row_line}, std::move(m)}); };
+    auto bad = [&](std::string m) {
+      out.problems.push_back({Location{file, row_line}, std::move(m)});
+    };
     if (f.size() < 3 || f.size() > 4) {
       bad("expected entity,time,reason[,source]: found " + std::to_string(f.size()) + " fields");
       continue;
@@ -142,7 +145,8 @@ CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
     if (f.size() == 4 && !f[3].empty()) {
       t.source = Lower(f[3]);
       if (!IsKnownSource(t.source)) {
-        bad("unknown source '" + f[3].substr(0, 64) + "' (platform, referral, user_report, policy)");
+        bad("unknown source '" + f[3].substr(0, 64) +
+            "' (platform, referral, user_report, policy)");
         continue;
       }
     }

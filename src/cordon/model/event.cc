@@ -4,32 +4,46 @@ namespace cordon {
 
 std::string_view PlatformName(Platform p) {
   switch (p) {
-    case Platform::kTelegram: return "telegram";
-    case Platform::kMatrix: return "matrix";
-    case Platform::kRocketChat: return "rocketchat";
-    case Platform::kUnknown: break;
+    case Platform::kTelegram:
+      return "telegram";
+    case Platform::kMatrix:
+      return "matrix";
+    case Platform::kRocketChat:
+      return "rocketchat";
+    case Platform::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 std::string_view EntityKindName(EntityKind k) {
   switch (k) {
-    case EntityKind::kChannel: return "channel";
-    case EntityKind::kGroup: return "group";
-    case EntityKind::kUser: return "user";
-    case EntityKind::kBot: return "bot";
-    case EntityKind::kUnknown: break;
+    case EntityKind::kChannel:
+      return "channel";
+    case EntityKind::kGroup:
+      return "group";
+    case EntityKind::kUser:
+      return "user";
+    case EntityKind::kBot:
+      return "bot";
+    case EntityKind::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 std::string_view MemberActionName(MemberAction a) {
   switch (a) {
-    case MemberAction::kJoin: return "join";
-    case MemberAction::kLeave: return "leave";
-    case MemberAction::kAdmin: return "admin";
-    case MemberAction::kCreator: return "creator";
-    case MemberAction::kBan: return "ban";
+    case MemberAction::kJoin:
+      return "join";
+    case MemberAction::kLeave:
+      return "leave";
+    case MemberAction::kAdmin:
+      return "admin";
+    case MemberAction::kCreator:
+      return "creator";
+    case MemberAction::kBan:
+      return "ban";
   }
   return "join";
 }

@@ -35,8 +35,8 @@ std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' ||
-                               text[i] == '\r')) {
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) {
       ++i;
     }
     size_t j = i;
@@ -138,7 +138,8 @@ class PdqBands {
     return {best, best < 0 ? 0 : best_d};
   }
   void Add(const PdqHash& h, int32_t item) {
-    const uint64_t key = h.bits[0] ^ Mix(h.bits[1]) ^ Mix(Mix(h.bits[2])) ^ Mix(Mix(Mix(h.bits[3])));
+    const uint64_t key =
+        h.bits[0] ^ Mix(h.bits[1]) ^ Mix(Mix(h.bits[2])) ^ Mix(Mix(Mix(h.bits[3])));
     if (!exact_.insert(key).second) return;
     const int32_t id = static_cast<int32_t>(entries_.size());
     entries_.push_back({h, item});
@@ -355,14 +356,16 @@ struct NetworkBuilder::State {
         }
         break;
       }
-      case Platform::kUnknown: break;
+      case Platform::kUnknown:
+        break;
     }
     std::erase_if(forms, [](const std::string& f) { return f.empty(); });
     return forms;
   }
 
   int32_t ResolveForm(const std::string& form, TimeMs t) {
-    if (form.starts_with("key:")) return Touch(std::string_view(form).substr(4), NodeKind::kUnknown, t);
+    if (form.starts_with("key:"))
+      return Touch(std::string_view(form).substr(4), NodeKind::kUnknown, t);
     auto it = link_target.find(form);
     return it == link_target.end() ? -1 : it->second;
   }
@@ -425,8 +428,9 @@ struct NetworkBuilder::State {
     if (e.creator && !e.creator->empty() && N(id).creator.empty()) {
       N(id).creator = *e.creator;
       const int32_t c = Touch(*e.creator, NodeKind::kUnknown, e.time);
-      AddEvidence(c, id, EdgeKind::kAdmin,
-                  EvidenceRef{"entity " + e.key + " creator", {}, "creator", e.created.value_or(e.time)});
+      AddEvidence(
+          c, id, EdgeKind::kAdmin,
+          EvidenceRef{"entity " + e.key + " creator", {}, "creator", e.created.value_or(e.time)});
     }
   }
 
@@ -434,13 +438,16 @@ struct NetworkBuilder::State {
     const int32_t chat = Touch(m.chat, NodeKind::kUnknown, m.time);
     const int32_t user = Touch(m.user, NodeKind::kUnknown, m.time);
     switch (m.action) {
-      case MemberAction::kJoin: ++N(chat).members; break;
+      case MemberAction::kJoin:
+        ++N(chat).members;
+        break;
       case MemberAction::kAdmin:
       case MemberAction::kCreator: {
         if (chat == user) break;
         const std::string action(MemberActionName(m.action));
-        AddEvidence(user, chat, EdgeKind::kAdmin,
-                    EvidenceRef{"member " + m.chat + " " + m.user + " " + action, {}, action, m.time});
+        AddEvidence(
+            user, chat, EdgeKind::kAdmin,
+            EvidenceRef{"member " + m.chat + " " + m.user + " " + action, {}, action, m.time});
         net.TouchEdge(user, chat, EdgeKind::kAdmin).active = true;
         break;
       }
@@ -566,14 +573,16 @@ struct NetworkBuilder::State {
         how = "forward_name";
       }
       ++N(chat).forwarded;
-      if (fwd >= 0) AddEvidence(fwd, chat, EdgeKind::kForward, EvidenceRef{m.key, f.message, how, m.time});
+      if (fwd >= 0)
+        AddEvidence(fwd, chat, EdgeKind::kForward, EvidenceRef{m.key, f.message, how, m.time});
     }
     // Content.
     auto [item, how] = MatchContent(m, known);
     if (item >= 0) {
       ContentItem& it = net.items_[static_cast<size_t>(item)];
       ++it.postings;
-      auto [pos, fresh] = carrier_of.emplace(ItemChat(item, chat), static_cast<int32_t>(it.carriers.size()));
+      auto [pos, fresh] =
+          carrier_of.emplace(ItemChat(item, chat), static_cast<int32_t>(it.carriers.size()));
       if (fresh) {
         Carrier c;
         c.chat = chat;
@@ -588,8 +597,9 @@ struct NetworkBuilder::State {
           const int32_t src = ReuploadSource(item, chat);
           if (src >= 0) {
             c.source = it.carriers[static_cast<size_t>(src)].chat;
-            AddEvidence(c.source, chat, EdgeKind::kReupload,
-                        EvidenceRef{m.key, it.carriers[static_cast<size_t>(src)].message, how, m.time});
+            AddEvidence(
+                c.source, chat, EdgeKind::kReupload,
+                EvidenceRef{m.key, it.carriers[static_cast<size_t>(src)].message, how, m.time});
           }
         }
         it.carriers.push_back(std::move(c));
@@ -691,8 +701,8 @@ StatusOr<TimeMs> ParseAsOf(std::string_view s) {
     if (auto t = ParseRfc3339Ms(std::string(s) + "T00:00:00Z")) return *t;
   }
   if (auto t = ParseRfc3339Ms(s)) return *t;
-  return Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" +
-                                 std::string(s) + "'");
+  return Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + std::string(s) +
+                                 "'");
 }
 
 StatusOr<std::vector<std::string>> TakedownsBetween(Store& store, TimeMs from, TimeMs to) {

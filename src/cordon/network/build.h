@@ -37,9 +37,9 @@ struct BuildOptions {
   // A copy without a forward header counts as a re-upload when posted within this long after
   // the content first appeared.
   TimeMs reupload_window = 48LL * 3600 * 1000;
-  int pdq_distance = 31;  // PDQ match threshold (the authors' recommendation)
-  int text_distance = 3;  // SimHash bits for a text near-match
-  int text_min_words = 8;  // shorter texts are not matched (too many accidental twins)
+  int pdq_distance = 31;       // PDQ match threshold (the authors' recommendation)
+  int text_distance = 3;       // SimHash bits for a text near-match
+  int text_min_words = 8;      // shorter texts are not matched (too many accidental twins)
   size_t evidence_sample = 8;  // references kept per edge
   // Pending adverts to links not yet resolved are kept up to this many.
   size_t max_pending_links = 1 << 20;

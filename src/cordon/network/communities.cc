@@ -66,8 +66,11 @@ StatusOr<CommunityResult> Communities(const Network& net, const CommunityOptions
   }
   QuietErrors quiet;
   IgraphScope s;
-  RETURN_IF_ERROR(Check(igraph_vector_int_resize(&s.edges, static_cast<igraph_integer_t>(2 * pairs.size())), "resize"));
-  RETURN_IF_ERROR(Check(igraph_vector_resize(&s.weights, static_cast<igraph_integer_t>(pairs.size())), "resize"));
+  RETURN_IF_ERROR(
+      Check(igraph_vector_int_resize(&s.edges, static_cast<igraph_integer_t>(2 * pairs.size())),
+            "resize"));
+  RETURN_IF_ERROR(Check(
+      igraph_vector_resize(&s.weights, static_cast<igraph_integer_t>(pairs.size())), "resize"));
   igraph_integer_t i = 0;
   double total = 0;
   for (const auto& [p, w] : pairs) {
@@ -77,9 +80,10 @@ StatusOr<CommunityResult> Communities(const Network& net, const CommunityOptions
     total += w;
     ++i;
   }
-  RETURN_IF_ERROR(Check(igraph_create(&s.graph, &s.edges, static_cast<igraph_integer_t>(global.size()),
-                                      IGRAPH_UNDIRECTED),
-                        "create"));
+  RETURN_IF_ERROR(
+      Check(igraph_create(&s.graph, &s.edges, static_cast<igraph_integer_t>(global.size()),
+                          IGRAPH_UNDIRECTED),
+            "create"));
   s.has_graph = true;
   RETURN_IF_ERROR(Check(igraph_strength(&s.graph, &s.strength, igraph_vss_all(), IGRAPH_ALL,
                                         IGRAPH_LOOPS, &s.weights),
@@ -89,11 +93,10 @@ StatusOr<CommunityResult> Communities(const Network& net, const CommunityOptions
   igraph_real_t quality = 0;
   // Modularity through the generalised objective: node weights = strengths, resolution
   // scaled by 1 / (2m).
-  RETURN_IF_ERROR(Check(igraph_community_leiden(&s.graph, &s.weights, &s.strength,
-                                                options.resolution / (2 * total), 0.01, false,
-                                                options.iterations, &s.membership, &clusters,
-                                                &quality),
-                        "leiden"));
+  RETURN_IF_ERROR(Check(
+      igraph_community_leiden(&s.graph, &s.weights, &s.strength, options.resolution / (2 * total),
+                              0.01, false, options.iterations, &s.membership, &clusters, &quality),
+      "leiden"));
   igraph_real_t modularity = 0;
   RETURN_IF_ERROR(Check(igraph_modularity(&s.graph, &s.membership, &s.weights, options.resolution,
                                           false, &modularity),
@@ -113,7 +116,8 @@ StatusOr<CommunityResult> Communities(const Network& net, const CommunityOptions
     return size[ua] != size[ub] ? size[ua] > size[ub] : first[ua] < first[ub];
   });
   std::vector<int32_t> rank(order.size());
-  for (size_t r = 0; r < order.size(); ++r) rank[static_cast<size_t>(order[r])] = static_cast<int32_t>(r);
+  for (size_t r = 0; r < order.size(); ++r)
+    rank[static_cast<size_t>(order[r])] = static_cast<int32_t>(r);
   for (size_t k = 0; k < global.size(); ++k) {
     const auto c = static_cast<size_t>(VECTOR(s.membership)[static_cast<igraph_integer_t>(k)]);
     out.membership[static_cast<size_t>(global[k])] = rank[c];

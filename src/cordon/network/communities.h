@@ -24,8 +24,8 @@ struct CommunityResult {
   // Per node id: community number (0 = largest), or -1 for merged placeholders and isolated
   // nodes.
   std::vector<int32_t> membership;
-  int32_t count = 0;      // communities with at least one edge
-  double quality = 0;     // modularity of the partition
+  int32_t count = 0;   // communities with at least one edge
+  double quality = 0;  // modularity of the partition
 };
 
 StatusOr<CommunityResult> Communities(const Network& net, const CommunityOptions& options = {});

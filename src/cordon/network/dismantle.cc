@@ -15,7 +15,8 @@ using Clock = std::chrono::steady_clock;
 // Union-find over node ids with component sizes; path halving, union by size.
 class Components {
  public:
-  explicit Components(int32_t n) : parent_(static_cast<size_t>(n)), size_(static_cast<size_t>(n), 1) {
+  explicit Components(int32_t n)
+      : parent_(static_cast<size_t>(n)), size_(static_cast<size_t>(n), 1) {
     for (int32_t v = 0; v < n; ++v) parent_[v] = v;
   }
   int32_t Find(int32_t v) {

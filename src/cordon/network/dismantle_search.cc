@@ -338,8 +338,7 @@ std::vector<int32_t> SearchRemovalSet(const CsrGraph& g, std::span<const int32_t
   Search search(g, removed, target_size, options.seed);
   DismantleSearchStats s;
   int64_t stale = 0;
-  while (search.work() < options.max_work &&
-         (options.patience <= 0 || stale < options.patience)) {
+  while (search.work() < options.max_work && (options.patience <= 0 || stale < options.patience)) {
     ++s.rounds;
     if (search.Round(options.max_region)) {
       ++s.accepted;

@@ -18,11 +18,21 @@ std::string Xml(std::string_view s) {
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
           out += ' ';
@@ -62,15 +72,12 @@ struct View {
 View Select(const ExportInput& in, const ExportOptions& o) {
   const Network& net = *in.net;
   std::vector<char> keep(net.nodes().size(), 0);
-  auto has_role = [&](int32_t v) {
-    return in.roles != nullptr && !in.roles->Primary(v).empty();
-  };
+  auto has_role = [&](int32_t v) { return in.roles != nullptr && !in.roles->Primary(v).empty(); };
   View view;
   for (size_t e = 0; e < net.edges().size(); ++e) {
     const Edge& edge = net.edges()[e];
     if (edge.from < 0) continue;
-    if (!o.kinds.empty() &&
-        std::find(o.kinds.begin(), o.kinds.end(), edge.kind) == o.kinds.end()) {
+    if (!o.kinds.empty() && std::find(o.kinds.begin(), o.kinds.end(), edge.kind) == o.kinds.end()) {
       continue;
     }
     if (o.roles_only && (!has_role(edge.from) || !has_role(edge.to))) continue;
@@ -254,8 +261,8 @@ void ToCsv(const ExportInput& in, const ExportOptions& o, std::string& nodes, st
     const Edge& e = net.edge(id);
     edges += Csv(net.node(e.from).key) + "," + Csv(net.node(e.to).key) + ",Directed," +
              std::string(EdgeKindName(e.kind)) + "," + std::to_string(e.evidence.count) + "," +
-             Time(e.evidence.first) + "," + Time(e.evidence.last) + "," +
-             Csv(EvidenceText(e)) + "\n";
+             Time(e.evidence.first) + "," + Time(e.evidence.last) + "," + Csv(EvidenceText(e)) +
+             "\n";
   }
 }
 
@@ -274,8 +281,10 @@ Status WriteText(const std::string& path, const std::string& text) {
 Status WriteExport(const ExportInput& in, ExportFormat format, const std::string& path,
                    const ExportOptions& options) {
   switch (format) {
-    case ExportFormat::kGexf: return WriteText(path, ToGexf(in, options));
-    case ExportFormat::kGraphml: return WriteText(path, ToGraphml(in, options));
+    case ExportFormat::kGexf:
+      return WriteText(path, ToGexf(in, options));
+    case ExportFormat::kGraphml:
+      return WriteText(path, ToGraphml(in, options));
     case ExportFormat::kCsv: {
       std::error_code ec;
       std::filesystem::create_directories(path, ec);

@@ -8,35 +8,52 @@ namespace cordon::network {
 
 std::string_view NodeKindName(NodeKind k) {
   switch (k) {
-    case NodeKind::kChannel: return "channel";
-    case NodeKind::kGroup: return "group";
-    case NodeKind::kUser: return "user";
-    case NodeKind::kBot: return "bot";
-    case NodeKind::kName: return "name";
-    case NodeKind::kUnknown: break;
+    case NodeKind::kChannel:
+      return "channel";
+    case NodeKind::kGroup:
+      return "group";
+    case NodeKind::kUser:
+      return "user";
+    case NodeKind::kBot:
+      return "bot";
+    case NodeKind::kName:
+      return "name";
+    case NodeKind::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 NodeKind NodeKindFromEntity(EntityKind k) {
   switch (k) {
-    case EntityKind::kChannel: return NodeKind::kChannel;
-    case EntityKind::kGroup: return NodeKind::kGroup;
-    case EntityKind::kUser: return NodeKind::kUser;
-    case EntityKind::kBot: return NodeKind::kBot;
-    case EntityKind::kUnknown: break;
+    case EntityKind::kChannel:
+      return NodeKind::kChannel;
+    case EntityKind::kGroup:
+      return NodeKind::kGroup;
+    case EntityKind::kUser:
+      return NodeKind::kUser;
+    case EntityKind::kBot:
+      return NodeKind::kBot;
+    case EntityKind::kUnknown:
+      break;
   }
   return NodeKind::kUnknown;
 }
 
 std::string_view EdgeKindName(EdgeKind k) {
   switch (k) {
-    case EdgeKind::kForward: return "forward";
-    case EdgeKind::kReupload: return "reupload";
-    case EdgeKind::kAdvert: return "advert";
-    case EdgeKind::kAdmin: return "admin";
-    case EdgeKind::kBot: return "bot";
-    case EdgeKind::kPost: return "post";
+    case EdgeKind::kForward:
+      return "forward";
+    case EdgeKind::kReupload:
+      return "reupload";
+    case EdgeKind::kAdvert:
+      return "advert";
+    case EdgeKind::kAdmin:
+      return "admin";
+    case EdgeKind::kBot:
+      return "bot";
+    case EdgeKind::kPost:
+      return "post";
   }
   return "unknown";
 }
@@ -163,7 +180,8 @@ std::string Network::Dump() const {
     l += " name=" + n.name + " username=" + n.username;
     l += " subscribers=" + (n.subscribers ? std::to_string(*n.subscribers) : std::string("-"));
     l += " creator=" + n.creator;
-    l += " first=" + TimeText(n.first_seen) + " active=" + TimeText(n.first_active) + ".." + TimeText(n.last_active);
+    l += " first=" + TimeText(n.first_seen) + " active=" + TimeText(n.first_active) + ".." +
+         TimeText(n.last_active);
     l += std::string(" down=") + (n.down ? "1" : "0") + " since=" + TimeText(n.down_since);
     l += " takedowns=" + std::to_string(n.takedowns);
     l += " messages=" + std::to_string(n.messages) + " sent=" + std::to_string(n.sent);
@@ -173,8 +191,8 @@ std::string Network::Dump() const {
   }
   for (const Edge& e : edges_) {
     if (e.from < 0) continue;
-    std::string l = "edge " + key_of(e.from) + " -> " + key_of(e.to) + " " +
-                    std::string(EdgeKindName(e.kind));
+    std::string l =
+        "edge " + key_of(e.from) + " -> " + key_of(e.to) + " " + std::string(EdgeKindName(e.kind));
     l += " count=" + std::to_string(e.evidence.count);
     l += " first=" + TimeText(e.evidence.first) + " last=" + TimeText(e.evidence.last);
     l += std::string(" active=") + (e.active ? "1" : "0");

@@ -17,8 +17,8 @@
 // references (message keys, or membership records) that justify it.
 //
 // Content items: messages that carry the same content (a match to the same known-content bank
-// entry, same SHA-256, PDQ within distance, or a near-identical long text) are one item; each item keeps its carriers, one per chat, in time
-// order. Roles and planning read them.
+// entry, same SHA-256, PDQ within distance, or a near-identical long text) are one item; each item
+// keeps its carriers, one per chat, in time order. Roles and planning read them.
 //
 // Ownership and thread safety: a Network is a plain value; a const Network may be read from
 // any number of threads.
@@ -85,8 +85,8 @@ struct Node {
   TimeMs down_since = kNoTime;
   int32_t takedowns = 0;
   // Activity.
-  int64_t messages = 0;  // messages in this chat
-  int64_t sent = 0;      // messages this account sent (as `from`, not counting a chat itself)
+  int64_t messages = 0;   // messages in this chat
+  int64_t sent = 0;       // messages this account sent (as `from`, not counting a chat itself)
   int64_t forwarded = 0;  // messages in this chat that carry a forward header
   int64_t views_max = 0;  // largest view count seen on a message in this chat
   int64_t members = 0;    // join events seen
@@ -135,7 +135,9 @@ class Network {
   // Edge id of (from, to, kind), or -1.
   int32_t FindEdge(int32_t from, int32_t to, EdgeKind kind) const;
   // Edge ids leaving / entering a node, in creation order.
-  const std::vector<int32_t>& OutEdges(int32_t node) const { return out_[static_cast<size_t>(node)]; }
+  const std::vector<int32_t>& OutEdges(int32_t node) const {
+    return out_[static_cast<size_t>(node)];
+  }
   const std::vector<int32_t>& InEdges(int32_t node) const { return in_[static_cast<size_t>(node)]; }
 
   // The time of the latest event applied (the network's "now").

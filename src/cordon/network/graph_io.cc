@@ -10,7 +10,7 @@
 namespace cordon::network {
 
 CsrGraph BuildCsrGraph(int32_t n, std::span<const std::pair<int32_t, int32_t>> edges,
-                 CsrBuildCounts* counts) {
+                       CsrBuildCounts* counts) {
   CsrGraph g;
   g.offsets.assign(static_cast<size_t>(n) + 1, 0);
   int64_t loops = 0;
@@ -80,7 +80,8 @@ int Split(std::string_view s, std::array<std::string_view, 2>& out) {
     size_t start = 0;
     for (;;) {
       size_t comma = t.find(',', start);
-      std::string_view field = t.substr(start, comma == std::string_view::npos ? t.npos : comma - start);
+      std::string_view field =
+          t.substr(start, comma == std::string_view::npos ? t.npos : comma - start);
       if (!field.empty()) {
         if (found < 2) out[found] = field;
         ++found;
@@ -114,8 +115,8 @@ bool IsNumber(std::string_view s) {
 }
 
 bool IsHeaderWord(std::string_view s) {
-  static constexpr std::string_view kWords[] = {
-      "source", "target", "from", "to", "src", "dst", "node1", "node2", "id1", "id2"};
+  static constexpr std::string_view kWords[] = {"source", "target", "from",  "to",  "src",
+                                                "dst",    "node1",  "node2", "id1", "id2"};
   std::string lower(s);
   for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   for (std::string_view w : kWords) {

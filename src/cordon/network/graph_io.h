@@ -49,7 +49,7 @@ struct CsrBuildCounts {
 // Builds a graph of n nodes from (u, v) pairs with 0 <= u, v < n; self-loops and duplicates are
 // dropped (and counted in `counts` when given). Neighbour lists come out sorted.
 CsrGraph BuildCsrGraph(int32_t n, std::span<const std::pair<int32_t, int32_t>> edges,
-                 CsrBuildCounts* counts = nullptr);
+                       CsrBuildCounts* counts = nullptr);
 
 struct EdgeListIssue {
   int64_t line = 0;  // 1-based

@@ -48,7 +48,8 @@ void ReachGraph::AddPoster(int32_t chat, int32_t poster, std::string ref) {
 void ReachGraph::Finalize() {
   children_.assign(nodes_.size(), {});
   for (size_t v = 0; v < nodes_.size(); ++v) {
-    for (int32_t p : nodes_[v].parents) children_[static_cast<size_t>(p)].push_back(static_cast<int32_t>(v));
+    for (int32_t p : nodes_[v].parents)
+      children_[static_cast<size_t>(p)].push_back(static_cast<int32_t>(v));
   }
 }
 
@@ -144,8 +145,8 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       const Node& from = net.node(edge.from);
       if (from.merged || IsChat(from.kind) || from.kind == NodeKind::kName) continue;
       if ((edge.kind == EdgeKind::kAdmin && edge.active) || edge.kind == EdgeKind::kBot) {
-        const std::string ref = edge.evidence.sample.empty() ? std::string()
-                                                             : edge.evidence.sample[0].ref;
+        const std::string ref =
+            edge.evidence.sample.empty() ? std::string() : edge.evidence.sample[0].ref;
         g.AddPoster(rid[v], account(edge.from), ref);
       }
     }
@@ -236,12 +237,13 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       if (!carrier[r] || rn.first_active == kNoTime) continue;
       std::map<int32_t, int64_t> votes;
       std::map<int32_t, TimeMs> oldest;  // per candidate: its earliest carry of the backlog
-      int64_t backlog = 0;  // old items it reposted that a chat taken down had carried
+      int64_t backlog = 0;               // old items it reposted that a chat taken down had carried
       for (const auto& [item, t] : carried[r]) {
         if (t - rn.first_active > o.successor_window) continue;
         const ContentItem& it = net.items()[static_cast<size_t>(item)];
         // A release carried within a day of its first appearance is news, not backlog.
-        if (is_release[static_cast<size_t>(item)] && t - it.carriers[0].time <= o.successor_window) {
+        if (is_release[static_cast<size_t>(item)] &&
+            t - it.carriers[0].time <= o.successor_window) {
           continue;
         }
         bool counted = false;
@@ -328,7 +330,8 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
         const int32_t pv = net.Find(g.node(p).key);
         if (pv < 0) continue;
         const int32_t now = live(pv);
-        if (now != pv) g.AddParent(rid[v], rid[static_cast<size_t>(now)], "successor of " + g.node(p).key);
+        if (now != pv)
+          g.AddParent(rid[v], rid[static_cast<size_t>(now)], "successor of " + g.node(p).key);
       }
     }
   }
@@ -345,7 +348,8 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
   return g;
 }
 
-double Reach(const ReachGraph& g, const std::vector<char>& removed, std::vector<char>* reached_out) {
+double Reach(const ReachGraph& g, const std::vector<char>& removed,
+             std::vector<char>* reached_out) {
   const int32_t n = g.size();
   thread_local std::vector<char> reached;
   thread_local std::vector<int32_t> queue;
@@ -375,10 +379,14 @@ double Reach(const ReachGraph& g, const std::vector<char>& removed, std::vector<
 
 double Costs::Of(NodeKind k) const {
   switch (k) {
-    case NodeKind::kChannel: return channel;
-    case NodeKind::kGroup: return group;
-    case NodeKind::kBot: return bot;
-    default: return user;
+    case NodeKind::kChannel:
+      return channel;
+    case NodeKind::kGroup:
+      return group;
+    case NodeKind::kBot:
+      return bot;
+    default:
+      return user;
   }
 }
 
@@ -396,7 +404,8 @@ StatusOr<Costs> ParseCosts(std::string_view spec) {
     }
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
-      return Status::InvalidArgument("--costs: expected kind=value, got '" + std::string(item) + "'");
+      return Status::InvalidArgument("--costs: expected kind=value, got '" + std::string(item) +
+                                     "'");
     }
     const std::string_view kind = item.substr(0, eq);
     const std::string value(item.substr(eq + 1));
@@ -661,8 +670,8 @@ void Explain(const ReachGraph& g, std::vector<PlanTarget>& targets) {
                " whose other posters are still up";
     }
     if (!starved.empty()) {
-      reason += "; cuts the supply of " + std::to_string(starved.size()) + " more carriers (audience " +
-                Count(starved_aud) + ")";
+      reason += "; cuts the supply of " + std::to_string(starved.size()) +
+                " more carriers (audience " + Count(starved_aud) + ")";
     }
     reason += "; reach drop " + Count(t.drop);
     t.reason = std::move(reason);
@@ -775,9 +784,9 @@ StatusOr<std::vector<std::string>> ParseTargetList(std::string_view text, const 
       if (e.is_string()) {
         key = e.get_string().value_unsafe();
       } else if (!e.is_object() || e["entity"].get_string().get(key)) {
-        return Status::Corrupt("targets[" + std::to_string(i) +
-                                   "]: expected a key or an object with \"entity\"",
-                               Location{file});
+        return Status::Corrupt(
+            "targets[" + std::to_string(i) + "]: expected a key or an object with \"entity\"",
+            Location{file});
       }
       if (key.empty()) {
         return Status::Corrupt("targets[" + std::to_string(i) + "]: empty key", Location{file});
@@ -796,7 +805,8 @@ StatusOr<std::vector<std::string>> ParseTargetList(std::string_view text, const 
     ++line;
     pos = end + 1;
     if (const size_t hash = l.find('#'); hash != std::string_view::npos) l = l.substr(0, hash);
-    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r'))
+      l.remove_suffix(1);
     while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
     if (l.empty()) {
       if (end == text.size()) break;

@@ -43,7 +43,7 @@ struct ReachNode {
   bool root = false;     // gets releases first-hand
   bool down = false;     // taken down already
   double audience = 0;
-  std::vector<int32_t> posters;  // all of them gone: the carrier falls silent
+  std::vector<int32_t> posters;          // all of them gone: the carrier falls silent
   std::vector<std::string> poster_refs;  // one reference per poster (why it posts there)
   std::vector<int32_t> parents;          // supply parents
   std::vector<std::string> parent_refs;  // one reference per parent
@@ -75,9 +75,9 @@ class ReachGraph {
 };
 
 struct ReachOptions {
-  double min_confidence = 0.5;  // carrier and root roles at least this confident
-  int64_t min_supply = 2;       // releases a parent passed on ...
-  double min_supply_share = 0.25;  // ... or this share of what the chat got from others
+  double min_confidence = 0.5;           // carrier and root roles at least this confident
+  int64_t min_supply = 2;                // releases a parent passed on ...
+  double min_supply_share = 0.25;        // ... or this share of what the chat got from others
   double views_to_audience = 1.0 / 0.6;  // audience estimate from the largest view count
   // Successors: a carrier whose first day (successor_window) reposts at least min_backlog
   // old items (releases a day old or more, or any other content) of a carrier taken down at
@@ -118,9 +118,9 @@ struct PlanTarget {
   int32_t node = -1;
   std::string key;
   NodeKind kind = NodeKind::kUnknown;
-  int rank = 0;       // 1 = most important
+  int rank = 0;  // 1 = most important
   double cost = 0;
-  double drop = 0;    // reach drop it adds after the targets ranked above it
+  double drop = 0;  // reach drop it adds after the targets ranked above it
   std::string reason;
   std::vector<std::string> evidence;
 };

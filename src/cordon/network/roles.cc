@@ -232,9 +232,9 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       f.coverage = static_cast<double>(f.releases) / static_cast<double>(f.opportunities);
       f.median_delay_s = Quantile(delays[v], 0.5);
       f.p90_delay_s = Quantile(delays[v], 0.9);
-      f.release_share = node.messages > 0 ? static_cast<double>(f.releases) /
-                                                static_cast<double>(node.messages)
-                                          : 0;
+      f.release_share = node.messages > 0
+                            ? static_cast<double>(f.releases) / static_cast<double>(node.messages)
+                            : 0;
     }
 
     // 5. Injectors and mirrors.
@@ -255,11 +255,11 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
                    Percent(static_cast<double>(f.firsthand) / timely) + " first-hand";
       }
       numbers += "; releases are " + Percent(f.release_share) + " of its messages";
-      const double inj = Confidence({LogRatio(timely, o.min_injector_releases),
-                                     LogOdds(firsthand_share, o.injector_firsthand),
-                                     LogRatio(static_cast<double>(o.injector_delay) / 1000.0,
-                                              std::max(f.p90_delay_s, 1.0)),
-                                     LogRatio(f.coverage, o.min_coverage)});
+      const double inj = Confidence(
+          {LogRatio(timely, o.min_injector_releases),
+           LogOdds(firsthand_share, o.injector_firsthand),
+           LogRatio(static_cast<double>(o.injector_delay) / 1000.0, std::max(f.p90_delay_s, 1.0)),
+           LogRatio(f.coverage, o.min_coverage)});
       // Timely: most carries within a day and a median delay within hours; or, for a chat that
       // reposts old releases (a replacement's backlog), releases are most of what it posts.
       const double z_timely =
@@ -343,7 +343,8 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       }
     }
     bool via = false;
-    for (int32_t e : net.OutEdges(static_cast<int32_t>(v))) via |= net.edge(e).kind == EdgeKind::kBot;
+    for (int32_t e : net.OutEdges(static_cast<int32_t>(v)))
+      via |= net.edge(e).kind == EdgeKind::kBot;
     const bool bot = node.kind == NodeKind::kBot || (node.kind == NodeKind::kUnknown && via);
     if (bot && (f.release_posts > 0 || f.carriers_run > 0)) {
       RoleAssignment r;

@@ -37,19 +37,19 @@
 namespace cordon::network {
 
 struct RoleOptions {
-  int min_spread = 3;                     // carriers within spread_window for a spread item
+  int min_spread = 3;  // carriers within spread_window for a spread item
   TimeMs spread_window = 24LL * 3600 * 1000;
-  int min_official_items = 5;             // first appearances of spread items
+  int min_official_items = 5;  // first appearances of spread items
   // ... and at least this share of the top source's rate (first appearances per day active)
   double official_relative = 0.2;
-  int min_releases = 3;                   // a mirror carries at least this many releases
-  double min_coverage = 0.2;              // ... this share of releases while it was active
+  int min_releases = 3;       // a mirror carries at least this many releases
+  double min_coverage = 0.2;  // ... this share of releases while it was active
   TimeMs max_median_delay = 6LL * 3600 * 1000;
   TimeMs injector_delay = 45LL * 60 * 1000;  // 90th percentile delay of an injector
-  double injector_firsthand = 0.9;        // share of its releases posted without a forward
-  int min_injector_releases = 10;       // timely ones: p90 of fewer is too noisy
-  int min_hub_followers = 3;              // distinct carriers that forward from a hub
-  size_t evidence_sample = 5;             // message keys per role
+  double injector_firsthand = 0.9;           // share of its releases posted without a forward
+  int min_injector_releases = 10;            // timely ones: p90 of fewer is too noisy
+  int min_hub_followers = 3;                 // distinct carriers that forward from a hub
+  size_t evidence_sample = 5;                // message keys per role
 };
 
 // What roles are decided on, per chat (zero for accounts).
@@ -62,10 +62,10 @@ struct ChatFeatures {
   double coverage = 0;            // releases / opportunities
   double median_delay_s = 0;      // delay of timely carries after the first appearance, seconds
   double p90_delay_s = 0;
-  double release_share = 0;       // share of its messages that carry releases
-  int64_t followers = 0;          // distinct carriers that forward from it
-  int64_t carriers_run = 0;       // carriers this account administers (accounts)
-  int64_t release_posts = 0;      // release postings sent by or via this account (accounts)
+  double release_share = 0;   // share of its messages that carry releases
+  int64_t followers = 0;      // distinct carriers that forward from it
+  int64_t carriers_run = 0;   // carriers this account administers (accounts)
+  int64_t release_posts = 0;  // release postings sent by or via this account (accounts)
 };
 
 struct RoleAssignment {

@@ -74,8 +74,8 @@ class Canvas {
   }
   void Circle(double cx, double cy, double r, Color c, double inner = 0, double a = 1) {
     // Row spans: the disc's chord, less the hole's.
-    for (int y = std::max(0, static_cast<int>(cy - r)); y <= std::min(h() - 1, static_cast<int>(cy + r));
-         ++y) {
+    for (int y = std::max(0, static_cast<int>(cy - r));
+         y <= std::min(h() - 1, static_cast<int>(cy + r)); ++y) {
       const double dy2 = (y - cy) * (y - cy);
       if (dy2 > r * r) continue;
       const double half = std::sqrt(r * r - dy2);
@@ -307,12 +307,18 @@ std::string WriteFileBytes(const std::string& path, std::string_view bytes) {
 
 std::string_view EditName(Edit e) {
   switch (e) {
-    case Edit::kOriginal: return "original";
-    case Edit::kReencode: return "reencode";
-    case Edit::kResize: return "resize";
-    case Edit::kCrop: return "crop";
-    case Edit::kWatermark: return "watermark";
-    case Edit::kMirror: return "mirror";
+    case Edit::kOriginal:
+      return "original";
+    case Edit::kReencode:
+      return "reencode";
+    case Edit::kResize:
+      return "resize";
+    case Edit::kCrop:
+      return "crop";
+    case Edit::kWatermark:
+      return "watermark";
+    case Edit::kMirror:
+      return "mirror";
   }
   return "unknown";
 }
@@ -330,12 +336,18 @@ RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_se
         const Color c = RandomColor(rng);
         const double x = rng.Uniform(0, s), y = rng.Uniform(0, s), r = rng.Uniform(s / 12, s / 4);
         switch (rng.Below(4)) {
-          case 0: cv.Circle(x, y, r, c); break;
-          case 1: cv.Rect(x - r, y - r * 0.6, x + r, y + r * 0.6, c, 0.85); break;
+          case 0:
+            cv.Circle(x, y, r, c);
+            break;
+          case 1:
+            cv.Rect(x - r, y - r * 0.6, x + r, y + r * 0.6, c, 0.85);
+            break;
           case 2:
             cv.Triangle(x, y - r, x - r, y + r, x + r * rng.Uniform(0.2, 1), y + r * 0.8, c);
             break;
-          default: cv.Circle(x, y, r, c, r * 0.7); break;
+          default:
+            cv.Circle(x, y, r, c, r * 0.7);
+            break;
         }
       }
       cv.Stripes(0, s * 0.7, s, s * 0.85, s / rng.Uniform(10, 24), rng.Uniform(0, 3.14),
@@ -386,8 +398,10 @@ RgbImage ApplyEdit(const RgbImage& image, Edit edit, uint64_t seed) {
       return image;
     case Edit::kResize: {
       // Thumbnails keep at least kMinSide px on a side.
-      const double lo = std::max(0.55, static_cast<double>(kMinSide) / std::min(image.width, image.height));
-      const double f = rng.Bernoulli(0.7) && lo < 0.85 ? rng.Uniform(lo, 0.85) : rng.Uniform(1.15, 1.4);
+      const double lo =
+          std::max(0.55, static_cast<double>(kMinSide) / std::min(image.width, image.height));
+      const double f =
+          rng.Bernoulli(0.7) && lo < 0.85 ? rng.Uniform(lo, 0.85) : rng.Uniform(1.15, 1.4);
       return Resize(image, std::max(16, static_cast<int>(image.width * f)),
                     std::max(16, static_cast<int>(image.height * f)));
     }
@@ -404,7 +418,8 @@ RgbImage ApplyEdit(const RgbImage& image, Edit edit, uint64_t seed) {
       Canvas cv(out);
       const double s = std::min(out.width, out.height);
       const bool left = rng.Bernoulli(0.5), top = rng.Bernoulli(0.5);
-      const double x = left ? s * 0.04 : out.width - s * 0.36, y = top ? s * 0.04 : out.height - s * 0.16;
+      const double x = left ? s * 0.04 : out.width - s * 0.36,
+                   y = top ? s * 0.04 : out.height - s * 0.16;
       cv.Rect(x, y, x + s * 0.32, y + s * 0.12, RandomColor(rng, 0, 60), 0.45);
       Glyphs(cv, rng, x + s * 0.02, y + s * 0.02, s * 0.07, 4, RandomColor(rng, 200, 255));
       return out;
@@ -433,8 +448,7 @@ StatusOr<std::string> EncodeJpeg(const RgbImage& image, int quality) {
   unsigned char* out = nullptr;
   unsigned long size = 0;
   char message[JMSG_LENGTH_MAX] = {};
-  if (!EncodeRaw(image.pixels.data(), image.width, image.height, quality, &out, &size,
-                 message)) {
+  if (!EncodeRaw(image.pixels.data(), image.width, image.height, quality, &out, &size, message)) {
     std::free(out);
     return Status::Internal(std::string("JPEG encoding failed: ") + message);
   }
@@ -469,8 +483,8 @@ Status HashImage(std::string_view jpeg, MediaFile& out) {
 MediaStore::MediaStore(std::string out_dir, uint64_t seed, int image_size, bool write)
     : out_dir_(std::move(out_dir)), seed_(seed), size_(image_size), write_(write) {}
 
-StatusOr<const MediaFile*> MediaStore::Get(uint64_t image, ImageStyle style,
-                                           uint64_t emblem_seed, Edit edit) {
+StatusOr<const MediaFile*> MediaStore::Get(uint64_t image, ImageStyle style, uint64_t emblem_seed,
+                                           Edit edit) {
   const auto key = std::make_pair(image, static_cast<int>(edit));
   auto it = cache_.find(key);
   if (it != cache_.end()) return &it->second;
@@ -500,7 +514,9 @@ StatusOr<const MediaFile*> MediaStore::Get(uint64_t image, ImageStyle style,
     const std::filesystem::path full = std::filesystem::path(out_dir_) / f.path;
     std::error_code ec;
     std::filesystem::create_directories(full.parent_path(), ec);
-    if (ec) return Status::IoError("cannot create directory: " + ec.message(), Location{full.parent_path().string()});
+    if (ec)
+      return Status::IoError("cannot create directory: " + ec.message(),
+                             Location{full.parent_path().string()});
     if (!std::filesystem::exists(full, ec)) {
       std::string err = WriteFileBytes(full.string(), original);
       if (!err.empty()) return Status::IoError(err, Location{full.string()});
@@ -537,7 +553,9 @@ StatusOr<AvatarHashes> MakeAvatar(uint64_t base, uint64_t perturb, int size) {
   if (perturb != 0) {
     Rng rng(perturb);
     switch (rng.Below(4)) {
-      case 0: quality = 55 + static_cast<int>(rng.Below(25)); break;
+      case 0:
+        quality = 55 + static_cast<int>(rng.Below(25));
+        break;
       case 1: {
         const int m = std::max(2, size / 16);
         img = Resize(Crop(img, m, m, size - m, size - m), size, size);

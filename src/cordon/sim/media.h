@@ -48,7 +48,7 @@ struct MediaFile {
   int width = 0;
   int height = 0;
   int64_t bytes = 0;
-  uint64_t image = 0;   // which drawn image it shows
+  uint64_t image = 0;  // which drawn image it shows
   Edit edit = Edit::kOriginal;
 };
 
@@ -62,8 +62,7 @@ class MediaStore {
   MediaStore(std::string out_dir, uint64_t seed, int image_size, bool write);
 
   // The file for `edit` of image `image` drawn in `style` (emblem_seed as for DrawImage).
-  StatusOr<const MediaFile*> Get(uint64_t image, ImageStyle style, uint64_t emblem_seed,
-                                 Edit edit);
+  StatusOr<const MediaFile*> Get(uint64_t image, ImageStyle style, uint64_t emblem_seed, Edit edit);
   // The encoded bytes of a file this store made (read back from disk or the memory cache).
   StatusOr<std::string> Bytes(const MediaFile& f) const;
 

@@ -16,22 +16,22 @@ namespace cordon::sim {
 // Population sizes and volumes; everything that changes with --scale.
 struct ScaleParams {
   int days = 90;
-  int mirrors = 0;        // network chats at the start (channels and groups), besides the below
-  int injectors = 0;      // mirrors that receive releases off-platform and post them first-hand
-  int admins = 0;         // admin persons
-  int bots = 0;           // distribution bots at the start
-  int supporters = 0;     // active accounts in the network's groups
+  int mirrors = 0;          // network chats at the start (channels and groups), besides the below
+  int injectors = 0;        // mirrors that receive releases off-platform and post them first-hand
+  int admins = 0;           // admin persons
+  int bots = 0;             // distribution bots at the start
+  int supporters = 0;       // active accounts in the network's groups
   int benign_channels = 0;  // news, hobby and book channels
   int benign_groups = 0;
   int benign_users = 0;
-  int journalists = 0;    // monitors who forward releases with commentary
-  int lookalikes = 0;     // benign channels created with names like the network's
+  int journalists = 0;        // monitors who forward releases with commentary
+  int lookalikes = 0;         // benign channels created with names like the network's
   int benign_relaunches = 0;  // benign groups that move to a new group (not taken down)
   double releases_per_day = 6;
   int image_size = 256;
   int avatar_size = 128;
-  int max_edits = 5;      // how many kinds of edited copy re-uploaders make (1..5)
-  int photo_pool = 0;     // stock photos benign channels draw from
+  int max_edits = 5;   // how many kinds of edited copy re-uploaders make (1..5)
+  int photo_pool = 0;  // stock photos benign channels draw from
   double viral_per_day = 0;
   int joined_network = 0;  // chats in the researcher's Telegram exports
   int joined_benign = 0;
@@ -53,32 +53,32 @@ struct DynamicsParams {
   double regen_admin = 0.85;
   double regen_bot = 0.95;
   double regen_supporter = 0.85;
-  double regen_delay_hours = 10;       // median, log-normal
+  double regen_delay_hours = 10;  // median, log-normal
   double account_delay_hours = 14;
   double regen_delay_sigma = 0.8;
-  int backlog = 10;                    // parent posts a replacement reposts
-  double follow = 0.7;                 // group members who follow a replacement
-  double rehome = 0.3;                 // a supporter with no group left finds one, per day
-  double rewire = 0.5;                 // a mirror whose sources are gone finds another
-  double topup = 0.25;                 // daily share of a population deficit refilled
+  int backlog = 10;     // parent posts a replacement reposts
+  double follow = 0.7;  // group members who follow a replacement
+  double rehome = 0.3;  // a supporter with no group left finds one, per day
+  double rewire = 0.5;  // a mirror whose sources are gone finds another
+  double topup = 0.25;  // daily share of a population deficit refilled
   // Structure.
-  double group_share = 0.35;           // mirrors that are groups
-  double public_share = 0.3;           // mirrors with a public username
-  double admin_zipf = 1.1;             // chats per admin person ~ rank^-s
+  double group_share = 0.35;  // mirrors that are groups
+  double public_share = 0.3;  // mirrors with a public username
+  double admin_zipf = 1.1;    // chats per admin person ~ rank^-s
   double coadmin = 0.3;
-  double subscribers_alpha = 1.15;     // Pareto tail of audiences
+  double subscribers_alpha = 1.15;  // Pareto tail of audiences
   // Posting.
   double official_post = 0.97;
   double injector_post = 0.9;
-  double mirror_post = 0.6;            // a mirror posts a given release
-  double reupload = 0.35;              // mean share of a mirror's posts that are re-uploads
+  double mirror_post = 0.6;  // a mirror posts a given release
+  double reupload = 0.35;    // mean share of a mirror's posts that are re-uploads
   double via_bot = 0.15;
-  double supporter_rate = 0.3;         // posts per supporter per group per day
-  double journalist_forward = 0.12;    // a journalist forwards a given release
-  double migration_before = 0.004;     // share of network posts that carry a migration link
+  double supporter_rate = 0.3;       // posts per supporter per group per day
+  double journalist_forward = 0.12;  // a journalist forwards a given release
+  double migration_before = 0.004;   // share of network posts that carry a migration link
   double migration_after = 0.2;
   double ads_per_replacement = 4;
-  int export_utc_offset_min = 60;      // the researcher's clock in the exports
+  int export_utc_offset_min = 60;  // the researcher's clock in the exports
 };
 
 // A day of action and what follows it.

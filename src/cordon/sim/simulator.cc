@@ -20,7 +20,8 @@ constexpr const char* kOutputs[] = {"events.ndjson", "truth.json", "media", "tel
 StatusOr<int64_t> ParseDay(const std::string& s, std::string_view what) {
   auto t = ParseRfc3339Ms(s + "T00:00:00Z");
   if (s.size() != 10 || !t) {
-    return Status::InvalidArgument(std::string(what) + " must be a date YYYY-MM-DD, got '" + s + "'");
+    return Status::InvalidArgument(std::string(what) + " must be a date YYYY-MM-DD, got '" + s +
+                                   "'");
   }
   return *t;
 }
@@ -29,7 +30,8 @@ Status PrepareDir(const SimOptions& o) {
   std::error_code ec;
   if (fs::exists(o.out_dir, ec)) {
     if (!fs::is_directory(o.out_dir, ec)) {
-      return Status::InvalidArgument("output path exists and is not a directory", Location{o.out_dir});
+      return Status::InvalidArgument("output path exists and is not a directory",
+                                     Location{o.out_dir});
     }
     if (!fs::is_empty(o.out_dir, ec)) {
       if (!o.overwrite) {
@@ -39,7 +41,9 @@ Status PrepareDir(const SimOptions& o) {
       }
       for (const char* name : kOutputs) {
         fs::remove_all(fs::path(o.out_dir) / name, ec);
-        if (ec) return Status::IoError("cannot remove: " + ec.message(), Location{(fs::path(o.out_dir) / name).string()});
+        if (ec)
+          return Status::IoError("cannot remove: " + ec.message(),
+                                 Location{(fs::path(o.out_dir) / name).string()});
       }
     }
   } else {
@@ -66,9 +70,12 @@ std::optional<Scale> ParseScale(std::string_view s) {
 }
 std::string_view ScaleName(Scale s) {
   switch (s) {
-    case Scale::kSmall: return "small";
-    case Scale::kMedium: return "medium";
-    case Scale::kLarge: return "large";
+    case Scale::kSmall:
+      return "small";
+    case Scale::kMedium:
+      return "medium";
+    case Scale::kLarge:
+      return "large";
   }
   return "unknown";
 }
@@ -80,9 +87,12 @@ std::optional<ActionPreset> ParseActionPreset(std::string_view s) {
 }
 std::string_view ActionPresetName(ActionPreset a) {
   switch (a) {
-    case ActionPreset::kNov2019: return "nov2019";
-    case ActionPreset::kOct2018: return "oct2018";
-    case ActionPreset::kNone: return "none";
+    case ActionPreset::kNov2019:
+      return "nov2019";
+    case ActionPreset::kOct2018:
+      return "oct2018";
+    case ActionPreset::kNone:
+      return "none";
   }
   return "unknown";
 }
@@ -94,9 +104,12 @@ std::optional<MediaMode> ParseMediaMode(std::string_view s) {
 }
 std::string_view MediaModeName(MediaMode m) {
   switch (m) {
-    case MediaMode::kFiles: return "files";
-    case MediaMode::kHashes: return "hashes";
-    case MediaMode::kNone: return "none";
+    case MediaMode::kFiles:
+      return "files";
+    case MediaMode::kHashes:
+      return "hashes";
+    case MediaMode::kNone:
+      return "none";
   }
   return "unknown";
 }
@@ -165,8 +178,8 @@ std::string SummaryText(const SimSummary& s) {
        Num(s.network_entities) + " in the network), " + Num(s.messages) + " messages (" +
        Num(s.forwarded) + " forwarded), " + Num(s.members) + " memberships, " + Num(s.invites) +
        " invite links, " + Num(s.takedowns) + " takedowns and " + Num(s.reinstatements) +
-       " reinstatements; " + Num(s.regenerations) + " regenerations and " +
-       Num(s.migration_links) + " migration destinations are recorded in truth.json. ";
+       " reinstatements; " + Num(s.regenerations) + " regenerations and " + Num(s.migration_links) +
+       " migration destinations are recorded in truth.json. ";
   if (s.media_files > 0) {
     t += Num(s.media_files) + " media files (" + Num(s.media_bytes >> 10) + " KiB) are in media/. ";
   }

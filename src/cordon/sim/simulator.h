@@ -73,7 +73,7 @@ struct SimSummary {
   std::vector<std::string> action_days;
   std::string action;
   int64_t events = 0;
-  int64_t entities = 0;       // entity events (first sightings)
+  int64_t entities = 0;  // entity events (first sightings)
   int64_t network_entities = 0;
   int64_t messages = 0;
   int64_t forwarded = 0;
@@ -85,9 +85,9 @@ struct SimSummary {
   int64_t migration_links = 0;
   int64_t media_files = 0;
   int64_t media_bytes = 0;
-  int64_t exports = 0;          // Telegram export files
+  int64_t exports = 0;  // Telegram export files
   int64_t export_messages = 0;
-  int64_t events_bytes = 0;     // size of events.ndjson
+  int64_t events_bytes = 0;  // size of events.ndjson
 };
 
 Status Simulate(const SimOptions& options, SimSummary* summary = nullptr);

@@ -82,9 +82,11 @@ TelegramExportWriter::~TelegramExportWriter() {
   if (f_ != nullptr) std::fclose(f_);
 }
 
-StatusOr<std::unique_ptr<TelegramExportWriter>> TelegramExportWriter::Open(
-    const std::string& dir, std::string_view name, std::string_view type, uint64_t id,
-    int utc_offset_min) {
+StatusOr<std::unique_ptr<TelegramExportWriter>> TelegramExportWriter::Open(const std::string& dir,
+                                                                           std::string_view name,
+                                                                           std::string_view type,
+                                                                           uint64_t id,
+                                                                           int utc_offset_min) {
   std::unique_ptr<TelegramExportWriter> w(new TelegramExportWriter());
   w->dir_ = dir;
   w->offset_min_ = utc_offset_min;
@@ -143,9 +145,8 @@ Status TelegramExportWriter::Add(const ExportMessage& m) {
   if (!m.via_bot.empty()) Field(s, "via_bot", m.via_bot);
   if (m.reply_to != 0) Field(s, "reply_to_message_id", m.reply_to);
   if (m.photo_bytes != nullptr) {
-    const std::string rel =
-        "photos/photo_" + std::to_string(++photos_) + "@" +
-        FileStamp(m.time + int64_t{offset_min_} * 60000) + ".jpg";
+    const std::string rel = "photos/photo_" + std::to_string(++photos_) + "@" +
+                            FileStamp(m.time + int64_t{offset_min_} * 60000) + ".jpg";
     const std::string full = dir_ + "/" + rel;
     std::error_code ec;
     std::filesystem::create_directories(dir_ + "/photos", ec);

@@ -22,8 +22,8 @@ namespace cordon::sim {
 struct ExportMessage {
   int64_t id = 0;
   TimeMs time = 0;
-  std::string from;     // display name
-  std::string from_id;  // "channel123" or "user123"
+  std::string from;            // display name
+  std::string from_id;         // "channel123" or "user123"
   std::string forwarded_from;  // source chat's name, empty when not a forward
   std::string via_bot;         // "@name"
   int64_t reply_to = 0;

@@ -7,16 +7,16 @@
 namespace cordon::sim {
 namespace {
 
-constexpr std::array<std::string_view, 22> kOnsets = {
-    "",  "b", "d", "f", "g", "h", "k", "l", "m",  "n",  "p",
-    "r", "s", "t", "v", "z", "sh", "th", "dr", "tr", "br", "kl"};
+constexpr std::array<std::string_view, 22> kOnsets = {"",   "b",  "d",  "f",  "g",  "h", "k", "l",
+                                                      "m",  "n",  "p",  "r",  "s",  "t", "v", "z",
+                                                      "sh", "th", "dr", "tr", "br", "kl"};
 constexpr std::array<std::string_view, 8> kNuclei = {"a", "e", "i", "o", "u", "ae", "ia", "ou"};
 constexpr std::array<std::string_view, 8> kCodas = {"", "", "n", "r", "l", "s", "m", "k"};
 
 // Latin letter -> Arabic-script letter (UTF-8), a fixed made-up rendering.
 constexpr std::array<std::string_view, 26> kArabic = {
-    "\u0627", "\u0628", "\u0643", "\u062f", "\u064a", "\u0641", "\u062c", "\u0647", "\u064a",
-    "\u062c", "\u0643", "\u0644", "\u0645", "\u0646", "\u0648", "\u0628", "\u0642", "\u0631",
+    "\u0627", "\u0628", "\u0643", "\u062f", "\u064a", "\u0641",       "\u062c", "\u0647", "\u064a",
+    "\u062c", "\u0643", "\u0644", "\u0645", "\u0646", "\u0648",       "\u0628", "\u0642", "\u0631",
     "\u0633", "\u062a", "\u0648", "\u0641", "\u0648", "\u0643\u0633", "\u064a", "\u0632"};
 
 struct Glyph {
@@ -61,7 +61,13 @@ std::string DigitSwap(Rng& rng, std::string_view u) {
 // Spelling variants a transliterating admin might pick for a Latin username.
 std::string Respell(Rng& rng, std::string_view u) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kSwaps = {{
-      {"ou", "u"}, {"u", "ou"}, {"i", "ee"}, {"k", "q"}, {"v", "w"}, {"s", "z"}, {"ae", "e"},
+      {"ou", "u"},
+      {"u", "ou"},
+      {"i", "ee"},
+      {"k", "q"},
+      {"v", "w"},
+      {"s", "z"},
+      {"ae", "e"},
       {"a", "aa"},
   }};
   std::string r(u);
@@ -87,12 +93,18 @@ std::string ToLowerAscii(std::string_view s) {
 
 std::string_view NamingMethodName(NamingMethod m) {
   switch (m) {
-    case NamingMethod::kNumbering: return "numbering";
-    case NamingMethod::kHomoglyph: return "homoglyph";
-    case NamingMethod::kSeparator: return "separator";
-    case NamingMethod::kEmoji: return "emoji";
-    case NamingMethod::kTransliteration: return "transliteration";
-    case NamingMethod::kUnrelated: return "unrelated";
+    case NamingMethod::kNumbering:
+      return "numbering";
+    case NamingMethod::kHomoglyph:
+      return "homoglyph";
+    case NamingMethod::kSeparator:
+      return "separator";
+    case NamingMethod::kEmoji:
+      return "emoji";
+    case NamingMethod::kTransliteration:
+      return "transliteration";
+    case NamingMethod::kUnrelated:
+      return "unrelated";
   }
   return "unknown";
 }
@@ -198,10 +210,18 @@ NameVariant VariantName(Rng& rng, NamingMethod method, std::string_view parent_n
     case NamingMethod::kNumbering: {
       const int n = generation + 1;
       switch (rng.Below(4)) {
-        case 0: v.name = std::string(parent_name) + " " + std::to_string(n); break;
-        case 1: v.name = std::string(parent_name) + " (" + std::to_string(n) + ")"; break;
-        case 2: v.name = std::string(parent_name) + " v" + std::to_string(n); break;
-        default: v.name = std::string(parent_name) + " #" + std::to_string(n); break;
+        case 0:
+          v.name = std::string(parent_name) + " " + std::to_string(n);
+          break;
+        case 1:
+          v.name = std::string(parent_name) + " (" + std::to_string(n) + ")";
+          break;
+        case 2:
+          v.name = std::string(parent_name) + " v" + std::to_string(n);
+          break;
+        default:
+          v.name = std::string(parent_name) + " #" + std::to_string(n);
+          break;
       }
       if (!u.empty()) u += rng.Bernoulli(0.5) ? std::to_string(n) : "_" + std::to_string(n);
       break;
@@ -320,32 +340,33 @@ std::string Lexicon::Sentence(Rng& rng, int n, int topic) const {
 
 const std::vector<std::string_view>& NetworkDescriptors() {
   static const std::vector<std::string_view> v = {
-      "Relay", "Echo",   "Bulletin", "Digest", "Archive", "Notes", "Dispatch", "Wire",
-      "Window", "Library", "Voice", "Signal", "Herald", "Post",   "Lantern",  "Mirror"};
+      "Relay",  "Echo",    "Bulletin", "Digest", "Archive", "Notes", "Dispatch", "Wire",
+      "Window", "Library", "Voice",    "Signal", "Herald",  "Post",  "Lantern",  "Mirror"};
   return v;
 }
 const std::vector<std::string_view>& NewsWords() {
-  static const std::vector<std::string_view> v = {
-      "News", "Daily", "Times", "Report", "Digest", "Bulletin", "Wire", "Herald", "Today",
-      "Observer", "Review", "Post"};
+  static const std::vector<std::string_view> v = {"News",   "Daily",    "Times",  "Report",
+                                                  "Digest", "Bulletin", "Wire",   "Herald",
+                                                  "Today",  "Observer", "Review", "Post"};
   return v;
 }
 const std::vector<std::string_view>& HobbyWords() {
   static const std::vector<std::string_view> v = {
-      "Gardening", "Chess Club", "Birdwatch", "Knitting Circle", "Aquarium Keepers",
-      "Model Trains", "Astronomy", "Cycling", "Photography", "Baking", "Pottery", "Hiking"};
+      "Gardening",        "Chess Club",   "Birdwatch", "Knitting Circle",
+      "Aquarium Keepers", "Model Trains", "Astronomy", "Cycling",
+      "Photography",      "Baking",       "Pottery",   "Hiking"};
   return v;
 }
 const std::vector<std::string_view>& BookWords() {
-  static const std::vector<std::string_view> v = {
-      "Book Club", "Reading Room", "Library", "Poetry Corner", "Novel Notes", "Story Archive",
-      "Bookshelf", "Verses"};
+  static const std::vector<std::string_view> v = {"Book Club",     "Reading Room", "Library",
+                                                  "Poetry Corner", "Novel Notes",  "Story Archive",
+                                                  "Bookshelf",     "Verses"};
   return v;
 }
 const std::vector<std::string_view>& NeutralEmoji() {
   static const std::vector<std::string_view> v = {
-      "\U0001f537", "\U0001f4e1", "\u2b50", "\U0001f536", "\U0001f4d8", "\u2728",
-      "\U0001f310", "\U0001f33f", "\U0001f7e2", "\U0001f4e2"};
+      "\U0001f537", "\U0001f4e1", "\u2b50",     "\U0001f536", "\U0001f4d8",
+      "\u2728",     "\U0001f310", "\U0001f33f", "\U0001f7e2", "\U0001f4e2"};
   return v;
 }
 

@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <set>
-#include <unordered_set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "cordon/sim/rng.h"

@@ -5,8 +5,8 @@ namespace cordon {
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt_, nullptr) != SQLITE_OK) {
-    status_ = Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in: " +
-                               std::string(sql.substr(0, 120)));
+    status_ = Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db) +
+                               " in: " + std::string(sql.substr(0, 120)));
     stmt_ = nullptr;
   }
 }

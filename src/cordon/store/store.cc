@@ -136,9 +136,9 @@ UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
-  int rc = sqlite3_open_v2(path.c_str(), &s->db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &s->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
     return Status::IoError("cannot open database: " + msg, Location{path});
@@ -202,9 +202,10 @@ Status Store::Prepare() {
   s.media = Statement(db_,
                       "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path) "
                       "VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  s.link = Statement(db_,
-                     "INSERT OR IGNORE INTO links(message_id, idx, url, normalized, platform, kind, "
-                     "target) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  s.link =
+      Statement(db_,
+                "INSERT OR IGNORE INTO links(message_id, idx, url, normalized, platform, kind, "
+                "target) VALUES(?1,?2,?3,?4,?5,?6,?7)");
   s.member = Statement(db_,
                        "INSERT OR IGNORE INTO memberships(chat, user, time, action, reason) "
                        "VALUES(?1,?2,?3,?4,?5)");
@@ -217,18 +218,16 @@ Status Store::Prepare() {
   s.reject = Statement(db_,
                        "INSERT OR IGNORE INTO rejects(file, line, offset, reason) "
                        "VALUES(?1,?2,?3,?4)");
-  s.weird = Statement(db_,
-                      "INSERT OR IGNORE INTO weirds(file, line, offset, what) VALUES(?1,?2,?3,?4)");
+  s.weird =
+      Statement(db_, "INSERT OR IGNORE INTO weirds(file, line, offset, what) VALUES(?1,?2,?3,?4)");
   s.file_done =
       Statement(db_, "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3");
   s.mark_file = Statement(db_,
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects) VALUES(?1,?2,?3,?4,?5,?6)");
   for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
-                       &s.message,
-                       &s.message_views,
-                       &s.media, &s.link, &s.member, &s.invite, &s.takedown, &s.reject, &s.weird,
-                       &s.file_done, &s.mark_file}) {
+                       &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
+                       &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
   }
   return Status::Ok();
@@ -287,7 +286,8 @@ Status Store::ApplyEntity(const EntityEvent& e) {
 
 Status Store::ApplyMessage(const MessageEvent& m) {
   auto& s = *st_;
-  s.message.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5, m.text);
+  s.message.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5,
+                                                                                            m.text);
   if (m.forward) {
     s.message.BindOrNull(6, m.forward->chat)
         .BindOrNull(7, m.forward->message)
@@ -377,7 +377,11 @@ Status Store::AddReject(const Location& where, std::string_view reason) {
 }
 
 Status Store::AddWeird(const Location& where, std::string_view what) {
-  return st_->weird.Bind(1, where.file).Bind(2, where.line).Bind(3, where.offset).Bind(4, what).Run();
+  return st_->weird.Bind(1, where.file)
+      .Bind(2, where.line)
+      .Bind(3, where.offset)
+      .Bind(4, what)
+      .Run();
 }
 
 bool Store::FileDone(const std::string& path, int64_t size, int64_t mtime_ns) {
@@ -400,13 +404,14 @@ Status Store::MarkFileDone(const std::string& path, int64_t size, int64_t mtime_
 }
 
 Status Store::EnsureAnalysisIndexes() {
-  return Exec(db_,
-              "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, time);"
-              "CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender, time);"
-              "CREATE INDEX IF NOT EXISTS messages_by_forward ON messages(fwd_chat) "
-              "WHERE fwd_chat IS NOT NULL;"
-              "CREATE INDEX IF NOT EXISTS links_by_target ON links(normalized);"
-              "CREATE INDEX IF NOT EXISTS media_by_sha256 ON media(sha256) WHERE sha256 IS NOT NULL;");
+  return Exec(
+      db_,
+      "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, time);"
+      "CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender, time);"
+      "CREATE INDEX IF NOT EXISTS messages_by_forward ON messages(fwd_chat) "
+      "WHERE fwd_chat IS NOT NULL;"
+      "CREATE INDEX IF NOT EXISTS links_by_target ON links(normalized);"
+      "CREATE INDEX IF NOT EXISTS media_by_sha256 ON media(sha256) WHERE sha256 IS NOT NULL;");
 }
 
 StatusOr<StoreStats> Store::Stats() {
@@ -428,10 +433,10 @@ StatusOr<StoreStats> Store::Stats() {
     return q.status();
   };
   RETURN_IF_ERROR(count("SELECT count(*) FROM messages", out.messages));
-  RETURN_IF_ERROR(count(
-      "SELECT count(*) FROM messages WHERE fwd_chat IS NOT NULL OR fwd_name IS NOT NULL "
-      "OR fwd_message IS NOT NULL",
-      out.forwarded));
+  RETURN_IF_ERROR(
+      count("SELECT count(*) FROM messages WHERE fwd_chat IS NOT NULL OR fwd_name IS NOT NULL "
+            "OR fwd_message IS NOT NULL",
+            out.forwarded));
   RETURN_IF_ERROR(count("SELECT count(*) FROM media", out.media));
   RETURN_IF_ERROR(count("SELECT count(*) FROM links", out.links));
   RETURN_IF_ERROR(count("SELECT count(*) FROM memberships", out.memberships));

@@ -105,9 +105,9 @@ Status ReadWholeFile(const std::string& path, size_t max_bytes, std::string& out
   }
   if (static_cast<size_t>(size) > max_bytes) {
     std::fclose(f);
-    return Status::ResourceExhausted(
-        "file is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max_bytes),
-        Location{path});
+    return Status::ResourceExhausted("file is " + std::to_string(size) +
+                                         " bytes, over the limit of " + std::to_string(max_bytes),
+                                     Location{path});
   }
   out.reserve(static_cast<size_t>(size) + kReadPadding);
   out.resize(static_cast<size_t>(size));

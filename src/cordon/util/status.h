@@ -19,9 +19,9 @@ enum class StatusCode {
   kOk = 0,
   kInvalidArgument,  // bad input or flags
   kNotFound,
-  kIoError,          // a file could not be read or written
-  kCorrupt,          // input data that does not parse
-  kUnsupported,      // a format or feature cordon does not handle
+  kIoError,            // a file could not be read or written
+  kCorrupt,            // input data that does not parse
+  kUnsupported,        // a format or feature cordon does not handle
   kResourceExhausted,  // over a configured limit
   kInternal,
 };
@@ -31,7 +31,7 @@ const char* StatusCodeName(StatusCode code);
 // Where a problem is: "file:line", "file@offset" or "file" alone.
 struct Location {
   std::string file;
-  int64_t line = 0;    // 1-based; 0 when unknown
+  int64_t line = 0;     // 1-based; 0 when unknown
   int64_t offset = -1;  // byte offset; -1 when unknown
   std::string ToString() const;
 };
@@ -86,7 +86,7 @@ class Status {
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("StatusOr built from an OK status");
   }
@@ -112,10 +112,10 @@ class StatusOr {
 #define CORDON_CONCAT(a, b) CORDON_CONCAT_INNER(a, b)
 
 // Returns from the current function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                      \
-  do {                                             \
-    ::cordon::Status _st = (expr);                 \
-    if (!_st.ok()) return _st;                     \
+#define RETURN_IF_ERROR(expr)      \
+  do {                             \
+    ::cordon::Status _st = (expr); \
+    if (!_st.ok()) return _st;     \
   } while (0)
 
 // ASSIGN_OR_RETURN(auto x, MakeX()); binds the value or returns the error.
