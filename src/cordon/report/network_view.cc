@@ -36,7 +36,9 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
     ReportActor a;
     a.entity = t.key;
     a.kind = std::string(network::NodeKindName(t.kind));
-    if (t.node >= 0) a.role = std::string(roles.Primary(t.node));
+    // PlanTarget::node indexes the reach graph; the roles index the network.
+    const int32_t v = net.Find(t.key);
+    if (v >= 0) a.role = std::string(roles.Primary(v));
     a.reason = t.reason;
     a.score = t.drop;
     inputs->key_actors.push_back(std::move(a));
@@ -46,7 +48,8 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
   std::vector<int32_t> chosen;
   std::set<int32_t> in;
   for (const auto& t : plan.targets) {
-    if (t.node >= 0 && in.insert(t.node).second) chosen.push_back(t.node);
+    const int32_t v = net.Find(t.key);
+    if (v >= 0 && in.insert(v).second) chosen.push_back(v);
   }
   std::vector<std::pair<double, int32_t>> ranked;
   for (int32_t v = 0; v < static_cast<int32_t>(net.nodes().size()); ++v) {
