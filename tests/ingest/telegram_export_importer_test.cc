@@ -1,40 +1,14 @@
 // Telegram Desktop result.json: the quirks of the real format, one test each.
 #include <gtest/gtest.h>
 
+#include "capture_sink.h"
 #include "cordon/ingest/importer.h"
 #include "test_util.h"
 
 namespace cordon {
 namespace {
 
-struct Captured {
-  Location where;
-  std::string text;
-};
-
-class CaptureSink final : public EventSink {
- public:
-  Status OnEvent(Event&& e, const Location&) override {
-    events.push_back(std::move(e));
-    return Status::Ok();
-  }
-  void OnReject(const Location& w, std::string_view r) override {
-    rejects.push_back({w, std::string(r)});
-  }
-  void OnWeird(std::string_view what, const Location& w) override {
-    weirds.push_back({w, std::string(what)});
-  }
-  template <typename T>
-  std::vector<T> Of() const {
-    std::vector<T> out;
-    for (const Event& e : events) {
-      if (auto* v = std::get_if<T>(&e)) out.push_back(*v);
-    }
-    return out;
-  }
-  std::vector<Event> events;
-  std::vector<Captured> rejects, weirds;
-};
+using testing::CaptureSink;
 
 class TelegramExportTest : public ::testing::Test {
  protected:
