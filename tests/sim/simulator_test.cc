@@ -78,6 +78,18 @@ TEST(Simulator, RefusesToOverwriteWithoutBeingAsked) {
   EXPECT_TRUE(sim::Simulate(o).ok());
 }
 
+TEST(Simulator, UnknownParameterNamesTheKnownOnesOfItsGroup) {
+  testing::TempDir tmp;
+  sim::SimOptions o = Small(tmp.File("w"), 1);
+  o.params = {{"action.bot1", 0.1}};
+  const Status s = sim::Simulate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("action.bots1"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("scale.mirrors"), std::string::npos) << s.message();
+  o.params = {{"action.bots1", 2.0}};  // out of range
+  EXPECT_FALSE(sim::Simulate(o).ok());
+}
+
 TEST(Simulator, OutputIngestsWithNoRejectedRecords) {
   testing::TempDir tmp;
   sim::SimSummary summary;

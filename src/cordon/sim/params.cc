@@ -233,7 +233,15 @@ Status SetParam(ScaleParams& sp, DynamicsParams& dp, ActionParams& ap, std::stri
     }
     return Status::Ok();
   }
-  return Status::InvalidArgument("unknown parameter '" + std::string(name) + "'");
+  // Name the ones of the same group ("action.", "dyn.", "scale.") so a typo is easy to mend.
+  const std::string_view group = name.substr(0, name.find('.') + 1);
+  std::string known;
+  for (const ParamRef& r : Table(sp, dp, ap)) {
+    if (group.empty() || std::string_view(r.name).starts_with(group)) {
+      known += (known.empty() ? "" : ", ") + r.name;
+    }
+  }
+  return Status::InvalidArgument("unknown parameter '" + std::string(name) + "'; known: " + known);
 }
 
 std::vector<std::string> ParamNames() {
