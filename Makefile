@@ -5,8 +5,11 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
+# ccache (installed by scripts/install-deps.sh) lets the builds below share compiled objects.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all deps build run test asan-build sanitize fuzz bench format clean
+.PHONY: all deps build run test minimal asan-build sanitize fuzz bench format clean
 
 all: build
 
@@ -14,7 +17,7 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -25,6 +28,15 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Every target with every optional package forced off, as on a fresh machine that has only what
+# scripts/install-deps.sh installs: CI builds it so that nothing compiles only where an optional
+# package (FAISS, OpenMP) was installed by hand.
+MINIMAL_BUILD ?= build-minimal
+minimal: deps
+	cmake -S . -B $(MINIMAL_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCORDON_OPTIONAL_DEPS=OFF \
+	  $(LAUNCHER)
+	cmake --build $(MINIMAL_BUILD) -j $(JOBS)
+
 # One clang build serves both CI checks, so the library is compiled once: AddressSanitizer and
 # UndefinedBehaviorSanitizer for the tests, libFuzzer's coverage for the fuzz targets.
 ASAN_BUILD ?= build-asan
@@ -32,7 +44,7 @@ ASAN_BUILD ?= build-asan
 asan-build: deps
 	@scripts/install-deps.sh --fuzz
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
-	  -DCMAKE_C_COMPILER=clang -DCORDON_SANITIZE=ON -DCORDON_FUZZ=ON -DCORDON_BENCH=OFF
+	  -DCMAKE_C_COMPILER=clang $(LAUNCHER) -DCORDON_SANITIZE=ON -DCORDON_FUZZ=ON -DCORDON_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Every test under the sanitizers, but the statistical calibrations: they repeat, on larger
@@ -54,4 +66,4 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-minimal

@@ -98,7 +98,7 @@ int Import(const Args& a) {
 }
 
 int Export(const Args& a) {
-  auto store = Store::Open(a.db);
+  auto store = Store::Open(a.db, OpenMode::kExisting);
   if (!store.ok()) return Fail(store.status().ToString());
   auto found = FindBank(**store, a.bank);
   if (!found.ok()) return Fail(found.status().ToString());
@@ -129,7 +129,7 @@ int Export(const Args& a) {
 }
 
 int List(const Args& a) {
-  auto store = Store::Open(a.db);
+  auto store = Store::Open(a.db, OpenMode::kExisting);
   if (!store.ok()) return Fail(store.status().ToString());
   auto banks = ListBanks(**store);
   if (!banks.ok()) return Fail(banks.status().ToString());
@@ -162,7 +162,7 @@ int Add(const Args& a) {
   auto type = TypeArg(a.type, rc);
   if (rc) return rc;
   if (!a.signals.empty() && !type) return Fail("give --type for the signals");
-  auto store = Store::Open(a.db);
+  auto store = Store::Open(a.db, OpenMode::kExisting);
   if (!store.ok()) return Fail(store.status().ToString());
   auto found = FindBank(**store, a.bank);
   if (!found.ok()) return Fail(found.status().ToString());
@@ -204,7 +204,7 @@ int Remove(const Args& a) {
                         : "give --type and signals to remove, or --whole for the bank");
   }
   if (!a.signals.empty() && !type) return Fail("give --type for the signals");
-  auto store = Store::Open(a.db);
+  auto store = Store::Open(a.db, OpenMode::kExisting);
   if (!store.ok()) return Fail(store.status().ToString());
   if (a.whole) {
     Status s = DeleteBank(**store, a.bank);

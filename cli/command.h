@@ -29,6 +29,11 @@ struct Registrar {
 // Prints "cordon: <message>" to stderr and returns exit code 1.
 int Fail(const std::string& message);
 
+// Flag checks that reject nan, inf and out-of-range values with a message quoting the value
+// ("--budget: expected a number of at least 0, got 'nan'").
+CLI::Validator NumberAtLeast(double lo, bool exclusive = false);
+CLI::Validator NumberInRange(double lo, double hi);
+
 }  // namespace cordon::cli
 
 #define CORDON_COMMAND(var, name, description, setup) \

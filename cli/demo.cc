@@ -207,8 +207,10 @@ std::function<int()> Setup(CLI::App& app) {
     std::printf("  %-28s the platform's view, ingested (cordon stats --db %s)\n",
                 platform_db.string().c_str(), platform_db.string().c_str());
     std::printf("  %-28s the researcher's view from the exports\n", researcher_db.string().c_str());
-    std::printf("  %-28s the monitoring report (open it in a browser)\n",
-                report_path.string().c_str());
+    std::printf(
+        "  %-28s the monitoring report: open it in a browser, or turn it into PDF and\n"
+        "  %-28s PNG with scripts/render-report.sh %s\n",
+        report_path.string().c_str(), "", report_path.string().c_str());
     return 0;
   };
 }

@@ -20,13 +20,13 @@ std::function<int()> Setup(CLI::App& app) {
     int window = 30;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_flag("--json", a->json, "print JSON");
   app.add_option("--window", a->window, "days before and after each action")
       ->capture_default_str()
       ->check(CLI::Range(1, 365));
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     ImpactOptions opt;
     opt.window_days = a->window;

@@ -26,7 +26,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("inputs", a->inputs, "files or directories to ingest")->required();
   app.add_option("--format", a->format,
                  "force an importer: cordon-events, telegram-export, telethon, matrix, rocketchat");
-  app.add_option("--batch", a->batch, "events per transaction")->check(CLI::PositiveNumber);
+  app.add_option("--batch", a->batch, "events per transaction")->check(NumberAtLeast(0, true));
   app.add_flag("--quiet,-q", a->quiet, "print nothing but errors");
   app.add_flag("--no-media-hash", a->no_media, "do not hash media files found beside exports");
   app.add_flag("--rescan", a->rescan, "read files again even if they were ingested whole");
@@ -69,6 +69,10 @@ std::function<int()> Setup(CLI::App& app) {
     }
     for (const auto& f : report->files) {
       if (!f.status.ok()) std::fprintf(stderr, "cordon: %s\n", f.status.ToString().c_str());
+      if (!f.own_output.empty() && !a->quiet) {
+        std::fprintf(stderr, "cordon: note: skipped %s: written by cordon (%s), not an input\n",
+                     f.path.c_str(), f.own_output.c_str());
+      }
     }
     for (const auto& s : report->samples) {
       std::fprintf(stderr, "cordon: rejected %s: %s\n", s.where.ToString().c_str(),
@@ -79,13 +83,19 @@ std::function<int()> Setup(CLI::App& app) {
                    static_cast<long long>(report->rejected));
     }
     if (!a->quiet) {
-      int64_t skipped = 0;
-      for (const auto& f : report->files) skipped += f.skipped;
+      std::string others;
+      auto add = [&](int64_t n, const char* what) {
+        if (n > 0) others += (others.empty() ? " (" : ", ") + std::to_string(n) + " " + what;
+      };
+      add(report->done_files(), "already done");
+      add(report->own_output_files(), "written by cordon, skipped");
+      add(report->failed_files(), "failed");
+      if (!others.empty()) others += ")";
       double mb = static_cast<double>(report->bytes) / 1e6;
       std::printf(
-          "ingested %zu files (%lld already done): %lld events, %lld rejected, %lld weird, "
+          "ingested %lld files%s: %lld events, %lld rejected, %lld weird, "
           "%.1f MB in %.2f s (%.0f events/s)\n",
-          report->files.size(), static_cast<long long>(skipped),
+          static_cast<long long>(report->read_files()), others.c_str(),
           static_cast<long long>(report->events), static_cast<long long>(report->rejected),
           static_cast<long long>(report->weird), mb, report->seconds,
           report->seconds > 0 ? report->events / report->seconds : 0.0);

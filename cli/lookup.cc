@@ -21,13 +21,13 @@ std::function<int()> Setup(CLI::App& app) {
     bool json = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_option("--bank", a->bank, "only this bank");
   app.add_option("--radius", a->radius, "largest Hamming distance (default 31)")
       ->check(CLI::Range(0, 256));
   app.add_flag("--json", a->json, "one JSON object per query (the default is text)");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     MatcherOptions opt;
     if (!a->bank.empty()) opt.banks = {a->bank};

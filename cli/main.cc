@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
 
 #include "command.h"
 
@@ -20,10 +21,20 @@ int Fail(const std::string& message) {
 
 }  // namespace cordon::cli
 
+namespace {
+
+std::string SubcommandNames() {
+  std::string names;
+  for (const auto& c : cordon::cli::Registry()) names += (names.empty() ? "" : ", ") + c.name;
+  return names;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace cordon::cli;
   CLI::App app{"cordon: find, disrupt and measure propaganda distribution networks"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   app.set_version_flag("--version", "cordon 0.1.0");
   auto& commands = Registry();
   std::sort(commands.begin(), commands.end(),
@@ -33,9 +44,40 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
     runners[sub] = c.setup(*sub);
   }
-  CLI11_PARSE(app, argc, argv);
+  // A first word that is no flag and no subcommand is a typo or a guess: say so and list them,
+  // instead of CLI11's "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string first = argv[1];
+    const bool known = std::any_of(commands.begin(), commands.end(),
+                                   [&](const CommandInfo& c) { return c.name == first; });
+    if (!known) {
+      std::fprintf(stderr, "cordon: unknown subcommand '%s'; the subcommands are: %s\n",
+                   first.c_str(), SubcommandNames().c_str());
+      return 2;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "cordon: %s\n", e.what());
+    std::fprintf(stderr, "cordon: see 'cordon%s --help'\n",
+                 app.get_subcommands().empty()
+                     ? ""
+                     : (" " + app.get_subcommands().front()->get_name()).c_str());
+    return 2;
+  }
   for (auto& [sub, run] : runners) {
     if (sub->parsed()) return run();
   }
-  return 1;
+  std::fprintf(stderr,
+               "cordon: a subcommand is required; the subcommands are: %s\n"
+               "cordon: 'cordon --help' describes them; 'cordon demo' shows them at work\n",
+               SubcommandNames().c_str());
+  return 2;
 }

@@ -21,7 +21,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool rescan = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_option("--bank", a->bank, "only matches against this bank");
   app.add_flag("--json", a->json, "one JSON object per line");
   app.add_flag("--by-chat", a->by_chat,
@@ -29,7 +29,7 @@ std::function<int()> Setup(CLI::App& app) {
                "closest and farthest distance");
   app.add_flag("--rescan", a->rescan, "match every stored message against the banks first");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     if (a->rescan) {
       MatcherOptions opt;
@@ -52,7 +52,9 @@ std::function<int()> Setup(CLI::App& app) {
     Statement q((*store)->db(), sql);
     if (!q.ok()) return Fail(q.status().ToString());
     q.Bind(1, a->bank);
+    int64_t rows = 0;
     while (q.Step()) {
+      ++rows;
       std::string out;
       JsonWriter w(out);
       if (a->by_chat) {
@@ -105,6 +107,9 @@ std::function<int()> Setup(CLI::App& app) {
       }
     }
     if (!q.status().ok()) return Fail(q.status().ToString());
+    if (rows == 0 && !a->json) {
+      std::printf("no matches%s\n", a->bank.empty() ? "" : (" against bank " + a->bank).c_str());
+    }
     return 0;
   };
 }

@@ -52,7 +52,7 @@ std::function<int()> Setup(CLI::App& app) {
     int max_roles = 200;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_option("--at", a->at, "the network as it stood at this time (default: the last event)");
   app.add_option("--format", a->format, "export format: gexf, graphml or csv");
   app.add_option("--out", a->out, "export to this file (a directory for csv)");
@@ -79,7 +79,7 @@ std::function<int()> Setup(CLI::App& app) {
       if (!at.ok()) return Fail(at.status().ToString());
       bo.as_of = *at;
     }
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     auto net = network::BuildNetwork(**store, bo);
     if (!net.ok()) return Fail(net.status().ToString());

@@ -57,11 +57,13 @@ void PrintJson(const PlanResult& r, const network::ReachGraph& g, const std::str
   w.Key("model").BeginObject().Field("carriers", carriers).Field("roots", roots);
   w.Field("candidates", r.candidates).Field("evaluations", r.evaluations);
   w.Field("cost", r.cost).Field("seconds", seconds).EndObject();
+  if (!r.shortfall.empty()) w.Field("shortfall", r.shortfall);
   w.EndObject();
   std::printf("%s\n", out.c_str());
 }
 
-void PrintText(const PlanResult& r, const std::string& as_of, const std::string& mode) {
+void PrintText(const PlanResult& r, const std::string& as_of, const std::string& mode,
+               double budget) {
   std::printf("%s against the network as of %s\n", mode.c_str(), as_of.c_str());
   for (const auto& t : r.targets) {
     std::printf("%3d. %-8s %s\n     %s\n", t.rank,
@@ -75,6 +77,10 @@ void PrintText(const PlanResult& r, const std::string& as_of, const std::string&
   const double reduction = r.reach_before > 0 ? 1 - r.reach_after / r.reach_before : 0;
   std::printf("predicted reach: %.0f -> %.0f (-%.1f%%)\n", r.reach_before, r.reach_after,
               100 * reduction);
+  if (!r.shortfall.empty()) {
+    std::printf("%zu targets, cost %g of the budget %g: %s\n", r.targets.size(), r.cost, budget,
+                r.shortfall.c_str());
+  }
 }
 
 std::function<int()> Setup(CLI::App& app) {
@@ -85,8 +91,9 @@ std::function<int()> Setup(CLI::App& app) {
     bool no_local_search = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
-  app.add_option("--budget", a->budget, "total cost of the targets (each costs 1 by default)");
+  app.add_option("--db", a->db, "database")->required();
+  app.add_option("--budget", a->budget, "total cost of the targets (each costs 1 by default)")
+      ->check(NumberAtLeast(0));
   app.add_option("--costs", a->costs, "per-kind costs: channel=2,group=1,user=1,bot=0.5");
   app.add_option("--at", a->at, "the network as it stood at this time (default: the last event)");
   app.add_option("--evaluate", a->evaluate,
@@ -110,7 +117,7 @@ std::function<int()> Setup(CLI::App& app) {
       costs = *c;
     }
     const auto start = std::chrono::steady_clock::now();
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     network::BuildOptions bo;
     std::vector<std::string> keys;
@@ -160,7 +167,7 @@ std::function<int()> Setup(CLI::App& app) {
     if (a->json) {
       PrintJson(r, g, as_of, mode, a->budget, costs, a->evaluate_day, seconds);
     } else {
-      PrintText(r, as_of, mode);
+      PrintText(r, as_of, mode, a->budget);
     }
     return 0;
   };

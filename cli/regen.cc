@@ -24,20 +24,20 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--db", a->db, "database")->required();
   app.add_flag("--json", a->json, "print JSON");
   app.add_option("--threshold", a->threshold, "score at which a detection is raised")
-      ->check(CLI::Range(0.0001, 1.0))
+      ->check(NumberInRange(0.0001, 1))
       ->capture_default_str();
   app.add_option("--until", a->until, "replay only events up to this time (RFC 3339 or ms)");
   app.add_option("--window-days", a->window_days, "how far back a parent's takedown may lie")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeast(0, true))
       ->capture_default_str();
   app.add_option("--watch-days", a->watch_days, "how long a new or renamed entity is watched")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeast(0, true))
       ->capture_default_str();
   app.add_flag("--stored", a->stored, "print the detections stored during ingest, no replay");
   app.add_flag("--save", a->save, "replace the stored detections with the replay's");
   app.add_flag("--baseline", a->baseline, "name similarity alone (for comparison)");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     std::optional<TimeMs> until;
     if (!a->until.empty()) {
@@ -76,6 +76,8 @@ std::function<int()> Setup(CLI::App& app) {
       std::printf("%s\n", out.c_str());
       return 0;
     }
+    std::printf("%-24s  %-36s    %-36s %-5s  %s\n", "detected at", "entity", "parent (taken down)",
+                "score", "signals");
     for (const auto& d : *dets) {
       std::string signals;
       for (const auto& e : d.evidence) {

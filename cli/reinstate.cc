@@ -27,7 +27,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--evidence", a->evidence, "evidence, a JSON object");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     TimeMs t = ledger::SystemClock().Now();

@@ -17,16 +17,24 @@ std::function<int()> Setup(CLI::App& app) {
     bool no_network = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_option("--out", a->out, "HTML file to write")->capture_default_str();
   app.add_option("--title", a->title, "report title");
   app.add_option("--budget", a->budget, "takedowns in the key-actor plan")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeast(0, true))
       ->capture_default_str();
   app.add_flag("--no-network", a->no_network, "leave out the network map and key actors");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
+    auto stats = (*store)->Stats();
+    if (!stats.ok()) return Fail(stats.status().ToString());
+    int64_t entities = 0;
+    for (const auto& [kind, n] : stats->entities) entities += n;
+    if (stats->messages == 0 && entities == 0 && stats->takedowns == 0) {
+      return Fail(a->db + " is empty: nothing to report. `cordon ingest --db " + a->db +
+                  " INPUT...` fills it");
+    }
     ReportInputs in;
     in.source = a->db;
     if (!a->title.empty()) in.title = a->title;

@@ -23,11 +23,11 @@ std::function<int()> Setup(CLI::App& app) {
     bool rejects = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("--db", a->db, "database")->required()->check(CLI::ExistingFile);
+  app.add_option("--db", a->db, "database")->required();
   app.add_flag("--json", a->json, "print JSON");
   app.add_flag("--rejects", a->rejects, "list every rejected record with its location");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     if (a->rejects) {
       PrintRejects(**store);

@@ -126,7 +126,7 @@ std::function<int()> Setup(CLI::App& app) {
                  "record the takedowns of a CSV (entity,time,reason[,source])");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
-    auto store = Store::Open(a->db);
+    auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     const std::string by = a->by.empty() ? ledger::DefaultActor() : a->by;

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git python3
+  build-essential cmake ninja-build ccache pkg-config git python3
   libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libicu-dev libigraph-dev
   libcli11-dev libfmt-dev libyaml-cpp-dev libarpack2-dev libglpk-dev libplfit-dev

@@ -1,7 +1,9 @@
 #include "test_util.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -31,6 +33,25 @@ void WriteFile(const std::filesystem::path& p, const std::string& content) {
   std::filesystem::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary);
   out << content;
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+CliResult RunCordon(const std::string& args, const std::string& env) {
+  TempDir tmp;
+  const std::string out = tmp.File("out"), err = tmp.File("err");
+  const std::string cmd = env + " " + CORDON_BINARY + " " + args + " < /dev/null > " +
+                          ShellQuote(out) + " 2> " + ShellQuote(err);
+  CliResult r;
+  const int status = std::system(cmd.c_str());
+  if (status != -1 && WIFEXITED(status)) r.code = WEXITSTATUS(status);
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
 }
 
 std::filesystem::path SourceDir() { return CORDON_SOURCE_DIR; }

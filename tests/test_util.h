@@ -21,6 +21,20 @@ class TempDir {
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& content);
 
+// What a run of the cordon binary printed and how it ended.
+struct CliResult {
+  int code = -1;    // exit code; -1 when it did not exit normally
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// Runs `cordon ARGS` (ARGS as one shell-quoted string) with standard input from /dev/null and
+// `env` (assignments such as "CORDON_USER=x") before it.
+CliResult RunCordon(const std::string& args, const std::string& env = "");
+
+// Quotes a string for the shell.
+std::string ShellQuote(const std::string& s);
+
 // The source tree (for testdata/) and ../shared beside it.
 std::filesystem::path SourceDir();
 std::filesystem::path SharedDir();

@@ -52,6 +52,43 @@ TEST_P(GoldenTest, StoreDumpMatches) {
   EXPECT_EQ(testing::ReadFile(expected_file), got) << "golden case " << GetParam();
 }
 
+// Every importer accepts a UTF-8 byte order mark at the start of a file (Windows tools and
+// spreadsheets write one): the case's input with a BOM before every file ingests to the same
+// events, rejects and weirds as without.
+TEST_P(GoldenTest, ByteOrderMarkAccepted) {
+  const fs::path dir = testing::SourceDir() / "testdata" / "golden" / GetParam();
+  testing::TempDir tmp;
+  const fs::path copy = tmp.path() / "input";
+  fs::copy(dir / "input", copy, fs::copy_options::recursive);
+  int marked = 0;
+  for (const auto& e : fs::recursive_directory_iterator(copy)) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || ext == ".jpg" || ext == ".png" || ext == ".webp") continue;
+    testing::WriteFile(e.path(), "\xEF\xBB\xBF" + testing::ReadFile(e.path()));
+    ++marked;
+  }
+  ASSERT_GT(marked, 0);
+  auto ingest = [](const std::string& db, const fs::path& input) {
+    auto store = Store::Open(db);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    auto report = Ingest(**store, {input.string()}, IngestOptions{});
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    auto stats = (*store)->Stats();
+    EXPECT_TRUE(stats.ok());
+    return std::make_pair(*report, *stats);
+  };
+  const auto [plain, plain_stats] = ingest(tmp.File("plain.db"), dir / "input");
+  const auto [bom, bom_stats] = ingest(tmp.File("bom.db"), copy);
+  EXPECT_EQ(bom.failed_files(), 0) << (bom.files.empty() ? "" : bom.files[0].status.ToString());
+  EXPECT_GT(bom.events, 0);
+  EXPECT_EQ(bom.events, plain.events);
+  EXPECT_EQ(bom.rejected, plain.rejected);
+  EXPECT_EQ(bom.weird, plain.weird);
+  EXPECT_EQ(bom_stats.messages, plain_stats.messages);
+  EXPECT_EQ(bom_stats.entities, plain_stats.entities);
+  EXPECT_EQ(bom_stats.media, plain_stats.media);
+}
+
 INSTANTIATE_TEST_SUITE_P(Ingest, GoldenTest, ::testing::ValuesIn(Cases()), [](const auto& info) {
   std::string n = info.param;
   for (char& c : n) {

@@ -724,7 +724,7 @@ BankFormat Detect(std::string_view data, const ImportOptions& opt) {
 
 StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& name,
                                    const ImportOptions& options) {
-  if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);  // UTF-8 byte order mark
+  StripUtf8Bom(content);
   ParsedBank out;
   out.format = options.format == BankFormat::kAuto ? Detect(content, options) : options.format;
   Importer imp(name, options, out);

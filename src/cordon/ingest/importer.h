@@ -58,8 +58,26 @@ class Importer {
 const std::vector<const Importer*>& AllImporters();
 const Importer* FindImporter(std::string_view name);
 
-// Picks the importer for a file by sniffing; NotFound with a clear message when none fits.
-StatusOr<const Importer*> DetectImporter(const std::string& path, const ImportLimits& limits);
+// The importers' names, comma separated, for messages ("cordon-events, telegram-export, ...").
+std::string ImporterNames();
+
+// What sniffing a file's first bytes found: the importer that reads it, or that the file is one
+// cordon wrote itself (`own_output` names the kind, e.g. "cordon-sim-truth/1"), not input.
+struct Detection {
+  const Importer* importer = nullptr;
+  std::string own_output;
+};
+
+// Picks the importer for a file by sniffing its first 64 KiB (a UTF-8 byte order mark is
+// skipped). An unreadable file is an IoError saying why; an empty, blank or unrecognised one is
+// Unsupported, naming the formats tried and `--format`.
+StatusOr<Detection> DetectImporter(const std::string& path, const ImportLimits& limits);
+
+// The kind of a JSON file cordon writes that is not an event source (the simulator's truth and
+// manifest), recognised by a first key `"format": "cordon-..."` or `"cordon_output": "..."`;
+// empty for anything else. Only a first key counts, so a value inside a message cannot hide an
+// input file.
+std::string OwnOutputKind(std::string_view head);
 
 // Factories, one per format (each in its own file in this folder).
 std::unique_ptr<Importer> MakeNativeImporter();

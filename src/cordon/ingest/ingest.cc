@@ -15,6 +15,7 @@
 
 #include "cordon/content/matcher.h"
 #include "cordon/content/media_hash.h"
+#include "cordon/util/file_check.h"
 
 namespace cordon {
 namespace fs = std::filesystem;
@@ -239,6 +240,21 @@ int64_t IngestReport::failed_files() const {
                        [](const FileReport& f) { return !f.status.ok(); });
 }
 
+int64_t IngestReport::read_files() const {
+  return std::count_if(files.begin(), files.end(), [](const FileReport& f) {
+    return f.status.ok() && !f.skipped && f.own_output.empty();
+  });
+}
+
+int64_t IngestReport::done_files() const {
+  return std::count_if(files.begin(), files.end(), [](const FileReport& f) { return f.skipped; });
+}
+
+int64_t IngestReport::own_output_files() const {
+  return std::count_if(files.begin(), files.end(),
+                       [](const FileReport& f) { return !f.own_output.empty(); });
+}
+
 StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> out;
   for (const auto& in : inputs) {
@@ -281,8 +297,11 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     FileReport fr;
     fr.path = path;
     struct stat sb;
-    if (::stat(path.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-      fr.status = Status::IoError("cannot read file", Location{path});
+    fr.status = CheckReadableFile(path);
+    if (fr.status.ok() && ::stat(path.c_str(), &sb) != 0) {
+      fr.status = Status::IoError("cannot read file: it vanished", Location{path});
+    }
+    if (!fr.status.ok()) {
       report.files.push_back(std::move(fr));
       continue;
     }
@@ -297,8 +316,10 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     const Importer* importer = nullptr;
     if (!options.format.empty()) {
       importer = FindImporter(options.format);
-      if (importer == nullptr)
-        return Status::InvalidArgument("unknown format '" + options.format + "'");
+      if (importer == nullptr) {
+        return Status::InvalidArgument("unknown format '" + options.format + "'; the formats are " +
+                                       ImporterNames());
+      }
     } else {
       auto detected = DetectImporter(path, options.limits);
       if (!detected.ok()) {
@@ -306,7 +327,12 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
         report.files.push_back(std::move(fr));
         continue;
       }
-      importer = *detected;
+      fr.own_output = detected->own_output;
+      if (!fr.own_output.empty()) {
+        report.files.push_back(std::move(fr));
+        continue;
+      }
+      importer = detected->importer;
     }
     fr.importer = std::string(importer->name());
     RETURN_IF_ERROR(store.Begin());

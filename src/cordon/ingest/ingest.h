@@ -47,8 +47,9 @@ struct FileReport {
   int64_t events = 0;
   int64_t rejected = 0;
   int64_t weird = 0;
-  bool skipped = false;  // already ingested
-  Status status;         // non-OK when the file could not be read
+  bool skipped = false;    // already ingested
+  std::string own_output;  // non-empty: a file cordon wrote (its kind), skipped as not input
+  Status status;           // non-OK when the file could not be read
 };
 
 struct IngestReport {
@@ -61,6 +62,12 @@ struct IngestReport {
   std::vector<RejectSample> samples;  // the first rejects, for the user
   // Files that could not be read at all.
   int64_t failed_files() const;
+  // Files read in this run, whole or in part (not skipped, not failed).
+  int64_t read_files() const;
+  // Files skipped because an earlier ingest read them whole.
+  int64_t done_files() const;
+  // Files skipped because cordon wrote them (FileReport::own_output).
+  int64_t own_output_files() const;
 };
 
 // Expands directories (recursively, sorted) into the files to ingest: .json, .ndjson and

@@ -45,6 +45,7 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
   if (!lines) {
     std::string data;
     RETURN_IF_ERROR(ReadWholeFile(file.path, limits.max_document_bytes, data));
+    StripUtf8Bom(data);
     JsonRoot root{data, Location{file.path, 1, 0}, true};
     if (!IsValidUtf8(data)) {
       repaired = RepairUtf8(data);

@@ -49,6 +49,7 @@ Status ParseJsonDocument(const InputFile& file, const ImportLimits& limits, Even
                          simdjson::dom::parser& parser, simdjson::dom::element& doc) {
   std::string data;
   RETURN_IF_ERROR(ReadWholeFile(file.path, limits.max_document_bytes, data));
+  StripUtf8Bom(data);
   if (parser.allocate(data.size() + 1, limits.max_depth) != simdjson::SUCCESS) {
     return Status::ResourceExhausted("cannot allocate a parser for this document",
                                      Location{file.path});

@@ -14,6 +14,7 @@
 #include "cordon/ingest/ndjson.h"
 #include "cordon/ingest/telegram_common.h"
 #include "cordon/util/time.h"
+#include "cordon/util/utf8.h"
 
 namespace cordon {
 namespace {
@@ -572,6 +573,7 @@ class TelethonImporter final : public Importer {
       if (!in) return Status::IoError("cannot open file", Location{file.path});
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
       head.resize(static_cast<size_t>(in.gcount()));
+      StripUtf8Bom(head);
     }
     TelethonReader reader(sink);
     if (IsContainer(head)) return ImportContainer(file, limits, sink, reader);

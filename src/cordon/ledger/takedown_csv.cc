@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cordon/ledger/ledger.h"
+#include "cordon/util/utf8.h"
 
 namespace cordon::ledger {
 namespace {
@@ -92,7 +93,7 @@ bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>&
 
 CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
   CsvResult out;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM from spreadsheets
+  StripUtf8Bom(text);  // spreadsheets write one
   size_t pos = 0;
   int64_t line = 1;
   bool first = true;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <queue>
 
@@ -461,6 +462,14 @@ class Search {
   int64_t evaluations() const { return evals_; }
   size_t candidates() const { return candidates_.size(); }
   double Cost(int32_t v) const { return o_.costs.Of(g_.node(v).kind); }
+  // The cheapest candidate not in `set`; infinity when every candidate is in it.
+  double CheapestOutside(const std::vector<int32_t>& set) const {
+    double cheapest = std::numeric_limits<double>::infinity();
+    for (int32_t v : candidates_) {
+      if (std::find(set.begin(), set.end(), v) == set.end()) cheapest = std::min(cheapest, Cost(v));
+    }
+    return cheapest;
+  }
 
   double Eval() {
     ++evals_;
@@ -731,6 +740,23 @@ PlanResult Plan(const ReachGraph& g, const PlanOptions& o) {
   for (const PlanTarget& t : out.targets) removed[static_cast<size_t>(t.node)] = 1;
   out.reach_after = Reach(g, removed);
   out.evaluations = s.evaluations();
+  std::vector<int32_t> chosen;
+  for (const PlanTarget& t : out.targets) chosen.push_back(t.node);
+  const double left = o.budget - out.cost;
+  if (left >= s.CheapestOutside(chosen) - 1e-9) {
+    if (out.reach_before <= 0) {
+      out.shortfall = "the network as built reaches no audience: nothing to cut";
+    } else if (out.reach_after <= 1e-9) {
+      out.shortfall = "these targets already cut the predicted reach to zero";
+    } else {
+      out.shortfall = "no other candidate (of " + std::to_string(out.candidates) +
+                      " accounts and chats that carry or post releases) lowers the predicted "
+                      "reach further";
+    }
+  } else if (left > 1e-9 && out.targets.size() == static_cast<size_t>(out.candidates)) {
+    out.shortfall = "every candidate (" + std::to_string(out.candidates) +
+                    " accounts and chats that carry or post releases) is in the plan";
+  }
   return out;
 }
 

@@ -133,6 +133,9 @@ struct PlanResult {
   int64_t candidates = 0;
   int64_t evaluations = 0;
   std::vector<std::string> unknown;  // EvaluateTargets: keys not in the model (no effect)
+  // Plan: why the targets cost less than the budget (empty when the budget was used up, or as
+  // near as the targets' costs allow).
+  std::string shortfall;
 };
 
 PlanResult Plan(const ReachGraph& g, const PlanOptions& options);

@@ -142,10 +142,13 @@ Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budg
   AddNetworkView(net, roles, plan, inputs);
   if (summary != nullptr) {
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "%zu nodes as of %s; a plan of %zu takedowns cuts predicted reach by %.1f%%",
-                  net.nodes().size(), FormatRfc3339Ms(net.time()).c_str(), plan.targets.size(),
-                  plan.reach_before > 0 ? 100 * (1 - plan.reach_after / plan.reach_before) : 0.0);
+    std::snprintf(
+        line, sizeof line,
+        "%zu nodes as of %s; a plan of %zu takedowns cuts predicted reach by %.1f%%",
+        net.nodes().size(),
+        net.time() == network::kNoTime ? "(no events)" : FormatRfc3339Ms(net.time()).c_str(),
+        plan.targets.size(),
+        plan.reach_before > 0 ? 100 * (1 - plan.reach_after / plan.reach_before) : 0.0);
     *summary = line;
   }
   return Status::Ok();

@@ -5,6 +5,7 @@
 
 #include "cordon/ingest/links.h"
 #include "cordon/store/schema.h"
+#include "cordon/util/file_check.h"
 
 namespace cordon {
 
@@ -133,12 +134,20 @@ UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
+  if (mode == OpenMode::kExisting) {
+    const std::string why = UnreadableReason(path);
+    if (!why.empty()) {
+      return Status::NotFound(
+          "no database here (" + why + "); `cordon ingest --db " + path + " INPUT...` creates one",
+          Location{path});
+    }
+  }
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &s->db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int create = mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0;
+  int rc = sqlite3_open_v2(path.c_str(), &s->db_,
+                           SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
     return Status::IoError("cannot open database: " + msg, Location{path});

@@ -39,10 +39,16 @@ struct StoreStats {
   std::map<std::string, int64_t> by_platform;  // entities by platform
 };
 
+// Whether Store::Open may create a database. Commands that only analyse what was ingested open
+// with kExisting, so a mistyped path is an error instead of a new empty database.
+enum class OpenMode { kCreate, kExisting };
+
 class Store {
  public:
-  // Opens or creates the database and brings its schema to kSchemaVersion.
-  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Opens (or, with kCreate, creates) the database and brings its schema to kSchemaVersion.
+  // With kExisting a path that names no file is NotFound, saying how a database is made.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                               OpenMode mode = OpenMode::kCreate);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

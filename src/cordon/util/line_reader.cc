@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cordon/util/utf8.h"
+
 namespace cordon {
 namespace {
 constexpr size_t kBlock = 1 << 20;
@@ -88,6 +90,7 @@ bool LineReader::Next(Line& line) {
     size_t text_len = len;
     if (text_len > 0 && start[text_len - 1] == '\r') --text_len;
     line.text = std::string_view(start, text_len);
+    if (line.number == 1) StripUtf8Bom(line.text);  // every importer accepts a leading BOM
     pos_ += len + (nl != nullptr ? 1 : 0);
     return true;
   }

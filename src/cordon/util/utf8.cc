@@ -51,4 +51,16 @@ std::string RepairUtf8(std::string_view s) {
   return out;
 }
 
+bool StripUtf8Bom(std::string_view& s) {
+  if (!s.starts_with(kUtf8Bom)) return false;
+  s.remove_prefix(kUtf8Bom.size());
+  return true;
+}
+
+bool StripUtf8Bom(std::string& s) {
+  if (!s.starts_with(kUtf8Bom)) return false;
+  s.erase(0, kUtf8Bom.size());
+  return true;
+}
+
 }  // namespace cordon
