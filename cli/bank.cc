@@ -16,6 +16,7 @@
 #include "cordon/content/bank.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/line_reader.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -41,6 +42,7 @@ struct Args {
   bool strict = false;
   bool json = false;
   bool whole = false;
+  bool quiet = false;
 };
 
 std::optional<SignalType> TypeArg(const std::string& s, int& rc) {
@@ -69,6 +71,8 @@ int Import(const Args& a) {
   if (rc) return rc;
   opt.label = a.label;
   opt.provenance = a.provenance;
+  const std::unique_ptr<Progress> progress = MakeTerminalProgress(a.quiet);
+  opt.progress = progress.get();
   std::string content;
   Status s = ReadWholeFile(a.file, size_t{4} << 30, content);
   if (!s.ok()) return Fail(s.ToString());
@@ -89,7 +93,7 @@ int Import(const Args& a) {
   if (!store.ok()) return Fail(store.status().ToString());
   s = EnsureBank(**store, a, "imported from " + a.file);
   if (!s.ok()) return Fail(s.ToString());
-  auto added = AddEntries(**store, a.bank, parsed->entries, NowMs());
+  auto added = AddEntries(**store, a.bank, parsed->entries, NowMs(), progress.get());
   if (!added.ok()) return Fail(added.status().ToString());
   std::printf("bank %s: %zu entries read (%s), %lld new, %zu rejected\n", a.bank.c_str(),
               parsed->entries.size(), std::string(BankFormatName(parsed->format)).c_str(),
@@ -232,6 +236,7 @@ std::function<int()> Setup(CLI::App& app) {
   imp->add_option("--label", a->label, "label for rows without one (and a new bank)");
   imp->add_option("--provenance", a->provenance, "where the file came from");
   imp->add_flag("--strict", a->strict, "import nothing when any row is rejected");
+  imp->add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   imp->add_option("file", a->file, "bank file")->required()->check(CLI::ExistingFile);
   CLI::App* exp = app.add_subcommand("export", "Write a bank as cordon CSV");
   db(exp);

@@ -17,6 +17,7 @@
 #include "cordon/sim/simulator.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -31,12 +32,12 @@ void RemoveDb(const fs::path& db) {
 // Ingests `inputs` into a fresh database and prints what it holds. With `enforce`, the
 // regeneration detector watches the stream as `cordon ingest` runs it.
 // With `match`, every message is matched against the banks already in the database.
-int IngestInto(const fs::path& db, const std::vector<std::string>& inputs, bool enforce,
-               bool match) {
+int IngestInto(const fs::path& db, const std::vector<std::string>& inputs, bool enforce, bool match,
+               Progress* progress) {
   auto store = Store::Open(db.string());
   if (!store.ok()) return Fail(store.status().ToString());
   IngestOptions opt;
-  opt.progress = true;
+  opt.progress = progress;
   std::unique_ptr<Store> bank_store;
   std::unique_ptr<Matcher> matcher;
   if (match) {
@@ -48,7 +49,9 @@ int IngestInto(const fs::path& db, const std::vector<std::string>& inputs, bool 
   }
   std::unique_ptr<enforce::EnforceStage> stage;
   if (enforce) {
-    auto st = enforce::EnforceStage::Open(**store, {});
+    enforce::StageOptions so;
+    so.progress = progress;
+    auto st = enforce::EnforceStage::Open(**store, so);
     if (!st.ok()) return Fail(st.status().ToString());
     stage = std::move(*st);
     opt.observer = [&stage](const Event& e) { return stage->OnEvent(e); };
@@ -85,10 +88,12 @@ int IngestInto(const fs::path& db, const std::vector<std::string>& inputs, bool 
 
 // Finds the official source in the researcher's data by its role in the reconstructed network
 // (not from the simulator's truth) and banks the images it posted: PDQ and SHA-256.
-int BankReleases(const fs::path& researcher_db, const fs::path& platform_db) {
+int BankReleases(const fs::path& researcher_db, const fs::path& platform_db, Progress* progress) {
   auto researcher = Store::Open(researcher_db.string());
   if (!researcher.ok()) return Fail(researcher.status().ToString());
-  auto net = network::BuildNetwork(**researcher, {});
+  network::BuildOptions bo;
+  bo.progress = progress;
+  auto net = network::BuildNetwork(**researcher, bo);
   if (!net.ok()) return Fail(net.status().ToString());
   const network::Roles roles = network::AssignRoles(*net);
   std::vector<BankEntry> entries;
@@ -120,7 +125,7 @@ int BankReleases(const fs::path& researcher_db, const fs::path& platform_db) {
   bank.provenance = "images posted by the official source, from the researcher's exports";
   Status st = CreateBank(**platform, bank, now);
   if (!st.ok()) return Fail(st.ToString());
-  auto added = AddEntries(**platform, bank.name, entries, now);
+  auto added = AddEntries(**platform, bank.name, entries, now, progress);
   if (!added.ok()) return Fail(added.status().ToString());
   std::printf("    %zu official source(s) found by role; bank \"releases\" holds %lld signals\n",
               roles.officials.size(), static_cast<long long>(*added));
@@ -131,12 +136,16 @@ std::function<int()> Setup(CLI::App& app) {
   struct Args {
     std::string out = "demo";
     uint64_t seed = 2019;
+    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--out", a->out, "directory for everything the demo writes")
       ->capture_default_str();
   app.add_option("--seed", a->seed, "simulator seed")->capture_default_str();
+  app.add_flag("--quiet,-q", a->quiet, "no progress bars on stderr");
   return [a]() -> int {
+    // Each step below draws its own bar (on a terminal, without --quiet).
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
     const fs::path out = a->out;
     const fs::path world = out / "world";
     std::error_code ec;
@@ -149,6 +158,7 @@ std::function<int()> Setup(CLI::App& app) {
     so.seed = a->seed;
     so.scale = sim::Scale::kSmall;
     so.overwrite = true;
+    so.progress = progress.get();
     sim::SimSummary summary;
     Status s = sim::Simulate(so, &summary);
     if (!s.ok()) return Fail(s.ToString());
@@ -162,17 +172,19 @@ std::function<int()> Setup(CLI::App& app) {
     RemoveDb(researcher_db);
     RemoveDb(platform_db);
     if (fs::exists(world / "telegram")) {
-      if (int rc = IngestInto(researcher_db, {(world / "telegram").string()}, false, false)) {
+      if (int rc = IngestInto(researcher_db, {(world / "telegram").string()}, false, false,
+                              progress.get())) {
         return rc;
       }
       Step(3, "Building a hash bank of the releases the official source posted");
-      if (int rc = BankReleases(researcher_db, platform_db)) return rc;
+      if (int rc = BankReleases(researcher_db, platform_db, progress.get())) return rc;
     } else {
       std::printf("    (the simulator wrote no exports)\n");
     }
 
     Step(4, "Ingesting the platform's own event stream, matched against the bank");
-    if (int rc = IngestInto(platform_db, {(world / "events.ndjson").string()}, true, true)) {
+    if (int rc = IngestInto(platform_db, {(world / "events.ndjson").string()}, true, true,
+                            progress.get())) {
       return rc;
     }
 
@@ -181,7 +193,9 @@ std::function<int()> Setup(CLI::App& app) {
     {
       auto store = Store::Open(platform_db.string());
       if (!store.ok()) return Fail(store.status().ToString());
-      auto impact = ComputeImpact(**store);
+      ImpactOptions io;
+      io.progress = progress.get();
+      auto impact = ComputeImpact(**store, io);
       if (!impact.ok()) return Fail(impact.status().ToString());
       for (const auto& line : Headlines(*impact)) std::printf("    - %s\n", line.c_str());
       ReportInputs in;
@@ -190,7 +204,7 @@ std::function<int()> Setup(CLI::App& app) {
       // What a referral unit would have planned on the eve of the day of action.
       Step(6, "Reconstructing the network and planning 20 takedowns");
       std::string summary;
-      Status ns = AddNetworkFromStore(**store, *impact, 20, &in, &summary);
+      Status ns = AddNetworkFromStore(**store, *impact, 20, &in, &summary, progress.get());
       if (!ns.ok()) return Fail(ns.ToString());
       std::printf("    %s\n", summary.c_str());
 

@@ -10,6 +10,7 @@
 #include "cordon/network/dismantle.h"
 #include "cordon/network/graph_io.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -42,6 +43,7 @@ std::function<int()> Setup(CLI::App& app) {
     double effort = 1.0;
     bool no_reinsert = false;
     bool json = false;
+    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--edges", a->edges, "edge list: two node labels per line")
@@ -54,6 +56,7 @@ std::function<int()> Setup(CLI::App& app) {
                  "best: scales the local search budget (default 1; 0 skips the search)");
   app.add_flag("--no-reinsert", a->no_reinsert, "skip the reinsertion pass (and the search)");
   app.add_flag("--json", a->json, "print JSON");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   return [a]() -> int {
     auto method = network::ParseDismantleMethod(a->method);
     if (!method.ok()) return Fail(method.status().ToString());
@@ -68,6 +71,8 @@ std::function<int()> Setup(CLI::App& app) {
     options.method = *method;
     options.reinsert = !a->no_reinsert;
     options.effort = a->effort;
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    options.progress = progress.get();
     auto result = network::Dismantle(lg.graph, options);
     if (!result.ok()) return Fail(result.status().ToString());
     const double seconds =

@@ -5,6 +5,7 @@
 #include "cordon/content/matcher.h"
 #include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -36,10 +37,12 @@ std::function<int()> Setup(CLI::App& app) {
   return [a]() -> int {
     auto store = Store::Open(a->db);
     if (!store.ok()) return Fail(store.status().ToString());
+    // Drawn on stderr when it is a terminal, unless --quiet.
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
     IngestOptions opt;
     opt.format = a->format;
     opt.batch_events = a->batch;
-    opt.progress = !a->quiet;
+    opt.progress = progress.get();
     opt.hash_media = !a->no_media;
     opt.skip_done_files = !a->rescan;
     // The matcher reads the banks on its own connection, so bank changes committed by another
@@ -56,7 +59,9 @@ std::function<int()> Setup(CLI::App& app) {
     // Enforcement (enforce/stage.h) observes each event after the store applied it.
     std::unique_ptr<enforce::EnforceStage> stage;
     if (!a->no_enforce) {
-      auto st = enforce::EnforceStage::Open(**store, {});
+      enforce::StageOptions so;
+      so.progress = progress.get();
+      auto st = enforce::EnforceStage::Open(**store, so);
       if (!st.ok()) return Fail(st.status().ToString());
       stage = std::move(*st);
       opt.observer = [&stage](const Event& e) { return stage->OnEvent(e); };

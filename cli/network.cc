@@ -12,6 +12,7 @@
 #include "cordon/network/export.h"
 #include "cordon/network/roles.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon::cli {
@@ -49,6 +50,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string db, at, format, out, kinds;
     bool roles_only = false;
     bool json = false;
+    bool quiet = false;
     int max_roles = 200;
   };
   auto a = std::make_shared<Args>();
@@ -60,6 +62,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--roles-only", a->roles_only, "export only nodes with a role");
   app.add_option("--max-roles", a->max_roles, "roles listed in the summary (default 200)");
   app.add_flag("--json", a->json, "print JSON");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   return [a]() -> int {
     if (a->format.empty() != a->out.empty()) return Fail("--format and --out go together");
     network::ExportFormat format = network::ExportFormat::kGexf;
@@ -81,6 +84,8 @@ std::function<int()> Setup(CLI::App& app) {
     }
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    bo.progress = progress.get();
     auto net = network::BuildNetwork(**store, bo);
     if (!net.ok()) return Fail(net.status().ToString());
     const network::Roles roles = network::AssignRoles(*net);

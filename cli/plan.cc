@@ -15,6 +15,7 @@
 #include "cordon/network/plan.h"
 #include "cordon/network/roles.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon::cli {
@@ -89,6 +90,7 @@ std::function<int()> Setup(CLI::App& app) {
     double budget = -1;
     bool json = false;
     bool no_local_search = false;
+    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database")->required();
@@ -104,6 +106,7 @@ std::function<int()> Setup(CLI::App& app) {
                  "as it stood at its start");
   app.add_flag("--no-local-search", a->no_local_search, "greedy only (for comparison)");
   app.add_flag("--json", a->json, "print JSON");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   return [a]() -> int {
     const int modes = (a->budget >= 0) + !a->evaluate.empty() + !a->evaluate_day.empty();
     if (modes != 1) return Fail("give exactly one of --budget, --evaluate, --evaluate-day");
@@ -146,6 +149,8 @@ std::function<int()> Setup(CLI::App& app) {
       if (!k.ok()) return Fail(k.status().ToString());
       keys = std::move(*k);
     }
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    bo.progress = progress.get();
     auto net = network::BuildNetwork(**store, bo);
     if (!net.ok()) return Fail(net.status().ToString());
     const network::Roles roles = network::AssignRoles(*net);
@@ -156,6 +161,7 @@ std::function<int()> Setup(CLI::App& app) {
       po.budget = a->budget;
       po.costs = costs;
       po.local_search = !a->no_local_search;
+      po.progress = progress.get();
       r = network::Plan(g, po);
     } else {
       r = network::EvaluateTargets(g, keys, costs);

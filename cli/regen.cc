@@ -8,6 +8,7 @@
 #include "cordon/enforce/stage.h"
 #include "cordon/ledger/ledger.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon::cli {
@@ -18,7 +19,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string db, until;
     double threshold = enforce::RegenOptions{}.threshold;
     double window_days = 30, watch_days = 7;
-    bool json = false, stored = false, save = false, baseline = false;
+    bool json = false, stored = false, save = false, baseline = false, quiet = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database")->required();
@@ -36,6 +37,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--stored", a->stored, "print the detections stored during ingest, no replay");
   app.add_flag("--save", a->save, "replace the stored detections with the replay's");
   app.add_flag("--baseline", a->baseline, "name similarity alone (for comparison)");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar or summary on stderr");
   return [a]() -> int {
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
@@ -54,7 +56,8 @@ std::function<int()> Setup(CLI::App& app) {
     if (a->stored) {
       dets = enforce::LoadDetections(**store);
     } else {
-      dets = enforce::ReplayDetections(**store, opt, until, &stats);
+      const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+      dets = enforce::ReplayDetections(**store, opt, until, &stats, progress.get());
     }
     if (!dets.ok()) return Fail(dets.status().ToString());
     if (a->save && !a->stored) {
@@ -87,7 +90,7 @@ std::function<int()> Setup(CLI::App& app) {
       std::printf("%s  %-36s <- %-36s %.3f  [%s]\n", FormatRfc3339Ms(d.detected_at).c_str(),
                   d.entity.c_str(), d.parent.c_str(), d.score, signals.c_str());
     }
-    if (!a->stored) {
+    if (!a->stored && !a->quiet) {
       std::fprintf(
           stderr, "%zu detections; %lld events replayed, %lld entities, %lld pairs scored\n",
           dets->size(), static_cast<long long>(stats.events),

@@ -4,6 +4,7 @@
 #include "command.h"
 #include "cordon/report/network_view.h"
 #include "cordon/report/report.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -15,6 +16,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string title;
     double budget = 20;
     bool no_network = false;
+    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database")->required();
@@ -24,6 +26,7 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(NumberAtLeast(0, true))
       ->capture_default_str();
   app.add_flag("--no-network", a->no_network, "leave out the network map and key actors");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   return [a]() -> int {
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
@@ -38,11 +41,14 @@ std::function<int()> Setup(CLI::App& app) {
     ReportInputs in;
     in.source = a->db;
     if (!a->title.empty()) in.title = a->title;
-    auto impact = ComputeImpact(**store);
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    ImpactOptions io;
+    io.progress = progress.get();
+    auto impact = ComputeImpact(**store, io);
     if (!impact.ok()) return Fail(impact.status().ToString());
     if (!a->no_network) {
       std::string summary;
-      Status ns = AddNetworkFromStore(**store, *impact, a->budget, &in, &summary);
+      Status ns = AddNetworkFromStore(**store, *impact, a->budget, &in, &summary, progress.get());
       if (!ns.ok()) return Fail(ns.ToString());
       std::printf("network: %s\n", summary.c_str());
     }

@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "cordon/sim/simulator.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
@@ -19,6 +20,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string action = "nov2019";
     std::string media = "files";
     bool no_exports = false;
+    bool quiet = false;
     std::vector<std::string> sets;
   };
   auto a = std::make_shared<Args>();
@@ -41,6 +43,7 @@ std::function<int()> Setup(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--no-exports", a->no_exports, "skip the Telegram Desktop exports");
   app.add_flag("--overwrite", a->opt.overwrite, "replace earlier simulator output in --out");
+  app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   app.add_option("--set", a->sets,
                  "override a parameter, NAME=VALUE (docs/simulation.md), e.g. action.activity=0.5");
   return [a]() -> int {
@@ -57,6 +60,8 @@ std::function<int()> Setup(CLI::App& app) {
     a->opt.action = *sim::ParseActionPreset(a->action);
     a->opt.media = *sim::ParseMediaMode(a->media);
     a->opt.telegram_exports = !a->no_exports;
+    const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    a->opt.progress = progress.get();
     sim::SimSummary summary;
     Status s = sim::Simulate(a->opt, &summary);
     if (!s.ok()) return Fail(s.ToString());

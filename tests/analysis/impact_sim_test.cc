@@ -71,7 +71,6 @@ TEST(ImpactOnASimulatedWorld, MatchesWhatTheSimulatorProduced) {
   auto store = Store::Open(tmp.File("w.db"));
   ASSERT_TRUE(store.ok());
   IngestOptions opt;
-  opt.progress = false;
   auto ingested = Ingest(**store, {tmp.File("w/events.ndjson")}, opt);
   ASSERT_TRUE(ingested.ok());
   ASSERT_EQ(ingested->rejected, 0);

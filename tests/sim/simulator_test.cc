@@ -98,7 +98,6 @@ TEST(Simulator, OutputIngestsWithNoRejectedRecords) {
   auto store = Store::Open(tmp.File("s.db"));
   ASSERT_TRUE(store.ok());
   IngestOptions opt;
-  opt.progress = false;
   auto report = Ingest(**store, {tmp.File("w/events.ndjson"), tmp.File("w/telegram")}, opt);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->rejected, 0);

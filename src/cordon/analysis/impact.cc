@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -175,10 +176,13 @@ SurvivalCurve KaplanMeier(std::string group, std::vector<std::pair<double, bool>
 }
 
 StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
+  // One step per measurement below; each is a query over a whole table or two.
+  ProgressStep step(opt.progress, "impact", 8, "queries");
   RETURN_IF_ERROR(store.EnsureAnalysisIndexes());
   sqlite3* db = store.db();
   ImpactReport r;
   ASSIGN_OR_RETURN(r.cohort, BuildCohort(db));
+  step.Advance();
   {
     Statement q(db, "SELECT count(*) FROM temp.cohort");
     if (q.Step()) r.network_chats = q.Int(0);
@@ -220,6 +224,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
       }
     }
     if (!q.status().ok()) return q.status();
+    step.Advance();
   }
   {
     Statement q(db, "SELECT " + DayOf("m.time") +
@@ -233,6 +238,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
         d->network_forwarded = q.Int(2);
       }
     }
+    step.Advance();
   }
   {
     Statement q(db, "SELECT " + DayOf("time") +
@@ -240,6 +246,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     while (q.Step()) {
       if (DailyRow* d = row(q.Int(0))) d->takedowns = q.Int(1);
     }
+    step.Advance();
   }
   {
     // Migration: messages linking to another platform, per platform and day.
@@ -255,6 +262,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
         r.migration_first[platform] = FormatDate(q.Int(0) * kDayMs);
       if (DailyRow* d = row(q.Int(0))) d->migration_links += q.Int(2);
     }
+    step.Advance();
   }
 
   // Spikes, and actions as runs of spike days.
@@ -284,6 +292,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     r.actions.push_back(std::move(a));
     k = j + 1;
   }
+  step.Advance();
 
   // Survival of chats from creation (or first sighting) to their first takedown.
   {
@@ -322,6 +331,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     }
     for (auto& [name, subjects] : groups)
       r.survival.push_back(KaplanMeier(name, std::move(subjects)));
+    step.Advance();
   }
 
   // Coverage of the most widely carried known items.

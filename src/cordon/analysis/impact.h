@@ -18,11 +18,15 @@
 
 namespace cordon {
 
+class Progress;
+
 struct ImpactOptions {
   int window_days = 30;      // CREST's windows before and after an action
   int baseline_days = 28;    // trailing window of the spike baseline
   double spike_ratio = 3.0;  // a spike is at least this many times the baseline median
   double spike_mads = 6.0;   // ... and this many robust deviations above it
+  // Reports the measurements done (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 struct DailyRow {

@@ -8,6 +8,7 @@
 
 #include "cordon/content/text.h"
 #include "cordon/ingest/json_fields.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/utf8.h"
 
 namespace cordon {
@@ -191,7 +192,8 @@ StatusOr<std::optional<BankInfo>> FindBank(Store& store, std::string_view name) 
 }
 
 StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
-                             const std::vector<BankEntry>& entries, TimeMs now) {
+                             const std::vector<BankEntry>& entries, TimeMs now,
+                             Progress* progress) {
   // Check everything before writing anything.
   std::vector<std::string> canon(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -216,7 +218,10 @@ StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
               "ON CONFLICT(bank, signal_type, signal) DO UPDATE SET label = excluded.label, "
               "provenance = excluded.provenance");
   if (!q.ok()) return q.status();
+  ProgressStep step(progress, "bank: storing", static_cast<int64_t>(entries.size()), "entries",
+                    1024);
   for (size_t i = 0; i < entries.size(); ++i) {
+    step.Advance();
     const BankEntry& e = entries[i];
     q.Bind(1, bank)
         .Bind(2, SignalTypeName(e.type))
@@ -450,13 +455,21 @@ class Importer {
   Importer(const std::string& name, const ImportOptions& opt, ParsedBank& out)
       : name_(name), opt_(opt), out_(out) {}
 
+  // Rows report the byte where they start to the progress step, if any.
+  void set_progress(ProgressStep* step) { step_ = step; }
+  void Reached(int64_t offset) {
+    if (step_ != nullptr && offset >= 0) step_->Set(offset);
+  }
+
   void Reject(int64_t line, int64_t offset, std::string reason) {
+    Reached(offset);
     out_.rejects.push_back({Location{name_, line, offset}, std::move(reason)});
   }
 
   // Checks and adds one entry, or rejects the row when the signal is bad.
   void Add(const CsvRecord& r, SignalType type, std::string_view signal, std::string_view label,
            std::string_view provenance, TimeMs added) {
+    Reached(r.offset);
     auto c = CanonicalSignal(type, signal);
     if (!c.ok()) return Reject(r.line, r.offset, c.status().message());
     BankEntry e;
@@ -641,7 +654,10 @@ class Importer {
       }
     }
     int64_t index = 0;
+    const auto count = static_cast<int64_t>(records.size());
     for (simdjson::dom::element rec : records) {
+      // JSON records have no offsets: the share of records read stands for the bytes.
+      Reached(static_cast<int64_t>(data.size()) * index / count);
       ++index;
       CsvRecord where;
       where.line = 0;
@@ -698,6 +714,7 @@ class Importer {
   const std::string& name_;
   const ImportOptions& opt_;
   ParsedBank& out_;
+  ProgressStep* step_ = nullptr;
 };
 
 BankFormat Detect(std::string_view data, const ImportOptions& opt) {
@@ -727,7 +744,10 @@ StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& 
   StripUtf8Bom(content);
   ParsedBank out;
   out.format = options.format == BankFormat::kAuto ? Detect(content, options) : options.format;
+  ProgressStep step(options.progress, "bank: reading", static_cast<int64_t>(content.size()),
+                    kProgressBytes, 1024);
   Importer imp(name, options, out);
+  imp.set_progress(&step);
   switch (out.format) {
     case BankFormat::kCsv:
       imp.Csv(content);

@@ -30,6 +30,8 @@
 
 namespace cordon {
 
+class Progress;
+
 enum class SignalType { kPdq, kMd5, kSha256, kText };
 
 std::string_view SignalTypeName(SignalType t);  // pdq, md5, sha256, text
@@ -67,9 +69,11 @@ StatusOr<std::optional<BankInfo>> FindBank(Store& store, std::string_view name);
 
 // Adds entries (an entry already there keeps its added time and takes the new label and
 // provenance); returns how many were new. Signals are checked and canonicalised first: any bad
-// one fails the call with nothing written. The bank must exist.
+// one fails the call with nothing written. The bank must exist. `progress` (borrowed, null:
+// silent) gets the entries written.
 StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
-                             const std::vector<BankEntry>& entries, TimeMs now);
+                             const std::vector<BankEntry>& entries, TimeMs now,
+                             Progress* progress = nullptr);
 // Removes entries by type and signal (canonicalised); returns how many were there.
 StatusOr<int64_t> RemoveEntries(Store& store, std::string_view bank,
                                 const std::vector<std::pair<SignalType, std::string>>& signals);
@@ -100,6 +104,8 @@ struct ImportOptions {
   std::optional<SignalType> type;
   std::string label;       // for rows without one
   std::string provenance;  // prefixed to each row's provenance
+  // Reports the bytes parsed (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 struct ImportReject {

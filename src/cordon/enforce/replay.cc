@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "cordon/util/progress.h"
+
 namespace cordon::enforce {
 namespace {
 
@@ -77,6 +79,21 @@ Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
   }
   if (!media.ok()) return media.status();
   if (!links.ok()) return links.status();
+  int64_t total = 0;
+  if (options.progress != nullptr) {
+    // The entity rows are counted without their join: near enough for a bar.
+    Statement q(db,
+                "SELECT (SELECT count(*) FROM entity_names WHERE time <= ?1) + "
+                "(SELECT count(*) FROM invites WHERE time <= ?1) + "
+                "(SELECT count(*) FROM memberships WHERE time <= ?1) + "
+                "(SELECT count(*) FROM messages WHERE ?2 AND time <= ?1) + "
+                "(SELECT count(*) FROM takedowns WHERE time <= ?1)");
+    if (!q.ok()) return q.status();
+    q.Bind(1, options.until.value_or(kEnd)).Bind(2, int64_t{options.messages});
+    if (q.Step()) total = q.Int(0);
+    RETURN_IF_ERROR(q.status());
+  }
+  ProgressStep step(options.progress, options.progress_label, total, "events", 1024);
 
   while (true) {
     // The earliest head; ties go to the earlier cursor in the list.
@@ -156,6 +173,7 @@ Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
     }
     next->Advance();
     if (!next->ok()) return next->status();
+    step.Advance();
   }
   return Status::Ok();
 }

@@ -13,16 +13,24 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "cordon/model/event.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
+
+namespace cordon {
+class Progress;
+}
 
 namespace cordon::enforce {
 
 struct ReplayOptions {
   std::optional<TimeMs> until;  // only events with time <= until
   bool messages = true;         // false: skip messages (faster, for stages that ignore them)
+  // Reports the events replayed under this label (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
+  std::string progress_label = "replay";
 };
 
 // Calls fn with every event in order; stops at the first error fn returns.

@@ -101,11 +101,13 @@ StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store) {
 
 StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const RegenOptions& options,
                                                        std::optional<TimeMs> until,
-                                                       RegenStats* stats) {
+                                                       RegenStats* stats, Progress* progress) {
   ASSIGN_OR_RETURN(std::unique_ptr<RegenDetector> det, RegenDetector::Create(options));
   std::vector<RegenDetection> out;
   ReplayOptions ro;
   ro.until = until;
+  ro.progress = progress;
+  ro.progress_label = "regen";
   RETURN_IF_ERROR(ReplayStore(
       store,
       [&](const Event& e) {
@@ -132,11 +134,17 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
   ASSIGN_OR_RETURN(s->detector_, RegenDetector::Create(options.regen));
   RETURN_IF_ERROR(store.Begin());
   std::vector<RegenDetection> found;
-  Status st = ReplayStore(store, [&](const Event& e) {
-    ++s->report_.warmup_events;
-    for (auto& d : s->detector_->OnEvent(e)) found.push_back(std::move(d));
-    return Status::Ok();
-  });
+  ReplayOptions ro;
+  ro.progress = options.progress;
+  ro.progress_label = "regen: catching up";
+  Status st = ReplayStore(
+      store,
+      [&](const Event& e) {
+        ++s->report_.warmup_events;
+        for (auto& d : s->detector_->OnEvent(e)) found.push_back(std::move(d));
+        return Status::Ok();
+      },
+      ro);
   if (st.ok()) st = s->Save(found, false);
   if (!st.ok()) return st;
   RETURN_IF_ERROR(store.Commit());

@@ -19,12 +19,18 @@
 #include "cordon/ledger/ledger.h"
 #include "cordon/store/store.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::enforce {
 
 struct StageOptions {
   RegenOptions regen;
   bool detect = true;            // run the regeneration detector
   bool mirror_takedowns = true;  // mirror stream takedowns into the ledger
+  // Reports Open()'s replay of the store (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 struct StageReport {
@@ -69,8 +75,10 @@ Status ReplaceDetections(Store& store, const std::vector<RegenDetection>& detect
 // Stored detections, ordered by detected_at then entity.
 StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store);
 // Runs a fresh detector over a replay of the store; detections ordered by detected_at, entity.
+// `progress` (borrowed, null: silent) gets the replay.
 StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const RegenOptions& options,
                                                        std::optional<TimeMs> until = std::nullopt,
-                                                       RegenStats* stats = nullptr);
+                                                       RegenStats* stats = nullptr,
+                                                       Progress* progress = nullptr);
 
 }  // namespace cordon::enforce

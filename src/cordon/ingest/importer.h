@@ -38,6 +38,10 @@ class EventSink {
   virtual void OnProgress(int64_t /*bytes*/) {}
 };
 
+// Importers call OnProgress once every 1024 records (when record_number & kProgressMask is
+// 0): often enough for a bar that moves smoothly, rarely enough to cost nothing.
+inline constexpr int64_t kProgressMask = 1023;
+
 struct InputFile {
   std::string path;  // as given or found while walking a directory
 };

@@ -16,6 +16,7 @@
 #include "cordon/content/matcher.h"
 #include "cordon/content/media_hash.h"
 #include "cordon/util/file_check.h"
+#include "cordon/util/progress.h"
 
 namespace cordon {
 namespace fs = std::filesystem;
@@ -28,31 +29,6 @@ bool IngestibleName(const fs::path& p) {
   std::string ext = p.extension().string();
   return ext == ".json" || ext == ".ndjson" || ext == ".jsonl";
 }
-
-class ProgressBar {
- public:
-  ProgressBar(bool enabled, int64_t total) : enabled_(enabled), total_(total) {}
-  void Update(int64_t done, int64_t events) {
-    if (!enabled_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done) / total_) : 0;
-    int filled = static_cast<int>(frac * 30);
-    std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld events", filled, "##############################",
-                 30 - filled, "", static_cast<int>(frac * 100), static_cast<long long>(events));
-    drawn_ = true;
-  }
-  void Done() {
-    if (drawn_) std::fprintf(stderr, "\r%60s\r", "");
-  }
-
- private:
-  bool enabled_;
-  int64_t total_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 // What the parsing thread hands to the writing thread.
 struct Record {
@@ -175,7 +151,7 @@ class ParseSink final : public EventSink {
 // a non-OK status only when the store fails.
 Status ImportFile(Store& store, const Importer& importer, const std::string& path,
                   const IngestOptions& opt, IngestReport& report, FileReport& file,
-                  ProgressBar& bar, Status* import_status) {
+                  ProgressStep& bar, Status* import_status) {
   // The banks are loaded before the parser starts matching.
   if (opt.matcher != nullptr) RETURN_IF_ERROR(opt.matcher->MaybeRefresh());
   BatchQueue queue(8);
@@ -226,7 +202,7 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
       }
       if (!store_status.ok()) break;
     }
-    bar.Update(bytes_before + sink.bytes(), report.events);
+    bar.Set(bytes_before + sink.bytes());
   }
   if (!store_status.ok()) queue.Abort();
   parser.join();
@@ -292,7 +268,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     struct stat sb;
     if (::stat(f.c_str(), &sb) == 0) total_bytes += sb.st_size;
   }
-  ProgressBar bar(options.progress && ::isatty(2), total_bytes);
+  ProgressStep bar(options.progress, "ingest", total_bytes, kProgressBytes);
   for (const auto& path : files) {
     FileReport fr;
     fr.path = path;
@@ -347,10 +323,10 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     }
     RETURN_IF_ERROR(store.Commit());
     report.bytes += sb.st_size;
-    bar.Update(report.bytes, report.events);
+    bar.Set(report.bytes);
     report.files.push_back(std::move(fr));
   }
-  bar.Done();
+  bar.Finish();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

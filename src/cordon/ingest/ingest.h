@@ -16,13 +16,16 @@
 namespace cordon {
 
 class Matcher;
+class Progress;
 
 struct IngestOptions {
   ImportLimits limits;
   size_t batch_events = 50000;  // events per transaction
   std::string format;           // force an importer by name; empty = detect per file
-  bool progress = false;        // draw a progress bar on stderr
-  bool hash_media = true;       // hash media files found beside exports
+  // Reports the bytes read (util/progress.h), borrowed; null: silent. Reported from the
+  // store's thread, once per batch of parsed records.
+  Progress* progress = nullptr;
+  bool hash_media = true;  // hash media files found beside exports
   bool skip_done_files = true;
   // Test hook, called after each event is applied (inside the open transaction).
   std::function<void(int64_t events_applied)> after_event;

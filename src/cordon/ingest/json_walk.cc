@@ -53,7 +53,7 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
       root.text = repaired;
       sink.OnWeird("invalid UTF-8 repaired", Location{file.path});
     }
-    sink.OnProgress(static_cast<int64_t>(data.size()));
+    // Progress comes from the walker, record by record (JsonWalker::Record).
     return fn(root);
   }
   LineReader reader;
@@ -61,7 +61,7 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
   Line line;
   while (reader.Next(line)) {
     Location where{file.path, line.number, line.offset};
-    if ((line.number & 0xffff) == 0) sink.OnProgress(reader.consumed());
+    if ((line.number & kProgressMask) == 0) sink.OnProgress(reader.consumed());
     if (line.too_long) {
       sink.OnReject(where, "record over " + std::to_string(limits.max_record_bytes) + " bytes");
       continue;
@@ -239,7 +239,7 @@ Status JsonWalker::ForEachField(simdjson::ondemand::value& value, std::string_vi
 Status JsonWalker::Record(simdjson::ondemand::value& item, const JsonRecordFn& fn) {
   const char* at = item.raw_json_token().data();
   Location where = Where(at);
-  if ((++records_ & 0xfff) == 0) sink_.OnProgress(where.offset);
+  if ((++records_ & kProgressMask) == 0) sink_.OnProgress(where.offset);
   simdjson::ondemand::json_type type;
   auto err = item.type().get(type);
   if (err != simdjson::SUCCESS) return Broken(err, at);

@@ -17,7 +17,7 @@ Status ForEachJsonLine(const InputFile& file, const ImportLimits& limits, EventS
   Line line;
   while (reader.Next(line)) {
     Location where{file.path, line.number, line.offset};
-    if ((line.number & 0xffff) == 0) sink.OnProgress(reader.consumed());
+    if ((line.number & kProgressMask) == 0) sink.OnProgress(reader.consumed());
     if (line.too_long) {
       sink.OnReject(where, "record over " + std::to_string(limits.max_record_bytes) + " bytes");
       continue;

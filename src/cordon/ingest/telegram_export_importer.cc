@@ -1,6 +1,8 @@
 // Telegram Desktop's JSON export (result.json): one chat ("Export chat history") or a whole
 // account ("Export Telegram data", chats under chats.list and left_chats.list).
 // docs/formats/telegram-export.md describes the fields read and how they map onto events.
+#include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "cordon/ingest/importer.h"
@@ -69,9 +71,36 @@ std::string MessagePath(const ChatRef& chat, size_t index) {
   return p + std::to_string(index) + "]";
 }
 
+// The messages of a whole export (the DOM knows its array sizes), for the progress bar.
+size_t CountMessages(object root) {
+  array a;
+  if (root.at_key("messages").get(a) == simdjson::SUCCESS) return a.size();
+  size_t n = 0;
+  for (std::string_view list_name : {"chats", "left_chats"}) {
+    element section;
+    array list;
+    if (root.at_key(list_name).get(section) != simdjson::SUCCESS || !section.is_object() ||
+        object(section).at_key("list").get(list) != simdjson::SUCCESS) {
+      continue;
+    }
+    for (element chat : list) {
+      if (chat.is_object() && object(chat).at_key("messages").get(a) == simdjson::SUCCESS) {
+        n += a.size();
+      }
+    }
+  }
+  return n;
+}
+
 class ExportReader {
  public:
   ExportReader(const InputFile& file, EventSink& sink) : file_(file), sink_(sink) {}
+
+  // The DOM has no byte offsets: progress is the file's size times the share of messages read.
+  void SetProgressTotals(int64_t file_bytes, size_t messages) {
+    file_bytes_ = file_bytes;
+    total_messages_ = static_cast<int64_t>(messages);
+  }
 
   // Reads one chat and its messages. A chat that cannot be keyed is rejected; at the root of a
   // single-chat export it makes the whole file Corrupt instead.
@@ -115,6 +144,9 @@ class ExportReader {
                                   "): " + r.reject);
       }
       ++index;
+      if ((++read_messages_ & kProgressMask) == 0 && total_messages_ > 0) {
+        sink_.OnProgress(file_bytes_ * std::min(read_messages_, total_messages_) / total_messages_);
+      }
     }
     return Status::Ok();
   }
@@ -369,6 +401,7 @@ class ExportReader {
   EventSink& sink_;
   tg::EntityTable table_;
   bool local_dates_ = false;
+  int64_t file_bytes_ = 0, total_messages_ = 0, read_messages_ = 0;
 };
 
 class TelegramExportImporter final : public Importer {
@@ -415,6 +448,9 @@ class TelegramExportImporter final : public Importer {
     }
     object root(doc);
     ExportReader reader(file, sink);
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(file.path, ec);
+    if (!ec) reader.SetProgressTotals(static_cast<int64_t>(bytes), CountMessages(root));
     element unused;
     if (root.at_key("messages").get(unused) == simdjson::SUCCESS) {
       RETURN_IF_ERROR(reader.ReadChat(root, "", 0, /*is_root=*/true));

@@ -7,6 +7,7 @@
 #include "cordon/content/pdq.h"
 #include "cordon/ingest/links.h"
 #include "cordon/store/sqlite.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon::network {
@@ -810,6 +811,15 @@ StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
     if (!q.status().ok()) return q.status();
   }
   std::stable_sort(side.begin(), side.end(), EventBefore);
+  int64_t total = static_cast<int64_t>(side.size());
+  if (options.progress != nullptr) {
+    Statement q(db, "SELECT count(*) FROM messages WHERE time <= ?1");
+    if (!q.ok()) return q.status();
+    q.Bind(1, as_of);
+    if (q.Step()) total += q.Int(0);
+    RETURN_IF_ERROR(q.status());
+  }
+  ProgressStep step(options.progress, "network", total, "events", 1024);
 
   NetworkBuilder builder(options);
   Statement msgs(db,
@@ -883,11 +893,16 @@ StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
     Event ev(std::move(m));
     while (next_side < side.size() && EventBefore(side[next_side], ev)) {
       builder.Add(side[next_side++]);
+      step.Advance();
     }
     builder.Add(ev, known);
+    step.Advance();
   }
   RETURN_IF_ERROR(msgs.status());
-  while (next_side < side.size()) builder.Add(side[next_side++]);
+  while (next_side < side.size()) {
+    builder.Add(side[next_side++]);
+    step.Advance();
+  }
   return builder.Take();
 }
 

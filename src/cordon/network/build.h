@@ -29,6 +29,10 @@
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::network {
 
 struct BuildOptions {
@@ -43,6 +47,8 @@ struct BuildOptions {
   size_t evidence_sample = 8;  // references kept per edge
   // Pending adverts to links not yet resolved are kept up to this many.
   size_t max_pending_links = 1 << 20;
+  // BuildNetwork reports the events replayed here (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 // A message's match against a bank of known content (content/matcher.h, table matches).

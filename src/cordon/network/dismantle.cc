@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "cordon/network/dismantle_search.h"
+#include "cordon/util/progress.h"
 
 namespace cordon::network {
 namespace {
@@ -219,13 +220,16 @@ int64_t LargestComponent(const CsrGraph& g, std::span<const int32_t> removed) {
   return largest;
 }
 
-std::vector<int32_t> AdaptiveDegreeOrder(const CsrGraph& g) {
+std::vector<int32_t> AdaptiveDegreeOrder(const CsrGraph& g, Progress* progress) {
   const int32_t n = g.num_nodes();
   DegreeBins bins(Degrees(g));
   std::vector<char> removed(static_cast<size_t>(n), 0);
   std::vector<int32_t> order;
+  // Done when no edge is left: each removal takes its node's remaining edges.
+  ProgressStep step(progress, "dismantle: degree", g.num_edges(), "edges", 1024);
   while (!bins.empty() && bins.degree(bins.Top()) > 0) {
     const int32_t v = bins.Top();
+    step.Advance(bins.degree(v));
     bins.PopTop();
     removed[v] = 1;
     order.push_back(v);
@@ -236,8 +240,10 @@ std::vector<int32_t> AdaptiveDegreeOrder(const CsrGraph& g) {
   return order;
 }
 
-std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size) {
+std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size, Progress* progress) {
   const int32_t n = g.num_nodes();
+  // Done when the 2-core is empty: every node leaves it, removed or peeled.
+  ProgressStep step(progress, "dismantle: corehd", n, "nodes", 1024);
   DegreeBins bins(Degrees(g));
   std::vector<char> removed(static_cast<size_t>(n), 0);
   std::vector<char> in_core(static_cast<size_t>(n), 1);
@@ -254,6 +260,7 @@ std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size) {
         if (bins.degree(w) < 2) {
           in_core[w] = 0;
           peel.push_back(w);
+          step.Advance();
         }
       }
     }
@@ -262,6 +269,7 @@ std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size) {
     if (bins.degree(v) < 2) {
       in_core[v] = 0;
       peel.push_back(v);
+      step.Advance();
     }
   }
   drain();
@@ -272,12 +280,14 @@ std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size) {
     removed[v] = 1;
     in_core[v] = 0;
     order.push_back(v);
+    step.Advance();
     for (int32_t w : g.Neighbors(v)) {
       if (removed[w] || !in_core[w]) continue;
       bins.Decrement(w);
       if (bins.degree(w) < 2) {
         in_core[w] = 0;
         peel.push_back(w);
+        step.Advance();
       }
     }
     drain();
@@ -319,7 +329,7 @@ int64_t ShortestPrefix(const CsrGraph& g, std::span<const int32_t> order, int64_
 }
 
 std::vector<int32_t> Reinsert(const CsrGraph& g, std::span<const int32_t> removed,
-                              int64_t target_size) {
+                              int64_t target_size, Progress* progress) {
   const int32_t n = g.num_nodes();
   // rank: position of first appearance in `removed`; -1 for present nodes.
   std::vector<int32_t> rank(static_cast<size_t>(n), -1);
@@ -367,6 +377,9 @@ std::vector<int32_t> Reinsert(const CsrGraph& g, std::span<const int32_t> remove
   start.reserve(candidates.size());
   for (int32_t v : candidates) start.push_back(evaluate(v));
   std::priority_queue<ReinsertKey> heap(std::less<ReinsertKey>(), std::move(start));
+  // Out of the candidates; the pass may stop before it has put them all back.
+  ProgressStep step(progress, "dismantle: reinsert", static_cast<int64_t>(candidates.size()),
+                    "nodes", 1024);
   // Costs only grow as components merge, so a popped key that is still current is the true
   // minimum (lazy evaluation).
   while (!heap.empty()) {
@@ -382,6 +395,7 @@ std::vector<int32_t> Reinsert(const CsrGraph& g, std::span<const int32_t> remove
       break;
     }
     present[top.v] = 1;
+    step.Advance();
     for (int32_t w : g.Neighbors(top.v)) {
       if (present[w]) c.Union(top.v, w);
     }
@@ -421,10 +435,10 @@ StatusOr<DismantleResult> Dismantle(const CsrGraph& g, const DismantleOptions& o
     std::vector<int32_t> order;
     switch (m) {
       case DismantleMethod::kDegree:
-        order = AdaptiveDegreeOrder(g);
+        order = AdaptiveDegreeOrder(g, options.progress);
         break;
       case DismantleMethod::kCoreHd:
-        order = CoreHdOrder(g, k);
+        order = CoreHdOrder(g, k, options.progress);
         break;
       case DismantleMethod::kGreedy:
       case DismantleMethod::kBest:
@@ -448,7 +462,9 @@ StatusOr<DismantleResult> Dismantle(const CsrGraph& g, const DismantleOptions& o
     MethodRun r;
     r.method = std::string(DismantleMethodName(m));
     r.removed_before_reinsertion = static_cast<int64_t>(order.size());
-    if (options.reinsert || m == DismantleMethod::kGreedy) order = Reinsert(g, order, k);
+    if (options.reinsert || m == DismantleMethod::kGreedy) {
+      order = Reinsert(g, order, k, options.progress);
+    }
     r.removed = static_cast<int64_t>(order.size());
     r.seconds = Seconds(start);
     best.runs.push_back(r);
@@ -469,8 +485,10 @@ StatusOr<DismantleResult> Dismantle(const CsrGraph& g, const DismantleOptions& o
       const double size = static_cast<double>(n) + 2.0 * static_cast<double>(g.num_edges());
       so.max_work = static_cast<int64_t>(scale * std::min(kWorkPerSize * size, kMaxWork));
       so.patience = static_cast<int64_t>(scale * kPatience);
+      so.progress = options.progress;
       std::vector<int32_t> found = SearchRemovalSet(g, best.removed, k, so);
-      found = Reinsert(g, found, k);  // orders the set (and would put back any stray node)
+      // Orders the set (and would put back any stray node).
+      found = Reinsert(g, found, k, options.progress);
       MethodRun r;
       r.method = "search";
       r.removed_before_reinsertion = static_cast<int64_t>(best.removed.size());

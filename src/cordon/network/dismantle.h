@@ -27,6 +27,10 @@
 #include "cordon/network/graph_io.h"
 #include "cordon/util/status.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::network {
 
 enum class DismantleMethod { kBest, kDegree, kCoreHd, kGreedy };
@@ -41,6 +45,8 @@ struct DismantleOptions {
   bool reinsert = true;
   // "best" only: scales the budget of the local search that follows the methods (0: none).
   double effort = 1.0;
+  // Reports each method, reinsertion and search (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 // One method's outcome inside a run (for reports and benchmarks).
@@ -70,14 +76,16 @@ StatusOr<DismantleResult> Dismantle(const CsrGraph& g, const DismantleOptions& o
 // Size of the largest connected component once `removed` is taken out (repeats allowed).
 int64_t LargestComponent(const CsrGraph& g, std::span<const int32_t> removed);
 
-// The building blocks, exposed for tests and benchmarks.
+// The building blocks, exposed for tests and benchmarks. Each reports to `progress` (borrowed;
+// null: silent).
 
 // Adaptive highest degree: every node of positive degree, in removal order, until no edge is
 // left. Ties go to the lower id.
-std::vector<int32_t> AdaptiveDegreeOrder(const CsrGraph& g);
+std::vector<int32_t> AdaptiveDegreeOrder(const CsrGraph& g, Progress* progress = nullptr);
 // CoreHD until the 2-core is empty, then the tree-breaking nodes, so that no component of the
 // remaining forest exceeds target_size.
-std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size);
+std::vector<int32_t> CoreHdOrder(const CsrGraph& g, int64_t target_size,
+                                 Progress* progress = nullptr);
 // The length of the shortest prefix of `order` whose removal leaves no component over
 // target_size, or -1 when even the whole order does not.
 int64_t ShortestPrefix(const CsrGraph& g, std::span<const int32_t> order, int64_t target_size);
@@ -85,6 +93,6 @@ int64_t ShortestPrefix(const CsrGraph& g, std::span<const int32_t> order, int64_
 // of `removed`, in removal order. If `removed` does not bring the largest component within
 // target_size, nothing is reinserted and the answer is `removed` reordered.
 std::vector<int32_t> Reinsert(const CsrGraph& g, std::span<const int32_t> removed,
-                              int64_t target_size);
+                              int64_t target_size, Progress* progress = nullptr);
 
 }  // namespace cordon::network

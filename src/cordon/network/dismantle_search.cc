@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cordon/util/progress.h"
+
 namespace cordon::network {
 namespace {
 
@@ -338,7 +340,10 @@ std::vector<int32_t> SearchRemovalSet(const CsrGraph& g, std::span<const int32_t
   Search search(g, removed, target_size, options.seed);
   DismantleSearchStats s;
   int64_t stale = 0;
+  // Rounds are small; the patience rule may end the search well before the budget.
+  ProgressStep step(options.progress, "dismantle: search", options.max_work, "work", 64);
   while (search.work() < options.max_work && (options.patience <= 0 || stale < options.patience)) {
+    step.Set(search.work());
     ++s.rounds;
     if (search.Round(options.max_region)) {
       ++s.accepted;

@@ -15,6 +15,10 @@
 
 #include "cordon/network/graph_io.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::network {
 
 struct DismantleSearchOptions {
@@ -24,6 +28,8 @@ struct DismantleSearchOptions {
   int64_t patience = 0;
   int32_t max_region = 24;  // nodes taken out per round: 1 .. max_region
   uint64_t seed = 1;
+  // Reports the work done against max_work (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 struct DismantleSearchStats {

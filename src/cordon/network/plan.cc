@@ -10,6 +10,8 @@
 
 #include <simdjson.h>
 
+#include "cordon/util/progress.h"
+
 namespace cordon::network {
 
 // ---------------------------------------------------------------- ReachGraph
@@ -439,6 +441,9 @@ StatusOr<Costs> ParseCosts(std::string_view spec) {
 
 namespace {
 
+// Each evaluation is a pass over the graph: a progress report per 16 is cheap.
+constexpr int64_t kProgressEvery = 16;
+
 class Search {
  public:
   Search(const ReachGraph& g, const PlanOptions& o) : g_(g), o_(o) {
@@ -473,6 +478,7 @@ class Search {
 
   double Eval() {
     ++evals_;
+    if (step_ != nullptr) step_->Advance();
     return Reach(g_, removed_);
   }
 
@@ -490,6 +496,10 @@ class Search {
     };
     std::priority_queue<Entry, std::vector<Entry>, decltype(less)> q(less);
     double cur = base_;
+    // The first pass scores every candidate; the lazy rounds after it re-score only a few.
+    ProgressStep step(o_.progress, by_ratio ? "plan: greedy" : "plan: greedy by gain",
+                      static_cast<int64_t>(candidates_.size()), "evaluations", kProgressEvery);
+    step_ = &step;
     for (int32_t v : candidates_) {
       removed_[static_cast<size_t>(v)] = 1;
       const double gain = cur - Eval();
@@ -517,6 +527,7 @@ class Search {
       removed_[static_cast<size_t>(top.v)] = 0;
       q.push({by_ratio ? gain / Cost(top.v) : gain, gain, top.v, round});
     }
+    step_ = nullptr;
     return chosen;
   }
 
@@ -533,8 +544,12 @@ class Search {
     double spent = 0;
     for (int32_t v : set) spent += Cost(v);
     bool improved = true;
-    while (improved && evals_ < o_.max_evaluations && cur > 1e-9) {
+    for (int pass = 1; improved && evals_ < o_.max_evaluations && cur > 1e-9; ++pass) {
       improved = false;
+      ProgressStep step(o_.progress, "plan: swaps, pass " + std::to_string(pass),
+                        static_cast<int64_t>(set.size() * candidates_.size()), "evaluations",
+                        kProgressEvery);
+      step_ = &step;
       for (size_t i = 0; i < set.size() && evals_ < o_.max_evaluations; ++i) {
         const int32_t s = set[i];
         removed_[static_cast<size_t>(s)] = 0;
@@ -562,6 +577,7 @@ class Search {
           removed_[static_cast<size_t>(s)] = 1;
         }
       }
+      step_ = nullptr;
     }
     // Budget left over (costs differ): add the best affordable candidate while it helps.
     while (evals_ < o_.max_evaluations && cur > 1e-9) {
@@ -590,6 +606,10 @@ class Search {
     std::fill(removed_.begin(), removed_.end(), 0);
     std::vector<int32_t> out;
     double cur = base_;
+    const auto n = static_cast<int64_t>(set.size());
+    ProgressStep step(o_.progress, "plan: ordering", n * (n + 1) / 2, "evaluations",
+                      kProgressEvery);
+    step_ = &step;
     while (!set.empty()) {
       size_t best_i = 0;
       double best = -1;
@@ -607,6 +627,7 @@ class Search {
       out.push_back(set[best_i]);
       set.erase(set.begin() + static_cast<std::ptrdiff_t>(best_i));
     }
+    step_ = nullptr;
     return out;
   }
 
@@ -617,6 +638,7 @@ class Search {
   std::vector<int32_t> candidates_;
   double base_ = 0;
   int64_t evals_ = 0;
+  ProgressStep* step_ = nullptr;  // the step evaluations are counted in, if any
 };
 
 std::string Names(const ReachGraph& g, const std::vector<int32_t>& ids, size_t max) {

@@ -34,6 +34,10 @@
 #include "cordon/network/roles.h"
 #include "cordon/util/status.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::network {
 
 struct ReachNode {
@@ -112,6 +116,8 @@ struct PlanOptions {
   bool local_search = true;
   // Upper bound on reach evaluations (each is one pass over the graph).
   int64_t max_evaluations = 3'000'000;
+  // Reports the evaluations of each phase (util/progress.h); borrowed, null: silent.
+  Progress* progress = nullptr;
 };
 
 struct PlanTarget {

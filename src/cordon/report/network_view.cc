@@ -128,8 +128,9 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
 }
 
 Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budget,
-                           ReportInputs* inputs, std::string* summary) {
+                           ReportInputs* inputs, std::string* summary, Progress* progress) {
   network::BuildOptions bo;
+  bo.progress = progress;
   if (!impact.spikes.empty()) {
     if (auto day = ParseRfc3339Ms(impact.spikes.front() + "T00:00:00Z")) bo.as_of = *day - 1;
   }
@@ -138,6 +139,7 @@ Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budg
   const network::ReachGraph graph = network::MakeReachGraph(net, roles);
   network::PlanOptions po;
   po.budget = budget;
+  po.progress = progress;
   const network::PlanResult plan = network::Plan(graph, po);
   AddNetworkView(net, roles, plan, inputs);
   if (summary != nullptr) {

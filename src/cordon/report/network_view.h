@@ -30,8 +30,9 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
 // The whole step as the report and the demo run it: reconstructs the network from the store as
 // it stood on the eve of the first detected day of action (or at the last event when there is
 // none), assigns roles, plans `budget` takedowns and adds the view. `summary` (optional) gets
-// one line for the user.
+// one line for the user. `progress` (borrowed, null: silent) gets the build and the plan.
 Status AddNetworkFromStore(Store& store, const ImpactReport& impact, double budget,
-                           ReportInputs* inputs, std::string* summary = nullptr);
+                           ReportInputs* inputs, std::string* summary = nullptr,
+                           Progress* progress = nullptr);
 
 }  // namespace cordon

@@ -23,6 +23,10 @@
 
 #include "cordon/util/status.h"
 
+namespace cordon {
+class Progress;
+}
+
 namespace cordon::sim {
 
 enum class Scale { kSmall, kMedium, kLarge };
@@ -60,6 +64,8 @@ struct SimOptions {
   // Parameter overrides by name, applied in order after the scale's and the action's defaults
   // (docs/simulation.md lists them): {"action.activity", 0.5}, {"dyn.hazard_bot", 0.2} ...
   std::vector<std::pair<std::string, double>> params;
+  // Reports the days simulated (util/progress.h); borrowed, null: silent. Changes no output.
+  Progress* progress = nullptr;
 };
 
 // What a run wrote, for the CLI's summary and for `cordon demo`.

@@ -25,6 +25,7 @@
 #include "cordon/sim/telegram_export.h"
 #include "cordon/sim/text.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
 namespace cordon::sim {
@@ -2445,12 +2446,14 @@ Status World::Run() {
   events_ = std::fopen(events_path.c_str(), "wb");
   if (events_ == nullptr) return Status::IoError("cannot create file", Location{events_path});
   Status s = Init();
+  ProgressStep step(cfg_.options.progress, "simulate", cfg_.days, "days");
   for (int day = 0; s.ok() && day < cfg_.days; ++day) {
     const TimeMs day_start = cfg_.start_ms + day * kDay;
     StructurePass(day);
     ContentPass(day, day_start, day_start + kDay);
     s = Flush(day);
     if (s.ok()) s = error_;
+    step.Advance();
   }
   if (std::fclose(events_) != 0 && s.ok())
     s = Status::IoError("cannot close", Location{events_path});
