@@ -14,6 +14,7 @@ std::function<int()> Setup(CLI::App& app) {
   struct Args {
     std::string db;
     std::vector<std::string> inputs;
+    std::vector<std::string> media_roots;
     std::string format;
     size_t batch = 50000;
     bool quiet = false;
@@ -30,6 +31,11 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--batch", a->batch, "events per transaction")->check(NumberAtLeast(0, true));
   app.add_flag("--quiet,-q", a->quiet, "print nothing but errors");
   app.add_flag("--no-media-hash", a->no_media, "do not hash media files found beside exports");
+  app.add_option("--media-root", a->media_roots,
+                 "a directory where media files named by the inputs may also be read "
+                 "(repeatable; docs/security.md)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   app.add_flag("--rescan", a->rescan, "read files again even if they were ingested whole");
   app.add_flag("--no-match", a->no_match, "do not match messages against the banks");
   app.add_flag("--no-enforce", a->no_enforce,
@@ -44,6 +50,7 @@ std::function<int()> Setup(CLI::App& app) {
     opt.batch_events = a->batch;
     opt.progress = progress.get();
     opt.hash_media = !a->no_media;
+    opt.media_roots = a->media_roots;
     opt.skip_done_files = !a->rescan;
     // The matcher reads the banks on its own connection, so bank changes committed by another
     // process while this ingest holds its write transaction are seen at the next batch.

@@ -53,15 +53,6 @@ TEST(TelegramCommon, LinksKeepOrderWithoutDuplicates) {
   EXPECT_EQ(links, (std::vector<std::string>{"https://example.org/a", "t.me/harbor_watch"}));
 }
 
-TEST(TelegramCommon, SafeRelativePaths) {
-  EXPECT_TRUE(IsSafeRelativePath("photos/photo_1@21-11-2019_10-05-00.jpg"));
-  EXPECT_TRUE(IsSafeRelativePath("files/a..b.pdf"));
-  for (const char* bad : {"", "/etc/passwd", "../x.jpg", "photos/../../x", "C:\\x.jpg",
-                          "photos\\..\\..\\x", "\\\\server\\share"}) {
-    EXPECT_FALSE(IsSafeRelativePath(bad)) << bad;
-  }
-}
-
 class NullSink final : public EventSink {
  public:
   Status OnEvent(Event&& e, const Location&) override {

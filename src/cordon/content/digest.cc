@@ -1,12 +1,15 @@
 #include "cordon/content/digest.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
+
+#include "cordon/util/unique_fd.h"
 
 namespace cordon {
 namespace {
@@ -60,15 +63,23 @@ Digests DigestBytes(std::string_view data) {
 }
 
 StatusOr<Digests> DigestFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::IoError(std::strerror(errno), Location{path});
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::IoError(std::strerror(errno), Location{path});
+  return DigestFd(fd.get(), path);
+}
+
+StatusOr<Digests> DigestFd(int fd, const std::string& name) {
   TwoDigests t;
   std::vector<char> buf(1 << 16);
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) t.Update(buf.data(), n);
-  bool err = std::ferror(f) != 0;
-  std::fclose(f);
-  if (err) return Status::IoError("read failed", Location{path});
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(std::string("read failed: ") + std::strerror(errno), Location{name});
+    }
+    t.Update(buf.data(), static_cast<size_t>(n));
+  }
   return t.Final();
 }
 

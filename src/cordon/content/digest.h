@@ -16,5 +16,8 @@ struct Digests {
 
 Digests DigestBytes(std::string_view data);
 StatusOr<Digests> DigestFile(const std::string& path);
+// Digests what `fd` holds from its current offset to the end; `name` is for messages only.
+// Does not close `fd`.
+StatusOr<Digests> DigestFd(int fd, const std::string& name);
 
 }  // namespace cordon

@@ -1,7 +1,10 @@
 #include "cordon/content/media_hash.h"
 
-#include <cstdio>
-#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "cordon/content/digest.h"
 #include "cordon/content/image.h"
@@ -10,41 +13,62 @@
 namespace cordon {
 namespace {
 
-// The first bytes, to tell images from other media without reading a video whole.
-std::string Head(const std::string& path) {
-  std::string head(16, '\0');
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!f) return {};
-  head.resize(std::fread(head.data(), 1, head.size(), f.get()));
-  return head;
+Status ReadError(const std::string& name) {
+  return Status::IoError(std::string("read failed: ") + std::strerror(errno), Location{name});
+}
+
+// Reads `fd` from its start into `out`, up to `max_bytes`; false when there is more.
+StatusOr<bool> ReadWhole(int fd, const std::string& name, int64_t max_bytes, std::string& out) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ReadError(name);
+  out.clear();
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n == 0) return true;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ReadError(name);
+    }
+    if (static_cast<int64_t>(out.size()) + n > max_bytes) return false;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+StatusOr<MediaHashes> DigestsOnly(int fd, const std::string& name) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ReadError(name);
+  ASSIGN_OR_RETURN(Digests d, DigestFd(fd, name));
+  MediaHashes h;
+  h.md5 = std::move(d.md5);
+  h.sha256 = std::move(d.sha256);
+  return h;
 }
 
 }  // namespace
 
 // Digests always. PDQ for files that look like JPEG, PNG or WebP and decode; an image that does
 // not decode (damaged, over the limits) still gets its digests and an empty pdq, because the
-// digests identify the file whatever its pixels.
-StatusOr<MediaHashes> HashMediaFile(const std::string& path) {
-  MediaHashes h;
+// digests identify the file whatever its pixels. The first bytes tell images from other media
+// without reading a video whole.
+StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ReadError(name);
+  if (!S_ISREG(st.st_mode)) return Status::IoError("not a regular file", Location{name});
   const PdqOptions options;
-  if (SniffImageFormat(Head(path)) == ImageFormat::kUnknown) {
-    ASSIGN_OR_RETURN(Digests d, DigestFile(path));
-    h.md5 = std::move(d.md5);
-    h.sha256 = std::move(d.sha256);
-    return h;
+  std::string head(16, '\0');
+  const ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+  if (got < 0) return ReadError(name);
+  head.resize(static_cast<size_t>(got));
+  if (SniffImageFormat(head) == ImageFormat::kUnknown || st.st_size > options.max_file_bytes) {
+    return DigestsOnly(fd, name);
   }
-  auto bytes = ReadFileLimited(path, options.max_file_bytes);
-  if (!bytes.ok()) {
-    if (bytes.status().code() != StatusCode::kResourceExhausted) return bytes.status();
-    ASSIGN_OR_RETURN(Digests d, DigestFile(path));  // too big to decode: digests only
-    h.md5 = std::move(d.md5);
-    h.sha256 = std::move(d.sha256);
-    return h;
-  }
-  Digests d = DigestBytes(*bytes);
+  std::string bytes;
+  ASSIGN_OR_RETURN(bool whole, ReadWhole(fd, name, options.max_file_bytes, bytes));
+  if (!whole) return DigestsOnly(fd, name);  // grew over the limit: too big to decode
+  MediaHashes h;
+  Digests d = DigestBytes(bytes);
   h.md5 = std::move(d.md5);
   h.sha256 = std::move(d.sha256);
-  auto pdq = PdqFromBytes(*bytes, path, options);
+  auto pdq = PdqFromBytes(bytes, name, options);
   if (pdq.ok()) {
     h.pdq = pdq->hash.Hex();
     h.pdq_quality = pdq->quality;
@@ -54,8 +78,8 @@ StatusOr<MediaHashes> HashMediaFile(const std::string& path) {
 
 // Hashes below the authors' quality floor match too easily (flat or tiny pictures), so they are
 // not recorded.
-Status FillMediaHashes(const std::string& path, Media& media) {
-  ASSIGN_OR_RETURN(MediaHashes h, HashMediaFile(path));
+Status FillMediaHashes(int fd, const std::string& name, Media& media) {
+  ASSIGN_OR_RETURN(MediaHashes h, HashMediaFd(fd, name));
   if (media.md5.empty()) media.md5 = h.md5;
   if (media.sha256.empty()) media.sha256 = h.sha256;
   if (media.pdq.empty() && h.pdq_quality >= kPdqMinQuality) media.pdq = h.pdq;

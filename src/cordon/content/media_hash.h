@@ -16,9 +16,12 @@ struct MediaHashes {
   int pdq_quality = -1;
 };
 
-StatusOr<MediaHashes> HashMediaFile(const std::string& path);
+// Hashes the regular file open as `fd`, from its start (the offset is moved; `fd` stays open).
+// `name` is for messages only. Callers open the file themselves (ingest through
+// util/contained_path.h, so input cannot name files outside the roots).
+StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name);
 
-// Fills the empty hash fields of `media` from the file at `path`; leaves given values alone.
-Status FillMediaHashes(const std::string& path, Media& media);
+// Fills the empty hash fields of `media` from the file open as `fd`; leaves given values alone.
+Status FillMediaHashes(int fd, const std::string& name, Media& media);
 
 }  // namespace cordon

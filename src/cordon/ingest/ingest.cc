@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "cordon/content/matcher.h"
-#include "cordon/content/media_hash.h"
+#include "cordon/ingest/media_files.h"
 #include "cordon/util/file_check.h"
 #include "cordon/util/progress.h"
 
@@ -87,12 +87,12 @@ class BatchQueue {
 class ParseSink final : public EventSink {
  public:
   ParseSink(const IngestOptions& opt, const std::string& path, BatchQueue& queue)
-      : opt_(opt), base_dir_(fs::path(path).parent_path()), queue_(queue) {}
+      : opt_(opt), media_(path, opt.media_roots), queue_(queue) {}
 
-  Status OnEvent(Event&& event, const Location&) override {
+  Status OnEvent(Event&& event, const Location& where) override {
     std::vector<Match> matches;
     if (auto* m = std::get_if<MessageEvent>(&event)) {
-      if (opt_.hash_media) HashMedia(*m);
+      if (opt_.hash_media) media_.Hash(*m, [&](std::string what) { OnWeird(what, where); });
       if (opt_.matcher != nullptr) matches = opt_.matcher->MatchMessage(*m);
     }
     batch_.push_back(Record{Record::Kind::kEvent, std::move(event), {}, {}, std::move(matches)});
@@ -126,20 +126,8 @@ class ParseSink final : public EventSink {
     return stopped_ ? Status::Internal("ingest stopped") : Status::Ok();
   }
 
-  // Media paths are relative to the export; hash the files that are there.
-  void HashMedia(MessageEvent& m) {
-    for (Media& md : m.media) {
-      if (md.path.empty() || (!md.sha256.empty() && !md.pdq.empty())) continue;
-      fs::path p = fs::path(md.path).is_absolute() ? fs::path(md.path) : base_dir_ / md.path;
-      std::error_code ec;
-      if (!fs::is_regular_file(p, ec)) continue;
-      Status s = FillMediaHashes(p.string(), md);
-      if (!s.ok()) OnWeird("media file not hashed: " + s.message(), Location{p.string()});
-    }
-  }
-
   const IngestOptions& opt_;
-  fs::path base_dir_;
+  MediaFiles media_;  // hashes the media files a message names, inside the allowed roots
   BatchQueue& queue_;
   Batch batch_;
   bool stopped_ = false;
@@ -262,6 +250,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
                               const IngestOptions& options) {
   auto start = std::chrono::steady_clock::now();
   IngestReport report;
+  if (options.hash_media) RETURN_IF_ERROR(CheckMediaRoots(options.media_roots));
   ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
   int64_t total_bytes = 0;
   for (const auto& f : files) {

@@ -26,6 +26,9 @@ struct IngestOptions {
   // store's thread, once per batch of parsed records.
   Progress* progress = nullptr;
   bool hash_media = true;  // hash media files found beside exports
+  // Directories besides each input file's own where media files it names may be read
+  // (ingest/media_files.h, docs/security.md). Ingest fails when one cannot be opened.
+  std::vector<std::string> media_roots;
   bool skip_done_files = true;
   // Test hook, called after each event is applied (inside the open transaction).
   std::function<void(int64_t events_applied)> after_event;

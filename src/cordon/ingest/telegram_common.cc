@@ -92,20 +92,6 @@ std::optional<std::string_view> Utf16Slice(std::string_view text, int64_t offset
   return text.substr(at[0], at[1] - at[0]);
 }
 
-bool IsSafeRelativePath(std::string_view path) {
-  if (path.empty() || path.front() == '/' || path.front() == '\\') return false;
-  if (path.size() >= 2 && path[1] == ':') return false;  // C:\...
-  if (path.find('\0') != std::string_view::npos) return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find_first_of("/\\", start);
-    if (end == std::string_view::npos) end = path.size();
-    if (path.substr(start, end - start) == "..") return false;
-    start = end + 1;
-  }
-  return true;
-}
-
 EntityEvent& EntityTable::Observe(std::string_view key, EntityKind kind, std::optional<TimeMs> time,
                                   const Location& where) {
   auto it = entries_.find(key);

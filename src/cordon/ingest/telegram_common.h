@@ -1,5 +1,5 @@
 // Pieces shared by the two Telegram importers (Telegram Desktop export, Telethon messages):
-// entity keys, link lists, UTF-16 entity offsets, media paths and the per-file entity table.
+// entity keys, link lists, UTF-16 entity offsets and the per-file entity table.
 //
 // Thread safety: free functions are pure; an EntityTable belongs to one import.
 #pragma once
@@ -43,10 +43,6 @@ std::optional<std::string_view> Utf16Slice(std::string_view text, int64_t offset
 // Byte offsets in `text` of the UTF-16 code unit positions `units` (ascending), in one pass over
 // the text; npos for a position that is negative, past the end or inside a surrogate pair.
 std::vector<size_t> Utf16ToByteOffsets(std::string_view text, const std::vector<int64_t>& units);
-
-// True for a relative path that stays inside its base folder (no "..", no leading '/', no
-// drive letter): only such paths are handed on for hashing.
-bool IsSafeRelativePath(std::string_view path);
 
 // Names and kinds of the entities one file mentions, emitted once per key when the file is done.
 // Both formats give names as they were when the data was collected, so each entity is timed at

@@ -251,16 +251,12 @@ class ExportReader {
     }
   }
 
-  void AddMedia(MessageEvent& m, std::string kind, std::string_view path, const Location& where) {
+  // The path is kept as written; ingest reads the file only inside the export's folder or a
+  // media root (ingest/media_files.h).
+  static void AddMedia(MessageEvent& m, std::string kind, std::string_view path) {
     Media md;
     md.kind = std::move(kind);
-    if (!path.empty() && !IsSkippedFile(path)) {
-      if (tg::IsSafeRelativePath(path)) {
-        md.path = std::string(path);
-      } else {
-        sink_.OnWeird("media path outside the export ignored", where);
-      }
-    }
+    if (!IsSkippedFile(path)) md.path = std::string(path);
     m.media.push_back(std::move(md));
   }
 
@@ -323,10 +319,9 @@ class ExportReader {
 
     tg::AddTextLinks(links, ev.text);
     ev.links = std::move(links);
-    if (photo) AddMedia(ev, "photo", *photo, where);
+    if (photo) AddMedia(ev, "photo", *photo);
     if (file) {
-      AddMedia(ev, media_type && !media_type->empty() ? std::string(*media_type) : "file", *file,
-               where);
+      AddMedia(ev, media_type && !media_type->empty() ? std::string(*media_type) : "file", *file);
     }
     table_.Observe(chat.key, chat.kind, *time, where);
     if (from_key) {

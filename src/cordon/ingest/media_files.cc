@@ -1,0 +1,97 @@
+#include "cordon/ingest/media_files.h"
+
+#include <filesystem>
+
+#include "cordon/content/media_hash.h"
+
+namespace cordon {
+namespace {
+
+// The roots of one input file: its directory first (relative paths start there).
+std::vector<std::string> RootsOf(const std::string& input,
+                                 const std::vector<std::string>& media_roots) {
+  std::string dir = std::filesystem::path(input).parent_path().string();
+  std::vector<std::string> roots{dir.empty() ? "." : dir};
+  roots.insert(roots.end(), media_roots.begin(), media_roots.end());
+  return roots;
+}
+
+// A path from the input, made safe to store and print: control characters replaced, cut to
+// 120 bytes on a UTF-8 boundary.
+std::string Printable(std::string_view s) {
+  constexpr size_t kMax = 120;
+  bool cut = false;
+  if (s.size() > kMax) {
+    size_t n = kMax;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s = s.substr(0, n);
+    cut = true;
+  }
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return cut ? out + "..." : out;
+}
+
+std::string WeirdText(PathRefusal why, std::string_view path, std::string_view detail) {
+  std::string what = std::string(MediaWeirdName(why)) + ": " + Printable(path);
+  if (why == PathRefusal::kNotRegular || why == PathRefusal::kInvalid ||
+      why == PathRefusal::kUnreadable) {
+    what += " (" + std::string(detail) + ")";
+  }
+  return what;
+}
+
+}  // namespace
+
+std::string_view MediaWeirdName(PathRefusal why) {
+  switch (why) {
+    case PathRefusal::kUrl:
+      return "media_url_not_fetched";
+    case PathRefusal::kInvalid:
+      return "media_path_invalid";
+    case PathRefusal::kOutsideRoot:
+      return "media_outside_root";
+    case PathRefusal::kSymlinkEscape:
+      return "media_symlink_escape";
+    case PathRefusal::kMissing:
+      return "media_missing";
+    case PathRefusal::kNotRegular:
+      return "media_not_regular";
+    case PathRefusal::kUnreadable:
+      return "media_unreadable";
+  }
+  return "media_unreadable";
+}
+
+Status CheckMediaRoots(const std::vector<std::string>& media_roots) {
+  auto roots = ContainedRoots::Open(media_roots);
+  if (!roots.ok()) {
+    return Status::InvalidArgument("media root: " + roots.status().message(),
+                                   roots.status().where());
+  }
+  return Status::Ok();
+}
+
+MediaFiles::MediaFiles(const std::string& input, const std::vector<std::string>& media_roots)
+    : roots_(ContainedRoots::Open(RootsOf(input, media_roots))) {}
+
+void MediaFiles::Hash(MessageEvent& m, const std::function<void(std::string)>& weird) const {
+  for (Media& md : m.media) {
+    if (md.path.empty() || (!md.sha256.empty() && !md.pdq.empty())) continue;
+    if (!roots_.ok()) {  // the input's directory or a media root went away since the start
+      weird(WeirdText(PathRefusal::kUnreadable, md.path, roots_.status().message()));
+      continue;
+    }
+    ContainedFile f = roots_->OpenFile(md.path);
+    if (!f.ok()) {
+      weird(WeirdText(*f.refusal, md.path, f.detail));
+      continue;
+    }
+    Status s = FillMediaHashes(f.fd.get(), md.path, md);
+    if (!s.ok()) weird(WeirdText(PathRefusal::kUnreadable, md.path, s.message()));
+  }
+}
+
+}  // namespace cordon

@@ -1,0 +1,42 @@
+// Hashing the media files that ingested records name, under the rule of docs/security.md
+// ("Media files named by input"): a file is read only when it is a regular file that resolves,
+// after symbolic links, inside the directory of the input file naming it or inside a media root
+// the user gave (IngestOptions::media_roots, `cordon ingest --media-root`). URLs are never
+// fetched. Every media not read is reported as a weird whose text starts with a stable name
+// (MediaWeirdName) followed by ": " and the path.
+//
+// Thread safety: one MediaFiles per input file, used by one thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cordon/model/event.h"
+#include "cordon/util/contained_path.h"
+#include "cordon/util/status.h"
+
+namespace cordon {
+
+// "media_url_not_fetched", "media_outside_root", "media_symlink_escape", "media_missing",
+// "media_not_regular", "media_path_invalid", "media_unreadable".
+std::string_view MediaWeirdName(PathRefusal why);
+
+// OK when every media root can be opened as a directory; else InvalidArgument naming it.
+Status CheckMediaRoots(const std::vector<std::string>& media_roots);
+
+class MediaFiles {
+ public:
+  // `input`: the file being ingested, whose directory is the first root.
+  MediaFiles(const std::string& input, const std::vector<std::string>& media_roots);
+
+  // Fills the missing hashes of each media of `m` that has a path and lacks a digest or a PDQ
+  // hash; calls `weird` with the text of each one that could not be read.
+  void Hash(MessageEvent& m, const std::function<void(std::string what)>& weird) const;
+
+ private:
+  StatusOr<ContainedRoots> roots_;
+};
+
+}  // namespace cordon
