@@ -1,5 +1,7 @@
 // cordon referral add --db FILE --id ID --entity E --unit U [--kind referral|removal_order]
-//                     [--reason R] [--received T] [--deadline-hours H] [--by WHO] [--json]
+//                     [--reason R] [--received T] [--deadline-hours H] [--by WHO] [--force]
+//                     [--json]
+//   (the entity key must be <platform>:<id> and, without --force, known to the store)
 // cordon referral act --db FILE ID [--time T] [--by WHO] [--already-removed] [--json]
 // cordon referral reject --db FILE ID --reason R [--time T] [--by WHO]
 // cordon referral list --db FILE [--status S] [--overdue] [--now T] [--json]
@@ -7,6 +9,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "cordon/ledger/entity_key.h"
 #include "cordon/ledger/referrals.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
@@ -30,7 +33,7 @@ std::function<int()> Setup(CLI::App& app) {
   struct Args {
     std::string db, id, entity, unit, kind = "referral", reason, received, time, by, status, now;
     double deadline_hours = -1;
-    bool already = false, overdue = false, json = false;
+    bool already = false, overdue = false, json = false, force = false;
   };
   auto a = std::make_shared<Args>();
   app.require_subcommand(1, 1);
@@ -51,6 +54,7 @@ std::function<int()> Setup(CLI::App& app) {
   add->add_option("--received", a->received, "when it was received (default now)");
   add->add_option("--deadline-hours", a->deadline_hours,
                   "deadline after receipt (removal orders: 1 by default)");
+  add->add_flag("--force", a->force, "even when nothing ingested mentions the entity");
   CLI::App* act = app.add_subcommand("act", "Act on it: take the entity down and close it");
   common(act);
   act->add_option("id", a->id, "referral id")->required();
@@ -114,7 +118,10 @@ std::function<int()> Setup(CLI::App& app) {
       if (a->deadline_hours >= 0) {
         r.deadline = r.received + static_cast<TimeMs>(a->deadline_hours * 3600 * 1000);
       }
-      return write([&]() { return refs.Add(r, by); });
+      return write([&]() -> StatusOr<ledger::Referral> {
+        RETURN_IF_ERROR(ledger::CheckEntityKey(**store, r.entity, a->force));
+        return refs.Add(r, by);
+      });
     }
     if (act->parsed() || reject->parsed()) {
       TimeMs t = 0;

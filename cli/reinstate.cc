@@ -1,8 +1,10 @@
 // cordon reinstate --db FILE ENTITY --reason R [--time T] [--by WHO] [--appeal ID]
-//                  [--evidence JSON] [--json]
+//                  [--evidence JSON] [--force] [--json]
+// The entity key must be <platform>:<id> and, without --force, known to the store.
 #include <cstdio>
 
 #include "command.h"
+#include "cordon/ledger/entity_key.h"
 #include "cordon/ledger/ledger.h"
 #include "cordon/util/time.h"
 
@@ -13,6 +15,7 @@ std::function<int()> Setup(CLI::App& app) {
   struct Args {
     std::string db, entity, reason, time, by, evidence, source = "platform";
     int64_t appeal = 0;
+    bool force = false;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
@@ -25,6 +28,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--source", a->source, "platform, referral, user_report or policy")
       ->capture_default_str();
   app.add_option("--evidence", a->evidence, "evidence, a JSON object");
+  app.add_flag("--force", a->force, "even when nothing ingested mentions the entity");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
     auto store = Store::Open(a->db, OpenMode::kExisting);
@@ -45,6 +49,8 @@ std::function<int()> Setup(CLI::App& app) {
     r.evidence = a->evidence.empty() ? "{}" : a->evidence;
     r.appeal = a->appeal;
     Status st = (*store)->Begin();
+    if (!st.ok()) return Fail(st.ToString());
+    st = ledger::CheckEntityKey(**store, r.entity, a->force);
     if (!st.ok()) return Fail(st.ToString());
     auto e = led.Reinstate(r);
     if (!e.ok()) return Fail(e.status().ToString());

@@ -1,12 +1,15 @@
 // cordon takedown --db FILE ENTITY --reason R [--time T] [--source S] [--by WHO]
 //                 [--message KEY]... [--evidence JSON] [--referral ID] [--preserve-months N]
-//                 [--json]
-// cordon takedown --db FILE --import CSV [--by WHO] [--json]
+//                 [--force] [--json]
+// cordon takedown --db FILE --import CSV [--by WHO] [--force] [--json]
+// Entity keys must be <platform>:<id> and, without --force, known to the store
+// (ledger/entity_key.h).
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "command.h"
+#include "cordon/ledger/entity_key.h"
 #include "cordon/ledger/ledger.h"
 #include "cordon/ledger/referrals.h"
 #include "cordon/ledger/takedown_csv.h"
@@ -35,7 +38,7 @@ StatusOr<std::string> Evidence(const std::string& json, const std::vector<std::s
 }
 
 int ImportCsv(Store& store, ledger::Ledger& led, const std::string& path, const std::string& by,
-              bool json) {
+              bool force, bool json) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Status::IoError("cannot read file", Location{path}).ToString());
   std::stringstream ss;
@@ -48,6 +51,11 @@ int ImportCsv(Store& store, ledger::Ledger& led, const std::string& path, const 
   Status st = store.Begin();
   if (!st.ok()) return Fail(st.ToString());
   for (const ledger::CsvTakedown& row : csv.rows) {
+    if (Status k = ledger::CheckEntityKey(store, row.entity, force); !k.ok()) {
+      if (k.code() != StatusCode::kInvalidArgument) return Fail(k.ToString());
+      problems.emplace_back(Location{path, row.line}, k.message());
+      continue;
+    }
     // Importing the same file twice records nothing twice.
     Statement q(store.db(),
                 "SELECT 1 FROM takedowns WHERE entity = ?1 AND time = ?2 AND action = 'takedown'");
@@ -105,6 +113,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string db, entity, reason, time, source = "platform", by, evidence, referral, import;
     std::vector<std::string> messages;
     int preserve_months = ledger::kDefaultPreserveMonths;
+    bool force = false;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
@@ -124,6 +133,9 @@ std::function<int()> Setup(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--import", a->import,
                  "record the takedowns of a CSV (entity,time,reason[,source])");
+  app.add_flag("--force", a->force,
+               "record it even when nothing ingested mentions the entity (the key must still "
+               "be <platform>:<id>)");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
     auto store = Store::Open(a->db, OpenMode::kExisting);
@@ -132,7 +144,7 @@ std::function<int()> Setup(CLI::App& app) {
     const std::string by = a->by.empty() ? ledger::DefaultActor() : a->by;
     if (!a->import.empty()) {
       if (!a->entity.empty()) return Fail("give an entity or --import, not both");
-      return ImportCsv(**store, led, a->import, by, a->json);
+      return ImportCsv(**store, led, a->import, by, a->force, a->json);
     }
     if (a->entity.empty()) return Fail("no entity (or --import CSV)");
     if (a->reason.empty()) return Fail("--reason is required");
@@ -145,6 +157,8 @@ std::function<int()> Setup(CLI::App& app) {
     auto ev = Evidence(a->evidence, a->messages);
     if (!ev.ok()) return Fail(ev.status().ToString());
     Status st = (*store)->Begin();
+    if (!st.ok()) return Fail(st.ToString());
+    st = ledger::CheckEntityKey(**store, a->entity, a->force);
     if (!st.ok()) return Fail(st.ToString());
     StatusOr<ledger::Entry> entry = Status::Internal("unset");
     if (!a->referral.empty()) {

@@ -170,6 +170,34 @@ TEST(BankCsvTest, ExportImportRoundTrip) {
   EXPECT_EQ(dump("b"), exported);
 }
 
+// Labels, provenance and text signals come from outside: export neutralises formulas, and
+// importing the export gives back exactly what was exported.
+TEST(BankCsvTest, ExportNeutralisesFormulasAndImportsBackExactly) {
+  std::vector<BankEntry> entries = {
+      {SignalType::kText, "=cmd|' /C calc'!A0", "+label", "@provenance", 1},
+      {SignalType::kText, "-2+3 is a made-up sum", "'quoted", "\tlead", 2},
+      {SignalType::kMd5, kMd5, "=HYPERLINK(\"http://x.example\")", "-", 3},
+  };
+  std::string csv;
+  AppendCsvHeader(csv);
+  for (const auto& e : entries) AppendCsvRow(csv, e);
+  EXPECT_NE(csv.find("text,'=cmd|' /C calc'!A0,'+label,'@provenance,1\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("text,'-2+3 is a made-up sum,''quoted,\"'\tlead\",2\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://x.example\"\")\",'-,3\n"), std::string::npos)
+      << csv;
+  auto parsed = ParseBankFile(csv, "export.csv", {});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->rejects.empty()) << parsed->rejects[0].reason;
+  ASSERT_EQ(parsed->entries.size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(parsed->entries[i].signal, entries[i].signal) << i;
+    EXPECT_EQ(parsed->entries[i].label, entries[i].label) << i;
+    EXPECT_EQ(parsed->entries[i].provenance, entries[i].provenance) << i;
+  }
+}
+
 TEST(BankCsvTest, BadRowsRejectedWithLineNumbers) {
   const std::string csv =
       "signal_type,signal,label,source\n"  // 1

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "cordon/model/event_json.h"
 #include "cordon/store/store.h"
@@ -36,9 +37,29 @@ bool Contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
+// Ingests an entity event for each key, so the ledger commands know them.
+void SeedEntities(const testing::TempDir& dir, const std::string& db,
+                  const std::vector<std::string>& keys) {
+  std::string events;
+  for (const std::string& key : keys) {
+    EntityEvent e;
+    e.key = key;
+    e.kind = EntityKind::kChannel;
+    e.time = *ParseRfc3339Ms("2019-11-01T00:00:00Z");
+    e.name = "chat " + key;
+    AppendEventJson(e, events);
+  }
+  testing::WriteFile(dir.File("seed.ndjson"), events);
+  Result r = Cordon("ingest --quiet --db " + db + " " + dir.File("seed.ndjson"));
+  ASSERT_EQ(r.code, 0) << r.out;
+}
+
 TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
   testing::TempDir dir;
   const std::string db = dir.File("c.db");
+  SeedEntities(
+      dir, db,
+      {"telegram:channel1", "telegram:channel2", "telegram:channel3", "telegram:channel4"});
   Result r = Cordon("takedown --db " + db +
                     " telegram:channel1 --reason terrorist_content "
                     "--time 2019-11-22T10:00:00Z --message telegram:channel1/7 --json");
@@ -93,6 +114,7 @@ TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
 TEST(EnforceCli, ReferralsAndReport) {
   testing::TempDir dir;
   const std::string db = dir.File("r.db");
+  SeedEntities(dir, db, {"telegram:channel5", "telegram:channel6"});
   Result r = Cordon("referral add --db " + db +
                     " --id RO-1 --kind removal_order --entity "
                     "telegram:channel5 --unit eu-iru --reason terrorist_content "
@@ -116,6 +138,65 @@ TEST(EnforceCli, ReferralsAndReport) {
   EXPECT_TRUE(Contains(r.out, "\"median\":1500")) << r.out;
   r = Cordon("ledger --db " + db + " --entity telegram:channel5 --json");
   EXPECT_TRUE(Contains(r.out, "\"ref\":\"referral:RO-1\"")) << r.out;
+}
+
+// A key must be <platform>:<id> and, without --force, known to the store; refusals name the
+// key and say why, and record nothing.
+TEST(EnforceCli, KeysThatNameNothingAreRefused) {
+  testing::TempDir dir;
+  const std::string db = dir.File("k.db");
+  SeedEntities(dir, db, {"telegram:channel1", "telegram:channel2"});
+  Result r = Cordon("takedown --db " + db + " --reason x foo");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "entity key 'foo' names no entity")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "<platform>:<id>")) << r.out;
+  r = Cordon("takedown --db " + db + " --reason x telegram:");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "'telegram:' has no id")) << r.out;
+  r = Cordon("takedown --db " + db + " --reason x 'telegram:channel 1'");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "whitespace")) << r.out;
+  r = Cordon("takedown --db " + db + " --reason x telegram:channel77");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "entity 'telegram:channel77' is not in")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "--force")) << r.out;
+  r = Cordon("reinstate --db " + db + " --reason x foo");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "'foo'")) << r.out;
+  r = Cordon("referral add --db " + db + " --id R1 --entity foo --unit iru");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "'foo'")) << r.out;
+  r = Cordon("referral add --db " + db +
+             " --id R1 --entity matrix:!nowhere:example.org --unit iru");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(Contains(r.out, "'matrix:!nowhere:example.org' is not in")) << r.out;
+  r = Cordon("ledger verify --db " + db + " --json");
+  EXPECT_TRUE(Contains(r.out, "\"entries\":0")) << r.out;  // nothing recorded so far
+
+  testing::WriteFile(dir.File("t.csv"),
+                     "entity,time,reason\n"
+                     "foo,2019-11-22T11:00:00Z,tos\n"
+                     "telegram:channel88,2019-11-22T11:00:00Z,tos\n"
+                     "telegram:channel1,2019-11-22T11:00:00Z,tos\n");
+  r = Cordon("takedown --db " + db + " --import " + dir.File("t.csv") + " --json");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_TRUE(Contains(r.out, "\"recorded\":1")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "t.csv:2\",\"message\":\"entity key 'foo' names no entity")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "t.csv:3\",\"message\":\"entity 'telegram:channel88' is not in"))
+      << r.out;
+
+  // --force records an entity nothing ingested mentions, but never a malformed key.
+  r = Cordon("takedown --db " + db + " --reason x --force telegram:channel77");
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = Cordon("takedown --db " + db + " --reason x --force foo");
+  EXPECT_EQ(r.code, 1) << r.out;
+  r = Cordon("referral add --db " + db +
+             " --id R2 --entity telegram:channel404 --unit iru --force");
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = Cordon("reinstate --db " + db + " --reason x telegram:channel1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = Cordon("ledger verify --db " + db + " --json");
+  EXPECT_TRUE(Contains(r.out, "\"entries\":4")) << r.out;
 }
 
 TEST(EnforceCli, IngestRegenAndPolicy) {

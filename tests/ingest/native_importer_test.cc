@@ -113,6 +113,43 @@ TEST(NativeImporter, EnforcesRecordSizeAndDepthLimits) {
   EXPECT_NE(sink.rejects[1].second.find("over"), std::string::npos);
 }
 
+// docs/events.md: a line nested deeper than 64 levels is rejected; 64 levels are read.
+TEST(NativeImporter, DepthLimitIs64Levels) {
+  auto line = [](int levels) {  // the record's object is level 1; arrays inside make the rest
+    return "{\"type\":\"takedown\",\"entity\":\"telegram:user1\",\"time\":"
+           "\"2019-11-22T00:00:00Z\",\"reason\":\"r\",\"x\":" +
+           std::string(static_cast<size_t>(levels - 1), '[') + "1" +
+           std::string(static_cast<size_t>(levels - 1), ']') + "}\n";
+  };
+  auto at64 = ImportText(line(64));
+  EXPECT_EQ(at64.events.size(), 1u);
+  EXPECT_TRUE(at64.rejects.empty()) << at64.rejects[0].second;
+  auto at65 = ImportText(line(65));
+  EXPECT_TRUE(at65.events.empty());
+  ASSERT_EQ(at65.rejects.size(), 1u);
+  EXPECT_NE(at65.rejects[0].second.find("too deep"), std::string::npos) << at65.rejects[0].second;
+}
+
+TEST(NativeImporter, NegativeCountsAreDroppedAsWeirds) {
+  auto sink = ImportText(
+      "{\"type\":\"message\",\"key\":\"telegram:chat1/1\",\"chat\":\"telegram:chat1\","
+      "\"time\":\"2019-11-22T00:00:00Z\",\"views\":-5}\n"
+      "{\"type\":\"entity\",\"key\":\"telegram:channel1\",\"kind\":\"channel\","
+      "\"time\":\"2019-11-22T00:00:00Z\",\"subscribers\":-1}\n"
+      "{\"type\":\"message\",\"key\":\"telegram:chat1/2\",\"chat\":\"telegram:chat1\","
+      "\"time\":\"2019-11-22T00:00:00Z\",\"views\":0}\n");
+  ASSERT_EQ(sink.events.size(), 3u);
+  EXPECT_TRUE(sink.rejects.empty());
+  EXPECT_FALSE(std::get<MessageEvent>(sink.events[0]).views.has_value());
+  EXPECT_FALSE(std::get<EntityEvent>(sink.events[1]).subscribers.has_value());
+  EXPECT_EQ(std::get<MessageEvent>(sink.events[2]).views, 0);
+  ASSERT_EQ(sink.weird.size(), 2u);
+  EXPECT_EQ(sink.weird[0],
+            (std::pair<int64_t, std::string>{1, "field 'views': negative count ignored"}));
+  EXPECT_EQ(sink.weird[1],
+            (std::pair<int64_t, std::string>{2, "field 'subscribers': negative count ignored"}));
+}
+
 TEST(NativeImporter, UnreadableFileIsAnError) {
   CollectingSink sink;
   Status s = MakeNativeImporter()->Import(InputFile{"/nonexistent/x.ndjson"}, {}, sink);

@@ -400,5 +400,24 @@ TEST_F(TelegramExportTest, SniffPrefersExportsAndLeavesOthers) {
   EXPECT_GT(tde.Sniff("x/result.json", empty), tth.Sniff("x/result.json", empty));
 }
 
+// A whole document has the same limit: 64 levels from its root are read, 65 are not.
+TEST_F(TelegramExportTest, DepthLimitIs64LevelsFromTheRoot) {
+  // Root object (1), messages array (2), the message (3): the field adds the rest.
+  auto doc = [](int levels) {
+    const size_t n = static_cast<size_t>(levels - 3);
+    return Channel(R"({"id": 2, "type": "message", "date_unixtime": "1574244300", "text": "hi",
+                       "x": )" +
+                   std::string(n, '[') + "1" + std::string(n, ']') + "}");
+  };
+  CaptureSink at64;
+  EXPECT_TRUE(Run(doc(64), at64).ok());
+  EXPECT_EQ(at64.Of<MessageEvent>().size(), 1u);
+  EXPECT_TRUE(at64.rejects.empty()) << at64.rejects[0].text;
+  CaptureSink at65;
+  const Status s = Run(doc(65), at65);
+  EXPECT_TRUE(at65.Of<MessageEvent>().empty());
+  EXPECT_TRUE(!s.ok() || !at65.rejects.empty()) << "depth 65 was read";
+}
+
 }  // namespace
 }  // namespace cordon

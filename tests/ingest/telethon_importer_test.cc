@@ -83,6 +83,19 @@ TEST_F(TelethonTest, TextUrlsWebPagesAndTextLinksWithoutDuplicates) {
   EXPECT_TRUE(msgs[0].media.empty());
 }
 
+// A negative view count is not a count: the message is kept with views unknown, and a weird
+// names the field.
+TEST_F(TelethonTest, NegativeViewsAreDroppedAsAWeird) {
+  CaptureSink sink;
+  ASSERT_TRUE(Run(Line(R"("message": "x", "views": -40)"), sink).ok());
+  auto msgs = sink.Of<MessageEvent>();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_FALSE(msgs[0].views.has_value());
+  EXPECT_TRUE(sink.rejects.empty());
+  ASSERT_EQ(sink.weirds.size(), 1u);
+  EXPECT_EQ(sink.weirds[0].text, "field 'views': negative count ignored");
+}
+
 TEST_F(TelethonTest, ForwardOriginFromChannelPost) {
   CaptureSink sink;
   ASSERT_TRUE(Run(Line(R"("message": "x", "post": true, "from_id": null, "views": 980,

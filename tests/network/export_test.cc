@@ -112,6 +112,53 @@ TEST(Export, EscapesTextAndRepairsUtf8) {
   EXPECT_NE(nodes.find(",none,0,-1,-1,false"), std::string::npos) << nodes;
 }
 
+// Names and keys are written by adversaries: no cell of the CSV may start a formula.
+TEST(Export, CsvNeutralisesFormulas) {
+  NetworkBuilder b;
+  EntityEvent e;
+  e.key = "telegram:channel1";
+  e.kind = EntityKind::kChannel;
+  e.time = 1;
+  e.name = "=HYPERLINK(\"http://evil.example\",\"x\")";
+  b.Add(e);
+  e.key = "telegram:channel2";
+  e.name = "@SUM(1+1)";
+  e.subscribers = 5;
+  b.Add(e);
+  MessageEvent m;
+  m.key = "telegram:channel2/-1";
+  m.chat = "telegram:channel2";
+  m.time = 2;
+  m.forward = ForwardOrigin{};
+  m.forward->chat = "telegram:channel1";
+  b.Add(m);
+  const Network& net = b.network();
+  ExportInput in{&net, nullptr, nullptr};
+  std::string nodes, edges;
+  ToCsv(in, {}, nodes, edges);
+  EXPECT_NE(nodes.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\","),
+            std::string::npos)
+      << nodes;
+  EXPECT_NE(nodes.find(",'@SUM(1+1),"), std::string::npos) << nodes;
+  EXPECT_NE(nodes.find(",none,0,-1,5,false"), std::string::npos) << nodes;  // numbers as numbers
+  // No cell starts with a trigger: split naively on commas outside quotes.
+  for (const std::string* text : {&nodes, &edges}) {
+    bool quoted = false, cell_start = true;
+    for (char c : *text) {
+      if (cell_start && !quoted && c != '"') {
+        EXPECT_TRUE(c != '=' && c != '+' && c != '@') << *text;
+      }
+      cell_start = false;
+      if (c == '"') {
+        quoted = !quoted;
+        if (quoted) cell_start = true;  // the first character inside the quotes
+      } else if (!quoted && (c == ',' || c == '\n')) {
+        cell_start = true;
+      }
+    }
+  }
+}
+
 TEST_F(ExportTest, WritesFilesAndDirectories) {
   cordon::testing::TempDir tmp;
   ASSERT_TRUE(WriteExport(in_, ExportFormat::kGexf, tmp.File("n.gexf")).ok());

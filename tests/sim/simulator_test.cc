@@ -78,6 +78,109 @@ TEST(Simulator, RefusesToOverwriteWithoutBeingAsked) {
   EXPECT_TRUE(sim::Simulate(o).ok());
 }
 
+sim::SimOptions Quick(const std::string& out) {
+  sim::SimOptions o = Small(out, 1);
+  o.media = sim::MediaMode::kNone;
+  o.days = 5;
+  o.action = sim::ActionPreset::kNone;
+  return o;  // exports on: telegram/ has files
+}
+
+// The manifest lists every file and directory written, and it and truth.json say in their first
+// bytes that cordon wrote them.
+TEST(Simulator, ManifestListsWhatTheRunWrote) {
+  testing::TempDir tmp;
+  ASSERT_TRUE(sim::Simulate(Quick(tmp.File("w"))).ok());
+  const fs::path dir = tmp.path() / "w";
+  const std::string manifest = testing::ReadFile(dir / "cordon-sim-manifest.json");
+  const std::string truth = testing::ReadFile(dir / "truth.json");
+  EXPECT_NE(manifest.substr(0, 4096).find("\"cordon_output\": \"sim-manifest\""),
+            std::string::npos);
+  EXPECT_NE(truth.substr(0, 4096).find("\"cordon_output\": \"sim-truth\""), std::string::npos);
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string rel = fs::relative(e.path(), dir).generic_string();
+    if (rel == "cordon-sim-manifest.json") continue;
+    const std::string entry = e.is_directory() ? "\"" + rel + "\"" : "{\"path\": \"" + rel + "\"";
+    EXPECT_NE(manifest.find(entry), std::string::npos) << rel;
+    files += e.is_regular_file();
+  }
+  EXPECT_GT(files, 2u);  // events, truth and exports
+}
+
+// The bug: --overwrite removed telegram/ and media/ whole, with files the simulator never
+// wrote. Now what a manifest does not list stops it, nothing is removed, and the message
+// names what was found.
+TEST(Simulator, OverwriteRefusesFilesItDidNotWrite) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "w";
+  sim::SimOptions o = Quick(dir.string());
+  ASSERT_TRUE(sim::Simulate(o).ok());
+  fs::create_directories(dir / "telegram" / "case");
+  testing::WriteFile(dir / "telegram" / "case" / "result.json", "{\"name\":\"real case\"}");
+  const std::string events = testing::ReadFile(dir / "events.ndjson");
+  o.overwrite = true;
+  Status s = sim::Simulate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("telegram/case/result.json"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("telegram/case/"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("nothing was removed"), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ReadFile(dir / "telegram" / "case" / "result.json"),
+            "{\"name\":\"real case\"}");
+  EXPECT_EQ(testing::ReadFile(dir / "events.ndjson"), events);
+  EXPECT_TRUE(fs::exists(dir / "cordon-sim-manifest.json"));
+
+  // A file the simulator wrote and someone changed since is not its own either.
+  fs::remove_all(dir / "telegram" / "case");
+  testing::WriteFile(dir / "events.ndjson", events + "\n");
+  s = sim::Simulate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("events.ndjson (changed since"), std::string::npos) << s.message();
+
+  // A symbolic link is never the simulator's: refused, and what it points at is untouched.
+  testing::WriteFile(dir / "events.ndjson", events);
+  testing::WriteFile(tmp.path() / "elsewhere.txt", "keep");
+  fs::create_symlink(tmp.path() / "elsewhere.txt", dir / "media");
+  s = sim::Simulate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("media"), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ReadFile(tmp.path() / "elsewhere.txt"), "keep");
+  fs::remove(dir / "media");
+
+  // With only its own output there, --overwrite replaces it; other files in DIR stay.
+  testing::WriteFile(dir / "notes.txt", "mine");
+  ASSERT_TRUE(sim::Simulate(o).ok());
+  EXPECT_EQ(testing::ReadFile(dir / "notes.txt"), "mine");
+  EXPECT_EQ(testing::ReadFile(dir / "events.ndjson"), events);
+  EXPECT_TRUE(fs::exists(dir / "cordon-sim-manifest.json"));
+}
+
+// Simulator-looking output without a manifest (an older cordon, or a person's own files
+// named like it) is never removed.
+TEST(Simulator, OverwriteWithoutManifestRemovesNothing) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "w";
+  fs::create_directories(dir / "telegram" / "case");
+  fs::create_directories(dir / "media");
+  testing::WriteFile(dir / "telegram" / "case" / "result.json", "{}");
+  testing::WriteFile(dir / "media" / "photo.jpg", "jpeg");
+  sim::SimOptions o = Quick(dir.string());
+  o.overwrite = true;
+  const Status s = sim::Simulate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("media, telegram"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("no cordon-sim-manifest.json"), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ReadFile(dir / "telegram" / "case" / "result.json"), "{}");
+  EXPECT_EQ(testing::ReadFile(dir / "media" / "photo.jpg"), "jpeg");
+  EXPECT_FALSE(fs::exists(dir / "events.ndjson"));
+
+  // A manifest that is not one is no licence either.
+  testing::WriteFile(dir / "cordon-sim-manifest.json",
+                     R"({"cordon_output": "sim-manifest", "dirs": ["telegram"], "files": []})");
+  EXPECT_FALSE(sim::Simulate(o).ok());
+  EXPECT_EQ(testing::ReadFile(dir / "telegram" / "case" / "result.json"), "{}");
+}
+
 TEST(Simulator, UnknownParameterNamesTheKnownOnesOfItsGroup) {
   testing::TempDir tmp;
   sim::SimOptions o = Small(tmp.File("w"), 1);

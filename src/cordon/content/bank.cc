@@ -8,6 +8,7 @@
 
 #include "cordon/content/text.h"
 #include "cordon/ingest/json_fields.h"
+#include "cordon/util/csv.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/utf8.h"
 
@@ -33,26 +34,36 @@ std::string HexOf(std::string_view bytes) {
 }
 
 // A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
+// Outside one, the change runs in a write transaction of its own, begun in turn with the other
+// writers (Store::Begin).
 class Savepoint {
  public:
   explicit Savepoint(Store& store) : db_(store.db()) {
-    status_ = Exec(db_, "SAVEPOINT bank_change");
+    own_ = sqlite3_get_autocommit(db_) != 0;
+    if (own_) status_ = store.Begin();
+    if (status_.ok()) status_ = Exec(db_, "SAVEPOINT bank_change");
   }
   ~Savepoint() {
     if (status_.ok() && !done_) {
       (void)Exec(db_, "ROLLBACK TO bank_change");
       (void)Exec(db_, "RELEASE bank_change");
     }
+    if (own_ && !done_ && sqlite3_get_autocommit(db_) == 0) (void)Exec(db_, "ROLLBACK");
   }
   const Status& status() const { return status_; }
   Status Commit() {
     done_ = true;
-    return Exec(db_, "RELEASE bank_change");
+    Status s = Exec(db_, "RELEASE bank_change");
+    if (!own_) return s;
+    if (s.ok()) return Exec(db_, "COMMIT");
+    (void)Exec(db_, "ROLLBACK");
+    return s;
   }
 
  private:
   sqlite3* db_;
   Status status_;
+  bool own_ = false;  // began the transaction itself
   bool done_ = false;
 };
 
@@ -528,6 +539,8 @@ class Importer {
                    std::to_string(r.fields.size()));
         continue;
       }
+      // Export guards cells against formula injection (util/csv.h); read them back as written.
+      for (std::string& f : r.fields) f.erase(0, f.size() - StripCsvFormulaGuard(f).size());
       std::optional<SignalType> type = opt_.type;
       if (type_col >= 0) {
         type = ParseSignalType(r.fields[static_cast<size_t>(type_col)]);
@@ -769,39 +782,16 @@ StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& 
   return out;
 }
 
-namespace {
-
-void AppendCsvField(std::string& out, std::string_view f) {
-  bool quote = f.find_first_of(",\"\r\n") != std::string_view::npos ||
-               (!f.empty() && (std::isspace(static_cast<unsigned char>(f.front())) ||
-                               std::isspace(static_cast<unsigned char>(f.back()))));
-  if (!quote) {
-    out += f;
-    return;
-  }
-  out += '"';
-  for (char c : f) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
-
 void AppendCsvHeader(std::string& out) { out += "signal_type,signal,label,provenance,added\n"; }
 
 void AppendCsvRow(std::string& out, const BankEntry& e) {
-  out += SignalTypeName(e.type);
-  out += ',';
-  AppendCsvField(out, e.signal);
-  out += ',';
-  AppendCsvField(out, e.label);
-  out += ',';
-  AppendCsvField(out, e.provenance);
-  out += ',';
-  out += std::to_string(e.added);
-  out += '\n';
+  CsvRow(out)
+      .Text(SignalTypeName(e.type))
+      .Text(e.signal)
+      .Text(e.label)
+      .Text(e.provenance)
+      .Number(e.added)
+      .End();
 }
 
 }  // namespace cordon

@@ -297,7 +297,7 @@ size_t Matcher::entries() const {
 
 StatusOr<int64_t> RematchStore(Store& store, Matcher& matcher) {
   RETURN_IF_ERROR(matcher.Refresh());
-  RETURN_IF_ERROR(Exec(store.db(), "BEGIN IMMEDIATE"));
+  RETURN_IF_ERROR(store.Begin());
   Statement msgs(store.db(), "SELECT id, key, chat, time, text FROM messages ORDER BY id");
   Statement media(store.db(),
                   "SELECT idx, kind, sha256, md5, pdq FROM media WHERE message_id = ?1 "

@@ -21,7 +21,13 @@ namespace cordon {
 struct ImportLimits {
   size_t max_record_bytes = 16u << 20;     // one NDJSON line
   size_t max_document_bytes = 2ull << 30;  // one JSON document (Telegram export)
-  size_t max_depth = 64;                   // JSON nesting
+  // JSON nesting: a value inside `max_depth` levels of objects and arrays is read, one level
+  // deeper is rejected (the outermost object or array is level 1).
+  size_t max_depth = 64;
+
+  // The depth to allocate simdjson's parsers with: they refuse a document whose nesting
+  // reaches their max_depth, so they need one more to accept max_depth levels.
+  size_t parser_depth() const { return max_depth + 1; }
 };
 
 // Receives what an importer finds. Not thread-safe: one sink per import.

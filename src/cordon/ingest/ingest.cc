@@ -261,20 +261,20 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
   for (const auto& path : files) {
     FileReport fr;
     fr.path = path;
-    struct stat sb;
     fr.status = CheckReadableFile(path);
-    if (fr.status.ok() && ::stat(path.c_str(), &sb) != 0) {
-      fr.status = Status::IoError("cannot read file: it vanished", Location{path});
-    }
     if (!fr.status.ok()) {
       report.files.push_back(std::move(fr));
       continue;
     }
-    const int64_t mtime_ns =
-        static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
-    if (options.skip_done_files && store.FileDone(path, sb.st_size, mtime_ns)) {
+    auto identity = IdentifyFile(path);
+    if (!identity.ok()) {
+      fr.status = identity.status();
+      report.files.push_back(std::move(fr));
+      continue;
+    }
+    if (options.skip_done_files && store.FileDone(*identity)) {
       fr.skipped = true;
-      report.bytes += sb.st_size;
+      report.bytes += identity->size;
       report.files.push_back(std::move(fr));
       continue;
     }
@@ -307,11 +307,10 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       // An unreadable file keeps whatever good records came before the failure.
       fr.status = s;
     } else {
-      RETURN_IF_ERROR(
-          store.MarkFileDone(path, sb.st_size, mtime_ns, importer->name(), fr.events, fr.rejected));
+      RETURN_IF_ERROR(store.MarkFileDone(*identity, importer->name(), fr.events, fr.rejected));
     }
     RETURN_IF_ERROR(store.Commit());
-    report.bytes += sb.st_size;
+    report.bytes += identity->size;
     bar.Set(report.bytes);
     report.files.push_back(std::move(fr));
   }

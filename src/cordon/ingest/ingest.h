@@ -2,7 +2,8 @@
 //
 // Idempotent and resumable: every event is an upsert by key and batches commit atomically, so
 // a killed ingest leaves a consistent database and running it again completes it with no
-// duplicates. Files already ingested whole (same path, size and mtime) are skipped.
+// duplicates. Files already ingested whole are skipped: same canonical path, size, mtime and
+// digest of the first 64 KiB (store.h, FileIdentity).
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "cordon/ingest/importer.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -72,6 +73,15 @@ std::optional<int64_t> Fields::Int(std::string_view key) {
   if (!e) return std::nullopt;
   auto v = ElementInt(*e);
   if (!v) Fail("field '" + std::string(key) + "': expected an integer");
+  return v;
+}
+
+std::optional<int64_t> Fields::Count(std::string_view key, EventSink& sink, const Location& where) {
+  auto v = Int(key);
+  if (v && *v < 0) {
+    sink.OnWeird("field '" + std::string(key) + "': negative count ignored", where);
+    return std::nullopt;
+  }
   return v;
 }
 

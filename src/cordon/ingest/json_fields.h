@@ -13,8 +13,11 @@
 #include <string_view>
 
 #include "cordon/model/event.h"
+#include "cordon/util/status.h"
 
 namespace cordon {
+
+class EventSink;  // ingest/importer.h
 
 class Fields {
  public:
@@ -24,6 +27,10 @@ class Fields {
   std::string_view ReqStr(std::string_view key);
   // Integers; also accepts integral doubles and decimal strings ("12" as Telegram writes).
   std::optional<int64_t> Int(std::string_view key);
+  // A count (views, subscribers): an integer as Int reads it, at least 0. A negative one does
+  // not cost the record: it reads as unknown (nullopt) and is reported to `sink` as a weird
+  // naming the field.
+  std::optional<int64_t> Count(std::string_view key, EventSink& sink, const Location& where);
   std::optional<bool> Bool(std::string_view key);
   // RFC 3339 string.
   std::optional<TimeMs> Time(std::string_view key);

@@ -21,7 +21,7 @@ StatusOr<bool> FirstLineIsValue(const InputFile& file, const ImportLimits& limit
     if (line.too_long) return false;
     if (IsBlank(line.text)) continue;
     simdjson::dom::parser parser;
-    if (parser.allocate(line.text.size() + 1, limits.max_depth) != simdjson::SUCCESS) {
+    if (parser.allocate(line.text.size() + 1, limits.parser_depth()) != simdjson::SUCCESS) {
       return false;
     }
     simdjson::dom::element root;
@@ -86,9 +86,9 @@ Status JsonWalker::Start(const JsonRoot& root) {
   line_pos_ = root.text.data();
   line_ = root.where.line;
   const size_t need = std::max<size_t>(root.text.size(), 64);
-  if (od_parser_.capacity() < need || od_parser_.max_depth() != limits_.max_depth) {
+  if (od_parser_.capacity() < need || od_parser_.max_depth() != limits_.parser_depth()) {
     size_t cap = std::max(need, std::min<size_t>(2 * od_parser_.capacity(), 1u << 26));
-    if (od_parser_.allocate(cap, limits_.max_depth) != simdjson::SUCCESS) {
+    if (od_parser_.allocate(cap, limits_.parser_depth()) != simdjson::SUCCESS) {
       return Status::ResourceExhausted("cannot allocate a JSON parser", root.where);
     }
   }
@@ -171,7 +171,7 @@ Status JsonWalker::ParseRecord(std::string_view raw, const Location& where,
     return Status::Ok();
   }
   if (!dom_ready_) {
-    if (dom_parser_.allocate(1 << 16, limits_.max_depth) != simdjson::SUCCESS) {
+    if (dom_parser_.allocate(1 << 16, limits_.parser_depth()) != simdjson::SUCCESS) {
       return Status::ResourceExhausted("cannot allocate a JSON parser", where);
     }
     dom_ready_ = true;

@@ -45,7 +45,7 @@ RecordResult ParseEntity(Fields& f, EventSink& sink, const Location& where) {
     e.creator = std::string(*v);
     CheckKey(f, "creator", *e.creator);
   }
-  e.subscribers = f.Int("subscribers");
+  e.subscribers = f.Count("subscribers", sink, where);
   if (auto av = f.Obj("avatar")) {
     std::string sha = HexField(f, *av, "sha256", 64);
     std::string pdq = HexField(f, *av, "pdq", 64);
@@ -104,7 +104,7 @@ RecordResult ParseMessage(Fields& f, EventSink& sink, const Location& where) {
     if (!ff.ok()) f.Fail("forward: " + ff.error());
     m.forward = std::move(o);
   }
-  m.views = f.Int("views");
+  m.views = f.Count("views", sink, where);
   if (auto v = f.Str("via_bot")) m.via_bot = std::string(*v);
   if (auto v = f.Str("reply_to")) m.reply_to = std::string(*v);
   if (!f.ok()) return RecordResult::Reject(f.error());

@@ -10,7 +10,7 @@ Status ForEachJsonLine(const InputFile& file, const ImportLimits& limits, EventS
   LineReader reader;
   RETURN_IF_ERROR(reader.Open(file.path, limits.max_record_bytes));
   simdjson::dom::parser parser;
-  if (parser.allocate(1 << 16, limits.max_depth) != simdjson::SUCCESS) {
+  if (parser.allocate(1 << 16, limits.parser_depth()) != simdjson::SUCCESS) {
     return Status::Internal("cannot allocate the JSON parser");
   }
   std::string repaired;
@@ -50,7 +50,7 @@ Status ParseJsonDocument(const InputFile& file, const ImportLimits& limits, Even
   std::string data;
   RETURN_IF_ERROR(ReadWholeFile(file.path, limits.max_document_bytes, data));
   StripUtf8Bom(data);
-  if (parser.allocate(data.size() + 1, limits.max_depth) != simdjson::SUCCESS) {
+  if (parser.allocate(data.size() + 1, limits.parser_depth()) != simdjson::SUCCESS) {
     return Status::ResourceExhausted("cannot allocate a parser for this document",
                                      Location{file.path});
   }

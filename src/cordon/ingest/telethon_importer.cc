@@ -229,7 +229,9 @@ class TelethonReader {
       }
       // Its "date" is when the collecting account joined, not when the chat was made: unused.
       Fields g(d);
-      if (auto n = g.Int("participants_count"); n && g.ok() && !e.subscribers) e.subscribers = n;
+      if (auto n = g.Int("participants_count"); n && *n >= 0 && g.ok() && !e.subscribers) {
+        e.subscribers = n;  // a negative count says nothing: left unknown
+      }
     }
     tg::FillIfEmpty(e.username, str("username"));
   }
@@ -302,7 +304,7 @@ class TelethonReader {
     }
     ReadReply(f, ev);
     ReadMedia(f, ev, links);
-    ev.views = f.Int("views");
+    ev.views = f.Count("views", sink_, where);
     if (!f.ok()) return RecordResult::Reject(f.error());
 
     tg::AddTextLinks(links, ev.text);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cordon/util/csv.h"
 #include "cordon/util/time.h"
 #include "cordon/util/utf8.h"
 
@@ -42,18 +43,6 @@ std::string Xml(std::string_view s) {
     }
   }
   return out;
-}
-
-// A CSV field, quoted when it needs to be.
-std::string Csv(std::string_view s) {
-  const std::string text = RepairUtf8(s);
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string Num(double x) {
@@ -253,16 +242,30 @@ void ToCsv(const ExportInput& in, const ExportOptions& o, std::string& nodes, st
   nodes = "Id,Label,kind,role,confidence,community,subscribers,down\n";
   for (int32_t v : view.nodes) {
     const NodeAttrs a = Attrs(in, v);
-    nodes += Csv(net.node(v).key) + "," + Csv(a.label) + "," + a.kind + "," + a.role + "," +
-             a.confidence + "," + a.community + "," + a.subscribers + "," + a.down + "\n";
+    CsvRow(nodes)
+        .Text(net.node(v).key)
+        .Text(a.label)
+        .Text(a.kind)
+        .Text(a.role)
+        .Number(a.confidence)
+        .Number(a.community)
+        .Number(a.subscribers)
+        .Text(a.down)
+        .End();
   }
   edges = "Source,Target,Type,Kind,Weight,First,Last,Evidence\n";
   for (int32_t id : view.edges) {
     const Edge& e = net.edge(id);
-    edges += Csv(net.node(e.from).key) + "," + Csv(net.node(e.to).key) + ",Directed," +
-             std::string(EdgeKindName(e.kind)) + "," + std::to_string(e.evidence.count) + "," +
-             Time(e.evidence.first) + "," + Time(e.evidence.last) + "," + Csv(EvidenceText(e)) +
-             "\n";
+    CsvRow(edges)
+        .Text(net.node(e.from).key)
+        .Text(net.node(e.to).key)
+        .Text("Directed")
+        .Text(EdgeKindName(e.kind))
+        .Number(e.evidence.count)
+        .Text(Time(e.evidence.first))
+        .Text(Time(e.evidence.last))
+        .Text(EvidenceText(e))
+        .End();
   }
 }
 

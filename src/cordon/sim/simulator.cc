@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cordon/sim/manifest.h"
 #include "cordon/sim/params.h"
 #include "cordon/sim/world.h"
 #include "cordon/util/time.h"
@@ -13,9 +14,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int64_t kDayMs = 86400000;
-
-// The paths Simulate() writes; --overwrite removes exactly these.
-constexpr const char* kOutputs[] = {"events.ndjson", "truth.json", "media", "telegram"};
 
 StatusOr<int64_t> ParseDay(const std::string& s, std::string_view what) {
   auto t = ParseRfc3339Ms(s + "T00:00:00Z");
@@ -39,12 +37,7 @@ Status PrepareDir(const SimOptions& o) {
             "output directory is not empty (use --overwrite to replace earlier simulator output)",
             Location{o.out_dir});
       }
-      for (const char* name : kOutputs) {
-        fs::remove_all(fs::path(o.out_dir) / name, ec);
-        if (ec)
-          return Status::IoError("cannot remove: " + ec.message(),
-                                 Location{(fs::path(o.out_dir) / name).string()});
-      }
+      RETURN_IF_ERROR(RemovePreviousOutput(o.out_dir));
     }
   } else {
     fs::create_directories(o.out_dir, ec);
@@ -163,7 +156,11 @@ Status Simulate(const SimOptions& options, SimSummary* summary) {
       s.action_days.push_back(FormatDate(cfg.start_ms + (cfg.action_day + k) * kDayMs));
     }
   }
-  return RunWorld(cfg, s);
+  // The manifest records what the run wrote even when it failed part way, so that a later
+  // --overwrite can clear it.
+  Status run = RunWorld(cfg, s);
+  Status manifest = WriteManifest(options.out_dir);
+  return run.ok() ? manifest : run;
 }
 
 std::string SummaryText(const SimSummary& s) {

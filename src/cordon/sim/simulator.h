@@ -6,6 +6,7 @@
 //   media/                   the images messages carry (originals and edited copies)
 //   truth.json               roles, mirror relations, regenerations, key actors, migration
 //                            links and the parameters used; detectors never read it
+//   cordon-sim-manifest.json every file and directory the run wrote (sim/manifest.h)
 //
 // The output is a pure function of the options: the same options give byte-identical files.
 // Memory stays bounded whatever the number of days: events are generated, sorted and written
@@ -58,8 +59,9 @@ struct SimOptions {
   ActionPreset action = ActionPreset::kNov2019;
   MediaMode media = MediaMode::kFiles;
   bool telegram_exports = true;
-  // Replace earlier simulator output in out_dir (events.ndjson, truth.json, media/,
-  // telegram/). Without it a non-empty out_dir is refused.
+  // Replace earlier simulator output in out_dir: removes what its manifest lists, and refuses
+  // (removing nothing) when anything under events.ndjson, truth.json, media/ or telegram/ is
+  // not listed there. Without it a non-empty out_dir is refused.
   bool overwrite = false;
   // Parameter overrides by name, applied in order after the scale's and the action's defaults
   // (docs/simulation.md lists them): {"action.activity", 0.5}, {"dyn.hazard_bot", 0.2} ...

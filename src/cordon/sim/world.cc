@@ -2504,7 +2504,9 @@ Status World::WriteTruth() {
     return s;
   };
   std::string& b = out.buf();
-  b += "{\n\"format\": \"cordon-sim-truth/1\",\n\"parameters\": ";
+  // cordon_output first: readers such as ingest tell cordon's own files by their head.
+  b +=
+      "{\n\"cordon_output\": \"sim-truth\",\n\"format\": \"cordon-sim-truth/1\",\n\"parameters\": ";
   b += obj([&](JsonWriter& w) {
     const SimOptions& o = cfg_.options;
     w.Field("seed", static_cast<int64_t>(o.seed)).Field("scale", ScaleName(o.scale));

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -131,6 +131,12 @@ CREATE TABLE matches(
 ) WITHOUT ROWID;
 CREATE INDEX matches_by_signal ON matches(bank, signal_type, signal);
 CREATE INDEX matches_by_chat ON matches(chat, time);
+)sql",
+    // 3 -> 4: a file ingested whole is known by its canonical path, size, mtime and the SHA-256
+    // of its first 64 KiB (store.h, FileIdentity). Rows written before have no digest and
+    // match nothing: those files are read once more, which ingest's idempotence makes safe.
+    R"sql(
+ALTER TABLE files ADD COLUMN head_sha256 TEXT;
 )sql",
 };
 

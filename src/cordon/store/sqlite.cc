@@ -2,11 +2,25 @@
 
 namespace cordon {
 
+Location DatabaseFile(sqlite3* db) {
+  const char* name = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  return Location{name != nullptr && *name != '\0' ? name : "(temporary database)"};
+}
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  std::string m = "sqlite";
+  if (!what.empty()) m += " " + std::string(what);
+  m += ": ";
+  m += db != nullptr ? sqlite3_errmsg(db) : "no database";
+  return Status::IoError(std::move(m), DatabaseFile(db));
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt_, nullptr) != SQLITE_OK) {
     status_ = Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db) +
-                               " in: " + std::string(sql.substr(0, 120)));
+                                   " in: " + std::string(sql.substr(0, 120)),
+                               DatabaseFile(db));
     stmt_ = nullptr;
   }
 }
@@ -60,7 +74,7 @@ Statement& Statement::BindOrNull(int i, std::string_view v) {
 bool Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE) status_ = SqliteError(db_, "");
   return false;
 }
 
@@ -69,7 +83,7 @@ Status Statement::Run() {
   while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
   }
   Status s;
-  if (rc != SQLITE_DONE) s = Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE) s = SqliteError(db_, "");
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   return s;
@@ -94,7 +108,7 @@ Status Exec(sqlite3* db, std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);
   if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    Status st = Status::IoError(std::string("sqlite: ") + (err ? err : "error"));
+    Status st = Status::IoError(std::string("sqlite: ") + (err ? err : "error"), DatabaseFile(db));
     sqlite3_free(err);
     return st;
   }

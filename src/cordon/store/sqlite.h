@@ -1,4 +1,5 @@
-// Thin RAII wrappers over SQLite: a prepared statement with typed binds and reads.
+// Thin RAII wrappers over SQLite: a prepared statement with typed binds and reads. Every
+// error they return is located at the connection's database file.
 // Not thread-safe; each Db and its statements belong to one thread at a time.
 #pragma once
 
@@ -58,5 +59,11 @@ class Statement {
 
 // Runs one or more statements without results.
 Status Exec(sqlite3* db, std::string_view sql);
+
+// The database file of a connection, as a Location for errors.
+Location DatabaseFile(sqlite3* db);
+// An I/O error with SQLite's message for the connection's last failure ("sqlite <what>: ..."),
+// located at its database file.
+Status SqliteError(sqlite3* db, std::string_view what);
 
 }  // namespace cordon

@@ -1,13 +1,37 @@
 #include "cordon/store/store.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
 #include <vector>
 
+#include "cordon/content/digest.h"
 #include "cordon/ingest/links.h"
 #include "cordon/store/schema.h"
 #include "cordon/util/file_check.h"
 
 namespace cordon {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kFileHeadBytes = 64 * 1024;
+
+// SQLite's busy handler: waits for another connection's lock with short sleeps (1, 2, 4, then
+// 5 ms) up to the Store's busy timeout. SQLite's own timeout sleeps up to 100 ms between tries,
+// which would make every hand-over between writers taking turns (WriterGate) that slow.
+int WaitForLock(void* timeout_ms, int tries) {
+  const int64_t waited = tries <= 3 ? (int64_t{1} << tries) - 1 : 7 + 5 * int64_t{tries - 3};
+  if (waited >= *static_cast<const int*>(timeout_ms)) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(tries, 3), 5)));
+  return 1;
+}
+
+}  // namespace
 
 EntityKind KindFromKey(std::string_view key) {
   if (key.starts_with("telegram:channel")) return EntityKind::kChannel;
@@ -132,10 +156,51 @@ constexpr std::string_view kMessageViews = R"sql(
 UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 )sql";
 
+// Puts the database in WAL mode. Turning a new database to WAL needs it alone, and SQLite
+// answers "database is locked" at once, without the busy handler, when another connection
+// is doing the same (two processes creating one database): wait and try again, up to the
+// busy timeout. Once a database is in WAL mode the pragma needs no lock.
+Status EnterWal(sqlite3* db, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    Statement q(db, "PRAGMA journal_mode=WAL");
+    if (!q.ok()) return q.status();
+    if (q.Step()) return Status::Ok();  // the mode now in force ("memory" for a temporary one)
+    if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return q.status();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
-  if (mode == OpenMode::kExisting) {
+StatusOr<FileIdentity> IdentifyFile(const std::string& path) {
+  struct stat sb;
+  if (::stat(path.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    return Status::IoError("cannot read file", Location{path});
+  }
+  FileIdentity id;
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return Status::IoError("cannot resolve path: " + ec.message(), Location{path});
+  id.path = canonical.string();
+  id.size = static_cast<int64_t>(sb.st_size);
+  id.mtime_ns = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
+  std::string head(kFileHeadBytes, '\0');
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::IoError("cannot read file", Location{path});
+  head.resize(std::fread(head.data(), 1, head.size(), f));
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::IoError("cannot read file", Location{path});
+  id.head_sha256 = DigestBytes(head).sha256;
+  return id;
+}
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  if (options.mode == OpenMode::kExisting) {
     const std::string why = UnreadableReason(path);
     if (!why.empty()) {
       return Status::NotFound(
@@ -145,20 +210,24 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode m
   }
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
-  const int create = mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0;
+  const int create = options.mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0;
   int rc = sqlite3_open_v2(path.c_str(), &s->db_,
                            SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
     return Status::IoError("cannot open database: " + msg, Location{path});
   }
-  sqlite3_busy_timeout(s->db_, 10000);
+  s->busy_timeout_ms_ = std::max(0, options.busy_timeout_ms);
+  sqlite3_busy_handler(s->db_, WaitForLock, &s->busy_timeout_ms_);
   // Large pages (new databases only; set before WAL) and a 128 MB checkpoint interval: fewer
   // B-tree pages and WAL frames per ingested message, 1.6x faster bulk ingest (benchmarks.md).
-  Status st = Exec(s->db_,
-                   "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                   "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
-                   "PRAGMA wal_autocheckpoint=4096;");
+  Status st = Exec(s->db_, "PRAGMA page_size=32768;");
+  if (st.ok()) st = EnterWal(s->db_, s->busy_timeout_ms_);
+  if (st.ok()) {
+    st = Exec(s->db_,
+              "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
+              "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4096;");
+  }
   if (!st.ok()) return st.At(Location{path});
   RETURN_IF_ERROR(s->Migrate());
   RETURN_IF_ERROR(s->Prepare());
@@ -170,28 +239,51 @@ Store::~Store() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-Status Store::Migrate() {
-  Statement q(db_, "PRAGMA user_version");
+namespace {
+
+// Reads user_version in a statement of its own, finished before anything else runs: an
+// unfinished read would keep a read transaction open, and a write begun on top of it cannot wait
+// for another writer (SQLite answers "database is locked" at once).
+StatusOr<int64_t> SchemaVersion(sqlite3* db) {
+  Statement q(db, "PRAGMA user_version");
   if (!q.ok()) return q.status();
-  int64_t version = q.Step() ? q.Int(0) : 0;
-  if (version > static_cast<int64_t>(kMigrations.size())) {
-    return Status::Unsupported("database schema version " + std::to_string(version) +
-                                   " is newer than this cordon (" +
-                                   std::to_string(kMigrations.size()) + ")",
-                               Location{path_});
+  const int64_t version = q.Step() ? q.Int(0) : 0;
+  RETURN_IF_ERROR(q.status());
+  return version;
+}
+
+}  // namespace
+
+Status Store::Migrate() {
+  ASSIGN_OR_RETURN(int64_t version, SchemaVersion(db_));
+  if (version == static_cast<int64_t>(kMigrations.size())) return Status::Ok();
+  // Another process may be migrating the same database (two ingests into a new file): take
+  // the write lock first, then read the version again and apply only what is still missing.
+  RETURN_IF_ERROR(BeginInTurn([this] { return Exec(db_, "BEGIN IMMEDIATE"); }));
+  Status s;
+  auto v = SchemaVersion(db_);
+  if (!v.ok()) s = v.status();
+  if (s.ok() && *v > static_cast<int64_t>(kMigrations.size())) {
+    s = Status::Unsupported("database schema version " + std::to_string(*v) +
+                                " is newer than this cordon (" +
+                                std::to_string(kMigrations.size()) + ")",
+                            Location{path_});
   }
-  for (size_t v = static_cast<size_t>(version); v < kMigrations.size(); ++v) {
-    RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
-    Status s = Exec(db_, kMigrations[v]);
-    if (s.ok()) s = Exec(db_, "PRAGMA user_version=" + std::to_string(v + 1));
+  for (size_t i = s.ok() ? static_cast<size_t>(*v) : kMigrations.size(); i < kMigrations.size();
+       ++i) {
+    s = Exec(db_, kMigrations[i]);
+    if (s.ok()) s = Exec(db_, "PRAGMA user_version=" + std::to_string(i + 1));
     if (!s.ok()) {
-      (void)Exec(db_, "ROLLBACK");
-      return Status::IoError("migration " + std::to_string(v + 1) + ": " + s.message(),
-                             Location{path_});
+      s = Status::IoError("migration " + std::to_string(i + 1) + ": " + s.message(),
+                          Location{path_});
+      break;
     }
-    RETURN_IF_ERROR(Exec(db_, "COMMIT"));
   }
-  return Status::Ok();
+  if (!s.ok()) {
+    (void)Exec(db_, "ROLLBACK");
+    return s;
+  }
+  return Exec(db_, "COMMIT");
 }
 
 Status Store::Prepare() {
@@ -229,11 +321,12 @@ Status Store::Prepare() {
                        "VALUES(?1,?2,?3,?4)");
   s.weird =
       Statement(db_, "INSERT OR IGNORE INTO weirds(file, line, offset, what) VALUES(?1,?2,?3,?4)");
-  s.file_done =
-      Statement(db_, "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3");
+  s.file_done = Statement(db_,
+                          "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 "
+                          "AND head_sha256 = ?4");
   s.mark_file = Statement(db_,
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
-                          "rejects) VALUES(?1,?2,?3,?4,?5,?6)");
+                          "rejects, head_sha256) VALUES(?1,?2,?3,?4,?5,?6,?7)");
   for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
                        &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
                        &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
@@ -242,7 +335,19 @@ Status Store::Prepare() {
   return Status::Ok();
 }
 
-Status Store::Begin() { return st_->begin.Run(); }
+Status Store::Begin() {
+  return BeginInTurn([this] { return st_->begin.Run(); });
+}
+
+Status Store::BeginInTurn(const std::function<Status()>& begin) {
+  // Writers queue at the gate only while they wait for the write lock (writer_gate.h).
+  const char* file = sqlite3_db_filename(db_, "main");
+  if (file != nullptr && *file != '\0') gate_.Open(file);
+  const bool entered = gate_.Enter(busy_timeout_ms_);
+  Status s = begin();
+  if (entered) gate_.Leave();
+  return s;
+}
 Status Store::Commit() { return st_->commit.Run(); }
 
 Status Store::TouchEntity(std::string_view key, int64_t time) {
@@ -393,22 +498,23 @@ Status Store::AddWeird(const Location& where, std::string_view what) {
       .Run();
 }
 
-bool Store::FileDone(const std::string& path, int64_t size, int64_t mtime_ns) {
+bool Store::FileDone(const FileIdentity& file) {
   auto& q = st_->file_done;
-  q.Bind(1, path).Bind(2, size).Bind(3, mtime_ns);
+  q.Bind(1, file.path).Bind(2, file.size).Bind(3, file.mtime_ns).Bind(4, file.head_sha256);
   bool done = q.Step();
   q.Reset();
   return done;
 }
 
-Status Store::MarkFileDone(const std::string& path, int64_t size, int64_t mtime_ns,
-                           std::string_view importer, int64_t events, int64_t rejects) {
-  return st_->mark_file.Bind(1, path)
-      .Bind(2, size)
-      .Bind(3, mtime_ns)
+Status Store::MarkFileDone(const FileIdentity& file, std::string_view importer, int64_t events,
+                           int64_t rejects) {
+  return st_->mark_file.Bind(1, file.path)
+      .Bind(2, file.size)
+      .Bind(3, file.mtime_ns)
       .Bind(4, importer)
       .Bind(5, events)
       .Bind(6, rejects)
+      .Bind(7, file.head_sha256)
       .Run();
 }
 

@@ -4,11 +4,18 @@
 // makes a killed ingest safe to run again. Later stages read through the query methods here or,
 // for analysis, through db() with their own SQL.
 //
-// Thread safety: a Store is used by one thread at a time. Several processes may read while one
-// writes (WAL).
+// Errors name the database file (their Location), whatever statement failed.
+//
+// Thread safety: a Store is used by one thread at a time. Any number of Stores (threads or
+// processes) may open one database: readers never wait (WAL); writers take turns, one write
+// transaction at a time. Begin() starts with BEGIN IMMEDIATE, so a writer waits for the write
+// lock up to StoreOptions::busy_timeout_ms before it reads anything, and writers waiting in
+// Begin() are served in turn rather than the one that just committed taking the lock again
+// (docs/security.md, "Concurrency").
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +23,7 @@
 #include "cordon/model/event.h"
 #include "cordon/store/schema.h"
 #include "cordon/store/sqlite.h"
+#include "cordon/store/writer_gate.h"
 #include "cordon/util/status.h"
 
 namespace cordon {
@@ -43,17 +51,41 @@ struct StoreStats {
 // with kExisting, so a mistyped path is an error instead of a new empty database.
 enum class OpenMode { kCreate, kExisting };
 
+struct StoreOptions {
+  // How long a statement waits for another connection's lock (SQLite's busy timeout) before
+  // it fails with "database is locked".
+  int busy_timeout_ms = 30000;
+  OpenMode mode = OpenMode::kCreate;
+};
+
+// How the store knows a file it ingested whole: the same bytes under any name.
+struct FileIdentity {
+  std::string path;  // canonical: absolute, symbolic links and "." / ".." resolved
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  std::string head_sha256;  // SHA-256 of the first 64 KiB, hex: catches in-place rewrites
+};
+// Identifies the file at `path` as given; IoError naming it when it cannot be read.
+StatusOr<FileIdentity> IdentifyFile(const std::string& path);
+
 class Store {
  public:
-  // Opens (or, with kCreate, creates) the database and brings its schema to kSchemaVersion.
-  // With kExisting a path that names no file is NotFound, saying how a database is made.
+  // Opens (or, with OpenMode::kCreate, creates) the database and brings its schema to
+  // kSchemaVersion. With kExisting a path that names no file is NotFound, saying how a
+  // database is made.
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
-                                               OpenMode mode = OpenMode::kCreate);
+                                               const StoreOptions& options = {});
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode) {
+    StoreOptions options;
+    options.mode = mode;
+    return Open(path, options);
+  }
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   // Transactions: events applied between Begin and Commit land together or not at all.
+  // Begin takes the write lock at once (BEGIN IMMEDIATE), in turn with other writers.
   Status Begin();
   Status Commit();
 
@@ -62,10 +94,10 @@ class Store {
   Status AddReject(const Location& where, std::string_view reason);
   Status AddWeird(const Location& where, std::string_view what);
 
-  // Files already ingested completely, keyed by path, size and modification time.
-  bool FileDone(const std::string& path, int64_t size, int64_t mtime_ns);
-  Status MarkFileDone(const std::string& path, int64_t size, int64_t mtime_ns,
-                      std::string_view importer, int64_t events, int64_t rejects);
+  // Files already ingested completely: same canonical path, size, mtime and head digest.
+  bool FileDone(const FileIdentity& file);
+  Status MarkFileDone(const FileIdentity& file, std::string_view importer, int64_t events,
+                      int64_t rejects);
 
   // Builds the indexes that analyses need and ingest does not (messages by chat and time,
   // by sender, forwards by source). Ingest leaves them out because one bulk build after the
@@ -82,6 +114,8 @@ class Store {
  private:
   Store() = default;
   Status Migrate();
+  // Runs `begin` (a BEGIN IMMEDIATE) in turn with the other writers (writer_gate.h).
+  Status BeginInTurn(const std::function<Status()>& begin);
   Status Prepare();
   Status ApplyEntity(const EntityEvent& e);
   Status ApplyMessage(const MessageEvent& m);
@@ -89,6 +123,8 @@ class Store {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  int busy_timeout_ms_ = 0;  // read by the busy handler
+  WriterGate gate_;
   struct Statements;
   std::unique_ptr<Statements> st_;
 };
