@@ -80,7 +80,7 @@ TEST(RocketChatImporter, ReadsAChannelHistory) {
       (std::vector<std::string>{
           R"({"type":"message","key":")" + k + R"(GENERAL/m6","chat":")" + k +
               R"(GENERAL","time":"2019-11-22T10:06:00Z","from":")" + k +
-              R"(u1","text":"read this","media":[{"kind":"file","path":"/file-upload/f1/leaflet.pdf"}]})",
+              R"(u1","text":"read this","media":[{"kind":"file","path":"https://chat.example.org/file-upload/f1/leaflet.pdf"}]})",
           R"({"type":"message","key":")" + k + R"(GENERAL/m5","chat":")" + k +
               R"(GENERAL","time":"2019-11-22T10:05:00Z","from":")" + k +
               R"(u1","text":"moved to https://chat.example.org/channel/Backup and t.me/Alpha_News","links":["https://chat.example.org/channel/Backup","t.me/Alpha_News"],"reply_to":")" +
@@ -89,7 +89,7 @@ TEST(RocketChatImporter, ReadsAChannelHistory) {
               R"(u1","time":"2019-11-22T10:03:00Z","action":"join"})",
           R"({"type":"message","key":")" + k + R"(GENERAL/m1","chat":")" + k +
               R"(GENERAL","time":"2019-11-22T10:01:00Z","from":")" + k +
-              R"(u2","text":"look","media":[{"kind":"image","path":"/file-upload/i1/x.jpg"}]})",
+              R"(u2","text":"look","media":[{"kind":"image","path":"https://chat.example.org/file-upload/i1/x.jpg"}]})",
           // Entities: once per name, at the earliest time each was seen.
           R"({"type":"entity","key":")" + k +
               R"(u1","kind":"user","time":"2019-11-22T10:03:00Z","name":"Alpha One","username":"alpha"})",

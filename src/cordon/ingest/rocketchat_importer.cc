@@ -187,6 +187,11 @@ class RocketChatReader {
         } else if (auto v = af.Str("title_link")) {
           md = Media{"file", "", "", "", std::string(*v)};
         }
+        // Uploads are server-relative URLs (/file-upload/...): name them as the URLs they are,
+        // so ingest reports them as not fetched rather than as paths outside the export.
+        if (md.path.starts_with('/') && !md.path.starts_with("//") && !host_.empty()) {
+          md.path = "https://" + host_ + md.path;
+        }
         if (!md.kind.empty()) m.media.push_back(std::move(md));
         // An upload's caption is its description; the message itself is then empty.
         if (auto d = af.Str("description"); d && m.text.empty()) m.text = std::string(*d);
