@@ -7,6 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "cordon/util/status.h"
+
+namespace cordon {
+class Progress;
+class Store;
+}  // namespace cordon
+
 namespace cordon::cli {
 
 // Builds the subcommand's flags on `app` and returns the function that runs it (exit code).
@@ -33,6 +40,11 @@ int Fail(const std::string& message);
 // ("--budget: expected a number of at least 0, got 'nan'").
 CLI::Validator NumberAtLeast(double lo, bool exclusive = false);
 CLI::Validator NumberInRange(double lo, double hi);
+
+// For commands that read the stored regeneration detections: makes this connection read
+// current ones (enforce::UseCurrentDetections, a replay when the stored ones are stale) and
+// prints its note on stderr. Returns the note, "" when the stored ones were current.
+StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress = nullptr);
 
 }  // namespace cordon::cli
 

@@ -28,6 +28,10 @@ std::function<int()> Setup(CLI::App& app) {
   return [a]() -> int {
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
+    // The cohort and counts read the detections: never stale ones (enforce/stage.h).
+    if (auto note = UseCurrentDetections(**store); !note.ok()) {
+      return Fail(note.status().ToString());
+    }
     ImpactOptions opt;
     opt.window_days = a->window;
     auto r = ComputeImpact(**store, opt);

@@ -78,6 +78,12 @@ std::function<int()> Setup(CLI::App& app) {
     if (stage) {
       Status st = stage->Finish();
       if (!st.ok()) return Fail(st.ToString());
+      if (stage->report().stale) {
+        std::fprintf(stderr,
+                     "cordon: warning: other ingests kept writing, so the regeneration "
+                     "detections are marked stale until the last of them finishes (or `cordon "
+                     "regen --save`)\n");
+      }
     }
     for (const auto& f : report->files) {
       if (!f.status.ok()) std::fprintf(stderr, "cordon: %s\n", f.status.ToString().c_str());
@@ -118,6 +124,10 @@ std::function<int()> Setup(CLI::App& app) {
             "into the ledger; detector %.2f s (%.0f events/s)\n",
             static_cast<long long>(r.detections), static_cast<long long>(r.mirrored),
             r.detector_seconds, r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
+        if (!r.recomputed.empty()) {
+          std::printf("enforcement: detections recomputed from a replay of the store: %s\n",
+                      r.recomputed.c_str());
+        }
       }
     }
     return report->failed_files() > 0 ? 2 : 0;

@@ -59,6 +59,10 @@ std::function<int()> Setup(CLI::App& app) {
     }
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
+    // Rules act on detections: never stale ones (enforce/stage.h).
+    if (auto note = UseCurrentDetections(**store); !note.ok()) {
+      return Fail(note.status().ToString());
+    }
     ledger::Ledger led(**store);
     enforce::ApplyOptions opt;
     opt.dry_run = a->dry_run;

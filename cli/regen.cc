@@ -51,21 +51,35 @@ std::function<int()> Setup(CLI::App& app) {
     opt.parent_window = static_cast<TimeMs>(a->window_days * enforce::kDayMs);
     opt.watch = static_cast<TimeMs>(a->watch_days * enforce::kDayMs);
     opt.name_only = a->baseline;
+    if (a->save && (a->stored || until)) {
+      return Fail("--save stores the detections of every event: drop --stored and --until");
+    }
     StatusOr<std::vector<enforce::RegenDetection>> dets = Status::Internal("unset");
     enforce::RegenStats stats;
     if (a->stored) {
+      auto current = (*store)->DetectionsCurrent();
+      if (!current.ok()) return Fail(current.status().ToString());
+      if (!*current) {
+        std::fprintf(stderr,
+                     "cordon: warning: the stored detections predate the latest events (an "
+                     "ingest was interrupted, is running, or ran with --no-enforce); `cordon "
+                     "regen` replays them, `cordon regen --save` stores the replay's\n");
+      }
       dets = enforce::LoadDetections(**store);
     } else {
       const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
-      dets = enforce::ReplayDetections(**store, opt, until, &stats, progress.get());
+      if (a->save) {
+        auto saved = enforce::RefreshDetections(**store, opt, progress.get());
+        if (!saved.ok()) return Fail(saved.status().ToString());
+        if (!*saved) {
+          return Fail("other connections kept applying events; the detections were not saved");
+        }
+        dets = enforce::LoadDetections(**store);
+      } else {
+        dets = enforce::ReplayDetections(**store, opt, until, &stats, progress.get());
+      }
     }
     if (!dets.ok()) return Fail(dets.status().ToString());
-    if (a->save && !a->stored) {
-      Status st = (*store)->Begin();
-      if (st.ok()) st = enforce::ReplaceDetections(**store, *dets);
-      if (st.ok()) st = (*store)->Commit();
-      if (!st.ok()) return Fail(st.ToString());
-    }
     if (a->json) {
       std::string out;
       JsonWriter w(out);
@@ -90,7 +104,7 @@ std::function<int()> Setup(CLI::App& app) {
       std::printf("%s  %-36s <- %-36s %.3f  [%s]\n", FormatRfc3339Ms(d.detected_at).c_str(),
                   d.entity.c_str(), d.parent.c_str(), d.score, signals.c_str());
     }
-    if (!a->stored && !a->quiet) {
+    if (!a->stored && !a->save && !a->quiet) {
       std::fprintf(
           stderr, "%zu detections; %lld events replayed, %lld entities, %lld pairs scored\n",
           dets->size(), static_cast<long long>(stats.events),

@@ -42,6 +42,10 @@ std::function<int()> Setup(CLI::App& app) {
     in.source = a->db;
     if (!a->title.empty()) in.title = a->title;
     const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
+    // Never a stale figure: detections older than the events are replayed for this report.
+    auto regen_note = UseCurrentDetections(**store, progress.get());
+    if (!regen_note.ok()) return Fail(regen_note.status().ToString());
+    in.detections_note = *regen_note;
     ImpactOptions io;
     io.progress = progress.get();
     auto impact = ComputeImpact(**store, io);

@@ -33,6 +33,10 @@ struct ReplayOptions {
   std::string progress_label = "replay";
 };
 
+// How many events ReplayStore gives (up to `until`).
+StatusOr<int64_t> CountReplayEvents(Store& store, std::optional<TimeMs> until = std::nullopt,
+                                    bool messages = true);
+
 // Calls fn with every event in order; stops at the first error fn returns.
 Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
                    const ReplayOptions& options = {});

@@ -121,6 +121,82 @@ StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const Regen
   return out;
 }
 
+namespace {
+
+// A replay of one snapshot, with the event version it reflects.
+struct SnapshotReplay {
+  int64_t version = 0;
+  std::vector<RegenDetection> detections;
+};
+
+StatusOr<SnapshotReplay> ReplaySnapshot(Store& store, const RegenOptions& options,
+                                        Progress* progress) {
+  RETURN_IF_ERROR(store.BeginRead());
+  SnapshotReplay out;
+  auto version = store.EventVersion();
+  Status st = version.status();
+  if (st.ok()) {
+    out.version = *version;
+    auto dets = ReplayDetections(store, options, std::nullopt, nullptr, progress);
+    st = dets.status();
+    if (st.ok()) out.detections = std::move(*dets);
+  }
+  Status end = store.Commit();  // ends the read
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(end);
+  return out;
+}
+
+StatusOr<std::vector<std::string>> DetectedEntities(Store& store) {
+  Statement q(store.db(), "SELECT entity FROM regen_detections ORDER BY entity");
+  if (!q.ok()) return q.status();
+  std::vector<std::string> out;
+  while (q.Step()) out.emplace_back(q.Text(0));
+  RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+}  // namespace
+
+StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options, Progress* progress) {
+  constexpr int kTries = 3;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    ASSIGN_OR_RETURN(SnapshotReplay replay, ReplaySnapshot(store, options, progress));
+    RETURN_IF_ERROR(store.Begin());
+    auto now = store.EventVersion();
+    Status st = now.status();
+    const bool unchanged = st.ok() && *now == replay.version;
+    if (st.ok() && unchanged) st = ReplaceDetections(store, replay.detections);
+    if (st.ok() && unchanged) st = store.MarkDetectionsCurrent();
+    if (!st.ok()) {
+      (void)Exec(store.db(), "ROLLBACK");
+      return st;
+    }
+    RETURN_IF_ERROR(store.Commit());
+    if (unchanged) return true;
+  }
+  return false;
+}
+
+StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
+  ASSIGN_OR_RETURN(bool current, store.DetectionsCurrent());
+  if (current) return std::string();
+  ASSIGN_OR_RETURN(SnapshotReplay replay, ReplaySnapshot(store, RegenOptions{}, progress));
+  // Same columns as the stored table (schema.h); temp comes first in name resolution.
+  RETURN_IF_ERROR(Exec(store.db(),
+                       "DROP TABLE IF EXISTS temp.regen_detections; "
+                       "CREATE TEMP TABLE regen_detections(entity TEXT PRIMARY KEY, "
+                       "parent TEXT NOT NULL, score REAL NOT NULL, detected_at INTEGER NOT NULL, "
+                       "evidence TEXT NOT NULL, candidates TEXT NOT NULL)"));
+  for (const RegenDetection& d : replay.detections) {
+    RETURN_IF_ERROR(SaveDetection(store, d).status());
+  }
+  return std::string(
+      "regeneration detections recomputed from the events: the stored ones predate the "
+      "latest events (an ingest was interrupted, is still running, or ran with --no-enforce); "
+      "`cordon regen --save` stores them");
+}
+
 EnforceStage::EnforceStage(Store& store, const StageOptions& options, const ledger::Clock* clock)
     : store_(store), options_(options), ledger_(store, clock) {}
 
@@ -132,56 +208,106 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
   std::unique_ptr<EnforceStage> s(new EnforceStage(store, options, clock));
   if (!options.detect) return s;
   ASSIGN_OR_RETURN(s->detector_, RegenDetector::Create(options.regen));
-  RETURN_IF_ERROR(store.Begin());
+  // The warm-up reads one snapshot, without the write lock; its version is the stage's
+  // starting point.
+  RETURN_IF_ERROR(store.BeginRead());
   std::vector<RegenDetection> found;
-  ReplayOptions ro;
-  ro.progress = options.progress;
-  ro.progress_label = "regen: catching up";
-  Status st = ReplayStore(
-      store,
-      [&](const Event& e) {
-        ++s->report_.warmup_events;
-        for (auto& d : s->detector_->OnEvent(e)) found.push_back(std::move(d));
-        return Status::Ok();
-      },
-      ro);
-  if (st.ok()) st = s->Save(found, false);
-  if (!st.ok()) return st;
+  bool current = false;
+  Status st = [&]() -> Status {
+    ASSIGN_OR_RETURN(s->version_at_open_, store.EventVersion());
+    ASSIGN_OR_RETURN(current, store.DetectionsCurrent());
+    ASSIGN_OR_RETURN(s->detected_at_open_, DetectedEntities(store));
+    ReplayOptions ro;
+    ro.progress = options.progress;
+    ro.progress_label = "regen: catching up";
+    return ReplayStore(
+        store,
+        [&](const Event& e) {
+          ++s->report_.warmup_events;
+          for (auto& d : s->detector_->OnEvent(e)) found.push_back(std::move(d));
+          return Status::Ok();
+        },
+        ro);
+  }();
+  Status end = store.Commit();
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(end);
+  s->commits_at_open_ = store.event_commits();
+  s->fed_ = s->report_.warmup_events;
+  // Stale detections (a crash, an ingest without the stage) give way to the replay's.
+  RETURN_IF_ERROR(store.Begin());
+  st = current ? s->Save(found) : ReplaceDetections(store, found);
+  if (!st.ok()) {
+    (void)Exec(store.db(), "ROLLBACK");
+    return st;
+  }
   RETURN_IF_ERROR(store.Commit());
   return s;
 }
 
-Status EnforceStage::Save(const std::vector<RegenDetection>& detections, bool count) {
-  for (const RegenDetection& d : detections) {
-    ASSIGN_OR_RETURN(bool added, SaveDetection(store_, d));
-    if (added && count) ++report_.detections;
-  }
+Status EnforceStage::Save(const std::vector<RegenDetection>& detections) {
+  for (const RegenDetection& d : detections) RETURN_IF_ERROR(SaveDetection(store_, d).status());
   return Status::Ok();
 }
 
 Status EnforceStage::OnEvent(const Event& event) {
   ++report_.events;
+  // Read before the ledger writes: only what the store added is the replay's.
+  const bool added = store_.last_apply_added();
   if (options_.mirror_takedowns && (std::holds_alternative<TakedownEvent>(event) ||
                                     std::holds_alternative<ReinstateEvent>(event))) {
-    ASSIGN_OR_RETURN(bool added, ledger_.MirrorEvent(event));
-    report_.mirrored += added;
+    ASSIGN_OR_RETURN(bool mirrored, ledger_.MirrorEvent(event));
+    report_.mirrored += mirrored;
   }
-  if (detector_ == nullptr) return Status::Ok();
+  if (detector_ == nullptr || !added) return Status::Ok();
+  ++fed_;
   const auto t0 = SteadyClock::now();
   std::vector<RegenDetection> found = detector_->OnEvent(event);
   report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
-  return Save(found, true);
+  return Save(found);
 }
 
 Status EnforceStage::Finish() {
   if (detector_ == nullptr) return Status::Ok();
-  RETURN_IF_ERROR(store_.Begin());
-  const auto t0 = SteadyClock::now();
-  std::vector<RegenDetection> found = detector_->Flush();
-  report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
-  RETURN_IF_ERROR(Save(found, true));
-  RETURN_IF_ERROR(store_.Commit());
   report_.regen = detector_->stats();
+  RETURN_IF_ERROR(store_.Begin());
+  Status st = [&]() -> Status {
+    // In order: no late event, no other connection's events, and the detector saw as many
+    // events as a replay gives. Then its detections are the replay's.
+    ASSIGN_OR_RETURN(int64_t version, store_.EventVersion());
+    ASSIGN_OR_RETURN(int64_t replay_events, CountReplayEvents(store_));
+    const int64_t own = store_.event_commits() - commits_at_open_;
+    if (report_.regen.late_events > 0) {
+      report_.recomputed = std::to_string(report_.regen.late_events) +
+                           " events arrived older than what the detector had passed";
+    } else if (version - version_at_open_ != own) {
+      report_.recomputed = "another connection applied events during this ingest";
+    } else if (replay_events != fed_) {
+      report_.recomputed = "the store replays " + std::to_string(replay_events) +
+                           " events where the detector saw " + std::to_string(fed_);
+    }
+    if (!report_.recomputed.empty()) return Status::Ok();
+    const auto t0 = SteadyClock::now();
+    std::vector<RegenDetection> found = detector_->Flush();
+    report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
+    RETURN_IF_ERROR(Save(found));
+    return store_.MarkDetectionsCurrent();
+  }();
+  if (!st.ok()) {
+    (void)Exec(store_.db(), "ROLLBACK");
+    return st;
+  }
+  RETURN_IF_ERROR(store_.Commit());
+  if (!report_.recomputed.empty()) {
+    ASSIGN_OR_RETURN(bool current, RefreshDetections(store_, options_.regen, options_.progress));
+    report_.stale = !current;
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> now, DetectedEntities(store_));
+  report_.detections = 0;
+  for (const std::string& e : now) {
+    report_.detections +=
+        !std::binary_search(detected_at_open_.begin(), detected_at_open_.end(), e);
+  }
   return Status::Ok();
 }
 

@@ -2,17 +2,22 @@
 // regeneration detector on the stream and stores its detections, and mirrors the takedowns and
 // reinstatements of platform streams into the ledger (source "platform").
 //
-// The detector's state is a cache of the store: Open() replays what the store holds first
-// (storing any detection the replay raises that is not stored yet), so an ingest that appends to
-// an existing database continues the same stream. Detections made during ingest equal those of
-// `cordon regen` (a replay of the store) when the input arrives in time order; events older than
-// what the detector has seen are counted as late (RegenStats) and `cordon regen --save` then
-// recomputes the stored detections from a replay.
+// Stored detections are a cache of a replay of the store (`cordon regen`), and equal it after
+// every ingest that finishes, whatever the order, concurrency or crashes of the ingests that
+// built the store. The detector is fed only what the store added (Store::last_apply_added), so
+// its input is the replay's as long as the events arrive in time order and no other connection
+// applies events meanwhile. Open() replays the store into the detector; Finish() checks both
+// conditions (the detector's late events; the store's event version against this connection's
+// own commits) and, when either failed, recomputes the detections from a replay. Until Finish
+// the store's event version is ahead of its detections' (Store::DetectionsCurrent), so a reader
+// (or a crash) sees them marked stale, never silently wrong: readers call
+// UseCurrentDetections.
 //
 // Thread safety: one thread, with its Store.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cordon/enforce/regen.h"
@@ -35,8 +40,11 @@ struct StageOptions {
 
 struct StageReport {
   int64_t events = 0;
-  int64_t detections = 0;  // raised while observing (not counting the warm-up replay)
+  int64_t detections = 0;  // stored after Finish for entities that had none before Open
   int64_t warmup_events = 0;
+  // Why Finish recomputed the detections from a replay ("" when the stream was in order).
+  std::string recomputed;
+  bool stale = false;  // Finish could not bring them up to date (other writers kept writing)
   int64_t mirrored = 0;         // ledger entries added for stream takedowns
   double detector_seconds = 0;  // time spent in the detector while observing
   RegenStats regen;
@@ -59,19 +67,38 @@ class EnforceStage {
 
  private:
   EnforceStage(Store& store, const StageOptions& options, const ledger::Clock* clock);
-  Status Save(const std::vector<RegenDetection>& detections, bool count);
+  Status Save(const std::vector<RegenDetection>& detections);
+  // Replaces the stored detections with a replay's, unless events keep arriving from others.
+  Status Recompute();
 
   Store& store_;
   StageOptions options_;
   ledger::Ledger ledger_;
   std::unique_ptr<RegenDetector> detector_;
   StageReport report_;
+  // At Open: the store's event version and this connection's commits, to tell at Finish
+  // whether another connection applied events in between.
+  int64_t version_at_open_ = 0;
+  int64_t commits_at_open_ = 0;
+  int64_t fed_ = 0;  // events given to the detector, the warm-up's included
+  std::vector<std::string> detected_at_open_;  // sorted entity keys
 };
 
 // Stores a detection unless the entity has one already; returns whether it was new.
 StatusOr<bool> SaveDetection(Store& store, const RegenDetection& d);
-// Replaces every stored detection with `detections`.
+// Replaces every stored detection with `detections` (inside the caller's transaction).
 Status ReplaceDetections(Store& store, const std::vector<RegenDetection>& detections);
+// Replays the store and replaces its detections, marking them current (Store::
+// DetectionsCurrent); `cordon regen --save`. Takes the write lock only to write: the replay
+// reads a snapshot, and is repeated (up to three times) when another connection applied
+// events meanwhile. Returns whether the detections are current.
+StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options,
+                                 Progress* progress = nullptr);
+// For commands that read regen_detections with their own SQL (report, impact, policy): when
+// the stored detections are stale, replays the store into a temporary table of the same name,
+// which this connection's unqualified queries read instead, and returns a note that says so
+// ("" when they were current). Writes nothing to the database file.
+StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress = nullptr);
 // Stored detections, ordered by detected_at then entity.
 StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store);
 // Runs a fresh detector over a replay of the store; detections ordered by detected_at, entity.

@@ -437,7 +437,10 @@ StatusOr<std::string> RenderReport(Store& store, const ReportInputs& in) {
                       ". Days are UTC. Before and after windows are the days before the first "
                       "spike day and after the last, per day, as in CREST's study of the 2018 "
                       "and 2019 actions. Spikes are days above both three times the median of "
-                      "the previous four weeks and six robust deviations above it.</p>");
+                      "the previous four weeks and six robust deviations above it.</p>" +
+                      (in.detections_note.empty()
+                           ? std::string()
+                           : "<p>" + Escape("The " + in.detections_note) + ".</p>"));
   html += "<footer>cordon &middot; all figures can be reproduced with <code>cordon impact --db " +
           Escape(in.source) + " --json</code></footer></body></html>\n";
   return html;

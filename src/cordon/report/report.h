@@ -37,6 +37,9 @@ struct ReportInputs {
   std::vector<ReportNode> nodes;        // the network map
   std::vector<ReportEdge> edges;
   std::string network_note;  // how the map was made
+  // Set when the stored regeneration detections were stale and the report's are a fresh
+  // replay (enforce::UseCurrentDetections).
+  std::string detections_note;
 };
 
 // The report as HTML text; also reads regenerations and referrals from the store when the

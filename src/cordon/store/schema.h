@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -137,6 +137,19 @@ CREATE INDEX matches_by_chat ON matches(chat, time);
     // match nothing: those files are read once more, which ingest's idempotence makes safe.
     R"sql(
 ALTER TABLE files ADD COLUMN head_sha256 TEXT;
+)sql",
+    // 4 -> 5: stored regeneration detections are a cache of a replay of the events
+    // (enforce/stage.h). `events` counts the transactions that applied events; `detections`
+    // is its value when the detections were last brought up to date, so they are current
+    // exactly when the two are equal. A store migrated with entities in it may hold
+    // detections from before this bookkeeping: they start stale.
+    R"sql(
+CREATE TABLE event_version(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  events INTEGER NOT NULL,
+  detections INTEGER NOT NULL
+);
+INSERT INTO event_version VALUES(1, 1, CASE WHEN EXISTS(SELECT 1 FROM entities) THEN 0 ELSE 1 END);
 )sql",
 };
 

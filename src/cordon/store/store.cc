@@ -96,6 +96,7 @@ struct Store::Statements {
       takedown;
   Statement entity_avatar;  // avatar history, for causal replays (enforce/replay.h)
   Statement reject, weird, file_done, mark_file;
+  Statement advance_version;  // event_version.events + 1
   // Smallest time each entity was touched at in this session, to skip repeated touches.
   // Keyed by a 64-bit hash of the key in a flat table: one cache miss a lookup on this hot
   // path. A collision (odds ~n^2/2^65) would only skip a redundant-looking touch.
@@ -312,7 +313,8 @@ Status Store::Prepare() {
                        "VALUES(?1,?2,?3,?4,?5)");
   s.invite = Statement(db_,
                        "INSERT INTO invites(link, chat, time) VALUES(?1,?2,?3) "
-                       "ON CONFLICT(link, chat) DO UPDATE SET time = min(time, excluded.time)");
+                       "ON CONFLICT(link, chat) DO UPDATE SET time = excluded.time "
+                       "WHERE excluded.time < invites.time");
   s.takedown = Statement(db_,
                          "INSERT OR IGNORE INTO takedowns(entity, time, action, reason, source) "
                          "VALUES(?1,?2,?3,?4,?5)");
@@ -327,7 +329,8 @@ Status Store::Prepare() {
   s.mark_file = Statement(db_,
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects, head_sha256) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  for (Statement* p : {&s.begin, &s.commit, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
+  s.advance_version = Statement(db_, "UPDATE event_version SET events = events + 1 WHERE id = 1");
+  for (Statement* p : {&s.begin, &s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
                        &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
                        &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
@@ -336,6 +339,7 @@ Status Store::Prepare() {
 }
 
 Status Store::Begin() {
+  events_pending_ = false;
   return BeginInTurn([this] { return st_->begin.Run(); });
 }
 
@@ -348,7 +352,46 @@ Status Store::BeginInTurn(const std::function<Status()>& begin) {
   if (entered) gate_.Leave();
   return s;
 }
-Status Store::Commit() { return st_->commit.Run(); }
+Status Store::BeginRead() {
+  events_pending_ = false;
+  return Exec(db_, "BEGIN DEFERRED");
+}
+
+Status Store::Commit() {
+  if (events_pending_) RETURN_IF_ERROR(AdvanceEventVersion());
+  events_pending_ = false;
+  return st_->commit.Run();
+}
+
+Status Store::AdvanceEventVersion() {
+  RETURN_IF_ERROR(st_->advance_version.Run());
+  ++event_commits_;
+  return Status::Ok();
+}
+
+StatusOr<int64_t> Store::EventVersion() {
+  Statement q(db_, "SELECT events FROM event_version WHERE id = 1");
+  if (!q.ok()) return q.status();
+  if (!q.Step()) {
+    RETURN_IF_ERROR(q.status());
+    return Status::Corrupt("the event_version row is missing", Location{path_});
+  }
+  return q.Int(0);
+}
+
+StatusOr<bool> Store::DetectionsCurrent() {
+  Statement q(db_, "SELECT events = detections FROM event_version WHERE id = 1");
+  if (!q.ok()) return q.status();
+  if (!q.Step()) {
+    RETURN_IF_ERROR(q.status());
+    return Status::Corrupt("the event_version row is missing", Location{path_});
+  }
+  return q.Int(0) != 0;
+}
+
+Status Store::MarkDetectionsCurrent() {
+  return Exec(db_, "UPDATE event_version SET detections = events WHERE id = 1");
+}
 
 Status Store::TouchEntity(std::string_view key, int64_t time) {
   if (key.empty() || key.front() == '@') return Status::Ok();  // a bare "@name" is no key
@@ -386,6 +429,7 @@ Status Store::ApplyEntity(const EntityEvent& e) {
                         .Bind(3, e.name.value_or(""))
                         .Bind(4, e.username.value_or(""))
                         .Run());
+    added_ = sqlite3_changes(db_) > 0;
   }
   if (e.avatar_sha256 || e.avatar_pdq) {
     RETURN_IF_ERROR(st_->entity_avatar.Bind(1, e.key)
@@ -415,6 +459,7 @@ Status Store::ApplyMessage(const MessageEvent& m) {
     if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
     return Status::Ok();
   }
+  added_ = true;
   const int64_t id = sqlite3_last_insert_rowid(db_);
   for (size_t i = 0; i < m.media.size(); ++i) {
     const Media& md = m.media[i];
@@ -444,6 +489,16 @@ Status Store::ApplyMessage(const MessageEvent& m) {
 }
 
 Status Store::Apply(const Event& event) {
+  added_ = false;
+  if (sqlite3_get_autocommit(db_) != 0) {
+    RETURN_IF_ERROR(ApplyEvent(event));
+    return AdvanceEventVersion();
+  }
+  events_pending_ = true;
+  return ApplyEvent(event);
+}
+
+Status Store::ApplyEvent(const Event& event) {
   auto& s = *st_;
   if (auto* m = std::get_if<MessageEvent>(&event)) return ApplyMessage(*m);
   if (auto* e = std::get_if<EntityEvent>(&event)) return ApplyEntity(*e);
@@ -454,11 +509,13 @@ Status Store::Apply(const Event& event) {
                         .Bind(4, MemberActionName(m->action))
                         .BindOrNull(5, m->reason)
                         .Run());
+    added_ = sqlite3_changes(db_) > 0;
     RETURN_IF_ERROR(TouchEntity(m->chat, m->time));
     return TouchEntity(m->user, m->time);
   }
   if (auto* i = std::get_if<InviteEvent>(&event)) {
     RETURN_IF_ERROR(s.invite.Bind(1, i->link).Bind(2, i->chat).Bind(3, i->time).Run());
+    added_ = sqlite3_changes(db_) > 0;
     return TouchEntity(i->chat, i->time);
   }
   if (auto* t = std::get_if<TakedownEvent>(&event)) {
@@ -468,6 +525,7 @@ Status Store::Apply(const Event& event) {
                         .Bind(4, t->reason)
                         .BindOrNull(5, t->source)
                         .Run());
+    added_ = sqlite3_changes(db_) > 0;
     return TouchEntity(t->entity, t->time);
   }
   if (auto* r = std::get_if<ReinstateEvent>(&event)) {
@@ -477,6 +535,7 @@ Status Store::Apply(const Event& event) {
                         .BindOrNull(4, r->reason)
                         .BindNull(5)
                         .Run());
+    added_ = sqlite3_changes(db_) > 0;
     return TouchEntity(r->entity, r->time);
   }
   return Status::Internal("unhandled event type");
@@ -568,7 +627,8 @@ StatusOr<StoreStats> Store::Stats() {
 StatusOr<std::string> Store::Dump() {
   std::string out;
   Statement tables(db_,
-                   "SELECT name FROM sqlite_master WHERE type='table' AND name != 'files' "
+                   "SELECT name FROM sqlite_master WHERE type='table' AND "
+                   "name NOT IN ('files', 'event_version') "
                    "ORDER BY name");
   if (!tables.ok()) return tables.status();
   std::vector<std::string> names;

@@ -88,8 +88,27 @@ class Store {
   // Begin takes the write lock at once (BEGIN IMMEDIATE), in turn with other writers.
   Status Begin();
   Status Commit();
+  // A read transaction: every query until Commit sees one snapshot of the database (taken at
+  // the first read), whatever other connections commit meanwhile. Takes no lock from writers.
+  Status BeginRead();
 
   Status Apply(const Event& event);
+  // Whether the last Apply added what a replay of the store (enforce/replay.h) gives back as an
+  // event: a new message, name, membership, invite (or an earlier time for one) or takedown.
+  // An event the store held already adds nothing.
+  bool last_apply_added() const { return added_; }
+
+  // The event version (schema.h, table event_version): Commit advances it once for a
+  // transaction that applied events; an Apply outside Begin/Commit advances it at once. What
+  // is derived from the events (the regeneration detections) records the version it reflects.
+  StatusOr<int64_t> EventVersion();
+  // How many times this Store advanced the event version. Against EventVersion() it tells
+  // whether another connection applied events in between (enforce/stage.cc).
+  int64_t event_commits() const { return event_commits_; }
+  // Whether the stored regeneration detections reflect every event applied so far.
+  StatusOr<bool> DetectionsCurrent();
+  // Records that they do now (inside the caller's transaction).
+  Status MarkDetectionsCurrent();
   // A record an importer could not use; (file, location) is its key.
   Status AddReject(const Location& where, std::string_view reason);
   Status AddWeird(const Location& where, std::string_view what);
@@ -105,7 +124,8 @@ class Store {
   Status EnsureAnalysisIndexes();
 
   StatusOr<StoreStats> Stats();
-  // Every row of every table in a canonical order, one line per row: for tests and diffs.
+  // Every row of every table in a canonical order, one line per row: for tests and diffs. The
+  // bookkeeping tables (files, event_version) are left out: they record how a store was built.
   StatusOr<std::string> Dump();
 
   sqlite3* db() { return db_; }
@@ -117,13 +137,18 @@ class Store {
   // Runs `begin` (a BEGIN IMMEDIATE) in turn with the other writers (writer_gate.h).
   Status BeginInTurn(const std::function<Status()>& begin);
   Status Prepare();
+  Status ApplyEvent(const Event& event);
   Status ApplyEntity(const EntityEvent& e);
   Status ApplyMessage(const MessageEvent& m);
   Status TouchEntity(std::string_view key, int64_t time);
+  Status AdvanceEventVersion();
 
   sqlite3* db_ = nullptr;
   std::string path_;
   int busy_timeout_ms_ = 0;  // read by the busy handler
+  bool added_ = false;
+  bool events_pending_ = false;  // events applied in the open transaction
+  int64_t event_commits_ = 0;
   WriterGate gate_;
   struct Statements;
   std::unique_ptr<Statements> st_;

@@ -1,0 +1,15 @@
+// Shared by the commands that read stored regeneration detections (report, impact, policy).
+#include <cstdio>
+
+#include "command.h"
+#include "cordon/enforce/stage.h"
+
+namespace cordon::cli {
+
+StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
+  ASSIGN_OR_RETURN(std::string note, enforce::UseCurrentDetections(store, progress));
+  if (!note.empty()) std::fprintf(stderr, "cordon: note: %s\n", note.c_str());
+  return note;
+}
+
+}  // namespace cordon::cli
