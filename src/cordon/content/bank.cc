@@ -486,8 +486,9 @@ class Importer {
     BankEntry e;
     e.type = type;
     e.signal = std::move(*c);
-    e.label = label.empty() ? opt_.label : std::string(label);
-    e.provenance = JoinProvenance({opt_.provenance, provenance});
+    // Stored as valid UTF-8, as every CSV and report will show it (util/utf8.h).
+    e.label = RepairUtf8(label.empty() ? opt_.label : label);
+    e.provenance = RepairUtf8(JoinProvenance({opt_.provenance, provenance}));
     e.added = added;
     out_.entries.push_back(std::move(e));
   }
