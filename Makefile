@@ -49,8 +49,10 @@ asan-build: deps
 
 # Every test under the sanitizers, but the statistical calibrations: they repeat, on larger
 # worlds, code paths other tests already run here, and cost minutes each under ASan. `make test`
-# runs them.
-ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash
+# runs them. The two-process writer test and the ingest progress-bar test depend on a writer
+# finishing a transaction within the 30 s busy timeout and on a bar redrawing while a file is
+# parsed: under ASan on 2 cores neither holds (seen 2026-12-05), so `make test` alone runs them.
+ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash|WritersInTwoProcessesTakeTurns|IngestBarMovesWhileAFileIsParsed
 sanitize: asan-build
 	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	  -E '$(ASAN_SKIP)'
