@@ -369,8 +369,9 @@ Status Store::AdvanceEventVersion() {
   return Status::Ok();
 }
 
-StatusOr<int64_t> Store::EventVersion() {
-  Statement q(db_, "SELECT events FROM event_version WHERE id = 1");
+// One column of the event_version row (schema.h).
+StatusOr<int64_t> Store::EventVersionColumn(std::string_view expression) {
+  Statement q(db_, "SELECT " + std::string(expression) + " FROM event_version WHERE id = 1");
   if (!q.ok()) return q.status();
   if (!q.Step()) {
     RETURN_IF_ERROR(q.status());
@@ -379,14 +380,11 @@ StatusOr<int64_t> Store::EventVersion() {
   return q.Int(0);
 }
 
+StatusOr<int64_t> Store::EventVersion() { return EventVersionColumn("events"); }
+
 StatusOr<bool> Store::DetectionsCurrent() {
-  Statement q(db_, "SELECT events = detections FROM event_version WHERE id = 1");
-  if (!q.ok()) return q.status();
-  if (!q.Step()) {
-    RETURN_IF_ERROR(q.status());
-    return Status::Corrupt("the event_version row is missing", Location{path_});
-  }
-  return q.Int(0) != 0;
+  ASSIGN_OR_RETURN(int64_t current, EventVersionColumn("events = detections"));
+  return current != 0;
 }
 
 Status Store::MarkDetectionsCurrent() {

@@ -142,6 +142,7 @@ class Store {
   Status ApplyMessage(const MessageEvent& m);
   Status TouchEntity(std::string_view key, int64_t time);
   Status AdvanceEventVersion();
+  StatusOr<int64_t> EventVersionColumn(std::string_view expression);
 
   sqlite3* db_ = nullptr;
   std::string path_;
