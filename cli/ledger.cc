@@ -113,7 +113,7 @@ std::function<int()> Setup(CLI::App& app) {
     const std::string by = !c->by.empty()        ? c->by
                            : !a->list.by.empty() ? a->list.by
                                                  : ledger::DefaultActor();
-    auto store = Store::Open(db, OpenMode::kExisting);
+    auto store = Store::Open(db, RecordingOptions());
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     std::string out;

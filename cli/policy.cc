@@ -57,7 +57,7 @@ std::function<int()> Setup(CLI::App& app) {
       for (const auto& s : problems) std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return Fail(policy.status().ToString());
     }
-    auto store = Store::Open(a->db, OpenMode::kExisting);
+    auto store = Store::Open(a->db, RecordingOptions());
     if (!store.ok()) return Fail(store.status().ToString());
     // Rules act on detections: never stale ones (enforce/stage.h).
     if (auto note = UseCurrentDetections(**store); !note.ok()) {

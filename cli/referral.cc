@@ -75,7 +75,7 @@ std::function<int()> Setup(CLI::App& app) {
   report->add_option("--now", a->now, "the current time (default now)");
 
   return [a, add, act, reject, list]() -> int {
-    auto store = Store::Open(a->db, OpenMode::kExisting);
+    auto store = Store::Open(a->db, RecordingOptions());
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     ledger::Referrals refs(led, **store);

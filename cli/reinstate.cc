@@ -31,7 +31,7 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--force", a->force, "even when nothing ingested mentions the entity");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
-    auto store = Store::Open(a->db, OpenMode::kExisting);
+    auto store = Store::Open(a->db, RecordingOptions());
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     TimeMs t = ledger::SystemClock().Now();

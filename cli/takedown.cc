@@ -138,7 +138,7 @@ std::function<int()> Setup(CLI::App& app) {
                "be <platform>:<id>)");
   app.add_flag("--json", a->json, "print the ledger entry as JSON");
   return [a]() -> int {
-    auto store = Store::Open(a->db, OpenMode::kExisting);
+    auto store = Store::Open(a->db, RecordingOptions());
     if (!store.ok()) return Fail(store.status().ToString());
     ledger::Ledger led(**store);
     const std::string by = a->by.empty() ? ledger::DefaultActor() : a->by;

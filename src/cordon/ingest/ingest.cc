@@ -172,6 +172,8 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
           if (opt.after_event) opt.after_event(report.events);
           if (++in_txn >= opt.batch_events) {
             store_status = store.Commit();
+            if (store_status.ok() && opt.after_commit)
+              store_status = opt.after_commit(report.events);
             if (store_status.ok()) store_status = store.Begin();
             in_txn = 0;
           }
@@ -310,6 +312,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       RETURN_IF_ERROR(store.MarkFileDone(*identity, importer->name(), fr.events, fr.rejected));
     }
     RETURN_IF_ERROR(store.Commit());
+    if (options.after_commit) RETURN_IF_ERROR(options.after_commit(report.events));
     report.bytes += identity->size;
     bar.Set(report.bytes);
     report.files.push_back(std::move(fr));

@@ -33,6 +33,10 @@ struct IngestOptions {
   bool skip_done_files = true;
   // Test hook, called after each event is applied (inside the open transaction).
   std::function<void(int64_t events_applied)> after_event;
+  // Called right after each commit, outside any transaction, with the events applied so far:
+  // what is committed is durable from here on (a worker acknowledges its input here). A non-OK
+  // status stops the ingest like a store error.
+  std::function<Status(int64_t events_applied)> after_commit;
   // Later stages observing the stream (enforcement: enforce/stage.h): called on the store's
   // thread with each event right after it is applied, in input order, inside the open
   // transaction. A non-OK status stops the ingest like a store error.

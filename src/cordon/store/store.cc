@@ -226,8 +226,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   if (st.ok()) st = EnterWal(s->db_, s->busy_timeout_ms_);
   if (st.ok()) {
     st = Exec(s->db_,
-              "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
-              "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4096;");
+              std::string("PRAGMA synchronous=") + (options.durable ? "FULL" : "NORMAL") +
+                  "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
+              "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=" +
+                  std::to_string(std::max(1, options.checkpoint_pages)) + ";");
   }
   if (!st.ok()) return st.At(Location{path});
   RETURN_IF_ERROR(s->Migrate());
@@ -330,9 +332,10 @@ Status Store::Prepare() {
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects, head_sha256) VALUES(?1,?2,?3,?4,?5,?6,?7)");
   s.advance_version = Statement(db_, "UPDATE event_version SET events = events + 1 WHERE id = 1");
-  for (Statement* p : {&s.begin, &s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar, &s.touch,
-                       &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
-                       &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
+  for (Statement* p :
+       {&s.begin, &s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar,
+        &s.touch, &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
+        &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
   }
   return Status::Ok();
@@ -620,6 +623,22 @@ StatusOr<StoreStats> Store::Stats() {
   RETURN_IF_ERROR(count("SELECT count(*) FROM weirds", out.weird));
   RETURN_IF_ERROR(count("SELECT count(*) FROM files", out.files));
   return out;
+}
+
+Status Store::CheckIntegrity() {
+  Statement q(db_, "PRAGMA integrity_check(10)");
+  if (!q.ok()) return q.status().At(Location{path_});
+  std::string findings;
+  while (q.Step()) {
+    const std::string_view line = q.Text(0);
+    if (line == "ok") continue;
+    findings += findings.empty() ? "" : "; ";
+    findings += line;
+  }
+  if (!q.status().ok()) return q.status().At(Location{path_});
+  if (!findings.empty())
+    return Status::Corrupt("integrity check failed: " + findings, Location{path_});
+  return Status::Ok();
 }
 
 StatusOr<std::string> Store::Dump() {

@@ -56,7 +56,24 @@ struct StoreOptions {
   // it fails with "database is locked".
   int busy_timeout_ms = 30000;
   OpenMode mode = OpenMode::kCreate;
+  // Pages (32 KiB each) the write-ahead log may hold before a commit copies it into the
+  // database (SQLite's wal_autocheckpoint). Large by default for bulk ingest (benchmarks.md);
+  // the fault-injection test makes it small so that checkpoints happen mid-ingest.
+  int checkpoint_pages = 4096;
+  // Syncs every commit to disk (SQLite's synchronous=FULL), so that a commit survives a power
+  // loss, not only a crash. Bulk ingest leaves it off: a lost batch is ingested again, and the
+  // syncs would cost it dearly (docs/security.md, "Detections and crashes").
+  bool durable = false;
 };
+
+// For commands that record decisions by hand (takedowns, reinstatements, appeals, referrals,
+// policy actions): an existing database, every commit durable.
+inline StoreOptions RecordingOptions() {
+  StoreOptions options;
+  options.mode = OpenMode::kExisting;
+  options.durable = true;
+  return options;
+}
 
 // How the store knows a file it ingested whole: the same bytes under any name.
 struct FileIdentity {
@@ -124,6 +141,8 @@ class Store {
   Status EnsureAnalysisIndexes();
 
   StatusOr<StoreStats> Stats();
+  // SQLite's integrity check of the whole file: Corrupt with its first findings otherwise.
+  Status CheckIntegrity();
   // Every row of every table in a canonical order, one line per row: for tests and diffs. The
   // bookkeeping tables (files, event_version) are left out: they record how a store was built.
   StatusOr<std::string> Dump();
