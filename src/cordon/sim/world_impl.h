@@ -162,6 +162,10 @@ class World {
   void ScheduleChatRegen(int32_t c, TimeMs t);
   void ScheduleAccountRegen(int32_t acc, TimeMs t);
   void CreateReplacement(int32_t parent, TimeMs t);
+  void FollowReplacement(int32_t c, TimeMs t);
+  void AdvertiseReplacement(int32_t c, int32_t person, TimeMs t);
+  void RepostBacklog(int32_t c, const std::vector<PostRef>& parent_recent, uint32_t parent_pos,
+                     TimeMs t);
   void RegenAccount(int32_t person, TimeMs t);
   void CreateBot(int32_t person, int32_t parent, TimeMs t);
   void CreateMirror(TimeMs t);
@@ -170,6 +174,7 @@ class World {
   void CreateLookalike(TimeMs t);
   void CreateRelaunch(TimeMs t);
   void JoinGroup(int32_t person, size_t membership, int32_t chat, TimeMs t);
+  // The researcher joins the chat (and exports it) while under the caps.
   void MaybeJoinResearcher(int32_t c);
 
   // --- content (world_content.cc)

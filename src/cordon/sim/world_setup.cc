@@ -387,34 +387,6 @@ void World::JoinResearcherChats() {
   }
 }
 
-void World::MaybeJoinResearcher(int32_t ci) {
-  if (!cfg_.options.telegram_exports) return;
-  Chat& c = st_.chats[static_cast<size_t>(ci)];
-  if (c.export_slot >= 0) return;
-  int& count = c.network ? joined_network_ : joined_benign_;
-  const int cap = c.network ? sp_.joined_network : sp_.joined_benign;
-  if (count >= cap) return;
-  std::string_view type = c.group
-                              ? (c.username.empty() ? "private_supergroup" : "public_supergroup")
-                              : (c.username.empty() ? "private_channel" : "public_channel");
-  const std::string dir = cfg_.options.out_dir + "/telegram/" + std::to_string(c.id);
-  auto w = TelegramExportWriter::Open(dir, c.name, type, c.id, dp_.export_utc_offset_min);
-  if (!w.ok()) {
-    Note(w.status());
-    return;
-  }
-  ++count;
-  if (c.network) st_.lineages[static_cast<size_t>(c.lineage)].researcher = true;
-  c.export_slot = static_cast<int32_t>(exports_.size());
-  exports_.push_back(std::move(*w));
-  st_.export_chats.push_back(ci);
-  if (!c.initial) {
-    // A chat created in the window: its export starts with the creation service message.
-    Note(
-        exports_.back()->AddCreate(1, c.created, c.name, "channel" + std::to_string(c.id), c.name));
-  }
-}
-
 void World::EmitFirstSightings() {
   const TimeMs start = cfg_.start_ms;
   // First sightings: everything that exists at the start, in id order (ids follow creation).

@@ -66,7 +66,7 @@ enum class CKind : uint8_t {
 // What a message says, reproducible from a few numbers (so backlogs can be reposted).
 struct Content {
   CKind kind = CKind::kText;
-  uint8_t edit = 0;  // index into kEditOrder; 0 = the original file
+  uint8_t edit = 0;  // index into the edits (kEditOrder, world_content.cc); 0 = the original
   uint8_t topic = 0;
   uint64_t item = 0;  // release, photo, viral image, chat or destination, by kind
   uint64_t seed = 0;  // text
@@ -161,11 +161,6 @@ inline bool Alive(const Account& a, TimeMs t) { return a.created <= t && t < a.d
 class WorldState {
  public:
   explicit WorldState(int max_edits) : max_edits_(max_edits) {}
-
-  Chat& chat(int32_t i) { return chats[static_cast<size_t>(i)]; }
-  const Chat& chat(int32_t i) const { return chats[static_cast<size_t>(i)]; }
-  Account& account(int32_t i) { return accounts[static_cast<size_t>(i)]; }
-  const Account& account(int32_t i) const { return accounts[static_cast<size_t>(i)]; }
 
   // New entities, returned by index. Before AssignIds they have no id and no key: the initial
   // world gets its ids in creation order once it is complete.

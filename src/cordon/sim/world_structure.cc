@@ -232,6 +232,34 @@ void World::JoinGroup(int32_t pi, size_t k, int32_t chat, TimeMs t) {
   EmitMember(chat, p.account, t, MemberAction::kJoin);
 }
 
+void World::MaybeJoinResearcher(int32_t ci) {
+  if (!cfg_.options.telegram_exports) return;
+  Chat& c = st_.chats[static_cast<size_t>(ci)];
+  if (c.export_slot >= 0) return;
+  int& count = c.network ? joined_network_ : joined_benign_;
+  const int cap = c.network ? sp_.joined_network : sp_.joined_benign;
+  if (count >= cap) return;
+  std::string_view type = c.group
+                              ? (c.username.empty() ? "private_supergroup" : "public_supergroup")
+                              : (c.username.empty() ? "private_channel" : "public_channel");
+  const std::string dir = cfg_.options.out_dir + "/telegram/" + std::to_string(c.id);
+  auto w = TelegramExportWriter::Open(dir, c.name, type, c.id, dp_.export_utc_offset_min);
+  if (!w.ok()) {
+    Note(w.status());
+    return;
+  }
+  ++count;
+  if (c.network) st_.lineages[static_cast<size_t>(c.lineage)].researcher = true;
+  c.export_slot = static_cast<int32_t>(exports_.size());
+  exports_.push_back(std::move(*w));
+  st_.export_chats.push_back(ci);
+  if (!c.initial) {
+    // A chat created in the window: its export starts with the creation service message.
+    Note(
+        exports_.back()->AddCreate(1, c.created, c.name, "channel" + std::to_string(c.id), c.name));
+  }
+}
+
 void World::TakeDown(TimeMs t, int32_t idx, bool account, Source source) {
   static constexpr std::string_view kSources[] = {"platform", "referral", "user_report"};
   TakedownEvent e;
@@ -469,23 +497,34 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   }
   if (st_.lineages[static_cast<size_t>(c.lineage)].researcher && rng_.Bernoulli(0.7))
     MaybeJoinResearcher(ci);
-  // Group members follow the invite link, some of them.
-  if (st_.chats[static_cast<size_t>(ci)].group) {
-    Lineage& l = st_.lineages[static_cast<size_t>(st_.chats[static_cast<size_t>(ci)].lineage)];
-    std::vector<int32_t> kept;
-    for (int32_t m2 : l.members) {
-      if (rng_.Bernoulli(dp_.follow)) {
-        kept.push_back(m2);
-        Schedule(t + static_cast<TimeMs>(rng_.LogNormal(3, 1) * kHour), Action{Act::kJoin, m2, ci});
-      } else {
-        std::erase_if(st_.persons[static_cast<size_t>(m2)].groups, [&](const Membership& mm) {
-          return mm.lineage == st_.chats[static_cast<size_t>(ci)].lineage;
-        });
-      }
+  FollowReplacement(ci, t);
+  AdvertiseReplacement(ci, pi, t);
+  recent_replacements_.push_back(ci);
+  RepostBacklog(ci, parent_recent, parent_pos, t);
+  MaybeHazardToday(t, ci, false, ChatHazard(st_.chats[static_cast<size_t>(ci)]));
+}
+
+// Group members follow the replacement's invite link, some of them; the others drop the lineage.
+void World::FollowReplacement(int32_t ci, TimeMs t) {
+  if (!st_.chats[static_cast<size_t>(ci)].group) return;
+  Lineage& l = st_.lineages[static_cast<size_t>(st_.chats[static_cast<size_t>(ci)].lineage)];
+  std::vector<int32_t> kept;
+  for (int32_t m2 : l.members) {
+    if (rng_.Bernoulli(dp_.follow)) {
+      kept.push_back(m2);
+      Schedule(t + static_cast<TimeMs>(rng_.LogNormal(3, 1) * kHour), Action{Act::kJoin, m2, ci});
+    } else {
+      std::erase_if(st_.persons[static_cast<size_t>(m2)].groups, [&](const Membership& mm) {
+        return mm.lineage == st_.chats[static_cast<size_t>(ci)].lineage;
+      });
     }
-    l.members = std::move(kept);
   }
-  // Adverts by survivors, and the parent's backlog reposted.
+  l.members = std::move(kept);
+}
+
+// Adverts for the replacement, by its owner's other chats that are up (else by any network chat,
+// picked when the advert is posted).
+void World::AdvertiseReplacement(int32_t ci, int32_t pi, TimeMs t) {
   const int64_t n_ads = 1 + rng_.Poisson(dp_.ads_per_replacement - 1);
   std::vector<int32_t> siblings;
   for (int32_t s : st_.persons[static_cast<size_t>(pi)].owned) {
@@ -498,7 +537,11 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
         !siblings.empty() && rng_.Bernoulli(0.6) ? siblings[rng_.Below(siblings.size())] : -1;
     ads_.push_back({at, ci, poster});
   }
-  recent_replacements_.push_back(ci);
+}
+
+// The parent's last posts, reposted by the replacement as its own, minutes apart.
+void World::RepostBacklog(int32_t ci, const std::vector<PostRef>& parent_recent,
+                          uint32_t parent_pos, TimeMs t) {
   TimeMs at = t + 2 * kMinute;
   const size_t n = parent_recent.size();
   for (size_t i = 0; i < n; ++i) {
@@ -506,7 +549,6 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
     at += static_cast<TimeMs>(rng_.Uniform(15, 120) * kSecond);
     backlog_.push_back({at, ci, r.content});
   }
-  MaybeHazardToday(t, ci, false, ChatHazard(st_.chats[static_cast<size_t>(ci)]));
 }
 
 void World::CreateMirror(TimeMs t) {
