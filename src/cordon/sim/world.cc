@@ -45,11 +45,11 @@ Status World::Run() {
     RETURN_IF_ERROR(w->Close());
   }
   summary_.exports = static_cast<int64_t>(exports_.size());
-  summary_.media_files = media_.files();
-  summary_.media_bytes = media_.bytes_written();
+  summary_.media_files = render_.media().files();
+  summary_.media_bytes = render_.media().bytes_written();
   for (const Destination& d : st_.destinations)
     summary_.migration_links += d.network && d.first != kNever;
-  return WriteTruth(cfg_.options.out_dir + "/truth.json", cfg_, summary_, st_, media_);
+  return WriteTruth(cfg_.options.out_dir + "/truth.json", cfg_, summary_, st_, render_.media());
 }
 
 }  // namespace world

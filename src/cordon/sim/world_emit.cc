@@ -137,7 +137,9 @@ Status World::FlushMessage(Draft& d, Media& media) {
   d.id = ++c.next_id;
   const MediaFile* photo = nullptr;
   bool video = false;
-  const bool has_media = MediaOf(d.content, media, &photo, &video);
+  const StatusOr<bool> with_media = render_.MediaOf(d.content, media, &photo, &video);
+  if (!with_media.ok()) Note(with_media.status());
+  const bool has_media = with_media.ok() && *with_media;
   const bool is_fwd = d.fwd_chat >= 0;
   Event& ev = scratch_[has_media][is_fwd];
   if (!std::holds_alternative<MessageEvent>(ev)) ev = MessageEvent{};
@@ -149,7 +151,7 @@ Status World::FlushMessage(Draft& d, Media& media) {
                                     : c.key);
   m.text.clear();
   m.links.clear();
-  ContentText(d.content, m.text, m.links);
+  render_.Text(d.content, st_, m.text, m.links);
   if (has_media) {
     if (m.media.empty()) m.media.emplace_back();
     Media& md = m.media[0];
@@ -233,7 +235,7 @@ Status World::ExportMessage(const Draft& d, const MessageEvent& m, const MediaFi
   if (d.reply >= 0) e.reply_to = drafts_[static_cast<size_t>(d.reply)].id;
   std::string bytes;
   if (photo != nullptr) {
-    auto b = media_.Bytes(*photo);
+    auto b = render_.media().Bytes(*photo);
     if (!b.ok()) return b.status();
     bytes = std::move(*b);
     e.photo_bytes = &bytes;

@@ -5,14 +5,15 @@
 //   world_structure.cc  the network's life: takedowns, the day of action, regenerations,
 //                       newcomers, look-alikes, relaunches, the researcher's joins
 //   world_content.cc    messages: releases and their spread, chatter, adverts, backlogs,
-//                       benign posts; the text and media a message's Content stands for
+//                       benign posts (their text and media: MessageRenderer, world_render.h)
 //   world_emit.cc       events: drafts of the day, sorted and written to events.ndjson and to
 //                       the Telegram exports
 //   world_truth.cc      truth.json, from the WorldState at the end (world_truth.h)
 //
-// Ownership: World owns its WorldState, random sources, media store, export writers and the
-// open events.ndjson; it borrows the config and the summary it fills, which must outlive it.
-// Only per-entity state outlives a day: each day's drafts are flushed and cleared.
+// Ownership: World owns its WorldState, random sources, MessageRenderer (and so the media
+// store), export writers and the open events.ndjson; it borrows the config and the summary it
+// fills, which must outlive it. Only per-entity state outlives a day: each day's drafts are flushed
+// and cleared.
 //
 // Thread safety: none; a World runs on one thread. Separate Worlds share nothing.
 #pragma once
@@ -31,6 +32,7 @@
 #include "cordon/sim/telegram_export.h"
 #include "cordon/sim/text.h"
 #include "cordon/sim/world.h"
+#include "cordon/sim/world_render.h"
 #include "cordon/sim/world_state.h"
 #include "cordon/util/status.h"
 
@@ -112,12 +114,9 @@ class World {
         dp_(cfg.dyn),
         ap_(cfg.action),
         summary_(summary),
-        seed_(cfg.options.seed),
         rng_(MixSeed(cfg.options.seed, 0x57)),
         crng_(MixSeed(cfg.options.seed, 0xc0)),
-        lex_(MixSeed(cfg.options.seed, 0x1e), 3000),
-        media_(cfg.options.out_dir, MixSeed(cfg.options.seed, 0x3d), cfg.scale.image_size,
-               cfg.options.media == MediaMode::kFiles),
+        render_(cfg),
         st_(cfg.scale.max_edits) {}
 
   Status Run();
@@ -196,11 +195,6 @@ class World {
   int32_t ForwardOld(int32_t chat, TimeMs t, int32_t from, int32_t src_chat, const PostRef& ref);
   bool PickRecent(int32_t src_chat, TimeMs before, int32_t& draft, PostRef& ref);
   int64_t Views(const Chat& c);
-  void ContentText(const Content& c, std::string& text, std::vector<std::string>& links);
-  void ReleaseText(uint64_t release, uint64_t decoration, std::string& out);
-  // The media a message with this content carries: false when none. `file` is set for images
-  // that have a file (or in-memory bytes), `video` for videos.
-  bool MediaOf(const Content& c, Media& out, const MediaFile** file, bool* video);
 
   // --- emission (world_emit.cc)
   void EmitChat(int32_t c, TimeMs t);
@@ -225,12 +219,10 @@ class World {
   const DynamicsParams& dp_;
   const ActionParams& ap_;
   SimSummary& summary_;
-  uint64_t seed_;
-  Rng rng_;   // structure
-  Rng crng_;  // content
-  Lexicon lex_;
-  MediaStore media_;
-  Status error_;  // the first error noted; ends the run after the day
+  Rng rng_;                 // structure
+  Rng crng_;                // content
+  MessageRenderer render_;  // a message's text and media, from its Content
+  Status error_;            // the first error noted; ends the run after the day
   WorldState st_;
 
   // Structure.
@@ -251,7 +243,6 @@ class World {
   std::vector<Ad> ads_;
   std::vector<BacklogPost> backlog_;
   uint64_t next_release_ = 1, next_viral_ = 1;
-  uint64_t official_emblem_ = 0;
 
   // Emission.
   std::vector<Draft> drafts_;

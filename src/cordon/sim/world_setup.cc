@@ -12,7 +12,6 @@ namespace cordon::sim::world {
 
 Status World::Init() {
   if (cfg_.action_day >= 0) action_start_ = cfg_.start_ms + cfg_.action_day * kDay;
-  official_emblem_ = MixSeed(seed_, 0xe3b1e3);
   MakeBrands();
   MakeDestinations();
   MakeAdmins();
