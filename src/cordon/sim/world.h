@@ -1,5 +1,5 @@
-// Internal: the simulated world and its day-by-day generator (simulator.cc drives it).
-// Not part of the API; see simulator.h.
+// Internal: the simulated world and its day-by-day generator (simulator.cc drives it; the
+// generator itself is world_impl.h). Not part of the API; see simulator.h.
 #pragma once
 
 #include <cstdint>

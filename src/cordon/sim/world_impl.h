@@ -9,11 +9,12 @@
 //   world_emit.cc       events: drafts of the day, sorted and written to events.ndjson and to
 //                       the Telegram exports
 //   world_truth.cc      truth.json, from the WorldState at the end (world_truth.h)
+// The world's data is WorldState (world_state.h).
 //
 // Ownership: World owns its WorldState, random sources, MessageRenderer (and so the media
-// store), export writers and the open events.ndjson; it borrows the config and the summary it
-// fills, which must outlive it. Only per-entity state outlives a day: each day's drafts are flushed
-// and cleared.
+// store), export writers and the open events.ndjson. It borrows the config and the summary it
+// fills, which must outlive it. Only per-entity state outlives a day: each day's drafts are
+// flushed and cleared.
 //
 // Thread safety: none; a World runs on one thread. Separate Worlds share nothing.
 #pragma once
