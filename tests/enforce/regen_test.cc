@@ -6,10 +6,10 @@
 #include <map>
 #include <random>
 
-#include "cordon/enforce/replay.h"
 #include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/model/event_json.h"
+#include "cordon/store/replay.h"
 #include "cordon/util/time.h"
 #include "test_util.h"
 

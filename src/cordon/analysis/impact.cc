@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "cordon/store/analysis_queries.h"
+#include "cordon/store/detection_table.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
@@ -13,18 +15,7 @@ namespace {
 
 constexpr int64_t kDayMs = 86400000;
 
-// SQL for the UTC day number of a millisecond time column, flooring negative times too.
-std::string DayOf(const std::string& col) {
-  return "((" + col + ") / 86400000 - ((" + col + ") < 0 AND (" + col + ") % 86400000 != 0))";
-}
-
 int64_t FloorDay(int64_t ms) { return ms / kDayMs - (ms < 0 && ms % kDayMs != 0); }
-
-bool TableExists(sqlite3* db, const char* name) {
-  Statement q(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
-  q.Bind(1, name);
-  return q.Step();
-}
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -38,76 +29,20 @@ double Change(double before, int before_days, double after, int after_days) {
   return (after / after_days) / (before / before_days) - 1.0;
 }
 
-// Builds the temp table `cohort(chat)` and says how it was found.
-StatusOr<std::string> BuildCohort(sqlite3* db) {
-  RETURN_IF_ERROR(Exec(db,
-                       "DROP TABLE IF EXISTS temp.cohort;"
-                       "CREATE TEMP TABLE cohort(chat TEXT PRIMARY KEY) WITHOUT ROWID;"));
-  std::string how = "takedowns";
-  if (TableExists(db, "matches")) {
-    RETURN_IF_ERROR(Exec(db,
-                         "INSERT OR IGNORE INTO temp.cohort SELECT DISTINCT chat FROM matches "
-                         "WHERE chat IS NOT NULL"));
-    Statement q(db, "SELECT count(*) FROM temp.cohort");
-    if (q.Step() && q.Int(0) > 0) how = "matches";
-  }
-  if (how == "matches" && TableExists(db, "regen_detections")) {
-    RETURN_IF_ERROR(
-        Exec(db, "INSERT OR IGNORE INTO temp.cohort SELECT entity FROM regen_detections"));
-  }
-  if (how == "takedowns") {
-    RETURN_IF_ERROR(Exec(db,
-                         "INSERT OR IGNORE INTO temp.cohort SELECT DISTINCT t.entity FROM "
-                         "takedowns t JOIN entities e ON e.key = t.entity "
-                         "WHERE t.action = 'takedown' AND e.kind IN ('channel', 'group')"));
-  }
-  return how;
-}
-
-StatusOr<WindowStats> Window(sqlite3* db, int64_t from_day, int64_t to_day, bool has_regen) {
+StatusOr<WindowStats> Window(Store& store, int64_t from_day, int64_t to_day) {
   WindowStats w;
   w.from = FormatDate(from_day * kDayMs);
   w.to = FormatDate(to_day * kDayMs);
   w.days = static_cast<int>(to_day - from_day + 1);
-  const int64_t lo = from_day * kDayMs, hi = (to_day + 1) * kDayMs;
-  {
-    Statement q(db,
-                "SELECT count(*), coalesce(sum(m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT NULL "
-                "OR m.fwd_message IS NOT NULL), 0), coalesce(sum(m.views), 0), "
-                "count(DISTINCT m.chat) FROM messages m JOIN temp.cohort c ON c.chat = m.chat "
-                "WHERE m.time >= ?1 AND m.time < ?2");
-    if (!q.ok()) return q.status();
-    q.Bind(1, lo).Bind(2, hi);
-    if (q.Step()) {
-      w.forwarded = q.Int(1);
-      w.organic = q.Int(0) - w.forwarded;
-      w.views = q.Int(2);
-      w.active_chats = q.Int(3);
-    }
-    if (!q.status().ok()) return q.status();
-  }
-  {
-    Statement q(db,
-                "SELECT count(*) FROM entities e JOIN temp.cohort c ON c.chat = e.key "
-                "WHERE coalesce(e.created, e.first_seen) >= ?1 AND "
-                "coalesce(e.created, e.first_seen) < ?2");
-    q.Bind(1, lo).Bind(2, hi);
-    if (q.Step()) w.new_chats = q.Int(0);
-  }
-  {
-    Statement q(db,
-                "SELECT count(*) FROM takedowns WHERE action = 'takedown' AND time >= ?1 AND "
-                "time < ?2");
-    q.Bind(1, lo).Bind(2, hi);
-    if (q.Step()) w.takedowns = q.Int(0);
-  }
-  if (has_regen) {
-    Statement q(db,
-                "SELECT count(*) FROM regen_detections WHERE detected_at >= ?1 AND "
-                "detected_at < ?2");
-    q.Bind(1, lo).Bind(2, hi);
-    if (q.Step()) w.regenerations = q.Int(0);
-  }
+  ASSIGN_OR_RETURN(CohortActivity a,
+                   ReadCohortActivity(store, from_day * kDayMs, (to_day + 1) * kDayMs));
+  w.forwarded = a.forwarded;
+  w.organic = a.posts - a.forwarded;
+  w.views = a.views;
+  w.active_chats = a.active_chats;
+  w.new_chats = a.new_chats;
+  w.takedowns = a.takedowns;
+  w.regenerations = a.regenerations;
   return w;
 }
 
@@ -179,28 +114,18 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
   // One step per measurement below; each is a query over a whole table or two.
   ProgressStep step(opt.progress, "impact", 8, "queries");
   RETURN_IF_ERROR(store.EnsureAnalysisIndexes());
-  sqlite3* db = store.db();
   ImpactReport r;
-  ASSIGN_OR_RETURN(r.cohort, BuildCohort(db));
-  step.Advance();
   {
-    Statement q(db, "SELECT count(*) FROM temp.cohort");
-    if (q.Step()) r.network_chats = q.Int(0);
+    ASSIGN_OR_RETURN(ImpactCohort cohort, BuildImpactCohort(store));
+    r.cohort = std::move(cohort.how);
+    r.network_chats = cohort.chats;
   }
-  const bool has_regen = TableExists(db, "regen_detections");
+  step.Advance();
 
   // The days the data covers.
-  int64_t first_ms = 0, last_ms = 0;
-  {
-    Statement q(db,
-                "SELECT min(t), max(t) FROM (SELECT min(time) AS t FROM messages UNION ALL "
-                "SELECT max(time) FROM messages UNION ALL SELECT min(time) FROM takedowns "
-                "UNION ALL SELECT max(time) FROM takedowns)");
-    if (!q.ok()) return q.status();
-    if (!q.Step() || q.IsNull(0)) return r;  // an empty store has no impact to measure
-    first_ms = q.Int(0);
-    last_ms = q.Int(1);
-  }
+  ASSIGN_OR_RETURN(std::optional<TimeSpan> span, MessageAndTakedownSpan(store));
+  if (!span) return r;  // an empty store has no impact to measure
+  const int64_t first_ms = span->first, last_ms = span->last;
   const int64_t d0 = FloorDay(first_ms), d1 = FloorDay(last_ms);
   if (d1 - d0 > 20000) return Status::InvalidArgument("the data spans more than 50 years");
   r.daily.resize(static_cast<size_t>(d1 - d0 + 1));
@@ -211,56 +136,41 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     return &r.daily[static_cast<size_t>(day - d0)];
   };
   {
-    Statement q(db, "SELECT " + DayOf("time") +
-                        ", count(*), coalesce(sum(fwd_chat IS NOT NULL OR fwd_name IS NOT NULL OR "
-                        "fwd_message IS NOT NULL), 0), coalesce(sum(views), 0) FROM messages "
-                        "GROUP BY 1");
-    if (!q.ok()) return q.status();
-    while (q.Step()) {
-      if (DailyRow* d = row(q.Int(0))) {
-        d->posts = q.Int(1);
-        d->forwarded_posts = q.Int(2);
-        d->views = q.Int(3);
-      }
-    }
-    if (!q.status().ok()) return q.status();
-    step.Advance();
-  }
-  {
-    Statement q(db, "SELECT " + DayOf("m.time") +
-                        ", count(*), coalesce(sum(m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT NULL "
-                        "OR m.fwd_message IS NOT NULL), 0) FROM messages m JOIN temp.cohort c ON "
-                        "c.chat = m.chat GROUP BY 1");
-    if (!q.ok()) return q.status();
-    while (q.Step()) {
-      if (DailyRow* d = row(q.Int(0))) {
-        d->network_posts = q.Int(1);
-        d->network_forwarded = q.Int(2);
+    ASSIGN_OR_RETURN(std::vector<DayPosts> days, PostsPerDay(store));
+    for (const DayPosts& p : days) {
+      if (DailyRow* d = row(p.day)) {
+        d->posts = p.posts;
+        d->forwarded_posts = p.forwarded;
+        d->views = p.views;
       }
     }
     step.Advance();
   }
   {
-    Statement q(db, "SELECT " + DayOf("time") +
-                        ", count(*) FROM takedowns WHERE action = 'takedown' GROUP BY 1");
-    while (q.Step()) {
-      if (DailyRow* d = row(q.Int(0))) d->takedowns = q.Int(1);
+    ASSIGN_OR_RETURN(std::vector<DayPosts> days, CohortPostsPerDay(store));
+    for (const DayPosts& p : days) {
+      if (DailyRow* d = row(p.day)) {
+        d->network_posts = p.posts;
+        d->network_forwarded = p.forwarded;
+      }
+    }
+    step.Advance();
+  }
+  {
+    ASSIGN_OR_RETURN(std::vector<DayCount> days, TakedownsPerDay(store));
+    for (const DayCount& c : days) {
+      if (DailyRow* d = row(c.day)) d->takedowns = c.count;
     }
     step.Advance();
   }
   {
     // Migration: messages linking to another platform, per platform and day.
-    Statement q(db, "SELECT " + DayOf("m.time") +
-                        ", l.platform, count(DISTINCT l.message_id) FROM links l JOIN messages m "
-                        "ON m.id = l.message_id WHERE l.platform IS NOT NULL AND l.platform NOT "
-                        "IN ('telegram', 'web') GROUP BY 1, 2 ORDER BY 1");
-    if (!q.ok()) return q.status();
-    while (q.Step()) {
-      std::string platform(q.Text(1));
-      r.migration[platform] += q.Int(2);
-      if (!r.migration_first.count(platform))
-        r.migration_first[platform] = FormatDate(q.Int(0) * kDayMs);
-      if (DailyRow* d = row(q.Int(0))) d->migration_links += q.Int(2);
+    ASSIGN_OR_RETURN(std::vector<DayPlatformLinks> links, CrossPlatformLinksPerDay(store));
+    for (const DayPlatformLinks& l : links) {
+      r.migration[l.platform] += l.messages;
+      if (!r.migration_first.count(l.platform))
+        r.migration_first[l.platform] = FormatDate(l.day * kDayMs);
+      if (DailyRow* d = row(l.day)) d->migration_links += l.messages;
     }
     step.Advance();
   }
@@ -282,9 +192,8 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
     a.start = FormatDate(start * kDayMs);
     a.end = FormatDate(end * kDayMs);
     for (size_t i = spikes[k]; i <= spikes[j]; ++i) a.takedowns += r.daily[i].takedowns;
-    ASSIGN_OR_RETURN(a.before,
-                     Window(db, std::max(d0, start - opt.window_days), start - 1, has_regen));
-    ASSIGN_OR_RETURN(a.after, Window(db, end + 1, std::min(d1, end + opt.window_days), has_regen));
+    ASSIGN_OR_RETURN(a.before, Window(store, std::max(d0, start - opt.window_days), start - 1));
+    ASSIGN_OR_RETURN(a.after, Window(store, end + 1, std::min(d1, end + opt.window_days)));
     a.organic_change = Change(a.before.organic, a.before.days, a.after.organic, a.after.days);
     a.forwarded_change = Change(a.before.forwarded, a.before.days, a.after.forwarded, a.after.days);
     a.views_change = Change(a.before.views, a.before.days, a.after.views, a.after.days);
@@ -296,38 +205,28 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
 
   // Survival of chats from creation (or first sighting) to their first takedown.
   {
-    std::set<std::string> replacements;
-    if (has_regen) {
-      Statement q(db, "SELECT entity FROM regen_detections");
-      while (q.Step()) replacements.emplace(q.Text(0));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> detected, DetectedEntities(store));
+    const std::set<std::string> replacements(detected.begin(), detected.end());
     const int64_t action_start = r.actions.empty()
                                      ? INT64_MAX
                                      : FloorDay(*ParseRfc3339Ms(r.actions[0].start + "T00:00:00Z"));
     const int64_t action_end =
         r.actions.empty() ? INT64_MIN : FloorDay(*ParseRfc3339Ms(r.actions[0].end + "T00:00:00Z"));
-    Statement q(db,
-                "SELECT e.key, coalesce(e.created, e.first_seen), "
-                "(SELECT min(t.time) FROM takedowns t WHERE t.entity = e.key AND "
-                "t.action = 'takedown'), c.chat IS NOT NULL FROM entities e "
-                "LEFT JOIN temp.cohort c ON c.chat = e.key "
-                "WHERE e.kind IN ('channel', 'group') AND coalesce(e.created, e.first_seen) "
-                "IS NOT NULL");
-    if (!q.ok()) return q.status();
+    ASSIGN_OR_RETURN(std::vector<ChatLifetime> chats, ChatLifetimes(store));
     std::map<std::string, std::vector<std::pair<double, bool>>> groups;
-    while (q.Step()) {
-      const int64_t born = q.Int(1);
-      const bool down = !q.IsNull(2) && q.Int(2) >= born;
-      const int64_t until = down ? q.Int(2) : last_ms;
+    for (const ChatLifetime& chat : chats) {
+      const int64_t born = chat.born;
+      const bool down = chat.first_takedown && *chat.first_takedown >= born;
+      const int64_t until = down ? *chat.first_takedown : last_ms;
       if (until < born) continue;
       const std::pair<double, bool> subject{static_cast<double>(until - born) / kDayMs, down};
-      const bool network = q.Int(3) != 0;
+      const bool network = chat.in_cohort;
       groups[network ? "network" : "other"].push_back(subject);
       if (network && FloorDay(born) < action_start)
         groups["network, created before the action"].push_back(subject);
       if (network && FloorDay(born) > action_end)
         groups["network, created after the action"].push_back(subject);
-      if (replacements.count(std::string(q.Text(0)))) groups["replacements"].push_back(subject);
+      if (replacements.count(chat.key)) groups["replacements"].push_back(subject);
     }
     for (auto& [name, subjects] : groups)
       r.survival.push_back(KaplanMeier(name, std::move(subjects)));
@@ -335,26 +234,18 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
   }
 
   // Coverage of the most widely carried known items.
-  if (TableExists(db, "matches")) {
-    Statement top(db,
-                  "SELECT bank, signal, coalesce(max(label), ''), count(DISTINCT chat), min(time) "
-                  "FROM matches WHERE chat IS NOT NULL GROUP BY bank, signal "
-                  "ORDER BY 4 DESC, 5 LIMIT 20");
-    Statement per_chat(db,
-                       "SELECT min(time) FROM matches WHERE bank = ?1 AND signal = ?2 AND chat IS "
-                       "NOT NULL GROUP BY chat");
-    while (top.Step()) {
+  {
+    ASSIGN_OR_RETURN(std::vector<KnownItemSpread> top, MostCarriedKnownItems(store, 20));
+    for (const KnownItemSpread& item : top) {
       ReleaseCoverage c;
-      c.signal = std::string(top.Text(1));
-      c.label = std::string(top.Text(2));
-      c.chats = top.Int(3);
-      const int64_t first = top.Int(4);
-      c.first_seen = FormatRfc3339Ms(first);
-      per_chat.Bind(1, top.Text(0)).Bind(2, top.Text(1));
+      c.signal = item.signal;
+      c.label = item.label;
+      c.chats = item.chats;
+      c.first_seen = FormatRfc3339Ms(item.first);
+      ASSIGN_OR_RETURN(std::vector<TimeMs> firsts,
+                       FirstMatchPerChat(store, item.bank, item.signal));
       std::vector<double> delays;
-      while (per_chat.Step())
-        delays.push_back(static_cast<double>(per_chat.Int(0) - first) / 3600000.0);
-      per_chat.Reset();
+      for (TimeMs t : firsts) delays.push_back(static_cast<double>(t - item.first) / 3600000.0);
       c.hours_to_median_copy = Median(delays);
       r.releases.push_back(std::move(c));
     }

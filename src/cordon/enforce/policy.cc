@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cordon/enforce/stage.h"
+#include "cordon/store/policy_queries.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
@@ -259,12 +260,6 @@ struct Signal {
   std::string evidence;  // JSON object for this rule's signal
 };
 
-bool TableExists(Store& store, std::string_view name) {
-  Statement q(store.db(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-  q.Bind(1, name);
-  return q.Step();
-}
-
 }  // namespace
 
 std::string_view PolicyActionName(PolicyAction a) {
@@ -372,61 +367,35 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
     }
   }
   // Known-content matches, per chat.
-  if (TableExists(store, "matches")) {
-    for (const PolicyRule& r : policy.rules) {
-      if (r.on != "match") continue;
-      std::string where = "chat IS NOT NULL";
-      if (!r.banks.empty()) {
-        where += " AND bank IN (";
-        for (size_t i = 0; i < r.banks.size(); ++i)
-          where += (i ? ",?" : "?") + std::to_string(i + 2);
-        where += ")";
-      }
-      if (r.max_distance >= 0) where += " AND distance <= ?1";
-      Statement q(store.db(),
-                  "SELECT chat, count(DISTINCT message), min(distance), max(time), "
-                  "group_concat(DISTINCT bank) FROM matches WHERE " +
-                      where + " GROUP BY chat ORDER BY chat");
-      if (!q.ok()) return q.status();
-      q.Bind(1, static_cast<int64_t>(r.max_distance));
-      for (size_t i = 0; i < r.banks.size(); ++i) q.Bind(static_cast<int>(i + 2), r.banks[i]);
-      Statement msgs(store.db(), "SELECT DISTINCT message FROM matches WHERE " + where +
-                                     " AND chat = ?" + std::to_string(r.banks.size() + 2) +
-                                     " ORDER BY message LIMIT " +
-                                     std::to_string(kMaxEvidenceMessages));
-      if (!msgs.ok()) return msgs.status();
-      while (q.Step()) {
-        if (q.Int(1) < r.min_matches) continue;
-        const std::string chat(q.Text(0));
-        std::string ev;
-        JsonWriter w(ev);
-        w.BeginObject().Field("messages_matched", q.Int(1)).Field("min_distance", q.Int(2));
-        w.Field("banks", q.Text(4));
-        w.Key("messages").BeginArray();
-        msgs.Bind(1, static_cast<int64_t>(r.max_distance));
-        for (size_t i = 0; i < r.banks.size(); ++i) msgs.Bind(static_cast<int>(i + 2), r.banks[i]);
-        msgs.Bind(static_cast<int>(r.banks.size() + 2), chat);
-        while (msgs.Step()) w.String(msgs.Text(0));
-        RETURN_IF_ERROR(msgs.status());
-        msgs.Reset();
-        w.EndArray().EndObject();
-        signals.push_back({chat, &r, q.IsNull(3) ? 0 : q.Int(3), ev});
-      }
-      RETURN_IF_ERROR(q.status());
+  for (const PolicyRule& r : policy.rules) {
+    if (r.on != "match") continue;
+    const MatchFilter filter{r.banks, r.max_distance};
+    ASSIGN_OR_RETURN(std::vector<ChatMatches> chats, MatchesByChat(store, filter));
+    for (const ChatMatches& c : chats) {
+      if (c.messages < r.min_matches) continue;
+      ASSIGN_OR_RETURN(std::vector<std::string> messages,
+                       MatchedMessages(store, filter, c.chat, kMaxEvidenceMessages));
+      std::string ev;
+      JsonWriter w(ev);
+      w.BeginObject().Field("messages_matched", c.messages).Field("min_distance", c.min_distance);
+      w.Field("banks", std::string_view(c.banks));
+      w.Key("messages").BeginArray();
+      for (const std::string& m : messages) w.String(m);
+      w.EndArray().EndObject();
+      signals.push_back({c.chat, &r, c.last.value_or(0), ev});
     }
   }
   // Kinds, then the strongest action per entity.
-  Statement kind_q(store.db(), "SELECT kind FROM entities WHERE key = ?1");
-  if (!kind_q.ok()) return kind_q.status();
   std::map<std::string, std::vector<const Signal*>> by_entity;
   for (const Signal& s : signals) by_entity[s.entity].push_back(&s);
+  std::vector<std::string> keys;
+  for (const auto& entry : by_entity) keys.push_back(entry.first);
+  ASSIGN_OR_RETURN(std::vector<std::optional<EntityKind>> kinds, StoredEntityKinds(store, keys));
   std::vector<ProposedAction> out;
   ledger::Ledger ledger(store);
+  size_t index = 0;
   for (auto& [entity, sigs] : by_entity) {
-    kind_q.Bind(1, entity);
-    EntityKind kind = KindFromKey(entity);
-    if (kind_q.Step()) kind = ParseEntityKind(kind_q.Text(0)).value_or(kind);
-    kind_q.Reset();
+    const EntityKind kind = kinds[index++].value_or(KindFromKey(entity));
     std::vector<const Signal*> fired;
     for (const Signal* s : sigs) {
       const auto& kinds = s->rule->kinds;
@@ -471,10 +440,9 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
         a.skip_why = "down since " + FormatRfc3339Ms(*down);
       }
     } else {
-      Statement q(store.db(),
-                  "SELECT 1 FROM ledger WHERE entity = ?1 AND action = ?2 AND ref = ?3 LIMIT 1");
-      q.Bind(1, entity).Bind(2, ActionRef(a.action)).Bind(3, "policy:" + a.rule);
-      if (q.Step()) {
+      ASSIGN_OR_RETURN(bool done,
+                       LedgerHasEntry(store, entity, ActionRef(a.action), "policy:" + a.rule));
+      if (done) {
         a.skip = true;
         a.skip_why = "already " +
                      std::string(a.action == PolicyAction::kReview ? "queued" : "watched") +

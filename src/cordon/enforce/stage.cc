@@ -5,7 +5,9 @@
 
 #include <simdjson.h>
 
-#include "cordon/enforce/replay.h"
+#include "cordon/store/detection_table.h"
+#include "cordon/store/replay.h"
+#include "cordon/store/rollback.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::enforce {
@@ -59,43 +61,31 @@ std::vector<RegenCandidate> ParseCandidates(std::string_view json) {
 }  // namespace
 
 StatusOr<bool> SaveDetection(Store& store, const RegenDetection& d) {
-  Statement q(store.db(),
-              "INSERT OR IGNORE INTO regen_detections(entity, parent, score, detected_at, "
-              "evidence, candidates) VALUES(?1,?2,?3,?4,?5,?6)");
-  if (!q.ok()) return q.status();
-  RETURN_IF_ERROR(q.Bind(1, d.entity)
-                      .Bind(2, d.parent)
-                      .Bind(3, d.score)
-                      .Bind(4, d.detected_at)
-                      .Bind(5, EvidenceJson(d.evidence))
-                      .Bind(6, CandidatesJson(d.candidates))
-                      .Run());
-  return sqlite3_changes(store.db()) > 0;
+  return InsertDetection(
+      store, DetectionRow{d.entity, d.parent, d.score, d.detected_at, EvidenceJson(d.evidence),
+                          CandidatesJson(d.candidates)});
 }
 
 Status ReplaceDetections(Store& store, const std::vector<RegenDetection>& detections) {
-  RETURN_IF_ERROR(Exec(store.db(), "DELETE FROM regen_detections"));
+  RETURN_IF_ERROR(DeleteDetections(store));
   for (const RegenDetection& d : detections) RETURN_IF_ERROR(SaveDetection(store, d).status());
   return Status::Ok();
 }
 
 StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store) {
-  Statement q(store.db(),
-              "SELECT entity, parent, score, detected_at, evidence, candidates "
-              "FROM regen_detections ORDER BY detected_at, entity");
-  if (!q.ok()) return q.status();
+  ASSIGN_OR_RETURN(std::vector<DetectionRow> rows, ReadDetections(store));
   std::vector<RegenDetection> out;
-  while (q.Step()) {
+  out.reserve(rows.size());
+  for (DetectionRow& row : rows) {
     RegenDetection d;
-    d.entity = std::string(q.Text(0));
-    d.parent = std::string(q.Text(1));
-    d.score = q.Double(2);
-    d.detected_at = q.Int(3);
-    d.evidence = ParseEvidence(q.Text(4));
-    d.candidates = ParseCandidates(q.Text(5));
+    d.entity = std::move(row.entity);
+    d.parent = std::move(row.parent);
+    d.score = row.score;
+    d.detected_at = row.detected_at;
+    d.evidence = ParseEvidence(row.evidence);
+    d.candidates = ParseCandidates(row.candidates);
     out.push_back(std::move(d));
   }
-  RETURN_IF_ERROR(q.status());
   return out;
 }
 
@@ -147,15 +137,6 @@ StatusOr<SnapshotReplay> ReplaySnapshot(Store& store, const RegenOptions& option
   return out;
 }
 
-StatusOr<std::vector<std::string>> DetectedEntities(Store& store) {
-  Statement q(store.db(), "SELECT entity FROM regen_detections ORDER BY entity");
-  if (!q.ok()) return q.status();
-  std::vector<std::string> out;
-  while (q.Step()) out.emplace_back(q.Text(0));
-  RETURN_IF_ERROR(q.status());
-  return out;
-}
-
 }  // namespace
 
 StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options, Progress* progress) {
@@ -169,7 +150,7 @@ StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options, Prog
     if (st.ok() && unchanged) st = ReplaceDetections(store, replay.detections);
     if (st.ok() && unchanged) st = store.MarkDetectionsCurrent();
     if (!st.ok()) {
-      (void)Exec(store.db(), "ROLLBACK");
+      (void)Rollback(store);
       return st;
     }
     RETURN_IF_ERROR(store.Commit());
@@ -182,12 +163,7 @@ StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
   ASSIGN_OR_RETURN(bool current, store.DetectionsCurrent());
   if (current) return std::string();
   ASSIGN_OR_RETURN(SnapshotReplay replay, ReplaySnapshot(store, RegenOptions{}, progress));
-  // Same columns as the stored table (schema.h); temp comes first in name resolution.
-  RETURN_IF_ERROR(Exec(store.db(),
-                       "DROP TABLE IF EXISTS temp.regen_detections; "
-                       "CREATE TEMP TABLE regen_detections(entity TEXT PRIMARY KEY, "
-                       "parent TEXT NOT NULL, score REAL NOT NULL, detected_at INTEGER NOT NULL, "
-                       "evidence TEXT NOT NULL, candidates TEXT NOT NULL)"));
+  RETURN_IF_ERROR(ShadowDetections(store));
   for (const RegenDetection& d : replay.detections) {
     RETURN_IF_ERROR(SaveDetection(store, d).status());
   }
@@ -238,7 +214,7 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
   RETURN_IF_ERROR(store.Begin());
   st = current ? s->Save(found) : ReplaceDetections(store, found);
   if (!st.ok()) {
-    (void)Exec(store.db(), "ROLLBACK");
+    (void)Rollback(store);
     return st;
   }
   RETURN_IF_ERROR(store.Commit());
@@ -294,7 +270,7 @@ Status EnforceStage::Finish() {
     return store_.MarkDetectionsCurrent();
   }();
   if (!st.ok()) {
-    (void)Exec(store_.db(), "ROLLBACK");
+    (void)Rollback(store_);
     return st;
   }
   RETURN_IF_ERROR(store_.Commit());

@@ -44,8 +44,8 @@ struct StageReport {
   int64_t warmup_events = 0;
   // Why Finish recomputed the detections from a replay ("" when the stream was in order).
   std::string recomputed;
-  bool stale = false;  // Finish could not bring them up to date (other writers kept writing)
-  int64_t mirrored = 0;         // ledger entries added for stream takedowns
+  bool stale = false;    // Finish could not bring them up to date (other writers kept writing)
+  int64_t mirrored = 0;  // ledger entries added for stream takedowns
   double detector_seconds = 0;  // time spent in the detector while observing
   RegenStats regen;
 };
@@ -94,9 +94,9 @@ Status ReplaceDetections(Store& store, const std::vector<RegenDetection>& detect
 // events meanwhile. Returns whether the detections are current.
 StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options,
                                  Progress* progress = nullptr);
-// For commands that read regen_detections with their own SQL (report, impact, policy): when
-// the stored detections are stale, replays the store into a temporary table of the same name,
-// which this connection's unqualified queries read instead, and returns a note that says so
+// For commands that read the detections through the store (report, impact, policy): when the
+// stored detections are stale, replays the store into a temporary table that shadows them for
+// this connection (store/detection_table.h, ShadowDetections), and returns a note that says so
 // ("" when they were current). Writes nothing to the database file.
 StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress = nullptr);
 // Stored detections, ordered by detected_at then entity.

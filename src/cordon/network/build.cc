@@ -6,7 +6,8 @@
 
 #include "cordon/content/pdq.h"
 #include "cordon/ingest/links.h"
-#include "cordon/store/sqlite.h"
+#include "cordon/store/network_rows.h"
+#include "cordon/store/replay.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
@@ -688,15 +689,6 @@ Network NetworkBuilder::Take() { return std::move(s_->net); }
 
 // ---------------------------------------------------------------- store replay
 
-namespace {
-
-std::optional<std::string> OptText(const Statement& q, int col) {
-  if (q.IsNull(col)) return std::nullopt;
-  return std::string(q.Text(col));
-}
-
-}  // namespace
-
 StatusOr<TimeMs> ParseAsOf(std::string_view s) {
   if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
     if (auto t = ParseRfc3339Ms(std::string(s) + "T00:00:00Z")) return *t;
@@ -707,189 +699,59 @@ StatusOr<TimeMs> ParseAsOf(std::string_view s) {
 }
 
 StatusOr<std::vector<std::string>> TakedownsBetween(Store& store, TimeMs from, TimeMs to) {
-  Statement q(store.db(),
-              "SELECT entity, min(time) FROM takedowns WHERE action = 'takedown' AND time >= ?1 "
-              "AND time < ?2 GROUP BY entity ORDER BY 2, 1");
-  if (!q.ok()) return q.status();
-  q.Bind(1, from).Bind(2, to);
-  std::vector<std::string> out;
-  while (q.Step()) out.emplace_back(q.Text(0));
-  RETURN_IF_ERROR(q.status());
-  return out;
+  return FirstTakedownsBetween(store, from, to);
 }
 
-StatusOr<TimeMs> LastEventTime(Store& store) {
-  Statement q(store.db(),
-              "SELECT max(t) FROM (SELECT max(time) AS t FROM messages UNION ALL "
-              "SELECT max(time) FROM memberships UNION ALL SELECT max(time) FROM invites "
-              "UNION ALL SELECT max(time) FROM takedowns)");
-  if (!q.ok()) return q.status();
-  if (!q.Step() || q.IsNull(0)) {
-    if (!q.status().ok()) return q.status();
-    return Status::NotFound("the database holds no events", Location{store.path()});
-  }
-  return q.Int(0);
-}
+StatusOr<TimeMs> LastEventTime(Store& store) { return LatestEventTime(store); }
 
 StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
   RETURN_IF_ERROR(store.EnsureAnalysisIndexes());
   const TimeMs as_of = options.as_of.value_or(std::numeric_limits<TimeMs>::max());
-  sqlite3* db = store.db();
-  // Everything but messages is small enough to sort in memory.
+  // Everything but messages is small enough to sort in memory: each entity at its first
+  // sighting, then what the replay gives besides messages.
   std::vector<Event> side;
   {
-    Statement q(db,
-                "SELECT key, kind, subscribers, creator, created, first_seen FROM entities "
-                "WHERE first_seen IS NOT NULL AND first_seen <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    while (q.Step()) {
-      EntityEvent e;
-      e.key = std::string(q.Text(0));
-      e.kind = ParseEntityKind(q.Text(1)).value_or(EntityKind::kUnknown);
-      if (!q.IsNull(2)) e.subscribers = q.Int(2);
-      e.creator = OptText(q, 3);
-      if (!q.IsNull(4)) e.created = q.Int(4);
-      e.time = q.Int(5);
-      side.emplace_back(std::move(e));
-    }
-    if (!q.status().ok()) return q.status();
+    ASSIGN_OR_RETURN(std::vector<EntityEvent> sightings, ReadEntitySightings(store, as_of));
+    for (EntityEvent& e : sightings) side.emplace_back(std::move(e));
   }
-  {
-    Statement q(db, "SELECT entity, time, name, username FROM entity_names WHERE time <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    while (q.Step()) {
-      EntityEvent e;
-      e.key = std::string(q.Text(0));
-      e.time = q.Int(1);
-      if (!q.Text(2).empty()) e.name = std::string(q.Text(2));
-      if (!q.Text(3).empty()) e.username = std::string(q.Text(3));
-      side.emplace_back(std::move(e));
-    }
-    if (!q.status().ok()) return q.status();
-  }
-  {
-    Statement q(db, "SELECT chat, user, time, action, reason FROM memberships WHERE time <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    while (q.Step()) {
-      auto action = ParseMemberAction(q.Text(3));
-      if (!action) continue;
-      MemberEvent m;
-      m.chat = std::string(q.Text(0));
-      m.user = std::string(q.Text(1));
-      m.time = q.Int(2);
-      m.action = *action;
-      if (!q.IsNull(4)) m.reason = std::string(q.Text(4));
-      side.emplace_back(std::move(m));
-    }
-    if (!q.status().ok()) return q.status();
-  }
-  {
-    Statement q(db, "SELECT link, chat, time FROM invites WHERE time <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    while (q.Step()) {
-      side.emplace_back(InviteEvent{std::string(q.Text(0)), std::string(q.Text(1)), q.Int(2)});
-    }
-    if (!q.status().ok()) return q.status();
-  }
-  {
-    Statement q(db, "SELECT entity, time, action, reason, source FROM takedowns WHERE time <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    while (q.Step()) {
-      std::string reason = q.IsNull(3) ? std::string() : std::string(q.Text(3));
-      if (q.Text(2) == "reinstate") {
-        side.emplace_back(ReinstateEvent{std::string(q.Text(0)), q.Int(1), std::move(reason)});
-      } else {
-        side.emplace_back(TakedownEvent{std::string(q.Text(0)), q.Int(1), std::move(reason),
-                                        q.IsNull(4) ? std::string() : std::string(q.Text(4))});
-      }
-    }
-    if (!q.status().ok()) return q.status();
-  }
+  ReplayOptions ro;
+  ro.until = as_of;
+  ro.messages = false;
+  RETURN_IF_ERROR(ReplayStore(
+      store,
+      [&](const Event& e) {
+        if (const auto* x = std::get_if<EntityEvent>(&e)) {
+          // Names alone: the entity's details came with its sighting.
+          EntityEvent named;
+          named.key = x->key;
+          named.time = x->time;
+          named.name = x->name;
+          named.username = x->username;
+          side.emplace_back(std::move(named));
+        } else {
+          side.push_back(e);
+        }
+        return Status::Ok();
+      },
+      ro));
   std::stable_sort(side.begin(), side.end(), EventBefore);
   int64_t total = static_cast<int64_t>(side.size());
   if (options.progress != nullptr) {
-    Statement q(db, "SELECT count(*) FROM messages WHERE time <= ?1");
-    if (!q.ok()) return q.status();
-    q.Bind(1, as_of);
-    if (q.Step()) total += q.Int(0);
-    RETURN_IF_ERROR(q.status());
+    ASSIGN_OR_RETURN(int64_t messages, CountMessages(store, as_of));
+    total += messages;
   }
   ProgressStep step(options.progress, "network", total, "events", 1024);
 
   NetworkBuilder builder(options);
-  Statement msgs(db,
-                 "SELECT id, key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, "
-                 "fwd_time, views, via_bot, reply_to FROM messages WHERE time <= ?1 "
-                 "ORDER BY time, id");
-  Statement media(db,
-                  "SELECT kind, sha256, md5, pdq, path FROM media WHERE message_id = ?1 "
-                  "ORDER BY idx");
-  Statement links(db, "SELECT url FROM links WHERE message_id = ?1 ORDER BY idx");
-  Statement matches(db,
-                    "SELECT media_idx, bank, signal_type, signal, distance, label FROM matches "
-                    "WHERE message = ?1 ORDER BY media_idx, bank, signal_type, signal");
+  MessageReadOptions mo;
+  mo.until = as_of;
+  mo.order = MessageOrder::kArrival;
+  mo.matches = true;
+  ASSIGN_OR_RETURN(std::unique_ptr<MessageReader> messages, MessageReader::Open(store, mo));
+  MessageEvent m;
   std::vector<KnownMatch> known;
-  if (!msgs.ok()) return msgs.status();
-  if (!media.ok()) return media.status();
-  if (!links.ok()) return links.status();
-  msgs.Bind(1, as_of);
   size_t next_side = 0;
-  while (msgs.Step()) {
-    MessageEvent m;
-    const int64_t id = msgs.Int(0);
-    m.key = std::string(msgs.Text(1));
-    m.chat = std::string(msgs.Text(2));
-    m.time = msgs.Int(3);
-    if (!msgs.IsNull(4)) m.from = std::string(msgs.Text(4));
-    if (!msgs.IsNull(5)) m.text = std::string(msgs.Text(5));
-    if (!msgs.IsNull(6) || !msgs.IsNull(7) || !msgs.IsNull(8) || !msgs.IsNull(9)) {
-      ForwardOrigin f;
-      if (!msgs.IsNull(6)) f.chat = std::string(msgs.Text(6));
-      if (!msgs.IsNull(7)) f.message = std::string(msgs.Text(7));
-      if (!msgs.IsNull(8)) f.name = std::string(msgs.Text(8));
-      if (!msgs.IsNull(9)) f.time = msgs.Int(9);
-      m.forward = std::move(f);
-    }
-    if (!msgs.IsNull(10)) m.views = msgs.Int(10);
-    if (!msgs.IsNull(11)) m.via_bot = std::string(msgs.Text(11));
-    if (!msgs.IsNull(12)) m.reply_to = std::string(msgs.Text(12));
-    media.Bind(1, id);
-    while (media.Step()) {
-      Media md;
-      if (!media.IsNull(0)) md.kind = std::string(media.Text(0));
-      if (!media.IsNull(1)) md.sha256 = std::string(media.Text(1));
-      if (!media.IsNull(2)) md.md5 = std::string(media.Text(2));
-      if (!media.IsNull(3)) md.pdq = std::string(media.Text(3));
-      if (!media.IsNull(4)) md.path = std::string(media.Text(4));
-      m.media.push_back(std::move(md));
-    }
-    RETURN_IF_ERROR(media.status());
-    media.Reset();
-    links.Bind(1, id);
-    while (links.Step()) m.links.emplace_back(links.Text(0));
-    RETURN_IF_ERROR(links.status());
-    links.Reset();
-    known.clear();
-    if (matches.ok()) {
-      matches.Bind(1, m.key);
-      while (matches.Step()) {
-        KnownMatch k;
-        k.media_idx = static_cast<int>(matches.Int(0));
-        k.bank = std::string(matches.Text(1));
-        k.signal_type = std::string(matches.Text(2));
-        k.signal = std::string(matches.Text(3));
-        k.distance = static_cast<int>(matches.Int(4));
-        if (!matches.IsNull(5)) k.label = std::string(matches.Text(5));
-        known.push_back(std::move(k));
-      }
-      RETURN_IF_ERROR(matches.status());
-      matches.Reset();
-    }
+  while (messages->Next(&m, &known)) {
     Event ev(std::move(m));
     while (next_side < side.size() && EventBefore(side[next_side], ev)) {
       builder.Add(side[next_side++]);
@@ -898,7 +760,7 @@ StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options) {
     builder.Add(ev, known);
     step.Advance();
   }
-  RETURN_IF_ERROR(msgs.status());
+  RETURN_IF_ERROR(messages->status());
   while (next_side < side.size()) {
     builder.Add(side[next_side++]);
     step.Advance();

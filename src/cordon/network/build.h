@@ -26,6 +26,7 @@
 
 #include "cordon/model/event.h"
 #include "cordon/network/graph.h"
+#include "cordon/store/replay.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
@@ -51,15 +52,8 @@ struct BuildOptions {
   Progress* progress = nullptr;
 };
 
-// A message's match against a bank of known content (content/matcher.h, table matches).
-struct KnownMatch {
-  int media_idx = -1;  // -1: the text
-  std::string bank;
-  std::string signal_type;  // pdq, md5, sha256, text
-  std::string signal;       // the bank entry matched
-  int distance = 0;
-  std::string label;
-};
+// A message's match against a bank of known content (store/replay.h).
+using KnownMatch = ::cordon::KnownMatch;
 
 // The replay order: time, then event type (entity, invite, member, message, takedown,
 // reinstate), then the event's key. Messages at the same time keep their arrival order.

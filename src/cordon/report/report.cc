@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cordon/report/svg.h"
+#include "cordon/store/analysis_queries.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -32,12 +33,6 @@ std::string Fixed(double v, int digits = 1) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
-}
-
-bool TableExists(sqlite3* db, const char* name) {
-  Statement q(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
-  q.Bind(1, name);
-  return q.Step();
 }
 
 std::string Section(const std::string& id, const std::string& title, const std::string& lead,
@@ -259,42 +254,30 @@ std::string ActorsSection(const ReportInputs& in) {
                  table);
 }
 
-std::string RegenSection(Store& store) {
-  sqlite3* db = store.db();
-  if (!TableExists(db, "regen_detections")) {
-    return Section("regenerations", "Regenerations caught", "", Empty("Not available."));
-  }
-  Statement q(db,
-              "SELECT r.entity, coalesce(e.name, ''), r.parent, coalesce(p.name, ''), r.score, "
-              "r.detected_at, coalesce(e.created, e.first_seen) FROM regen_detections r "
-              "LEFT JOIN entities e ON e.key = r.entity LEFT JOIN entities p ON p.key = r.parent "
-              "ORDER BY r.detected_at DESC LIMIT 30");
+StatusOr<std::string> RegenSection(Store& store) {
+  ASSIGN_OR_RETURN(std::vector<RegenListing> latest, LatestRegenerations(store, 30));
   std::string table =
       "<table><tr><th>Replacement</th><th>Parent taken down</th><th>Score</th>"
       "<th>Detected</th><th>Hours after creation</th></tr>";
-  int n = 0;
-  while (q.Step()) {
-    ++n;
-    double hours = q.IsNull(6) ? 0 : static_cast<double>(q.Int(5) - q.Int(6)) / 3600000.0;
-    table += "<tr><td>" + Escape(std::string(q.Text(1))) + " <code>" +
-             Escape(std::string(q.Text(0))) + "</code></td><td>" + Escape(std::string(q.Text(3))) +
-             " <code>" + Escape(std::string(q.Text(2))) + "</code></td><td>" +
-             Fixed(q.Double(4), 2) + "</td><td>" + FormatRfc3339Ms(q.Int(5)).substr(0, 16) +
-             "</td><td>" + Fixed(hours) + "</td></tr>";
+  const int n = static_cast<int>(latest.size());
+  for (const RegenListing& r : latest) {
+    double hours = r.born ? static_cast<double>(r.detected_at - *r.born) / 3600000.0 : 0;
+    table += "<tr><td>" + Escape(r.entity_name) + " <code>" + Escape(r.entity) +
+             "</code></td><td>" + Escape(r.parent_name) + " <code>" + Escape(r.parent) +
+             "</code></td><td>" + Fixed(r.score, 2) + "</td><td>" +
+             FormatRfc3339Ms(r.detected_at).substr(0, 16) + "</td><td>" + Fixed(hours) +
+             "</td></tr>";
   }
   table += "</table>";
   if (n == 0) return Section("regenerations", "Regenerations caught", "", Empty("None detected."));
   // The whole count and how fast, then the latest few: the table is for follow-up, not reading.
   int64_t total = 0, chats = 0;
   std::vector<double> hours;
-  Statement all(db,
-                "SELECT e.kind, r.detected_at - coalesce(e.created, e.first_seen) "
-                "FROM regen_detections r LEFT JOIN entities e ON e.key = r.entity");
-  while (all.Step()) {
+  ASSIGN_OR_RETURN(std::vector<RegenAge> ages, RegenerationAges(store));
+  for (const RegenAge& a : ages) {
     ++total;
-    const std::string_view kind = all.IsNull(0) ? std::string_view() : all.Text(0);
-    chats += kind == "channel" || kind == "group";
-    if (!all.IsNull(1)) hours.push_back(static_cast<double>(all.Int(1)) / 3600000.0);
+    chats += a.kind == "channel" || a.kind == "group";
+    if (a.age) hours.push_back(static_cast<double>(*a.age) / 3600000.0);
   }
   std::string median = "-";
   if (!hours.empty()) {
@@ -310,29 +293,22 @@ std::string RegenSection(Store& store) {
                  table);
 }
 
-std::string ReferralsSection(Store& store) {
-  sqlite3* db = store.db();
-  if (!TableExists(db, "referrals")) {
-    return Section("referrals", "Referrals and deadlines", "", Empty("Not available."));
-  }
-  Statement q(db,
-              "SELECT id, kind, entity, unit, status, received, deadline, actioned FROM referrals "
-              "ORDER BY received LIMIT 200");
+StatusOr<std::string> ReferralsSection(Store& store) {
+  ASSIGN_OR_RETURN(std::vector<ReferralSummary> referrals, ReferralsByReceipt(store, 200));
   std::string table =
       "<table><tr><th>Referral</th><th>Kind</th><th>Entity</th><th>Unit</th>"
       "<th>Status</th><th>Received</th><th>Time to action</th><th>Deadline</th></tr>";
-  int n = 0;
-  while (q.Step()) {
-    ++n;
-    std::string to_action = q.IsNull(7) ? "-" : Fixed((q.Int(7) - q.Int(5)) / 60000.0, 0) + " min";
-    bool overdue = !q.IsNull(6) && (q.IsNull(7) ? false : q.Int(7) > q.Int(6));
-    table +=
-        "<tr><td>" + Escape(std::string(q.Text(0))) + "</td><td>" + Escape(std::string(q.Text(1))) +
-        "</td><td><code>" + Escape(std::string(q.Text(2))) + "</code></td><td>" +
-        Escape(std::string(q.Text(3))) + "</td><td>" + Escape(std::string(q.Text(4))) +
-        "</td><td>" + FormatRfc3339Ms(q.Int(5)).substr(0, 16) + "</td><td>" + to_action +
-        "</td><td" + (overdue ? " class=\"down\"" : "") + ">" +
-        (q.IsNull(6) ? std::string("-") : FormatRfc3339Ms(q.Int(6)).substr(0, 16)) + "</td></tr>";
+  const int n = static_cast<int>(referrals.size());
+  for (const ReferralSummary& q : referrals) {
+    std::string to_action =
+        q.actioned ? Fixed((*q.actioned - q.received) / 60000.0, 0) + " min" : "-";
+    bool overdue = q.deadline && q.actioned && *q.actioned > *q.deadline;
+    table += "<tr><td>" + Escape(q.id) + "</td><td>" + Escape(q.kind) + "</td><td><code>" +
+             Escape(q.entity) + "</code></td><td>" + Escape(q.unit) + "</td><td>" +
+             Escape(q.status) + "</td><td>" + FormatRfc3339Ms(q.received).substr(0, 16) +
+             "</td><td>" + to_action + "</td><td" + (overdue ? " class=\"down\"" : "") + ">" +
+             (q.deadline ? FormatRfc3339Ms(*q.deadline).substr(0, 16) : std::string("-")) +
+             "</td></tr>";
   }
   table += "</table>";
   if (n == 0)
@@ -425,22 +401,24 @@ StatusOr<std::string> RenderReport(Store& store, const ReportInputs& in) {
   html += MigrationSection(r);
   html += NetworkSection(in);
   html += ActorsSection(in);
-  html += RegenSection(store);
-  html += ReferralsSection(store);
-  html += Section("method", "Data and method", "",
-                  "<p>The network cohort (" + Int(r.network_chats) + " chats) is " +
-                      (r.cohort == "matches"
-                           ? std::string("the chats that carried known content from the hash "
-                                         "banks, and the replacements detected")
-                           : std::string("the chats that were taken down at least once (no known "
-                                         "content was matched)")) +
-                      ". Days are UTC. Before and after windows are the days before the first "
-                      "spike day and after the last, per day, as in CREST's study of the 2018 "
-                      "and 2019 actions. Spikes are days above both three times the median of "
-                      "the previous four weeks and six robust deviations above it.</p>" +
-                      (in.detections_note.empty()
-                           ? std::string()
-                           : "<p>" + Escape("The " + in.detections_note) + ".</p>"));
+  ASSIGN_OR_RETURN(std::string regen, RegenSection(store));
+  html += regen;
+  ASSIGN_OR_RETURN(std::string referrals, ReferralsSection(store));
+  html += referrals;
+  html += Section(
+      "method", "Data and method", "",
+      "<p>The network cohort (" + Int(r.network_chats) + " chats) is " +
+          (r.cohort == "matches"
+               ? std::string("the chats that carried known content from the hash "
+                             "banks, and the replacements detected")
+               : std::string("the chats that were taken down at least once (no known "
+                             "content was matched)")) +
+          ". Days are UTC. Before and after windows are the days before the first "
+          "spike day and after the last, per day, as in CREST's study of the 2018 "
+          "and 2019 actions. Spikes are days above both three times the median of "
+          "the previous four weeks and six robust deviations above it.</p>" +
+          (in.detections_note.empty() ? std::string()
+                                      : "<p>" + Escape("The " + in.detections_note) + ".</p>"));
   html += "<footer>cordon &middot; all figures can be reproduced with <code>cordon impact --db " +
           Escape(in.source) + " --json</code></footer></body></html>\n";
   return html;

@@ -1,0 +1,93 @@
+#include "cordon/store/policy_queries.h"
+
+#include "cordon/store/sqlite.h"
+
+namespace cordon {
+namespace {
+
+// The WHERE clause for a filter: ?1 is the distance, ?2.. the banks.
+std::string Where(const MatchFilter& filter) {
+  std::string where = "chat IS NOT NULL";
+  if (!filter.banks.empty()) {
+    where += " AND bank IN (";
+    for (size_t i = 0; i < filter.banks.size(); ++i)
+      where += (i ? ",?" : "?") + std::to_string(i + 2);
+    where += ")";
+  }
+  if (filter.max_distance >= 0) where += " AND distance <= ?1";
+  return where;
+}
+
+void BindFilter(Statement& q, const MatchFilter& filter) {
+  q.Bind(1, static_cast<int64_t>(filter.max_distance));
+  for (size_t i = 0; i < filter.banks.size(); ++i) {
+    q.Bind(static_cast<int>(i + 2), filter.banks[i]);
+  }
+}
+
+}  // namespace
+
+StatusOr<std::vector<ChatMatches>> MatchesByChat(Store& store, const MatchFilter& filter) {
+  Statement q(store.db(),
+              "SELECT chat, count(DISTINCT message), min(distance), max(time), "
+              "group_concat(DISTINCT bank) FROM matches WHERE " +
+                  Where(filter) + " GROUP BY chat ORDER BY chat");
+  if (!q.ok()) return q.status();
+  BindFilter(q, filter);
+  std::vector<ChatMatches> out;
+  while (q.Step()) {
+    ChatMatches c;
+    c.chat = std::string(q.Text(0));
+    c.messages = q.Int(1);
+    c.min_distance = q.Int(2);
+    if (!q.IsNull(3)) c.last = q.Int(3);
+    c.banks = std::string(q.Text(4));
+    out.push_back(std::move(c));
+  }
+  RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
+                                                   const std::string& chat, size_t limit) {
+  Statement q(store.db(), "SELECT DISTINCT message FROM matches WHERE " + Where(filter) +
+                              " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
+                              " ORDER BY message LIMIT " + std::to_string(limit));
+  if (!q.ok()) return q.status();
+  BindFilter(q, filter);
+  q.Bind(static_cast<int>(filter.banks.size() + 2), chat);
+  std::vector<std::string> out;
+  while (q.Step()) out.emplace_back(q.Text(0));
+  RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+StatusOr<std::vector<std::optional<EntityKind>>> StoredEntityKinds(
+    Store& store, const std::vector<std::string>& keys) {
+  Statement q(store.db(), "SELECT kind FROM entities WHERE key = ?1");
+  if (!q.ok()) return q.status();
+  std::vector<std::optional<EntityKind>> out;
+  out.reserve(keys.size());
+  for (const std::string& key : keys) {
+    q.Bind(1, key);
+    std::optional<EntityKind> kind;
+    if (q.Step()) kind = ParseEntityKind(q.Text(0));
+    RETURN_IF_ERROR(q.status());
+    q.Reset();
+    out.push_back(kind);
+  }
+  return out;
+}
+
+StatusOr<bool> LedgerHasEntry(Store& store, const std::string& entity, std::string_view action,
+                              const std::string& ref) {
+  Statement q(store.db(),
+              "SELECT 1 FROM ledger WHERE entity = ?1 AND action = ?2 AND ref = ?3 LIMIT 1");
+  if (!q.ok()) return q.status();
+  q.Bind(1, entity).Bind(2, action).Bind(3, ref);
+  const bool found = q.Step();
+  RETURN_IF_ERROR(q.status());
+  return found;
+}
+
+}  // namespace cordon
