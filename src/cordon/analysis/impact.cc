@@ -11,11 +11,10 @@
 namespace cordon {
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
 // SQL for the UTC day number of a millisecond time column, flooring negative times too.
 std::string DayOf(const std::string& col) {
-  return "((" + col + ") / 86400000 - ((" + col + ") < 0 AND (" + col + ") % 86400000 != 0))";
+  const std::string day = std::to_string(kDayMs);
+  return "((" + col + ") / " + day + " - ((" + col + ") < 0 AND (" + col + ") % " + day + " != 0))";
 }
 
 int64_t FloorDay(int64_t ms) { return ms / kDayMs - (ms < 0 && ms % kDayMs != 0); }

@@ -17,15 +17,16 @@
 #include <memory>
 #include <numeric>
 
-#include "cordon/content/digest.h"
 #include "cordon/model/event.h"
 #include "cordon/model/event_json.h"
 #include "cordon/sim/media.h"
 #include "cordon/sim/rng.h"
 #include "cordon/sim/telegram_export.h"
 #include "cordon/sim/text.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/progress.h"
+#include "cordon/util/strings.h"
 #include "cordon/util/time.h"
 
 namespace cordon::sim {
@@ -505,7 +506,7 @@ void World::MakeDestinations() {
   const int n = std::max(6, static_cast<int>(brands_.size()) * 2);
   for (int i = 0; i < n; ++i) {
     Destination d;
-    const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
+    const std::string host = ToLower(MadeUpWord(rng_, 2, 3)) + ".example";
     const std::string room = UsernameFrom(brands_[static_cast<size_t>(i) % brands_.size()] + " " +
                                           MadeUpWord(rng_, 1, 2));
     switch (i % 6) {
@@ -545,7 +546,7 @@ void World::MakeDestinations() {
   for (int i = 0; i < std::max(3, n / 2); ++i) {
     Destination d;
     d.network = false;
-    const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
+    const std::string host = ToLower(MadeUpWord(rng_, 2, 3)) + ".example";
     const std::string room =
         UsernameFrom(std::string(HobbyWords()[static_cast<size_t>(i) % HobbyWords().size()]) + " " +
                      MadeUpWord(rng_, 1, 2));
