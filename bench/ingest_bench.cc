@@ -14,8 +14,8 @@
 
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/ingest.h"
-#include "cordon/ingest/links.h"
 #include "cordon/model/event_json.h"
+#include "cordon/model/links.h"
 #include "cordon/store/store.h"
 
 namespace {

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "command.h"
-#include "cordon/content/digest.h"
 #include "cordon/content/image.h"
 #include "cordon/content/pdq.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::cli {

@@ -48,8 +48,8 @@ std::function<int()> Setup(CLI::App& app) {
     }
     enforce::RegenOptions opt;
     opt.threshold = a->threshold;
-    opt.parent_window = static_cast<TimeMs>(a->window_days * enforce::kDayMs);
-    opt.watch = static_cast<TimeMs>(a->watch_days * enforce::kDayMs);
+    opt.parent_window = static_cast<TimeMs>(a->window_days * kDayMs);
+    opt.watch = static_cast<TimeMs>(a->watch_days * kDayMs);
     opt.name_only = a->baseline;
     if (a->save && (a->stored || until)) {
       return Fail("--save stores the detections of every event: drop --stored and --until");

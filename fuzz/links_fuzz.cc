@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 
 namespace {
 

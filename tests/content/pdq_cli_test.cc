@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "content/image_writers.h"
-#include "cordon/content/digest.h"
 #include "cordon/content/pdq.h"
+#include "cordon/util/digest.h"
 #include "test_util.h"
 
 namespace cordon {

@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <map>
 
-#include "cordon/content/digest.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/store/sqlite.h"
+#include "cordon/util/digest.h"
 #include "test_util.h"
 
 namespace cordon {

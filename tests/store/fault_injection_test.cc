@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "cordon/content/digest.h"
 #include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/ledger/ledger.h"
 #include "cordon/sim/simulator.h"
+#include "cordon/util/digest.h"
 #include "store/fault_vfs.h"
 #include "test_util.h"
 

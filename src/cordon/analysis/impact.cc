@@ -13,8 +13,6 @@
 namespace cordon {
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
 int64_t FloorDay(int64_t ms) { return ms / kDayMs - (ms < 0 && ms % kDayMs != 0); }
 
 double Median(std::vector<double> v) {

@@ -7,20 +7,15 @@
 #include <charconv>
 
 #include "cordon/content/text.h"
-#include "cordon/ingest/json_fields.h"
 #include "cordon/util/csv.h"
+#include "cordon/util/json_fields.h"
 #include "cordon/util/progress.h"
+#include "cordon/util/strings.h"
 #include "cordon/util/utf8.h"
 
 namespace cordon {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string HexOf(std::string_view bytes) {
   static const char* kHex = "0123456789abcdef";

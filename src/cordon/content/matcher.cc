@@ -5,7 +5,8 @@
 #include <map>
 #include <unordered_map>
 
-#include "cordon/ingest/json_fields.h"
+#include "cordon/util/json_fields.h"
+#include "cordon/util/strings.h"
 
 namespace cordon {
 

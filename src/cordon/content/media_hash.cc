@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cordon/content/digest.h"
 #include "cordon/content/image.h"
 #include "cordon/content/pdq.h"
+#include "cordon/util/digest.h"
 
 namespace cordon {
 namespace {

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "cordon/content/digest.h"
+#include "cordon/util/digest.h"
 
 namespace cordon {
 

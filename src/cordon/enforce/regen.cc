@@ -12,7 +12,7 @@
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
 #include "cordon/enforce/regen_weights.h"
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 #include "cordon/store/store.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"

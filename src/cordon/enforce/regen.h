@@ -47,11 +47,9 @@
 
 #include "cordon/model/event.h"
 #include "cordon/util/status.h"
+#include "cordon/util/time.h"
 
 namespace cordon::enforce {
-
-inline constexpr TimeMs kHourMs = 3600 * 1000;
-inline constexpr TimeMs kDayMs = 24 * kHourMs;
 
 struct RegenOptions {
   double threshold = 0.5;  // see regen_weights.h for why this default

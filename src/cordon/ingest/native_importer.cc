@@ -1,7 +1,9 @@
 // cordon events v1 (docs/events.md): the project's own NDJSON stream.
+#include "cordon/ingest/count_field.h"
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/json_fields.h"
 #include "cordon/ingest/ndjson.h"
+#include "cordon/util/json_fields.h"
+#include "cordon/util/strings.h"
 
 namespace cordon {
 namespace {
@@ -45,7 +47,7 @@ RecordResult ParseEntity(Fields& f, EventSink& sink, const Location& where) {
     e.creator = std::string(*v);
     CheckKey(f, "creator", *e.creator);
   }
-  e.subscribers = f.Count("subscribers", sink, where);
+  e.subscribers = ReadCount(f, "subscribers", sink, where);
   if (auto av = f.Obj("avatar")) {
     std::string sha = HexField(f, *av, "sha256", 64);
     std::string pdq = HexField(f, *av, "pdq", 64);
@@ -104,7 +106,7 @@ RecordResult ParseMessage(Fields& f, EventSink& sink, const Location& where) {
     if (!ff.ok()) f.Fail("forward: " + ff.error());
     m.forward = std::move(o);
   }
-  m.views = f.Count("views", sink, where);
+  m.views = ReadCount(f, "views", sink, where);
   if (auto v = f.Str("via_bot")) m.via_bot = std::string(*v);
   if (auto v = f.Str("reply_to")) m.reply_to = std::string(*v);
   if (!f.ok()) return RecordResult::Reject(f.error());

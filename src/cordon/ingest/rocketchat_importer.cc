@@ -5,9 +5,10 @@
 #include <map>
 
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/json_fields.h"
 #include "cordon/ingest/json_walk.h"
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
+#include "cordon/util/json_fields.h"
+#include "cordon/util/strings.h"
 #include "cordon/util/time.h"
 
 namespace cordon {

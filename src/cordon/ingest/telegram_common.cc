@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 
 namespace cordon::telegram {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/json_fields.h"
 #include "cordon/ingest/ndjson.h"
 #include "cordon/ingest/telegram_common.h"
+#include "cordon/util/json_fields.h"
 #include "cordon/util/time.h"
 
 namespace cordon {

@@ -9,10 +9,11 @@
 #include <string>
 #include <unordered_map>
 
+#include "cordon/ingest/count_field.h"
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/json_fields.h"
 #include "cordon/ingest/ndjson.h"
 #include "cordon/ingest/telegram_common.h"
+#include "cordon/util/json_fields.h"
 #include "cordon/util/time.h"
 #include "cordon/util/utf8.h"
 
@@ -304,7 +305,7 @@ class TelethonReader {
     }
     ReadReply(f, ev);
     ReadMedia(f, ev, links);
-    ev.views = f.Count("views", sink_, where);
+    ev.views = ReadCount(f, "views", sink_, where);
     if (!f.ok()) return RecordResult::Reject(f.error());
 
     tg::AddTextLinks(links, ev.text);

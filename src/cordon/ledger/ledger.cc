@@ -9,14 +9,12 @@
 #include <cstdlib>
 #include <map>
 
-#include "cordon/content/digest.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
 namespace cordon::ledger {
 namespace {
-
-constexpr TimeMs kDayMs = 86400000;
 
 std::string ShortestDouble(double v) {
   if (!std::isfinite(v)) return "null";
@@ -73,20 +71,6 @@ void EmitCanonical(std::string& out, simdjson::dom::element e) {
       out += "null";
       return;
   }
-}
-
-// civil_from_days (Howard Hinnant's algorithm), the inverse of DaysFromCivil.
-void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
 }
 
 Entry ReadEntry(const Statement& q) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cordon/ledger/ledger.h"
+#include "cordon/util/strings.h"
 #include "cordon/util/utf8.h"
 
 namespace cordon::ledger {
@@ -11,16 +12,8 @@ namespace {
 constexpr size_t kMaxRecordBytes = 64 * 1024;
 constexpr size_t kMaxRows = 10'000'000;
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+// Unquoted fields are trimmed of spaces and tabs only.
+constexpr std::string_view kFieldBlank = " \t";
 
 }  // namespace
 
@@ -57,7 +50,7 @@ bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>&
       ++pos;
       continue;
     }
-    if (c == '"' && !was_quoted && Trim(field).empty()) {
+    if (c == '"' && !was_quoted && Trim(field, kFieldBlank).empty()) {
       field.clear();
       quoted = true;
       was_quoted = true;
@@ -65,7 +58,7 @@ bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>&
       continue;
     }
     if (c == ',') {
-      fields.push_back(was_quoted ? field : Trim(field));
+      fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
       field.clear();
       was_quoted = false;
       ++pos;
@@ -77,7 +70,7 @@ bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>&
     }
     if (c == '\n') {
       ++pos;
-      fields.push_back(was_quoted ? field : Trim(field));
+      fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
       return true;
     }
     field += c;
@@ -87,7 +80,7 @@ bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>&
     error = "unterminated quoted field";
     return false;
   }
-  fields.push_back(was_quoted ? field : Trim(field));
+  fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
   return true;
 }
 
@@ -110,7 +103,7 @@ CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
       continue;
     }
     if (f.size() == 1 && f[0].empty()) continue;  // a blank line
-    const bool header = first && !f.empty() && Lower(f[0]) == "entity";
+    const bool header = first && !f.empty() && ToLower(f[0]) == "entity";
     first = false;
     if (header) continue;
     if (out.rows.size() >= kMaxRows) {
@@ -144,7 +137,7 @@ CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
     }
     t.time = *time;
     if (f.size() == 4 && !f[3].empty()) {
-      t.source = Lower(f[3]);
+      t.source = ToLower(f[3]);
       if (!IsKnownSource(t.source)) {
         bad("unknown source '" + f[3].substr(0, 64) +
             "' (platform, referral, user_report, policy)");

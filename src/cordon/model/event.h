@@ -67,7 +67,7 @@ struct MessageEvent {
   TimeMs time = 0;
   std::string from;  // entity key, empty when unknown
   std::string text;
-  std::vector<std::string> links;  // URLs as written; normalised by ingest/links.h
+  std::vector<std::string> links;  // URLs as written; normalised by model/links.h
   std::vector<Media> media;
   std::optional<ForwardOrigin> forward;
   std::optional<int64_t> views;

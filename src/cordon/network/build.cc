@@ -5,10 +5,11 @@
 #include <unordered_set>
 
 #include "cordon/content/pdq.h"
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 #include "cordon/store/network_rows.h"
 #include "cordon/store/replay.h"
 #include "cordon/util/progress.h"
+#include "cordon/util/strings.h"
 #include "cordon/util/time.h"
 
 namespace cordon::network {
@@ -203,12 +204,8 @@ struct PendingAdvert {
   TimeMs time;
 };
 
-std::string Trim(std::string_view s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n')) --b;
-  return std::string(s.substr(a, b - a));
-}
+// What a display name is trimmed of before names are compared.
+constexpr std::string_view kNameBlank = " \t\n";
 
 int TypeRank(const Event& e) {
   if (std::holds_alternative<EntityEvent>(e)) return 0;
@@ -421,7 +418,7 @@ struct NetworkBuilder::State {
     if (e.subscribers) n.subscribers = e.subscribers;
     if (e.name && !e.name->empty()) {
       n.name = *e.name;
-      RegisterName(Trim(*e.name), id);
+      RegisterName(std::string(Trim(*e.name, kNameBlank)), id);
     }
     if (e.username && !e.username->empty()) {
       N(id).username = *e.username;
@@ -570,8 +567,8 @@ struct NetworkBuilder::State {
       if (!f.chat.empty()) {
         fwd = Touch(f.chat, NodeKind::kUnknown, f.time.value_or(m.time));
         how = "forward";
-      } else if (!Trim(f.name).empty()) {
-        fwd = ResolveName(Trim(f.name), m.time);
+      } else if (!Trim(f.name, kNameBlank).empty()) {
+        fwd = ResolveName(std::string(Trim(f.name, kNameBlank)), m.time);
         how = "forward_name";
       }
       ++N(chat).forwarded;

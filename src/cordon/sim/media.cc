@@ -12,9 +12,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "cordon/content/digest.h"
 #include "cordon/content/pdq.h"
 #include "cordon/sim/rng.h"
+#include "cordon/util/digest.h"
 
 namespace cordon::sim {
 namespace {

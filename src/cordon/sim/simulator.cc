@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
 StatusOr<int64_t> ParseDay(const std::string& s, std::string_view what) {
   auto t = ParseRfc3339Ms(s + "T00:00:00Z");
   if (s.size() != 10 || !t) {

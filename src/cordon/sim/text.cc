@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstddef>
 
+#include "cordon/util/strings.h"
+
 namespace cordon::sim {
 namespace {
 
@@ -84,12 +86,6 @@ std::string Respell(Rng& rng, std::string_view u) {
 }
 
 }  // namespace
-
-std::string ToLowerAscii(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 std::string_view NamingMethodName(NamingMethod m) {
   switch (m) {
@@ -284,7 +280,7 @@ Lexicon::Lexicon(uint64_t seed, int size) {
   std::set<std::string> seen;
   std::vector<double> weights;
   while (static_cast<int>(words_.size()) < size) {
-    std::string w = ToLowerAscii(MadeUpWord(rng, 1, 3));
+    std::string w = ToLower(MadeUpWord(rng, 1, 3));
     if (!seen.insert(w).second) continue;
     weights.push_back(1.0 / std::pow(static_cast<double>(words_.size() + 2), 0.9));
     words_.push_back(std::move(w));

@@ -31,8 +31,6 @@ enum class NamingMethod {
 inline constexpr int kNamingMethods = 6;
 std::string_view NamingMethodName(NamingMethod m);
 
-std::string ToLowerAscii(std::string_view s);
-
 // A capitalised made-up word of `min_syl`..`max_syl` syllables.
 std::string MadeUpWord(Rng& rng, int min_syl = 2, int max_syl = 3);
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "cordon/content/digest.h"
+#include "cordon/util/digest.h"
 
 namespace cordon::sim::world {
 namespace {

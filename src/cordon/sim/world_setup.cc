@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "cordon/sim/world_impl.h"
+#include "cordon/util/strings.h"
 
 namespace cordon::sim::world {
 
@@ -48,7 +49,7 @@ void World::MakeDestinations() {
   const int n = std::max(6, static_cast<int>(st_.brands.size()) * 2);
   for (int i = 0; i < n; ++i) {
     Destination d;
-    const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
+    const std::string host = ToLower(MadeUpWord(rng_, 2, 3)) + ".example";
     const std::string room = UsernameFrom(st_.brands[static_cast<size_t>(i) % st_.brands.size()] +
                                           " " + MadeUpWord(rng_, 1, 2));
     switch (i % 6) {
@@ -88,7 +89,7 @@ void World::MakeDestinations() {
   for (int i = 0; i < std::max(3, n / 2); ++i) {
     Destination d;
     d.network = false;
-    const std::string host = ToLowerAscii(MadeUpWord(rng_, 2, 3)) + ".example";
+    const std::string host = ToLower(MadeUpWord(rng_, 2, 3)) + ".example";
     const std::string room =
         UsernameFrom(std::string(HobbyWords()[static_cast<size_t>(i) % HobbyWords().size()]) + " " +
                      MadeUpWord(rng_, 1, 2));

@@ -1,13 +1,15 @@
 #include "cordon/store/analysis_queries.h"
 
 #include "cordon/store/sqlite.h"
+#include "cordon/util/time.h"
 
 namespace cordon {
 namespace {
 
 // SQL for the UTC day number of a millisecond time column, flooring negative times too.
 std::string DayOf(const std::string& col) {
-  return "((" + col + ") / 86400000 - ((" + col + ") < 0 AND (" + col + ") % 86400000 != 0))";
+  const std::string day = std::to_string(kDayMs);
+  return "((" + col + ") / " + day + " - ((" + col + ") < 0 AND (" + col + ") % " + day + " != 0))";
 }
 
 std::optional<TimeMs> OptInt(const Statement& q, int col) {

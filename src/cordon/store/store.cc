@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "cordon/content/digest.h"
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 #include "cordon/store/schema.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/file_check.h"
 
 namespace cordon {
@@ -225,11 +225,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   Status st = Exec(s->db_, "PRAGMA page_size=32768;");
   if (st.ok()) st = EnterWal(s->db_, s->busy_timeout_ms_);
   if (st.ok()) {
-    st = Exec(s->db_,
-              std::string("PRAGMA synchronous=") + (options.durable ? "FULL" : "NORMAL") +
-                  "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
-              "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=" +
-                  std::to_string(std::max(1, options.checkpoint_pages)) + ";");
+    st = Exec(s->db_, std::string("PRAGMA synchronous=") + (options.durable ? "FULL" : "NORMAL") +
+                          "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
+                          "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=" +
+                          std::to_string(std::max(1, options.checkpoint_pages)) + ";");
   }
   if (!st.ok()) return st.At(Location{path});
   RETURN_IF_ERROR(s->Migrate());

@@ -8,6 +8,9 @@
 
 namespace cordon {
 
+inline constexpr int64_t kHourMs = 3600 * 1000;
+inline constexpr int64_t kDayMs = 24 * kHourMs;
+
 // Parses "2019-11-22T10:15:00Z", with optional fraction and a "+hh:mm"/"-hh:mm" offset, or a
 // date-time without zone (taken as UTC; Telegram Desktop writes local time that way). A space
 // may stand for 'T'. Returns nullopt on anything else.
@@ -21,5 +24,9 @@ std::string FormatDate(int64_t ms);
 
 // Days since 1970-01-01 for a proleptic Gregorian date.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
+// The proleptic Gregorian date `z` days after 1970-01-01 (Howard Hinnant's civil_from_days),
+// the inverse of DaysFromCivil.
+void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d);
 
 }  // namespace cordon

@@ -12,12 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "cordon/model/event.h"
-#include "cordon/util/status.h"
-
 namespace cordon {
-
-class EventSink;  // ingest/importer.h
 
 class Fields {
  public:
@@ -27,14 +22,10 @@ class Fields {
   std::string_view ReqStr(std::string_view key);
   // Integers; also accepts integral doubles and decimal strings ("12" as Telegram writes).
   std::optional<int64_t> Int(std::string_view key);
-  // A count (views, subscribers): an integer as Int reads it, at least 0. A negative one does
-  // not cost the record: it reads as unknown (nullopt) and is reported to `sink` as a weird
-  // naming the field.
-  std::optional<int64_t> Count(std::string_view key, EventSink& sink, const Location& where);
   std::optional<bool> Bool(std::string_view key);
-  // RFC 3339 string.
-  std::optional<TimeMs> Time(std::string_view key);
-  TimeMs ReqTime(std::string_view key);
+  // RFC 3339 string, as milliseconds since the Unix epoch (util/time.h).
+  std::optional<int64_t> Time(std::string_view key);
+  int64_t ReqTime(std::string_view key);
   std::optional<simdjson::dom::object> Obj(std::string_view key);
   std::optional<simdjson::dom::array> Arr(std::string_view key);
   std::optional<simdjson::dom::element> Any(std::string_view key);
@@ -55,6 +46,5 @@ std::optional<int64_t> ElementInt(simdjson::dom::element e);
 
 // True when s is exactly n hex digits (either case).
 bool IsHex(std::string_view s, size_t n);
-std::string ToLower(std::string_view s);
 
 }  // namespace cordon

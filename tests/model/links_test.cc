@@ -1,4 +1,4 @@
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 
 #include <gtest/gtest.h>
 

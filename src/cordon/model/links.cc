@@ -1,8 +1,10 @@
-#include "cordon/ingest/links.h"
+#include "cordon/model/links.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
+
+#include "cordon/util/strings.h"
 
 namespace cordon {
 namespace {
@@ -11,12 +13,6 @@ using sv = std::string_view;
 constexpr size_t npos = sv::npos;
 
 char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(sv s) {
-  std::string r(s);
-  for (char& c : r) c = LowerChar(c);
-  return r;
-}
 
 bool StartsWithNoCase(sv s, sv prefix) {
   if (s.size() < prefix.size()) return false;
@@ -149,7 +145,7 @@ std::optional<Url> SplitUrl(sv s) {
   size_t colon = rest.starts_with("[") ? npos : rest.find(':');
   size_t delim = rest.find_first_of("/?#");
   if (colon != npos && (delim == npos || colon < delim)) {
-    std::string scheme = Lower(rest.substr(0, colon));
+    std::string scheme = ToLower(rest.substr(0, colon));
     if (scheme == "http" || scheme == "https" || scheme == "ftp") {
       rest.remove_prefix(colon + 1);
       if (!rest.starts_with("//")) return std::nullopt;
@@ -183,7 +179,7 @@ std::optional<Url> SplitUrl(sv s) {
     port = authority.substr(pc + 1);
   }
   if (!port.empty() && !IsDigits(port)) return std::nullopt;
-  u.host = Lower(host);
+  u.host = ToLower(host);
   while (!u.host.empty() && u.host.back() == '.') u.host.pop_back();
   while (u.host.starts_with("www.") && u.host.find('.', 4) != npos) u.host.erase(0, 4);
   if (!ValidHost(u.host)) return std::nullopt;
@@ -230,7 +226,7 @@ bool HostIs(sv host, sv domain) {
 
 void SetTelegramUsername(sv name, sv post, Link& l) {
   l.platform = "telegram";
-  std::string n = Lower(name);
+  std::string n = ToLower(name);
   if (IsDigits(post)) {
     l.kind = "post";
     l.target = n + "/" + std::string(post);
@@ -273,7 +269,7 @@ bool IsTelegramReserved(const std::string& lower) {
 // A username: starts with a letter, then letters, digits and '_'; not a reserved path.
 bool IsTelegramName(sv s) {
   return IsUsername(s) && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) &&
-         !IsTelegramReserved(Lower(s));
+         !IsTelegramReserved(ToLower(s));
 }
 
 bool IsTelegramHost(sv host) {
@@ -293,10 +289,10 @@ void NormalizeTelegram(const Url& u, Link& l) {
     SetWeb(u, "telegram", l);
     return;
   }
-  if (!segs.empty() && Lower(segs[0]) == "s") segs.erase(segs.begin());
+  if (!segs.empty() && ToLower(segs[0]) == "s") segs.erase(segs.begin());
   if (segs.empty()) return SetWeb(u, "telegram", l);
   sv first = segs[0];
-  std::string lower_first = Lower(first);
+  std::string lower_first = ToLower(first);
   auto second = segs.size() > 1 ? segs[1] : sv();
   if (first.starts_with("+")) {
     sv code = first.substr(1);
@@ -347,7 +343,7 @@ std::optional<Link> NormalizeTg(sv s) {
   if (rest.starts_with("//")) rest.remove_prefix(2);
   rest = rest.substr(0, rest.find('#'));
   size_t q = rest.find('?');
-  std::string action = Lower(rest.substr(0, q));
+  std::string action = ToLower(rest.substr(0, q));
   while (action.ends_with("/")) action.pop_back();
   sv query = q == npos ? sv() : rest.substr(q + 1);
   if (action.empty() ||
@@ -426,14 +422,14 @@ std::optional<MatrixId> ParseMatrixId(sv id) {
   size_t colon = id.find(':', 1);
   if (colon == npos || colon == 1 || colon + 1 == id.size()) return std::nullopt;
   return MatrixId{sigil == '#' ? "alias" : "user",
-                  std::string(id.substr(0, colon + 1)) + Lower(id.substr(colon + 1))};
+                  std::string(id.substr(0, colon + 1)) + ToLower(id.substr(colon + 1))};
 }
 
 // "[room/|user/]<id>[/$event]" with each part percent-encoded.
 bool SetMatrixTarget(sv path, Link& l) {
   path = path.substr(0, path.find('?'));
   std::vector<sv> segs = Segments(path);
-  if (!segs.empty() && (Lower(segs[0]) == "room" || Lower(segs[0]) == "user")) {
+  if (!segs.empty() && (ToLower(segs[0]) == "room" || ToLower(segs[0]) == "user")) {
     segs.erase(segs.begin());
   }
   if (segs.empty()) return false;
@@ -474,7 +470,7 @@ std::optional<Link> NormalizeMatrixUri(sv s) {
   rest = rest.substr(0, rest.find_first_of("?#"));
   std::vector<sv> segs = Segments(rest);
   if (segs.size() < 2) return std::nullopt;
-  std::string type = Lower(segs[0]);
+  std::string type = ToLower(segs[0]);
   char sigil = type == "r" ? '#' : type == "u" ? '@' : type == "roomid" ? '!' : 0;
   if (sigil == 0) return std::nullopt;
   auto id = ParseMatrixId(std::string(1, sigil) + PercentDecode(segs[1]));
@@ -482,7 +478,7 @@ std::optional<Link> NormalizeMatrixUri(sv s) {
   l.platform = "matrix";
   l.kind = id->kind;
   l.target = id->id;
-  if (segs.size() > 3 && Lower(segs[2]) == "e" && sigil != '@') {
+  if (segs.size() > 3 && ToLower(segs[2]) == "e" && sigil != '@') {
     std::string event = "$" + PercentDecode(segs[3]);
     if (MatrixIdChars(event.substr(1)) && event.size() > 1) {
       l.kind = "post";
@@ -530,21 +526,21 @@ void SetRocketChat(std::string kind, std::string target, Link& l) {
 bool SetRocketChatPath(const std::string& hostport, const std::vector<sv>& segs, sv query,
                        Link& l) {
   if (segs.size() < 2) return false;
-  std::string first = Lower(segs[0]);
+  std::string first = ToLower(segs[0]);
   if (first == "invite") {
     if (segs.size() != 2 || !IsCode(segs[1])) return false;
     SetRocketChat("invite", hostport + "/invite/" + std::string(segs[1]), l);
     return true;
   }
   if (first != "channel" && first != "group" && first != "direct") return false;
-  std::string name = Lower(PercentDecode(segs[1]));
+  std::string name = ToLower(PercentDecode(segs[1]));
   if (!IsRoomName(name)) return false;
   if (first == "direct") {
     SetRocketChat("user", hostport + "/@" + name, l);
     return true;
   }
   std::string msg = QueryParam(query, "msg").value_or("");
-  if (segs.size() > 3 && Lower(segs[2]) == "thread") msg = std::string(segs[3]);
+  if (segs.size() > 3 && ToLower(segs[2]) == "thread") msg = std::string(segs[3]);
   if (IsMessageId(msg)) {
     SetRocketChat("post", hostport + "/" + name + "/" + msg, l);
   } else {
@@ -565,7 +561,7 @@ std::optional<Link> NormalizeRocketChatKey(sv s) {
   l.url = std::string(s);
   std::string hostport = u->HostPort();
   if (segs.size() == 1 && segs[0].size() > 1 && segs[0].front() == '@') {
-    std::string name = Lower(segs[0].substr(1));
+    std::string name = ToLower(segs[0].substr(1));
     if (!IsRoomName(name)) return std::nullopt;
     SetRocketChat("user", hostport + "/@" + name, l);
     return l;
@@ -575,7 +571,7 @@ std::optional<Link> NormalizeRocketChatKey(sv s) {
     return l;
   }
   if (segs.empty() || segs.size() > 2) return std::nullopt;
-  std::string name = Lower(segs[0]);
+  std::string name = ToLower(segs[0]);
   if (!IsRoomName(name)) return std::nullopt;
   if (segs.size() == 2) {
     if (!IsMessageId(segs[1])) return std::nullopt;
@@ -591,7 +587,7 @@ std::optional<Link> NormalizeRocketChatKey(sv s) {
 void NormalizeTamTam(const Url& u, Link& l) {
   std::vector<sv> segs = Segments(u.path);
   if (u.host != "tt.me" && u.host != "tamtam.chat") return SetWeb(u, "tamtam", l);
-  if (segs.size() >= 2 && Lower(segs[0]) == "join" && IsCode(segs[1])) {
+  if (segs.size() >= 2 && ToLower(segs[0]) == "join" && IsCode(segs[1])) {
     l.platform = "tamtam";
     l.kind = "invite";
     l.target = std::string(segs[1]);
@@ -601,14 +597,14 @@ void NormalizeTamTam(const Url& u, Link& l) {
   if (segs.empty() || !IsUsername(segs[0])) return SetWeb(u, "tamtam", l);
   l.platform = "tamtam";
   l.kind = "username";
-  l.target = Lower(segs[0]);
+  l.target = ToLower(segs[0]);
   l.normalized = "tt.me/" + l.target;
 }
 
 void NormalizeHoop(const Url& u, Link& l) {
   std::vector<sv> segs = Segments(u.path);
   if ((u.host == "hoop.photo" || u.host == "hoop.app") && segs.size() >= 2 &&
-      Lower(segs[0]) == "share" && IsCode(segs[1])) {
+      ToLower(segs[0]) == "share" && IsCode(segs[1])) {
     l.platform = "hoop";
     l.kind = "user";
     l.target = std::string(segs[1]);
@@ -624,7 +620,7 @@ void NormalizeNandbox(const Url& u, Link& l) {
       std::all_of(segs[0].begin(), segs[0].end(), [](char c) { return IsAlnum(c) || c == '_'; })) {
     l.platform = "nandbox";
     l.kind = "username";
-    l.target = Lower(segs[0]);
+    l.target = ToLower(segs[0]);
     l.normalized = "nandbox.com/" + l.target;
     return;
   }
@@ -823,7 +819,7 @@ bool LinkStartsAt(sv text, size_t i, size_t& host_start, size_t& token_end) {
   host_start = 0;
   sv token = text.substr(i, k - i);
   while (token.ends_with(".")) token.remove_suffix(1);
-  std::string host = Lower(token);
+  std::string host = ToLower(token);
   bool www = host.starts_with("www.");
   if (www) host.erase(0, 4);
   size_t after = i + token.size();
@@ -841,7 +837,7 @@ std::string HostOf(sv url) {
   size_t s = url.find("://");
   sv rest = s == npos ? url : url.substr(s + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
-  std::string h = Lower(rest);
+  std::string h = ToLower(rest);
   if (h.starts_with("www.")) h.erase(0, 4);
   return h;
 }

@@ -1,9 +1,8 @@
-#include "cordon/ingest/json_fields.h"
+#include "cordon/util/json_fields.h"
 
 #include <charconv>
 #include <cmath>
 
-#include "cordon/ingest/importer.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -76,15 +75,6 @@ std::optional<int64_t> Fields::Int(std::string_view key) {
   return v;
 }
 
-std::optional<int64_t> Fields::Count(std::string_view key, EventSink& sink, const Location& where) {
-  auto v = Int(key);
-  if (v && *v < 0) {
-    sink.OnWeird("field '" + std::string(key) + "': negative count ignored", where);
-    return std::nullopt;
-  }
-  return v;
-}
-
 std::optional<bool> Fields::Bool(std::string_view key) {
   auto e = Any(key);
   if (!e) return std::nullopt;
@@ -95,7 +85,7 @@ std::optional<bool> Fields::Bool(std::string_view key) {
   return bool(*e);
 }
 
-std::optional<TimeMs> Fields::Time(std::string_view key) {
+std::optional<int64_t> Fields::Time(std::string_view key) {
   auto s = Str(key);
   if (!s) return std::nullopt;
   auto t = ParseRfc3339Ms(*s);
@@ -103,7 +93,7 @@ std::optional<TimeMs> Fields::Time(std::string_view key) {
   return t;
 }
 
-TimeMs Fields::ReqTime(std::string_view key) {
+int64_t Fields::ReqTime(std::string_view key) {
   if (!Any(key)) {
     Fail("missing field '" + std::string(key) + "'");
     return 0;
@@ -137,14 +127,6 @@ bool IsHex(std::string_view s, size_t n) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
   }
   return true;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
 }
 
 }  // namespace cordon

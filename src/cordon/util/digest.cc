@@ -1,4 +1,4 @@
-#include "cordon/content/digest.h"
+#include "cordon/util/digest.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
