@@ -20,8 +20,8 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
   for (const auto& f : report.files) {
     if (!f.status.ok()) fmt::print(stderr, "cordon: {}\n", f.status.ToString());
     if (!f.own_output.empty() && !quiet) {
-      fmt::print(stderr, "cordon: note: skipped {}: written by cordon ({}), not an input\n",
-                 f.path, f.own_output);
+      fmt::print(stderr, "cordon: note: skipped {}: written by cordon ({}), not an input\n", f.path,
+                 f.own_output);
     }
   }
   for (const auto& s : report.samples) {
@@ -44,8 +44,8 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
   fmt::print(
       "ingested {} files{}: {} events, {} rejected, {} weird, {:.1f} MB in {:.2f} s ({:.0f} "
       "events/s)\n",
-      report.read_files(), others, report.events, report.rejected, report.weird, mb,
-      report.seconds, report.seconds > 0 ? report.events / report.seconds : 0.0);
+      report.read_files(), others, report.events, report.rejected, report.weird, mb, report.seconds,
+      report.seconds > 0 ? report.events / report.seconds : 0.0);
   if (p.enforce) {
     const auto& r = *p.enforce;
     fmt::print(

@@ -35,7 +35,7 @@ struct PipelineOptions {
   bool match = true;
   // Registered stages (stages.h) not to run, by name ("enforce").
   std::vector<std::string> skip_stages;
-  Progress* progress = nullptr;  // borrowed; null: silent
+  Progress* progress = nullptr;          // borrowed; null: silent
   const ledger::Clock* clock = nullptr;  // for the stages; null: the system clock
   // Also count matched messages and the store's contents at the end (PipelineReport).
   bool summarize = false;

@@ -6,8 +6,7 @@ namespace cordon::pipeline {
 StatusOr<PipelineReport> RunPipeline(const PipelineOptions& options) {
   ASSIGN_OR_RETURN(Stores stores, OpenStores(options));
   const std::unique_ptr<Matcher> matcher = LoadBanks(stores.banks.get());
-  ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Stage>> stages,
-                   AttachStages(options, *stores.main));
+  ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Stage>> stages, AttachStages(options, *stores.main));
   IngestOptions ingest = options.ingest;
   ingest.progress = options.progress;
   ingest.matcher = matcher.get();

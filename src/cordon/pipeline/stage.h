@@ -28,9 +28,9 @@ struct PipelineReport;
 
 // What a stage is opened with; everything is borrowed and outlives the stage.
 struct StageContext {
-  Store& store;                           // the ingest's connection
-  Progress* progress = nullptr;           // null: silent
-  const ledger::Clock* clock = nullptr;   // null: the system clock
+  Store& store;                          // the ingest's connection
+  Progress* progress = nullptr;          // null: silent
+  const ledger::Clock* clock = nullptr;  // null: the system clock
 };
 
 class Stage {
