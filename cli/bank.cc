@@ -8,41 +8,24 @@
 //   cordon bank remove --db F --bank NAME (--type T SIGNAL... | --whole)
 //
 // Changes take effect in running matchers (an ingest in progress) without a restart.
-#include <chrono>
+#include <fmt/core.h>
+
 #include <cstdio>
-#include <fstream>
 
 #include "command.h"
 #include "cordon/content/bank.h"
-#include "cordon/util/json_writer.h"
-#include "cordon/util/line_reader.h"
+#include "cordon/content/bank_files.h"
 #include "cordon/util/progress.h"
 
 namespace cordon::cli {
 namespace {
 
-TimeMs NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 constexpr size_t kMaxRejectsShown = 20;
 
 struct Args {
-  std::string db;
-  std::string bank;
-  std::string format = "auto";
-  std::string type;
-  std::string label;
-  std::string provenance;
-  std::string file;
-  std::string output;
+  std::string db, bank, format = "auto", type, label, provenance, file, output;
   std::vector<std::string> signals;
-  bool strict = false;
-  bool json = false;
-  bool whole = false;
-  bool quiet = false;
+  bool strict = false, json = false, whole = false, quiet = false;
 };
 
 std::optional<SignalType> TypeArg(const std::string& s, int& rc) {
@@ -50,15 +33,6 @@ std::optional<SignalType> TypeArg(const std::string& s, int& rc) {
   auto t = ParseSignalType(s);
   if (!t) rc = Fail("unknown signal type '" + s + "' (pdq, md5, sha256, text)");
   return t;
-}
-
-// The bank, created with the given label and provenance when missing.
-Status EnsureBank(Store& store, const Args& a, const std::string& default_provenance) {
-  auto found = FindBank(store, a.bank);
-  if (!found.ok()) return found.status();
-  if (found->has_value()) return Status::Ok();
-  return CreateBank(
-      store, {a.bank, a.label, a.provenance.empty() ? default_provenance : a.provenance}, NowMs());
 }
 
 int Import(const Args& a) {
@@ -73,17 +47,14 @@ int Import(const Args& a) {
   opt.provenance = a.provenance;
   const std::unique_ptr<Progress> progress = MakeTerminalProgress(a.quiet);
   opt.progress = progress.get();
-  std::string content;
-  Status s = ReadWholeFile(a.file, size_t{4} << 30, content);
-  if (!s.ok()) return Fail(s.ToString());
-  auto parsed = ParseBankFile(content, a.file, opt);
+  auto parsed = ReadBankFile(a.file, opt);
   if (!parsed.ok()) return Fail(parsed.status().ToString());
   for (size_t i = 0; i < parsed->rejects.size() && i < kMaxRejectsShown; ++i) {
-    std::fprintf(stderr, "cordon: rejected %s: %s\n", parsed->rejects[i].where.ToString().c_str(),
-                 parsed->rejects[i].reason.c_str());
+    fmt::print(stderr, "cordon: rejected {}: {}\n", parsed->rejects[i].where.ToString(),
+               parsed->rejects[i].reason);
   }
   if (parsed->rejects.size() > kMaxRejectsShown) {
-    std::fprintf(stderr, "cordon: ... %zu rejected rows in all\n", parsed->rejects.size());
+    fmt::print(stderr, "cordon: ... {} rejected rows in all\n", parsed->rejects.size());
   }
   if (a.strict && !parsed->rejects.empty()) {
     return Fail("nothing imported (--strict): " + std::to_string(parsed->rejects.size()) +
@@ -91,13 +62,12 @@ int Import(const Args& a) {
   }
   auto store = Store::Open(a.db);
   if (!store.ok()) return Fail(store.status().ToString());
-  s = EnsureBank(**store, a, "imported from " + a.file);
-  if (!s.ok()) return Fail(s.ToString());
-  auto added = AddEntries(**store, a.bank, parsed->entries, NowMs(), progress.get());
+  const BankInfo info{a.bank, a.label,
+                      a.provenance.empty() ? "imported from " + a.file : a.provenance};
+  auto added = AddToBank(**store, info, parsed->entries, BankTimeNow(), progress.get());
   if (!added.ok()) return Fail(added.status().ToString());
-  std::printf("bank %s: %zu entries read (%s), %lld new, %zu rejected\n", a.bank.c_str(),
-              parsed->entries.size(), std::string(BankFormatName(parsed->format)).c_str(),
-              static_cast<long long>(*added), parsed->rejects.size());
+  fmt::print("bank {}: {} entries read ({}), {} new, {} rejected\n", a.bank, parsed->entries.size(),
+             BankFormatName(parsed->format), *added, parsed->rejects.size());
   return 0;
 }
 
@@ -112,21 +82,7 @@ int Export(const Args& a) {
     out = std::fopen(a.output.c_str(), "wb");
     if (out == nullptr) return Fail("cannot write " + a.output);
   }
-  std::string buf;
-  AppendCsvHeader(buf);
-  Status s = ForEachEntry(**store, a.bank, [&](const StoredEntry& e) {
-    AppendCsvRow(buf, e.entry);
-    if (buf.size() > (1 << 20)) {
-      if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) {
-        return Status::IoError("write failed");
-      }
-      buf.clear();
-    }
-    return Status::Ok();
-  });
-  if (s.ok() && std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) {
-    s = Status::IoError("write failed");
-  }
+  Status s = ExportBankCsv(**store, a.bank, out);
   if (out != stdout && std::fclose(out) != 0 && s.ok()) s = Status::IoError("write failed");
   if (!s.ok()) return Fail(s.ToString());
   return 0;
@@ -138,25 +94,12 @@ int List(const Args& a) {
   auto banks = ListBanks(**store);
   if (!banks.ok()) return Fail(banks.status().ToString());
   if (a.json) {
-    for (const BankInfo& b : *banks) {
-      std::string out;
-      JsonWriter w(out);
-      w.BeginObject()
-          .Field("name", b.name)
-          .Field("label", b.label)
-          .Field("provenance", b.provenance)
-          .Field("created", b.created)
-          .Field("version", b.version)
-          .Field("entries", b.entries)
-          .EndObject();
-      std::printf("%s\n", out.c_str());
-    }
+    for (const BankInfo& b : *banks) fmt::print("{}\n", BankInfoJson(b));
     return 0;
   }
-  std::printf("%-24s %10s  %-20s %s\n", "bank", "entries", "label", "provenance");
+  fmt::print("{:<24} {:>10}  {:<20} {}\n", "bank", "entries", "label", "provenance");
   for (const BankInfo& b : *banks) {
-    std::printf("%-24s %10lld  %-20s %s\n", b.name.c_str(), static_cast<long long>(b.entries),
-                b.label.c_str(), b.provenance.c_str());
+    fmt::print("{:<24} {:>10}  {:<20} {}\n", b.name, b.entries, b.label, b.provenance);
   }
   return 0;
 }
@@ -168,34 +111,15 @@ int Add(const Args& a) {
   if (!a.signals.empty() && !type) return Fail("give --type for the signals");
   auto store = Store::Open(a.db, OpenMode::kExisting);
   if (!store.ok()) return Fail(store.status().ToString());
-  auto found = FindBank(**store, a.bank);
-  if (!found.ok()) return Fail(found.status().ToString());
-  if (!found->has_value() || (a.signals.empty() && (!a.label.empty() || !a.provenance.empty()))) {
-    BankInfo info{a.bank, a.label, a.provenance};
-    if (found->has_value()) {
-      if (a.label.empty()) info.label = (*found)->label;
-      if (a.provenance.empty()) info.provenance = (*found)->provenance;
-    }
-    Status s = CreateBank(**store, info, NowMs());
-    if (!s.ok()) return Fail(s.ToString());
-  }
-  if (a.signals.empty()) {
-    std::printf("bank %s ready\n", a.bank.c_str());
-    return 0;
-  }
-  std::vector<BankEntry> entries;
-  for (const auto& sig : a.signals) {
-    BankEntry e;
-    e.type = *type;
-    e.signal = sig;
-    e.label = a.label;
-    e.provenance = a.provenance;
-    entries.push_back(std::move(e));
-  }
-  auto added = AddEntries(**store, a.bank, entries, NowMs());
+  const BankInfo given{a.bank, a.label, a.provenance};
+  auto added =
+      DefineBank(**store, given, type.value_or(SignalType::kPdq), a.signals, BankTimeNow());
   if (!added.ok()) return Fail(added.status().ToString());
-  std::printf("bank %s: %lld new of %zu\n", a.bank.c_str(), static_cast<long long>(*added),
-              entries.size());
+  if (a.signals.empty()) {
+    fmt::print("bank {} ready\n", a.bank);
+  } else {
+    fmt::print("bank {}: {} new of {}\n", a.bank, *added, a.signals.size());
+  }
   return 0;
 }
 
@@ -213,14 +137,14 @@ int Remove(const Args& a) {
   if (a.whole) {
     Status s = DeleteBank(**store, a.bank);
     if (!s.ok()) return Fail(s.ToString());
-    std::printf("bank %s removed\n", a.bank.c_str());
+    fmt::print("bank {} removed\n", a.bank);
     return 0;
   }
   std::vector<std::pair<SignalType, std::string>> signals;
   for (const auto& sig : a.signals) signals.emplace_back(*type, sig);
   auto removed = RemoveEntries(**store, a.bank, signals);
   if (!removed.ok()) return Fail(removed.status().ToString());
-  std::printf("bank %s: %lld removed\n", a.bank.c_str(), static_cast<long long>(*removed));
+  fmt::print("bank {}: {} removed\n", a.bank, *removed);
   return 0;
 }
 

@@ -4,72 +4,15 @@
 // MD5, SHA-256 and, for JPEG/PNG/WebP images, the PDQ hash and its quality. Files are hashed in
 // parallel and printed in the order given. Exit 1 if any file could not be read or an image
 // could not be decoded (the others are still printed).
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <cstdio>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/content/image.h"
-#include "cordon/content/pdq.h"
-#include "cordon/util/digest.h"
+#include "cordon/content/media_hash.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::cli {
 namespace {
-
-struct FileResult {
-  bool readable = false;  // digests computed
-  std::string md5, sha256;
-  std::optional<PdqResult> pdq;
-  Status error;  // why the file or its image could not be read
-};
-
-FileResult HashOne(const std::string& path, const PdqOptions& options, bool digests) {
-  FileResult r;
-  thread_local std::string bytes;
-  if (bytes.capacity() > (size_t{64} << 20)) bytes = std::string();
-  // Images are read whole (they are decoded from memory); anything else, or an image over the
-  // size limit, is digested as a stream.
-  Status st = ReadFileInto(path, options.max_file_bytes, bytes);
-  if (!st.ok() && st.code() != StatusCode::kResourceExhausted) {
-    r.error = st;
-    return r;
-  }
-  if (!st.ok() || SniffImageFormat(bytes) == ImageFormat::kUnknown) {
-    bytes.clear();
-    if (!digests) {
-      r.readable = st.ok();
-      if (!st.ok()) r.error = st;
-      return r;
-    }
-    auto d = DigestFile(path);
-    if (!d.ok()) {
-      r.error = d.status();
-      return r;
-    }
-    r.readable = true;
-    r.md5 = std::move(d->md5);
-    r.sha256 = std::move(d->sha256);
-    return r;
-  }
-  r.readable = true;
-  if (digests) {
-    Digests d = DigestBytes(bytes);
-    r.md5 = std::move(d.md5);
-    r.sha256 = std::move(d.sha256);
-  }
-  auto pdq = PdqFromBytes(bytes, path, options);
-  if (pdq.ok()) {
-    r.pdq = *pdq;
-  } else {
-    r.error = pdq.status();
-  }
-  return r;
-}
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
@@ -98,48 +41,21 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::Range(1, 256));
   return [a]() -> int {
     KeepFreedMemoryForReuse();
-    PdqOptions options;
-    options.fast_jpeg = a->fast_jpeg;
-    options.apply_exif_orientation = a->exif;
-    options.alpha = a->alpha == "white" ? AlphaMode::kOverWhite : AlphaMode::kIgnore;
-    const size_t n = a->files.size();
-    int jobs = a->jobs > 0 ? a->jobs : static_cast<int>(std::thread::hardware_concurrency());
-    jobs = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
-
-    // Workers fill results; this thread prints them in order as they complete.
-    std::vector<FileResult> results(n);
-    std::vector<char> done(n, 0);
-    std::mutex mu;
-    std::condition_variable cv;
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> workers;
-    for (int w = 0; w < jobs; ++w) {
-      workers.emplace_back([&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;) {
-          FileResult r = HashOne(a->files[i], options, !a->no_digests);
-          std::lock_guard<std::mutex> lock(mu);
-          results[i] = std::move(r);
-          done[i] = 1;
-          cv.notify_one();
-        }
-      });
-    }
-
+    MediaHashOptions options;
+    options.pdq.fast_jpeg = a->fast_jpeg;
+    options.pdq.apply_exif_orientation = a->exif;
+    options.pdq.alpha = a->alpha == "white" ? AlphaMode::kOverWhite : AlphaMode::kIgnore;
+    options.digests = !a->no_digests;
     int failed = 0;
     size_t printed = 0;
-    if (a->json) std::printf("[");
-    for (size_t i = 0; i < n; ++i) {
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return done[i] != 0; });
-      }
-      FileResult& r = results[i];
+    if (a->json) fmt::print("[");
+    HashMediaFiles(a->files, options, a->jobs, [&](size_t i, const FileHashes& r) {
       const std::string& file = a->files[i];
       if (!r.error.ok()) {
         ++failed;
-        std::fprintf(stderr, "cordon: %s\n", r.error.ToString().c_str());
+        fmt::print(stderr, "cordon: {}\n", r.error.ToString());
       }
-      if (!r.readable) continue;
+      if (!r.readable) return;
       const bool keep_pdq = r.pdq && r.pdq->quality >= a->min_quality;
       if (a->json) {
         std::string out;
@@ -162,21 +78,19 @@ std::function<int()> Setup(CLI::App& app) {
         }
         if (!r.error.ok()) w.Field("error", r.error.message());
         w.EndObject();
-        std::printf("%s\n  %s", printed == 0 ? "" : ",", out.c_str());
+        fmt::print("{}\n  {}", printed == 0 ? "" : ",", out);
       } else {
         if (printed == 0) {
-          std::printf("%-64s %7s  %-32s  %-64s  %s\n", "pdq", "quality", "md5", "sha256", "file");
+          fmt::print("{:<64} {:>7}  {:<32}  {:<64}  {}\n", "pdq", "quality", "md5", "sha256",
+                     "file");
         }
-        std::printf("%-64s %7s  %s  %s  %s\n", keep_pdq ? r.pdq->hash.Hex().c_str() : "-",
-                    r.pdq ? std::to_string(r.pdq->quality).c_str() : "-",
-                    r.md5.empty() ? "-" : r.md5.c_str(), r.sha256.empty() ? "-" : r.sha256.c_str(),
-                    file.c_str());
+        fmt::print("{:<64} {:>7}  {}  {}  {}\n", keep_pdq ? r.pdq->hash.Hex() : "-",
+                   r.pdq ? std::to_string(r.pdq->quality) : "-", r.md5.empty() ? "-" : r.md5,
+                   r.sha256.empty() ? "-" : r.sha256, file);
       }
       ++printed;
-      r = FileResult();  // free as we go
-    }
-    if (a->json) std::printf("\n]\n");
-    for (auto& t : workers) t.join();
+    });
+    if (a->json) fmt::print("\n]\n");
     return failed > 0 ? 1 : 0;
   };
 }

@@ -3,10 +3,11 @@
 // The matches stored with messages: which chats carried known content, when, and how altered
 // (distance). --rescan first matches every stored message against the banks as they are now
 // (for banks added after the messages were ingested). --by-chat sums them up per chat and bank.
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/content/matcher.h"
+#include "cordon/store/match_queries.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::cli {
@@ -37,78 +38,64 @@ std::function<int()> Setup(CLI::App& app) {
       Matcher matcher(**store, opt);
       auto n = RematchStore(**store, matcher);
       if (!n.ok()) return Fail(n.status().ToString());
-      if (!a->json) std::fprintf(stderr, "rescan: %lld matches\n", static_cast<long long>(*n));
+      if (!a->json) fmt::print(stderr, "rescan: {} matches\n", *n);
     }
-    const char* filter = a->bank.empty() ? "?1 = ''" : "bank = ?1";
-    std::string sql =
-        a->by_chat ? std::string(
-                         "SELECT chat, bank, count(*), min(time), max(time), min(distance), "
-                         "max(distance), count(DISTINCT signal) FROM matches WHERE ") +
-                         filter + " GROUP BY chat, bank ORDER BY chat, bank"
-                   : std::string(
-                         "SELECT message, media_idx, bank, signal_type, signal, distance, "
-                         "query, label, chat, time FROM matches WHERE ") +
-                         filter + " ORDER BY time, message, media_idx, bank, signal_type, signal";
-    Statement q((*store)->db(), sql);
-    if (!q.ok()) return Fail(q.status().ToString());
-    q.Bind(1, a->bank);
     int64_t rows = 0;
-    while (q.Step()) {
-      ++rows;
-      std::string out;
-      JsonWriter w(out);
-      if (a->by_chat) {
-        if (a->json) {
-          w.BeginObject()
-              .Field("chat", q.Text(0))
-              .Field("bank", q.Text(1))
-              .Field("matches", q.Int(2))
-              .Field("first", q.Int(3))
-              .Field("last", q.Int(4))
-              .Field("min_distance", q.Int(5))
-              .Field("max_distance", q.Int(6))
-              .Field("signals", q.Int(7))
-              .EndObject();
-          std::printf("%s\n", out.c_str());
-        } else {
-          std::printf(
-              "%s  bank %s: %lld matches of %lld signals, time %lld..%lld, distance "
-              "%lld..%lld\n",
-              std::string(q.Text(0)).c_str(), std::string(q.Text(1)).c_str(),
-              static_cast<long long>(q.Int(2)), static_cast<long long>(q.Int(7)),
-              static_cast<long long>(q.Int(3)), static_cast<long long>(q.Int(4)),
-              static_cast<long long>(q.Int(5)), static_cast<long long>(q.Int(6)));
+    Status s;
+    if (a->by_chat) {
+      s = ForEachChatMatches(**store, a->bank, [&](const ChatMatches& c) {
+        ++rows;
+        if (!a->json) {
+          fmt::print("{}  bank {}: {} matches of {} signals, time {}..{}, distance {}..{}\n",
+                     c.chat, c.bank, c.matches, c.signals, c.first, c.last, c.min_distance,
+                     c.max_distance);
+          return;
         }
-        continue;
-      }
-      if (a->json) {
+        std::string out;
+        JsonWriter w(out);
         w.BeginObject()
-            .Field("message", q.Text(0))
-            .Field("chat", q.Text(8))
-            .Field("time", q.Int(9))
-            .Field("media_idx", q.Int(1))
-            .Field("bank", q.Text(2))
-            .Field("signal_type", q.Text(3))
-            .Field("signal", q.Text(4))
-            .Field("distance", q.Int(5))
-            .Field("query", q.Text(6))
-            .Field("label", q.Text(7))
+            .Field("chat", c.chat)
+            .Field("bank", c.bank)
+            .Field("matches", c.matches)
+            .Field("first", c.first)
+            .Field("last", c.last)
+            .Field("min_distance", c.min_distance)
+            .Field("max_distance", c.max_distance)
+            .Field("signals", c.signals)
             .EndObject();
-        std::printf("%s\n", out.c_str());
-      } else {
-        std::string what = q.Int(1) < 0 ? "text" : "media " + std::to_string(q.Int(1));
-        std::string signal(q.Text(4));
-        if (signal.size() > 64) signal = signal.substr(0, 61) + "...";
-        std::printf("%s  %s  %s: %s %s %s distance %lld%s%s\n", std::string(q.Text(8)).c_str(),
-                    std::string(q.Text(0)).c_str(), what.c_str(), std::string(q.Text(2)).c_str(),
-                    std::string(q.Text(3)).c_str(), signal.c_str(),
-                    static_cast<long long>(q.Int(5)), q.IsNull(7) ? "" : " label ",
-                    std::string(q.Text(7)).c_str());
-      }
+        fmt::print("{}\n", out);
+      });
+    } else {
+      s = ForEachMatch(**store, a->bank, [&](const StoredMatch& m) {
+        ++rows;
+        if (!a->json) {
+          std::string what = m.media_idx < 0 ? "text" : "media " + std::to_string(m.media_idx);
+          std::string signal = m.signal;
+          if (signal.size() > 64) signal = signal.substr(0, 61) + "...";
+          fmt::print("{}  {}  {}: {} {} {} distance {}{}{}\n", m.chat, m.message, what, m.bank,
+                     m.signal_type, signal, m.distance, m.has_label ? " label " : "", m.label);
+          return;
+        }
+        std::string out;
+        JsonWriter w(out);
+        w.BeginObject()
+            .Field("message", m.message)
+            .Field("chat", m.chat)
+            .Field("time", m.time)
+            .Field("media_idx", m.media_idx)
+            .Field("bank", m.bank)
+            .Field("signal_type", m.signal_type)
+            .Field("signal", m.signal)
+            .Field("distance", m.distance)
+            .Field("query", m.query)
+            .Field("label", m.label)
+            .EndObject();
+        fmt::print("{}\n", out);
+      });
     }
-    if (!q.status().ok()) return Fail(q.status().ToString());
+    if (!s.ok()) return Fail(s.ToString());
     if (rows == 0 && !a->json) {
-      std::printf("no matches%s\n", a->bank.empty() ? "" : (" against bank " + a->bank).c_str());
+      fmt::print("no matches{}\n", a->bank.empty() ? "" : " against bank " + a->bank);
     }
     return 0;
   };

@@ -3,14 +3,14 @@
 // Reconstructs the distribution network as it stood at TIME (default: the last event), assigns
 // roles and communities, prints a summary with every role and its evidence, and exports the
 // graph for Gephi and other tools.
-#include <cstdio>
-#include <map>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/network/build.h"
 #include "cordon/network/communities.h"
 #include "cordon/network/export.h"
 #include "cordon/network/roles.h"
+#include "cordon/network/summary.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
@@ -18,32 +18,6 @@
 namespace cordon::cli {
 
 namespace {
-
-using network::EdgeKind;
-
-StatusOr<std::vector<EdgeKind>> ParseKinds(const std::string& spec) {
-  std::vector<EdgeKind> kinds;
-  size_t pos = 0;
-  while (pos < spec.size()) {
-    size_t end = spec.find(',', pos);
-    if (end == std::string::npos) end = spec.size();
-    const std::string k = spec.substr(pos, end - pos);
-    pos = end + 1;
-    if (k.empty()) continue;
-    bool found = false;
-    for (int i = 0; i < network::kEdgeKinds; ++i) {
-      if (network::EdgeKindName(static_cast<EdgeKind>(i)) == k) {
-        kinds.push_back(static_cast<EdgeKind>(i));
-        found = true;
-      }
-    }
-    if (!found) {
-      return Status::InvalidArgument("--kinds: unknown edge kind '" + k +
-                                     "' (forward, reupload, advert, admin, bot, post)");
-    }
-  }
-  return kinds;
-}
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
@@ -73,7 +47,7 @@ std::function<int()> Setup(CLI::App& app) {
     }
     network::ExportOptions eo;
     eo.roles_only = a->roles_only;
-    auto kinds = ParseKinds(a->kinds);
+    auto kinds = network::ParseEdgeKinds(a->kinds);
     if (!kinds.ok()) return Fail(kinds.status().ToString());
     eo.kinds = *kinds;
     network::BuildOptions bo;
@@ -96,43 +70,25 @@ std::function<int()> Setup(CLI::App& app) {
       Status s = network::WriteExport(in, format, a->out, eo);
       if (!s.ok()) return Fail(s.ToString());
     }
-    // Summary.
-    std::map<std::string, int64_t> node_kinds, edge_kinds, role_counts;
-    for (const auto& n : net->nodes()) {
-      if (!n.merged) ++node_kinds[std::string(network::NodeKindName(n.kind))];
-    }
-    for (const auto& e : net->edges()) {
-      if (e.from >= 0) ++edge_kinds[std::string(network::EdgeKindName(e.kind))];
-    }
-    std::vector<int32_t> with_role;
-    for (int32_t v = 0; v < static_cast<int32_t>(net->nodes().size()); ++v) {
-      if (roles.Primary(v).empty()) continue;
-      ++role_counts[std::string(roles.Primary(v))];
-      with_role.push_back(v);
-    }
-    std::stable_sort(with_role.begin(), with_role.end(), [&](int32_t x, int32_t y) {
-      const auto& rx = roles.by_node[static_cast<size_t>(x)][0];
-      const auto& ry = roles.by_node[static_cast<size_t>(y)][0];
-      return rx.role != ry.role ? rx.role < ry.role : rx.confidence > ry.confidence;
-    });
+    const network::NetworkSummary sum = network::Summarize(*net, roles);
     const std::string as_of = net->time() == network::kNoTime ? "" : FormatRfc3339Ms(net->time());
     if (a->json) {
       std::string out;
       JsonWriter w(out);
       w.BeginObject().Field("as_of", as_of).Field("events", net->events());
       w.Key("nodes").BeginObject();
-      for (const auto& [k, c] : node_kinds) w.Field(k, c);
+      for (const auto& [k, c] : sum.node_kinds) w.Field(k, c);
       w.EndObject().Key("edges").BeginObject();
-      for (const auto& [k, c] : edge_kinds) w.Field(k, c);
+      for (const auto& [k, c] : sum.edge_kinds) w.Field(k, c);
       w.EndObject().Field("releases", static_cast<int64_t>(roles.release_items.size()));
       w.Key("role_counts").BeginObject();
-      for (const auto& [k, c] : role_counts) w.Field(k, c);
+      for (const auto& [k, c] : sum.role_counts) w.Field(k, c);
       w.EndObject();
       w.Key("communities").BeginObject().Field("count", comm->count);
       w.Field("modularity", comm->quality).EndObject();
       w.Key("roles").BeginArray();
       int listed = 0;
-      for (int32_t v : with_role) {
+      for (int32_t v : sum.with_role) {
         if (listed++ >= a->max_roles) break;
         const auto& node = net->node(v);
         w.BeginObject().Field("entity", node.key).Field("kind", network::NodeKindName(node.kind));
@@ -149,28 +105,23 @@ std::function<int()> Setup(CLI::App& app) {
       w.EndArray();
       if (!a->out.empty()) w.Field("written", a->out).Field("format", a->format);
       w.EndObject();
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
       return 0;
     }
-    std::printf("network as of %s (%lld events)\nnodes:", as_of.c_str(),
-                static_cast<long long>(net->events()));
-    for (const auto& [k, c] : node_kinds)
-      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
-    std::printf("\nedges:");
-    for (const auto& [k, c] : edge_kinds)
-      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
-    std::printf("\nreleases: %zu\nroles:", roles.release_items.size());
-    for (const auto& [k, c] : role_counts)
-      std::printf("  %s %lld", k.c_str(), static_cast<long long>(c));
-    std::printf("\ncommunities: %d (modularity %.3f)\n", comm->count, comm->quality);
+    fmt::print("network as of {} ({} events)\nnodes:", as_of, net->events());
+    for (const auto& [k, c] : sum.node_kinds) fmt::print("  {} {}", k, c);
+    fmt::print("\nedges:");
+    for (const auto& [k, c] : sum.edge_kinds) fmt::print("  {} {}", k, c);
+    fmt::print("\nreleases: {}\nroles:", roles.release_items.size());
+    for (const auto& [k, c] : sum.role_counts) fmt::print("  {} {}", k, c);
+    fmt::print("\ncommunities: {} (modularity {:.3f})\n", comm->count, comm->quality);
     int listed = 0;
-    for (int32_t v : with_role) {
+    for (int32_t v : sum.with_role) {
       if (listed++ >= a->max_roles) break;
       const auto& r = roles.by_node[static_cast<size_t>(v)][0];
-      std::printf("  %-16s %.2f  %s  %s\n", r.role.c_str(), r.confidence, net->node(v).key.c_str(),
-                  r.reason.c_str());
+      fmt::print("  {:<16} {:.2f}  {}  {}\n", r.role, r.confidence, net->node(v).key, r.reason);
     }
-    if (!a->out.empty()) std::printf("written: %s (%s)\n", a->out.c_str(), a->format.c_str());
+    if (!a->out.empty()) fmt::print("written: {} ({})\n", a->out, a->format);
     return 0;
   };
 }

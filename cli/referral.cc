@@ -6,28 +6,17 @@
 // cordon referral reject --db FILE ID --reason R [--time T] [--by WHO]
 // cordon referral list --db FILE [--status S] [--overdue] [--now T] [--json]
 // cordon referral report --db FILE [--now T] [--json]
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/ledger/entity_key.h"
+#include "cordon/ledger/referral_report_text.h"
 #include "cordon/ledger/referrals.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
 namespace cordon::cli {
 namespace {
-
-std::string Duration(double s) {
-  char buf[48];
-  if (s < 60) {
-    std::snprintf(buf, sizeof buf, "%.0f s", s);
-  } else if (s < 3600) {
-    std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f h", s / 3600);
-  }
-  return buf;
-}
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
@@ -100,10 +89,9 @@ std::function<int()> Setup(CLI::App& app) {
       if (!st.ok()) return Fail(st.ToString());
       if (a->json) {
         ledger::AppendReferralJson(out, *r, ledger::SystemClock().Now());
-        std::printf("%s\n", out.c_str());
+        fmt::print("{}\n", out);
       } else {
-        std::printf("%s %s: %s (%s)\n", r->kind.c_str(), r->id.c_str(), r->status.c_str(),
-                    r->entity.c_str());
+        fmt::print("{} {}: {} ({})\n", r->kind, r->id, r->status, r->entity);
       }
       return 0;
     };
@@ -142,62 +130,21 @@ std::function<int()> Setup(CLI::App& app) {
           ledger::AppendReferralJson(one, r, now);
           w.Raw(one);
         } else {
-          std::printf("%-16s %-13s %-9s %-36s received %s  deadline %s%s\n", r.id.c_str(),
-                      r.kind.c_str(), r.status.c_str(), r.entity.c_str(),
-                      FormatRfc3339Ms(r.received).c_str(),
-                      r.deadline ? FormatRfc3339Ms(*r.deadline).c_str() : "-",
-                      r.Overdue(now) ? "  OVERDUE" : "");
+          fmt::print("{}\n", ledger::ReferralLine(r, now));
         }
       }
       if (a->json) {
         w.EndArray().EndObject();
-        std::printf("%s\n", out.c_str());
+        fmt::print("{}\n", out);
       }
       return 0;
     }
     auto rep = refs.Report(now);
     if (!rep.ok()) return Fail(rep.status().ToString());
     if (a->json) {
-      w.BeginObject().Field("now", std::string_view(FormatRfc3339Ms(now)));
-      w.Field("total", rep->total).Field("open", rep->open).Field("actioned", rep->actioned);
-      w.Field("rejected", rep->rejected).Field("overdue_open", rep->overdue_open);
-      w.Field("actioned_late", rep->late).Field("within_deadline", rep->within_deadline);
-      w.Key("time_to_action_s")
-          .BeginObject()
-          .Field("min", rep->min_s)
-          .Field("median", rep->median_s);
-      w.Field("p90", rep->p90_s).Field("p99", rep->p99_s).Field("max", rep->max_s);
-      w.Field("mean", rep->mean_s).EndObject();
-      w.Key("histogram").BeginObject();
-      for (const auto& [label, n] : rep->histogram) w.Field(label, n);
-      w.EndObject();
-      w.Key("removal_orders").BeginObject().Field("total", rep->orders);
-      w.Field("actioned", rep->orders_actioned).Field("actioned_late", rep->orders_late);
-      w.Field("overdue_open", rep->orders_overdue_open);
-      w.Field("median_s", rep->orders_median_s).Field("p90_s", rep->orders_p90_s).EndObject();
-      w.EndObject();
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", ledger::ReferralReportJson(*rep, now));
     } else {
-      std::printf(
-          "referrals: %lld (%lld open, %lld actioned, %lld rejected); %lld open and "
-          "overdue, %lld actioned late\n",
-          static_cast<long long>(rep->total), static_cast<long long>(rep->open),
-          static_cast<long long>(rep->actioned), static_cast<long long>(rep->rejected),
-          static_cast<long long>(rep->overdue_open), static_cast<long long>(rep->late));
-      std::printf("time to action: median %s, p90 %s, p99 %s, max %s; %.1f%% within deadline\n",
-                  Duration(rep->median_s).c_str(), Duration(rep->p90_s).c_str(),
-                  Duration(rep->p99_s).c_str(), Duration(rep->max_s).c_str(),
-                  100 * rep->within_deadline);
-      std::printf(
-          "removal orders: %lld (%lld actioned, %lld late, %lld open past the hour); "
-          "median %s, p90 %s\n",
-          static_cast<long long>(rep->orders), static_cast<long long>(rep->orders_actioned),
-          static_cast<long long>(rep->orders_late),
-          static_cast<long long>(rep->orders_overdue_open), Duration(rep->orders_median_s).c_str(),
-          Duration(rep->orders_p90_s).c_str());
-      for (const auto& [label, n] : rep->histogram) {
-        std::printf("  %-7s %lld\n", label.c_str(), static_cast<long long>(n));
-      }
+      fmt::print("{}", ledger::ReferralReportText(*rep));
     }
     return 0;
   };

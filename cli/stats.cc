@@ -1,20 +1,13 @@
 // cordon stats --db FILE [--json] [--rejects]
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
+#include "cordon/store/reject_queries.h"
 #include "cordon/store/store.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::cli {
 namespace {
-
-void PrintRejects(Store& store) {
-  Statement q(store.db(), "SELECT file, line, offset, reason FROM rejects ORDER BY 1, 2, 3");
-  while (q.Step()) {
-    Location where{std::string(q.Text(0)), q.Int(1), q.Int(2)};
-    std::printf("%s: %s\n", where.ToString().c_str(), std::string(q.Text(3)).c_str());
-  }
-}
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
@@ -30,8 +23,10 @@ std::function<int()> Setup(CLI::App& app) {
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
     if (a->rejects) {
-      PrintRejects(**store);
-      return 0;
+      Status s = ForEachReject(**store, [](const StoredReject& r) {
+        fmt::print("{}: {}\n", r.where.ToString(), r.reason);
+      });
+      return s.ok() ? 0 : Fail(s.ToString());
     }
     auto st = (*store)->Stats();
     if (!st.ok()) return Fail(st.status().ToString());
@@ -50,26 +45,20 @@ std::function<int()> Setup(CLI::App& app) {
       w.Field("takedowns", s.takedowns).Field("reinstatements", s.reinstatements);
       w.Field("rejected", s.rejected).Field("weird", s.weird).Field("files", s.files);
       w.EndObject();
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
       return 0;
     }
-    std::printf("entities:");
-    for (const auto& [kind, n] : s.entities)
-      std::printf("  %s %lld", kind.c_str(), static_cast<long long>(n));
-    std::printf("\nplatforms:");
-    for (const auto& [p, n] : s.by_platform)
-      std::printf("  %s %lld", p.c_str(), static_cast<long long>(n));
-    std::printf("\nmessages:       %lld (%lld forwarded)\n", static_cast<long long>(s.messages),
-                static_cast<long long>(s.forwarded));
-    std::printf(
-        "media:          %lld\nlinks:          %lld\nmemberships:    %lld\n"
-        "invites:        %lld\ntakedowns:      %lld (%lld reinstated)\n"
-        "rejected:       %lld\nweird:          %lld\nfiles:          %lld\n",
-        static_cast<long long>(s.media), static_cast<long long>(s.links),
-        static_cast<long long>(s.memberships), static_cast<long long>(s.invites),
-        static_cast<long long>(s.takedowns), static_cast<long long>(s.reinstatements),
-        static_cast<long long>(s.rejected), static_cast<long long>(s.weird),
-        static_cast<long long>(s.files));
+    fmt::print("entities:");
+    for (const auto& [kind, n] : s.entities) fmt::print("  {} {}", kind, n);
+    fmt::print("\nplatforms:");
+    for (const auto& [p, n] : s.by_platform) fmt::print("  {} {}", p, n);
+    fmt::print("\nmessages:       {} ({} forwarded)\n", s.messages, s.forwarded);
+    fmt::print(
+        "media:          {}\nlinks:          {}\nmemberships:    {}\n"
+        "invites:        {}\ntakedowns:      {} ({} reinstated)\n"
+        "rejected:       {}\nweird:          {}\nfiles:          {}\n",
+        s.media, s.links, s.memberships, s.invites, s.takedowns, s.reinstatements, s.rejected,
+        s.weird, s.files);
     return 0;
   };
 }

@@ -4,108 +4,40 @@
 // cordon takedown --db FILE --import CSV [--by WHO] [--force] [--json]
 // Entity keys must be <platform>:<id> and, without --force, known to the store
 // (ledger/entity_key.h).
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <fmt/core.h>
 
 #include "command.h"
-#include "cordon/ledger/entity_key.h"
 #include "cordon/ledger/ledger.h"
-#include "cordon/ledger/referrals.h"
-#include "cordon/ledger/takedown_csv.h"
+#include "cordon/ledger/takedown_import.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
 namespace cordon::cli {
 namespace {
 
-// The evidence object: --evidence (an object) with the --message keys added as "messages".
-StatusOr<std::string> Evidence(const std::string& json, const std::vector<std::string>& messages) {
-  ASSIGN_OR_RETURN(std::string ev, ledger::CanonicalizeJson(json.empty() ? "{}" : json));
-  if (ev.empty() || ev.front() != '{') {
-    return Status::InvalidArgument("--evidence must be a JSON object");
-  }
-  if (messages.empty()) return ev;
-  std::string list;
-  JsonWriter w(list);
-  w.BeginArray();
-  for (const auto& m : messages) w.String(m);
-  w.EndArray();
-  ev.pop_back();
-  if (ev.size() > 1) ev += ',';
-  ev += "\"messages\":" + list + "}";
-  return ledger::CanonicalizeJson(ev);
-}
-
 int ImportCsv(Store& store, ledger::Ledger& led, const std::string& path, const std::string& by,
               bool force, bool json) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::IoError("cannot read file", Location{path}).ToString());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  ledger::CsvResult csv = ledger::ParseTakedownCsv(text, path);
-  int64_t recorded = 0, existing = 0;
-  std::vector<std::pair<Location, std::string>> problems;
-  for (const auto& p : csv.problems) problems.emplace_back(p.where, p.message);
-  Status st = store.Begin();
-  if (!st.ok()) return Fail(st.ToString());
-  for (const ledger::CsvTakedown& row : csv.rows) {
-    if (Status k = ledger::CheckEntityKey(store, row.entity, force); !k.ok()) {
-      if (k.code() != StatusCode::kInvalidArgument) return Fail(k.ToString());
-      problems.emplace_back(Location{path, row.line}, k.message());
-      continue;
-    }
-    // Importing the same file twice records nothing twice.
-    Statement q(store.db(),
-                "SELECT 1 FROM takedowns WHERE entity = ?1 AND time = ?2 AND action = 'takedown'");
-    q.Bind(1, row.entity).Bind(2, row.time);
-    if (q.Step()) {
-      ++existing;
-      continue;
-    }
-    ledger::TakedownRequest r;
-    r.entity = row.entity;
-    r.time = row.time;
-    r.reason = row.reason;
-    r.source = row.source;
-    r.decided_by = by;
-    std::string ev;
-    JsonWriter w(ev);
-    w.BeginObject().Field("import", std::string_view(path)).Field("line", row.line).EndObject();
-    r.evidence = ev;
-    auto e = led.Takedown(r);
-    if (!e.ok()) {
-      if (e.status().code() == StatusCode::kInvalidArgument) {
-        problems.emplace_back(Location{path, row.line}, e.status().message());
-        continue;
-      }
-      return Fail(e.status().ToString());
-    }
-    ++recorded;
-  }
-  st = store.Commit();
-  if (!st.ok()) return Fail(st.ToString());
+  auto r = ledger::ImportTakedownFile(store, led, path, by, force);
+  if (!r.ok()) return Fail(r.status().ToString());
   if (json) {
     std::string out;
     JsonWriter w(out);
-    w.BeginObject().Field("file", std::string_view(path)).Field("recorded", recorded);
-    w.Field("already_recorded", existing).Key("problems").BeginArray();
-    for (const auto& [where, msg] : problems) {
+    w.BeginObject().Field("file", std::string_view(path)).Field("recorded", r->recorded);
+    w.Field("already_recorded", r->already_recorded).Key("problems").BeginArray();
+    for (const auto& [where, msg] : r->problems) {
       w.BeginObject().Field("where", std::string_view(where.ToString()));
       w.Field("message", std::string_view(msg)).EndObject();
     }
     w.EndArray().EndObject();
-    std::printf("%s\n", out.c_str());
+    fmt::print("{}\n", out);
   } else {
-    for (const auto& [where, msg] : problems) {
-      std::fprintf(stderr, "cordon: %s: %s\n", where.ToString().c_str(), msg.c_str());
+    for (const auto& [where, msg] : r->problems) {
+      fmt::print(stderr, "cordon: {}: {}\n", where.ToString(), msg);
     }
-    std::printf("%lld takedowns recorded, %lld already recorded, %zu rows refused\n",
-                static_cast<long long>(recorded), static_cast<long long>(existing),
-                problems.size());
+    fmt::print("{} takedowns recorded, {} already recorded, {} rows refused\n", r->recorded,
+               r->already_recorded, r->problems.size());
   }
-  return problems.empty() ? 0 : 2;
+  return r->problems.empty() ? 0 : 2;
 }
 
 std::function<int()> Setup(CLI::App& app) {
@@ -154,47 +86,22 @@ std::function<int()> Setup(CLI::App& app) {
       if (!p) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
       t = *p;
     }
-    auto ev = Evidence(a->evidence, a->messages);
+    auto ev = ledger::TakedownEvidence(a->evidence, a->messages);
     if (!ev.ok()) return Fail(ev.status().ToString());
-    Status st = (*store)->Begin();
-    if (!st.ok()) return Fail(st.ToString());
-    st = ledger::CheckEntityKey(**store, a->entity, a->force);
-    if (!st.ok()) return Fail(st.ToString());
-    StatusOr<ledger::Entry> entry = Status::Internal("unset");
-    if (!a->referral.empty()) {
-      // Acting on a referral: the referral module takes it down and closes the referral.
-      ledger::Referrals refs(led, **store);
-      auto r = refs.Get(a->referral);
-      if (!r.ok()) return Fail(r.status().ToString());
-      if (!*r) return Fail("no referral " + a->referral);
-      if ((*r)->entity != a->entity) {
-        return Fail("referral " + a->referral + " is about " + (*r)->entity);
-      }
-      ledger::TakedownRequest req{
-          a->entity,         t, a->reason, "referral", by, *ev, "referral:" + a->referral,
-          a->preserve_months};
-      entry = led.Takedown(req);
-      if (entry.ok()) {
-        auto acted = refs.Act(a->referral, t, by, /*take_down=*/false);
-        if (!acted.ok()) return Fail(acted.status().ToString());
-      }
-    } else {
-      ledger::TakedownRequest req{a->entity, t,   a->reason, a->source,
-                                  by,        *ev, "",        a->preserve_months};
-      entry = led.Takedown(req);
-    }
-    if (!entry.ok()) return Fail(entry.status().ToString());
-    st = (*store)->Commit();
-    if (!st.ok()) return Fail(st.ToString());
+    ledger::TakedownRequest req{a->entity, t,   a->reason, a->source,
+                                by,        *ev, "",        a->preserve_months};
+    auto rec = ledger::RecordTakedown(**store, led, req, a->referral, a->force);
+    if (!rec.ok()) return Fail(rec.status().ToString());
+    if (!rec->refused.empty()) return Fail(rec->refused);
+    const ledger::Entry& entry = *rec->entry;
     if (a->json) {
       std::string out;
-      ledger::AppendEntryJson(out, *entry);
-      std::printf("%s\n", out.c_str());
+      ledger::AppendEntryJson(out, entry);
+      fmt::print("{}\n", out);
     } else {
-      std::printf("ledger entry %lld: takedown of %s at %s (%s, %s), preserved until %s\n",
-                  static_cast<long long>(entry->seq), entry->entity.c_str(),
-                  FormatRfc3339Ms(entry->time).c_str(), entry->reason.c_str(),
-                  entry->source.c_str(), FormatRfc3339Ms(*entry->preserve_until).c_str());
+      fmt::print("ledger entry {}: takedown of {} at {} ({}, {}), preserved until {}\n", entry.seq,
+                 entry.entity, FormatRfc3339Ms(entry.time), entry.reason, entry.source,
+                 FormatRfc3339Ms(*entry.preserve_until));
     }
     return 0;
   };

@@ -3,8 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include "cordon/content/image.h"
 #include "cordon/content/pdq.h"
@@ -43,6 +48,23 @@ StatusOr<MediaHashes> DigestsOnly(int fd, const std::string& name) {
   return h;
 }
 
+// Digests (when asked) and PDQ of an image file read whole; a decoding error goes to `out.error`.
+void HashImageBytes(std::string_view bytes, const std::string& name, const PdqOptions& options,
+                    bool digests, FileHashes& out) {
+  out.readable = true;
+  if (digests) {
+    Digests d = DigestBytes(bytes);
+    out.md5 = std::move(d.md5);
+    out.sha256 = std::move(d.sha256);
+  }
+  auto pdq = PdqFromBytes(bytes, name, options);
+  if (pdq.ok()) {
+    out.pdq = *pdq;
+  } else {
+    out.error = pdq.status();
+  }
+}
+
 }  // namespace
 
 // Digests always. PDQ for files that look like JPEG, PNG or WebP and decode; an image that does
@@ -64,14 +86,14 @@ StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name) {
   std::string bytes;
   ASSIGN_OR_RETURN(bool whole, ReadWhole(fd, name, options.max_file_bytes, bytes));
   if (!whole) return DigestsOnly(fd, name);  // grew over the limit: too big to decode
+  FileHashes f;
+  HashImageBytes(bytes, name, options, /*digests=*/true, f);
   MediaHashes h;
-  Digests d = DigestBytes(bytes);
-  h.md5 = std::move(d.md5);
-  h.sha256 = std::move(d.sha256);
-  auto pdq = PdqFromBytes(bytes, name, options);
-  if (pdq.ok()) {
-    h.pdq = pdq->hash.Hex();
-    h.pdq_quality = pdq->quality;
+  h.md5 = std::move(f.md5);
+  h.sha256 = std::move(f.sha256);
+  if (f.pdq) {
+    h.pdq = f.pdq->hash.Hex();
+    h.pdq_quality = f.pdq->quality;
   }
   return h;
 }
@@ -84,6 +106,76 @@ Status FillMediaHashes(int fd, const std::string& name, Media& media) {
   if (media.sha256.empty()) media.sha256 = h.sha256;
   if (media.pdq.empty() && h.pdq_quality >= kPdqMinQuality) media.pdq = h.pdq;
   return Status::Ok();
+}
+
+}  // namespace cordon
+
+namespace cordon {
+
+FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& options) {
+  FileHashes r;
+  // One buffer per thread, reused across files unless a huge file grew it.
+  thread_local std::string bytes;
+  if (bytes.capacity() > (size_t{64} << 20)) bytes = std::string();
+  Status st = ReadFileInto(path, options.pdq.max_file_bytes, bytes);
+  if (!st.ok() && st.code() != StatusCode::kResourceExhausted) {
+    r.error = st;
+    return r;
+  }
+  if (st.ok() && SniffImageFormat(bytes) != ImageFormat::kUnknown) {
+    HashImageBytes(bytes, path, options.pdq, options.digests, r);
+    return r;
+  }
+  bytes.clear();
+  if (!options.digests) {
+    r.readable = st.ok();
+    if (!st.ok()) r.error = st;
+    return r;
+  }
+  auto d = DigestFile(path);
+  if (!d.ok()) {
+    r.error = d.status();
+    return r;
+  }
+  r.readable = true;
+  r.md5 = std::move(d->md5);
+  r.sha256 = std::move(d->sha256);
+  return r;
+}
+
+void HashMediaFiles(const std::vector<std::string>& paths, const MediaHashOptions& options,
+                    int jobs, const std::function<void(size_t index, const FileHashes&)>& emit) {
+  const size_t n = paths.size();
+  if (n == 0) return;
+  if (jobs <= 0) jobs = static_cast<int>(std::thread::hardware_concurrency());
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
+  // Workers fill results; this thread hands them on in order as they complete.
+  std::vector<FileHashes> results(n);
+  std::vector<char> done(n, 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < jobs; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) {
+        FileHashes r = HashMediaFile(paths[i], options);
+        std::lock_guard<std::mutex> lock(mu);
+        results[i] = std::move(r);
+        done[i] = 1;
+        cv.notify_one();
+      }
+    });
+  }
+  for (size_t i = 0; i < n; ++i) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done[i] != 0; });
+    }
+    emit(i, results[i]);
+    results[i] = FileHashes();  // free as we go
+  }
+  for (auto& t : workers) t.join();
 }
 
 }  // namespace cordon

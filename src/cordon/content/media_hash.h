@@ -1,9 +1,15 @@
-// Hashing a media file found beside an export: digests always, PDQ for images.
+// Hashing media files: digests (MD5, SHA-256) and, for images, PDQ. One implementation for
+// ingest (a media file found beside an export, opened by the caller inside its roots) and for
+// `cordon hash` (files named by the user, hashed on a pool of threads).
 // Thread-safe.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "cordon/content/pdq.h"
 #include "cordon/model/event.h"
 #include "cordon/util/status.h"
 
@@ -23,5 +29,28 @@ StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name);
 
 // Fills the empty hash fields of `media` from the file open as `fd`; leaves given values alone.
 Status FillMediaHashes(int fd, const std::string& name, Media& media);
+
+struct MediaHashOptions {
+  PdqOptions pdq;
+  bool digests = true;  // false: PDQ only
+};
+
+struct FileHashes {
+  bool readable = false;  // the file was read (and digested, when asked)
+  std::string md5, sha256;
+  std::optional<PdqResult> pdq;  // images that decode
+  Status error;                  // why the file, or its image, could not be read
+};
+
+// Hashes the file at `path` (pipes too). Images are read whole and decoded; anything else, or
+// an image over options.pdq.max_file_bytes, is digested as a stream. An image that does not
+// decode keeps its digests and sets `error`.
+FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& options);
+
+// Hashes `paths` on `jobs` threads (0: one per CPU) and calls `emit` on the calling thread with
+// each result in the order of `paths`, as soon as it and those before it are done. Results are
+// freed after `emit` returns.
+void HashMediaFiles(const std::vector<std::string>& paths, const MediaHashOptions& options,
+                    int jobs, const std::function<void(size_t index, const FileHashes&)>& emit);
 
 }  // namespace cordon

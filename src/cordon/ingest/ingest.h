@@ -37,9 +37,9 @@ struct IngestOptions {
   // what is committed is durable from here on (a worker acknowledges its input here). A non-OK
   // status stops the ingest like a store error.
   std::function<Status(int64_t events_applied)> after_commit;
-  // Later stages observing the stream (enforcement: enforce/stage.h): called on the store's
-  // thread with each event right after it is applied, in input order, inside the open
-  // transaction. A non-OK status stops the ingest like a store error.
+  // Later stages observing the stream: called on the store's thread with each event right
+  // after it is applied, in input order, inside the open transaction. A non-OK status stops the
+  // ingest like a store error. RunPipeline (pipeline/pipeline.h) fans it out to its stages.
   std::function<Status(const Event&)> observer;
   // Known-content matching (content/matcher.h), borrowed; null for none. Each message's text
   // and media hashes are matched on the parsing thread after hashing, and the matches stored

@@ -94,7 +94,7 @@ struct Store::Statements {
   Statement begin, commit;
   Statement entity, entity_name, touch, message, message_views, media, link, member, invite,
       takedown;
-  Statement entity_avatar;  // avatar history, for causal replays (enforce/replay.h)
+  Statement entity_avatar;  // avatar history, for causal replays (store/replay.h)
   Statement reject, weird, file_done, mark_file;
   Statement advance_version;  // event_version.events + 1
   // Smallest time each entity was touched at in this session, to skip repeated touches.

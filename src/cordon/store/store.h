@@ -110,7 +110,7 @@ class Store {
   Status BeginRead();
 
   Status Apply(const Event& event);
-  // Whether the last Apply added what a replay of the store (enforce/replay.h) gives back as an
+  // Whether the last Apply added what a replay of the store (store/replay.h) gives back as an
   // event: a new message, name, membership, invite (or an earlier time for one) or takedown.
   // An event the store held already adds nothing.
   bool last_apply_added() const { return added_; }

@@ -1,0 +1,14 @@
+#include "cordon/pipeline/steps.h"
+
+namespace cordon::pipeline {
+
+StatusOr<Stores> OpenStores(const PipelineOptions& options) {
+  Stores s;
+  ASSIGN_OR_RETURN(s.main, Store::Open(options.db));
+  if (options.match) {
+    ASSIGN_OR_RETURN(s.banks, Store::Open(options.db));
+  }
+  return s;
+}
+
+}  // namespace cordon::pipeline

@@ -1,0 +1,59 @@
+// The pipeline: one way to turn inputs into a store, for `cordon ingest`, `cordon demo` and
+// anything later (a service, workers). Its steps, one file each (steps.h):
+//   open_store.cc    open the store (and a second connection for the banks)
+//   load_banks.cc    build the matcher over the banks (content/matcher.h)
+//   attach_stages.cc open the registered stages (stages.cc) and fan events out to them
+//   run.cc           ingest (ingest/ingest.h), finish the stages, report
+//
+// Thread safety: RunPipeline opens its own connections; calls may run in parallel (on one
+// database the store's locking orders them).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cordon/enforce/stage.h"
+#include "cordon/ingest/ingest.h"
+#include "cordon/store/store.h"
+
+namespace cordon {
+class Progress;
+}
+
+namespace cordon::pipeline {
+
+struct PipelineOptions {
+  std::string db;  // created when missing
+  std::vector<std::string> inputs;
+  // Format, batches, media, resume and hooks. The pipeline sets its progress, matcher and
+  // observer.
+  IngestOptions ingest;
+  // Match messages against the banks (read on a connection of their own, so bank changes
+  // committed by another process during the ingest are seen at the next batch).
+  bool match = true;
+  // Registered stages (stages.h) not to run, by name ("enforce").
+  std::vector<std::string> skip_stages;
+  Progress* progress = nullptr;          // borrowed; null: silent
+  const ledger::Clock* clock = nullptr;  // for the stages; null: the system clock
+  // Also count matched messages and the store's contents at the end (PipelineReport).
+  bool summarize = false;
+};
+
+struct PipelineReport {
+  IngestReport ingest;
+  // Filled by the stages (Stage::Report); empty when the stage did not run.
+  std::optional<enforce::StageReport> enforce;
+  // With PipelineOptions::summarize: messages with a stored match (when matching) and what
+  // the store holds.
+  std::optional<int64_t> matched_messages;
+  std::optional<StoreStats> stats;
+};
+
+// Opens the store, loads the banks, attaches the stages, ingests every input, finishes the
+// stages and reports. Non-OK when the store or a stage fails; unreadable inputs are reported in
+// PipelineReport::ingest with their status.
+StatusOr<PipelineReport> RunPipeline(const PipelineOptions& options);
+
+}  // namespace cordon::pipeline
