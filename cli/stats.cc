@@ -49,6 +49,9 @@ std::function<int()> Setup(CLI::App& app) {
       w.Field("links", s.links).Field("memberships", s.memberships).Field("invites", s.invites);
       w.Field("takedowns", s.takedowns).Field("reinstatements", s.reinstatements);
       w.Field("rejected", s.rejected).Field("weird", s.weird).Field("files", s.files);
+      w.Key("weird_by_name").BeginObject();
+      for (const auto& [name, n] : s.weird_by_name) w.Field(name.empty() ? "unnamed" : name, n);
+      w.EndObject();
       w.EndObject();
       std::printf("%s\n", out.c_str());
       return 0;
@@ -70,6 +73,10 @@ std::function<int()> Setup(CLI::App& app) {
         static_cast<long long>(s.takedowns), static_cast<long long>(s.reinstatements),
         static_cast<long long>(s.rejected), static_cast<long long>(s.weird),
         static_cast<long long>(s.files));
+    for (const auto& [name, n] : s.weird_by_name) {
+      std::printf("  %-32s %lld\n", name.empty() ? "(unnamed: stored before names)" : name.c_str(),
+                  static_cast<long long>(n));
+    }
     return 0;
   };
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cordon/ingest/importer.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -79,7 +80,8 @@ std::optional<int64_t> Fields::Int(std::string_view key) {
 std::optional<int64_t> Fields::Count(std::string_view key, EventSink& sink, const Location& where) {
   auto v = Int(key);
   if (v && *v < 0) {
-    sink.OnWeird("field '" + std::string(key) + "': negative count ignored", where);
+    sink.OnWeird(weird::kNegativeCountIgnored,
+                 "field '" + std::string(key) + "': negative count ignored", where);
     return std::nullopt;
   }
   return v;

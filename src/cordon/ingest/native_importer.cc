@@ -2,6 +2,7 @@
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/json_fields.h"
 #include "cordon/ingest/ndjson.h"
+#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {
@@ -198,7 +199,8 @@ class NativeImporter final : public Importer {
                              if (type == "invite") return ParseInvite(f, sink, where);
                              if (type == "takedown") return ParseTakedown(f, sink, where);
                              if (type == "reinstate") return ParseReinstate(f, sink, where);
-                             sink.OnWeird("unknown event type skipped", where);
+                             sink.OnWeird(weird::kUnknownEventType, "unknown event type skipped",
+                                          where);
                              return RecordResult::Ok();
                            });
   }
