@@ -98,7 +98,7 @@ class NormalisingSink final : public EventSink {
     return Status::Ok();
   }
   void OnReject(const Location&, std::string_view) override { ++rejects; }
-  void OnWeird(std::string_view, const Location&) override {}
+  void OnWeird(std::string_view, std::string_view, const Location&) override {}
   int64_t events = 0, rejects = 0, links = 0;
 };
 

@@ -43,7 +43,7 @@ class CollectSink final : public EventSink {
     return Status::Ok();
   }
   void OnReject(const Location&, std::string_view) override { ++rejects; }
-  void OnWeird(std::string_view, const Location&) override {}
+  void OnWeird(std::string_view, std::string_view, const Location&) override {}
 };
 
 struct Truth {

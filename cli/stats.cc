@@ -44,6 +44,9 @@ std::function<int()> Setup(CLI::App& app) {
       w.Field("links", s.links).Field("memberships", s.memberships).Field("invites", s.invites);
       w.Field("takedowns", s.takedowns).Field("reinstatements", s.reinstatements);
       w.Field("rejected", s.rejected).Field("weird", s.weird).Field("files", s.files);
+      w.Key("weird_by_name").BeginObject();
+      for (const auto& [name, n] : s.weird_by_name) w.Field(name.empty() ? "unnamed" : name, n);
+      w.EndObject();
       w.EndObject();
       fmt::print("{}\n", out);
       return 0;
@@ -59,6 +62,9 @@ std::function<int()> Setup(CLI::App& app) {
         "rejected:       {}\nweird:          {}\nfiles:          {}\n",
         s.media, s.links, s.memberships, s.invites, s.takedowns, s.reinstatements, s.rejected,
         s.weird, s.files);
+    for (const auto& [name, n] : s.weird_by_name) {
+      fmt::print("  {:<32} {}\n", name.empty() ? "(unnamed: stored before names)" : name, n);
+    }
     return 0;
   };
 }

@@ -18,7 +18,7 @@ class CountingSink final : public EventSink {
     return Status::Ok();
   }
   void OnReject(const Location&, std::string_view) override { ++rejects; }
-  void OnWeird(std::string_view, const Location&) override { ++weird; }
+  void OnWeird(std::string_view, std::string_view, const Location&) override { ++weird; }
   int64_t events = 0, rejects = 0, weird = 0;
 };
 

@@ -24,8 +24,9 @@ class CaptureSink final : public EventSink {
   void OnReject(const Location& w, std::string_view r) override {
     rejects.push_back({w, std::string(r)});
   }
-  void OnWeird(std::string_view what, const Location& w) override {
+  void OnWeird(std::string_view name, std::string_view what, const Location& w) override {
     weirds.push_back({w, std::string(what)});
+    weird_names.emplace_back(name);
   }
   // The events of one type, in order.
   template <typename T>
@@ -44,6 +45,7 @@ class CaptureSink final : public EventSink {
   }
   std::vector<Event> events;
   std::vector<Captured> rejects, weirds;
+  std::vector<std::string> weird_names;  // parallel to weirds
 };
 
 }  // namespace cordon::testing

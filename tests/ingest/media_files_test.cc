@@ -239,7 +239,7 @@ TEST(MediaFiles, ControlCharactersAndLongPathsAreCutInWeirds) {
   m.media.push_back(Media{"photo", "", "", "", "/a\nb"});
   m.media.push_back(Media{"photo", "", "", "", "/" + std::string(300, 'x')});
   std::vector<std::string> weirds;
-  files.Hash(m, [&](std::string what) { weirds.push_back(std::move(what)); });
+  files.Hash(m, [&](std::string_view, std::string what) { weirds.push_back(std::move(what)); });
   ASSERT_EQ(weirds.size(), 2u);
   EXPECT_EQ(weirds[0], "media_outside_root: /a?b");
   EXPECT_EQ(weirds[1], "media_outside_root: /" + std::string(119, 'x') + "...");

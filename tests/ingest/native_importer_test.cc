@@ -15,7 +15,7 @@ class CollectingSink final : public EventSink {
   void OnReject(const Location& where, std::string_view reason) override {
     rejects.emplace_back(where.line, std::string(reason));
   }
-  void OnWeird(std::string_view what, const Location& where) override {
+  void OnWeird(std::string_view, std::string_view what, const Location& where) override {
     weird.emplace_back(where.line, std::string(what));
   }
   std::vector<Event> events;

@@ -18,7 +18,7 @@ class ProgressSink final : public EventSink {
     return Status::Ok();
   }
   void OnReject(const Location&, std::string_view) override { ++rejects; }
-  void OnWeird(std::string_view, const Location&) override {}
+  void OnWeird(std::string_view, std::string_view, const Location&) override {}
   void OnProgress(int64_t bytes) override { reports.push_back({bytes, events}); }
 
   struct Report {

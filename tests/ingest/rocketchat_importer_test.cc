@@ -21,7 +21,7 @@ class Sink final : public EventSink {
   void OnReject(const Location& where, std::string_view reason) override {
     rejects.push_back({where, std::string(reason)});
   }
-  void OnWeird(std::string_view what, const Location& where) override {
+  void OnWeird(std::string_view, std::string_view what, const Location& where) override {
     weird.push_back({where, std::string(what)});
   }
   int64_t WeirdCount(const std::string& prefix) const {

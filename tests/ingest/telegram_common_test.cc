@@ -60,7 +60,7 @@ class NullSink final : public EventSink {
     return Status::Ok();
   }
   void OnReject(const Location&, std::string_view) override {}
-  void OnWeird(std::string_view, const Location&) override {}
+  void OnWeird(std::string_view, std::string_view, const Location&) override {}
   std::vector<Event> events;
 };
 

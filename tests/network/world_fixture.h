@@ -23,7 +23,7 @@ class CollectingSink final : public EventSink {
   void OnReject(const Location& where, std::string_view reason) override {
     ADD_FAILURE() << where.ToString() << ": " << reason;
   }
-  void OnWeird(std::string_view, const Location&) override {}
+  void OnWeird(std::string_view, std::string_view, const Location&) override {}
   std::vector<Event> events;
 };
 

@@ -307,7 +307,7 @@ TEST_F(FaultInjection, RecordedDecisionsSurviveAPowerLoss) {
       // The power goes at the next write, whatever it is.
       vfs.ImageAt(vfs.writes() + 1, (run / "crash").string(), (run / "power").string());
       ASSERT_TRUE((*store)->Begin().ok());
-      ASSERT_TRUE((*store)->AddWeird(Location{"x", 1}, "after").ok());
+      ASSERT_TRUE((*store)->AddWeird(Location{"x", 1}, "test", "after").ok());
       ASSERT_TRUE((*store)->Commit().ok());
     }
     ASSERT_TRUE(vfs.imaged());

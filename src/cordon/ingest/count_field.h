@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cordon/ingest/importer.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/json_fields.h"
 
 namespace cordon {
@@ -19,7 +20,8 @@ inline std::optional<int64_t> ReadCount(Fields& f, std::string_view key, EventSi
                                         const Location& where) {
   auto v = f.Int(key);
   if (v && *v < 0) {
-    sink.OnWeird("field '" + std::string(key) + "': negative count ignored", where);
+    sink.OnWeird(weird::kNegativeCountIgnored,
+                 "field '" + std::string(key) + "': negative count ignored", where);
     return std::nullopt;
   }
   return v;

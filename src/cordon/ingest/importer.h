@@ -38,8 +38,9 @@ class EventSink {
   virtual Status OnEvent(Event&& event, const Location& where) = 0;
   // A record that could not be used: counted, stored and reported; the import goes on.
   virtual void OnReject(const Location& where, std::string_view reason) = 0;
-  // Something odd but survivable (unknown event type skipped, invalid UTF-8 repaired).
-  virtual void OnWeird(std::string_view what, const Location& where) = 0;
+  // Something odd but survivable (unknown event type skipped, invalid UTF-8 repaired): `name`
+  // is one of weird::kAllWeirds (ingest/weirds.h), `what` a sentence for a human.
+  virtual void OnWeird(std::string_view name, std::string_view what, const Location& where) = 0;
   // Bytes of the current file read so far, for a progress bar. Optional.
   virtual void OnProgress(int64_t /*bytes*/) {}
 };

@@ -37,6 +37,7 @@ struct Record {
   Location where;              // rejects and weirds only
   std::string text;            // their reason
   std::vector<Match> matches;  // messages only: known content found in them
+  std::string_view weird;      // weirds only: the name (static storage, ingest/weirds.h)
 };
 using Batch = std::vector<Record>;
 
@@ -92,7 +93,10 @@ class ParseSink final : public EventSink {
   Status OnEvent(Event&& event, const Location& where) override {
     std::vector<Match> matches;
     if (auto* m = std::get_if<MessageEvent>(&event)) {
-      if (opt_.hash_media) media_.Hash(*m, [&](std::string what) { OnWeird(what, where); });
+      if (opt_.hash_media) {
+        media_.Hash(*m,
+                    [&](std::string_view name, std::string what) { OnWeird(name, what, where); });
+      }
       if (opt_.matcher != nullptr) matches = opt_.matcher->MatchMessage(*m);
     }
     batch_.push_back(Record{Record::Kind::kEvent, std::move(event), {}, {}, std::move(matches)});
@@ -102,8 +106,8 @@ class ParseSink final : public EventSink {
     batch_.push_back(Record{Record::Kind::kReject, {}, where, std::string(reason)});
     (void)MaybeFlush();
   }
-  void OnWeird(std::string_view what, const Location& where) override {
-    batch_.push_back(Record{Record::Kind::kWeird, {}, where, std::string(what)});
+  void OnWeird(std::string_view name, std::string_view what, const Location& where) override {
+    batch_.push_back(Record{Record::Kind::kWeird, {}, where, std::string(what), {}, name});
     (void)MaybeFlush();
   }
   void OnProgress(int64_t bytes) override { bytes_.store(bytes, std::memory_order_relaxed); }
@@ -187,7 +191,8 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
         case Record::Kind::kWeird:
           ++file.weird;
           ++report.weird;
-          store_status = store.AddWeird(r.where, r.text);
+          ++report.weird_by_name[std::string(r.weird)];
+          store_status = store.AddWeird(r.where, r.weird, r.text);
           break;
       }
       if (!store_status.ok()) break;

@@ -68,6 +68,7 @@ struct IngestReport {
   int64_t events = 0;
   int64_t rejected = 0;
   int64_t weird = 0;
+  std::map<std::string, int64_t> weird_by_name;  // ingest/weirds.h
   int64_t bytes = 0;
   double seconds = 0;
   std::vector<RejectSample> samples;  // the first rejects, for the user

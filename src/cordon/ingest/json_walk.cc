@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/line_reader.h"
 #include "cordon/util/utf8.h"
 
@@ -51,7 +52,7 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
       repaired = RepairUtf8(data);
       repaired.reserve(repaired.size() + SIMDJSON_PADDING);
       root.text = repaired;
-      sink.OnWeird("invalid UTF-8 repaired", Location{file.path});
+      sink.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", Location{file.path});
     }
     // Progress comes from the walker, record by record (JsonWalker::Record).
     return fn(root);
@@ -72,7 +73,7 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
       repaired = RepairUtf8(line.text);
       repaired.reserve(repaired.size() + SIMDJSON_PADDING);
       root.text = repaired;
-      sink.OnWeird("invalid UTF-8 repaired", where);
+      sink.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", where);
     }
     RETURN_IF_ERROR(fn(root));
   }

@@ -7,6 +7,7 @@
 #include "cordon/model/links.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
+#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {
@@ -155,11 +156,14 @@ class MatrixReader {
     }
     if (t == "m.room.power_levels") return PowerLevels(ev);
     if (t == "m.room.tombstone") return Tombstone(ev);
-    if (t == "m.room.redaction") return Weird("matrix redaction (not applied)");
-    if (IsPolicyRule(t)) return Weird("matrix policy rule (to be read as a ban later)");
-    if (t == "m.room.encrypted") return Weird("matrix encrypted event (unreadable)");
+    if (t == "m.room.redaction")
+      return Weird(weird::kMatrixRedaction, "matrix redaction (not applied)");
+    if (IsPolicyRule(t))
+      return Weird(weird::kMatrixPolicyRule, "matrix policy rule (to be read as a ban later)");
+    if (t == "m.room.encrypted")
+      return Weird(weird::kMatrixEncrypted, "matrix encrypted event (unreadable)");
     if (IsIgnored(t)) return RecordResult::Ok();
-    return Weird("matrix event type not read: " + Short(t));
+    return Weird(weird::kMatrixEventTypeNotRead, "matrix event type not read: " + Short(t));
   }
 
  private:
@@ -167,8 +171,8 @@ class MatrixReader {
     Status s = sink_.OnEvent(std::move(e), *where_);
     return s.ok() ? RecordResult::Ok() : RecordResult::Fatal(std::move(s));
   }
-  RecordResult Weird(const std::string& what) {
-    sink_.OnWeird(what, *where_);
+  RecordResult Weird(std::string_view name, const std::string& what) {
+    sink_.OnWeird(name, what, *where_);
     return RecordResult::Ok();
   }
 
@@ -213,7 +217,8 @@ class MatrixReader {
       if (!r.ok()) return RecordResult::Reject("content.m.relates_to: " + r.error());
     }
     if (new_content || rel_type == "m.replace") {
-      return Weird("matrix edit (m.replace) skipped; the original is kept");
+      return Weird(weird::kMatrixEditSkipped,
+                   "matrix edit (m.replace) skipped; the original is kept");
     }
     // Threads point at their root; a reply inside a thread that is not a fallback points at
     // the message it answers.
@@ -224,7 +229,8 @@ class MatrixReader {
     if (parent && IsEventId(*parent)) m->reply_to = m->chat + "/" + std::string(*parent);
     if (!msgtype) {
       if (IsRedacted(ev.root)) {
-        sink_.OnWeird("matrix redacted event (content removed)", *where_);
+        sink_.OnWeird(weird::kMatrixRedactedEvent, "matrix redacted event (content removed)",
+                      *where_);
         return Emit(std::move(*m));
       }
       return RecordResult::Reject("content: missing field 'msgtype'");
@@ -252,7 +258,8 @@ class MatrixReader {
       m->media.push_back(std::move(md));
     } else {
       if (type != "m.text" && type != "m.notice" && type != "m.emote") {
-        sink_.OnWeird("matrix msgtype read as text: " + Short(type), *where_);
+        sink_.OnWeird(weird::kMatrixMsgtypeAsText, "matrix msgtype read as text: " + Short(type),
+                      *where_);
       }
       sv text = body.value_or("");
       if (reply_event) text = StripReplyFallback(text);
@@ -317,11 +324,11 @@ class MatrixReader {
     } else if (ms == "ban") {
       m.action = MemberAction::kBan;
     } else if (ms == "invite") {
-      return Weird("matrix invite (no invite action in the event model)");
+      return Weird(weird::kMatrixInvite, "matrix invite (no invite action in the event model)");
     } else if (ms == "knock") {
-      return Weird("matrix knock");
+      return Weird(weird::kMatrixKnock, "matrix knock");
     } else {
-      return Weird("matrix membership not read: " + Short(ms));
+      return Weird(weird::kMatrixMembershipNotRead, "matrix membership not read: " + Short(ms));
     }
     return Emit(std::move(m));
   }
@@ -464,7 +471,8 @@ class MatrixImporter final : public Importer {
         return w.ForEachField(set, membership, [&](sv room_key, simdjson::ondemand::value& r) {
           std::string room(room_key);
           if (stripped) {
-            sink.OnWeird("matrix invited room's stripped state skipped",
+            sink.OnWeird(weird::kMatrixInvitedRoomState,
+                         "matrix invited room's stripped state skipped",
                          w.Where(r.raw_json_token().data()));
             return Status::Ok();
           }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cordon/content/media_hash.h"
+#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {
@@ -48,21 +49,21 @@ std::string WeirdText(PathRefusal why, std::string_view path, std::string_view d
 std::string_view MediaWeirdName(PathRefusal why) {
   switch (why) {
     case PathRefusal::kUrl:
-      return "media_url_not_fetched";
+      return weird::kMediaUrlNotFetched;
     case PathRefusal::kInvalid:
-      return "media_path_invalid";
+      return weird::kMediaPathInvalid;
     case PathRefusal::kOutsideRoot:
-      return "media_outside_root";
+      return weird::kMediaOutsideRoot;
     case PathRefusal::kSymlinkEscape:
-      return "media_symlink_escape";
+      return weird::kMediaSymlinkEscape;
     case PathRefusal::kMissing:
-      return "media_missing";
+      return weird::kMediaMissing;
     case PathRefusal::kNotRegular:
-      return "media_not_regular";
+      return weird::kMediaNotRegular;
     case PathRefusal::kUnreadable:
-      return "media_unreadable";
+      return weird::kMediaUnreadable;
   }
-  return "media_unreadable";
+  return weird::kMediaUnreadable;
 }
 
 Status CheckMediaRoots(const std::vector<std::string>& media_roots) {
@@ -77,20 +78,24 @@ Status CheckMediaRoots(const std::vector<std::string>& media_roots) {
 MediaFiles::MediaFiles(const std::string& input, const std::vector<std::string>& media_roots)
     : roots_(ContainedRoots::Open(RootsOf(input, media_roots))) {}
 
-void MediaFiles::Hash(MessageEvent& m, const std::function<void(std::string)>& weird) const {
+void MediaFiles::Hash(MessageEvent& m,
+                      const std::function<void(std::string_view, std::string)>& weird) const {
   for (Media& md : m.media) {
     if (md.path.empty() || (!md.sha256.empty() && !md.pdq.empty())) continue;
     if (!roots_.ok()) {  // the input's directory or a media root went away since the start
-      weird(WeirdText(PathRefusal::kUnreadable, md.path, roots_.status().message()));
+      weird(weird::kMediaUnreadable,
+            WeirdText(PathRefusal::kUnreadable, md.path, roots_.status().message()));
       continue;
     }
     ContainedFile f = roots_->OpenFile(md.path);
     if (!f.ok()) {
-      weird(WeirdText(*f.refusal, md.path, f.detail));
+      weird(MediaWeirdName(*f.refusal), WeirdText(*f.refusal, md.path, f.detail));
       continue;
     }
     Status s = FillMediaHashes(f.fd.get(), md.path, md);
-    if (!s.ok()) weird(WeirdText(PathRefusal::kUnreadable, md.path, s.message()));
+    if (!s.ok()) {
+      weird(weird::kMediaUnreadable, WeirdText(PathRefusal::kUnreadable, md.path, s.message()));
+    }
   }
 }
 

@@ -2,8 +2,8 @@
 // ("Media files named by input"): a file is read only when it is a regular file that resolves,
 // after symbolic links, inside the directory of the input file naming it or inside a media root
 // the user gave (IngestOptions::media_roots, `cordon ingest --media-root`). URLs are never
-// fetched. Every media not read is reported as a weird whose text starts with a stable name
-// (MediaWeirdName) followed by ": " and the path.
+// fetched. Every media not read is reported as a weird named by MediaWeirdName (ingest/
+// weirds.h), whose text starts with that name followed by ": " and the path.
 //
 // Thread safety: one MediaFiles per input file, used by one thread.
 #pragma once
@@ -32,8 +32,9 @@ class MediaFiles {
   MediaFiles(const std::string& input, const std::vector<std::string>& media_roots);
 
   // Fills the missing hashes of each media of `m` that has a path and lacks a digest or a PDQ
-  // hash; calls `weird` with the text of each one that could not be read.
-  void Hash(MessageEvent& m, const std::function<void(std::string what)>& weird) const;
+  // hash; calls `weird` with the name and text of each one that could not be read.
+  void Hash(MessageEvent& m,
+            const std::function<void(std::string_view name, std::string what)>& weird) const;
 
  private:
   StatusOr<ContainedRoots> roots_;

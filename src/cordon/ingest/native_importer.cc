@@ -4,6 +4,7 @@
 #include "cordon/ingest/ndjson.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
+#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {
@@ -200,7 +201,8 @@ class NativeImporter final : public Importer {
                              if (type == "invite") return ParseInvite(f, sink, where);
                              if (type == "takedown") return ParseTakedown(f, sink, where);
                              if (type == "reinstate") return ParseReinstate(f, sink, where);
-                             sink.OnWeird("unknown event type skipped", where);
+                             sink.OnWeird(weird::kUnknownEventType, "unknown event type skipped",
+                                          where);
                              return RecordResult::Ok();
                            });
   }

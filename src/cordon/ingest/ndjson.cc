@@ -1,5 +1,6 @@
 #include "cordon/ingest/ndjson.h"
 
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/line_reader.h"
 #include "cordon/util/utf8.h"
 
@@ -32,7 +33,8 @@ Status ForEachJsonLine(const InputFile& file, const ImportLimits& limits, EventS
       repaired = RepairUtf8(text);
       repaired.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
       err = parser.parse(repaired.data(), repaired.size(), true).get(root);
-      if (err == simdjson::SUCCESS) sink.OnWeird("invalid UTF-8 repaired", where);
+      if (err == simdjson::SUCCESS)
+        sink.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", where);
     }
     if (err != simdjson::SUCCESS) {
       sink.OnReject(where, std::string("not JSON: ") + simdjson::error_message(err));
@@ -58,7 +60,8 @@ Status ParseJsonDocument(const InputFile& file, const ImportLimits& limits, Even
   if (err == simdjson::UTF8_ERROR) {
     data = RepairUtf8(data);
     err = parser.parse(data).get(doc);
-    if (err == simdjson::SUCCESS) sink.OnWeird("invalid UTF-8 repaired", Location{file.path});
+    if (err == simdjson::SUCCESS)
+      sink.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", Location{file.path});
   }
   if (err != simdjson::SUCCESS) {
     return Status::Corrupt(std::string("not a JSON document: ") + simdjson::error_message(err),

@@ -9,6 +9,7 @@
 #include "cordon/model/links.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -134,7 +135,8 @@ class RocketChatReader {
       if (!IsId(user.id)) return RecordResult::Reject("u: bad id");
     }
     if (hidden.value_or(false)) {
-      sink_.OnWeird("rocketchat hidden message (an old version of an edit) skipped", where);
+      sink_.OnWeird(weird::kRocketHiddenMessage,
+                    "rocketchat hidden message (an old version of an edit) skipped", where);
       return RecordResult::Ok();
     }
     if (mentions) {
@@ -205,7 +207,7 @@ class RocketChatReader {
 
   // chat.syncMessages lists deleted messages by id only.
   RecordResult Deleted(element, const Location& where) {
-    sink_.OnWeird("rocketchat deleted message (id only)", where);
+    sink_.OnWeird(weird::kRocketDeletedMessage, "rocketchat deleted message (id only)", where);
     return RecordResult::Ok();
   }
 
@@ -221,7 +223,8 @@ class RocketChatReader {
       if (it != id_by_username_.end()) {
         p.event.user = UserKey(it->second);
       } else {
-        sink_.OnWeird("rocketchat user known by username only", p.where);
+        sink_.OnWeird(weird::kRocketUsernameOnly, "rocketchat user known by username only",
+                      p.where);
         p.event.user = UserKey("@" + p.username);
       }
       RETURN_IF_ERROR(sink_.OnEvent(std::move(p.event), p.where));
@@ -316,7 +319,8 @@ class RocketChatReader {
       if (role == "owner" || role == "moderator" || role == "leader") {
         return target(MemberAction::kAdmin, "role " + std::string(role));
       }
-      sink_.OnWeird("rocketchat role not read: " + std::string(role.substr(0, 32)), *where_);
+      sink_.OnWeird(weird::kRocketRoleNotRead,
+                    "rocketchat role not read: " + std::string(role.substr(0, 32)), *where_);
       return RecordResult::Ok();
     }
     if (t == "r" && !msg.empty()) {
@@ -328,10 +332,11 @@ class RocketChatReader {
       return RecordResult::Ok();
     }
     if (t == "rm") {
-      sink_.OnWeird("rocketchat removed message", *where_);
+      sink_.OnWeird(weird::kRocketRemovedMessage, "rocketchat removed message", *where_);
       return RecordResult::Ok();
     }
-    sink_.OnWeird("rocketchat system message not read: " + std::string(t.substr(0, 48)), *where_);
+    sink_.OnWeird(weird::kRocketSystemMessage,
+                  "rocketchat system message not read: " + std::string(t.substr(0, 48)), *where_);
     return RecordResult::Ok();
   }
 

@@ -9,6 +9,7 @@
 #include "cordon/ingest/ndjson.h"
 #include "cordon/ingest/telegram_common.h"
 #include "cordon/util/json_fields.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -153,7 +154,8 @@ class ExportReader {
 
   Status Finish() {
     if (local_dates_) {
-      sink_.OnWeird("message times read from 'date' (local time without zone) as UTC",
+      sink_.OnWeird(weird::kLocalTimeAsUtc,
+                    "message times read from 'date' (local time without zone) as UTC",
                     Location{file_.path});
     }
     return table_.Flush(sink_);
@@ -270,7 +272,7 @@ class ExportReader {
     if (!id) return RecordResult::Reject("missing field 'id'");
     // Media tdesktop cannot export are written as {"id", "type": "unsupported"} alone.
     if (type && *type == "unsupported") {
-      sink_.OnWeird("unsupported message skipped", where);
+      sink_.OnWeird(weird::kUnsupportedMessage, "unsupported message skipped", where);
       return RecordResult::Ok();
     }
     if (!type) return RecordResult::Reject("missing field 'type'");
@@ -278,7 +280,7 @@ class ExportReader {
     if (!f.ok()) return RecordResult::Reject(f.error());
     if (*type == "service") return ReadService(chat, f, *time, where);
     if (*type != "message") {
-      sink_.OnWeird("message of unknown type skipped", where);
+      sink_.OnWeird(weird::kUnknownMessageType, "message of unknown type skipped", where);
       return RecordResult::Ok();
     }
 

@@ -14,6 +14,7 @@
 #include "cordon/ingest/ndjson.h"
 #include "cordon/ingest/telegram_common.h"
 #include "cordon/util/json_fields.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/time.h"
 #include "cordon/util/utf8.h"
 
@@ -260,7 +261,7 @@ class TelethonReader {
     Fields f(o);
     std::string_view tag = TypeTag(o);
     if (tag == "MessageEmpty") {
-      sink_.OnWeird("empty message skipped", where);
+      sink_.OnWeird(weird::kEmptyMessage, "empty message skipped", where);
       return RecordResult::Ok();
     }
     if (!tag.empty() && tag != "Message" && tag != "MessageService") {
@@ -381,7 +382,7 @@ class TelethonReader {
       size_t begin = item.offset >= 0 && item.length > 0 ? byte_at(item.offset) : std::string::npos;
       size_t end = begin == std::string::npos ? begin : byte_at(item.offset + item.length);
       if (end == std::string::npos) {
-        sink_.OnWeird("URL entity outside the message text", where);
+        sink_.OnWeird(weird::kUrlEntityOutsideText, "URL entity outside the message text", where);
         continue;
       }
       tg::AddLink(links, std::string_view(text).substr(begin, end - begin));
@@ -454,7 +455,8 @@ class TelethonReader {
   RecordResult ReadService(const std::string& chat, const std::optional<std::string>& actor,
                            std::optional<object> action, TimeMs time, const Location& where) {
     if (!action) {
-      sink_.OnWeird("service message without an action skipped", where);
+      sink_.OnWeird(weird::kServiceWithoutAction, "service message without an action skipped",
+                    where);
       return RecordResult::Ok();
     }
     Fields af(*action);
@@ -534,7 +536,7 @@ class TelethonReader {
       return member_event(*actor, MemberAction::kJoin,
                           tag == "MessageActionChatJoinedByLink" ? "invite link" : "join request");
     }
-    sink_.OnWeird("service action not mapped", where);
+    sink_.OnWeird(weird::kServiceActionNotMapped, "service action not mapped", where);
     return RecordResult::Ok();
   }
 

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 5> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -150,6 +150,11 @@ CREATE TABLE event_version(
   detections INTEGER NOT NULL
 );
 INSERT INTO event_version VALUES(1, 1, CASE WHEN EXISTS(SELECT 1 FROM entities) THEN 0 ELSE 1 END);
+)sql",
+    // 5 -> 6: weirds are named (ingest/weirds.h), so they can be counted by kind. Those stored
+    // before have no name ('').
+    R"sql(
+ALTER TABLE weirds ADD COLUMN name TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

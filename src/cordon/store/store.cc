@@ -322,8 +322,8 @@ Status Store::Prepare() {
   s.reject = Statement(db_,
                        "INSERT OR IGNORE INTO rejects(file, line, offset, reason) "
                        "VALUES(?1,?2,?3,?4)");
-  s.weird =
-      Statement(db_, "INSERT OR IGNORE INTO weirds(file, line, offset, what) VALUES(?1,?2,?3,?4)");
+  s.weird = Statement(
+      db_, "INSERT OR IGNORE INTO weirds(file, line, offset, what, name) VALUES(?1,?2,?3,?4,?5)");
   s.file_done = Statement(db_,
                           "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 "
                           "AND head_sha256 = ?4");
@@ -549,11 +549,12 @@ Status Store::AddReject(const Location& where, std::string_view reason) {
       .Run();
 }
 
-Status Store::AddWeird(const Location& where, std::string_view what) {
+Status Store::AddWeird(const Location& where, std::string_view name, std::string_view what) {
   return st_->weird.Bind(1, where.file)
       .Bind(2, where.line)
       .Bind(3, where.offset)
       .Bind(4, what)
+      .Bind(5, name)
       .Run();
 }
 
@@ -620,6 +621,12 @@ StatusOr<StoreStats> Store::Stats() {
       count("SELECT count(*) FROM takedowns WHERE action='reinstate'", out.reinstatements));
   RETURN_IF_ERROR(count("SELECT count(*) FROM rejects", out.rejected));
   RETURN_IF_ERROR(count("SELECT count(*) FROM weirds", out.weird));
+  {
+    Statement q(db_, "SELECT name, count(*) FROM weirds GROUP BY name");
+    if (!q.ok()) return q.status();
+    while (q.Step()) out.weird_by_name[std::string(q.Text(0))] = q.Int(1);
+    if (!q.status().ok()) return q.status();
+  }
   RETURN_IF_ERROR(count("SELECT count(*) FROM files", out.files));
   return out;
 }

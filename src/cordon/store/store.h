@@ -43,6 +43,8 @@ struct StoreStats {
   int64_t reinstatements = 0;
   int64_t rejected = 0;
   int64_t weird = 0;
+  // By name (ingest/weirds.h); "" for weirds stored before they had names.
+  std::map<std::string, int64_t> weird_by_name;
   int64_t files = 0;
   std::map<std::string, int64_t> by_platform;  // entities by platform
 };
@@ -128,7 +130,8 @@ class Store {
   Status MarkDetectionsCurrent();
   // A record an importer could not use; (file, location) is its key.
   Status AddReject(const Location& where, std::string_view reason);
-  Status AddWeird(const Location& where, std::string_view what);
+  // `name`: one of weird::kAllWeirds (ingest/weirds.h); `what`: the sentence for a human.
+  Status AddWeird(const Location& where, std::string_view name, std::string_view what);
 
   // Files already ingested completely: same canonical path, size, mtime and head digest.
   bool FileDone(const FileIdentity& file);
