@@ -35,7 +35,7 @@ struct BankInfo {
   std::string provenance;
   TimeMs created = 0;
   int64_t version = 0;  // the generation of its last change
-  int64_t entries = 0;  // filled by ListBanks
+  int64_t entries = 0;  // filled by ReadBanks (and so ListBanks, content/bank.h)
 };
 
 // One bank entry as stored (table bank_entries). Empty label, provenance, digest and

@@ -97,8 +97,8 @@ StatusOr<std::vector<LedgerEntry>> DecisionsWithoutTakedownRow(Store& store, int
 
 // --- Takedowns, messages and entities as the ledger sees them ---------------------------------
 
-// When the entity went down, when after every decision up to and including `at` it is down (a
-// reinstatement counts as the later of two decisions at the same time); empty when it is not.
+// When the entity went down, if it is down after every decision up to and including `at` (of
+// two decisions at the same time, a reinstatement counts as the later); empty when it is up.
 StatusOr<std::optional<TimeMs>> EntityDownSince(Store& store, std::string_view entity, TimeMs at);
 // Takedowns rows with no ledger entry of the same entity, time and action, as the events they
 // came from (TakedownEvent, ReinstateEvent), ordered by time, entity and action.
