@@ -28,62 +28,6 @@ std::string HexOf(std::string_view bytes) {
   return out;
 }
 
-// A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
-// Outside one, the change runs in a write transaction of its own, begun in turn with the other
-// writers (Store::Begin).
-class Savepoint {
- public:
-  explicit Savepoint(Store& store) : db_(store.db()) {
-    own_ = sqlite3_get_autocommit(db_) != 0;
-    if (own_) status_ = store.Begin();
-    if (status_.ok()) status_ = Exec(db_, "SAVEPOINT bank_change");
-  }
-  ~Savepoint() {
-    if (status_.ok() && !done_) {
-      (void)Exec(db_, "ROLLBACK TO bank_change");
-      (void)Exec(db_, "RELEASE bank_change");
-    }
-    if (own_ && !done_ && sqlite3_get_autocommit(db_) == 0) (void)Exec(db_, "ROLLBACK");
-  }
-  const Status& status() const { return status_; }
-  Status Commit() {
-    done_ = true;
-    Status s = Exec(db_, "RELEASE bank_change");
-    if (!own_) return s;
-    if (s.ok()) return Exec(db_, "COMMIT");
-    (void)Exec(db_, "ROLLBACK");
-    return s;
-  }
-
- private:
-  sqlite3* db_;
-  Status status_;
-  bool own_ = false;  // began the transaction itself
-  bool done_ = false;
-};
-
-// Bumps the generation and stamps the bank with it. First statement of each change, so the
-// write lock is taken before anything is read.
-Status BumpGeneration(Store& store, std::string_view bank) {
-  RETURN_IF_ERROR(Exec(store.db(),
-                       "INSERT INTO bank_state(id, generation) VALUES(1, 1) "
-                       "ON CONFLICT(id) DO UPDATE SET generation = generation + 1"));
-  Statement q(store.db(),
-              "UPDATE banks SET version = (SELECT generation FROM bank_state WHERE id = 1) "
-              "WHERE name = ?1");
-  if (!q.ok()) return q.status();
-  return q.Bind(1, bank).Run();
-}
-
-StatusOr<int64_t> CountEntries(Store& store, std::string_view bank) {
-  Statement q(store.db(), "SELECT count(*) FROM bank_entries WHERE bank = ?1");
-  if (!q.ok()) return q.status();
-  q.Bind(1, bank);
-  int64_t n = q.Step() ? q.Int(0) : 0;
-  if (!q.status().ok()) return q.status();
-  return n;
-}
-
 }  // namespace
 
 std::string_view SignalTypeName(SignalType t) {
@@ -136,58 +80,25 @@ Status CreateBank(Store& store, const BankInfo& bank, TimeMs now) {
   if (Trim(bank.name).empty() || bank.name != Trim(bank.name)) {
     return Status::InvalidArgument("bank name must be non-empty without surrounding spaces");
   }
-  Savepoint sp(store);
-  RETURN_IF_ERROR(sp.status());
-  Statement q(store.db(),
-              "INSERT INTO banks(name, label, provenance, created, version) VALUES(?1,?2,?3,?4,0) "
-              "ON CONFLICT(name) DO UPDATE SET label = excluded.label, "
-              "provenance = excluded.provenance");
-  if (!q.ok()) return q.status();
-  RETURN_IF_ERROR(q.Bind(1, bank.name)
-                      .BindOrNull(2, bank.label)
-                      .BindOrNull(3, bank.provenance)
-                      .Bind(4, bank.created != 0 ? bank.created : now)
-                      .Run());
-  RETURN_IF_ERROR(BumpGeneration(store, bank.name));
-  return sp.Commit();
+  BankChange change(store);
+  RETURN_IF_ERROR(change.status());
+  BankInfo row = bank;
+  if (row.created == 0) row.created = now;
+  RETURN_IF_ERROR(UpsertBank(store, row));
+  RETURN_IF_ERROR(BumpBankGeneration(store, bank.name).status());
+  return change.Commit();
 }
 
 Status DeleteBank(Store& store, std::string_view name) {
-  Savepoint sp(store);
-  RETURN_IF_ERROR(sp.status());
-  RETURN_IF_ERROR(BumpGeneration(store, name));
-  Statement del(store.db(), "DELETE FROM banks WHERE name = ?1");
-  if (!del.ok()) return del.status();
-  RETURN_IF_ERROR(del.Bind(1, name).Run());
-  if (sqlite3_changes(store.db()) == 0) {
-    return Status::NotFound("no bank named '" + std::string(name) + "'");
-  }
-  Statement ent(store.db(), "DELETE FROM bank_entries WHERE bank = ?1");
-  if (!ent.ok()) return ent.status();
-  RETURN_IF_ERROR(ent.Bind(1, name).Run());
-  return sp.Commit();
+  BankChange change(store);
+  RETURN_IF_ERROR(change.status());
+  RETURN_IF_ERROR(BumpBankGeneration(store, name).status());
+  ASSIGN_OR_RETURN(const bool deleted, DeleteBankRows(store, name));
+  if (!deleted) return Status::NotFound("no bank named '" + std::string(name) + "'");
+  return change.Commit();
 }
 
-StatusOr<std::vector<BankInfo>> ListBanks(Store& store) {
-  Statement q(store.db(),
-              "SELECT b.name, b.label, b.provenance, b.created, b.version, "
-              "(SELECT count(*) FROM bank_entries e WHERE e.bank = b.name) "
-              "FROM banks b ORDER BY b.name");
-  if (!q.ok()) return q.status();
-  std::vector<BankInfo> out;
-  while (q.Step()) {
-    BankInfo b;
-    b.name = q.Text(0);
-    b.label = q.Text(1);
-    b.provenance = q.Text(2);
-    b.created = q.Int(3);
-    b.version = q.Int(4);
-    b.entries = q.Int(5);
-    out.push_back(std::move(b));
-  }
-  if (!q.status().ok()) return q.status();
-  return out;
-}
+StatusOr<std::vector<BankInfo>> ListBanks(Store& store) { return ReadBanks(store); }
 
 StatusOr<std::optional<BankInfo>> FindBank(Store& store, std::string_view name) {
   ASSIGN_OR_RETURN(std::vector<BankInfo> all, ListBanks(store));
@@ -210,101 +121,80 @@ StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
     }
     canon[i] = std::move(*c);
   }
-  Savepoint sp(store);
-  RETURN_IF_ERROR(sp.status());
-  RETURN_IF_ERROR(BumpGeneration(store, bank));
-  if (sqlite3_changes(store.db()) == 0) {
+  BankChange change(store);
+  RETURN_IF_ERROR(change.status());
+  ASSIGN_OR_RETURN(const bool exists, BumpBankGeneration(store, bank));
+  if (!exists) {
     return Status::NotFound("no bank named '" + std::string(bank) +
                             "' (cordon bank add creates it)");
   }
-  ASSIGN_OR_RETURN(int64_t before, CountEntries(store, bank));
-  Statement q(store.db(),
-              "INSERT INTO bank_entries(bank, signal_type, signal, label, provenance, added, "
-              "digest, fingerprint) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
-              "ON CONFLICT(bank, signal_type, signal) DO UPDATE SET label = excluded.label, "
-              "provenance = excluded.provenance");
-  if (!q.ok()) return q.status();
+  ASSIGN_OR_RETURN(int64_t before, CountBankEntries(store, bank));
+  BankEntryWriter writer(store);
+  RETURN_IF_ERROR(writer.status());
   ProgressStep step(progress, "bank: storing", static_cast<int64_t>(entries.size()), "entries",
                     1024);
+  BankEntryRow row;
   for (size_t i = 0; i < entries.size(); ++i) {
     step.Advance();
     const BankEntry& e = entries[i];
-    q.Bind(1, bank)
-        .Bind(2, SignalTypeName(e.type))
-        .Bind(3, canon[i])
-        .BindOrNull(4, e.label)
-        .BindOrNull(5, e.provenance)
-        .Bind(6, e.added != 0 ? e.added : now);
+    row.signal_type = SignalTypeName(e.type);
+    row.signal = canon[i];
+    row.label = e.label;
+    row.provenance = e.provenance;
+    row.added = e.added != 0 ? e.added : now;
+    row.digest.clear();
+    row.fingerprint.clear();
     if (e.type == SignalType::kText) {
       std::string norm = NormalizeText(canon[i]);
-      q.Bind(7, TextDigest(norm)).BindOrNull(8, HexOf(SerializeFingerprint(FingerprintText(norm))));
+      row.digest = TextDigest(norm);
+      row.fingerprint = HexOf(SerializeFingerprint(FingerprintText(norm)));
     }
-    RETURN_IF_ERROR(q.Run());
+    RETURN_IF_ERROR(writer.Put(bank, row));
   }
-  ASSIGN_OR_RETURN(int64_t after, CountEntries(store, bank));
-  RETURN_IF_ERROR(sp.Commit());
+  ASSIGN_OR_RETURN(int64_t after, CountBankEntries(store, bank));
+  RETURN_IF_ERROR(change.Commit());
   return after - before;
 }
 
 StatusOr<int64_t> RemoveEntries(Store& store, std::string_view bank,
                                 const std::vector<std::pair<SignalType, std::string>>& signals) {
-  Savepoint sp(store);
-  RETURN_IF_ERROR(sp.status());
-  RETURN_IF_ERROR(BumpGeneration(store, bank));
-  if (sqlite3_changes(store.db()) == 0) {
-    return Status::NotFound("no bank named '" + std::string(bank) + "'");
-  }
-  Statement q(store.db(),
-              "DELETE FROM bank_entries WHERE bank = ?1 AND signal_type = ?2 AND signal = ?3");
-  if (!q.ok()) return q.status();
-  int64_t removed = 0;
+  BankChange change(store);
+  RETURN_IF_ERROR(change.status());
+  ASSIGN_OR_RETURN(const bool exists, BumpBankGeneration(store, bank));
+  if (!exists) return Status::NotFound("no bank named '" + std::string(bank) + "'");
+  // A bad signal fails the call, and the change rolls back, before anything is deleted.
+  std::vector<BankSignalKey> keys;
+  keys.reserve(signals.size());
   for (const auto& [type, value] : signals) {
-    auto c = CanonicalSignal(type, value);
-    if (!c.ok()) return c.status();
-    RETURN_IF_ERROR(q.Bind(1, bank).Bind(2, SignalTypeName(type)).Bind(3, *c).Run());
-    removed += sqlite3_changes(store.db());
+    ASSIGN_OR_RETURN(std::string canon, CanonicalSignal(type, value));
+    keys.push_back({std::string(SignalTypeName(type)), std::move(canon)});
   }
-  RETURN_IF_ERROR(sp.Commit());
+  ASSIGN_OR_RETURN(int64_t removed, DeleteBankEntryRows(store, bank, keys));
+  RETURN_IF_ERROR(change.Commit());
   return removed;
 }
 
 Status ForEachEntry(Store& store, std::string_view bank,
                     const std::function<Status(const StoredEntry&)>& f) {
-  Statement q(store.db(),
-              "SELECT signal_type, signal, label, provenance, added, digest, fingerprint "
-              "FROM bank_entries WHERE bank = ?1 ORDER BY signal_type, signal");
-  if (!q.ok()) return q.status();
-  q.Bind(1, bank);
   StoredEntry e;
-  while (q.Step()) {
-    auto type = ParseSignalType(q.Text(0));
+  return ForEachBankEntryRow(store, bank, [&](const BankEntryRow& row) -> Status {
+    auto type = ParseSignalType(row.signal_type);
     if (!type) {
       return Status::Corrupt("bank '" + std::string(bank) + "' has an entry of unknown type '" +
-                             std::string(q.Text(0)) + "'");
+                             row.signal_type + "'");
     }
     e.entry.type = *type;
-    e.entry.signal = q.Text(1);
-    e.entry.label = q.Text(2);
-    e.entry.provenance = q.Text(3);
-    e.entry.added = q.Int(4);
-    e.digest = q.Text(5);
-    e.fingerprint = q.Text(6);
-    Status s = f(e);
-    if (!s.ok()) {
-      q.Reset();
-      return s;
-    }
-  }
-  return q.status();
+    e.entry.signal = row.signal;
+    e.entry.label = row.label;
+    e.entry.provenance = row.provenance;
+    e.entry.added = row.added;
+    e.digest = row.digest;
+    e.fingerprint = row.fingerprint;
+    return f(e);
+  });
 }
 
-StatusOr<int64_t> BankGeneration(Store& store) {
-  Statement q(store.db(), "SELECT generation FROM bank_state WHERE id = 1");
-  if (!q.ok()) return q.status();
-  int64_t g = q.Step() ? q.Int(0) : 0;
-  if (!q.status().ok()) return q.status();
-  return g;
-}
+StatusOr<int64_t> BankGeneration(Store& store) { return ReadBankGeneration(store); }
 
 // --- Import ----------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "cordon/model/event.h"
+#include "cordon/store/bank_table.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
@@ -43,14 +44,7 @@ std::optional<SignalType> ParseSignalType(std::string_view s);
 // for pdq and sha256, 32 for md5); text non-empty, valid UTF-8, kept as written.
 StatusOr<std::string> CanonicalSignal(SignalType type, std::string_view value);
 
-struct BankInfo {
-  std::string name;
-  std::string label;
-  std::string provenance;
-  TimeMs created = 0;
-  int64_t version = 0;  // the generation of its last change
-  int64_t entries = 0;  // filled by ListBanks
-};
+// BankInfo, a bank's row, is in store/bank_table.h.
 
 struct BankEntry {
   SignalType type = SignalType::kPdq;

@@ -7,6 +7,7 @@
 
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
+#include "cordon/store/rollback.h"
 
 namespace cordon {
 
@@ -255,28 +256,24 @@ std::vector<Match> Matcher::LookupPdq(const PdqHash& query, int radius,
 Status Matcher::StoreMatches(Store& store, const MessageEvent& m,
                              const std::vector<Match>& matches) {
   if (matches.empty()) return Status::Ok();
-  if (write_db_ != store.db()) {
-    write_ = Statement(store.db(),
-                       "INSERT INTO matches(message, media_idx, bank, signal_type, signal, "
-                       "distance, query, label, chat, time) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
-                       "ON CONFLICT(message, media_idx, bank, signal_type, signal) DO UPDATE SET "
-                       "distance = excluded.distance, query = excluded.query, "
-                       "label = excluded.label, chat = excluded.chat, time = excluded.time");
-    if (!write_.ok()) return write_.status();
-    write_db_ = store.db();
+  if (write_ == nullptr || &write_->store() != &store) {
+    auto writer = std::make_unique<MatchWriter>(store);
+    if (!writer->status().ok()) return writer->status();
+    write_ = std::move(writer);
   }
+  MatchRow row;
+  row.message = m.key;
+  row.chat = m.chat;
+  row.time = m.time;
   for (const Match& x : matches) {
-    RETURN_IF_ERROR(write_.Bind(1, m.key)
-                        .Bind(2, int64_t{x.media_idx})
-                        .Bind(3, x.bank)
-                        .Bind(4, SignalTypeName(x.type))
-                        .Bind(5, x.signal)
-                        .Bind(6, int64_t{x.distance})
-                        .BindOrNull(7, x.query)
-                        .BindOrNull(8, x.label)
-                        .BindOrNull(9, m.chat)
-                        .Bind(10, m.time)
-                        .Run());
+    row.media_idx = x.media_idx;
+    row.bank = x.bank;
+    row.signal_type = SignalTypeName(x.type);
+    row.signal = x.signal;
+    row.distance = x.distance;
+    row.query = x.query;
+    row.label = x.label;
+    RETURN_IF_ERROR(write_->Put(row));
   }
   return Status::Ok();
 }
@@ -299,53 +296,17 @@ size_t Matcher::entries() const {
 StatusOr<int64_t> RematchStore(Store& store, Matcher& matcher) {
   RETURN_IF_ERROR(matcher.Refresh());
   RETURN_IF_ERROR(store.Begin());
-  Statement msgs(store.db(), "SELECT id, key, chat, time, text FROM messages ORDER BY id");
-  Statement media(store.db(),
-                  "SELECT idx, kind, sha256, md5, pdq FROM media WHERE message_id = ?1 "
-                  "ORDER BY idx");
-  if (!msgs.ok() || !media.ok()) {
-    (void)Exec(store.db(), "ROLLBACK");
-    return msgs.ok() ? media.status() : msgs.status();
-  }
   int64_t total = 0;
-  Status s;
-  MessageEvent m;
-  while (s.ok() && msgs.Step()) {
-    m.key = msgs.Text(1);
-    m.chat = msgs.Text(2);
-    m.time = msgs.Int(3);
-    m.text = msgs.Text(4);
-    m.media.clear();
-    media.Bind(1, msgs.Int(0));
-    while (media.Step()) {
-      // Keep media indexes as stored: fill gaps so position i is idx i.
-      const int64_t stored = media.Int(0);
-      if (stored < 0 || stored >= 4096) continue;  // not an index ingest writes
-      const size_t idx = static_cast<size_t>(stored);
-      if (m.media.size() <= idx) m.media.resize(idx + 1);
-      Media& md = m.media[idx];
-      md.kind = media.Text(1);
-      md.sha256 = media.Text(2);
-      md.md5 = media.Text(3);
-      md.pdq = media.Text(4);
-    }
-    if (!media.status().ok()) s = media.status();
-    media.Reset();
-    if (!s.ok()) break;
-    auto n = matcher.Process(store, m);
-    if (!n.ok()) {
-      s = n.status();
-    } else {
-      total += static_cast<int64_t>(*n);
-    }
-  }
-  if (s.ok()) s = msgs.status();
-  msgs.Reset();
+  Status s = ForEachMessageContent(store, [&](const MessageEvent& m) -> Status {
+    ASSIGN_OR_RETURN(size_t n, matcher.Process(store, m));
+    total += static_cast<int64_t>(n);
+    return Status::Ok();
+  });
   if (!s.ok()) {
-    (void)Exec(store.db(), "ROLLBACK");
+    (void)Rollback(store);
     return s;
   }
-  RETURN_IF_ERROR(Exec(store.db(), "COMMIT"));
+  RETURN_IF_ERROR(store.Commit());
   return total;
 }
 

@@ -17,7 +17,8 @@
 // another thread runs Refresh (they read the snapshot current when they start). Refresh,
 // MaybeRefresh and Process use the source Store and must come from one thread at a time, the
 // thread that owns that Store. Ownership: the Matcher borrows the source Store, which must
-// outlive it.
+// outlive it, and keeps a match writer (store/match_table.h) on the Store StoreMatches wrote to
+// last, which must outlive it too.
 #pragma once
 
 #include <chrono>
@@ -32,7 +33,7 @@
 #include "cordon/content/pdq.h"
 #include "cordon/content/text.h"
 #include "cordon/model/event.h"
-#include "cordon/store/sqlite.h"
+#include "cordon/store/match_table.h"
 #include "cordon/store/store.h"
 
 namespace cordon {
@@ -98,8 +99,7 @@ class Matcher {
   std::shared_ptr<const Snapshot> current_;
   std::chrono::steady_clock::time_point last_check_{};
   bool checked_ = false;
-  sqlite3* write_db_ = nullptr;  // the store `write_` was prepared on
-  Statement write_;
+  std::unique_ptr<MatchWriter> write_;  // for the store StoreMatches wrote to last
 };
 
 // Matches every stored message (text and media) against the matcher's banks and stores the

@@ -1,6 +1,7 @@
 #include "cordon/ledger/entity_key.h"
 
 #include "cordon/model/event.h"
+#include "cordon/store/ledger_table.h"
 
 namespace cordon::ledger {
 namespace {
@@ -50,11 +51,7 @@ Status CheckEntityKeyForm(std::string_view key) {
 Status CheckEntityKey(Store& store, std::string_view key, bool allow_unknown) {
   RETURN_IF_ERROR(CheckEntityKeyForm(key));
   if (allow_unknown) return Status::Ok();
-  Statement q(store.db(), "SELECT 1 FROM entities WHERE key = ?1");
-  if (!q.ok()) return q.status();
-  q.Bind(1, key);
-  const bool known = q.Step();
-  RETURN_IF_ERROR(q.status());
+  ASSIGN_OR_RETURN(const bool known, IsKnownEntity(store, key));
   if (!known) {
     return Status::InvalidArgument("entity " + Quoted(key) + " is not in " + store.path() +
                                    ": nothing ingested mentions it (check the key; --force "

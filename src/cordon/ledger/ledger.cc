@@ -73,28 +73,6 @@ void EmitCanonical(std::string& out, simdjson::dom::element e) {
   }
 }
 
-Entry ReadEntry(const Statement& q) {
-  Entry e;
-  e.seq = q.Int(0);
-  e.time = q.Int(1);
-  e.recorded = q.Int(2);
-  e.action = std::string(q.Text(3));
-  e.entity = std::string(q.Text(4));
-  e.reason = std::string(q.Text(5));
-  e.source = std::string(q.Text(6));
-  e.decided_by = std::string(q.Text(7));
-  e.evidence = std::string(q.Text(8));
-  e.ref = std::string(q.Text(9));
-  if (!q.IsNull(10)) e.preserve_until = q.Int(10);
-  e.prev_hash = std::string(q.Text(11));
-  e.hash = std::string(q.Text(12));
-  return e;
-}
-
-constexpr std::string_view kEntryColumns =
-    "seq, time, recorded, action, entity, reason, source, decided_by, evidence, ref, "
-    "preserve_until, prev_hash, hash";
-
 std::string EvidenceObject(
     std::initializer_list<std::pair<std::string_view, std::string_view>> kv) {
   std::string s;
@@ -235,48 +213,23 @@ StatusOr<Entry> Ledger::Append(Entry e) {
   if (e.action.empty()) return Status::InvalidArgument("ledger entry without an action");
   if (e.evidence.empty()) e.evidence = "{}";
   ASSIGN_OR_RETURN(e.evidence, CanonicalizeJson(e.evidence));
-  Statement tip(store_.db(), "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
-  if (!tip.ok()) return tip.status();
+  ASSIGN_OR_RETURN(std::optional<LedgerTip> tip, ReadLedgerTip(store_));
   e.seq = 1;
   e.prev_hash = std::string(kGenesisHash);
-  if (tip.Step()) {
-    e.seq = tip.Int(0) + 1;
-    e.prev_hash = std::string(tip.Text(1));
+  if (tip) {
+    e.seq = tip->seq + 1;
+    e.prev_hash = tip->hash;
   }
-  RETURN_IF_ERROR(tip.status());
   e.recorded = Now();
   e.hash = ChainHash(e.prev_hash, CanonicalJson(e));
-  Statement ins(store_.db(),
-                "INSERT INTO ledger(seq, time, recorded, action, entity, reason, source, "
-                "decided_by, evidence, ref, preserve_until, prev_hash, hash) "
-                "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
-  if (!ins.ok()) return ins.status();
-  ins.Bind(1, e.seq).Bind(2, e.time).Bind(3, e.recorded).Bind(4, e.action).Bind(5, e.entity);
-  ins.Bind(6, e.reason).Bind(7, e.source).Bind(8, e.decided_by).Bind(9, e.evidence);
-  ins.Bind(10, e.ref).Bind(11, e.preserve_until).Bind(12, e.prev_hash).Bind(13, e.hash);
-  RETURN_IF_ERROR(ins.Run());
+  RETURN_IF_ERROR(InsertLedgerEntry(store_, e));
   return e;
 }
 
 StatusOr<std::optional<TimeMs>> Ledger::DownSince(std::string_view entity,
                                                   std::optional<TimeMs> at) {
   // At equal times a reinstatement counts as the later decision.
-  Statement q(store_.db(),
-              "SELECT action, time FROM takedowns WHERE entity = ?1 AND time <= ?2 "
-              "ORDER BY time DESC, CASE action WHEN 'reinstate' THEN 0 ELSE 1 END LIMIT 1");
-  if (!q.ok()) return q.status();
-  q.Bind(1, entity).Bind(2, at.value_or(INT64_MAX));
-  std::optional<TimeMs> down;
-  if (q.Step() && q.Text(0) == "takedown") down = q.Int(1);
-  RETURN_IF_ERROR(q.status());
-  return down;
-}
-
-bool Ledger::HasDecision(std::string_view entity, TimeMs time, std::string_view action) {
-  Statement q(store_.db(),
-              "SELECT 1 FROM ledger WHERE entity = ?1 AND time = ?2 AND action = ?3 LIMIT 1");
-  q.Bind(1, entity).Bind(2, time).Bind(3, action);
-  return q.Step();
+  return EntityDownSince(store_, entity, at.value_or(INT64_MAX));
 }
 
 StatusOr<Entry> Ledger::Takedown(const TakedownRequest& r) {
@@ -332,23 +285,22 @@ StatusOr<Entry> Ledger::Reinstate(const ReinstateRequest& r) {
   e.decided_by = r.decided_by;
   e.evidence = r.evidence;
   if (r.appeal > 0) {
-    Statement q(store_.db(), "SELECT entity, status FROM appeals WHERE id = ?1");
-    q.Bind(1, r.appeal);
-    if (!q.Step()) return Status::NotFound("no appeal " + std::to_string(r.appeal));
-    if (q.Text(0) != r.entity) {
+    ASSIGN_OR_RETURN(std::optional<Appeal> appeal, FindAppeal(store_, r.appeal));
+    if (!appeal) return Status::NotFound("no appeal " + std::to_string(r.appeal));
+    if (appeal->entity != r.entity) {
       return Status::InvalidArgument("appeal " + std::to_string(r.appeal) + " is about " +
-                                     std::string(q.Text(0)) + ", not " + r.entity);
+                                     appeal->entity + ", not " + r.entity);
     }
-    if (q.Text(1) != "open") {
+    if (appeal->status != "open") {
       return Status::InvalidArgument("appeal " + std::to_string(r.appeal) + " is " +
-                                     std::string(q.Text(1)));
+                                     appeal->status);
     }
     e.ref = "appeal:" + std::to_string(r.appeal);
-    Statement u(store_.db(),
-                "UPDATE appeals SET status = 'granted', decided = ?2, decided_by = ?3, "
-                "decision = ?4 WHERE id = ?1");
-    RETURN_IF_ERROR(
-        u.Bind(1, r.appeal).Bind(2, r.time).Bind(3, r.decided_by).Bind(4, r.reason).Run());
+    appeal->status = "granted";
+    appeal->decided = r.time;
+    appeal->decided_by = r.decided_by;
+    appeal->decision = r.reason;
+    RETURN_IF_ERROR(UpdateAppealDecision(store_, *appeal));
   }
   ASSIGN_OR_RETURN(Entry out, Append(std::move(e)));
   RETURN_IF_ERROR(store_.Apply(ReinstateEvent{r.entity, r.time, r.reason}));
@@ -363,23 +315,18 @@ StatusOr<Appeal> Ledger::FileAppeal(std::string_view entity, TimeMs time, std::s
   ASSIGN_OR_RETURN(std::optional<TimeMs> down, DownSince(entity));
   if (!down)
     return Status::InvalidArgument(std::string(entity) + " is not down: nothing to appeal");
-  Statement open(store_.db(), "SELECT id FROM appeals WHERE entity = ?1 AND status = 'open'");
-  open.Bind(1, entity);
-  if (open.Step()) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> open, OpenAppealOf(store_, entity));
+  if (open) {
     return Status::InvalidArgument(std::string(entity) + " has an open appeal already (" +
-                                   std::to_string(open.Int(0)) + ")");
+                                   std::to_string(*open) + ")");
   }
-  Statement ins(store_.db(),
-                "INSERT INTO appeals(entity, filed, filed_by, reason, status) "
-                "VALUES(?1,?2,?3,?4,'open')");
-  RETURN_IF_ERROR(ins.Bind(1, entity).Bind(2, time).Bind(3, by).Bind(4, reason).Run());
   Appeal a;
-  a.id = sqlite3_last_insert_rowid(store_.db());
   a.entity = std::string(entity);
   a.filed = time;
   a.filed_by = std::string(by);
   a.reason = std::string(reason);
   a.status = "open";
+  ASSIGN_OR_RETURN(a.id, InsertAppeal(store_, a));
   Entry e;
   e.time = time;
   e.action = "appeal";
@@ -397,18 +344,17 @@ StatusOr<Appeal> Ledger::FileAppeal(std::string_view entity, TimeMs time, std::s
 StatusOr<Entry> Ledger::DenyAppeal(int64_t id, TimeMs time, std::string_view by,
                                    std::string_view reason) {
   if (by.empty() || reason.empty()) return Status::InvalidArgument("a denial needs who and why");
-  Statement q(store_.db(), "SELECT entity, status FROM appeals WHERE id = ?1");
-  q.Bind(1, id);
-  if (!q.Step()) return Status::NotFound("no appeal " + std::to_string(id));
-  const std::string entity(q.Text(0));
-  if (q.Text(1) != "open") {
-    return Status::InvalidArgument("appeal " + std::to_string(id) + " is " +
-                                   std::string(q.Text(1)));
+  ASSIGN_OR_RETURN(std::optional<Appeal> appeal, FindAppeal(store_, id));
+  if (!appeal) return Status::NotFound("no appeal " + std::to_string(id));
+  const std::string entity = appeal->entity;
+  if (appeal->status != "open") {
+    return Status::InvalidArgument("appeal " + std::to_string(id) + " is " + appeal->status);
   }
-  Statement u(store_.db(),
-              "UPDATE appeals SET status = 'denied', decided = ?2, decided_by = ?3, decision = ?4 "
-              "WHERE id = ?1");
-  RETURN_IF_ERROR(u.Bind(1, id).Bind(2, time).Bind(3, by).Bind(4, reason).Run());
+  appeal->status = "denied";
+  appeal->decided = time;
+  appeal->decided_by = std::string(by);
+  appeal->decision = std::string(reason);
+  RETURN_IF_ERROR(UpdateAppealDecision(store_, *appeal));
   Entry e;
   e.time = time;
   e.action = "appeal_denied";
@@ -421,27 +367,7 @@ StatusOr<Entry> Ledger::DenyAppeal(int64_t id, TimeMs time, std::string_view by,
 }
 
 StatusOr<std::vector<Appeal>> Ledger::Appeals(std::string_view status) {
-  Statement q(store_.db(),
-              "SELECT id, entity, filed, filed_by, reason, status, decided, decided_by, decision "
-              "FROM appeals WHERE ?1 = '' OR status = ?1 ORDER BY id");
-  if (!q.ok()) return q.status();
-  q.Bind(1, status);
-  std::vector<Appeal> out;
-  while (q.Step()) {
-    Appeal a;
-    a.id = q.Int(0);
-    a.entity = std::string(q.Text(1));
-    a.filed = q.Int(2);
-    a.filed_by = std::string(q.Text(3));
-    a.reason = std::string(q.Text(4));
-    a.status = std::string(q.Text(5));
-    if (!q.IsNull(6)) a.decided = q.Int(6);
-    a.decided_by = std::string(q.Text(7));
-    a.decision = std::string(q.Text(8));
-    out.push_back(std::move(a));
-  }
-  RETURN_IF_ERROR(q.status());
-  return out;
+  return ListAppeals(store_, status);
 }
 
 StatusOr<Entry> Ledger::Hold(std::string_view entity, TimeMs until, TimeMs time,
@@ -466,42 +392,32 @@ StatusOr<Entry> Ledger::Hold(std::string_view entity, TimeMs until, TimeMs time,
 StatusOr<std::vector<Preserved>> Ledger::Preservation() {
   // Replays the ledger per entity: takedown opens a preservation, preserve extends it,
   // reinstate closes it (the content is back), purge marks it done.
-  Statement q(store_.db(),
-              "SELECT entity, action, time, preserve_until FROM ledger "
-              "WHERE action IN ('takedown','reinstate','preserve','purge') ORDER BY seq");
-  if (!q.ok()) return q.status();
+  ASSIGN_OR_RETURN(std::vector<Entry> decisions, ReadPreservationEntries(store_));
   std::map<std::string, Preserved> state;
-  while (q.Step()) {
-    const std::string entity(q.Text(0));
-    const std::string_view action = q.Text(1);
+  for (const Entry& d : decisions) {
+    const std::string& entity = d.entity;
+    const std::string_view action = d.action;
     if (action == "takedown") {
       Preserved p;
       p.entity = entity;
-      p.taken_down = q.Int(2);
-      p.until = q.IsNull(3) ? q.Int(2) : q.Int(3);
+      p.taken_down = d.time;
+      p.until = d.preserve_until.value_or(d.time);
       state[entity] = p;
     } else if (action == "reinstate") {
       state.erase(entity);
     } else if (action == "preserve") {
       auto it = state.find(entity);
-      if (it != state.end() && !q.IsNull(3))
-        it->second.until = std::max(it->second.until, q.Int(3));
+      if (it != state.end() && d.preserve_until)
+        it->second.until = std::max(it->second.until, *d.preserve_until);
     } else if (action == "purge") {
       auto it = state.find(entity);
       if (it != state.end()) it->second.purged = true;
     }
   }
-  RETURN_IF_ERROR(q.status());
   RETURN_IF_ERROR(store_.EnsureAnalysisIndexes());
-  Statement count(store_.db(),
-                  "SELECT (SELECT count(*) FROM messages WHERE chat = ?1) + "
-                  "(SELECT count(*) FROM messages WHERE sender = ?1 AND chat != ?1)");
-  if (!count.ok()) return count.status();
   std::vector<Preserved> out;
   for (auto& [entity, p] : state) {
-    count.Bind(1, entity);
-    if (count.Step()) p.messages = count.Int(0);
-    count.Reset();
+    ASSIGN_OR_RETURN(p.messages, CountEntityMessages(store_, entity));
     out.push_back(p);
   }
   return out;
@@ -515,21 +431,11 @@ StatusOr<std::vector<Preserved>> Ledger::Purge(TimeMs now, std::string_view by, 
     if (!p.purged && p.until <= now) due.push_back(p);
   }
   if (dry_run) return due;
-  const std::string ids =
-      "SELECT id FROM messages WHERE chat = ?1 UNION SELECT id FROM messages WHERE sender = ?1";
-  Statement del_media(store_.db(), "DELETE FROM media WHERE message_id IN (" + ids + ")");
-  Statement del_links(store_.db(), "DELETE FROM links WHERE message_id IN (" + ids + ")");
-  Statement del_msgs(store_.db(), "DELETE FROM messages WHERE chat = ?1 OR sender = ?1");
-  for (Statement* s : {&del_media, &del_links, &del_msgs}) {
-    if (!s->ok()) return s->status();
-  }
   for (Preserved& p : due) {
-    RETURN_IF_ERROR(del_media.Bind(1, p.entity).Run());
-    const int64_t media = sqlite3_changes(store_.db());
-    RETURN_IF_ERROR(del_links.Bind(1, p.entity).Run());
-    const int64_t links = sqlite3_changes(store_.db());
-    RETURN_IF_ERROR(del_msgs.Bind(1, p.entity).Run());
-    const int64_t messages = sqlite3_changes(store_.db());
+    ASSIGN_OR_RETURN(PurgedRows purged, DeleteEntityMessages(store_, p.entity));
+    const int64_t media = purged.media;
+    const int64_t links = purged.links;
+    const int64_t messages = purged.messages;
     std::string ev;
     JsonWriter w(ev);
     w.BeginObject().Field("links", links).Field("media", media).Field("messages", messages);
@@ -567,7 +473,8 @@ StatusOr<bool> Ledger::MirrorEvent(const Event& event) {
   } else {
     return false;
   }
-  if (HasDecision(e.entity, e.time, e.action)) return false;
+  ASSIGN_OR_RETURN(bool known, LedgerHasDecision(store_, e.entity, e.time, e.action));
+  if (known) return false;
   if (e.reason.empty()) e.reason = "unspecified";
   e.source = IsKnownSource(stream_source) ? stream_source : "platform";
   e.decided_by = "platform";
@@ -584,22 +491,7 @@ StatusOr<bool> Ledger::MirrorEvent(const Event& event) {
 }
 
 StatusOr<int64_t> Ledger::SyncFromTakedowns() {
-  Statement q(store_.db(),
-              "SELECT t.entity, t.time, t.action, coalesce(t.reason, ''), coalesce(t.source, '') "
-              "FROM takedowns t WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE "
-              "l.entity = t.entity AND l.time = t.time AND l.action = t.action) "
-              "ORDER BY t.time, t.entity, t.action");
-  if (!q.ok()) return q.status();
-  std::vector<Event> todo;
-  while (q.Step()) {
-    if (q.Text(2) == "takedown") {
-      todo.emplace_back(TakedownEvent{std::string(q.Text(0)), q.Int(1), std::string(q.Text(3)),
-                                      std::string(q.Text(4))});
-    } else {
-      todo.emplace_back(ReinstateEvent{std::string(q.Text(0)), q.Int(1), std::string(q.Text(3))});
-    }
-  }
-  RETURN_IF_ERROR(q.status());
+  ASSIGN_OR_RETURN(std::vector<Event> todo, TakedownsWithoutLedgerEntry(store_));
   int64_t added = 0;
   for (const Event& ev : todo) {
     ASSIGN_OR_RETURN(bool a, MirrorEvent(ev));
@@ -609,28 +501,14 @@ StatusOr<int64_t> Ledger::SyncFromTakedowns() {
 }
 
 StatusOr<std::vector<Entry>> Ledger::List(const ListFilter& f) {
-  std::string sql = "SELECT " + std::string(kEntryColumns) +
-                    " FROM ledger WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR action = ?2) "
-                    "AND time >= ?3 AND time <= ?4 ORDER BY seq";
-  if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-  Statement q(store_.db(), sql);
-  if (!q.ok()) return q.status();
-  q.Bind(1, f.entity).Bind(2, f.action).Bind(3, f.since.value_or(INT64_MIN));
-  q.Bind(4, f.until.value_or(INT64_MAX));
-  std::vector<Entry> out;
-  while (q.Step()) out.push_back(ReadEntry(q));
-  RETURN_IF_ERROR(q.status());
-  return out;
+  return ListLedgerEntries(store_, f);
 }
 
 StatusOr<VerifyResult> Ledger::Verify() {
   VerifyResult r;
-  Statement q(store_.db(), "SELECT " + std::string(kEntryColumns) + " FROM ledger ORDER BY seq");
-  if (!q.ok()) return q.status();
   std::string prev(kGenesisHash);
   int64_t expect_seq = 1;
-  while (q.Step()) {
-    Entry e = ReadEntry(q);
+  RETURN_IF_ERROR(ForEachLedgerEntry(store_, [&](const Entry& e) {
     ++r.entries;
     std::string problem;
     if (e.seq != expect_seq) {
@@ -645,25 +523,18 @@ StatusOr<VerifyResult> Ledger::Verify() {
       r.ok = false;
       r.first_bad_seq = e.seq;
       r.problem = problem;
-      break;
+      return false;
     }
     prev = e.hash;
     r.head = e.hash;
     ++expect_seq;
+    return true;
+  }));
+  ASSIGN_OR_RETURN(std::vector<Entry> unmatched, DecisionsWithoutTakedownRow(store_, 100));
+  for (const Entry& w : unmatched) {
+    r.warnings.push_back("entry " + std::to_string(w.seq) + ": " + w.action + " of " + w.entity +
+                         " at " + FormatRfc3339Ms(w.time) + " has no takedowns row");
   }
-  RETURN_IF_ERROR(q.status());
-  Statement w(store_.db(),
-              "SELECT l.seq, l.action, l.entity, l.time FROM ledger l "
-              "WHERE l.action IN ('takedown','reinstate') AND NOT EXISTS ("
-              "SELECT 1 FROM takedowns t WHERE t.entity = l.entity AND t.time = l.time AND "
-              "t.action = l.action) ORDER BY l.seq LIMIT 100");
-  if (!w.ok()) return w.status();
-  while (w.Step()) {
-    r.warnings.push_back("entry " + std::to_string(w.Int(0)) + ": " + std::string(w.Text(1)) +
-                         " of " + std::string(w.Text(2)) + " at " + FormatRfc3339Ms(w.Int(3)) +
-                         " has no takedowns row");
-  }
-  RETURN_IF_ERROR(w.status());
   return r;
 }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "cordon/model/event.h"
+#include "cordon/store/ledger_table.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
@@ -43,22 +44,8 @@ inline constexpr int kDefaultPreserveMonths = 6;
 bool IsKnownSource(std::string_view source);
 inline constexpr std::string_view kSources[] = {"platform", "referral", "user_report", "policy"};
 
-struct Entry {
-  int64_t seq = 0;
-  TimeMs time = 0;      // when the decision took effect
-  TimeMs recorded = 0;  // when it was written (the ledger's clock)
-  std::string action;   // takedown, reinstate, appeal, appeal_denied, referral, referral_actioned,
-                        // referral_rejected, review, watch, preserve, purge
-  std::string entity;
-  std::string reason;
-  std::string source;
-  std::string decided_by;
-  std::string evidence = "{}";  // canonical JSON
-  std::string ref;              // referral id, appeal id, policy rule; "" when none
-  std::optional<TimeMs> preserve_until;
-  std::string prev_hash;
-  std::string hash;
-};
+// A ledger row; the plain struct lives with its table (store/ledger_table.h).
+using Entry = LedgerEntry;
 
 // The bytes hashed: the entry without prev_hash and hash, keys in a fixed order, no spaces;
 // evidence is embedded as stored.
@@ -121,15 +108,7 @@ struct ReinstateRequest {
   int64_t appeal = 0;  // the appeal this grants; 0 for none
 };
 
-struct Appeal {
-  int64_t id = 0;
-  std::string entity;
-  TimeMs filed = 0;
-  std::string filed_by, reason;
-  std::string status;  // open, granted, denied
-  std::optional<TimeMs> decided;
-  std::string decided_by, decision;
-};
+using Appeal = AppealRow;  // store/ledger_table.h
 
 struct VerifyResult {
   int64_t entries = 0;
@@ -151,12 +130,7 @@ struct Preserved {
   bool purged = false;
 };
 
-struct ListFilter {
-  std::string entity;
-  std::string action;
-  std::optional<TimeMs> since, until;
-  int64_t limit = 0;  // 0: all
-};
+using ListFilter = LedgerFilter;  // store/ledger_table.h
 
 class Ledger {
  public:
@@ -201,7 +175,6 @@ class Ledger {
                                             std::optional<TimeMs> at = std::nullopt);
 
  private:
-  bool HasDecision(std::string_view entity, TimeMs time, std::string_view action);
   TimeMs Now() const;
 
   Store& store_;

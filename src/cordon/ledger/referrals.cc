@@ -8,24 +8,6 @@
 namespace cordon::ledger {
 namespace {
 
-constexpr std::string_view kColumns =
-    "id, kind, entity, unit, reason, received, deadline, status, actioned, coalesce(note, '')";
-
-Referral Read(const Statement& q) {
-  Referral r;
-  r.id = std::string(q.Text(0));
-  r.kind = std::string(q.Text(1));
-  r.entity = std::string(q.Text(2));
-  r.unit = std::string(q.Text(3));
-  r.reason = std::string(q.Text(4));
-  r.received = q.Int(5);
-  if (!q.IsNull(6)) r.deadline = q.Int(6);
-  r.status = std::string(q.Text(7));
-  if (!q.IsNull(8)) r.actioned = q.Int(8);
-  r.note = std::string(q.Text(9));
-  return r;
-}
-
 double Quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -69,19 +51,7 @@ StatusOr<Referral> Referrals::Add(Referral r, std::string_view by) {
   if (existing) return Status::InvalidArgument("referral " + r.id + " exists already");
   r.status = "open";
   r.actioned.reset();
-  Statement ins(store_.db(),
-                "INSERT INTO referrals(id, kind, entity, unit, reason, received, deadline, status, "
-                "actioned, note) VALUES(?1,?2,?3,?4,?5,?6,?7,'open',NULL,?8)");
-  if (!ins.ok()) return ins.status();
-  RETURN_IF_ERROR(ins.Bind(1, r.id)
-                      .Bind(2, r.kind)
-                      .Bind(3, r.entity)
-                      .Bind(4, r.unit)
-                      .Bind(5, r.reason)
-                      .Bind(6, r.received)
-                      .Bind(7, r.deadline)
-                      .BindOrNull(8, r.note)
-                      .Run());
+  RETURN_IF_ERROR(InsertReferral(store_, r));
   Entry e;
   e.time = r.received;
   e.action = "referral";
@@ -96,21 +66,13 @@ StatusOr<Referral> Referrals::Add(Referral r, std::string_view by) {
 }
 
 StatusOr<std::optional<Referral>> Referrals::Get(std::string_view id) {
-  Statement q(store_.db(), "SELECT " + std::string(kColumns) + " FROM referrals WHERE id = ?1");
-  if (!q.ok()) return q.status();
-  q.Bind(1, id);
+  ASSIGN_OR_RETURN(std::optional<ReferralRow> row, FindReferral(store_, id));
   std::optional<Referral> out;
-  if (q.Step()) out = Read(q);
-  RETURN_IF_ERROR(q.status());
+  if (row) out = Referral{std::move(*row)};
   return out;
 }
 
-Status Referrals::SetStatus(const Referral& r) {
-  Statement u(store_.db(),
-              "UPDATE referrals SET status = ?2, actioned = ?3, note = ?4 WHERE id = ?1");
-  if (!u.ok()) return u.status();
-  return u.Bind(1, r.id).Bind(2, r.status).Bind(3, r.actioned).BindOrNull(4, r.note).Run();
-}
+Status Referrals::SetStatus(const Referral& r) { return UpdateReferralStatus(store_, r); }
 
 StatusOr<Referral> Referrals::Act(std::string_view id, TimeMs time, std::string_view by,
                                   bool take_down) {
@@ -177,14 +139,10 @@ StatusOr<Referral> Referrals::Reject(std::string_view id, TimeMs time, std::stri
 }
 
 StatusOr<std::vector<Referral>> Referrals::List(std::string_view status) {
-  Statement q(store_.db(), "SELECT " + std::string(kColumns) +
-                               " FROM referrals WHERE ?1 = '' OR status = ?1 "
-                               "ORDER BY received, id");
-  if (!q.ok()) return q.status();
-  q.Bind(1, status);
+  ASSIGN_OR_RETURN(std::vector<ReferralRow> rows, ListReferrals(store_, status));
   std::vector<Referral> out;
-  while (q.Step()) out.push_back(Read(q));
-  RETURN_IF_ERROR(q.status());
+  out.reserve(rows.size());
+  for (ReferralRow& row : rows) out.push_back(Referral{std::move(row)});
   return out;
 }
 

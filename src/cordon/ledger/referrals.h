@@ -17,23 +17,14 @@
 #include <vector>
 
 #include "cordon/ledger/ledger.h"
+#include "cordon/store/referral_table.h"
 
 namespace cordon::ledger {
 
 inline constexpr TimeMs kRemovalOrderDeadlineMs = 3600 * 1000;
 
-struct Referral {
-  std::string id;
-  std::string kind = "referral";  // referral, removal_order
-  std::string entity;
-  std::string unit;  // who sent it (a referral unit, a competent authority)
-  std::string reason;
-  TimeMs received = 0;
-  std::optional<TimeMs> deadline;  // removal orders: received + 1 h unless given
-  std::string status = "open";     // open, actioned, rejected
-  std::optional<TimeMs> actioned;  // when it was actioned or rejected
-  std::string note;
-
+// A referral row (store/referral_table.h) with what is worked out from it.
+struct Referral : ReferralRow {
   // Open past its deadline at `now`, or actioned after it.
   bool Overdue(TimeMs now) const;
 };
