@@ -3,7 +3,8 @@
 # when <other> is <stage> itself or a stage it may use. The rules come from CMakeLists.txt
 # (cordon_stage), which writes them to <build>/layers.txt as lines "stage: allowed stages".
 # Prints one line per forbidden include and exits 1 if there is any; a stage folder the rules do
-# not name is an error too.
+# not name is an error too. SQL lives only in store/: a file elsewhere in src/ or in cli/ that
+# includes SQLite or store/sqlite.h is refused as well.
 #   usage: scripts/check-layers.sh RULES [ROOT]   (ROOT: the source tree, default this repo)
 set -euo pipefail
 rules=${1:?usage: check-layers.sh RULES [ROOT]}
@@ -39,4 +40,13 @@ for dir in src/cordon/*/; do
   done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]cordon/[^/]+/' "${dir%/}" |
     sort -t: -k1,1 -k2,2n || true)
 done
+# SQL only in store/ (docs/design.md, "Layers"): the store's face is typed.
+while IFS= read -r hit; do
+  file=${hit%%:*}
+  rest=${hit#*:}
+  echo "$file:${rest%%:*}: only store/ may use SQLite (add a typed function in src/cordon/store/)"
+  status=1
+done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<](sqlite3\.h|cordon/store/sqlite\.h)' \
+  --include='*.cc' --include='*.h' src/cordon cli 2>/dev/null | grep -v '^src/cordon/store/' |
+  sort -t: -k1,1 -k2,2n || true)
 exit $status

@@ -40,5 +40,16 @@ if "$check" "$tmp/rules" "$tmp" >"$tmp/out"; then
 fi
 grep -q 'stage extra is not declared' "$tmp/out" || fail "got '$(cat "$tmp/out")'"
 
+# SQLite outside store/: refused in ingest, allowed in store.
+rmdir "$tmp/src/cordon/extra"
+printf '#include <sqlite3.h>\n' >"$tmp/src/cordon/store/db.cc"
+"$check" "$tmp/rules" "$tmp" >"$tmp/out" || fail "SQLite in store/ rejected: $(cat "$tmp/out")"
+printf '#include "cordon/store/sqlite.h"\n' >>"$tmp/src/cordon/ingest/i.cc"
+if "$check" "$tmp/rules" "$tmp" >"$tmp/out"; then
+  fail "SQLite in ingest passed"
+fi
+want='src/cordon/ingest/i.cc:3: only store/ may use SQLite (add a typed function in src/cordon/store/)'
+[ "$(cat "$tmp/out")" = "$want" ] || fail "got '$(cat "$tmp/out")', want '$want'"
+
 "$check" "$rules" "$source_dir" || fail "the source tree breaks its layers"
 echo "ok"

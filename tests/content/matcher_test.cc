@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cordon/ingest/ingest.h"
+#include "cordon/store/sqlite.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -195,7 +196,7 @@ void WriteEvents(const std::string& path) {
 }
 
 std::string Matches(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT message, media_idx, bank, signal_type, distance, chat, time FROM matches "
               "ORDER BY 1, 2, 3, 4");
   std::string out;

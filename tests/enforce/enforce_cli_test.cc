@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cordon/model/event_json.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
 #include "cordon/util/time.h"
 #include "test_util.h"
@@ -101,7 +102,8 @@ TEST(EnforceCli, TakedownLedgerVerifyAndTamper) {
     auto s = Store::Open(db);
     ASSERT_TRUE(s.ok());
     ASSERT_TRUE(
-        Exec((*s)->db(), "UPDATE ledger SET entity = 'telegram:channel99' WHERE seq = 2").ok());
+        Exec(StoreHandle(*(*s)), "UPDATE ledger SET entity = 'telegram:channel99' WHERE seq = 2")
+            .ok());
   }
   r = Cordon("ledger verify --db " + db + " --json");
   EXPECT_EQ(r.code, 3) << r.out;

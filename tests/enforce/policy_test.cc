@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cordon/enforce/stage.h"
+#include "cordon/store/sqlite.h"
 #include "test_util.h"
 
 namespace cordon::enforce {
@@ -115,7 +116,7 @@ class PolicyApply : public ::testing::Test {
     add("telegram:channel4", 0.4);
     add("telegram:channel5", 0.1);
     // Two messages of channel9 matched a bank.
-    ASSERT_TRUE(Exec(store_->db(),
+    ASSERT_TRUE(Exec(StoreHandle(*store_),
                      "INSERT INTO matches(message, media_idx, bank, signal_type, signal, distance, "
                      "chat, time) VALUES "
                      "('telegram:channel9/1', 0, 'known', 'pdq', 'aa', 4, 'telegram:channel9', 1),"
@@ -129,7 +130,7 @@ class PolicyApply : public ::testing::Test {
     policy_ = *p;
   }
   int64_t Count(const std::string& sql) {
-    Statement q(store_->db(), sql);
+    Statement q(StoreHandle(*store_), sql);
     return q.Step() ? q.Int(0) : -1;
   }
 

@@ -10,6 +10,7 @@
 #include "cordon/ingest/ingest.h"
 #include "cordon/model/event_json.h"
 #include "cordon/store/replay.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/util/time.h"
 #include "test_util.h"
 
@@ -374,9 +375,9 @@ TEST(RegenStage, IngestAndReplayAgree) {
   // And the same as the detector straight on the stream.
   EXPECT_EQ(Dump(*replayed), Dump(RunDetector(ev)));
   // Stream takedowns were mirrored into the ledger.
-  Statement q((*store)->db(), "SELECT count(*) FROM ledger WHERE action = 'takedown'");
+  Statement q(StoreHandle(*(*store)), "SELECT count(*) FROM ledger WHERE action = 'takedown'");
   ASSERT_TRUE(q.Step());
-  Statement t((*store)->db(), "SELECT count(*) FROM takedowns WHERE action = 'takedown'");
+  Statement t(StoreHandle(*(*store)), "SELECT count(*) FROM takedowns WHERE action = 'takedown'");
   ASSERT_TRUE(t.Step());
   EXPECT_EQ(q.Int(0), t.Int(0));
   EXPECT_GT(q.Int(0), 0);

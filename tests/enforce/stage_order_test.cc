@@ -12,6 +12,7 @@
 #include "cordon/enforce/stage.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/sim/simulator.h"
+#include "cordon/store/sqlite.h"
 #include "test_util.h"
 
 namespace cordon::enforce {
@@ -184,7 +185,7 @@ TEST_F(StageOrder, InterruptedIngestIsStaleUntilResumed) {
       return (*stage)->OnEvent(e);
     };
     EXPECT_FALSE(Ingest(**store, {all}, opt).ok());
-    (void)Exec((*store)->db(), "ROLLBACK");  // what a killed process leaves undone
+    (void)Exec(StoreHandle(*(*store)), "ROLLBACK");  // what a killed process leaves undone
   }
   EXPECT_FALSE(Current(**store));
   // A reader (report, impact, policy) sees the replay's detections, not the stored ones.
@@ -196,7 +197,7 @@ TEST_F(StageOrder, InterruptedIngestIsStaleUntilResumed) {
   auto replay_of_prefix = ReplayDetections(**store, {});
   ASSERT_TRUE(replay_of_prefix.ok());
   EXPECT_EQ(Dump(*seen_by_reader), Dump(*replay_of_prefix));
-  ASSERT_TRUE(Exec((*store)->db(), "DROP TABLE temp.regen_detections").ok());
+  ASSERT_TRUE(Exec(StoreHandle(*(*store)), "DROP TABLE temp.regen_detections").ok());
 
   auto resumed = IngestWithStage(**store, {all});
   ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();

@@ -54,7 +54,7 @@ class MediaFilesIngestTest : public ::testing::Test {
   // The stored sha256 of each message's first media, by message key ("" for NULL).
   std::map<std::string, std::string> Sha256s() {
     std::map<std::string, std::string> out;
-    Statement q(store_->db(),
+    Statement q(StoreHandle(*store_),
                 "SELECT m.key, coalesce(d.sha256, ''), coalesce(d.md5, '') FROM media d "
                 "JOIN messages m ON m.id = d.message_id WHERE d.idx = 0");
     while (q.Step()) {
@@ -65,7 +65,7 @@ class MediaFilesIngestTest : public ::testing::Test {
   }
   std::vector<Weird> Weirds() {
     std::vector<Weird> out;
-    Statement q(store_->db(), "SELECT line, what FROM weirds ORDER BY line, what");
+    Statement q(StoreHandle(*store_), "SELECT line, what FROM weirds ORDER BY line, what");
     while (q.Step()) out.push_back({q.Int(0), std::string(q.Text(1))});
     return out;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cordon/store/sqlite.h"
 #include "cordon/util/time.h"
 #include "test_util.h"
 
@@ -27,9 +28,11 @@ class LedgerTest : public ::testing::Test {
     r.decided_by = "analyst1";
     return r;
   }
-  void Exec(const std::string& sql) { ASSERT_TRUE(cordon::Exec(store_->db(), sql).ok()) << sql; }
+  void Exec(const std::string& sql) {
+    ASSERT_TRUE(cordon::Exec(StoreHandle(*store_), sql).ok()) << sql;
+  }
   int64_t Count(const std::string& sql) {
-    Statement q(store_->db(), sql);
+    Statement q(StoreHandle(*store_), sql);
     return q.Step() ? q.Int(0) : -1;
   }
 

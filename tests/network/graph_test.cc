@@ -217,7 +217,7 @@ TEST(NetworkBuild, StoreReplayReadsKnownContentMatches) {
   ASSERT_TRUE(store.ok());
   for (const auto& [m, k] : KnownPair()) {
     ASSERT_TRUE((*store)->Apply(m).ok());
-    Statement ins((*store)->db(),
+    Statement ins(StoreHandle(*(*store)),
                   "INSERT INTO matches(message, media_idx, bank, signal_type, signal, distance, "
                   "label, chat, time) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     ASSERT_TRUE(ins.ok());

@@ -137,7 +137,7 @@ TEST_F(BankTableTest, ChangeLandsWholeOrNotAtAll) {
 }
 
 TEST_F(BankTableTest, ErrorsNameTheDatabase) {
-  ASSERT_TRUE(Exec(store_->db(), "DROP TABLE bank_entries").ok());
+  ASSERT_TRUE(Exec(StoreHandle(*store_), "DROP TABLE bank_entries").ok());
   BankEntryWriter writer(*store_);
   EXPECT_FALSE(writer.status().ok());
   for (const Status& s : {writer.Put("a", Row("md5", "x")), CountBankEntries(*store_, "a").status(),

@@ -9,6 +9,7 @@
 #include "cordon/ingest/ingest.h"
 #include "cordon/model/event_json.h"
 #include "cordon/store/schema.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
 #include "test_util.h"
 
@@ -91,7 +92,8 @@ TEST(StoreFiles, FileRewrittenWithSameSizeAndMtimeIsReadAgain) {
   EXPECT_FALSE(again.files[0].skipped);
   EXPECT_EQ(again.events, 10);
   EXPECT_TRUE((*store)->FileDone(*id));
-  Statement q((*store)->db(), "SELECT count(*) FROM messages WHERE key = 'telegram:channel1/x'");
+  Statement q(StoreHandle(*(*store)),
+              "SELECT count(*) FROM messages WHERE key = 'telegram:channel1/x'");
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Int(0), 1);
   // Unchanged since: skipped.
@@ -117,7 +119,7 @@ TEST(StoreFiles, MigratesAVersion3Database) {
   }
   auto store = Store::Open(db);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Statement v((*store)->db(), "PRAGMA user_version");
+  Statement v(StoreHandle(*(*store)), "PRAGMA user_version");
   ASSERT_TRUE(v.Step());
   EXPECT_EQ(v.Int(0), kSchemaVersion);
   EXPECT_FALSE(IngestOne(**store, file.string()).files[0].skipped);
@@ -129,10 +131,10 @@ TEST(StoreFiles, ErrorsNameTheDatabaseFile) {
   const std::string db = tmp.File("named.db");
   auto a = Store::Open(db);
   ASSERT_TRUE(a.ok());
-  Status s = Exec((*a)->db(), "SELECT * FROM no_such_table");
+  Status s = Exec(StoreHandle(*(*a)), "SELECT * FROM no_such_table");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.ToString().find(db), std::string::npos) << s.ToString();
-  Statement bad((*a)->db(), "SELEKT 1");
+  Statement bad(StoreHandle(*(*a)), "SELEKT 1");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().ToString().find(db), std::string::npos) << bad.status().ToString();
   // A writer that cannot get the lock says which database is locked.

@@ -245,7 +245,7 @@ TEST_F(LedgerTableTest, AppealsRoundTrip) {
 }
 
 TEST_F(LedgerTableTest, ErrorsNameTheDatabase) {
-  ASSERT_TRUE(Exec(store_->db(), "DROP TABLE appeals; DROP TABLE ledger").ok());
+  ASSERT_TRUE(Exec(StoreHandle(*store_), "DROP TABLE appeals; DROP TABLE ledger").ok());
   for (const Status& s : {ListAppeals(*store_, "").status(), ReadLedgerTip(*store_).status(),
                           InsertLedgerEntry(*store_, Entry(1, "watch", "telegram:channel1", 1)),
                           LedgerHasDecision(*store_, "telegram:channel1", 1, "watch").status()}) {

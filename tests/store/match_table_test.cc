@@ -35,7 +35,7 @@ TEST(MatchTableTest, WriterUpserts) {
   m.media_idx = -1;
   ASSERT_TRUE(writer.Put(m).ok());  // another key
 
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT media_idx, distance, label IS NULL, chat, time FROM matches ORDER BY "
               "media_idx");
   ASSERT_TRUE(q.Step());
@@ -70,7 +70,7 @@ TEST(MatchTableTest, MessagesComeBackWithMediaAtTheirIndexes) {
   ASSERT_TRUE(store.Apply(a).ok());
   ASSERT_TRUE(store.Apply(b).ok());
   // A gap in the indexes stays a gap.
-  ASSERT_TRUE(Exec(store.db(), "UPDATE media SET idx = 2 WHERE idx = 1").ok());
+  ASSERT_TRUE(Exec(StoreHandle(store), "UPDATE media SET idx = 2 WHERE idx = 1").ok());
 
   std::vector<MessageEvent> seen;
   ASSERT_TRUE(ForEachMessageContent(store, [&](const MessageEvent& m) {
@@ -99,7 +99,7 @@ TEST(MatchTableTest, MessagesComeBackWithMediaAtTheirIndexes) {
   EXPECT_EQ(stop.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(calls, 1);
 
-  ASSERT_TRUE(Exec(store.db(), "DROP TABLE media").ok());
+  ASSERT_TRUE(Exec(StoreHandle(store), "DROP TABLE media").ok());
   Status e = ForEachMessageContent(store, [](const MessageEvent&) { return Status::Ok(); });
   EXPECT_FALSE(e.ok());
   EXPECT_NE(e.where().file.find("matches.db"), std::string::npos) << e.ToString();

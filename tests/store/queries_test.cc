@@ -9,7 +9,6 @@
 #include "cordon/store/network_rows.h"
 #include "cordon/store/policy_queries.h"
 #include "cordon/store/replay.h"
-#include "cordon/store/rollback.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
 #include "test_util.h"
@@ -28,7 +27,7 @@ class StoreQueries : public ::testing::Test {
   }
   void Apply(const Event& e) { ASSERT_TRUE(store_->Apply(e).ok()); }
   // Rows the store has no Apply for (matches, ledger, referrals) are seeded directly.
-  void Sql(const std::string& sql) { ASSERT_TRUE(Exec(store_->db(), sql).ok()) << sql; }
+  void Sql(const std::string& sql) { ASSERT_TRUE(Exec(StoreHandle(*store_), sql).ok()) << sql; }
 
   static MessageEvent Message(std::string key, std::string chat, TimeMs time) {
     MessageEvent m;
@@ -238,10 +237,10 @@ TEST_F(StoreQueries, DetectionTableAndShadow) {
 TEST_F(StoreQueries, RollbackUndoesTheTransaction) {
   ASSERT_TRUE(store_->Begin().ok());
   ASSERT_TRUE(InsertDetection(*store_, DetectionRow{"e", "p", 1, 5, "[]", "[]"}).ok());
-  ASSERT_TRUE(Rollback(*store_).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
   EXPECT_TRUE(DetectedEntities(*store_)->empty());
   // No transaction open: an error that names the database.
-  Status st = Rollback(*store_);
+  Status st = store_->Rollback();
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.where().file.find("q.db"), std::string::npos) << st.ToString();
 }

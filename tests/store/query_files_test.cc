@@ -4,6 +4,7 @@
 #include "cordon/store/match_queries.h"
 #include "cordon/store/media_queries.h"
 #include "cordon/store/reject_queries.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/store/takedown_queries.h"
 #include "cordon/store/write_transaction.h"
 #include "test_util.h"
@@ -18,7 +19,7 @@ class QueriesTest : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
   }
-  void Sql(const std::string& sql) { ASSERT_TRUE(Exec(store_->db(), sql).ok()) << sql; }
+  void Sql(const std::string& sql) { ASSERT_TRUE(Exec(StoreHandle(*store_), sql).ok()) << sql; }
   cordon::testing::TempDir dir_;
   std::unique_ptr<Store> store_;
 };

@@ -66,7 +66,7 @@ TEST(ReferralTableTest, RowsRoundTripAndUpdate) {
   EXPECT_EQ(ListReferrals(s, "open")->size(), 1u);
   EXPECT_EQ(ListReferrals(s, "rejected")->front().id, "irua-2");
 
-  ASSERT_TRUE(Exec(s.db(), "DROP TABLE referrals").ok());
+  ASSERT_TRUE(Exec(StoreHandle(s), "DROP TABLE referrals").ok());
   Status e = ListReferrals(s, "").status();
   EXPECT_FALSE(e.ok());
   EXPECT_NE(e.where().file.find("referrals.db"), std::string::npos) << e.ToString();

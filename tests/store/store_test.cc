@@ -9,6 +9,7 @@
 
 #include "cordon/ingest/ingest.h"
 #include "cordon/model/event_json.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
 #include "test_util.h"
 
@@ -123,13 +124,13 @@ TEST(Store, LaterEntityValueWinsPerField) {
   ASSERT_TRUE(s.Apply(late).ok());
   ASSERT_TRUE(s.Apply(early).ok());
   ASSERT_TRUE(s.Commit().ok());
-  Statement q(s.db(), "SELECT name, about, subscribers, first_seen FROM entities");
+  Statement q(StoreHandle(s), "SELECT name, about, subscribers, first_seen FROM entities");
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Text(0), "new name");
   EXPECT_EQ(q.Text(1), "about text");
   EXPECT_EQ(q.Int(2), 5);
   EXPECT_EQ(q.Int(3), 1000);
-  Statement names(s.db(), "SELECT count(*) FROM entity_names");
+  Statement names(StoreHandle(s), "SELECT count(*) FROM entity_names");
   ASSERT_TRUE(names.Step());
   EXPECT_EQ(names.Int(0), 2);  // both names kept in the history
 }
@@ -161,7 +162,7 @@ TEST(Store, RefusesANewerSchema) {
   testing::TempDir tmp;
   {
     auto store = Store::Open(tmp.File("v.db"));
-    ASSERT_TRUE(Exec((*store)->db(), "PRAGMA user_version=999").ok());
+    ASSERT_TRUE(Exec(StoreHandle(*(*store)), "PRAGMA user_version=999").ok());
   }
   auto again = Store::Open(tmp.File("v.db"));
   ASSERT_FALSE(again.ok());

@@ -7,7 +7,6 @@
 
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
-#include "cordon/store/rollback.h"
 
 namespace cordon {
 
@@ -303,7 +302,7 @@ StatusOr<int64_t> RematchStore(Store& store, Matcher& matcher) {
     return Status::Ok();
   });
   if (!s.ok()) {
-    (void)Rollback(store);
+    (void)store.Rollback();
     return s;
   }
   RETURN_IF_ERROR(store.Commit());

@@ -7,7 +7,6 @@
 
 #include "cordon/store/detection_table.h"
 #include "cordon/store/replay.h"
-#include "cordon/store/rollback.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::enforce {
@@ -150,7 +149,7 @@ StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options, Prog
     if (st.ok() && unchanged) st = ReplaceDetections(store, replay.detections);
     if (st.ok() && unchanged) st = store.MarkDetectionsCurrent();
     if (!st.ok()) {
-      (void)Rollback(store);
+      (void)store.Rollback();
       return st;
     }
     RETURN_IF_ERROR(store.Commit());
@@ -214,7 +213,7 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
   RETURN_IF_ERROR(store.Begin());
   st = current ? s->Save(found) : ReplaceDetections(store, found);
   if (!st.ok()) {
-    (void)Rollback(store);
+    (void)store.Rollback();
     return st;
   }
   RETURN_IF_ERROR(store.Commit());
@@ -270,7 +269,7 @@ Status EnforceStage::Finish() {
     return store_.MarkDetectionsCurrent();
   }();
   if (!st.ok()) {
-    (void)Rollback(store_);
+    (void)store_.Rollback();
     return st;
   }
   RETURN_IF_ERROR(store_.Commit());

@@ -25,7 +25,7 @@ Status ReadOne(Statement& q, int64_t* out) {
 }
 
 StatusOr<std::vector<DayPosts>> ReadDayPosts(Store& store, const std::string& sql, bool views) {
-  Statement q(store.db(), sql);
+  Statement q(StoreHandle(store), sql);
   if (!q.ok()) return q.status();
   std::vector<DayPosts> out;
   while (q.Step()) {
@@ -43,7 +43,7 @@ StatusOr<std::vector<DayPosts>> ReadDayPosts(Store& store, const std::string& sq
 }  // namespace
 
 StatusOr<ImpactCohort> BuildImpactCohort(Store& store) {
-  sqlite3* db = store.db();
+  sqlite3* db = StoreHandle(store);
   RETURN_IF_ERROR(Exec(db,
                        "DROP TABLE IF EXISTS temp.cohort;"
                        "CREATE TEMP TABLE cohort(chat TEXT PRIMARY KEY) WITHOUT ROWID;"));
@@ -73,7 +73,7 @@ StatusOr<ImpactCohort> BuildImpactCohort(Store& store) {
 }
 
 StatusOr<std::optional<TimeSpan>> MessageAndTakedownSpan(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT min(t), max(t) FROM (SELECT min(time) AS t FROM messages UNION ALL "
               "SELECT max(time) FROM messages UNION ALL SELECT min(time) FROM takedowns "
               "UNION ALL SELECT max(time) FROM takedowns)");
@@ -104,8 +104,9 @@ StatusOr<std::vector<DayPosts>> CohortPostsPerDay(Store& store) {
 }
 
 StatusOr<std::vector<DayCount>> TakedownsPerDay(Store& store) {
-  Statement q(store.db(), "SELECT " + DayOf("time") +
-                              ", count(*) FROM takedowns WHERE action = 'takedown' GROUP BY 1");
+  Statement q(
+      StoreHandle(store),
+      "SELECT " + DayOf("time") + ", count(*) FROM takedowns WHERE action = 'takedown' GROUP BY 1");
   if (!q.ok()) return q.status();
   std::vector<DayCount> out;
   while (q.Step()) out.push_back(DayCount{q.Int(0), q.Int(1)});
@@ -114,10 +115,11 @@ StatusOr<std::vector<DayCount>> TakedownsPerDay(Store& store) {
 }
 
 StatusOr<std::vector<DayPlatformLinks>> CrossPlatformLinksPerDay(Store& store) {
-  Statement q(store.db(), "SELECT " + DayOf("m.time") +
-                              ", l.platform, count(DISTINCT l.message_id) FROM links l JOIN "
-                              "messages m ON m.id = l.message_id WHERE l.platform IS NOT NULL AND "
-                              "l.platform NOT IN ('telegram', 'web') GROUP BY 1, 2 ORDER BY 1");
+  Statement q(StoreHandle(store),
+              "SELECT " + DayOf("m.time") +
+                  ", l.platform, count(DISTINCT l.message_id) FROM links l JOIN "
+                  "messages m ON m.id = l.message_id WHERE l.platform IS NOT NULL AND "
+                  "l.platform NOT IN ('telegram', 'web') GROUP BY 1, 2 ORDER BY 1");
   if (!q.ok()) return q.status();
   std::vector<DayPlatformLinks> out;
   while (q.Step()) out.push_back(DayPlatformLinks{q.Int(0), std::string(q.Text(1)), q.Int(2)});
@@ -126,7 +128,7 @@ StatusOr<std::vector<DayPlatformLinks>> CrossPlatformLinksPerDay(Store& store) {
 }
 
 StatusOr<CohortActivity> ReadCohortActivity(Store& store, TimeMs from, TimeMs to) {
-  sqlite3* db = store.db();
+  sqlite3* db = StoreHandle(store);
   CohortActivity a;
   {
     Statement q(db,
@@ -170,7 +172,7 @@ StatusOr<CohortActivity> ReadCohortActivity(Store& store, TimeMs from, TimeMs to
 }
 
 StatusOr<std::vector<ChatLifetime>> ChatLifetimes(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT e.key, coalesce(e.created, e.first_seen), "
               "(SELECT min(t.time) FROM takedowns t WHERE t.entity = e.key AND "
               "t.action = 'takedown'), c.chat IS NOT NULL FROM entities e "
@@ -192,7 +194,7 @@ StatusOr<std::vector<ChatLifetime>> ChatLifetimes(Store& store) {
 }
 
 StatusOr<std::vector<KnownItemSpread>> MostCarriedKnownItems(Store& store, int limit) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT bank, signal, coalesce(max(label), ''), count(DISTINCT chat), min(time) "
               "FROM matches WHERE chat IS NOT NULL GROUP BY bank, signal "
               "ORDER BY 4 DESC, 5 LIMIT ?1");
@@ -214,7 +216,7 @@ StatusOr<std::vector<KnownItemSpread>> MostCarriedKnownItems(Store& store, int l
 
 StatusOr<std::vector<TimeMs>> FirstMatchPerChat(Store& store, const std::string& bank,
                                                 const std::string& signal) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT min(time) FROM matches WHERE bank = ?1 AND signal = ?2 AND chat IS "
               "NOT NULL GROUP BY chat");
   if (!q.ok()) return q.status();
@@ -226,7 +228,7 @@ StatusOr<std::vector<TimeMs>> FirstMatchPerChat(Store& store, const std::string&
 }
 
 StatusOr<std::vector<RegenListing>> LatestRegenerations(Store& store, int limit) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT r.entity, coalesce(e.name, ''), r.parent, coalesce(p.name, ''), r.score, "
               "r.detected_at, coalesce(e.created, e.first_seen) FROM regen_detections r "
               "LEFT JOIN entities e ON e.key = r.entity LEFT JOIN entities p ON p.key = r.parent "
@@ -250,7 +252,7 @@ StatusOr<std::vector<RegenListing>> LatestRegenerations(Store& store, int limit)
 }
 
 StatusOr<std::vector<RegenAge>> RegenerationAges(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT e.kind, r.detected_at - coalesce(e.created, e.first_seen) "
               "FROM regen_detections r LEFT JOIN entities e ON e.key = r.entity");
   if (!q.ok()) return q.status();
@@ -261,7 +263,7 @@ StatusOr<std::vector<RegenAge>> RegenerationAges(Store& store) {
 }
 
 StatusOr<std::vector<ReferralSummary>> ReferralsByReceipt(Store& store, int limit) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT id, kind, entity, unit, status, received, deadline, actioned FROM referrals "
               "ORDER BY received LIMIT ?1");
   if (!q.ok()) return q.status();

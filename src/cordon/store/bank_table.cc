@@ -14,14 +14,14 @@ Status Located(Store& store, const Status& s) { return s.At(Location{store.path(
 
 // A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
 BankChange::BankChange(Store& store) : store_(store) {
-  own_ = sqlite3_get_autocommit(store_.db()) != 0;
+  own_ = sqlite3_get_autocommit(StoreHandle(store_)) != 0;
   if (own_) status_ = store_.Begin();
-  if (status_.ok()) status_ = Exec(store_.db(), "SAVEPOINT bank_change");
+  if (status_.ok()) status_ = Exec(StoreHandle(store_), "SAVEPOINT bank_change");
   status_ = Located(store_, status_);
 }
 
 BankChange::~BankChange() {
-  sqlite3* db = store_.db();
+  sqlite3* db = StoreHandle(store_);
   if (status_.ok() && !done_) {
     (void)Exec(db, "ROLLBACK TO bank_change");
     (void)Exec(db, "RELEASE bank_change");
@@ -30,7 +30,7 @@ BankChange::~BankChange() {
 }
 
 Status BankChange::Commit() {
-  sqlite3* db = store_.db();
+  sqlite3* db = StoreHandle(store_);
   done_ = true;
   Status s = Exec(db, "RELEASE bank_change");
   if (!own_) return Located(store_, s);
@@ -40,21 +40,21 @@ Status BankChange::Commit() {
 }
 
 StatusOr<bool> BumpBankGeneration(Store& store, std::string_view bank) {
-  Status s = Exec(store.db(),
+  Status s = Exec(StoreHandle(store),
                   "INSERT INTO bank_state(id, generation) VALUES(1, 1) "
                   "ON CONFLICT(id) DO UPDATE SET generation = generation + 1");
   if (!s.ok()) return Located(store, s);
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "UPDATE banks SET version = (SELECT generation FROM bank_state WHERE id = 1) "
               "WHERE name = ?1");
   if (!q.ok()) return Located(store, q.status());
   s = q.Bind(1, bank).Run();
   if (!s.ok()) return Located(store, s);
-  return sqlite3_changes(store.db()) != 0;
+  return sqlite3_changes(StoreHandle(store)) != 0;
 }
 
 StatusOr<int64_t> ReadBankGeneration(Store& store) {
-  Statement q(store.db(), "SELECT generation FROM bank_state WHERE id = 1");
+  Statement q(StoreHandle(store), "SELECT generation FROM bank_state WHERE id = 1");
   if (!q.ok()) return Located(store, q.status());
   const int64_t g = q.Step() ? q.Int(0) : 0;
   if (!q.status().ok()) return Located(store, q.status());
@@ -62,7 +62,7 @@ StatusOr<int64_t> ReadBankGeneration(Store& store) {
 }
 
 Status UpsertBank(Store& store, const BankInfo& bank) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "INSERT INTO banks(name, label, provenance, created, version) VALUES(?1,?2,?3,?4,0) "
               "ON CONFLICT(name) DO UPDATE SET label = excluded.label, "
               "provenance = excluded.provenance");
@@ -75,12 +75,12 @@ Status UpsertBank(Store& store, const BankInfo& bank) {
 }
 
 StatusOr<bool> DeleteBankRows(Store& store, std::string_view name) {
-  Statement del(store.db(), "DELETE FROM banks WHERE name = ?1");
+  Statement del(StoreHandle(store), "DELETE FROM banks WHERE name = ?1");
   if (!del.ok()) return Located(store, del.status());
   Status s = del.Bind(1, name).Run();
   if (!s.ok()) return Located(store, s);
-  if (sqlite3_changes(store.db()) == 0) return false;
-  Statement ent(store.db(), "DELETE FROM bank_entries WHERE bank = ?1");
+  if (sqlite3_changes(StoreHandle(store)) == 0) return false;
+  Statement ent(StoreHandle(store), "DELETE FROM bank_entries WHERE bank = ?1");
   if (!ent.ok()) return Located(store, ent.status());
   s = ent.Bind(1, name).Run();
   if (!s.ok()) return Located(store, s);
@@ -88,7 +88,7 @@ StatusOr<bool> DeleteBankRows(Store& store, std::string_view name) {
 }
 
 StatusOr<std::vector<BankInfo>> ReadBanks(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT b.name, b.label, b.provenance, b.created, b.version, "
               "(SELECT count(*) FROM bank_entries e WHERE e.bank = b.name) "
               "FROM banks b ORDER BY b.name");
@@ -109,7 +109,7 @@ StatusOr<std::vector<BankInfo>> ReadBanks(Store& store) {
 }
 
 StatusOr<int64_t> CountBankEntries(Store& store, std::string_view bank) {
-  Statement q(store.db(), "SELECT count(*) FROM bank_entries WHERE bank = ?1");
+  Statement q(StoreHandle(store), "SELECT count(*) FROM bank_entries WHERE bank = ?1");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, bank);
   const int64_t n = q.Step() ? q.Int(0) : 0;
@@ -124,7 +124,7 @@ struct BankEntryWriter::Rep {
 
 BankEntryWriter::BankEntryWriter(Store& store) : store_(store), rep_(std::make_unique<Rep>()) {
   rep_->upsert =
-      Statement(store.db(),
+      Statement(StoreHandle(store),
                 "INSERT INTO bank_entries(bank, signal_type, signal, label, provenance, added, "
                 "digest, fingerprint) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
                 "ON CONFLICT(bank, signal_type, signal) DO UPDATE SET label = excluded.label, "
@@ -151,21 +151,21 @@ Status BankEntryWriter::Put(std::string_view bank, const BankEntryRow& e) {
 
 StatusOr<int64_t> DeleteBankEntryRows(Store& store, std::string_view bank,
                                       const std::vector<BankSignalKey>& keys) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "DELETE FROM bank_entries WHERE bank = ?1 AND signal_type = ?2 AND signal = ?3");
   if (!q.ok()) return Located(store, q.status());
   int64_t removed = 0;
   for (const BankSignalKey& k : keys) {
     Status s = q.Bind(1, bank).Bind(2, k.signal_type).Bind(3, k.signal).Run();
     if (!s.ok()) return Located(store, s);
-    removed += sqlite3_changes(store.db());
+    removed += sqlite3_changes(StoreHandle(store));
   }
   return removed;
 }
 
 Status ForEachBankEntryRow(Store& store, std::string_view bank,
                            const std::function<Status(const BankEntryRow&)>& f) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT signal_type, signal, label, provenance, added, digest, fingerprint "
               "FROM bank_entries WHERE bank = ?1 ORDER BY signal_type, signal");
   if (!q.ok()) return Located(store, q.status());

@@ -5,7 +5,7 @@
 namespace cordon {
 
 StatusOr<bool> InsertDetection(Store& store, const DetectionRow& row) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "INSERT OR IGNORE INTO regen_detections(entity, parent, score, detected_at, "
               "evidence, candidates) VALUES(?1,?2,?3,?4,?5,?6)");
   if (!q.ok()) return q.status();
@@ -16,13 +16,15 @@ StatusOr<bool> InsertDetection(Store& store, const DetectionRow& row) {
                       .Bind(5, row.evidence)
                       .Bind(6, row.candidates)
                       .Run());
-  return sqlite3_changes(store.db()) > 0;
+  return sqlite3_changes(StoreHandle(store)) > 0;
 }
 
-Status DeleteDetections(Store& store) { return Exec(store.db(), "DELETE FROM regen_detections"); }
+Status DeleteDetections(Store& store) {
+  return Exec(StoreHandle(store), "DELETE FROM regen_detections");
+}
 
 StatusOr<std::vector<DetectionRow>> ReadDetections(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT entity, parent, score, detected_at, evidence, candidates "
               "FROM regen_detections ORDER BY detected_at, entity");
   if (!q.ok()) return q.status();
@@ -42,7 +44,7 @@ StatusOr<std::vector<DetectionRow>> ReadDetections(Store& store) {
 }
 
 StatusOr<std::vector<std::string>> DetectedEntities(Store& store) {
-  Statement q(store.db(), "SELECT entity FROM regen_detections ORDER BY entity");
+  Statement q(StoreHandle(store), "SELECT entity FROM regen_detections ORDER BY entity");
   if (!q.ok()) return q.status();
   std::vector<std::string> out;
   while (q.Step()) out.emplace_back(q.Text(0));
@@ -52,7 +54,7 @@ StatusOr<std::vector<std::string>> DetectedEntities(Store& store) {
 
 Status ShadowDetections(Store& store) {
   // Same columns as the stored table (schema.h); temp comes first in name resolution.
-  return Exec(store.db(),
+  return Exec(StoreHandle(store),
               "DROP TABLE IF EXISTS temp.regen_detections; "
               "CREATE TEMP TABLE regen_detections(entity TEXT PRIMARY KEY, "
               "parent TEXT NOT NULL, score REAL NOT NULL, detected_at INTEGER NOT NULL, "

@@ -62,7 +62,7 @@ AppealRow ReadAppeal(const Statement& q) {
 }  // namespace
 
 StatusOr<std::optional<LedgerTip>> ReadLedgerTip(Store& store) {
-  Statement q(store.db(), "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
+  Statement q(StoreHandle(store), "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
   if (!q.ok()) return Located(store, q.status());
   std::optional<LedgerTip> tip;
   if (q.Step()) tip = LedgerTip{q.Int(0), std::string(q.Text(1))};
@@ -71,7 +71,7 @@ StatusOr<std::optional<LedgerTip>> ReadLedgerTip(Store& store) {
 }
 
 Status InsertLedgerEntry(Store& store, const LedgerEntry& e) {
-  Statement ins(store.db(),
+  Statement ins(StoreHandle(store),
                 "INSERT INTO ledger(seq, time, recorded, action, entity, reason, source, "
                 "decided_by, evidence, ref, preserve_until, prev_hash, hash) "
                 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
@@ -84,7 +84,7 @@ Status InsertLedgerEntry(Store& store, const LedgerEntry& e) {
 
 StatusOr<bool> LedgerHasDecision(Store& store, std::string_view entity, TimeMs time,
                                  std::string_view action) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT 1 FROM ledger WHERE entity = ?1 AND time = ?2 AND action = ?3 LIMIT 1");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, entity).Bind(2, time).Bind(3, action);
@@ -98,7 +98,7 @@ StatusOr<std::vector<LedgerEntry>> ListLedgerEntries(Store& store, const LedgerF
                     " FROM ledger WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR action = ?2) "
                     "AND time >= ?3 AND time <= ?4 ORDER BY seq";
   if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-  Statement q(store.db(), sql);
+  Statement q(StoreHandle(store), sql);
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, f.entity).Bind(2, f.action).Bind(3, f.since.value_or(INT64_MIN));
   q.Bind(4, f.until.value_or(INT64_MAX));
@@ -106,7 +106,8 @@ StatusOr<std::vector<LedgerEntry>> ListLedgerEntries(Store& store, const LedgerF
 }
 
 Status ForEachLedgerEntry(Store& store, const std::function<bool(const LedgerEntry&)>& f) {
-  Statement q(store.db(), "SELECT " + std::string(kEntryColumns) + " FROM ledger ORDER BY seq");
+  Statement q(StoreHandle(store),
+              "SELECT " + std::string(kEntryColumns) + " FROM ledger ORDER BY seq");
   if (!q.ok()) return Located(store, q.status());
   while (q.Step()) {
     if (!f(ReadEntry(q))) break;
@@ -115,15 +116,15 @@ Status ForEachLedgerEntry(Store& store, const std::function<bool(const LedgerEnt
 }
 
 StatusOr<std::vector<LedgerEntry>> ReadPreservationEntries(Store& store) {
-  Statement q(store.db(), "SELECT " + std::string(kEntryColumns) +
-                              " FROM ledger WHERE action IN "
-                              "('takedown','reinstate','preserve','purge') ORDER BY seq");
+  Statement q(StoreHandle(store), "SELECT " + std::string(kEntryColumns) +
+                                      " FROM ledger WHERE action IN "
+                                      "('takedown','reinstate','preserve','purge') ORDER BY seq");
   if (!q.ok()) return Located(store, q.status());
   return ReadEntries(store, q);
 }
 
 StatusOr<std::vector<LedgerEntry>> DecisionsWithoutTakedownRow(Store& store, int64_t limit) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT " + std::string(kEntryColumns) +
                   " FROM ledger l WHERE l.action IN ('takedown','reinstate') AND NOT EXISTS ("
                   "SELECT 1 FROM takedowns t WHERE t.entity = l.entity AND t.time = l.time AND "
@@ -134,7 +135,7 @@ StatusOr<std::vector<LedgerEntry>> DecisionsWithoutTakedownRow(Store& store, int
 }
 
 StatusOr<std::optional<TimeMs>> EntityDownSince(Store& store, std::string_view entity, TimeMs at) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT action, time FROM takedowns WHERE entity = ?1 AND time <= ?2 "
               "ORDER BY time DESC, CASE action WHEN 'reinstate' THEN 0 ELSE 1 END LIMIT 1");
   if (!q.ok()) return Located(store, q.status());
@@ -146,7 +147,7 @@ StatusOr<std::optional<TimeMs>> EntityDownSince(Store& store, std::string_view e
 }
 
 StatusOr<std::vector<Event>> TakedownsWithoutLedgerEntry(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT t.entity, t.time, t.action, coalesce(t.reason, ''), coalesce(t.source, '') "
               "FROM takedowns t WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE "
               "l.entity = t.entity AND l.time = t.time AND l.action = t.action) "
@@ -166,7 +167,7 @@ StatusOr<std::vector<Event>> TakedownsWithoutLedgerEntry(Store& store) {
 }
 
 StatusOr<int64_t> CountEntityMessages(Store& store, std::string_view entity) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT (SELECT count(*) FROM messages WHERE chat = ?1) + "
               "(SELECT count(*) FROM messages WHERE sender = ?1 AND chat != ?1)");
   if (!q.ok()) return Located(store, q.status());
@@ -179,9 +180,9 @@ StatusOr<int64_t> CountEntityMessages(Store& store, std::string_view entity) {
 StatusOr<PurgedRows> DeleteEntityMessages(Store& store, std::string_view entity) {
   const std::string ids =
       "SELECT id FROM messages WHERE chat = ?1 UNION SELECT id FROM messages WHERE sender = ?1";
-  Statement del_media(store.db(), "DELETE FROM media WHERE message_id IN (" + ids + ")");
-  Statement del_links(store.db(), "DELETE FROM links WHERE message_id IN (" + ids + ")");
-  Statement del_msgs(store.db(), "DELETE FROM messages WHERE chat = ?1 OR sender = ?1");
+  Statement del_media(StoreHandle(store), "DELETE FROM media WHERE message_id IN (" + ids + ")");
+  Statement del_links(StoreHandle(store), "DELETE FROM links WHERE message_id IN (" + ids + ")");
+  Statement del_msgs(StoreHandle(store), "DELETE FROM messages WHERE chat = ?1 OR sender = ?1");
   for (Statement* s : {&del_media, &del_links, &del_msgs}) {
     if (!s->ok()) return Located(store, s->status());
   }
@@ -189,18 +190,18 @@ StatusOr<PurgedRows> DeleteEntityMessages(Store& store, std::string_view entity)
   // Media and links first: they name their message.
   Status s = del_media.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.media = sqlite3_changes(store.db());
+  out.media = sqlite3_changes(StoreHandle(store));
   s = del_links.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.links = sqlite3_changes(store.db());
+  out.links = sqlite3_changes(StoreHandle(store));
   s = del_msgs.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.messages = sqlite3_changes(store.db());
+  out.messages = sqlite3_changes(StoreHandle(store));
   return out;
 }
 
 StatusOr<bool> IsKnownEntity(Store& store, std::string_view key) {
-  Statement q(store.db(), "SELECT 1 FROM entities WHERE key = ?1");
+  Statement q(StoreHandle(store), "SELECT 1 FROM entities WHERE key = ?1");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, key);
   const bool known = q.Step();
@@ -209,7 +210,7 @@ StatusOr<bool> IsKnownEntity(Store& store, std::string_view key) {
 }
 
 StatusOr<int64_t> InsertAppeal(Store& store, const AppealRow& a) {
-  Statement ins(store.db(),
+  Statement ins(StoreHandle(store),
                 "INSERT INTO appeals(entity, filed, filed_by, reason, status) "
                 "VALUES(?1,?2,?3,?4,?5)");
   if (!ins.ok()) return Located(store, ins.status());
@@ -220,11 +221,12 @@ StatusOr<int64_t> InsertAppeal(Store& store, const AppealRow& a) {
                  .Bind(5, a.status)
                  .Run();
   if (!s.ok()) return Located(store, s);
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(store.db()));
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(StoreHandle(store)));
 }
 
 StatusOr<std::optional<AppealRow>> FindAppeal(Store& store, int64_t id) {
-  Statement q(store.db(), "SELECT " + std::string(kAppealColumns) + " FROM appeals WHERE id = ?1");
+  Statement q(StoreHandle(store),
+              "SELECT " + std::string(kAppealColumns) + " FROM appeals WHERE id = ?1");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, id);
   std::optional<AppealRow> out;
@@ -234,7 +236,7 @@ StatusOr<std::optional<AppealRow>> FindAppeal(Store& store, int64_t id) {
 }
 
 StatusOr<std::optional<int64_t>> OpenAppealOf(Store& store, std::string_view entity) {
-  Statement q(store.db(), "SELECT id FROM appeals WHERE entity = ?1 AND status = 'open'");
+  Statement q(StoreHandle(store), "SELECT id FROM appeals WHERE entity = ?1 AND status = 'open'");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, entity);
   std::optional<int64_t> id;
@@ -244,7 +246,7 @@ StatusOr<std::optional<int64_t>> OpenAppealOf(Store& store, std::string_view ent
 }
 
 Status UpdateAppealDecision(Store& store, const AppealRow& a) {
-  Statement u(store.db(),
+  Statement u(StoreHandle(store),
               "UPDATE appeals SET status = ?2, decided = ?3, decided_by = ?4, decision = ?5 "
               "WHERE id = ?1");
   if (!u.ok()) return Located(store, u.status());
@@ -257,8 +259,8 @@ Status UpdateAppealDecision(Store& store, const AppealRow& a) {
 }
 
 StatusOr<std::vector<AppealRow>> ListAppeals(Store& store, std::string_view status) {
-  Statement q(store.db(), "SELECT " + std::string(kAppealColumns) +
-                              " FROM appeals WHERE ?1 = '' OR status = ?1 ORDER BY id");
+  Statement q(StoreHandle(store), "SELECT " + std::string(kAppealColumns) +
+                                      " FROM appeals WHERE ?1 = '' OR status = ?1 ORDER BY id");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, status);
   std::vector<AppealRow> out;

@@ -1,5 +1,7 @@
 #include "cordon/store/match_queries.h"
 
+#include "cordon/store/sqlite.h"
+
 namespace cordon {
 namespace {
 
@@ -8,7 +10,7 @@ const char* BankFilter(const std::string& bank) { return bank.empty() ? "?1 = ''
 }  // namespace
 
 StatusOr<int64_t> CountMatchedMessages(Store& store) {
-  Statement q(store.db(), "SELECT count(DISTINCT message) FROM matches");
+  Statement q(StoreHandle(store), "SELECT count(DISTINCT message) FROM matches");
   if (!q.ok()) return q.status();
   int64_t n = q.Step() ? q.Int(0) : 0;
   if (!q.status().ok()) return q.status();
@@ -17,7 +19,7 @@ StatusOr<int64_t> CountMatchedMessages(Store& store) {
 
 Status ForEachMatch(Store& store, const std::string& bank,
                     const std::function<void(const StoredMatch&)>& fn) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               std::string("SELECT message, media_idx, bank, signal_type, signal, distance, "
                           "query, label, chat, time FROM matches WHERE ") +
                   BankFilter(bank) +
@@ -44,7 +46,7 @@ Status ForEachMatch(Store& store, const std::string& bank,
 
 Status ForEachChatMatches(Store& store, const std::string& bank,
                           const std::function<void(const ChatMatches&)>& fn) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               std::string("SELECT chat, bank, count(*), min(time), max(time), min(distance), "
                           "max(distance), count(DISTINCT signal) FROM matches WHERE ") +
                   BankFilter(bank) + " GROUP BY chat, bank ORDER BY chat, bank");

@@ -20,7 +20,7 @@ struct MatchWriter::Rep {
 
 MatchWriter::MatchWriter(Store& store) : store_(store), rep_(std::make_unique<Rep>()) {
   rep_->upsert =
-      Statement(store.db(),
+      Statement(StoreHandle(store),
                 "INSERT INTO matches(message, media_idx, bank, signal_type, signal, "
                 "distance, query, label, chat, time) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
                 "ON CONFLICT(message, media_idx, bank, signal_type, signal) DO UPDATE SET "
@@ -49,8 +49,8 @@ Status MatchWriter::Put(const MatchRow& x) {
 }
 
 Status ForEachMessageContent(Store& store, const std::function<Status(const MessageEvent&)>& f) {
-  Statement msgs(store.db(), "SELECT id, key, chat, time, text FROM messages ORDER BY id");
-  Statement media(store.db(),
+  Statement msgs(StoreHandle(store), "SELECT id, key, chat, time, text FROM messages ORDER BY id");
+  Statement media(StoreHandle(store),
                   "SELECT idx, kind, sha256, md5, pdq FROM media WHERE message_id = ?1 "
                   "ORDER BY idx");
   if (!msgs.ok()) return Located(store, msgs.status());

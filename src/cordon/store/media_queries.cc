@@ -1,9 +1,11 @@
 #include "cordon/store/media_queries.h"
 
+#include "cordon/store/sqlite.h"
+
 namespace cordon {
 
 StatusOr<std::vector<StoredMediaHashes>> MediaHashesOfChat(Store& store, const std::string& chat) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT md.pdq, md.sha256 FROM media md JOIN messages m ON m.id = md.message_id "
               "WHERE m.chat = ?1 ORDER BY m.time");
   if (!q.ok()) return q.status();

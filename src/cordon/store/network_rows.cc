@@ -5,7 +5,7 @@
 namespace cordon {
 
 StatusOr<std::vector<EntityEvent>> ReadEntitySightings(Store& store, TimeMs until) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT key, kind, subscribers, creator, created, first_seen FROM entities "
               "WHERE first_seen IS NOT NULL AND first_seen <= ?1");
   if (!q.ok()) return q.status();
@@ -26,7 +26,7 @@ StatusOr<std::vector<EntityEvent>> ReadEntitySightings(Store& store, TimeMs unti
 }
 
 StatusOr<std::vector<std::string>> FirstTakedownsBetween(Store& store, TimeMs from, TimeMs to) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT entity, min(time) FROM takedowns WHERE action = 'takedown' AND time >= ?1 "
               "AND time < ?2 GROUP BY entity ORDER BY 2, 1");
   if (!q.ok()) return q.status();
@@ -38,7 +38,7 @@ StatusOr<std::vector<std::string>> FirstTakedownsBetween(Store& store, TimeMs fr
 }
 
 StatusOr<TimeMs> LatestEventTime(Store& store) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT max(t) FROM (SELECT max(time) AS t FROM messages UNION ALL "
               "SELECT max(time) FROM memberships UNION ALL SELECT max(time) FROM invites "
               "UNION ALL SELECT max(time) FROM takedowns)");

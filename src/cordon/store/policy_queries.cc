@@ -28,7 +28,7 @@ void BindFilter(Statement& q, const MatchFilter& filter) {
 }  // namespace
 
 StatusOr<std::vector<ChatMatches>> MatchesByChat(Store& store, const MatchFilter& filter) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT chat, count(DISTINCT message), min(distance), max(time), "
               "group_concat(DISTINCT bank) FROM matches WHERE " +
                   Where(filter) + " GROUP BY chat ORDER BY chat");
@@ -50,9 +50,9 @@ StatusOr<std::vector<ChatMatches>> MatchesByChat(Store& store, const MatchFilter
 
 StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
                                                    const std::string& chat, size_t limit) {
-  Statement q(store.db(), "SELECT DISTINCT message FROM matches WHERE " + Where(filter) +
-                              " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
-                              " ORDER BY message LIMIT " + std::to_string(limit));
+  Statement q(StoreHandle(store), "SELECT DISTINCT message FROM matches WHERE " + Where(filter) +
+                                      " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
+                                      " ORDER BY message LIMIT " + std::to_string(limit));
   if (!q.ok()) return q.status();
   BindFilter(q, filter);
   q.Bind(static_cast<int>(filter.banks.size() + 2), chat);
@@ -64,7 +64,7 @@ StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilt
 
 StatusOr<std::vector<std::optional<EntityKind>>> StoredEntityKinds(
     Store& store, const std::vector<std::string>& keys) {
-  Statement q(store.db(), "SELECT kind FROM entities WHERE key = ?1");
+  Statement q(StoreHandle(store), "SELECT kind FROM entities WHERE key = ?1");
   if (!q.ok()) return q.status();
   std::vector<std::optional<EntityKind>> out;
   out.reserve(keys.size());
@@ -81,7 +81,7 @@ StatusOr<std::vector<std::optional<EntityKind>>> StoredEntityKinds(
 
 StatusOr<bool> LedgerHasEntry(Store& store, const std::string& entity, std::string_view action,
                               const std::string& ref) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT 1 FROM ledger WHERE entity = ?1 AND action = ?2 AND ref = ?3 LIMIT 1");
   if (!q.ok()) return q.status();
   q.Bind(1, entity).Bind(2, action).Bind(3, ref);

@@ -29,7 +29,7 @@ ReferralRow Read(const Statement& q) {
 }  // namespace
 
 Status InsertReferral(Store& store, const ReferralRow& r) {
-  Statement ins(store.db(),
+  Statement ins(StoreHandle(store),
                 "INSERT INTO referrals(id, kind, entity, unit, reason, received, deadline, status, "
                 "actioned, note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
   if (!ins.ok()) return Located(store, ins.status());
@@ -47,7 +47,8 @@ Status InsertReferral(Store& store, const ReferralRow& r) {
 }
 
 StatusOr<std::optional<ReferralRow>> FindReferral(Store& store, std::string_view id) {
-  Statement q(store.db(), "SELECT " + std::string(kColumns) + " FROM referrals WHERE id = ?1");
+  Statement q(StoreHandle(store),
+              "SELECT " + std::string(kColumns) + " FROM referrals WHERE id = ?1");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, id);
   std::optional<ReferralRow> out;
@@ -57,7 +58,7 @@ StatusOr<std::optional<ReferralRow>> FindReferral(Store& store, std::string_view
 }
 
 Status UpdateReferralStatus(Store& store, const ReferralRow& r) {
-  Statement u(store.db(),
+  Statement u(StoreHandle(store),
               "UPDATE referrals SET status = ?2, actioned = ?3, note = ?4 WHERE id = ?1");
   if (!u.ok()) return Located(store, u.status());
   return Located(store,
@@ -65,9 +66,9 @@ Status UpdateReferralStatus(Store& store, const ReferralRow& r) {
 }
 
 StatusOr<std::vector<ReferralRow>> ListReferrals(Store& store, std::string_view status) {
-  Statement q(store.db(), "SELECT " + std::string(kColumns) +
-                              " FROM referrals WHERE ?1 = '' OR status = ?1 "
-                              "ORDER BY received, id");
+  Statement q(StoreHandle(store), "SELECT " + std::string(kColumns) +
+                                      " FROM referrals WHERE ?1 = '' OR status = ?1 "
+                                      "ORDER BY received, id");
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, status);
   std::vector<ReferralRow> out;

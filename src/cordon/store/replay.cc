@@ -41,7 +41,7 @@ std::optional<std::string> NonEmpty(std::string_view s) {
 
 StatusOr<int64_t> CountReplayEvents(Store& store, std::optional<TimeMs> until, bool messages) {
   // Exact without the entities join: a name row is only written with its entity (store.cc).
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT (SELECT count(*) FROM entity_names WHERE time <= ?1) + "
               "(SELECT count(*) FROM invites WHERE time <= ?1) + "
               "(SELECT count(*) FROM memberships WHERE time <= ?1) + "
@@ -56,7 +56,7 @@ StatusOr<int64_t> CountReplayEvents(Store& store, std::optional<TimeMs> until, b
 }
 
 StatusOr<int64_t> CountMessages(Store& store, std::optional<TimeMs> until) {
-  Statement q(store.db(), "SELECT count(*) FROM messages WHERE time <= ?1");
+  Statement q(StoreHandle(store), "SELECT count(*) FROM messages WHERE time <= ?1");
   if (!q.ok()) return q.status();
   q.Bind(1, until.value_or(kEnd));
   int64_t total = 0;
@@ -77,7 +77,7 @@ MessageReader::~MessageReader() = default;
 
 StatusOr<std::unique_ptr<MessageReader>> MessageReader::Open(Store& store,
                                                              const MessageReadOptions& options) {
-  sqlite3* db = store.db();
+  sqlite3* db = StoreHandle(store);
   auto st = std::make_unique<Statements>();
   st->messages = Statement(
       db, std::string("SELECT time, id, key, chat, sender, text, fwd_chat, fwd_message, fwd_name, "
@@ -174,7 +174,7 @@ bool MessageReader::Next(MessageEvent* m, std::vector<KnownMatch>* matches) {
 
 Status ReplayStore(Store& store, const std::function<Status(const Event&)>& fn,
                    const ReplayOptions& options) {
-  sqlite3* db = store.db();
+  sqlite3* db = StoreHandle(store);
   // Column 0 is the time in every cursor.
   Cursor entities(db,
                   "SELECT n.time, n.entity, n.name, n.username, e.kind, e.created, e.creator, "

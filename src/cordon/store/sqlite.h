@@ -14,6 +14,11 @@
 
 namespace cordon {
 
+class Store;
+// The SQLite connection behind a Store: for the files of store/ (and tests that set up rows
+// the store has no typed write for). Owned by the Store; valid while it lives.
+sqlite3* StoreHandle(Store& store);
+
 class Statement {
  public:
   Statement() = default;

@@ -11,6 +11,7 @@
 
 #include "cordon/model/links.h"
 #include "cordon/store/schema.h"
+#include "cordon/store/sqlite.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/file_check.h"
 
@@ -364,6 +365,13 @@ Status Store::Commit() {
   events_pending_ = false;
   return st_->commit.Run();
 }
+
+Status Store::Rollback() {
+  events_pending_ = false;
+  return Exec(db_, "ROLLBACK").At(Location{path_});
+}
+
+sqlite3* StoreHandle(Store& store) { return store.db_; }
 
 Status Store::AdvanceEventVersion() {
   RETURN_IF_ERROR(st_->advance_version.Run());

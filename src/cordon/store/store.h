@@ -1,8 +1,11 @@
 // The embedded store: one SQLite file in WAL mode with a versioned schema.
 //
 // Applying an event is idempotent by key: the same event twice changes nothing, which is what
-// makes a killed ingest safe to run again. Later stages read through the query methods here or,
-// for analysis, through db() with their own SQL.
+// makes a killed ingest safe to run again. Later stages read and write through this class and
+// the typed functions beside it in store/ (replay.h, ledger_table.h, bank_table.h, ...): SQL
+// lives only in store/, so that another backend can implement the same face. The SQLite handle
+// is reachable only through StoreHandle (store/sqlite.h), for store/ files and tests;
+// scripts/check-layers.sh refuses SQLite anywhere else in src/ and cli/.
 //
 // Errors name the database file (their Location), whatever statement failed.
 //
@@ -22,9 +25,10 @@
 
 #include "cordon/model/event.h"
 #include "cordon/store/schema.h"
-#include "cordon/store/sqlite.h"
 #include "cordon/store/writer_gate.h"
 #include "cordon/util/status.h"
+
+struct sqlite3;
 
 namespace cordon {
 
@@ -107,6 +111,9 @@ class Store {
   // Begin takes the write lock at once (BEGIN IMMEDIATE), in turn with other writers.
   Status Begin();
   Status Commit();
+  // Ends the open transaction without its changes: for a caller that failed between Begin and
+  // Commit (or BeginRead and Commit).
+  Status Rollback();
   // A read transaction: every query until Commit sees one snapshot of the database (taken at
   // the first read), whatever other connections commit meanwhile. Takes no lock from writers.
   Status BeginRead();
@@ -150,10 +157,10 @@ class Store {
   // bookkeeping tables (files, event_version) are left out: they record how a store was built.
   StatusOr<std::string> Dump();
 
-  sqlite3* db() { return db_; }
   const std::string& path() const { return path_; }
 
  private:
+  friend sqlite3* StoreHandle(Store& store);
   Store() = default;
   Status Migrate();
   // Runs `begin` (a BEGIN IMMEDIATE) in turn with the other writers (writer_gate.h).

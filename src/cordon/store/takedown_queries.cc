@@ -1,9 +1,11 @@
 #include "cordon/store/takedown_queries.h"
 
+#include "cordon/store/sqlite.h"
+
 namespace cordon {
 
 StatusOr<bool> HasTakedownAt(Store& store, std::string_view entity, TimeMs time) {
-  Statement q(store.db(),
+  Statement q(StoreHandle(store),
               "SELECT 1 FROM takedowns WHERE entity = ?1 AND time = ?2 AND action = 'takedown'");
   if (!q.ok()) return q.status();
   q.Bind(1, entity).Bind(2, time);

@@ -3,7 +3,7 @@
 namespace cordon {
 
 WriteTransaction::~WriteTransaction() {
-  if (open_) (void)Exec(store_.db(), "ROLLBACK");
+  if (open_) (void)store_.Rollback();
 }
 
 Status WriteTransaction::Begin() {
