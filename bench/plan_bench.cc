@@ -357,7 +357,7 @@ int main(int argc, char** argv) {
     auto last = LastEventTime(**store);
     if (last.ok()) {
       TimeMs first = *last;
-      Statement q((*store)->db(), "SELECT min(time) FROM messages");
+      Statement q(StoreHandle(*(*store)), "SELECT min(time) FROM messages");
       if (q.ok() && q.Step()) first = q.Int(0);
       times.emplace_back("day30", first + 30LL * 24 * 3600 * 1000);
     }
