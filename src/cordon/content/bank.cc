@@ -224,117 +224,24 @@ std::optional<BankFormat> ParseBankFormat(std::string_view s) {
 
 namespace {
 
-struct CsvRecord {
-  std::vector<std::string> fields;
-  int64_t line = 0;    // line the record starts on
-  int64_t offset = 0;  // its byte offset
-  std::string error;   // set when the record is malformed
-};
-
-// RFC 4180 records: comma-separated, fields optionally in double quotes (with "" for a quote,
-// and line breaks allowed inside), records ended by LF or CRLF. Blank lines are skipped.
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view data) : d_(data) {}
-
-  bool Next(CsvRecord& r) {
-    while (pos_ < d_.size()) {
-      r.fields.clear();
-      r.error.clear();
-      r.line = line_;
-      r.offset = static_cast<int64_t>(pos_);
-      if (d_[pos_] == '\n' || (d_[pos_] == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n')) {
-        EndLine();  // blank line
-        continue;
-      }
-      ReadRecord(r);
-      return true;
-    }
-    return false;
+// Bank CSV is read strictly: a malformed record is rejected, not guessed at.
+std::string CsvErrorText(CsvError e) {
+  switch (e) {
+    case CsvError::kNone:
+      return "";
+    case CsvError::kUnterminatedQuote:
+      return "quoted field not closed before the end of the file";
+    case CsvError::kTextAfterQuote:
+      return "text after a closing quote";
+    case CsvError::kQuoteInField:
+      return "quote inside an unquoted field";
+    case CsvError::kLoneCarriageReturn:
+      return "carriage return without a line feed";
+    case CsvError::kRecordTooLong:
+      return "record too long";  // unseen: no limit is set here
   }
-
- private:
-  void EndLine() {
-    if (d_[pos_] == '\r') ++pos_;
-    ++pos_;  // '\n'
-    ++line_;
-  }
-
-  // Skips to the start of the next line after an error.
-  void SkipLine() {
-    while (pos_ < d_.size() && d_[pos_] != '\n') ++pos_;
-    if (pos_ < d_.size()) {
-      ++pos_;
-      ++line_;
-    }
-  }
-
-  void ReadRecord(CsvRecord& r) {
-    while (true) {
-      std::string field;
-      if (pos_ < d_.size() && d_[pos_] == '"') {
-        ++pos_;
-        bool closed = false;
-        while (pos_ < d_.size()) {
-          char c = d_[pos_++];
-          if (c == '"') {
-            if (pos_ < d_.size() && d_[pos_] == '"') {
-              field += '"';
-              ++pos_;
-            } else {
-              closed = true;
-              break;
-            }
-          } else {
-            if (c == '\n') ++line_;
-            field += c;
-          }
-        }
-        if (!closed) {
-          r.error = "quoted field not closed before the end of the file";
-          return;
-        }
-        if (pos_ < d_.size() && d_[pos_] != ',' && d_[pos_] != '\n' && d_[pos_] != '\r') {
-          r.error = "text after a closing quote";
-          SkipLine();
-          return;
-        }
-      } else {
-        size_t start = pos_;
-        while (pos_ < d_.size() && d_[pos_] != ',' && d_[pos_] != '\n' && d_[pos_] != '\r') {
-          if (d_[pos_] == '"') {
-            r.error = "quote inside an unquoted field";
-            SkipLine();
-            return;
-          }
-          ++pos_;
-        }
-        field.assign(d_.substr(start, pos_ - start));
-      }
-      r.fields.push_back(std::move(field));
-      if (pos_ >= d_.size()) return;
-      if (d_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (d_[pos_] == '\r') {
-        if (pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') {
-          EndLine();
-          return;
-        }
-        r.error = "carriage return without a line feed";
-        SkipLine();
-        return;
-      }
-      EndLine();  // '\n'
-      return;
-    }
-  }
-
-  std::string_view d_;
-  size_t pos_ = 0;
-  int64_t line_ = 1;
-};
+  return "";
+}
 
 std::string JoinProvenance(std::initializer_list<std::string_view> parts) {
   std::string out;
@@ -385,8 +292,8 @@ class Importer {
     std::vector<std::string> header;
     bool have_header = false;
     while (reader.Next(r)) {
-      if (!r.error.empty()) {
-        Reject(r.line, r.offset, r.error);
+      if (r.error != CsvError::kNone) {
+        Reject(r.line, r.offset, CsvErrorText(r.error));
         continue;
       }
       if (!have_header) {
@@ -484,8 +391,8 @@ class Importer {
     CsvReader reader(data);
     CsvRecord r;
     while (reader.Next(r)) {
-      if (!r.error.empty()) {
-        Reject(r.line, r.offset, r.error);
+      if (r.error != CsvError::kNone) {
+        Reject(r.line, r.offset, CsvErrorText(r.error));
         continue;
       }
       std::optional<SignalType> t = type;
@@ -626,7 +533,7 @@ BankFormat Detect(std::string_view data, const ImportOptions& opt) {
     std::string h = ToLower(Trim(f));
     if (h == "signal_type" || h == "signal") return BankFormat::kCsv;
   }
-  if (r.error.empty() && r.fields.size() >= 3) return BankFormat::kThreatExchange;
+  if (r.error == CsvError::kNone && r.fields.size() >= 3) return BankFormat::kThreatExchange;
   std::string_view first = r.fields.empty() ? "" : Trim(r.fields[0]);
   size_t sp = first.find(' ');
   if (sp != std::string_view::npos && ParseSignalType(first.substr(0, sp))) {

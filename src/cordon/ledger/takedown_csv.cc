@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cordon/ledger/ledger.h"
+#include "cordon/util/csv.h"
 #include "cordon/util/strings.h"
 #include "cordon/util/utf8.h"
 
@@ -12,97 +13,27 @@ namespace {
 constexpr size_t kMaxRecordBytes = 64 * 1024;
 constexpr size_t kMaxRows = 10'000'000;
 
-// Unquoted fields are trimmed of spaces and tabs only.
-constexpr std::string_view kFieldBlank = " \t";
-
 }  // namespace
-
-bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>& fields,
-                   int64_t& lines, std::string& error) {
-  fields.clear();
-  lines = 1;
-  std::string field;
-  bool quoted = false;      // inside quotes
-  bool was_quoted = false;  // this field started with a quote
-  const size_t start = pos;
-  while (pos < text.size()) {
-    const char c = text[pos];
-    if (pos - start > kMaxRecordBytes) {
-      // Skip to the end of the physical line and give up on this record.
-      while (pos < text.size() && text[pos] != '\n') ++pos;
-      if (pos < text.size()) ++pos;
-      error = "record longer than 64 KiB";
-      return false;
-    }
-    if (quoted) {
-      if (c == '"') {
-        if (pos + 1 < text.size() && text[pos + 1] == '"') {
-          field += '"';
-          pos += 2;
-          continue;
-        }
-        quoted = false;
-        ++pos;
-        continue;
-      }
-      if (c == '\n') ++lines;
-      field += c;
-      ++pos;
-      continue;
-    }
-    if (c == '"' && !was_quoted && Trim(field, kFieldBlank).empty()) {
-      field.clear();
-      quoted = true;
-      was_quoted = true;
-      ++pos;
-      continue;
-    }
-    if (c == ',') {
-      fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
-      field.clear();
-      was_quoted = false;
-      ++pos;
-      continue;
-    }
-    if (c == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') {
-      ++pos;
-      continue;
-    }
-    if (c == '\n') {
-      ++pos;
-      fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
-      return true;
-    }
-    field += c;
-    ++pos;
-  }
-  if (quoted) {
-    error = "unterminated quoted field";
-    return false;
-  }
-  fields.push_back(was_quoted ? field : std::string(Trim(field, kFieldBlank)));
-  return true;
-}
 
 CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
   CsvResult out;
   StripUtf8Bom(text);  // spreadsheets write one
-  size_t pos = 0;
-  int64_t line = 1;
+  // Lenient: spreadsheets and hand edits leave blanks around cells and stray quotes.
+  CsvReader reader(text, CsvReadOptions{.lenient = true, .max_record_bytes = kMaxRecordBytes});
+  CsvRecord r;
   bool first = true;
-  std::vector<std::string> f;
-  while (pos < text.size()) {
-    const int64_t row_line = line;
-    int64_t spanned = 1;
-    std::string error;
-    const bool ok = NextCsvRecord(text, pos, f, spanned, error);
-    line += spanned;
-    if (!ok) {
-      out.problems.push_back({Location{file, row_line}, error});
-      if (error == "unterminated quoted field") break;
+  while (reader.Next(r)) {
+    const int64_t row_line = r.line;
+    const std::vector<std::string>& f = r.fields;
+    if (r.error == CsvError::kUnterminatedQuote) {
+      out.problems.push_back({Location{file, row_line}, "unterminated quoted field"});
+      break;
+    }
+    if (r.error != CsvError::kNone) {
+      out.problems.push_back({Location{file, row_line}, "record longer than 64 KiB"});
       continue;
     }
-    if (f.size() == 1 && f[0].empty()) continue;  // a blank line
+    if (f.size() == 1 && f[0].empty()) continue;  // a line of blanks
     const bool header = first && !f.empty() && ToLower(f[0]) == "entity";
     first = false;
     if (header) continue;

@@ -39,9 +39,4 @@ struct CsvResult {
 // 10 million rows; beyond them the rest is reported and skipped.
 CsvResult ParseTakedownCsv(std::string_view text, const std::string& file);
 
-// Splits one CSV record starting at `pos`; advances pos past its line end and counts the lines
-// it spans. Returns false with `error` set on an unterminated quote.
-bool NextCsvRecord(std::string_view text, size_t& pos, std::vector<std::string>& fields,
-                   int64_t& lines, std::string& error);
-
 }  // namespace cordon::ledger

@@ -1,5 +1,6 @@
 #include "cordon/util/csv.h"
 
+#include "cordon/util/strings.h"
 #include "cordon/util/utf8.h"
 
 namespace cordon {
@@ -93,6 +94,115 @@ CsvRow& CsvRow::Number(int64_t number) {
   Separate();
   AppendCsvNumber(out_, number);
   return *this;
+}
+
+bool CsvReader::Next(CsvRecord& r) {
+  while (pos_ < d_.size()) {
+    r.fields.clear();
+    r.error = CsvError::kNone;
+    r.line = line_;
+    r.offset = static_cast<int64_t>(pos_);
+    if (d_[pos_] == '\n' || (d_[pos_] == '\r' && pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n')) {
+      pos_ += d_[pos_] == '\r' ? 2 : 1;  // a blank line
+      ++line_;
+      continue;
+    }
+    ReadRecord(r);
+    return true;
+  }
+  return false;
+}
+
+void CsvReader::SkipLine() {
+  while (pos_ < d_.size() && d_[pos_] != '\n') ++pos_;
+  if (pos_ < d_.size()) {
+    ++pos_;
+    ++line_;
+  }
+}
+
+void CsvReader::ReadRecord(CsvRecord& r) {
+  constexpr std::string_view kBlank = " \t";  // what lenient mode trims
+  const size_t start = pos_;
+  std::string field;
+  bool quoted = false;      // inside quotes
+  bool was_quoted = false;  // this field started with a quote
+  auto end_field = [&] {
+    r.fields.push_back(was_quoted || !opt_.lenient ? std::move(field)
+                                                   : std::string(Trim(field, kBlank)));
+    field.clear();
+    was_quoted = false;
+  };
+  auto fail = [&](CsvError e) {
+    r.error = e;
+    SkipLine();
+  };
+  while (pos_ < d_.size()) {
+    if (opt_.max_record_bytes != 0 && pos_ - start > opt_.max_record_bytes) {
+      return fail(CsvError::kRecordTooLong);
+    }
+    const char c = d_[pos_];
+    if (quoted) {
+      if (c == '"') {
+        if (pos_ + 1 < d_.size() && d_[pos_ + 1] == '"') {
+          field += '"';
+          pos_ += 2;
+          continue;
+        }
+        quoted = false;
+        ++pos_;
+        if (!opt_.lenient && pos_ < d_.size() && d_[pos_] != ',' && d_[pos_] != '\n' &&
+            d_[pos_] != '\r') {
+          return fail(CsvError::kTextAfterQuote);
+        }
+        continue;
+      }
+      if (c == '\n') ++line_;
+      field += c;
+      ++pos_;
+      continue;
+    }
+    if (c == '"') {
+      const bool at_start =
+          !was_quoted && (opt_.lenient ? Trim(field, kBlank).empty() : field.empty());
+      if (at_start) {
+        field.clear();
+        quoted = true;
+        was_quoted = true;
+        ++pos_;
+        continue;
+      }
+      if (!opt_.lenient) return fail(CsvError::kQuoteInField);
+    }
+    if (c == ',') {
+      end_field();
+      ++pos_;
+      continue;
+    }
+    if (c == '\r') {
+      if (pos_ + 1 < d_.size() && d_[pos_ + 1] == '\n') {
+        ++pos_;  // the LF ends the record
+        continue;
+      }
+      if (!opt_.lenient) {
+        end_field();  // the CR ends the field before it
+        return fail(CsvError::kLoneCarriageReturn);
+      }
+    }
+    if (c == '\n') {
+      ++pos_;
+      ++line_;
+      end_field();
+      return;
+    }
+    field += c;
+    ++pos_;
+  }
+  if (quoted) {
+    r.error = CsvError::kUnterminatedQuote;
+    return;
+  }
+  end_field();
 }
 
 }  // namespace cordon
