@@ -144,7 +144,7 @@ std::function<int()> Setup(CLI::App& app) {
       });
     }
     if (hold->parsed()) {
-      auto until = ledger::ParseTimeArg(a->until);
+      auto until = ParseTimeArg(a->until);
       if (!until) return Fail("--until: not RFC 3339 or milliseconds: " + a->until);
       return run([&]() -> Status {
         ASSIGN_OR_RETURN(ledger::Entry e, led.Hold(a->entity, *until, *now, by, a->reason));

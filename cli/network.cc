@@ -52,8 +52,12 @@ std::function<int()> Setup(CLI::App& app) {
     eo.kinds = *kinds;
     network::BuildOptions bo;
     if (!a->at.empty()) {
-      auto at = network::ParseAsOf(a->at);
-      if (!at.ok()) return Fail(at.status().ToString());
+      auto at = ParseTimeArg(a->at);
+      if (!at) {
+        return Fail(
+            Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + a->at + "'")
+                .ToString());
+      }
       bo.as_of = *at;
     }
     auto store = Store::Open(a->db, OpenMode::kExisting);

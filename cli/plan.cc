@@ -125,16 +125,21 @@ std::function<int()> Setup(CLI::App& app) {
     network::BuildOptions bo;
     std::vector<std::string> keys;
     std::string mode = "plan";
+    auto bad_time = [](const std::string& s) {
+      return Fail(
+          Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + s + "'")
+              .ToString());
+    };
     if (!a->at.empty()) {
-      auto at = network::ParseAsOf(a->at);
-      if (!at.ok()) return Fail(at.status().ToString());
+      auto at = ParseTimeArg(a->at);
+      if (!at) return bad_time(a->at);
       bo.as_of = *at;
     }
     if (!a->evaluate_day.empty()) {
       mode = "evaluate-day";
       if (a->evaluate_day.size() != 10) return Fail("--evaluate-day: expected YYYY-MM-DD");
-      auto day = network::ParseAsOf(a->evaluate_day);
-      if (!day.ok()) return Fail(day.status().ToString());
+      auto day = ParseTimeArg(a->evaluate_day);
+      if (!day) return bad_time(a->evaluate_day);
       bo.as_of = *day - 1;
       auto k = network::TakedownsBetween(**store, *day, *day + 24LL * 3600 * 1000);
       if (!k.ok()) return Fail(k.status().ToString());

@@ -68,7 +68,7 @@ std::function<int()> Setup(CLI::App& app) {
     opt.dry_run = a->dry_run;
     opt.by = a->by.empty() ? ledger::DefaultActor() : a->by;
     if (!a->time.empty()) {
-      opt.time = ledger::ParseTimeArg(a->time);
+      opt.time = ParseTimeArg(a->time);
       if (!opt.time) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
     }
     if (!a->dry_run) {

@@ -74,7 +74,7 @@ std::function<int()> Setup(CLI::App& app) {
         out = ledger::SystemClock().Now();
         return true;
       }
-      auto p = ledger::ParseTimeArg(s);
+      auto p = ParseTimeArg(s);
       if (p) out = *p;
       return p.has_value();
     };

@@ -43,7 +43,7 @@ std::function<int()> Setup(CLI::App& app) {
     if (!store.ok()) return Fail(store.status().ToString());
     std::optional<TimeMs> until;
     if (!a->until.empty()) {
-      until = ledger::ParseTimeArg(a->until);
+      until = ParseTimeArg(a->until);
       if (!until) return Fail("--until: not RFC 3339 or milliseconds: " + a->until);
     }
     enforce::RegenOptions opt;

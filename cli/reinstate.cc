@@ -36,7 +36,7 @@ std::function<int()> Setup(CLI::App& app) {
     ledger::Ledger led(**store);
     TimeMs t = ledger::SystemClock().Now();
     if (!a->time.empty()) {
-      auto p = ledger::ParseTimeArg(a->time);
+      auto p = ParseTimeArg(a->time);
       if (!p) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
       t = *p;
     }

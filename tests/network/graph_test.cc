@@ -387,11 +387,5 @@ TEST(NetworkBuild, TakedownsBetweenListsEachEntityOnce) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST(NetworkBuild, ParseAsOf) {
-  EXPECT_EQ(*ParseAsOf("2019-11-22"), At("2019-11-22T00:00:00Z"));
-  EXPECT_EQ(*ParseAsOf("2019-11-22T10:00:00Z"), At("2019-11-22T10:00:00Z"));
-  EXPECT_FALSE(ParseAsOf("yesterday").ok());
-}
-
 }  // namespace
 }  // namespace cordon::network

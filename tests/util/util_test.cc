@@ -37,6 +37,18 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(FormatDate(-1), "1969-12-31");
 }
 
+// Moved here from the network (ParseAsOf) and ledger copies, which it replaces.
+TEST(Time, ParseTimeArgTakesMillisecondsDatesAndRfc3339) {
+  EXPECT_EQ(ParseTimeArg("1574416800000"), std::optional<int64_t>(1574416800000));
+  EXPECT_EQ(ParseTimeArg("-5"), std::optional<int64_t>(-5));
+  EXPECT_EQ(ParseTimeArg("2019-11-22T10:00:00Z"), std::optional<int64_t>(1574416800000));
+  EXPECT_EQ(ParseTimeArg("2019-11-22"), ParseRfc3339Ms("2019-11-22T00:00:00Z"));
+  for (const char* s :
+       {"", "-", "yesterday", "2019-11-2x", "12a", "99999999999999999999", "2019-13-01"}) {
+    EXPECT_FALSE(ParseTimeArg(s).has_value()) << s;
+  }
+}
+
 TEST(Utf8, RepairsInvalidSequencesOnly) {
   EXPECT_EQ(RepairUtf8("plain"), "plain");
   EXPECT_EQ(RepairUtf8("caf\xC3\xA9"), "caf\xC3\xA9");

@@ -165,22 +165,6 @@ std::string DefaultActor() {
   return "cli";
 }
 
-std::optional<TimeMs> ParseTimeArg(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  bool digits = true;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && s[i] == '-')))
-      digits = false;
-  }
-  if (digits && s != "-") {
-    int64_t v = 0;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-    return v;
-  }
-  return ParseRfc3339Ms(s);
-}
-
 TimeMs AddMonths(TimeMs t, int months) {
   const int64_t days = (t >= 0 ? t : t - (kDayMs - 1)) / kDayMs;
   const TimeMs in_day = t - days * kDayMs;

@@ -32,6 +32,7 @@
 #include "cordon/store/ledger_table.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
+#include "cordon/util/time.h"  // ParseTimeArg, which ledger callers use
 
 namespace cordon::ledger {
 
@@ -62,8 +63,6 @@ StatusOr<std::string> CanonicalizeJson(std::string_view json);
 // Who runs a command, for decided_by when none is given: $CORDON_USER, else $USER, else "cli".
 std::string DefaultActor();
 
-// Parses a time argument: RFC 3339 or integer milliseconds since the epoch.
-std::optional<TimeMs> ParseTimeArg(std::string_view s);
 // t plus `months` calendar months (day clamped to the month's length), same time of day.
 TimeMs AddMonths(TimeMs t, int months);
 

@@ -686,15 +686,6 @@ Network NetworkBuilder::Take() { return std::move(s_->net); }
 
 // ---------------------------------------------------------------- store replay
 
-StatusOr<TimeMs> ParseAsOf(std::string_view s) {
-  if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
-    if (auto t = ParseRfc3339Ms(std::string(s) + "T00:00:00Z")) return *t;
-  }
-  if (auto t = ParseRfc3339Ms(s)) return *t;
-  return Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + std::string(s) +
-                                 "'");
-}
-
 StatusOr<std::vector<std::string>> TakedownsBetween(Store& store, TimeMs from, TimeMs to) {
   return FirstTakedownsBetween(store, from, to);
 }

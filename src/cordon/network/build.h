@@ -89,9 +89,6 @@ class NetworkBuilder {
 // were seen. Calls store.EnsureAnalysisIndexes().
 StatusOr<Network> BuildNetwork(Store& store, const BuildOptions& options = {});
 
-// Parses a --at argument: an RFC 3339 time, or a date YYYY-MM-DD (its midnight, UTC).
-StatusOr<TimeMs> ParseAsOf(std::string_view s);
-
 // Entities taken down in [from, to), in time order, each once.
 StatusOr<std::vector<std::string>> TakedownsBetween(Store& store, TimeMs from, TimeMs to);
 

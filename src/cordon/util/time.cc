@@ -1,6 +1,8 @@
 #include "cordon/util/time.h"
 
+#include <charconv>
 #include <cstdio>
+#include <string>
 
 namespace cordon {
 namespace {
@@ -85,6 +87,24 @@ std::optional<int64_t> ParseRfc3339Ms(std::string_view s) {
   const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
   return secs * 1000 + ms;
+}
+
+std::optional<int64_t> ParseTimeArg(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  bool digits = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!((s[i] >= '0' && s[i] <= '9') || (i == 0 && s[i] == '-'))) digits = false;
+  }
+  if (digits && s != "-") {
+    int64_t v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+    return v;
+  }
+  if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
+    if (auto t = ParseRfc3339Ms(std::string(s) + "T00:00:00Z")) return t;
+  }
+  return ParseRfc3339Ms(s);
 }
 
 std::string FormatRfc3339Ms(int64_t ms) {

@@ -16,6 +16,11 @@ inline constexpr int64_t kDayMs = 24 * kHourMs;
 // may stand for 'T'. Returns nullopt on anything else.
 std::optional<int64_t> ParseRfc3339Ms(std::string_view s);
 
+// Parses a time given on a command line or in a file: integer milliseconds since the epoch, a
+// date YYYY-MM-DD (its midnight, UTC), or anything ParseRfc3339Ms takes. Returns nullopt on
+// anything else; callers word the error for their flag.
+std::optional<int64_t> ParseTimeArg(std::string_view s);
+
 // "2019-11-22T10:15:00Z", or "...:00.250Z" when the milliseconds are not zero.
 std::string FormatRfc3339Ms(int64_t ms);
 
