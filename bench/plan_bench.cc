@@ -439,7 +439,8 @@ int main(int argc, char** argv) {
                           f.release_share, (long long)nn.subscribers.value_or(-1));
             s += buf;
             for (const auto& r : roles.by_node[static_cast<size_t>(nv)]) {
-              s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
+              s += " " + std::string(RoleName(r.role)) + ":" +
+                   std::to_string(r.confidence).substr(0, 4);
             }
           } else {
             s += " | not in net";
@@ -485,7 +486,8 @@ int main(int argc, char** argv) {
                           (long long)net->node(nv).messages);
             s += buf;
             for (const auto& r : roles.by_node[static_cast<size_t>(nv)])
-              s += " " + r.role + ":" + std::to_string(r.confidence).substr(0, 4);
+              s += " " + std::string(RoleName(r.role)) + ":" +
+                   std::to_string(r.confidence).substr(0, 4);
           }
           std::printf("      %s\n", s.c_str());
         }
@@ -508,7 +510,7 @@ int main(int argc, char** argv) {
                         eo >= 0 ? (int)ours.node(eo).down : -1);
             if (en >= 0) {
               for (const auto& r : roles.by_node[static_cast<size_t>(en)])
-                std::printf(" %s:%.2f", r.role.c_str(), r.confidence);
+                std::printf(" %s:%.2f", std::string(RoleName(r.role)).c_str(), r.confidence);
             }
             std::printf("\n");
           }

@@ -99,7 +99,9 @@ std::function<int()> Setup(CLI::App& app) {
         w.Field("name", node.name).Field("community", comm->membership[static_cast<size_t>(v)]);
         w.Key("roles").BeginArray();
         for (const auto& r : roles.by_node[static_cast<size_t>(v)]) {
-          w.BeginObject().Field("role", r.role).Field("confidence", r.confidence);
+          w.BeginObject()
+              .Field("role", network::RoleName(r.role))
+              .Field("confidence", r.confidence);
           w.Field("reason", r.reason).Key("evidence").BeginArray();
           for (const auto& e : r.evidence) w.String(e);
           w.EndArray().EndObject();
@@ -123,7 +125,8 @@ std::function<int()> Setup(CLI::App& app) {
     for (int32_t v : sum.with_role) {
       if (listed++ >= a->max_roles) break;
       const auto& r = roles.by_node[static_cast<size_t>(v)][0];
-      fmt::print("  {:<16} {:.2f}  {}  {}\n", r.role, r.confidence, net->node(v).key, r.reason);
+      fmt::print("  {:<16} {:.2f}  {}  {}\n", network::RoleName(r.role), r.confidence,
+                 net->node(v).key, r.reason);
     }
     if (!a->out.empty()) fmt::print("written: {} ({})\n", a->out, a->format);
     return 0;

@@ -27,7 +27,7 @@ class RolesTest : public ::testing::Test {
   std::string_view Primary(std::string_view key) const { return roles_.Primary(Id(key)); }
   const RoleAssignment* Role(std::string_view key, std::string_view role) const {
     for (const auto& r : roles_.by_node[static_cast<size_t>(Id(key))]) {
-      if (r.role == role) return &r;
+      if (RoleName(r.role) == role) return &r;
     }
     return nullptr;
   }
@@ -225,6 +225,24 @@ TEST(Communities, EmptyNetwork) {
   auto c = Communities(net);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->count, 0);
+}
+
+// The names outputs show, in name order, each parsed back; nothing else parses.
+TEST(RoleNames, RoundTripInNameOrder) {
+  const std::vector<std::string_view> names = {"admin",    "distribution_bot", "hub",
+                                               "injector", "mirror",           "official"};
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto role = ParseRole(names[i]);
+    ASSERT_TRUE(role.has_value()) << names[i];
+    EXPECT_EQ(RoleName(*role), names[i]);
+    EXPECT_EQ(static_cast<size_t>(*role), i);  // Role order is name order
+  }
+  EXPECT_EQ(RoleName(Role::kDistributionBot), "distribution_bot");
+  EXPECT_TRUE(IsCarrierRole(Role::kMirror));
+  EXPECT_FALSE(IsCarrierRole(Role::kAdmin));
+  for (std::string_view bad : {"", "Mirror", "bot", "none", "mirror "}) {
+    EXPECT_FALSE(ParseRole(bad).has_value()) << bad;
+  }
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ NodeAttrs Attrs(const ExportInput& in, int32_t v) {
   a.kind = std::string(NodeKindName(n.kind));
   if (in.roles != nullptr && !in.roles->by_node[static_cast<size_t>(v)].empty()) {
     const RoleAssignment& r = in.roles->by_node[static_cast<size_t>(v)][0];
-    a.role = r.role;
+    a.role = std::string(RoleName(r.role));
     a.confidence = Num(r.confidence);
   } else {
     a.role = "none";

@@ -63,7 +63,7 @@ namespace {
 std::string RoleText(const RoleAssignment& r) {
   char buf[64];
   std::snprintf(buf, sizeof buf, " %.2f", r.confidence);
-  return r.role + buf;
+  return std::string(RoleName(r.role)) + buf;
 }
 
 bool Gone(const ReachGraph& g, const std::vector<char>& removed, int32_t v) {
@@ -106,7 +106,7 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
     for (const RoleAssignment& r : rs) {
       if (!IsCarrierRole(r.role) || r.confidence < o.min_confidence) continue;
       if (best == nullptr) best = &r;
-      root |= r.role == "official" || r.role == "injector";
+      root |= r.role == Role::kOfficial || r.role == Role::kInjector;
     }
     if (best == nullptr) continue;
     carrier[v] = 1;

@@ -60,18 +60,45 @@ int32_t OriginOf(const ContentItem& it) {
 
 }  // namespace
 
-bool IsCarrierRole(std::string_view role) {
-  return role == "official" || role == "injector" || role == "mirror" || role == "hub";
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kDistributionBot:
+      return "distribution_bot";
+    case Role::kHub:
+      return "hub";
+    case Role::kInjector:
+      return "injector";
+    case Role::kMirror:
+      return "mirror";
+    case Role::kOfficial:
+      return "official";
+  }
+  return "";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kAdmin, Role::kDistributionBot, Role::kHub, Role::kInjector, Role::kMirror,
+                 Role::kOfficial}) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+bool IsCarrierRole(Role role) {
+  return role == Role::kOfficial || role == Role::kInjector || role == Role::kMirror ||
+         role == Role::kHub;
 }
 
 std::string_view Roles::Primary(int32_t node) const {
   const auto& r = by_node[static_cast<size_t>(node)];
-  return r.empty() ? std::string_view() : std::string_view(r[0].role);
+  return r.empty() ? std::string_view() : RoleName(r[0].role);
 }
 
 double Roles::Confidence(int32_t node, std::string_view role) const {
   for (const RoleAssignment& a : by_node[static_cast<size_t>(node)]) {
-    if (a.role == role) return a.confidence;
+    if (RoleName(a.role) == role) return a.confidence;
   }
   return 0;
 }
@@ -137,7 +164,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     official[v] = 1;
     out.officials.push_back(static_cast<int32_t>(v));
     RoleAssignment r;
-    r.role = "official";
+    r.role = Role::kOfficial;
     r.confidence = conf;
     char rates[96];
     std::snprintf(rates, sizeof rates, " (%.1f a day active; top source: %.1f a day)", rate(v),
@@ -154,7 +181,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
   // official source goes down, releases first appear at injectors).
   std::vector<char> source = official;
   std::vector<double> carrier_conf(n, 0);
-  std::vector<RoleAssignment> carrier_role(n);
+  std::vector<std::optional<RoleAssignment>> carrier_role(n);
   std::vector<int64_t> posts_by(n, 0);
   std::vector<std::vector<std::string>> posts_refs(n);
   for (int pass = 0; pass < 2; ++pass) {
@@ -165,7 +192,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       out.features[v].first_appearances = first;
     }
     std::fill(carrier_conf.begin(), carrier_conf.end(), 0.0);
-    for (auto& r : carrier_role) r = RoleAssignment{};
+    for (auto& r : carrier_role) r.reset();
     // 3. Releases: spread items that started at a source, or that a source posted first-hand
     // in the first minutes (a quick mirror may beat the sources to it); every spread item when
     // no source stands out.
@@ -271,17 +298,17 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       const double mir = Confidence({LogRatio(static_cast<double>(f.releases), o.min_releases),
                                      LogRatio(f.coverage, o.min_coverage), z_time});
       if (std::max(inj, mir) < 0.5) {
-        carrier_role[v] = RoleAssignment{};
+        carrier_role[v].reset();
         continue;
       }
       RoleAssignment r;
       r.evidence = carried_refs[v];
       r.reason = numbers;
       if (inj >= 0.5) {
-        r.role = "injector";
+        r.role = Role::kInjector;
         r.confidence = inj;
       } else {
-        r.role = "mirror";
+        r.role = Role::kMirror;
         r.confidence = mir;
       }
       carrier_conf[v] = r.confidence;
@@ -289,11 +316,11 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     }
 
     for (size_t v = 0; v < n; ++v) {
-      if (carrier_role[v].role == "injector") source[v] = 1;
+      if (carrier_role[v] && carrier_role[v]->role == Role::kInjector) source[v] = 1;
     }
   }
   for (size_t v = 0; v < n; ++v) {
-    if (!carrier_role[v].role.empty()) out.by_node[v].push_back(std::move(carrier_role[v]));
+    if (carrier_role[v]) out.by_node[v].push_back(std::move(*carrier_role[v]));
   }
   for (int32_t v : out.officials) {
     carrier_conf[static_cast<size_t>(v)] = out.by_node[static_cast<size_t>(v)][0].confidence;
@@ -320,7 +347,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
                                     LogOdds(carrier_conf[v], 0.5) / 2});
     if (conf < 0.5) continue;
     RoleAssignment r;
-    r.role = "hub";
+    r.role = Role::kHub;
     r.confidence = conf;
     r.reason = std::to_string(followers) + " carriers forward from it";
     r.evidence = std::move(refs);
@@ -348,7 +375,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     const bool bot = node.kind == NodeKind::kBot || (node.kind == NodeKind::kUnknown && via);
     if (bot && (f.release_posts > 0 || f.carriers_run > 0)) {
       RoleAssignment r;
-      r.role = "distribution_bot";
+      r.role = Role::kDistributionBot;
       r.confidence = Confidence({std::max(LogRatio(static_cast<double>(f.release_posts), 2),
                                           LogRatio(static_cast<double>(f.carriers_run), 0.8))});
       r.reason = std::to_string(f.release_posts) + " release posts through it, admin of " +
@@ -360,7 +387,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       if (r.confidence >= 0.5) out.by_node[v].push_back(std::move(r));
     } else if (!bot && f.carriers_run > 0) {
       RoleAssignment r;
-      r.role = "admin";
+      r.role = Role::kAdmin;
       r.confidence = Confidence({LogRatio(static_cast<double>(f.carriers_run) + 1, 2)});
       r.reason = "administers " + std::to_string(f.carriers_run) + " carriers";
       r.evidence = std::move(admin_refs);

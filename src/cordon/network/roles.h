@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,8 +69,17 @@ struct ChatFeatures {
   int64_t release_posts = 0;  // release postings sent by or via this account (accounts)
 };
 
+// The roles above, in name order (so ordering by Role orders by name, as listings did).
+enum class Role { kAdmin, kDistributionBot, kHub, kInjector, kMirror, kOfficial };
+
+// "admin", "distribution_bot", "hub", "injector", "mirror", "official": the names every
+// output (text, JSON, CSV, GraphML, GEXF, report) shows.
+std::string_view RoleName(Role role);
+// The role a name stands for; nullopt for any other text.
+std::optional<Role> ParseRole(std::string_view name);
+
 struct RoleAssignment {
-  std::string role;
+  Role role = Role::kAdmin;
   double confidence = 0;              // 0..1
   std::string reason;                 // one line, with the numbers
   std::vector<std::string> evidence;  // message keys (or membership references)
@@ -81,13 +91,14 @@ struct Roles {
   std::vector<int32_t> release_items;                // item ids judged releases
   std::vector<int32_t> officials;                    // node ids
 
-  // The node's most confident role ("" when none) and its confidence.
+  // The name of the node's most confident role ("" when none), and its confidence in a role
+  // given by name (0 when it has not that role).
   std::string_view Primary(int32_t node) const;
   double Confidence(int32_t node, std::string_view role) const;
 };
 
 // The roles that make a chat a carrier of releases.
-bool IsCarrierRole(std::string_view role);
+bool IsCarrierRole(Role role);
 
 Roles AssignRoles(const Network& net, const RoleOptions& options = {});
 

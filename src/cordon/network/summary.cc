@@ -20,7 +20,8 @@ NetworkSummary Summarize(const Network& net, const Roles& roles) {
   std::stable_sort(s.with_role.begin(), s.with_role.end(), [&](int32_t x, int32_t y) {
     const auto& rx = roles.by_node[static_cast<size_t>(x)][0];
     const auto& ry = roles.by_node[static_cast<size_t>(y)][0];
-    return rx.role != ry.role ? rx.role < ry.role : rx.confidence > ry.confidence;
+    return rx.role != ry.role ? RoleName(rx.role) < RoleName(ry.role)
+                              : rx.confidence > ry.confidence;
   });
   return s;
 }
