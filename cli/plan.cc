@@ -138,7 +138,9 @@ std::function<int()> Setup(CLI::App& app) {
     if (!a->evaluate_day.empty()) {
       mode = "evaluate-day";
       if (a->evaluate_day.size() != 10) return Fail("--evaluate-day: expected YYYY-MM-DD");
-      auto day = ParseTimeArg(a->evaluate_day);
+      // A day, not the milliseconds ParseTimeArg also takes.
+      const bool dashed = a->evaluate_day[4] == '-' && a->evaluate_day[7] == '-';
+      auto day = dashed ? ParseTimeArg(a->evaluate_day) : std::nullopt;
       if (!day) return bad_time(a->evaluate_day);
       bo.as_of = *day - 1;
       auto k = network::TakedownsBetween(**store, *day, *day + 24LL * 3600 * 1000);

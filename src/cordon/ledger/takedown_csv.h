@@ -1,8 +1,8 @@
 // Takedowns from CSV (docs/formats/takedown-csv.md): `entity,time,reason[,source]`, one row a
 // takedown, RFC 4180 quoting (fields in double quotes, "" for a quote, CRLF or LF line ends),
-// an optional header row naming the columns, blank lines ignored. Time is RFC 3339 or integer
-// milliseconds since the epoch; source, when present, is platform, referral, user_report or
-// policy (empty means platform).
+// an optional header row naming the columns, blank lines ignored. Time is RFC 3339, integer
+// milliseconds since the epoch or a date YYYY-MM-DD (ParseTimeArg); source, when present, is
+// platform, referral, user_report or policy (empty means platform).
 //
 // A bad row is reported with its line and the rest goes on.
 // Thread safety: pure functions.
