@@ -65,8 +65,8 @@ bench: build
 	scripts/run-benchmarks.sh $(BUILD)
 
 # The crash soak at full length: 100 kill -9 landing on `cordon ingest` of a medium world (runs
-# of up to 5 kills, each run resumed to the end and compared with a clean ingest). About half an
-# hour on 2 cores; `make test` runs a short version. Figures: docs/benchmarks.md.
+# of up to 5 kills, each run resumed to the end and compared with a clean ingest). About 40
+# minutes on 2 cores; `make test` runs a short version. Figures: docs/benchmarks.md.
 SOAK_TOTAL ?= 100
 SOAK_KILLS ?= 5
 soak: build

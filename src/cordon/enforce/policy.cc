@@ -370,8 +370,8 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
   for (const PolicyRule& r : policy.rules) {
     if (r.on != "match") continue;
     const MatchFilter filter{r.banks, r.max_distance};
-    ASSIGN_OR_RETURN(std::vector<ChatMatches> chats, MatchesByChat(store, filter));
-    for (const ChatMatches& c : chats) {
+    ASSIGN_OR_RETURN(std::vector<ChatPolicyMatches> chats, MatchesByChat(store, filter));
+    for (const ChatPolicyMatches& c : chats) {
       if (c.messages < r.min_matches) continue;
       ASSIGN_OR_RETURN(std::vector<std::string> messages,
                        MatchedMessages(store, filter, c.chat, kMaxEvidenceMessages));

@@ -27,16 +27,16 @@ void BindFilter(Statement& q, const MatchFilter& filter) {
 
 }  // namespace
 
-StatusOr<std::vector<ChatMatches>> MatchesByChat(Store& store, const MatchFilter& filter) {
+StatusOr<std::vector<ChatPolicyMatches>> MatchesByChat(Store& store, const MatchFilter& filter) {
   Statement q(StoreHandle(store),
               "SELECT chat, count(DISTINCT message), min(distance), max(time), "
               "group_concat(DISTINCT bank) FROM matches WHERE " +
                   Where(filter) + " GROUP BY chat ORDER BY chat");
   if (!q.ok()) return q.status();
   BindFilter(q, filter);
-  std::vector<ChatMatches> out;
+  std::vector<ChatPolicyMatches> out;
   while (q.Step()) {
-    ChatMatches c;
+    ChatPolicyMatches c;
     c.chat = std::string(q.Text(0));
     c.messages = q.Int(1);
     c.min_distance = q.Int(2);

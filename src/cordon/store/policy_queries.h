@@ -22,8 +22,9 @@ struct MatchFilter {
   int max_distance = -1;
 };
 
-// The matches of one chat that pass a MatchFilter.
-struct ChatMatches {
+// The matches of one chat that pass a MatchFilter (for planning; match_queries.h has the
+// per-bank summary).
+struct ChatPolicyMatches {
   std::string chat;
   int64_t messages = 0;        // distinct messages matched
   int64_t min_distance = 0;    // the closest match
@@ -32,7 +33,7 @@ struct ChatMatches {
 };
 
 // One summary per chat with a passing match, ordered by chat.
-StatusOr<std::vector<ChatMatches>> MatchesByChat(Store& store, const MatchFilter& filter);
+StatusOr<std::vector<ChatPolicyMatches>> MatchesByChat(Store& store, const MatchFilter& filter);
 // The keys of up to `limit` distinct messages of `chat` with a passing match, in key order.
 StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
                                                    const std::string& chat, size_t limit);
