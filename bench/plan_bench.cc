@@ -583,7 +583,7 @@ int main(int argc, char** argv) {
                                  : (truth_g.node(tv).root      ? "true root"
                                     : truth_g.node(tv).carrier ? "true carrier"
                                                                : "true poster"),
-                          t.reason.substr(0, 150).c_str());
+                          t.evidence.detail.substr(0, 150).c_str());
             }
           }
         }

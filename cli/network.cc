@@ -102,8 +102,8 @@ std::function<int()> Setup(CLI::App& app) {
           w.BeginObject()
               .Field("role", network::RoleName(r.role))
               .Field("confidence", r.confidence);
-          w.Field("reason", r.reason).Key("evidence").BeginArray();
-          for (const auto& e : r.evidence) w.String(e);
+          w.Field("reason", r.evidence.detail).Key("evidence").BeginArray();
+          for (const auto& e : r.evidence.refs) w.String(e);
           w.EndArray().EndObject();
         }
         w.EndArray().EndObject();
@@ -126,7 +126,7 @@ std::function<int()> Setup(CLI::App& app) {
       if (listed++ >= a->max_roles) break;
       const auto& r = roles.by_node[static_cast<size_t>(v)][0];
       fmt::print("  {:<16} {:.2f}  {}  {}\n", network::RoleName(r.role), r.confidence,
-                 net->node(v).key, r.reason);
+                 net->node(v).key, r.evidence.detail);
     }
     if (!a->out.empty()) fmt::print("written: {} ({})\n", a->out, a->format);
     return 0;

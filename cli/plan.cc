@@ -37,8 +37,8 @@ void PrintJson(const PlanResult& r, const network::ReachGraph& g, const std::str
   for (const auto& t : r.targets) {
     w.BeginObject().Field("entity", t.key).Field("kind", network::NodeKindName(t.kind));
     w.Field("rank", t.rank).Field("cost", t.cost).Field("drop", t.drop);
-    w.Field("reason", t.reason).Key("evidence").BeginArray();
-    for (const auto& e : t.evidence) w.String(e);
+    w.Field("reason", t.evidence.detail).Key("evidence").BeginArray();
+    for (const auto& e : t.evidence.refs) w.String(e);
     w.EndArray().EndObject();
   }
   w.EndArray();
@@ -69,9 +69,9 @@ void PrintText(const PlanResult& r, const std::string& as_of, const std::string&
   for (const auto& t : r.targets) {
     std::printf("%3d. %-8s %s\n     %s\n", t.rank,
                 std::string(network::NodeKindName(t.kind)).c_str(), t.key.c_str(),
-                t.reason.c_str());
-    for (size_t i = 0; i < t.evidence.size() && i < 4; ++i) {
-      std::printf("       evidence: %s\n", t.evidence[i].c_str());
+                t.evidence.detail.c_str());
+    for (size_t i = 0; i < t.evidence.refs.size() && i < 4; ++i) {
+      std::printf("       evidence: %s\n", t.evidence.refs[i].c_str());
     }
   }
   for (const auto& k : r.unknown) std::printf("  not in the model: %s\n", k.c_str());

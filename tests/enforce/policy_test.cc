@@ -107,7 +107,7 @@ class PolicyApply : public ::testing::Test {
       d.parent = "telegram:channel1";
       d.score = score;
       d.detected_at = kT0;
-      d.evidence = {{"name", 0.9, "'a' ~ 'a'"}};
+      d.evidence = {{.signal = "name", .value = 0.9, .detail = "'a' ~ 'a'"}};
       d.candidates = {{"telegram:channel1", score}};
       ASSERT_TRUE(SaveDetection(*store_, d).ok());
     };

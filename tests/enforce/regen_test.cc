@@ -75,7 +75,7 @@ const RegenDetection* Find(const std::vector<RegenDetection>& ds, const std::str
 
 bool HasSignal(const RegenDetection& d, const std::string& signal) {
   return std::any_of(d.evidence.begin(), d.evidence.end(),
-                     [&](const RegenEvidence& e) { return e.signal == signal; });
+                     [&](const Evidence& e) { return e.signal == signal; });
 }
 
 TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
@@ -112,7 +112,7 @@ TEST(RegenDetector, AVersionMarkerDoesNotHideTheName) {
   EXPECT_EQ(ds[0].parent, "telegram:user1");
   ASSERT_FALSE(ds[0].evidence.empty());
   EXPECT_EQ(ds[0].evidence[0].signal, "name");
-  EXPECT_DOUBLE_EQ(ds[0].evidence[0].value, 1.0) << Dump(ds);
+  EXPECT_DOUBLE_EQ(ds[0].evidence[0].value.value_or(-1), 1.0) << Dump(ds);
 }
 
 TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {

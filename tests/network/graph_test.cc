@@ -24,9 +24,9 @@ TEST(NetworkBuild, ForwardEdgesBySourceIdCarryTheirMessages) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->evidence.count, 10);
   ASSERT_FALSE(e->evidence.sample.empty());
-  EXPECT_EQ(e->evidence.sample[0].ref, "telegram:channel200/1");
-  EXPECT_EQ(e->evidence.sample[0].source, "telegram:channel100/1");
-  EXPECT_EQ(e->evidence.sample[0].how, "forward");
+  EXPECT_EQ(e->evidence.sample[0].refs.at(0), "telegram:channel200/1");
+  EXPECT_EQ(e->evidence.sample[0].refs.at(1), "telegram:channel100/1");
+  EXPECT_EQ(e->evidence.sample[0].signal, "forward");
   EXPECT_EQ(e->evidence.first, At("2019-11-02T10:30:00Z"));
   // The group forwards from the relay, not from the source.
   const Edge* g = FindEdge(net, "telegram:channel200", "telegram:chat700", EdgeKind::kForward);
@@ -43,7 +43,7 @@ TEST(NetworkBuild, ForwardByDisplayNameResolvesOrKeepsAPlaceholder) {
   const Edge* e = FindEdge(net, "telegram:channel100", "telegram:chat700", EdgeKind::kForward);
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->evidence.count, 1);
-  EXPECT_EQ(e->evidence.sample.at(0).how, "forward_name");
+  EXPECT_EQ(e->evidence.sample.at(0).signal, "forward_name");
   const int32_t ghost = net.Find("name:Ghost Source");
   ASSERT_GE(ghost, 0);
   EXPECT_EQ(net.node(ghost).kind, NodeKind::kName);
@@ -71,7 +71,7 @@ TEST(NetworkBuild, PlaceholderMergesWhenTheNameAppearsLater) {
   EXPECT_EQ(net.Find("name:Beta Wire"), net.Find("telegram:channel8"));
   const Edge* f = FindEdge(net, "telegram:channel8", "telegram:channel9", EdgeKind::kForward);
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->evidence.sample.at(0).ref, "telegram:channel9/1");
+  EXPECT_EQ(f->evidence.sample.at(0).refs.at(0), "telegram:channel9/1");
   EXPECT_EQ(net.Dump().find("name:Beta Wire"), std::string::npos);
 }
 
@@ -103,14 +103,14 @@ TEST(NetworkBuild, ReuploadsByDigestPdqAndText) {
       FindEdge(net, "telegram:channel100", "telegram:channel400", EdgeKind::kReupload);
   ASSERT_NE(inj, nullptr);
   EXPECT_EQ(inj->evidence.count, 10);
-  EXPECT_EQ(inj->evidence.sample.at(0).how, "sha256");
-  EXPECT_EQ(inj->evidence.sample.at(0).source, "telegram:channel100/1");
+  EXPECT_EQ(inj->evidence.sample.at(0).signal, "sha256");
+  EXPECT_EQ(inj->evidence.sample.at(0).refs.at(1), "telegram:channel100/1");
   // Edited copies: PDQ within distance (10 bits flipped), and one text-only copy.
   const Edge* copy =
       FindEdge(net, "telegram:channel100", "telegram:channel300", EdgeKind::kReupload);
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(copy->evidence.count, 10);
-  EXPECT_EQ(copy->evidence.sample.at(0).how, "pdq:10");
+  EXPECT_EQ(copy->evidence.sample.at(0).signal, "pdq:10");
   EXPECT_EQ(copy->evidence.last, At("2019-11-11T10:50:00Z"));
   EXPECT_EQ(copy->evidence.sample.size(), 8u);  // a bounded sample
   // The tenth copy has no picture: its text matched the release's.
@@ -170,7 +170,7 @@ TEST(NetworkBuild, ReuploadIsAttributedToAKnownUpstream) {
   const Network& net = b.network();
   const Edge* up = FindEdge(net, "telegram:channel2", "telegram:channel3", EdgeKind::kReupload);
   ASSERT_NE(up, nullptr);
-  EXPECT_EQ(up->evidence.sample.at(0).source, "telegram:channel2/2");
+  EXPECT_EQ(up->evidence.sample.at(0).refs.at(1), "telegram:channel2/2");
   EXPECT_EQ(FindEdge(net, "telegram:channel1", "telegram:channel3", EdgeKind::kReupload), nullptr);
   EXPECT_NE(FindEdge(net, "telegram:channel1", "telegram:channel2", EdgeKind::kReupload), nullptr);
 }
@@ -202,7 +202,7 @@ TEST(NetworkBuild, KnownContentMatchesJoinItems) {
   const Network& net = b.network();
   const Edge* e = FindEdge(net, "telegram:channel1", "telegram:channel2", EdgeKind::kReupload);
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->evidence.sample.at(0).how, "bank:releases:12");
+  EXPECT_EQ(e->evidence.sample.at(0).signal, "bank:releases:12");
   ASSERT_EQ(net.items().size(), 1u);
   EXPECT_EQ(net.items()[0].known, "releases/pdq/" + std::string(64, 'f'));
   // Without the matches the two files are two items.
@@ -237,10 +237,10 @@ TEST(NetworkBuild, AdvertsResolveUsernamesAndInvitesAlsoLateOnes) {
   const Network net = WorldNetwork();
   const Edge* inv = FindEdge(net, "telegram:channel200", "telegram:channel300", EdgeKind::kAdvert);
   ASSERT_NE(inv, nullptr);
-  EXPECT_EQ(inv->evidence.sample.at(0).how, "link:t.me/+RelayTwoInv");
+  EXPECT_EQ(inv->evidence.sample.at(0).signal, "link:t.me/+RelayTwoInv");
   const Edge* user = FindEdge(net, "telegram:channel200", "telegram:channel100", EdgeKind::kAdvert);
   ASSERT_NE(user, nullptr);
-  EXPECT_EQ(user->evidence.sample.at(0).how, "link:t.me/alphapress");
+  EXPECT_EQ(user->evidence.sample.at(0).signal, "link:t.me/alphapress");
   // Advertised on day 3, the invite announced on day 4: resolved when it arrives.
   const Edge* late = FindEdge(net, "telegram:chat700", "telegram:channel400", EdgeKind::kAdvert);
   ASSERT_NE(late, nullptr);
@@ -253,8 +253,8 @@ TEST(NetworkBuild, AdminsBotsAndPosters) {
   ASSERT_NE(creator, nullptr);
   EXPECT_TRUE(creator->active);
   EXPECT_EQ(creator->evidence.count, 2);  // the entity's creator and the creator membership
-  EXPECT_EQ(creator->evidence.sample.at(0).ref, "entity telegram:channel100 creator");
-  EXPECT_EQ(creator->evidence.sample.at(1).ref,
+  EXPECT_EQ(creator->evidence.sample.at(0).refs.at(0), "entity telegram:channel100 creator");
+  EXPECT_EQ(creator->evidence.sample.at(1).refs.at(0),
             "member telegram:channel100 telegram:user10 creator");
   const Edge* banned = FindEdge(net, "telegram:user13", "telegram:channel300", EdgeKind::kAdmin);
   ASSERT_NE(banned, nullptr);
@@ -264,7 +264,7 @@ TEST(NetworkBuild, AdminsBotsAndPosters) {
   const Edge* via = FindEdge(net, "telegram:user20", "telegram:channel200", EdgeKind::kBot);
   ASSERT_NE(via, nullptr);
   EXPECT_EQ(via->evidence.count, 5);
-  EXPECT_EQ(via->evidence.sample.at(0).how, "via_bot");
+  EXPECT_EQ(via->evidence.sample.at(0).signal, "via_bot");
   const Edge* post = FindEdge(net, "telegram:user12", "telegram:chat700", EdgeKind::kPost);
   ASSERT_NE(post, nullptr);
   EXPECT_EQ(post->evidence.count, 13);

@@ -129,7 +129,7 @@ TEST(Plan, BudgetOneCutsTheSourceAndBudgetTwoEverything) {
   EXPECT_DOUBLE_EQ(one.reach_after, 1500);
   EXPECT_DOUBLE_EQ(one.targets[0].drop, 7100);
   EXPECT_EQ(one.targets[0].rank, 1);
-  EXPECT_FALSE(one.targets[0].evidence.empty());
+  EXPECT_FALSE(one.targets[0].evidence.refs.empty());
   o.budget = 2;
   const PlanResult two = Plan(g, o);
   EXPECT_EQ(two.targets.size(), 2u);
@@ -154,10 +154,12 @@ TEST(Plan, PerKindCostsSteerTheChoice) {
   ASSERT_EQ(r.targets.size(), 2u);
   EXPECT_EQ(r.targets[0].key, "telegram:user10");
   EXPECT_EQ(r.targets[1].key, "telegram:user11");
-  EXPECT_NE(r.targets[0].reason.find("last poster standing in 1 carriers"), std::string::npos)
-      << r.targets[0].reason;
-  EXPECT_NE(r.targets[0].reason.find("cuts the supply of 3 more carriers"), std::string::npos)
-      << r.targets[0].reason;
+  EXPECT_NE(r.targets[0].evidence.detail.find("last poster standing in 1 carriers"),
+            std::string::npos)
+      << r.targets[0].evidence.detail;
+  EXPECT_NE(r.targets[0].evidence.detail.find("cuts the supply of 3 more carriers"),
+            std::string::npos)
+      << r.targets[0].evidence.detail;
   EXPECT_DOUBLE_EQ(r.cost, 2);
 }
 
@@ -222,20 +224,21 @@ TEST(WhatIf, ScoresGivenTargetsInOrder) {
   EXPECT_DOUBLE_EQ(r.reach_before, 8600);
   ASSERT_EQ(r.targets.size(), 3u);
   EXPECT_DOUBLE_EQ(r.targets[0].drop, 1000 + 300);
-  EXPECT_NE(r.targets[0].reason.find("cuts the supply of 1 more carriers"), std::string::npos)
-      << r.targets[0].reason;
+  EXPECT_NE(r.targets[0].evidence.detail.find("cuts the supply of 1 more carriers"),
+            std::string::npos)
+      << r.targets[0].evidence.detail;
   // With the relay gone, the group is no longer reached: user12 adds nothing there, and
   // channel300 still has user10.
   EXPECT_DOUBLE_EQ(r.targets[1].drop, 0);
   EXPECT_EQ(r.unknown, std::vector<std::string>{"telegram:nobody"});
-  EXPECT_NE(r.targets[2].reason.find("not in the reach model"), std::string::npos);
+  EXPECT_NE(r.targets[2].evidence.detail.find("not in the reach model"), std::string::npos);
   EXPECT_DOUBLE_EQ(r.reach_after, 8600 - 1300);
   // Alone, user12 silences the group it runs.
   PlanResult alone = EvaluateTargets(g, {"telegram:user12"});
   EXPECT_DOUBLE_EQ(alone.targets[0].drop, 300);
-  EXPECT_NE(alone.targets[0].reason.find("silences telegram:chat700"), std::string::npos)
-      << alone.targets[0].reason;
-  EXPECT_FALSE(alone.targets[0].evidence.empty());
+  EXPECT_NE(alone.targets[0].evidence.detail.find("silences telegram:chat700"), std::string::npos)
+      << alone.targets[0].evidence.detail;
+  EXPECT_FALSE(alone.targets[0].evidence.refs.empty());
 }
 
 TEST(Costs, Parse) {

@@ -41,9 +41,10 @@ TEST_F(RolesTest, OfficialSourceWhereReleasesAppearFirst) {
   ASSERT_NE(r, nullptr);
   EXPECT_GT(r->confidence, 0.5);
   EXPECT_LE(r->confidence, 1.0);
-  ASSERT_FALSE(r->evidence.empty());
-  EXPECT_EQ(r->evidence[0], "telegram:channel100/1");
-  EXPECT_NE(r->reason.find("first carrier of 10 items"), std::string::npos) << r->reason;
+  ASSERT_FALSE(r->evidence.refs.empty());
+  EXPECT_EQ(r->evidence.refs[0], "telegram:channel100/1");
+  EXPECT_NE(r->evidence.detail.find("first carrier of 10 items"), std::string::npos)
+      << r->evidence.detail;
   EXPECT_EQ(roles_.release_items.size(), 10u);
   EXPECT_EQ(roles_.officials, std::vector<int32_t>{Id("telegram:channel100")});
 }
@@ -56,7 +57,7 @@ TEST_F(RolesTest, InjectorPostsFirstHandWithinMinutes) {
   EXPECT_LE(f.p90_delay_s, 900);
   const RoleAssignment* r = Role("telegram:channel400", "injector");
   ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->evidence.at(0), "telegram:channel400/1");
+  EXPECT_EQ(r->evidence.refs.at(0), "telegram:channel400/1");
 }
 
 TEST_F(RolesTest, MirrorsCarryReleasesRepeatedlyAndTimely) {
@@ -100,14 +101,14 @@ TEST_F(RolesTest, AdminsAndBots) {
   ASSERT_NE(one, nullptr);
   // Running more carriers means more confidence.
   EXPECT_GT(many->confidence, one->confidence);
-  EXPECT_EQ(many->evidence.at(0), "entity telegram:channel100 creator");
+  EXPECT_EQ(many->evidence.refs.at(0), "entity telegram:channel100 creator");
   // Banned from its only chat: no longer an admin of anything.
   EXPECT_EQ(Primary("telegram:user13"), "");
   EXPECT_EQ(Primary("telegram:user20"), "distribution_bot");
   const RoleAssignment* bot = Role("telegram:user20", "distribution_bot");
   ASSERT_NE(bot, nullptr);
   EXPECT_EQ(roles_.features[static_cast<size_t>(Id("telegram:user20"))].release_posts, 5);
-  EXPECT_EQ(bot->evidence.at(0), "telegram:channel200/1");
+  EXPECT_EQ(bot->evidence.refs.at(0), "telegram:channel200/1");
 }
 
 TEST_F(RolesTest, StricterThresholdsLowerConfidence) {

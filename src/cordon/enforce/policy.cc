@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cordon/enforce/stage.h"
+#include "cordon/model/evidence.h"
 #include "cordon/store/policy_queries.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
@@ -361,7 +362,8 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
         JsonWriter w(ev);
         w.BeginObject().Field("parent", std::string_view(d.parent)).Field("score", d.score);
         w.Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
-        w.Key("signals").Raw(EvidenceJson(d.evidence)).EndObject();
+        WriteEvidenceListJson(w.Key("signals"), d.evidence);
+        w.EndObject();
         signals.push_back({d.entity, &r, d.detected_at, ev});
       }
     }
@@ -375,13 +377,20 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
       if (c.messages < r.min_matches) continue;
       ASSIGN_OR_RETURN(std::vector<std::string> messages,
                        MatchedMessages(store, filter, c.chat, kMaxEvidenceMessages));
+      // The matches as one evidence (model/evidence.h): the matched messages, the smallest
+      // distance, the last match's time.
+      Evidence match;
+      match.signal = "match";
+      match.refs = std::move(messages);
+      match.value = static_cast<double>(c.min_distance);
+      match.time = c.last;
+      match.detail = std::to_string(c.messages) + " messages matched (banks: " + c.banks + ")";
       std::string ev;
       JsonWriter w(ev);
       w.BeginObject().Field("messages_matched", c.messages).Field("min_distance", c.min_distance);
       w.Field("banks", std::string_view(c.banks));
-      w.Key("messages").BeginArray();
-      for (const std::string& m : messages) w.String(m);
-      w.EndArray().EndObject();
+      WriteEvidenceListJson(w.Key("signals"), {match});
+      w.EndObject();
       signals.push_back({c.chat, &r, c.last.value_or(0), ev});
     }
   }

@@ -127,6 +127,15 @@ double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 double Round4(double v) { return std::round(v * 10000.0) / 10000.0; }
 
+// One signal of a detection (RegenDetection::evidence).
+Evidence SignalEvidence(std::string_view signal, double value, std::string detail) {
+  Evidence e;
+  e.signal = signal;
+  e.value = value;
+  e.detail = std::move(detail);
+  return e;
+}
+
 struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
@@ -840,32 +849,34 @@ struct RegenDetector::Impl {
     d.detected_at = now;
     const Ent& p = ents[best.parent];
     if (best.x[kFeatNameDice] > 0 || best.x[kFeatNameEdit] > 0) {
-      d.evidence.push_back(
-          {"name",
-           Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit], best.x[kFeatNameLoose]})),
-           best.name_detail});
+      d.evidence.push_back(SignalEvidence(
+          "name",
+          Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit], best.x[kFeatNameLoose]})),
+          best.name_detail));
     }
     if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
-      d.evidence.push_back({"avatar", Round4(best.x[kFeatAvatar]),
-                            "PDQ distance " + std::to_string(best.avatar_distance)});
+      d.evidence.push_back(SignalEvidence("avatar", Round4(best.x[kFeatAvatar]),
+                                          "PDQ distance " + std::to_string(best.avatar_distance)));
     }
     if (best.shared_admin != kNone) {
-      d.evidence.push_back({"admins", 1.0, ents[best.shared_admin].key});
+      d.evidence.push_back(SignalEvidence("admins", 1.0, ents[best.shared_admin].key));
     }
     if (best.content_matches > 0) {
       d.evidence.push_back(
-          {"content", Round4(best.x[kFeatContent]),
-           std::to_string(best.content_matches) + " of the parent's posts reposted"});
+          SignalEvidence("content", Round4(best.x[kFeatContent]),
+                         std::to_string(best.content_matches) + " of the parent's posts reposted"));
     }
     if (best.shared_members > 0) {
-      d.evidence.push_back({"members", Round4(best.x[kFeatMembersJaccard]),
-                            std::to_string(best.shared_members) + " shared"});
+      d.evidence.push_back(SignalEvidence("members", Round4(best.x[kFeatMembersJaccard]),
+                                          std::to_string(best.shared_members) + " shared"));
     }
     if (best.related_advertiser != kNone) {
-      d.evidence.push_back({"advert", 1.0, "advertised by " + ents[best.related_advertiser].key});
+      d.evidence.push_back(
+          SignalEvidence("advert", 1.0, "advertised by " + ents[best.related_advertiser].key));
     }
-    d.evidence.push_back({"timing", Round4(static_cast<double>(x.birth - *p.down) / kHourMs),
-                          "hours after the parent's takedown"});
+    d.evidence.push_back(SignalEvidence("timing",
+                                        Round4(static_cast<double>(x.birth - *p.down) / kHourMs),
+                                        "hours after the parent's takedown"));
     for (size_t k = 0; k < pairs.size() && static_cast<int>(k) < opt.max_candidates; ++k) {
       d.candidates.push_back({ents[pairs[k].parent].key, Round4(pairs[k].score)});
     }
@@ -878,106 +889,99 @@ struct RegenDetector::Impl {
     for (uint32_t y : x.administers) Dirty(y);
     for (uint32_t m : x.joined) Dirty(m);
     return d;
+    }
+
+    std::vector<RegenDetection> CloseBatch() {
+      std::vector<RegenDetection> out;
+      if (!has_batch) return out;
+      const TimeMs now = batch;
+      while (!dirty.empty()) {
+        std::vector<uint32_t> work;
+        work.swap(dirty);
+        for (uint32_t id : work) ents[id].dirty = false;
+        std::sort(work.begin(), work.end(),
+                  [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+        for (uint32_t id : work) {
+          if (auto d = Evaluate(id, now)) out.push_back(std::move(*d));
+        }
+      }
+      std::sort(out.begin(), out.end(), [](const RegenDetection& a, const RegenDetection& b) {
+        return a.entity < b.entity;
+      });
+      return out;
+    }
+  };
+
+  RegenDetector::RegenDetector() = default;
+  RegenDetector::~RegenDetector() = default;
+
+  StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOptions& options) {
+    if (!(options.threshold > 0 && options.threshold <= 1)) {
+      return Status::InvalidArgument("regeneration threshold must be in (0, 1]");
+    }
+    if (options.parent_window <= 0 || options.watch <= 0) {
+      return Status::InvalidArgument("regeneration windows must be positive");
+    }
+    std::unique_ptr<RegenDetector> d(new RegenDetector());
+    d->impl_ = std::make_unique<Impl>();
+    d->impl_->opt = options;
+    ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
+    return d;
   }
 
-  std::vector<RegenDetection> CloseBatch() {
+  std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
+    Impl& m = *impl_;
+    ++m.stats.events;
+    TimeMs t = EventTime(event);
     std::vector<RegenDetection> out;
-    if (!has_batch) return out;
-    const TimeMs now = batch;
-    while (!dirty.empty()) {
-      std::vector<uint32_t> work;
-      work.swap(dirty);
-      for (uint32_t id : work) ents[id].dirty = false;
-      std::sort(work.begin(), work.end(),
-                [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
-      for (uint32_t id : work) {
-        if (auto d = Evaluate(id, now)) out.push_back(std::move(*d));
-      }
+    if (!m.has_batch) {
+      m.has_batch = true;
+      m.batch = t;
+      m.last_sweep = t;
+    } else if (t > m.batch) {
+      out = m.CloseBatch();
+      m.batch = t;
+      if (t >= m.last_sweep + kDayMs) m.Sweep(t);
+    } else if (t < m.batch) {
+      ++m.stats.late_events;
+      t = m.batch;
     }
-    std::sort(out.begin(), out.end(),
-              [](const RegenDetection& a, const RegenDetection& b) { return a.entity < b.entity; });
+    m.Apply(event, t);
     return out;
   }
-};
 
-RegenDetector::RegenDetector() = default;
-RegenDetector::~RegenDetector() = default;
+  std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
 
-StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOptions& options) {
-  if (!(options.threshold > 0 && options.threshold <= 1)) {
-    return Status::InvalidArgument("regeneration threshold must be in (0, 1]");
+  void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
+    impl_->sink = std::move(sink);
   }
-  if (options.parent_window <= 0 || options.watch <= 0) {
-    return Status::InvalidArgument("regeneration windows must be positive");
+
+  const RegenOptions& RegenDetector::options() const { return impl_->opt; }
+  RegenStats RegenDetector::stats() const { return impl_->stats; }
+
+  std::string CandidatesJson(const std::vector<RegenCandidate>& candidates) {
+    std::string out;
+    JsonWriter w(out);
+    w.BeginArray();
+    for (const RegenCandidate& c : candidates) {
+      w.BeginObject()
+          .Field("parent", std::string_view(c.parent))
+          .Field("score", c.score)
+          .EndObject();
+    }
+    w.EndArray();
+    return out;
   }
-  std::unique_ptr<RegenDetector> d(new RegenDetector());
-  d->impl_ = std::make_unique<Impl>();
-  d->impl_->opt = options;
-  ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
-  return d;
-}
 
-std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
-  Impl& m = *impl_;
-  ++m.stats.events;
-  TimeMs t = EventTime(event);
-  std::vector<RegenDetection> out;
-  if (!m.has_batch) {
-    m.has_batch = true;
-    m.batch = t;
-    m.last_sweep = t;
-  } else if (t > m.batch) {
-    out = m.CloseBatch();
-    m.batch = t;
-    if (t >= m.last_sweep + kDayMs) m.Sweep(t);
-  } else if (t < m.batch) {
-    ++m.stats.late_events;
-    t = m.batch;
+  void AppendDetectionJson(std::string& out, const RegenDetection& d) {
+    JsonWriter w(out);
+    w.BeginObject();
+    w.Field("entity", std::string_view(d.entity)).Field("parent", std::string_view(d.parent));
+    w.Field("score", d.score)
+        .Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
+    WriteEvidenceListJson(w.Key("evidence"), d.evidence);
+    w.Key("candidates").Raw(CandidatesJson(d.candidates));
+    w.EndObject();
   }
-  m.Apply(event, t);
-  return out;
-}
-
-std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
-
-void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
-  impl_->sink = std::move(sink);
-}
-
-const RegenOptions& RegenDetector::options() const { return impl_->opt; }
-RegenStats RegenDetector::stats() const { return impl_->stats; }
-
-std::string EvidenceJson(const std::vector<RegenEvidence>& evidence) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginArray();
-  for (const RegenEvidence& e : evidence) {
-    w.BeginObject().Field("signal", std::string_view(e.signal)).Field("value", e.value);
-    w.Field("detail", std::string_view(e.detail)).EndObject();
-  }
-  w.EndArray();
-  return out;
-}
-
-std::string CandidatesJson(const std::vector<RegenCandidate>& candidates) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginArray();
-  for (const RegenCandidate& c : candidates) {
-    w.BeginObject().Field("parent", std::string_view(c.parent)).Field("score", c.score).EndObject();
-  }
-  w.EndArray();
-  return out;
-}
-
-void AppendDetectionJson(std::string& out, const RegenDetection& d) {
-  JsonWriter w(out);
-  w.BeginObject();
-  w.Field("entity", std::string_view(d.entity)).Field("parent", std::string_view(d.parent));
-  w.Field("score", d.score).Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
-  w.Key("evidence").Raw(EvidenceJson(d.evidence));
-  w.Key("candidates").Raw(CandidatesJson(d.candidates));
-  w.EndObject();
-}
 
 }  // namespace cordon::enforce

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "cordon/model/event.h"
+#include "cordon/model/evidence.h"
 #include "cordon/util/status.h"
 #include "cordon/util/time.h"
 
@@ -62,12 +63,6 @@ struct RegenOptions {
   bool score_detected = false;
 };
 
-struct RegenEvidence {
-  std::string signal;  // name, avatar, admins, content, members, advert, timing
-  double value = 0;    // the signal's strength, 0..1 (timing: hours)
-  std::string detail;  // what matched, for a person to check
-};
-
 struct RegenCandidate {
   std::string parent;
   double score = 0;
@@ -78,7 +73,9 @@ struct RegenDetection {
   std::string parent;
   double score = 0;
   TimeMs detected_at = 0;
-  std::vector<RegenEvidence> evidence;
+  // One per signal: signal (name, avatar, admins, content, members, advert, timing), value (its
+  // strength, 0..1; timing: hours) and detail (what matched, for a person to check).
+  std::vector<Evidence> evidence;
   std::vector<RegenCandidate> candidates;  // best first; candidates[0].parent == parent
 };
 
@@ -161,9 +158,8 @@ class RegenDetector {
 };
 
 // {"entity","parent","score","detected_at","evidence":[{"signal","value","detail"}],
-//  "candidates":[{"parent","score"}]}
+//  "candidates":[{"parent","score"}]}; the evidence in its one JSON form (model/evidence.h).
 void AppendDetectionJson(std::string& out, const RegenDetection& d);
-std::string EvidenceJson(const std::vector<RegenEvidence>& evidence);
 std::string CandidatesJson(const std::vector<RegenCandidate>& candidates);
 
 }  // namespace cordon::enforce

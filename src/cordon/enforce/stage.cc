@@ -21,25 +21,7 @@ void SortDetections(std::vector<RegenDetection>& v) {
   });
 }
 
-// Parse what EvidenceJson / CandidatesJson wrote.
-std::vector<RegenEvidence> ParseEvidence(std::string_view json) {
-  std::vector<RegenEvidence> out;
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::array arr;
-  if (parser.parse(padded).get(arr)) return out;
-  for (simdjson::dom::element e : arr) {
-    RegenEvidence ev;
-    std::string_view s;
-    if (!e["signal"].get(s)) ev.signal = std::string(s);
-    if (!e["detail"].get(s)) ev.detail = std::string(s);
-    double v = 0;
-    if (!e["value"].get(v)) ev.value = v;
-    out.push_back(std::move(ev));
-  }
-  return out;
-}
-
+// Parse what CandidatesJson wrote.
 std::vector<RegenCandidate> ParseCandidates(std::string_view json) {
   std::vector<RegenCandidate> out;
   simdjson::dom::parser parser;
@@ -61,7 +43,7 @@ std::vector<RegenCandidate> ParseCandidates(std::string_view json) {
 
 StatusOr<bool> SaveDetection(Store& store, const RegenDetection& d) {
   return InsertDetection(
-      store, DetectionRow{d.entity, d.parent, d.score, d.detected_at, EvidenceJson(d.evidence),
+      store, DetectionRow{d.entity, d.parent, d.score, d.detected_at, EvidenceListJson(d.evidence),
                           CandidatesJson(d.candidates)});
 }
 
@@ -81,7 +63,12 @@ StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store) {
     d.parent = std::move(row.parent);
     d.score = row.score;
     d.detected_at = row.detected_at;
-    d.evidence = ParseEvidence(row.evidence);
+    auto evidence = ParseEvidenceListJson(row.evidence);
+    if (!evidence.ok()) {
+      return Status::Corrupt("stored detection of " + d.entity + ": " +
+                             evidence.status().message());
+    }
+    d.evidence = std::move(*evidence);
     d.candidates = ParseCandidates(row.candidates);
     out.push_back(std::move(d));
   }

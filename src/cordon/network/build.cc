@@ -270,9 +270,19 @@ struct NetworkBuilder::State {
     return id;
   }
 
-  void AddEvidence(int32_t from, int32_t to, EdgeKind kind, EvidenceRef r) {
+  // One reference behind an edge (graph.h, EdgeEvidence); its strings are copied only while
+  // the edge's sample has room.
+  void AddEvidence(int32_t from, int32_t to, EdgeKind kind, std::string_view how,
+                   std::string_view ref, TimeMs time, std::string_view source = {}) {
     if (from < 0 || to < 0 || from == to) return;
     Edge& e = net.TouchEdge(from, to, kind);
+    Evidence r;
+    r.time = time;
+    if (e.evidence.sample.size() < opt.evidence_sample) {
+      r.signal = how;
+      r.refs.emplace_back(ref);
+      if (!source.empty()) r.refs.emplace_back(source);
+    }
     e.evidence.Add(std::move(r), opt.evidence_sample);
   }
 
@@ -321,8 +331,7 @@ struct NetworkBuilder::State {
     auto it = pending.find(form);
     if (it == pending.end()) return;
     for (PendingAdvert& p : it->second) {
-      AddEvidence(p.chat, node, EdgeKind::kAdvert,
-                  EvidenceRef{std::move(p.message), {}, "link:" + p.link, p.time});
+      AddEvidence(p.chat, node, EdgeKind::kAdvert, "link:" + p.link, p.message, p.time);
     }
     pending_count -= it->second.size();
     pending.erase(it);
@@ -427,9 +436,8 @@ struct NetworkBuilder::State {
     if (e.creator && !e.creator->empty() && N(id).creator.empty()) {
       N(id).creator = *e.creator;
       const int32_t c = Touch(*e.creator, NodeKind::kUnknown, e.time);
-      AddEvidence(
-          c, id, EdgeKind::kAdmin,
-          EvidenceRef{"entity " + e.key + " creator", {}, "creator", e.created.value_or(e.time)});
+      AddEvidence(c, id, EdgeKind::kAdmin, "creator", "entity " + e.key + " creator",
+                  e.created.value_or(e.time));
     }
   }
 
@@ -444,9 +452,8 @@ struct NetworkBuilder::State {
       case MemberAction::kCreator: {
         if (chat == user) break;
         const std::string action(MemberActionName(m.action));
-        AddEvidence(
-            user, chat, EdgeKind::kAdmin,
-            EvidenceRef{"member " + m.chat + " " + m.user + " " + action, {}, action, m.time});
+        AddEvidence(user, chat, EdgeKind::kAdmin, action,
+                    "member " + m.chat + " " + m.user + " " + action, m.time);
         net.TouchEdge(user, chat, EdgeKind::kAdmin).active = true;
         break;
       }
@@ -556,10 +563,10 @@ struct NetworkBuilder::State {
       ++s.sent;
       if (s.first_active == kNoTime || m.time < s.first_active) s.first_active = m.time;
       if (s.last_active == kNoTime || m.time > s.last_active) s.last_active = m.time;
-      AddEvidence(sender, chat, EdgeKind::kPost, EvidenceRef{m.key, {}, "sender", m.time});
+      AddEvidence(sender, chat, EdgeKind::kPost, "sender", m.key, m.time);
     }
     const int32_t bot = ResolveBot(m.via_bot, m.time);
-    if (bot >= 0) AddEvidence(bot, chat, EdgeKind::kBot, EvidenceRef{m.key, {}, "via_bot", m.time});
+    if (bot >= 0) AddEvidence(bot, chat, EdgeKind::kBot, "via_bot", m.key, m.time);
     int32_t fwd = -1;
     if (m.forward) {
       const ForwardOrigin& f = *m.forward;
@@ -572,8 +579,7 @@ struct NetworkBuilder::State {
         how = "forward_name";
       }
       ++N(chat).forwarded;
-      if (fwd >= 0)
-        AddEvidence(fwd, chat, EdgeKind::kForward, EvidenceRef{m.key, f.message, how, m.time});
+      if (fwd >= 0) AddEvidence(fwd, chat, EdgeKind::kForward, how, m.key, m.time, f.message);
     }
     // Content.
     auto [item, how] = MatchContent(m, known);
@@ -596,9 +602,8 @@ struct NetworkBuilder::State {
           const int32_t src = ReuploadSource(item, chat);
           if (src >= 0) {
             c.source = it.carriers[static_cast<size_t>(src)].chat;
-            AddEvidence(
-                c.source, chat, EdgeKind::kReupload,
-                EvidenceRef{m.key, it.carriers[static_cast<size_t>(src)].message, how, m.time});
+            AddEvidence(c.source, chat, EdgeKind::kReupload, how, m.key, m.time,
+                        it.carriers[static_cast<size_t>(src)].message);
           }
         }
         it.carriers.push_back(std::move(c));
@@ -612,8 +617,7 @@ struct NetworkBuilder::State {
       if (form.empty()) continue;
       const int32_t target = ResolveForm(form, m.time);
       if (target >= 0) {
-        AddEvidence(chat, target, EdgeKind::kAdvert,
-                    EvidenceRef{m.key, {}, "link:" + l->normalized, m.time});
+        AddEvidence(chat, target, EdgeKind::kAdvert, "link:" + l->normalized, m.key, m.time);
       } else if (pending_count < opt.max_pending_links) {
         pending[form].push_back(PendingAdvert{chat, m.key, l->normalized, m.time});
         ++pending_count;

@@ -109,9 +109,9 @@ NodeAttrs Attrs(const ExportInput& in, int32_t v) {
 
 std::string EvidenceText(const Edge& e) {
   std::string s;
-  for (const EvidenceRef& r : e.evidence.sample) {
+  for (const Evidence& r : e.evidence.sample) {
     if (!s.empty()) s += ' ';
-    s += r.ref;
+    s += r.refs[0];
   }
   return s;
 }

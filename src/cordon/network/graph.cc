@@ -58,10 +58,11 @@ std::string_view EdgeKindName(EdgeKind k) {
   return "unknown";
 }
 
-void Evidence::Add(EvidenceRef r, size_t cap) {
+void EdgeEvidence::Add(Evidence r, size_t cap) {
   ++count;
-  if (first == kNoTime || r.time < first) first = r.time;
-  if (last == kNoTime || r.time > last) last = r.time;
+  const TimeMs t = r.time.value_or(0);
+  if (first == kNoTime || t < first) first = t;
+  if (last == kNoTime || t > last) last = t;
   if (sample.size() < cap) sample.push_back(std::move(r));
 }
 
@@ -140,7 +141,7 @@ void Network::MergeNode(int32_t from, int32_t into, size_t cap) {
     drop(in_[static_cast<size_t>(old.to)]);
     Edge& dead = edges_[static_cast<size_t>(id)];
     dead.from = dead.to = -1;
-    dead.evidence = Evidence{};
+    dead.evidence = EdgeEvidence{};
     const int32_t a = old.from == from ? into : old.from;
     const int32_t b = old.to == from ? into : old.to;
     if (a == b) continue;
@@ -155,7 +156,7 @@ void Network::MergeNode(int32_t from, int32_t into, size_t cap) {
       e.evidence.last = old.evidence.last;
     }
     std::stable_sort(e.evidence.sample.begin(), e.evidence.sample.end(),
-                     [](const EvidenceRef& x, const EvidenceRef& y) { return x.time < y.time; });
+                     [](const Evidence& x, const Evidence& y) { return x.time < y.time; });
     if (e.evidence.sample.size() > cap) e.evidence.sample.resize(cap);
   }
   out_[static_cast<size_t>(from)].clear();
@@ -196,8 +197,8 @@ std::string Network::Dump() const {
     l += " count=" + std::to_string(e.evidence.count);
     l += " first=" + TimeText(e.evidence.first) + " last=" + TimeText(e.evidence.last);
     l += std::string(" active=") + (e.active ? "1" : "0");
-    for (const EvidenceRef& r : e.evidence.sample) {
-      l += " [" + r.ref + (r.source.empty() ? "" : " < " + r.source) + " " + r.how + "]";
+    for (const Evidence& r : e.evidence.sample) {
+      l += " [" + r.refs[0] + (r.refs.size() < 2 ? "" : " < " + r.refs[1]) + " " + r.signal + "]";
     }
     lines.push_back(std::move(l));
   }

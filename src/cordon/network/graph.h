@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "cordon/model/event.h"
+#include "cordon/model/evidence.h"
 
 namespace cordon::network {
 
@@ -48,26 +49,19 @@ enum class EdgeKind : uint8_t { kForward, kReupload, kAdvert, kAdmin, kBot, kPos
 inline constexpr int kEdgeKinds = 6;
 std::string_view EdgeKindName(EdgeKind k);  // forward, reupload, advert, admin, bot, post
 
-// One reference that justifies an edge.
-struct EvidenceRef {
-  // A message key; for admin edges "member <chat> <user> <action>" or "entity <chat> creator".
-  std::string ref;
-  // For re-uploads: the earlier carrier's message whose content this one repeats.
-  std::string source;
-  // How it was found: forward, forward_name, sha256, pdq:<distance>, text:<distance>,
-  // link:<normalised link>, via_bot, admin, creator, sender.
-  std::string how;
-  TimeMs time = 0;
-  friend bool operator==(const EvidenceRef&, const EvidenceRef&) = default;
-};
-
-struct Evidence {
+// The references behind an edge, each a cordon::Evidence (model/evidence.h): `signal` says how
+// it was found (forward, forward_name, sha256, pdq:<distance>, text:<distance>,
+// link:<normalised link>, via_bot, admin, creator, sender, or a membership action); `refs[0]` is
+// a message key, for admin edges "member <chat> <user> <action>" or "entity <chat> creator";
+// for a re-upload (and a forward whose source message is known) `refs[1]` is the earlier
+// message it repeats; `time` is always set.
+struct EdgeEvidence {
   int64_t count = 0;
   TimeMs first = kNoTime;
   TimeMs last = kNoTime;
-  std::vector<EvidenceRef> sample;  // the first `cap` references, in the order they arrived
+  std::vector<Evidence> sample;  // the first `cap` references, in the order they arrived
 
-  void Add(EvidenceRef r, size_t cap);
+  void Add(Evidence r, size_t cap);
 };
 
 struct Node {
@@ -97,7 +91,7 @@ struct Edge {
   int32_t from = -1;
   int32_t to = -1;
   EdgeKind kind = EdgeKind::kForward;
-  Evidence evidence;
+  EdgeEvidence evidence;
   // Admin edges end when the account leaves or is banned from the chat.
   bool active = true;
 };

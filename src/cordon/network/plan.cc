@@ -124,7 +124,7 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       x.audience = static_cast<double>(std::max<int64_t>(node.members, 1));
     }
     x.role = RoleText(*best);
-    x.evidence = best->evidence;
+    x.evidence = best->evidence.refs;
   }
   auto account = [&](int32_t a) {
     const Node& an = net.node(a);
@@ -135,7 +135,7 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       const auto& rs = roles.by_node[static_cast<size_t>(a)];
       if (!rs.empty()) {
         g.node(id).role = RoleText(rs[0]);
-        g.node(id).evidence = rs[0].evidence;
+        g.node(id).evidence = rs[0].evidence.refs;
       }
     }
     return rid[static_cast<size_t>(a)];
@@ -149,7 +149,7 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
       if (from.merged || IsChat(from.kind) || from.kind == NodeKind::kName) continue;
       if ((edge.kind == EdgeKind::kAdmin && edge.active) || edge.kind == EdgeKind::kBot) {
         const std::string ref =
-            edge.evidence.sample.empty() ? std::string() : edge.evidence.sample[0].ref;
+            edge.evidence.sample.empty() ? std::string() : edge.evidence.sample[0].refs[0];
         g.AddPoster(rid[v], account(edge.from), ref);
       }
     }
@@ -213,7 +213,8 @@ ReachGraph MakeReachGraph(const Network& net, const Roles& roles, const ReachOpt
     std::string ref;
     const int32_t e =
         net.FindEdge(cp.second, cp.first, by_forward ? EdgeKind::kForward : EdgeKind::kReupload);
-    if (e >= 0 && !net.edge(e).evidence.sample.empty()) ref = net.edge(e).evidence.sample[0].ref;
+    if (e >= 0 && !net.edge(e).evidence.sample.empty())
+      ref = net.edge(e).evidence.sample[0].refs[0];
     g.AddParent(rid[child], rid[static_cast<size_t>(cp.second)], ref);
   }
   // Successors: a chat whose first day reposts content that a chat taken down shortly before
@@ -660,15 +661,16 @@ void Explain(const ReachGraph& g, std::vector<PlanTarget>& targets) {
   for (size_t rank = 0; rank < targets.size(); ++rank) {
     PlanTarget& t = targets[rank];
     t.rank = static_cast<int>(rank + 1);
+    t.evidence.signal = "target";
     if (t.node < 0) {
-      t.reason = "not in the reach model: carries no releases and posts in no carrier";
+      t.evidence.detail = "not in the reach model: carries no releases and posts in no carrier";
       continue;
     }
     const ReachNode& x = g.node(t.node);
     t.key = x.key;
     t.kind = x.kind;
     if (removed[static_cast<size_t>(t.node)]) {
-      t.reason = "listed twice";
+      t.evidence.detail = "listed twice";
       continue;
     }
     removed[static_cast<size_t>(t.node)] = 1;
@@ -705,23 +707,22 @@ void Explain(const ReachGraph& g, std::vector<PlanTarget>& targets) {
                 " more carriers (audience " + Count(starved_aud) + ")";
     }
     reason += "; reach drop " + Count(t.drop);
-    t.reason = std::move(reason);
+    t.evidence.detail = std::move(reason);
     // Evidence: why it is a carrier or poster, then the links it cuts.
-    t.evidence.clear();
-    for (const std::string& e : x.evidence) t.evidence.push_back(e);
+    t.evidence.refs = x.evidence;
     for (int32_t v : silenced) {
       const ReachNode& c = g.node(v);
       for (size_t i = 0; i < c.posters.size(); ++i) {
-        if (c.posters[i] == t.node && !c.poster_refs[i].empty() && t.evidence.size() < 16) {
-          t.evidence.push_back(c.poster_refs[i]);
+        if (c.posters[i] == t.node && !c.poster_refs[i].empty() && t.evidence.refs.size() < 16) {
+          t.evidence.refs.push_back(c.poster_refs[i]);
         }
       }
     }
     for (int32_t v : starved) {
       const ReachNode& c = g.node(v);
       for (size_t i = 0; i < c.parents.size(); ++i) {
-        if (c.parents[i] == t.node && !c.parent_refs[i].empty() && t.evidence.size() < 16) {
-          t.evidence.push_back(c.parent_refs[i]);
+        if (c.parents[i] == t.node && !c.parent_refs[i].empty() && t.evidence.refs.size() < 16) {
+          t.evidence.refs.push_back(c.parent_refs[i]);
         }
       }
     }

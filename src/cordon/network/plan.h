@@ -127,8 +127,9 @@ struct PlanTarget {
   int rank = 0;  // 1 = most important
   double cost = 0;
   double drop = 0;  // reach drop it adds after the targets ranked above it
-  std::string reason;
-  std::vector<std::string> evidence;
+  // Why: signal "target", detail = the reason, refs = why it is a carrier or poster (its role's
+  // evidence), then the posts and supply links its removal cuts (at most 16).
+  Evidence evidence;
 };
 
 struct PlanResult {

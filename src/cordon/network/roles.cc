@@ -169,10 +169,10 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     char rates[96];
     std::snprintf(rates, sizeof rates, " (%.1f a day active; top source: %.1f a day)", rate(v),
                   max_rate);
-    r.reason = "first carrier of " + std::to_string(f) + " items that reached " +
-               std::to_string(o.min_spread) + "+ other chats within " +
-               Minutes(static_cast<double>(o.spread_window) / 1000) + rates;
-    r.evidence = origin_refs[v];
+    r.evidence.detail = "first carrier of " + std::to_string(f) + " items that reached " +
+                        std::to_string(o.min_spread) + "+ other chats within " +
+                        Minutes(static_cast<double>(o.spread_window) / 1000) + rates;
+    r.evidence.refs = origin_refs[v];
     out.by_node[v].push_back(std::move(r));
   }
 
@@ -302,8 +302,8 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
         continue;
       }
       RoleAssignment r;
-      r.evidence = carried_refs[v];
-      r.reason = numbers;
+      r.evidence.refs = carried_refs[v];
+      r.evidence.detail = numbers;
       if (inj >= 0.5) {
         r.role = Role::kInjector;
         r.confidence = inj;
@@ -338,7 +338,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       }
       ++followers;
       if (refs.size() < o.evidence_sample && !edge.evidence.sample.empty()) {
-        refs.push_back(edge.evidence.sample[0].ref);
+        refs.push_back(edge.evidence.sample[0].refs[0]);
       }
     }
     out.features[v].followers = followers;
@@ -349,8 +349,8 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
     RoleAssignment r;
     r.role = Role::kHub;
     r.confidence = conf;
-    r.reason = std::to_string(followers) + " carriers forward from it";
-    r.evidence = std::move(refs);
+    r.evidence.detail = std::to_string(followers) + " carriers forward from it";
+    r.evidence.refs = std::move(refs);
     out.by_node[v].push_back(std::move(r));
   }
 
@@ -366,7 +366,7 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       if (carrier_conf[static_cast<size_t>(edge.to)] < 0.5) continue;
       ++f.carriers_run;
       if (admin_refs.size() < o.evidence_sample && !edge.evidence.sample.empty()) {
-        admin_refs.push_back(edge.evidence.sample[0].ref);
+        admin_refs.push_back(edge.evidence.sample[0].refs[0]);
       }
     }
     bool via = false;
@@ -378,23 +378,27 @@ Roles AssignRoles(const Network& net, const RoleOptions& o) {
       r.role = Role::kDistributionBot;
       r.confidence = Confidence({std::max(LogRatio(static_cast<double>(f.release_posts), 2),
                                           LogRatio(static_cast<double>(f.carriers_run), 0.8))});
-      r.reason = std::to_string(f.release_posts) + " release posts through it, admin of " +
-                 std::to_string(f.carriers_run) + " carriers";
-      r.evidence = posts_refs[v];
+      r.evidence.detail = std::to_string(f.release_posts) + " release posts through it, admin of " +
+                          std::to_string(f.carriers_run) + " carriers";
+      r.evidence.refs = posts_refs[v];
       for (auto& a : admin_refs) {
-        if (r.evidence.size() < 2 * o.evidence_sample) r.evidence.push_back(a);
+        if (r.evidence.refs.size() < 2 * o.evidence_sample) r.evidence.refs.push_back(a);
       }
       if (r.confidence >= 0.5) out.by_node[v].push_back(std::move(r));
     } else if (!bot && f.carriers_run > 0) {
       RoleAssignment r;
       r.role = Role::kAdmin;
       r.confidence = Confidence({LogRatio(static_cast<double>(f.carriers_run) + 1, 2)});
-      r.reason = "administers " + std::to_string(f.carriers_run) + " carriers";
-      r.evidence = std::move(admin_refs);
+      r.evidence.detail = "administers " + std::to_string(f.carriers_run) + " carriers";
+      r.evidence.refs = std::move(admin_refs);
       out.by_node[v].push_back(std::move(r));
     }
   }
   for (auto& v : out.by_node) {
+    for (RoleAssignment& r : v) {
+      r.evidence.signal = RoleName(r.role);
+      r.evidence.value = r.confidence;
+    }
     std::stable_sort(v.begin(), v.end(), [](const RoleAssignment& a, const RoleAssignment& b) {
       return a.confidence > b.confidence;
     });

@@ -80,9 +80,10 @@ std::optional<Role> ParseRole(std::string_view name);
 
 struct RoleAssignment {
   Role role = Role::kAdmin;
-  double confidence = 0;              // 0..1
-  std::string reason;                 // one line, with the numbers
-  std::vector<std::string> evidence;  // message keys (or membership references)
+  double confidence = 0;  // 0..1
+  // Why: signal = the role's name, refs = message keys (or membership references), value = the
+  // confidence, detail = the reason (one line, with the numbers).
+  Evidence evidence;
 };
 
 struct Roles {

@@ -39,7 +39,7 @@ void AddNetworkView(const network::Network& net, const network::Roles& roles,
     // PlanTarget::node indexes the reach graph; the roles index the network.
     const int32_t v = net.Find(t.key);
     if (v >= 0) a.role = std::string(roles.Primary(v));
-    a.reason = t.reason;
+    a.reason = t.evidence.detail;
     a.score = t.drop;
     inputs->key_actors.push_back(std::move(a));
   }
