@@ -164,6 +164,11 @@ TEST_F(PolicyApply, DryRunPlansAndWritesNothing) {
     }
     if (a.entity == "telegram:channel9") {
       EXPECT_NE(a.evidence.find("telegram:channel9/2"), std::string::npos);
+      // The matched messages are evidence in its one form (model/evidence.h).
+      EXPECT_NE(
+          a.evidence.find("\"signals\":[{\"signal\":\"match\",\"refs\":[\"telegram:channel9/"),
+          std::string::npos)
+          << a.evidence;
     }
   }
 }

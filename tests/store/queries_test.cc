@@ -271,6 +271,23 @@ TEST_F(StoreQueries, PolicyQueries) {
             (std::vector<std::string>{"m1"}));
   EXPECT_EQ(*MatchedMessages(*store_, MatchFilter{{"b"}, -1}, "telegram:channel1", 10),
             (std::vector<std::string>{"m2"}));
+  // The same messages as evidence of their closest match.
+  Sql("INSERT INTO matches VALUES"
+      "('m1', 1, 'b', 'sha256', 's9', 0, NULL, 'the label', 'telegram:channel1', 100)");
+  auto ev = MatchedMessageEvidence(*store_, MatchFilter{}, "telegram:channel1", 10);
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  ASSERT_EQ(ev->size(), 2u);
+  EXPECT_EQ((*ev)[0], (Evidence{.signal = "match",
+                                .refs = {"m1", "b/sha256/s9"},
+                                .value = 0,
+                                .time = 100,
+                                .detail = "the label"}));
+  EXPECT_EQ((*ev)[1].refs, (std::vector<std::string>{"m2", "b/pdq/s2"}));
+  EXPECT_EQ((*ev)[1].value, 40);
+  auto untimed = MatchedMessageEvidence(*store_, MatchFilter{}, "telegram:channel2", 10);
+  ASSERT_TRUE(untimed.ok());
+  ASSERT_EQ(untimed->size(), 1u);
+  EXPECT_FALSE((*untimed)[0].time.has_value());
 
   auto kinds = StoredEntityKinds(*store_, {"telegram:channel1", "telegram:channel9"});
   ASSERT_TRUE(kinds.ok());

@@ -375,21 +375,14 @@ StatusOr<std::vector<ProposedAction>> PlanPolicy(Store& store, const Policy& pol
     ASSIGN_OR_RETURN(std::vector<ChatPolicyMatches> chats, MatchesByChat(store, filter));
     for (const ChatPolicyMatches& c : chats) {
       if (c.messages < r.min_matches) continue;
-      ASSIGN_OR_RETURN(std::vector<std::string> messages,
-                       MatchedMessages(store, filter, c.chat, kMaxEvidenceMessages));
-      // The matches as one evidence (model/evidence.h): the matched messages, the smallest
-      // distance, the last match's time.
-      Evidence match;
-      match.signal = "match";
-      match.refs = std::move(messages);
-      match.value = static_cast<double>(c.min_distance);
-      match.time = c.last;
-      match.detail = std::to_string(c.messages) + " messages matched (banks: " + c.banks + ")";
+      // Each matched message as the evidence of its closest match (model/evidence.h).
+      ASSIGN_OR_RETURN(std::vector<Evidence> matches,
+                       MatchedMessageEvidence(store, filter, c.chat, kMaxEvidenceMessages));
       std::string ev;
       JsonWriter w(ev);
       w.BeginObject().Field("messages_matched", c.messages).Field("min_distance", c.min_distance);
       w.Field("banks", std::string_view(c.banks));
-      WriteEvidenceListJson(w.Key("signals"), {match});
+      WriteEvidenceListJson(w.Key("signals"), matches);
       w.EndObject();
       signals.push_back({c.chat, &r, c.last.value_or(0), ev});
     }

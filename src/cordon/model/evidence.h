@@ -1,8 +1,9 @@
 // Evidence: the one type that says why cordon believes something. Every stage that justifies a
 // finding carries it: each reference behind a network edge, a role, a plan target, each signal
-// of a regeneration detection (stored in the detection table), and through them the policy
-// actions and ledger entries that act on them. One JSON form, written and read here, is how it
-// is stored and shown (docs/design.md, "One evidence type").
+// of a regeneration detection (stored in the detection table), a stored content match
+// (store/match_table.h, MatchEvidence), and through them the policy actions and the ledger
+// entries that act on them (under "signals" in their evidence). One JSON form, written and read
+// here, is how it is stored and shown (docs/design.md, "One evidence type").
 //
 //   {"signal":"avatar","refs":["telegram:channel7/12"],"value":0.93,
 //    "time":"2024-03-01T10:00:00.000Z","detail":"PDQ distance 8"}
@@ -30,7 +31,7 @@ namespace cordon {
 struct Evidence {
   // What kind of signal it is: a stable lowercase name its producer documents (edges: forward,
   // sha256, pdq:<distance>, link:<link>, ...; roles: the role's name; regeneration: name,
-  // avatar, admins, content, members, advert, timing; plan targets: target).
+  // avatar, admins, content, members, advert, timing; plan targets: target; matches: match).
   std::string signal;
   // What it points at: message keys, entity keys or membership references ("member <chat>
   // <user> <action>"). The first is what it is about; a re-upload's second is the earlier

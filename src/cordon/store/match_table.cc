@@ -33,6 +33,16 @@ MatchWriter::~MatchWriter() = default;
 
 const Status& MatchWriter::status() const { return rep_->status; }
 
+Evidence MatchEvidence(const MatchRow& match) {
+  Evidence e;
+  e.signal = "match";
+  e.refs = {match.message, match.bank + "/" + match.signal_type + "/" + match.signal};
+  e.value = static_cast<double>(match.distance);
+  e.time = match.time;
+  e.detail = match.label;
+  return e;
+}
+
 Status MatchWriter::Put(const MatchRow& x) {
   if (!rep_->status.ok()) return rep_->status;
   return Located(store_, rep_->upsert.Bind(1, x.message)

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "cordon/model/event.h"
+#include "cordon/model/evidence.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
@@ -36,6 +37,11 @@ struct MatchRow {
   std::string chat;
   TimeMs time = 0;  // the message's
 };
+
+// A match as evidence (model/evidence.h): signal "match", refs = the message and the bank entry
+// it matched ("bank/signal_type/signal"), value = the distance, time = the message's, detail =
+// the label (empty when it has none).
+Evidence MatchEvidence(const MatchRow& match);
 
 // Writes matches: an upsert by message, media index, bank, signal type and signal, so writing a
 // match twice stores it once (the later distance, query, label, chat and time win). Prepared

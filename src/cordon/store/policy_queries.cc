@@ -1,5 +1,6 @@
 #include "cordon/store/policy_queries.h"
 
+#include "cordon/store/match_table.h"
 #include "cordon/store/sqlite.h"
 
 namespace cordon {
@@ -48,17 +49,42 @@ StatusOr<std::vector<ChatPolicyMatches>> MatchesByChat(Store& store, const Match
   return out;
 }
 
-StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
-                                                   const std::string& chat, size_t limit) {
-  Statement q(StoreHandle(store), "SELECT DISTINCT message FROM matches WHERE " + Where(filter) +
-                                      " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
-                                      " ORDER BY message LIMIT " + std::to_string(limit));
+StatusOr<std::vector<Evidence>> MatchedMessageEvidence(Store& store, const MatchFilter& filter,
+                                                       const std::string& chat, size_t limit) {
+  // SQLite takes the bare columns from the row that holds the MIN.
+  Statement q(StoreHandle(store),
+              "SELECT message, bank, signal_type, signal, MIN(distance), coalesce(label, ''), "
+              "time FROM matches WHERE " +
+                  Where(filter) + " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
+                  " GROUP BY message ORDER BY message LIMIT " + std::to_string(limit));
   if (!q.ok()) return q.status();
   BindFilter(q, filter);
   q.Bind(static_cast<int>(filter.banks.size() + 2), chat);
-  std::vector<std::string> out;
-  while (q.Step()) out.emplace_back(q.Text(0));
+  std::vector<Evidence> out;
+  while (q.Step()) {
+    MatchRow m;
+    m.message = std::string(q.Text(0));
+    m.bank = std::string(q.Text(1));
+    m.signal_type = std::string(q.Text(2));
+    m.signal = std::string(q.Text(3));
+    m.distance = q.Int(4);
+    m.label = std::string(q.Text(5));
+    m.time = q.Int(6);
+    Evidence e = MatchEvidence(m);
+    if (q.IsNull(6)) e.time.reset();
+    out.push_back(std::move(e));
+  }
   RETURN_IF_ERROR(q.status());
+  return out;
+}
+
+StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
+                                                   const std::string& chat, size_t limit) {
+  ASSIGN_OR_RETURN(std::vector<Evidence> matches,
+                   MatchedMessageEvidence(store, filter, chat, limit));
+  std::vector<std::string> out;
+  out.reserve(matches.size());
+  for (Evidence& e : matches) out.push_back(std::move(e.refs[0]));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cordon/model/event.h"
+#include "cordon/model/evidence.h"
 #include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
@@ -34,7 +35,12 @@ struct ChatPolicyMatches {
 
 // One summary per chat with a passing match, ordered by chat.
 StatusOr<std::vector<ChatPolicyMatches>> MatchesByChat(Store& store, const MatchFilter& filter);
-// The keys of up to `limit` distinct messages of `chat` with a passing match, in key order.
+// Up to `limit` distinct messages of `chat` with a passing match, in key order, each as the
+// evidence of its closest passing match (MatchEvidence, match_table.h; no time when the match
+// recorded none).
+StatusOr<std::vector<Evidence>> MatchedMessageEvidence(Store& store, const MatchFilter& filter,
+                                                       const std::string& chat, size_t limit);
+// Their keys.
 StatusOr<std::vector<std::string>> MatchedMessages(Store& store, const MatchFilter& filter,
                                                    const std::string& chat, size_t limit);
 
