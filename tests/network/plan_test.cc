@@ -130,6 +130,7 @@ TEST(Plan, BudgetOneCutsTheSourceAndBudgetTwoEverything) {
   EXPECT_DOUBLE_EQ(one.targets[0].drop, 7100);
   EXPECT_EQ(one.targets[0].rank, 1);
   EXPECT_FALSE(one.targets[0].evidence.refs.empty());
+  EXPECT_EQ(one.targets[0].evidence.signal, "target");
   o.budget = 2;
   const PlanResult two = Plan(g, o);
   EXPECT_EQ(two.targets.size(), 2u);

@@ -45,6 +45,9 @@ TEST_F(RolesTest, OfficialSourceWhereReleasesAppearFirst) {
   EXPECT_EQ(r->evidence.refs[0], "telegram:channel100/1");
   EXPECT_NE(r->evidence.detail.find("first carrier of 10 items"), std::string::npos)
       << r->evidence.detail;
+  // The role's evidence names the role and carries its confidence.
+  EXPECT_EQ(r->evidence.signal, "official");
+  EXPECT_EQ(r->evidence.value, r->confidence);
   EXPECT_EQ(roles_.release_items.size(), 10u);
   EXPECT_EQ(roles_.officials, std::vector<int32_t>{Id("telegram:channel100")});
 }
