@@ -889,99 +889,94 @@ struct RegenDetector::Impl {
     for (uint32_t y : x.administers) Dirty(y);
     for (uint32_t m : x.joined) Dirty(m);
     return d;
-    }
-
-    std::vector<RegenDetection> CloseBatch() {
-      std::vector<RegenDetection> out;
-      if (!has_batch) return out;
-      const TimeMs now = batch;
-      while (!dirty.empty()) {
-        std::vector<uint32_t> work;
-        work.swap(dirty);
-        for (uint32_t id : work) ents[id].dirty = false;
-        std::sort(work.begin(), work.end(),
-                  [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
-        for (uint32_t id : work) {
-          if (auto d = Evaluate(id, now)) out.push_back(std::move(*d));
-        }
-      }
-      std::sort(out.begin(), out.end(), [](const RegenDetection& a, const RegenDetection& b) {
-        return a.entity < b.entity;
-      });
-      return out;
-    }
-  };
-
-  RegenDetector::RegenDetector() = default;
-  RegenDetector::~RegenDetector() = default;
-
-  StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOptions& options) {
-    if (!(options.threshold > 0 && options.threshold <= 1)) {
-      return Status::InvalidArgument("regeneration threshold must be in (0, 1]");
-    }
-    if (options.parent_window <= 0 || options.watch <= 0) {
-      return Status::InvalidArgument("regeneration windows must be positive");
-    }
-    std::unique_ptr<RegenDetector> d(new RegenDetector());
-    d->impl_ = std::make_unique<Impl>();
-    d->impl_->opt = options;
-    ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
-    return d;
   }
 
-  std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
-    Impl& m = *impl_;
-    ++m.stats.events;
-    TimeMs t = EventTime(event);
+  std::vector<RegenDetection> CloseBatch() {
     std::vector<RegenDetection> out;
-    if (!m.has_batch) {
-      m.has_batch = true;
-      m.batch = t;
-      m.last_sweep = t;
-    } else if (t > m.batch) {
-      out = m.CloseBatch();
-      m.batch = t;
-      if (t >= m.last_sweep + kDayMs) m.Sweep(t);
-    } else if (t < m.batch) {
-      ++m.stats.late_events;
-      t = m.batch;
+    if (!has_batch) return out;
+    const TimeMs now = batch;
+    while (!dirty.empty()) {
+      std::vector<uint32_t> work;
+      work.swap(dirty);
+      for (uint32_t id : work) ents[id].dirty = false;
+      std::sort(work.begin(), work.end(),
+                [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+      for (uint32_t id : work) {
+        if (auto d = Evaluate(id, now)) out.push_back(std::move(*d));
+      }
     }
-    m.Apply(event, t);
+    std::sort(out.begin(), out.end(),
+              [](const RegenDetection& a, const RegenDetection& b) { return a.entity < b.entity; });
     return out;
   }
+};
 
-  std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
+RegenDetector::RegenDetector() = default;
+RegenDetector::~RegenDetector() = default;
 
-  void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
-    impl_->sink = std::move(sink);
+StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOptions& options) {
+  if (!(options.threshold > 0 && options.threshold <= 1)) {
+    return Status::InvalidArgument("regeneration threshold must be in (0, 1]");
   }
-
-  const RegenOptions& RegenDetector::options() const { return impl_->opt; }
-  RegenStats RegenDetector::stats() const { return impl_->stats; }
-
-  std::string CandidatesJson(const std::vector<RegenCandidate>& candidates) {
-    std::string out;
-    JsonWriter w(out);
-    w.BeginArray();
-    for (const RegenCandidate& c : candidates) {
-      w.BeginObject()
-          .Field("parent", std::string_view(c.parent))
-          .Field("score", c.score)
-          .EndObject();
-    }
-    w.EndArray();
-    return out;
+  if (options.parent_window <= 0 || options.watch <= 0) {
+    return Status::InvalidArgument("regeneration windows must be positive");
   }
+  std::unique_ptr<RegenDetector> d(new RegenDetector());
+  d->impl_ = std::make_unique<Impl>();
+  d->impl_->opt = options;
+  ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
+  return d;
+}
 
-  void AppendDetectionJson(std::string& out, const RegenDetection& d) {
-    JsonWriter w(out);
-    w.BeginObject();
-    w.Field("entity", std::string_view(d.entity)).Field("parent", std::string_view(d.parent));
-    w.Field("score", d.score)
-        .Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
-    WriteEvidenceListJson(w.Key("evidence"), d.evidence);
-    w.Key("candidates").Raw(CandidatesJson(d.candidates));
-    w.EndObject();
+std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
+  Impl& m = *impl_;
+  ++m.stats.events;
+  TimeMs t = EventTime(event);
+  std::vector<RegenDetection> out;
+  if (!m.has_batch) {
+    m.has_batch = true;
+    m.batch = t;
+    m.last_sweep = t;
+  } else if (t > m.batch) {
+    out = m.CloseBatch();
+    m.batch = t;
+    if (t >= m.last_sweep + kDayMs) m.Sweep(t);
+  } else if (t < m.batch) {
+    ++m.stats.late_events;
+    t = m.batch;
   }
+  m.Apply(event, t);
+  return out;
+}
+
+std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
+
+void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
+  impl_->sink = std::move(sink);
+}
+
+const RegenOptions& RegenDetector::options() const { return impl_->opt; }
+RegenStats RegenDetector::stats() const { return impl_->stats; }
+
+std::string CandidatesJson(const std::vector<RegenCandidate>& candidates) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray();
+  for (const RegenCandidate& c : candidates) {
+    w.BeginObject().Field("parent", std::string_view(c.parent)).Field("score", c.score).EndObject();
+  }
+  w.EndArray();
+  return out;
+}
+
+void AppendDetectionJson(std::string& out, const RegenDetection& d) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Field("entity", std::string_view(d.entity)).Field("parent", std::string_view(d.parent));
+  w.Field("score", d.score).Field("detected_at", std::string_view(FormatRfc3339Ms(d.detected_at)));
+  WriteEvidenceListJson(w.Key("evidence"), d.evidence);
+  w.Key("candidates").Raw(CandidatesJson(d.candidates));
+  w.EndObject();
+}
 
 }  // namespace cordon::enforce
