@@ -1,7 +1,7 @@
 // cordon reinstate --db FILE ENTITY --reason R [--time T] [--by WHO] [--appeal ID]
 //                  [--evidence JSON] [--force] [--json]
 // The entity key must be <platform>:<id> and, without --force, known to the store.
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/ledger/entity_key.h"
@@ -59,12 +59,10 @@ std::function<int()> Setup(CLI::App& app) {
     if (a->json) {
       std::string out;
       ledger::AppendEntryJson(out, *e);
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
     } else {
-      std::printf("ledger entry %lld: reinstatement of %s at %s (%s)%s\n",
-                  static_cast<long long>(e->seq), e->entity.c_str(),
-                  FormatRfc3339Ms(e->time).c_str(), e->reason.c_str(),
-                  e->ref.empty() ? "" : (", " + e->ref).c_str());
+      fmt::print("ledger entry {}: reinstatement of {} at {} ({}){}\n", e->seq, e->entity,
+                 FormatRfc3339Ms(e->time), e->reason, e->ref.empty() ? "" : ", " + e->ref);
     }
     return 0;
   };
