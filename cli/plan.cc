@@ -125,14 +125,13 @@ std::function<int()> Setup(CLI::App& app) {
     network::BuildOptions bo;
     std::vector<std::string> keys;
     std::string mode = "plan";
-    auto bad_time = [](const std::string& s) {
-      return Fail(
-          Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + s + "'")
-              .ToString());
+    auto bad_time = [](std::string_view flag, std::string_view forms, const std::string& s) {
+      return Fail(Status::InvalidArgument(fmt::format("{}: expected {}, got '{}'", flag, forms, s))
+                      .ToString());
     };
     if (!a->at.empty()) {
       auto at = ParseTimeArg(a->at);
-      if (!at) return bad_time(a->at);
+      if (!at) return bad_time("--at", kTimeArgForms, a->at);
       bo.as_of = *at;
     }
     if (!a->evaluate_day.empty()) {
@@ -141,7 +140,7 @@ std::function<int()> Setup(CLI::App& app) {
       // A day, not the milliseconds ParseTimeArg also takes.
       const bool dashed = a->evaluate_day[4] == '-' && a->evaluate_day[7] == '-';
       auto day = dashed ? ParseTimeArg(a->evaluate_day) : std::nullopt;
-      if (!day) return bad_time(a->evaluate_day);
+      if (!day) return bad_time("--evaluate-day", "YYYY-MM-DD", a->evaluate_day);
       bo.as_of = *day - 1;
       auto k = network::TakedownsBetween(**store, *day, *day + 24LL * 3600 * 1000);
       if (!k.ok()) return Fail(k.status().ToString());

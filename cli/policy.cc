@@ -27,7 +27,7 @@ std::function<int()> Setup(CLI::App& app) {
   apply->add_option("--rules", a->rules, "rules file (YAML)")->required();
   apply->add_flag("--dry-run", a->dry_run, "print what would happen, write nothing");
   apply->add_option("--time", a->time,
-                    "decision time (RFC 3339 or ms; default: each signal's own time)");
+                    "decision time (RFC 3339, YYYY-MM-DD or ms; default: each signal's own time)");
   apply->add_option("--by", a->by, "who runs it (default $CORDON_USER or $USER)");
   apply->add_flag("--json", a->json, "print JSON");
   return [a, check]() -> int {
@@ -71,7 +71,7 @@ std::function<int()> Setup(CLI::App& app) {
     opt.by = a->by.empty() ? ledger::DefaultActor() : a->by;
     if (!a->time.empty()) {
       opt.time = ParseTimeArg(a->time);
-      if (!opt.time) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
+      if (!opt.time) return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
     }
     if (!a->dry_run) {
       Status st = (*store)->Begin();

@@ -102,7 +102,8 @@ std::function<int()> Setup(CLI::App& app) {
       r.entity = a->entity;
       r.unit = a->unit;
       r.reason = a->reason;
-      if (!time_or_now(a->received, r.received)) return Fail("--received: bad time " + a->received);
+      if (!time_or_now(a->received, r.received))
+        return Fail(fmt::format("--received: not {}: {}", kTimeArgForms, a->received));
       if (a->deadline_hours >= 0) {
         r.deadline = r.received + static_cast<TimeMs>(a->deadline_hours * 3600 * 1000);
       }
@@ -113,12 +114,14 @@ std::function<int()> Setup(CLI::App& app) {
     }
     if (act->parsed() || reject->parsed()) {
       TimeMs t = 0;
-      if (!time_or_now(a->time, t)) return Fail("--time: bad time " + a->time);
+      if (!time_or_now(a->time, t))
+        return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
       if (act->parsed()) return write([&]() { return refs.Act(a->id, t, by, !a->already); });
       return write([&]() { return refs.Reject(a->id, t, by, a->reason); });
     }
     TimeMs now = 0;
-    if (!time_or_now(a->now, now)) return Fail("--now: bad time " + a->now);
+    if (!time_or_now(a->now, now))
+      return Fail(fmt::format("--now: not {}: {}", kTimeArgForms, a->now));
     if (list->parsed()) {
       auto all = refs.List(a->status);
       if (!all.ok()) return Fail(all.status().ToString());

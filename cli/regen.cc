@@ -29,7 +29,8 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--threshold", a->threshold, "score at which a detection is raised")
       ->check(NumberInRange(0.0001, 1))
       ->capture_default_str();
-  app.add_option("--until", a->until, "replay only events up to this time (RFC 3339 or ms)");
+  app.add_option("--until", a->until,
+                 "replay only events up to this time (RFC 3339, YYYY-MM-DD or ms)");
   app.add_option("--window-days", a->window_days, "how far back a parent's takedown may lie")
       ->check(NumberAtLeast(0, true))
       ->capture_default_str();
@@ -46,7 +47,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::optional<TimeMs> until;
     if (!a->until.empty()) {
       until = ParseTimeArg(a->until);
-      if (!until) return Fail("--until: not RFC 3339 or milliseconds: " + a->until);
+      if (!until) return Fail(fmt::format("--until: not {}: {}", kTimeArgForms, a->until));
     }
     enforce::RegenOptions opt;
     opt.threshold = a->threshold;
