@@ -1,4 +1,6 @@
 // Shared by the commands that read stored regeneration detections (report, impact, policy).
+#include <fmt/core.h>
+
 #include <cstdio>
 
 #include "command.h"
@@ -8,7 +10,7 @@ namespace cordon::cli {
 
 StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
   ASSIGN_OR_RETURN(std::string note, enforce::UseCurrentDetections(store, progress));
-  if (!note.empty()) std::fprintf(stderr, "cordon: note: %s\n", note.c_str());
+  if (!note.empty()) fmt::print(stderr, "cordon: note: {}\n", note);
   return note;
 }
 

@@ -1,6 +1,7 @@
 // cordon dismantle --edges FILE [--target 0.01] [--method best] [--effort 1] [--no-reinsert]
 //                  [--json]
 // Removes nodes until the largest connected component holds at most target * N nodes.
+#include <fmt/core.h>
 #include <time.h>
 
 #include <chrono>
@@ -26,12 +27,11 @@ double CpuSeconds() {
 
 void PrintIssues(const std::string& file, const network::EdgeListReport& r) {
   for (const auto& issue : r.issues) {
-    std::fprintf(stderr, "cordon: %s:%lld: %s\n", file.c_str(), static_cast<long long>(issue.line),
-                 issue.reason.c_str());
+    fmt::print(stderr, "cordon: {}:{}: {}\n", file, issue.line, issue.reason);
   }
   if (r.bad_lines > static_cast<int64_t>(r.issues.size())) {
-    std::fprintf(stderr, "cordon: %s: %lld more bad lines not listed\n", file.c_str(),
-                 static_cast<long long>(r.bad_lines - static_cast<int64_t>(r.issues.size())));
+    fmt::print(stderr, "cordon: {}: {} more bad lines not listed\n", file,
+               r.bad_lines - static_cast<int64_t>(r.issues.size()));
   }
 }
 
@@ -102,34 +102,29 @@ std::function<int()> Setup(CLI::App& app) {
       w.Field("bad_lines", lg.report.bad_lines).Field("self_loops", lg.report.self_loops);
       w.Field("duplicate_edges", lg.report.duplicates).Field("header", lg.report.header);
       w.EndObject().EndObject();
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      std::fputc('\n', stdout);
+      fmt::print("{}\n", out);
       return 0;
     }
-    std::printf("network:           %lld nodes, %lld edges", static_cast<long long>(n),
-                static_cast<long long>(lg.graph.num_edges()));
+    fmt::print("network:           {} nodes, {} edges", n, lg.graph.num_edges());
     if (lg.report.bad_lines + lg.report.self_loops + lg.report.duplicates > 0) {
-      std::printf(" (%lld bad lines, %lld self-loops, %lld duplicate edges dropped)",
-                  static_cast<long long>(lg.report.bad_lines),
-                  static_cast<long long>(lg.report.self_loops),
-                  static_cast<long long>(lg.report.duplicates));
+      fmt::print(" ({} bad lines, {} self-loops, {} duplicate edges dropped)", lg.report.bad_lines,
+                 lg.report.self_loops, lg.report.duplicates);
     }
-    std::printf("\ntarget:            largest component <= %lld nodes (%g of N)\n",
-                static_cast<long long>(r.target_size), a->target);
-    std::printf("removed:           %zu nodes (%.4f of N) by %s%s\n", r.removed.size(), fraction,
-                r.method.c_str(), options.reinsert ? " with reinsertion" : "");
-    std::printf("largest component: %lld nodes\n", static_cast<long long>(r.largest_component));
+    fmt::print("\ntarget:            largest component <= {} nodes ({:g} of N)\n", r.target_size,
+               a->target);
+    fmt::print("removed:           {} nodes ({:.4f} of N) by {}{}\n", r.removed.size(), fraction,
+               r.method, options.reinsert ? " with reinsertion" : "");
+    fmt::print("largest component: {} nodes\n", r.largest_component);
     for (const auto& run : r.runs) {
-      std::printf("  %-8s %lld removed (%lld before reinsertion) in %.3f s\n", run.method.c_str(),
-                  static_cast<long long>(run.removed),
-                  static_cast<long long>(run.removed_before_reinsertion), run.seconds);
+      fmt::print("  {:<8} {} removed ({} before reinsertion) in {:.3f} s\n", run.method,
+                 run.removed, run.removed_before_reinsertion, run.seconds);
     }
-    std::printf("time:              %.3f s (%.3f s CPU), reading included\nfirst removed:    ",
-                seconds, cpu_seconds);
+    fmt::print("time:              {:.3f} s ({:.3f} s CPU), reading included\nfirst removed:    ",
+               seconds, cpu_seconds);
     for (size_t i = 0; i < r.removed.size() && i < 10; ++i) {
-      std::printf(" %s", lg.labels[r.removed[i]].c_str());
+      fmt::print(" {}", lg.labels[r.removed[i]]);
     }
-    std::printf("%s\n", r.removed.size() > 10 ? " ..." : "");
+    fmt::print("{}\n", r.removed.size() > 10 ? " ..." : "");
     return 0;
   };
 }

@@ -1,5 +1,5 @@
 // cordon impact --db FILE [--json]
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/analysis/impact.h"
@@ -7,11 +7,7 @@
 namespace cordon::cli {
 namespace {
 
-std::string Pct(double change) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", change * 100);
-  return buf;
-}
+std::string Pct(double change) { return fmt::format("{:+.1f}%", change * 100); }
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
@@ -37,37 +33,33 @@ std::function<int()> Setup(CLI::App& app) {
     auto r = ComputeImpact(**store, opt);
     if (!r.ok()) return Fail(r.status().ToString());
     if (a->json) {
-      std::printf("%s\n", ImpactJson(*r).c_str());
+      fmt::print("{}\n", ImpactJson(*r));
       return 0;
     }
     int64_t takedowns = 0;
     for (const auto& d : r->daily) takedowns += d.takedowns;
-    std::printf("%zu days, %lld takedowns; network cohort: %lld chats (found by %s)\n",
-                r->daily.size(), static_cast<long long>(takedowns),
-                static_cast<long long>(r->network_chats), r->cohort.c_str());
+    fmt::print("{} days, {} takedowns; network cohort: {} chats (found by {})\n", r->daily.size(),
+               takedowns, r->network_chats, r->cohort);
     for (const auto& d : r->daily) {
       if (std::find(r->spikes.begin(), r->spikes.end(), d.date) == r->spikes.end()) continue;
-      std::printf("spike %s: %lld takedowns against a baseline of %.0f\n", d.date.c_str(),
-                  static_cast<long long>(d.takedowns), d.baseline);
+      fmt::print("spike {}: {} takedowns against a baseline of {:.0f}\n", d.date, d.takedowns,
+                 d.baseline);
     }
     for (const auto& act : r->actions) {
-      std::printf(
-          "action %s..%s: organic posts %s, forwarded %s, views %s, active chats %s "
-          "(%d days before, %d after)\n",
-          act.start.c_str(), act.end.c_str(), Pct(act.organic_change).c_str(),
-          Pct(act.forwarded_change).c_str(), Pct(act.views_change).c_str(),
-          Pct(act.active_chats_change).c_str(), act.before.days, act.after.days);
+      fmt::print(
+          "action {}..{}: organic posts {}, forwarded {}, views {}, active chats {} "
+          "({} days before, {} after)\n",
+          act.start, act.end, Pct(act.organic_change), Pct(act.forwarded_change),
+          Pct(act.views_change), Pct(act.active_chats_change), act.before.days, act.after.days);
     }
     for (const auto& c : r->survival) {
-      std::printf("survival %-36s %6lld chats, %6lld taken down, median life %s\n", c.group.c_str(),
-                  static_cast<long long>(c.chats), static_cast<long long>(c.taken_down),
-                  c.median_days < 0
-                      ? "not reached"
-                      : (std::to_string(c.median_days).substr(0, 5) + " days").c_str());
+      fmt::print("survival {:<36} {:>6} chats, {:>6} taken down, median life {}\n", c.group,
+                 c.chats, c.taken_down,
+                 c.median_days < 0 ? std::string("not reached")
+                                   : std::to_string(c.median_days).substr(0, 5) + " days");
     }
     for (const auto& [p, n] : r->migration) {
-      std::printf("migration %-12s %6lld messages, first on %s\n", p.c_str(),
-                  static_cast<long long>(n), r->migration_first.at(p).c_str());
+      fmt::print("migration {:<12} {:>6} messages, first on {}\n", p, n, r->migration_first.at(p));
     }
     return 0;
   };

@@ -25,7 +25,7 @@ struct Common {
 void AddCommon(CLI::App* app, Common& c, bool with_time) {
   app->add_option("--db", c.db, "database");
   app->add_option("--by", c.by, "who decides (default $CORDON_USER or $USER)");
-  if (with_time) app->add_option("--time", c.time, "when (RFC 3339 or ms; default now)");
+  if (with_time) app->add_option("--time", c.time, "when: RFC 3339, YYYY-MM-DD or ms; default now");
   app->add_flag("--json", c.json, "print JSON");
 }
 
@@ -65,13 +65,13 @@ std::function<int()> Setup(CLI::App& app) {
   deny->add_option("--reason", a->reason, "why")->required();
   CLI::App* hold = sub("hold", "Preserve an entity's removed content longer", a->hold, true);
   hold->add_option("entity", a->entity, "entity key")->required();
-  hold->add_option("--until", a->until, "preserve until (RFC 3339 or ms)")->required();
+  hold->add_option("--until", a->until, "preserve until (RFC 3339, YYYY-MM-DD or ms)")->required();
   hold->add_option("--reason", a->reason, "why, e.g. a request from an authority")->required();
   CLI::App* preserved =
       sub("preserved", "Removed content held, and until when", a->preserved, false);
   CLI::App* purge =
       sub("purge", "Delete removed content whose preservation ended", a->purge, false);
-  purge->add_option("--now", a->now, "the current time (RFC 3339 or ms; default now)");
+  purge->add_option("--now", a->now, "the current time (RFC 3339, YYYY-MM-DD or ms; default now)");
   purge->add_flag("--dry-run", a->dry_run, "only say what would be deleted");
   CLI::App* sync =
       sub("sync", "Mirror takedowns from platform streams into the ledger", a->sync, false);
@@ -145,7 +145,7 @@ std::function<int()> Setup(CLI::App& app) {
     }
     if (hold->parsed()) {
       auto until = ParseTimeArg(a->until);
-      if (!until) return Fail("--until: not RFC 3339 or milliseconds: " + a->until);
+      if (!until) return Fail(fmt::format("--until: not {}: {}", kTimeArgForms, a->until));
       return run([&]() -> Status {
         ASSIGN_OR_RETURN(ledger::Entry e, led.Hold(a->entity, *until, *now, by, a->reason));
         print(ledger::EntryJson(e),

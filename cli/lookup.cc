@@ -3,6 +3,8 @@
 // Reads PDQ hashes (64 hex digits a line) on standard input and writes a line per query:
 //   {"query":"<hash>","matches":[{"signal":"<hash>","distance":N,"bank":"..","label":".."}]}
 // A line that is not a hash gets {"query":"<line>","error":"..."}; the exit status is then 1.
+#include <fmt/core.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -48,9 +50,9 @@ std::function<int()> Setup(CLI::App& app) {
         rc = 1;
         if (a->json) {
           w.BeginObject().Field("query", line).Field("error", h.status().message()).EndObject();
-          std::printf("%s\n", out.c_str());
+          fmt::print("{}\n", out);
         } else {
-          std::fprintf(stderr, "cordon: %s: %s\n", line.c_str(), h.status().message().c_str());
+          fmt::print(stderr, "cordon: {}: {}\n", line, h.status().message());
         }
         continue;
       }
@@ -66,12 +68,12 @@ std::function<int()> Setup(CLI::App& app) {
               .EndObject();
         }
         w.EndArray().EndObject();
-        std::printf("%s\n", out.c_str());
+        fmt::print("{}\n", out);
       } else {
-        std::printf("%s: %zu matches\n", h->Hex().c_str(), matches.size());
+        fmt::print("{}: {} matches\n", h->Hex(), matches.size());
         for (const Match& m : matches) {
-          std::printf("  %s distance %d bank %s%s%s\n", m.signal.c_str(), m.distance,
-                      m.bank.c_str(), m.label.empty() ? "" : " label ", m.label.c_str());
+          fmt::print("  {} distance {} bank {}{}{}\n", m.signal, m.distance, m.bank,
+                     m.label.empty() ? "" : " label ", m.label);
         }
       }
     }

@@ -1,5 +1,7 @@
 // cordon: finds, disrupts and measures propaganda distribution networks.
 // This file only dispatches to the subcommands in cli/*.cc.
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -15,7 +17,7 @@ std::vector<CommandInfo>& Registry() {
 }
 
 int Fail(const std::string& message) {
-  std::fprintf(stderr, "cordon: %s\n", message.c_str());
+  fmt::print(stderr, "cordon: {}\n", message);
   return 1;
 }
 
@@ -51,8 +53,8 @@ int main(int argc, char** argv) {
     const bool known = std::any_of(commands.begin(), commands.end(),
                                    [&](const CommandInfo& c) { return c.name == first; });
     if (!known) {
-      std::fprintf(stderr, "cordon: unknown subcommand '%s'; the subcommands are: %s\n",
-                   first.c_str(), SubcommandNames().c_str());
+      fmt::print(stderr, "cordon: unknown subcommand '{}'; the subcommands are: {}\n", first,
+                 SubcommandNames());
       return 2;
     }
   }
@@ -65,19 +67,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "cordon: %s\n", e.what());
-    std::fprintf(stderr, "cordon: see 'cordon%s --help'\n",
-                 app.get_subcommands().empty()
-                     ? ""
-                     : (" " + app.get_subcommands().front()->get_name()).c_str());
+    fmt::print(stderr, "cordon: {}\n", e.what());
+    fmt::print(stderr, "cordon: see 'cordon{} --help'\n",
+               app.get_subcommands().empty() ? std::string()
+                                             : " " + app.get_subcommands().front()->get_name());
     return 2;
   }
   for (auto& [sub, run] : runners) {
     if (sub->parsed()) return run();
   }
-  std::fprintf(stderr,
-               "cordon: a subcommand is required; the subcommands are: %s\n"
-               "cordon: 'cordon --help' describes them; 'cordon demo' shows them at work\n",
-               SubcommandNames().c_str());
+  fmt::print(stderr,
+             "cordon: a subcommand is required; the subcommands are: {}\n"
+             "cordon: 'cordon --help' describes them; 'cordon demo' shows them at work\n",
+             SubcommandNames());
   return 2;
 }

@@ -54,9 +54,9 @@ std::function<int()> Setup(CLI::App& app) {
     if (!a->at.empty()) {
       auto at = ParseTimeArg(a->at);
       if (!at) {
-        return Fail(
-            Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + a->at + "'")
-                .ToString());
+        return Fail(Status::InvalidArgument(
+                        fmt::format("--at: expected {}, got '{}'", kTimeArgForms, a->at))
+                        .ToString());
       }
       bo.as_of = *at;
     }

@@ -5,8 +5,9 @@
 // next official release reaches, using the network as it stood at TIME (default: the last
 // event). What-if: scores a given target list, or the takedowns that happened on a day against
 // the network as it stood at the start of that day.
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -60,27 +61,26 @@ void PrintJson(const PlanResult& r, const network::ReachGraph& g, const std::str
   w.Field("cost", r.cost).Field("seconds", seconds).EndObject();
   if (!r.shortfall.empty()) w.Field("shortfall", r.shortfall);
   w.EndObject();
-  std::printf("%s\n", out.c_str());
+  fmt::print("{}\n", out);
 }
 
 void PrintText(const PlanResult& r, const std::string& as_of, const std::string& mode,
                double budget) {
-  std::printf("%s against the network as of %s\n", mode.c_str(), as_of.c_str());
+  fmt::print("{} against the network as of {}\n", mode, as_of);
   for (const auto& t : r.targets) {
-    std::printf("%3d. %-8s %s\n     %s\n", t.rank,
-                std::string(network::NodeKindName(t.kind)).c_str(), t.key.c_str(),
-                t.evidence.detail.c_str());
+    fmt::print("{:>3}. {:<8} {}\n     {}\n", t.rank, network::NodeKindName(t.kind), t.key,
+               t.evidence.detail);
     for (size_t i = 0; i < t.evidence.refs.size() && i < 4; ++i) {
-      std::printf("       evidence: %s\n", t.evidence.refs[i].c_str());
+      fmt::print("       evidence: {}\n", t.evidence.refs[i]);
     }
   }
-  for (const auto& k : r.unknown) std::printf("  not in the model: %s\n", k.c_str());
+  for (const auto& k : r.unknown) fmt::print("  not in the model: {}\n", k);
   const double reduction = r.reach_before > 0 ? 1 - r.reach_after / r.reach_before : 0;
-  std::printf("predicted reach: %.0f -> %.0f (-%.1f%%)\n", r.reach_before, r.reach_after,
-              100 * reduction);
+  fmt::print("predicted reach: {:.0f} -> {:.0f} (-{:.1f}%)\n", r.reach_before, r.reach_after,
+             100 * reduction);
   if (!r.shortfall.empty()) {
-    std::printf("%zu targets, cost %g of the budget %g: %s\n", r.targets.size(), r.cost, budget,
-                r.shortfall.c_str());
+    fmt::print("{} targets, cost {:g} of the budget {:g}: {}\n", r.targets.size(), r.cost, budget,
+               r.shortfall);
   }
 }
 
@@ -125,14 +125,13 @@ std::function<int()> Setup(CLI::App& app) {
     network::BuildOptions bo;
     std::vector<std::string> keys;
     std::string mode = "plan";
-    auto bad_time = [](const std::string& s) {
-      return Fail(
-          Status::InvalidArgument("expected an RFC 3339 time or YYYY-MM-DD, got '" + s + "'")
-              .ToString());
+    auto bad_time = [](std::string_view flag, std::string_view forms, const std::string& s) {
+      return Fail(Status::InvalidArgument(fmt::format("{}: expected {}, got '{}'", flag, forms, s))
+                      .ToString());
     };
     if (!a->at.empty()) {
       auto at = ParseTimeArg(a->at);
-      if (!at) return bad_time(a->at);
+      if (!at) return bad_time("--at", kTimeArgForms, a->at);
       bo.as_of = *at;
     }
     if (!a->evaluate_day.empty()) {
@@ -141,7 +140,7 @@ std::function<int()> Setup(CLI::App& app) {
       // A day, not the milliseconds ParseTimeArg also takes.
       const bool dashed = a->evaluate_day[4] == '-' && a->evaluate_day[7] == '-';
       auto day = dashed ? ParseTimeArg(a->evaluate_day) : std::nullopt;
-      if (!day) return bad_time(a->evaluate_day);
+      if (!day) return bad_time("--evaluate-day", "YYYY-MM-DD", a->evaluate_day);
       bo.as_of = *day - 1;
       auto k = network::TakedownsBetween(**store, *day, *day + 24LL * 3600 * 1000);
       if (!k.ok()) return Fail(k.status().ToString());

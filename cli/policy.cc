@@ -1,5 +1,7 @@
 // cordon policy check FILE [--json]
 // cordon policy apply --db FILE --rules FILE [--dry-run] [--time T] [--by WHO] [--json]
+#include <fmt/core.h>
+
 #include <cstdio>
 
 #include "command.h"
@@ -25,7 +27,7 @@ std::function<int()> Setup(CLI::App& app) {
   apply->add_option("--rules", a->rules, "rules file (YAML)")->required();
   apply->add_flag("--dry-run", a->dry_run, "print what would happen, write nothing");
   apply->add_option("--time", a->time,
-                    "decision time (RFC 3339 or ms; default: each signal's own time)");
+                    "decision time (RFC 3339, YYYY-MM-DD or ms; default: each signal's own time)");
   apply->add_option("--by", a->by, "who runs it (default $CORDON_USER or $USER)");
   apply->add_flag("--json", a->json, "print JSON");
   return [a, check]() -> int {
@@ -44,17 +46,17 @@ std::function<int()> Setup(CLI::App& app) {
           w.Field("message", std::string_view(s.message())).EndObject();
         }
         w.EndArray().EndObject();
-        std::printf("%s\n", out.c_str());
+        fmt::print("{}\n", out);
       } else {
-        for (const auto& s : problems) std::fprintf(stderr, "%s\n", s.ToString().c_str());
-        if (problems.empty()) std::printf("%s: %zu rules, OK\n", a->file.c_str(), p->rules.size());
+        for (const auto& s : problems) fmt::print(stderr, "{}\n", s.ToString());
+        if (problems.empty()) fmt::print("{}: {} rules, OK\n", a->file, p->rules.size());
       }
       return problems.empty() ? 0 : 1;
     }
     std::vector<Status> problems;
     auto policy = enforce::LoadPolicy(a->rules, &problems);
     if (!policy.ok()) {
-      for (const auto& s : problems) std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      for (const auto& s : problems) fmt::print(stderr, "{}\n", s.ToString());
       return Fail(policy.status().ToString());
     }
     auto store = Store::Open(a->db, RecordingOptions());
@@ -69,7 +71,7 @@ std::function<int()> Setup(CLI::App& app) {
     opt.by = a->by.empty() ? ledger::DefaultActor() : a->by;
     if (!a->time.empty()) {
       opt.time = ParseTimeArg(a->time);
-      if (!opt.time) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
+      if (!opt.time) return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
     }
     if (!a->dry_run) {
       Status st = (*store)->Begin();
@@ -97,18 +99,16 @@ std::function<int()> Setup(CLI::App& app) {
         w.Raw(one);
       }
       w.EndArray().EndObject();
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
     } else {
       for (const auto& p : *plan) {
-        std::printf("%s%-9s %-40s rule %-20s %s%s\n", a->dry_run ? "would " : "",
-                    std::string(enforce::PolicyActionName(p.action)).c_str(), p.entity.c_str(),
-                    p.rule.c_str(), p.reason.c_str(),
-                    p.skip ? ("  (skipped: " + p.skip_why + ")").c_str() : "");
+        fmt::print("{}{:<9} {:<40} rule {:<20} {}{}\n", a->dry_run ? "would " : "",
+                   enforce::PolicyActionName(p.action), p.entity, p.rule, p.reason,
+                   p.skip ? "  (skipped: " + p.skip_why + ")" : std::string());
       }
-      std::printf("%s%lld takedowns, %lld for review, %lld to watch; %lld skipped\n",
-                  a->dry_run ? "dry run, nothing written: " : "", static_cast<long long>(done[3]),
-                  static_cast<long long>(done[2]), static_cast<long long>(done[1]),
-                  static_cast<long long>(skipped));
+      fmt::print("{}{} takedowns, {} for review, {} to watch; {} skipped\n",
+                 a->dry_run ? "dry run, nothing written: " : "", done[3], done[2], done[1],
+                 skipped);
     }
     return 0;
   };

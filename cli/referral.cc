@@ -40,28 +40,29 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::IsMember({"referral", "removal_order"}))
       ->capture_default_str();
   add->add_option("--reason", a->reason, "the ground given");
-  add->add_option("--received", a->received, "when it was received (default now)");
+  add->add_option("--received", a->received,
+                  "when it was received (RFC 3339, YYYY-MM-DD or ms; default now)");
   add->add_option("--deadline-hours", a->deadline_hours,
                   "deadline after receipt (removal orders: 1 by default)");
   add->add_flag("--force", a->force, "even when nothing ingested mentions the entity");
   CLI::App* act = app.add_subcommand("act", "Act on it: take the entity down and close it");
   common(act);
   act->add_option("id", a->id, "referral id")->required();
-  act->add_option("--time", a->time, "when (default now)");
+  act->add_option("--time", a->time, "when (RFC 3339, YYYY-MM-DD or ms; default now)");
   act->add_flag("--already-removed", a->already, "close it without a takedown (already down)");
   CLI::App* reject = app.add_subcommand("reject", "Close it without action");
   common(reject);
   reject->add_option("id", a->id, "referral id")->required();
   reject->add_option("--reason", a->reason, "why")->required();
-  reject->add_option("--time", a->time, "when (default now)");
+  reject->add_option("--time", a->time, "when (RFC 3339, YYYY-MM-DD or ms; default now)");
   CLI::App* list = app.add_subcommand("list", "Referrals with status and deadline");
   common(list);
   list->add_option("--status", a->status, "open, actioned or rejected");
   list->add_flag("--overdue", a->overdue, "only those overdue or actioned late");
-  list->add_option("--now", a->now, "the current time (default now)");
+  list->add_option("--now", a->now, "the current time (RFC 3339, YYYY-MM-DD or ms; default now)");
   CLI::App* report = app.add_subcommand("report", "Time to action and deadlines met");
   common(report);
-  report->add_option("--now", a->now, "the current time (default now)");
+  report->add_option("--now", a->now, "the current time (RFC 3339, YYYY-MM-DD or ms; default now)");
 
   return [a, add, act, reject, list]() -> int {
     auto store = Store::Open(a->db, RecordingOptions());
@@ -102,7 +103,8 @@ std::function<int()> Setup(CLI::App& app) {
       r.entity = a->entity;
       r.unit = a->unit;
       r.reason = a->reason;
-      if (!time_or_now(a->received, r.received)) return Fail("--received: bad time " + a->received);
+      if (!time_or_now(a->received, r.received))
+        return Fail(fmt::format("--received: not {}: {}", kTimeArgForms, a->received));
       if (a->deadline_hours >= 0) {
         r.deadline = r.received + static_cast<TimeMs>(a->deadline_hours * 3600 * 1000);
       }
@@ -113,12 +115,14 @@ std::function<int()> Setup(CLI::App& app) {
     }
     if (act->parsed() || reject->parsed()) {
       TimeMs t = 0;
-      if (!time_or_now(a->time, t)) return Fail("--time: bad time " + a->time);
+      if (!time_or_now(a->time, t))
+        return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
       if (act->parsed()) return write([&]() { return refs.Act(a->id, t, by, !a->already); });
       return write([&]() { return refs.Reject(a->id, t, by, a->reason); });
     }
     TimeMs now = 0;
-    if (!time_or_now(a->now, now)) return Fail("--now: bad time " + a->now);
+    if (!time_or_now(a->now, now))
+      return Fail(fmt::format("--now: not {}: {}", kTimeArgForms, a->now));
     if (list->parsed()) {
       auto all = refs.List(a->status);
       if (!all.ok()) return Fail(all.status().ToString());

@@ -2,6 +2,8 @@
 //
 // Replays the store in time order through the regeneration detector and prints its detections:
 // {"detections":[{"entity","parent","score","detected_at","evidence":[...],"candidates":[...]}]}
+#include <fmt/core.h>
+
 #include <cstdio>
 
 #include "command.h"
@@ -27,7 +29,8 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--threshold", a->threshold, "score at which a detection is raised")
       ->check(NumberInRange(0.0001, 1))
       ->capture_default_str();
-  app.add_option("--until", a->until, "replay only events up to this time (RFC 3339 or ms)");
+  app.add_option("--until", a->until,
+                 "replay only events up to this time (RFC 3339, YYYY-MM-DD or ms)");
   app.add_option("--window-days", a->window_days, "how far back a parent's takedown may lie")
       ->check(NumberAtLeast(0, true))
       ->capture_default_str();
@@ -44,7 +47,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::optional<TimeMs> until;
     if (!a->until.empty()) {
       until = ParseTimeArg(a->until);
-      if (!until) return Fail("--until: not RFC 3339 or milliseconds: " + a->until);
+      if (!until) return Fail(fmt::format("--until: not {}: {}", kTimeArgForms, a->until));
     }
     enforce::RegenOptions opt;
     opt.threshold = a->threshold;
@@ -60,10 +63,10 @@ std::function<int()> Setup(CLI::App& app) {
       auto current = (*store)->DetectionsCurrent();
       if (!current.ok()) return Fail(current.status().ToString());
       if (!*current) {
-        std::fprintf(stderr,
-                     "cordon: warning: the stored detections predate the latest events (an "
-                     "ingest was interrupted, is running, or ran with --no-enforce); `cordon "
-                     "regen` replays them, `cordon regen --save` stores the replay's\n");
+        fmt::print(stderr,
+                   "cordon: warning: the stored detections predate the latest events (an "
+                   "ingest was interrupted, is running, or ran with --no-enforce); `cordon "
+                   "regen` replays them, `cordon regen --save` stores the replay's\n");
       }
       dets = enforce::LoadDetections(**store);
     } else {
@@ -90,25 +93,23 @@ std::function<int()> Setup(CLI::App& app) {
         w.Raw(one);
       }
       w.EndArray().EndObject();
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
       return 0;
     }
-    std::printf("%-24s  %-36s    %-36s %-5s  %s\n", "detected at", "entity", "parent (taken down)",
-                "score", "signals");
+    fmt::print("{:<24}  {:<36}    {:<36} {:<5}  {}\n", "detected at", "entity",
+               "parent (taken down)", "score", "signals");
     for (const auto& d : *dets) {
       std::string signals;
       for (const auto& e : d.evidence) {
         if (e.signal == "timing") continue;
         signals += (signals.empty() ? "" : ", ") + e.signal;
       }
-      std::printf("%s  %-36s <- %-36s %.3f  [%s]\n", FormatRfc3339Ms(d.detected_at).c_str(),
-                  d.entity.c_str(), d.parent.c_str(), d.score, signals.c_str());
+      fmt::print("{}  {:<36} <- {:<36} {:.3f}  [{}]\n", FormatRfc3339Ms(d.detected_at), d.entity,
+                 d.parent, d.score, signals);
     }
     if (!a->stored && !a->save && !a->quiet) {
-      std::fprintf(
-          stderr, "%zu detections; %lld events replayed, %lld entities, %lld pairs scored\n",
-          dets->size(), static_cast<long long>(stats.events),
-          static_cast<long long>(stats.entities), static_cast<long long>(stats.pairs_scored));
+      fmt::print(stderr, "{} detections; {} events replayed, {} entities, {} pairs scored\n",
+                 dets->size(), stats.events, stats.entities, stats.pairs_scored);
     }
     return 0;
   };

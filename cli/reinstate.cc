@@ -1,7 +1,7 @@
 // cordon reinstate --db FILE ENTITY --reason R [--time T] [--by WHO] [--appeal ID]
 //                  [--evidence JSON] [--force] [--json]
 // The entity key must be <platform>:<id> and, without --force, known to the store.
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/ledger/entity_key.h"
@@ -22,7 +22,8 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--db", a->db, "database")->required();
   app.add_option("entity", a->entity, "entity key")->required();
   app.add_option("--reason", a->reason, "why, e.g. appeal_upheld, mistaken_takedown")->required();
-  app.add_option("--time", a->time, "when it takes effect (RFC 3339 or ms; default now)");
+  app.add_option("--time", a->time,
+                 "when it takes effect (RFC 3339, YYYY-MM-DD or ms; default now)");
   app.add_option("--by", a->by, "who decided (default $CORDON_USER or $USER)");
   app.add_option("--appeal", a->appeal, "the appeal this grants (cordon ledger appeals)");
   app.add_option("--source", a->source, "platform, referral, user_report or policy")
@@ -37,7 +38,7 @@ std::function<int()> Setup(CLI::App& app) {
     TimeMs t = ledger::SystemClock().Now();
     if (!a->time.empty()) {
       auto p = ParseTimeArg(a->time);
-      if (!p) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
+      if (!p) return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
       t = *p;
     }
     ledger::ReinstateRequest r;
@@ -59,12 +60,10 @@ std::function<int()> Setup(CLI::App& app) {
     if (a->json) {
       std::string out;
       ledger::AppendEntryJson(out, *e);
-      std::printf("%s\n", out.c_str());
+      fmt::print("{}\n", out);
     } else {
-      std::printf("ledger entry %lld: reinstatement of %s at %s (%s)%s\n",
-                  static_cast<long long>(e->seq), e->entity.c_str(),
-                  FormatRfc3339Ms(e->time).c_str(), e->reason.c_str(),
-                  e->ref.empty() ? "" : (", " + e->ref).c_str());
+      fmt::print("ledger entry {}: reinstatement of {} at {} ({}){}\n", e->seq, e->entity,
+                 FormatRfc3339Ms(e->time), e->reason, e->ref.empty() ? "" : ", " + e->ref);
     }
     return 0;
   };

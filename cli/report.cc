@@ -1,5 +1,5 @@
 // cordon report --db FILE [--out report.html] [--title T] [--budget K] [--no-network]
-#include <cstdio>
+#include <fmt/core.h>
 
 #include "command.h"
 #include "cordon/report/network_view.h"
@@ -54,12 +54,12 @@ std::function<int()> Setup(CLI::App& app) {
       std::string summary;
       Status ns = AddNetworkFromStore(**store, *impact, a->budget, &in, &summary, progress.get());
       if (!ns.ok()) return Fail(ns.ToString());
-      std::printf("network: %s\n", summary.c_str());
+      fmt::print("network: {}\n", summary);
     }
     in.impact = std::move(*impact);
     Status s = WriteReport(**store, in, a->out);
     if (!s.ok()) return Fail(s.ToString());
-    std::printf("wrote %s\n", a->out.c_str());
+    fmt::print("wrote {}\n", a->out);
     return 0;
   };
 }

@@ -1,7 +1,8 @@
 // cordon simulate --out DIR [--seed N] [--scale small|medium|large] [--start DATE] [--days N]
 //                 [--action nov2019|oct2018|none] [--action-date DATE]
 //                 [--media files|hashes|none] [--no-exports] [--overwrite] [--set NAME=VALUE]...
-#include <cstdio>
+#include <fmt/core.h>
+
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -65,7 +66,7 @@ std::function<int()> Setup(CLI::App& app) {
     sim::SimSummary summary;
     Status s = sim::Simulate(a->opt, &summary);
     if (!s.ok()) return Fail(s.ToString());
-    std::printf("%s\n", sim::SummaryText(summary).c_str());
+    fmt::print("{}\n", sim::SummaryText(summary));
     return 0;
   };
 }

@@ -52,7 +52,8 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_option("--db", a->db, "database")->required();
   app.add_option("entity", a->entity, "entity key, e.g. telegram:channel123");
   app.add_option("--reason", a->reason, "reason code, e.g. terrorist_content");
-  app.add_option("--time", a->time, "when it takes effect (RFC 3339 or ms; default now)");
+  app.add_option("--time", a->time,
+                 "when it takes effect (RFC 3339, YYYY-MM-DD or ms; default now)");
   app.add_option("--source", a->source, "platform, referral, user_report or policy")
       ->capture_default_str();
   app.add_option("--by", a->by, "who decided (default $CORDON_USER or $USER)");
@@ -83,7 +84,7 @@ std::function<int()> Setup(CLI::App& app) {
     TimeMs t = ledger::SystemClock().Now();
     if (!a->time.empty()) {
       auto p = ParseTimeArg(a->time);
-      if (!p) return Fail("--time: not RFC 3339 or milliseconds: " + a->time);
+      if (!p) return Fail(fmt::format("--time: not {}: {}", kTimeArgForms, a->time));
       t = *p;
     }
     auto ev = ledger::TakedownEvidence(a->evidence, a->messages);

@@ -17,7 +17,7 @@ TEST(LedgerText, TimeArgOrNow) {
   EXPECT_EQ(*TimeArgOrNow("1000", "--time", clock), 1000);
   auto bad = TimeArgOrNow("yesterday", "--now", clock);
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(), "--now: not RFC 3339 or milliseconds: yesterday");
+  EXPECT_EQ(bad.status().message(), "--now: not RFC 3339, YYYY-MM-DD or milliseconds: yesterday");
 }
 
 TEST(LedgerText, VerifyAgainstAnExpectedHead) {

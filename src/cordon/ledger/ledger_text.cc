@@ -11,8 +11,7 @@ StatusOr<TimeMs> TimeArgOrNow(std::string_view s, std::string_view flag, const C
   if (s.empty()) return clock.Now();
   auto p = ParseTimeArg(s);
   if (!p) {
-    return Status::InvalidArgument(std::string(flag) +
-                                   ": not RFC 3339 or milliseconds: " + std::string(s));
+    return Status::InvalidArgument(fmt::format("{}: not {}: {}", flag, kTimeArgForms, s));
   }
   return *p;
 }

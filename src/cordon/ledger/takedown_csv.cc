@@ -63,7 +63,7 @@ CsvResult ParseTakedownCsv(std::string_view text, const std::string& file) {
     }
     auto time = ParseTimeArg(f[1]);
     if (!time) {
-      bad("time '" + f[1].substr(0, 64) + "' is neither RFC 3339 nor milliseconds");
+      bad("time '" + f[1].substr(0, 64) + "' is not " + std::string(kTimeArgForms));
       continue;
     }
     t.time = *time;

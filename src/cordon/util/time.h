@@ -18,8 +18,11 @@ std::optional<int64_t> ParseRfc3339Ms(std::string_view s);
 
 // Parses a time given on a command line or in a file: integer milliseconds since the epoch, a
 // date YYYY-MM-DD (its midnight, UTC), or anything ParseRfc3339Ms takes. Returns nullopt on
-// anything else; callers word the error for their flag.
+// anything else; callers word the error for their flag, naming kTimeArgForms.
 std::optional<int64_t> ParseTimeArg(std::string_view s);
+
+// The forms ParseTimeArg takes, for messages ("--time: not <forms>: <value>").
+inline constexpr std::string_view kTimeArgForms = "RFC 3339, YYYY-MM-DD or milliseconds";
 
 // "2019-11-22T10:15:00Z", or "...:00.250Z" when the milliseconds are not zero.
 std::string FormatRfc3339Ms(int64_t ms);
