@@ -227,7 +227,7 @@ class ExportReader {
       }
       if (t) text += *t;
       if (type && *type == "link" && t) tg::AddLink(links, *t);
-      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+      if (type && *type == "text_link" && href) tg::AddHrefLink(links, *href);
     }
   }
 
@@ -249,7 +249,7 @@ class ExportReader {
         return;
       }
       if (type && *type == "link" && t) tg::AddLink(links, *t);
-      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+      if (type && *type == "text_link" && href) tg::AddHrefLink(links, *href);
     }
   }
 

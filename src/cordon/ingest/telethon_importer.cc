@@ -375,7 +375,7 @@ class TelethonReader {
     };
     for (const Item& item : items) {
       if (!item.url.empty()) {
-        tg::AddLink(links, item.url);
+        tg::AddHrefLink(links, item.url);
         continue;
       }
       if (item.length == 0) continue;
