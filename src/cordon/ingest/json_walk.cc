@@ -11,30 +11,6 @@ namespace {
 
 using simdjson::SIMDJSON_PADDING;
 
-// The deepest nesting of objects and arrays in a JSON text (the outermost is 1).
-size_t NestingOf(std::string_view json) {
-  size_t depth = 0, deepest = 0;
-  bool in_string = false, escape = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escape) {
-        escape = false;
-      } else if (c == '\\') {
-        escape = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 // Whether the first non-blank line of the file is a JSON value on its own.
@@ -96,7 +72,8 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
     }
     if (IsBlank(line.text)) continue;
     JsonRoot root{line.text, where, false};
-    if (!IsValidUtf8(line.text)) {
+    // A line format's lines are validated once, by the parse (JsonWalker::ParseRecord).
+    if (shape != JsonFileShape::kLines && !IsValidUtf8(line.text)) {
       repaired = RepairUtf8(line.text);
       repaired.reserve(repaired.size() + SIMDJSON_PADDING);
       root.text = repaired;
@@ -201,10 +178,15 @@ Status JsonWalker::Broken(simdjson::error_code e, const char* p) {
                          Where(p));
 }
 
-Status JsonWalker::EnsureDomParser(const Location& where) {
-  if (!dom_ready_) {
-    if (dom_parser_.allocate(1 << 16, limits_.parser_depth()) != simdjson::SUCCESS ||
-        head_parser_.allocate(1 << 12, limits_.parser_depth()) != simdjson::SUCCESS) {
+Status JsonWalker::EnsureDomParser(const Location& where, size_t above) {
+  // The depth limit counts from the root of the document: a record `above` levels down may
+  // nest that much less (records of one walk nearly always share a level: rarely reallocated).
+  const size_t depth = limits_.parser_depth() > above ? limits_.parser_depth() - above : 1;
+  if (!dom_ready_ || dom_parser_.max_depth() != depth) {
+    if (dom_parser_.allocate(std::max<size_t>(dom_parser_.capacity(), 1 << 16), depth) !=
+            simdjson::SUCCESS ||
+        (!dom_ready_ &&
+         head_parser_.allocate(1 << 12, limits_.parser_depth()) != simdjson::SUCCESS)) {
       return Status::ResourceExhausted("cannot allocate a JSON parser", where);
     }
     dom_ready_ = true;
@@ -214,14 +196,28 @@ Status JsonWalker::EnsureDomParser(const Location& where) {
 
 Status JsonWalker::ParseRecord(std::string_view raw, const Location& where,
                                const JsonRecordFn& fn) {
+  return ParseRecordAt(raw, where, 0, fn);
+}
+
+Status JsonWalker::ParseRecordAt(std::string_view raw, const Location& where, size_t above,
+                                 const JsonRecordFn& fn) {
   if (raw.size() > limits_.max_record_bytes) {
     sink_.OnReject(where, "record over " + std::to_string(limits_.max_record_bytes) + " bytes");
     return Status::Ok();
   }
-  RETURN_IF_ERROR(EnsureDomParser(where));
+  RETURN_IF_ERROR(EnsureDomParser(where, above));
   simdjson::dom::element elem;
   // `raw` lies inside a root that has the padding simdjson reads past its end.
   auto err = dom_parser_.parse(raw.data(), raw.size(), false).get(elem);
+  if (err == simdjson::UTF8_ERROR) {
+    // Lines of a line format come unchecked (one validation, not two): repaired here.
+    repaired_ = RepairUtf8(raw);
+    repaired_.reserve(repaired_.size() + simdjson::SIMDJSON_PADDING);
+    err = dom_parser_.parse(repaired_.data(), repaired_.size(), false).get(elem);
+    if (err == simdjson::SUCCESS) {
+      sink_.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", where);
+    }
+  }
   if (err != simdjson::SUCCESS) {
     sink_.OnReject(where, std::string("not JSON: ") + simdjson::error_message(err));
     return Status::Ok();
@@ -301,14 +297,8 @@ Status JsonWalker::Record(simdjson::ondemand::value& item, const JsonRecordFn& f
     sink_.OnReject(where, "record cut off by the end of the document");
     return Status::Ok();
   }
-  // The depth limit counts from the root of the document, not of the record.
-  const size_t above = static_cast<size_t>(std::max(level, 1)) - 1;
-  if (above > 0 && above + NestingOf(raw) > limits_.max_depth) {
-    sink_.OnReject(where, "record nested deeper than " + std::to_string(limits_.max_depth) +
-                              " levels from the root of the document");
-    return Status::Ok();
-  }
-  return ParseRecord(raw, where, fn);
+
+  return ParseRecordAt(raw, where, static_cast<size_t>(std::max(level, 1)) - 1, fn);
 }
 
 namespace {
@@ -397,7 +387,7 @@ Status JsonWalker::TwoPass(simdjson::ondemand::value* value, std::string_view wh
   }
   if (err != simdjson::SUCCESS) return Broken(err, at);
   const Location where = Where(at);
-  RETURN_IF_ERROR(EnsureDomParser(where));
+  if (!dom_ready_) RETURN_IF_ERROR(EnsureDomParser(where, 0));  // allocates head_parser_
   // Pass 1: the head's fields, copied as written (keys are plain names: no escaping needed).
   head_.assign("{");
   RETURN_IF_ERROR(

@@ -117,7 +117,8 @@ class JsonWalker {
                  const FieldFn& field_fn);
 
   // Parses `raw` alone and calls fn. Text that does not parse, or is over the record limit, is
-  // rejected at `where`. Returns fn's fatal status.
+  // rejected at `where`; invalid UTF-8 is repaired (U+FFFD) and counted as weird. Returns fn's
+  // fatal status.
   Status ParseRecord(std::string_view raw, const Location& where, const JsonRecordFn& fn);
 
   // A Corrupt status for an On-Demand error met near `p` (a pointer into the root, or null).
@@ -138,7 +139,10 @@ class JsonWalker {
   // root is walked as a copy closed with the brackets it lacks, so the records before the cut
   // are read; the walk then stops at the cut, or Finish() reports it.
   bool CloseTruncated();
-  Status EnsureDomParser(const Location& where);
+  Status EnsureDomParser(const Location& where, size_t above);
+  Status ParseRecordAt(std::string_view raw, const Location& where, size_t above,
+                       const JsonRecordFn& fn);
+  std::string repaired_;
 
   JsonRoot root_;
   size_t original_size_ = 0;  // of the root before CloseTruncated
