@@ -2,7 +2,6 @@
 // account ("Export Telegram data", chats under chats.list and left_chats.list).
 // docs/formats/telegram-export.md describes the fields read and how they map onto events.
 #include <algorithm>
-#include <filesystem>
 #include <string>
 
 #include "cordon/ingest/importer.h"
