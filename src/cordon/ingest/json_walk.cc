@@ -40,8 +40,11 @@ StatusOr<bool> FirstLineIsValue(const InputFile& file, const ImportLimits& limit
 }  // namespace
 
 Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventSink& sink,
-                       const JsonRootFn& fn) {
-  ASSIGN_OR_RETURN(bool lines, FirstLineIsValue(file, limits));
+                       const JsonRootFn& fn, JsonFileShape shape) {
+  bool lines = shape == JsonFileShape::kLines;
+  if (shape == JsonFileShape::kDetect) {
+    ASSIGN_OR_RETURN(lines, FirstLineIsValue(file, limits));
+  }
   std::string repaired;
   if (!lines) {
     std::string data;
@@ -69,7 +72,8 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
     }
     if (IsBlank(line.text)) continue;
     JsonRoot root{line.text, where, false};
-    if (!IsValidUtf8(line.text)) {
+    // A line format's lines are validated once, by the parse (JsonWalker::ParseRecord).
+    if (shape != JsonFileShape::kLines && !IsValidUtf8(line.text)) {
       repaired = RepairUtf8(line.text);
       repaired.reserve(repaired.size() + SIMDJSON_PADDING);
       root.text = repaired;
@@ -78,6 +82,15 @@ Status ForEachJsonRoot(const InputFile& file, const ImportLimits& limits, EventS
     RETURN_IF_ERROR(fn(root));
   }
   return reader.status();
+}
+
+Status ForEachJsonLine(const InputFile& file, const ImportLimits& limits, EventSink& sink,
+                       const JsonRecordFn& fn) {
+  JsonWalker walker(limits, sink);
+  return ForEachJsonRoot(
+      file, limits, sink,
+      [&](const JsonRoot& root) { return walker.ParseRecord(root.text, root.where, fn); },
+      JsonFileShape::kLines);
 }
 
 Status JsonWalker::Start(const JsonRoot& root) {
@@ -165,21 +178,46 @@ Status JsonWalker::Broken(simdjson::error_code e, const char* p) {
                          Where(p));
 }
 
-Status JsonWalker::ParseRecord(std::string_view raw, const Location& where,
-                               const JsonRecordFn& fn) {
-  if (raw.size() > limits_.max_record_bytes) {
-    sink_.OnReject(where, "record over " + std::to_string(limits_.max_record_bytes) + " bytes");
-    return Status::Ok();
-  }
-  if (!dom_ready_) {
-    if (dom_parser_.allocate(1 << 16, limits_.parser_depth()) != simdjson::SUCCESS) {
+Status JsonWalker::EnsureDomParser(const Location& where, size_t above) {
+  // The depth limit counts from the root of the document: a record `above` levels down may
+  // nest that much less (records of one walk nearly always share a level: rarely reallocated).
+  const size_t depth = limits_.parser_depth() > above ? limits_.parser_depth() - above : 1;
+  if (!dom_ready_ || dom_parser_.max_depth() != depth) {
+    if (dom_parser_.allocate(std::max<size_t>(dom_parser_.capacity(), 1 << 16), depth) !=
+            simdjson::SUCCESS ||
+        (!dom_ready_ &&
+         head_parser_.allocate(1 << 12, limits_.parser_depth()) != simdjson::SUCCESS)) {
       return Status::ResourceExhausted("cannot allocate a JSON parser", where);
     }
     dom_ready_ = true;
   }
+  return Status::Ok();
+}
+
+Status JsonWalker::ParseRecord(std::string_view raw, const Location& where,
+                               const JsonRecordFn& fn) {
+  return ParseRecordAt(raw, where, 0, fn);
+}
+
+Status JsonWalker::ParseRecordAt(std::string_view raw, const Location& where, size_t above,
+                                 const JsonRecordFn& fn) {
+  if (raw.size() > limits_.max_record_bytes) {
+    sink_.OnReject(where, "record over " + std::to_string(limits_.max_record_bytes) + " bytes");
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(EnsureDomParser(where, above));
   simdjson::dom::element elem;
   // `raw` lies inside a root that has the padding simdjson reads past its end.
   auto err = dom_parser_.parse(raw.data(), raw.size(), false).get(elem);
+  if (err == simdjson::UTF8_ERROR) {
+    // Lines of a line format come unchecked (one validation, not two): repaired here.
+    repaired_ = RepairUtf8(raw);
+    repaired_.reserve(repaired_.size() + simdjson::SIMDJSON_PADDING);
+    err = dom_parser_.parse(repaired_.data(), repaired_.size(), false).get(elem);
+    if (err == simdjson::SUCCESS) {
+      sink_.OnWeird(weird::kInvalidUtf8Repaired, "invalid UTF-8 repaired", where);
+    }
+  }
   if (err != simdjson::SUCCESS) {
     sink_.OnReject(where, std::string("not JSON: ") + simdjson::error_message(err));
     return Status::Ok();
@@ -239,6 +277,7 @@ Status JsonWalker::ForEachField(simdjson::ondemand::value& value, std::string_vi
 
 Status JsonWalker::Record(simdjson::ondemand::value& item, const JsonRecordFn& fn) {
   const char* at = item.raw_json_token().data();
+  const int32_t level = doc_.current_depth();  // the record's, 1 for the root
   Location where = Where(at);
   if ((++records_ & kProgressMask) == 0) sink_.OnProgress(where.offset);
   simdjson::ondemand::json_type type;
@@ -258,7 +297,8 @@ Status JsonWalker::Record(simdjson::ondemand::value& item, const JsonRecordFn& f
     sink_.OnReject(where, "record cut off by the end of the document");
     return Status::Ok();
   }
-  return ParseRecord(raw, where, fn);
+
+  return ParseRecordAt(raw, where, static_cast<size_t>(std::max(level, 1)) - 1, fn);
 }
 
 namespace {
@@ -301,6 +341,98 @@ Status JsonWalker::ForEachRootRecord(const JsonRecordFn& fn) {
   }
   if (err != simdjson::SUCCESS) return Broken(err, nullptr);
   return RecordsOf(*this, array, nullptr, fn);
+}
+
+Status JsonWalker::ForEachElement(simdjson::ondemand::value& value, std::string_view what,
+                                  const ElementFn& fn) {
+  const char* at = value.raw_json_token().data();
+  simdjson::ondemand::array array;
+  auto err = value.get_array().get(array);
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(Where(at), "field '" + std::string(what) + "': expected an array");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, at);
+  size_t index = 0;
+  for (auto element : array) {
+    simdjson::ondemand::value item;
+    if ((err = std::move(element).get(item)) != simdjson::SUCCESS) return Broken(err, at);
+    at = item.raw_json_token().data();
+    RETURN_IF_ERROR(fn(index++, item));
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+bool Named(std::initializer_list<std::string_view> names, std::string_view key) {
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
+
+}  // namespace
+
+Status JsonWalker::TwoPass(simdjson::ondemand::value* value, std::string_view what,
+                           std::initializer_list<std::string_view> head,
+                           std::initializer_list<std::string_view> stubs, const HeadFn& head_fn,
+                           const FieldFn& field_fn) {
+  const char* at = value != nullptr ? value->raw_json_token().data() : nullptr;
+  simdjson::ondemand::object obj;
+  auto err = value != nullptr ? value->get_object().get(obj) : doc_.get_object().get(obj);
+  if (value == nullptr && err == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && CloseTruncated()) {
+    err = doc_.get_object().get(obj);
+  }
+  if (err == simdjson::INCORRECT_TYPE) {
+    sink_.OnReject(Where(at), std::string(what) + ": expected an object");
+    return Status::Ok();
+  }
+  if (err != simdjson::SUCCESS) return Broken(err, at);
+  const Location where = Where(at);
+  if (!dom_ready_) RETURN_IF_ERROR(EnsureDomParser(where, 0));  // allocates head_parser_
+  // Pass 1: the head's fields, copied as written (keys are plain names: no escaping needed).
+  head_.assign("{");
+  RETURN_IF_ERROR(
+      FieldsOf(*this, obj, at, [&](std::string_view key, simdjson::ondemand::value& v) -> Status {
+        const bool stub = Named(stubs, key);
+        if (!stub && !Named(head, key)) return Status::Ok();
+        simdjson::ondemand::json_type type;
+        auto e = v.type().get(type);
+        if (e != simdjson::SUCCESS) return Broken(e, at);
+        std::string_view raw;
+        if (type == simdjson::ondemand::json_type::array) {
+          raw = "[]";
+          simdjson::ondemand::array a;
+          if (!stub && ((e = v.get_array().get(a)) != simdjson::SUCCESS ||
+                        (e = a.raw_json().get(raw)) != simdjson::SUCCESS)) {
+            return Broken(e, at);
+          }
+        } else if (type == simdjson::ondemand::json_type::object) {
+          raw = "{}";
+          simdjson::ondemand::object o;
+          if (!stub && ((e = v.get_object().get(o)) != simdjson::SUCCESS ||
+                        (e = o.raw_json().get(raw)) != simdjson::SUCCESS)) {
+            return Broken(e, at);
+          }
+        } else {
+          raw = v.raw_json_token();
+        }
+        if (head_.size() > 1) head_ += ',';
+        head_.append("\"").append(key).append("\":").append(raw);
+        if (head_.size() > limits_.max_record_bytes) {
+          return Status::ResourceExhausted("head of " + std::string(what) + " over " +
+                                               std::to_string(limits_.max_record_bytes) + " bytes",
+                                           where);
+        }
+        return Status::Ok();
+      }));
+  head_ += '}';
+  simdjson::dom::element elem;
+  if ((err = head_parser_.parse(head_).get(elem)) != simdjson::SUCCESS) return Broken(err, at);
+  bool skip = false;
+  RETURN_IF_ERROR(head_fn(simdjson::dom::object(elem), where, skip));
+  if (skip) return Status::Ok();
+  // Pass 2: every field, from the start of the object again.
+  if ((err = obj.reset().error()) != simdjson::SUCCESS) return Broken(err, at);
+  return FieldsOf(*this, obj, at, field_fn);
 }
 
 }  // namespace cordon

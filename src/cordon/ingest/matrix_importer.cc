@@ -4,10 +4,11 @@
 
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/json_walk.h"
+#include "cordon/ingest/mentions.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/model/links.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
-#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {
@@ -154,6 +155,7 @@ class MatrixReader {
     if (t == "m.room.name" || t == "m.room.topic" || t == "m.room.canonical_alias") {
       return RoomState(ev);
     }
+    if (t == "m.room.aliases") return Aliases(ev);
     if (t == "m.room.power_levels") return PowerLevels(ev);
     if (t == "m.room.tombstone") return Tombstone(ev);
     if (t == "m.room.redaction")
@@ -268,7 +270,8 @@ class MatrixReader {
     for (auto& u : ExtractUrls(m->text)) links.Add(std::move(u));
     if (formatted && (!format || *format == "org.matrix.custom.html")) {
       for (auto& h : ExtractHtmlHrefs(StripMxReply(*formatted))) {
-        if (NormalizeLink(h)) links.Add(std::move(h));
+        // A user pill is a mention, not a link (ingest/mentions.h).
+        if (NormalizeLink(h) && !IsMentionHref(h)) links.Add(std::move(h));
       }
     }
     m->links = links.Take();
@@ -365,6 +368,32 @@ class MatrixReader {
     if (!c.ok()) return RecordResult::Reject("content: " + c.error());
     if (!room.name && !room.about && !room.username) return RecordResult::Ok();  // cleared
     return Emit(std::move(room));
+  }
+
+  // The older per-server alias list (state_key = the homeserver). Each alias on that server
+  // is a username the room was known by, so links to any of them lead to the room; aliases
+  // of other servers are not that server's to list and are left.
+  RecordResult Aliases(const MatrixEvent& ev) {
+    Fields c(ev.content);
+    auto aliases = c.Arr("aliases");
+    if (!c.ok()) return RecordResult::Reject("content: " + c.error());
+    if (!aliases) return RecordResult::Ok();
+    const sv server = ev.state_key.value_or("");
+    for (element a : *aliases) {
+      if (!a.is_string()) return RecordResult::Reject("content: field 'aliases': expected strings");
+      const sv alias = a;
+      const size_t colon = alias.find(':');
+      if (alias.size() < 4 || alias.front() != '#' || colon == sv::npos || colon < 2) continue;
+      if (!server.empty() && alias.substr(colon + 1) != server) continue;
+      EntityEvent room;
+      room.key = Key(ev.room);
+      room.kind = EntityKind::kGroup;
+      room.time = ev.time;
+      room.username = std::string(alias);
+      RecordResult r = Emit(std::move(room));
+      if (!r.fatal.ok()) return r;
+    }
+    return RecordResult::Ok();
   }
 
   RecordResult PowerLevels(const MatrixEvent& ev) {

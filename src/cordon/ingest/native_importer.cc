@@ -1,10 +1,10 @@
 // cordon events v1 (docs/events.md): the project's own NDJSON stream.
 #include "cordon/ingest/count_field.h"
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/ndjson.h"
+#include "cordon/ingest/json_walk.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
-#include "cordon/ingest/weirds.h"
 
 namespace cordon {
 namespace {

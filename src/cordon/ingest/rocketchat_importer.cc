@@ -6,10 +6,10 @@
 
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/json_walk.h"
+#include "cordon/ingest/weirds.h"
 #include "cordon/model/links.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
-#include "cordon/ingest/weirds.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -118,6 +118,7 @@ class RocketChatReader {
     auto attachments = f.Arr("attachments");
     auto mentions = f.Arr("mentions");
     auto role = f.Str("role");
+    auto drid = f.Str("drid");
     const bool bot = f.Any("bot").has_value();
     if (!f.ok()) return RecordResult::Reject(f.error());
     if (!ts_field) return RecordResult::Reject("missing field 'ts'");
@@ -153,6 +154,7 @@ class RocketChatReader {
     const bool direct = !user.id.empty() && rid.size() == 2 * user.id.size() &&
                         (rid.starts_with(user.id) || rid.ends_with(user.id));
     if (!direct) NoteRoom(rid, *ts);
+    if (t && *t == "discussion-created") return Discussion(id, rid, drid, user, msg, *ts);
     if (t) return System(*t, rid, user, msg.value_or(""), role.value_or(""), *ts);
 
     MessageEvent m;
@@ -260,6 +262,10 @@ class RocketChatReader {
       have.time = e.time;
       where = *where_;
     }
+    if (e.created && !have.created) {
+      have.created = e.created;
+      have.creator = std::move(e.creator);
+    }
   }
 
   void NoteUser(const User& u, bool bot, TimeMs time) {
@@ -292,6 +298,34 @@ class RocketChatReader {
 
   static std::string By(const User& actor) {
     return actor.username.empty() ? std::string(actor.id) : "@" + std::string(actor.username);
+  }
+
+  // A discussion is a room of its own (drid) opened from a parent room (rid). Clients show the
+  // opening as a message in the parent, named after the discussion: kept that way, with the
+  // discussion's room, its name and its creator.
+  RecordResult Discussion(sv id, sv rid, std::optional<sv> drid, const User& actor,
+                          std::optional<sv> msg, TimeMs ts) {
+    if (actor.id.empty()) return RecordResult::Reject("missing field 'u'");
+    if (!drid) return RecordResult::Reject("missing field 'drid'");
+    if (!IsId(*drid)) return RecordResult::Reject("field 'drid': bad id");
+    EntityEvent room;
+    room.key = RoomKey(*drid);
+    room.kind = EntityKind::kGroup;
+    room.time = ts;
+    room.created = ts;
+    room.creator = UserKey(actor.id);
+    if (msg && !msg->empty()) room.name = std::string(*msg);
+    Note(std::move(room));
+    RecordResult r =
+        Emit(MemberEvent{RoomKey(*drid), UserKey(actor.id), ts, MemberAction::kCreator, ""});
+    if (!r.fatal.ok()) return r;
+    MessageEvent m;
+    m.chat = RoomKey(rid);
+    m.key = m.chat + "/" + std::string(id);
+    m.time = ts;
+    m.from = UserKey(actor.id);
+    m.text = std::string(msg.value_or(""));
+    return Emit(std::move(m));
   }
 
   RecordResult System(sv t, sv rid, const User& actor, sv msg, sv role, TimeMs ts) {

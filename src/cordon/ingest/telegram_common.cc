@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "cordon/ingest/mentions.h"
 #include "cordon/model/links.h"
 
 namespace cordon::telegram {
@@ -60,6 +61,10 @@ void AddLink(std::vector<std::string>& links, std::string_view url) {
   if (url.empty()) return;
   if (std::find(links.begin(), links.end(), url) != links.end()) return;
   links.emplace_back(url);
+}
+
+void AddHrefLink(std::vector<std::string>& links, std::string_view href) {
+  if (!IsMentionHref(href)) AddLink(links, href);
 }
 
 void AddTextLinks(std::vector<std::string>& links, std::string_view text) {

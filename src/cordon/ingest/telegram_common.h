@@ -32,6 +32,9 @@ std::optional<TimeMs> SecondsToMs(double seconds);
 
 // Appends url to links unless it is empty or already there (links stay in text order).
 void AddLink(std::vector<std::string>& links, std::string_view url);
+// AddLink for the target of markup (text_link, MessageEntityTextUrl): a user's target
+// (tg://user?id=42) is a mention, not a link (ingest/mentions.h).
+void AddHrefLink(std::vector<std::string>& links, std::string_view href);
 // Appends the URLs ExtractUrls finds in text that are not yet in links.
 void AddTextLinks(std::vector<std::string>& links, std::string_view text);
 

@@ -2,14 +2,13 @@
 // account ("Export Telegram data", chats under chats.list and left_chats.list).
 // docs/formats/telegram-export.md describes the fields read and how they map onto events.
 #include <algorithm>
-#include <filesystem>
 #include <string>
 
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/ndjson.h"
+#include "cordon/ingest/json_walk.h"
 #include "cordon/ingest/telegram_common.h"
-#include "cordon/util/json_fields.h"
 #include "cordon/ingest/weirds.h"
+#include "cordon/util/json_fields.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -72,47 +71,22 @@ std::string MessagePath(const ChatRef& chat, size_t index) {
   return p + std::to_string(index) + "]";
 }
 
-// The messages of a whole export (the DOM knows its array sizes), for the progress bar.
-size_t CountMessages(object root) {
-  array a;
-  if (root.at_key("messages").get(a) == simdjson::SUCCESS) return a.size();
-  size_t n = 0;
-  for (std::string_view list_name : {"chats", "left_chats"}) {
-    element section;
-    array list;
-    if (root.at_key(list_name).get(section) != simdjson::SUCCESS || !section.is_object() ||
-        object(section).at_key("list").get(list) != simdjson::SUCCESS) {
-      continue;
-    }
-    for (element chat : list) {
-      if (chat.is_object() && object(chat).at_key("messages").get(a) == simdjson::SUCCESS) {
-        n += a.size();
-      }
-    }
-  }
-  return n;
-}
-
 class ExportReader {
  public:
   ExportReader(const InputFile& file, EventSink& sink) : file_(file), sink_(sink) {}
 
-  // The DOM has no byte offsets: progress is the file's size times the share of messages read.
-  void SetProgressTotals(int64_t file_bytes, size_t messages) {
-    file_bytes_ = file_bytes;
-    total_messages_ = static_cast<int64_t>(messages);
-  }
-
-  // Reads one chat and its messages. A chat that cannot be keyed is rejected; at the root of a
-  // single-chat export it makes the whole file Corrupt instead.
-  Status ReadChat(object chat, const std::string& path, size_t list_index, bool is_root) {
+  // Reads a chat's head (its fields but the messages). A chat that cannot be keyed is rejected
+  // and `ref` left empty; at the root of a single-chat export it makes the whole file Corrupt
+  // instead.
+  Status OpenChat(object chat, const std::string& path, size_t list_index, bool is_root,
+                  std::optional<ChatRef>& ref) {
     Fields f(chat);
     auto type = f.Str("type");
     auto id = f.Int("id");
     auto name = f.Str("name");
     auto messages = f.Arr("messages");
     std::string error = f.error();
-    std::optional<ChatRef> ref;
+    ref.reset();
     if (error.empty() && !id) error = "missing field 'id'";
     if (error.empty() && *id <= 0) error = "field 'id': expected a positive integer";
     if (error.empty() && !messages) error = "missing field 'messages'";
@@ -127,6 +101,7 @@ class ExportReader {
       }
       sink_.OnReject(Location{file_.path, static_cast<int64_t>(list_index) + 1},
                      "chat " + std::to_string(list_index) + " (" + path + "): " + error);
+      ref.reset();
       return Status::Ok();
     }
     ref->path = path;
@@ -134,22 +109,32 @@ class ExportReader {
     EntityEvent& e = table_.Observe(ref->key, ref->kind, std::nullopt, Location{file_.path});
     e.kind = ref->kind;
     if (name && !name->empty()) e.name = std::string(*name);
-
-    size_t index = 0;
-    for (element m : *messages) {
-      Location where{file_.path, static_cast<int64_t>(index) + 1};
-      RecordResult r = ReadMessage(*ref, m, where);
-      if (!r.fatal.ok()) return r.fatal;
-      if (!r.reject.empty()) {
-        sink_.OnReject(where, "message " + std::to_string(index) + " (" + MessagePath(*ref, index) +
-                                  "): " + r.reject);
-      }
-      ++index;
-      if ((++read_messages_ & kProgressMask) == 0 && total_messages_ > 0) {
-        sink_.OnProgress(file_bytes_ * std::min(read_messages_, total_messages_) / total_messages_);
-      }
-    }
     return Status::Ok();
+  }
+
+  // The messages of a chat, each parsed alone. A message's line is its index in the array + 1
+  // (as the reject text names it), as before the walk; no byte offset.
+  Status ReadMessages(JsonWalker& w, simdjson::ondemand::value& messages, const ChatRef& chat) {
+    return w.ForEachElement(messages, "messages", [&](size_t index, simdjson::ondemand::value& m) {
+      const Location where{file_.path, static_cast<int64_t>(index) + 1};
+      auto reject = [&](const std::string& why) {
+        sink_.OnReject(where, "message " + std::to_string(index) + " (" + MessagePath(chat, index) +
+                                  "): " + why);
+      };
+      simdjson::ondemand::json_type type;
+      if (auto err = m.type().get(type); err != simdjson::SUCCESS) {
+        return w.Broken(err, m.raw_json_token().data());
+      }
+      if (type != simdjson::ondemand::json_type::object) {
+        reject("expected a JSON object");
+        return Status::Ok();
+      }
+      return w.Record(m, [&](element e, const Location&) {
+        RecordResult r = ReadMessage(chat, e, where);
+        if (r.fatal.ok() && !r.reject.empty()) reject(r.reject);
+        return r.fatal.ok() ? RecordResult::Ok() : r;
+      });
+    });
   }
 
   Status Finish() {
@@ -227,7 +212,7 @@ class ExportReader {
       }
       if (t) text += *t;
       if (type && *type == "link" && t) tg::AddLink(links, *t);
-      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+      if (type && *type == "text_link" && href) tg::AddHrefLink(links, *href);
     }
   }
 
@@ -249,7 +234,7 @@ class ExportReader {
         return;
       }
       if (type && *type == "link" && t) tg::AddLink(links, *t);
-      if (type && *type == "text_link" && href) tg::AddLink(links, *href);
+      if (type && *type == "text_link" && href) tg::AddHrefLink(links, *href);
     }
   }
 
@@ -398,7 +383,6 @@ class ExportReader {
   EventSink& sink_;
   tg::EntityTable table_;
   bool local_dates_ = false;
-  int64_t file_bytes_ = 0, total_messages_ = 0, read_messages_ = 0;
 };
 
 class TelegramExportImporter final : public Importer {
@@ -430,59 +414,126 @@ class TelegramExportImporter final : public Importer {
     return score;
   }
 
+  // One document, walked with the shared JSON walker (ingest/json_walk.h): each chat's head is
+  // read first, then its messages one at a time; no tree of the whole export is built.
   Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
-    simdjson::dom::parser parser;
-    element doc;
-    Status s = ParseJsonDocument(file, limits, sink, parser, doc);
+    ExportReader reader(file, sink);
+    JsonWalker w(limits, sink);
+    bool not_export = false;  // the status says what the document is not, not how it broke
+    Status s = ForEachJsonRoot(
+        file, limits, sink,
+        [&](const JsonRoot& root) -> Status {
+          RETURN_IF_ERROR(w.Start(root));
+          RETURN_IF_ERROR(Walk(w, reader, file, not_export));
+          return w.Finish();
+        },
+        JsonFileShape::kDocument);
     if (!s.ok()) {
-      if (s.code() != StatusCode::kCorrupt) return s;
+      if (not_export || s.code() != StatusCode::kCorrupt) return s;
       return Status::Corrupt("Telegram export is truncated or not JSON (" + s.message() + ")",
                              s.where());
     }
-    if (!doc.is_object()) {
-      return Status::Corrupt("not a Telegram Desktop export: the root is not a JSON object",
-                             Location{file.path});
-    }
-    object root(doc);
-    ExportReader reader(file, sink);
-    std::error_code ec;
-    const auto bytes = std::filesystem::file_size(file.path, ec);
-    if (!ec) reader.SetProgressTotals(static_cast<int64_t>(bytes), CountMessages(root));
-    element unused;
-    if (root.at_key("messages").get(unused) == simdjson::SUCCESS) {
-      RETURN_IF_ERROR(reader.ReadChat(root, "", 0, /*is_root=*/true));
-      return reader.Finish();
-    }
-    bool account = root.at_key("personal_information").get(unused) == simdjson::SUCCESS;
-    for (std::string_view list_name : {"chats", "left_chats"}) {
-      element section;
-      if (root.at_key(list_name).get(section) != simdjson::SUCCESS || section.is_null()) continue;
-      account = true;
-      array list;
-      if (!section.is_object() || object(section).at_key("list").get(list) != simdjson::SUCCESS) {
-        return Status::Corrupt(
-            "not a Telegram Desktop export: '" + std::string(list_name) + "' has no 'list' array",
-            Location{file.path});
-      }
-      size_t index = 0;
-      for (element chat : list) {
-        std::string path = std::string(list_name) + ".list[" + std::to_string(index) + "]";
-        if (!chat.is_object()) {
-          sink.OnReject(
-              Location{file.path, static_cast<int64_t>(index) + 1},
-              "chat " + std::to_string(index) + " (" + path + "): expected a JSON object");
-        } else {
-          RETURN_IF_ERROR(reader.ReadChat(object(chat), path, index, /*is_root=*/false));
-        }
-        ++index;
-      }
-    }
-    if (!account) {
-      return Status::Corrupt(
-          "not a Telegram Desktop export: the root has neither 'messages' nor 'chats'",
-          Location{file.path});
-    }
     return reader.Finish();
+  }
+
+ private:
+  static Status Walk(JsonWalker& w, ExportReader& reader, const InputFile& file, bool& not_export) {
+    auto not_an_export = [&](const std::string& why) {
+      not_export = true;
+      return Status::Corrupt(why, Location{file.path});
+    };
+    simdjson::ondemand::json_type type;
+    if (auto err = w.doc().type().get(type); err != simdjson::SUCCESS) {
+      return w.Broken(err, nullptr);
+    }
+    if (type != simdjson::ondemand::json_type::object) {
+      return not_an_export("not a Telegram Desktop export: the root is not a JSON object");
+    }
+    std::optional<ChatRef> single;  // a single-chat export
+    // chats, left_chats: present (an object), and seen with a 'list' array.
+    bool present[2] = {false, false}, lists[2] = {false, false};
+    auto head = [&](object root, const Location&, bool&) -> Status {
+      element unused;
+      if (root.at_key("messages").get(unused) == simdjson::SUCCESS) {
+        Status st = reader.OpenChat(root, "", 0, /*is_root=*/true, single);
+        if (!st.ok()) not_export = true;
+        return st;
+      }
+      bool account = root.at_key("personal_information").get(unused) == simdjson::SUCCESS;
+      for (int i = 0; i < 2; ++i) {
+        const std::string_view list_name = i == 0 ? "chats" : "left_chats";
+        element section;
+        if (root.at_key(list_name).get(section) != simdjson::SUCCESS || section.is_null()) continue;
+        account = true;
+        present[i] = true;
+        if (!section.is_object()) {
+          return not_an_export("not a Telegram Desktop export: '" + std::string(list_name) +
+                               "' has no 'list' array");
+        }
+      }
+      if (!account) {
+        return not_an_export(
+            "not a Telegram Desktop export: the root has neither 'messages' nor 'chats'");
+      }
+      return Status::Ok();
+    };
+    auto field = [&](std::string_view key, simdjson::ondemand::value& v) -> Status {
+      if (single) return key == "messages" ? reader.ReadMessages(w, v, *single) : Status::Ok();
+      if (key != "chats" && key != "left_chats") return Status::Ok();
+      const std::string list_name(key);
+      simdjson::ondemand::json_type t;
+      if (auto err = v.type().get(t); err != simdjson::SUCCESS) return w.Broken(err, nullptr);
+      if (t != simdjson::ondemand::json_type::object) return Status::Ok();  // null
+      return w.ForEachField(v, list_name, [&](std::string_view k, simdjson::ondemand::value& list) {
+        if (k != "list") return Status::Ok();
+        simdjson::ondemand::json_type lt;
+        if (auto err = list.type().get(lt); err != simdjson::SUCCESS) {
+          return w.Broken(err, list.raw_json_token().data());
+        }
+        if (lt != simdjson::ondemand::json_type::array) return Status::Ok();
+        lists[list_name == "chats" ? 0 : 1] = true;
+        return w.ForEachElement(list, list_name, [&](size_t index, simdjson::ondemand::value& c) {
+          return ReadListedChat(w, reader, file, list_name, index, c);
+        });
+      });
+    };
+    RETURN_IF_ERROR(w.TwoPass(nullptr, "root", {"type", "id", "name"},
+                              {"messages", "personal_information", "chats", "left_chats"}, head,
+                              field));
+    for (int i = 0; i < 2; ++i) {
+      if (present[i] && !lists[i]) {
+        return not_an_export(std::string("not a Telegram Desktop export: '") +
+                             (i == 0 ? "chats" : "left_chats") + "' has no 'list' array");
+      }
+    }
+    return Status::Ok();
+  }
+
+  static Status ReadListedChat(JsonWalker& w, ExportReader& reader, const InputFile& file,
+                               const std::string& list_name, size_t index,
+                               simdjson::ondemand::value& chat) {
+    const std::string path = list_name + ".list[" + std::to_string(index) + "]";
+    simdjson::ondemand::json_type t;
+    if (auto err = chat.type().get(t); err != simdjson::SUCCESS) {
+      return w.Broken(err, chat.raw_json_token().data());
+    }
+    if (t != simdjson::ondemand::json_type::object) {
+      w.sink().OnReject(
+          Location{file.path, static_cast<int64_t>(index) + 1},
+          "chat " + std::to_string(index) + " (" + path + "): expected a JSON object");
+      return Status::Ok();
+    }
+    std::optional<ChatRef> ref;
+    return w.TwoPass(
+        &chat, path, {"type", "id", "name"}, {"messages"},
+        [&](object head, const Location&, bool& skip) -> Status {
+          RETURN_IF_ERROR(reader.OpenChat(head, path, index, /*is_root=*/false, ref));
+          skip = !ref;
+          return Status::Ok();
+        },
+        [&](std::string_view key, simdjson::ondemand::value& v) -> Status {
+          return key == "messages" ? reader.ReadMessages(w, v, *ref) : Status::Ok();
+        });
   }
 };
 

@@ -11,10 +11,10 @@
 
 #include "cordon/ingest/count_field.h"
 #include "cordon/ingest/importer.h"
-#include "cordon/ingest/ndjson.h"
+#include "cordon/ingest/json_walk.h"
 #include "cordon/ingest/telegram_common.h"
-#include "cordon/util/json_fields.h"
 #include "cordon/ingest/weirds.h"
+#include "cordon/util/json_fields.h"
 #include "cordon/util/time.h"
 #include "cordon/util/utf8.h"
 
@@ -375,7 +375,7 @@ class TelethonReader {
     };
     for (const Item& item : items) {
       if (!item.url.empty()) {
-        tg::AddLink(links, item.url);
+        tg::AddHrefLink(links, item.url);
         continue;
       }
       if (item.length == 0) continue;
@@ -592,34 +592,71 @@ class TelethonImporter final : public Importer {
   }
 
  private:
+  // One document, walked with the shared JSON walker (ingest/json_walk.h): the "chats" and
+  // "users" lists first (they follow the messages in Telethon's output), then each message
+  // parsed alone. A message's line is its index + 1, as before the walk; no byte offset.
   static Status ImportContainer(const InputFile& file, const ImportLimits& limits, EventSink& sink,
                                 TelethonReader& reader) {
-    simdjson::dom::parser parser;
-    element doc;
-    Status s = ParseJsonDocument(file, limits, sink, parser, doc);
+    JsonWalker w(limits, sink);
+    bool not_container = false;
+    Status s = ForEachJsonRoot(
+        file, limits, sink,
+        [&](const JsonRoot& root) -> Status {
+          RETURN_IF_ERROR(w.Start(root));
+          RETURN_IF_ERROR(WalkContainer(w, reader, file, not_container));
+          return w.Finish();
+        },
+        JsonFileShape::kDocument);
     if (!s.ok()) {
-      if (s.code() != StatusCode::kCorrupt) return s;
+      if (not_container || reader.sink_failed() || s.code() != StatusCode::kCorrupt) return s;
       return Status::Corrupt(
           "Telethon messages file is truncated or not JSON (" + s.message() + ")", s.where());
     }
-    array messages;
-    if (!doc.is_object() || object(doc).at_key("messages").get(messages) != simdjson::SUCCESS) {
+    return reader.Finish();
+  }
+
+  static Status WalkContainer(JsonWalker& w, TelethonReader& reader, const InputFile& file,
+                              bool& not_container) {
+    auto no_messages = [&] {
+      not_container = true;
       return Status::Corrupt("not a Telethon messages container: no 'messages' array",
                              Location{file.path});
+    };
+    simdjson::ondemand::json_type type;
+    if (auto err = w.doc().type().get(type); err != simdjson::SUCCESS) {
+      return w.Broken(err, nullptr);
     }
-    reader.IndexEntities(object(doc));
-    size_t index = 0;
-    for (element m : messages) {
-      Location where{file.path, static_cast<int64_t>(index) + 1};
-      RecordResult r = reader.ReadRecord(m, where);
-      if (!r.fatal.ok()) return r.fatal;
-      if (!r.reject.empty()) {
-        sink.OnReject(where, "message " + std::to_string(index) + " (messages[" +
-                                 std::to_string(index) + "]): " + r.reject);
-      }
-      ++index;
-    }
-    return reader.Finish();
+    if (type != simdjson::ondemand::json_type::object) return no_messages();
+    auto head = [&](object root, const Location&, bool&) -> Status {
+      array messages;
+      if (root.at_key("messages").get(messages) != simdjson::SUCCESS) return no_messages();
+      reader.IndexEntities(root);  // the head stays valid for the whole walk
+      return Status::Ok();
+    };
+    auto field = [&](std::string_view key, simdjson::ondemand::value& v) -> Status {
+      if (key != "messages") return Status::Ok();
+      return w.ForEachElement(v, "messages", [&](size_t index, simdjson::ondemand::value& m) {
+        const Location where{file.path, static_cast<int64_t>(index) + 1};
+        auto reject = [&](const std::string& why) {
+          w.sink().OnReject(where, "message " + std::to_string(index) + " (messages[" +
+                                       std::to_string(index) + "]): " + why);
+        };
+        simdjson::ondemand::json_type t;
+        if (auto err = m.type().get(t); err != simdjson::SUCCESS) {
+          return w.Broken(err, m.raw_json_token().data());
+        }
+        if (t != simdjson::ondemand::json_type::object) {
+          reject("expected a JSON object");
+          return Status::Ok();
+        }
+        return w.Record(m, [&](element e, const Location&) {
+          RecordResult r = reader.ReadRecord(e, where);
+          if (r.fatal.ok() && !r.reject.empty()) reject(r.reject);
+          return r.fatal.ok() ? RecordResult::Ok() : r;
+        });
+      });
+    };
+    return w.TwoPass(nullptr, "root", {"chats", "users"}, {"messages"}, head, field);
   }
 };
 
