@@ -5,8 +5,7 @@
 namespace cordon {
 
 MessageExtrasWriter::MessageExtrasWriter(sqlite3* db)
-    : db_(db),
-      insert_(db,
+    : insert_(db,
               "INSERT OR IGNORE INTO message_extras(message_id, edited, reactions, poll_voters, "
               "thread) VALUES(?1,?2,?3,?4,?5)"),
       find_(db,

@@ -38,7 +38,6 @@ class MessageExtrasWriter {
  private:
   Status WriteLinks(int64_t message_id, const MessageEvent& m);
 
-  sqlite3* db_;
   Statement insert_, find_, update_, set_text_, delete_links_, link_;
 };
 
