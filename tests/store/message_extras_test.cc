@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cordon/store/replay.h"
+#include "cordon/store/schema.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/store/store.h"
 #include "test_util.h"
@@ -98,6 +99,40 @@ TEST(MessageExtras, LaterEditReplacesTextAndLinksEarlierOneDoesNot) {
   EXPECT_EQ(got[0].edited, 5000);
   EXPECT_EQ(got[0].reactions, 3);
   EXPECT_EQ(Links(**store), std::vector<std::string>{"https://example.org/b"});
+}
+
+// A store of schema 6 opens at the current version: its messages replay as before, without the
+// v1.1 fields, and take them from then on.
+TEST(MessageExtras, MigratesAVersion6Database) {
+  testing::TempDir tmp;
+  const std::string db = tmp.File("old.db");
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    for (size_t v = 0; v < 6; ++v) ASSERT_TRUE(Exec(raw, kMigrations[v]).ok());
+    ASSERT_TRUE(Exec(raw, "PRAGMA user_version=6").ok());
+    ASSERT_TRUE(Exec(raw,
+                     "INSERT INTO messages(key, chat, time, text) VALUES('telegram:channel1/5', "
+                     "'telegram:channel1', 1000, 'old')")
+                    .ok());
+    sqlite3_close(raw);
+  }
+  auto store = Store::Open(db);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Statement v(StoreHandle(**store), "PRAGMA user_version");
+  ASSERT_TRUE(v.Step());
+  EXPECT_EQ(v.Int(0), kSchemaVersion);
+  auto got = Replayed(**store);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "old");
+  EXPECT_FALSE(got[0].edited);
+  MessageEvent edited = Msg("new");
+  edited.edited = 2000;
+  ASSERT_TRUE((*store)->Apply(edited).ok());
+  got = Replayed(**store);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "new");
+  EXPECT_EQ(got[0].edited, 2000);
 }
 
 }  // namespace
