@@ -19,6 +19,11 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
   }
   for (const auto& f : report.files) {
     if (!f.status.ok()) fmt::print(stderr, "cordon: {}\n", f.status.ToString());
+    if (!f.failed_before.empty() && !quiet) {
+      fmt::print(stderr,
+                 "cordon: note: skipped {}: failed before, {} (--retry-failed reads it again)\n",
+                 f.path, f.failed_before);
+    }
     if (!f.own_output.empty() && !quiet) {
       fmt::print(stderr, "cordon: note: skipped {}: written by cordon ({}), not an input\n", f.path,
                  f.own_output);
@@ -38,6 +43,7 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
   };
   add(report.done_files(), "already done");
   add(report.own_output_files(), "written by cordon, skipped");
+  add(report.failed_before_files(), "failed before, skipped");
   add(report.failed_files(), "failed");
   if (!others.empty()) others += ")";
   const double mb = static_cast<double>(report.bytes) / 1e6;
@@ -70,6 +76,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool quiet = false;
     bool no_media = false;
     bool rescan = false;
+    bool retry_failed = false;
     bool no_match = false;
     bool no_enforce = false;
   };
@@ -87,6 +94,8 @@ std::function<int()> Setup(CLI::App& app) {
       ->allow_extra_args(false)
       ->check(CLI::ExistingDirectory);
   app.add_flag("--rescan", a->rescan, "read files again even if they were ingested whole");
+  app.add_flag("--retry-failed", a->retry_failed,
+               "read files again that failed whole before (a changed file is always read)");
   app.add_flag("--no-match", a->no_match, "do not match messages against the banks");
   app.add_flag("--no-enforce", a->no_enforce,
                "do not detect regenerations or mirror takedowns into the ledger");
@@ -101,6 +110,7 @@ std::function<int()> Setup(CLI::App& app) {
     opt.ingest.hash_media = !a->no_media;
     opt.ingest.media_roots = a->media_roots;
     opt.ingest.skip_done_files = !a->rescan;
+    opt.ingest.retry_failed_files = a->retry_failed;
     opt.match = !a->no_match;
     if (a->no_enforce) opt.skip_stages.emplace_back(pipeline::kEnforceStageName);
     opt.progress = progress.get();

@@ -15,6 +15,7 @@
 
 #include "cordon/content/matcher.h"
 #include "cordon/ingest/media_files.h"
+#include "cordon/store/failed_files.h"
 #include "cordon/util/file_check.h"
 #include "cordon/util/progress.h"
 
@@ -204,6 +205,24 @@ Status ImportFile(Store& store, const Importer& importer, const std::string& pat
   return store_status;
 }
 
+// Whether a file's failure says something about its bytes, so that reading the same bytes
+// again would fail again: not I/O errors, which may pass.
+bool FailsForGood(const Status& s) {
+  return s.code() == StatusCode::kCorrupt || s.code() == StatusCode::kUnsupported ||
+         s.code() == StatusCode::kResourceExhausted;
+}
+
+// What is stored and said again for a failed file: the status without its file name.
+std::string FailureReason(const Status& s) {
+  return std::string(StatusCodeName(s.code())) + ": " + s.message();
+}
+
+TimeMs NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 int64_t IngestReport::failed_files() const {
@@ -213,12 +232,17 @@ int64_t IngestReport::failed_files() const {
 
 int64_t IngestReport::read_files() const {
   return std::count_if(files.begin(), files.end(), [](const FileReport& f) {
-    return f.status.ok() && !f.skipped && f.own_output.empty();
+    return f.status.ok() && !f.skipped && f.own_output.empty() && f.failed_before.empty();
   });
 }
 
 int64_t IngestReport::done_files() const {
   return std::count_if(files.begin(), files.end(), [](const FileReport& f) { return f.skipped; });
+}
+
+int64_t IngestReport::failed_before_files() const {
+  return std::count_if(files.begin(), files.end(),
+                       [](const FileReport& f) { return !f.failed_before.empty(); });
 }
 
 int64_t IngestReport::own_output_files() const {
@@ -285,6 +309,15 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       report.files.push_back(std::move(fr));
       continue;
     }
+    if (options.skip_done_files && !options.retry_failed_files) {
+      ASSIGN_OR_RETURN(auto reason, FailedBefore(store, *identity, options.format));
+      if (reason) {
+        fr.failed_before = *reason;
+        report.bytes += identity->size;
+        report.files.push_back(std::move(fr));
+        continue;
+      }
+    }
     const Importer* importer = nullptr;
     if (!options.format.empty()) {
       importer = FindImporter(options.format);
@@ -296,6 +329,10 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       auto detected = DetectImporter(path, options.limits);
       if (!detected.ok()) {
         fr.status = detected.status();
+        if (FailsForGood(fr.status)) {
+          RETURN_IF_ERROR(
+              MarkFileFailed(store, *identity, options.format, FailureReason(fr.status), NowMs()));
+        }
         report.files.push_back(std::move(fr));
         continue;
       }
@@ -313,8 +350,13 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     if (!s.ok()) {
       // An unreadable file keeps whatever good records came before the failure.
       fr.status = s;
+      if (FailsForGood(s)) {
+        RETURN_IF_ERROR(
+            MarkFileFailed(store, *identity, options.format, FailureReason(s), NowMs()));
+      }
     } else {
       RETURN_IF_ERROR(store.MarkFileDone(*identity, importer->name(), fr.events, fr.rejected));
+      RETURN_IF_ERROR(ClearFileFailed(store, *identity));
     }
     RETURN_IF_ERROR(store.Commit());
     if (options.after_commit) RETURN_IF_ERROR(options.after_commit(report.events));

@@ -3,7 +3,9 @@
 // Idempotent and resumable: every event is an upsert by key and batches commit atomically, so
 // a killed ingest leaves a consistent database and running it again completes it with no
 // duplicates. Files already ingested whole are skipped: same canonical path, size, mtime and
-// digest of the first 64 KiB (store.h, FileIdentity).
+// digest of the first 64 KiB (store.h, FileIdentity). Files that failed whole (not parseable,
+// not recognised, over a limit; not I/O errors, which may pass) are recorded, and skipped by
+// later ingests until they change (store/failed_files.h).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,9 @@ struct IngestOptions {
   // (ingest/media_files.h, docs/security.md). Ingest fails when one cannot be opened.
   std::vector<std::string> media_roots;
   bool skip_done_files = true;
+  // Read files that failed whole before (store/failed_files.h) instead of skipping them.
+  // skip_done_files = false reads them too.
+  bool retry_failed_files = false;
   // Test hook, called after each event is applied (inside the open transaction).
   std::function<void(int64_t events_applied)> after_event;
   // Called right after each commit, outside any transaction, with the events applied so far:
@@ -58,7 +63,9 @@ struct FileReport {
   int64_t events = 0;
   int64_t rejected = 0;
   int64_t weird = 0;
-  bool skipped = false;    // already ingested
+  bool skipped = false;  // already ingested
+  // Non-empty: skipped because the same bytes failed whole before; why they failed.
+  std::string failed_before;
   std::string own_output;  // non-empty: a file cordon wrote (its kind), skipped as not input
   Status status;           // non-OK when the file could not be read
 };
@@ -80,6 +87,8 @@ struct IngestReport {
   int64_t done_files() const;
   // Files skipped because cordon wrote them (FileReport::own_output).
   int64_t own_output_files() const;
+  // Files skipped because they failed whole before (FileReport::failed_before).
+  int64_t failed_before_files() const;
 };
 
 // Expands directories (recursively, sorted) into the files to ingest: .json, .ndjson and

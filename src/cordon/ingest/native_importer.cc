@@ -110,6 +110,10 @@ RecordResult ParseMessage(Fields& f, EventSink& sink, const Location& where) {
   m.views = ReadCount(f, "views", sink, where);
   if (auto v = f.Str("via_bot")) m.via_bot = std::string(*v);
   if (auto v = f.Str("reply_to")) m.reply_to = std::string(*v);
+  m.edited = f.Time("edited");
+  m.reactions = ReadCount(f, "reactions", sink, where);
+  m.poll_voters = ReadCount(f, "poll_voters", sink, where);
+  if (auto v = f.Str("thread")) m.thread = std::string(*v);
   if (!f.ok()) return RecordResult::Reject(f.error());
   Status s = sink.OnEvent(std::move(m), where);
   return s.ok() ? RecordResult::Ok() : RecordResult::Fatal(s);

@@ -3,6 +3,7 @@
 // docs/formats/telegram-export.md describes the fields read and how they map onto events.
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/json_walk.h"
@@ -46,18 +47,46 @@ std::optional<ChatRef> ChatFor(std::string_view type, int64_t id) {
 
 // A peer reference field: "user123" | "channel123" | "chat123", or a bare number (a user id in
 // exports written before 2020).
-std::optional<std::string> PeerField(Fields& f, std::string_view field) {
+enum class PeerRead { kAbsent, kKey, kUnmapped };
+
+// Reads a peer reference into *key. A string or an integer that names no peer cordon can key
+// ("user0", "group5", a bare 0 or a negative number) is kUnmapped, for the caller to drop with a
+// weird: an analyst may need the message whatever its sender. Any other type, or a number that
+// is not an integer, is not a peer reference at all: the record fails.
+PeerRead ReadPeer(Fields& f, std::string_view field, std::string* key) {
   auto e = f.Any(field);
-  if (!e) return std::nullopt;
-  std::optional<std::string> key;
+  if (!e) return PeerRead::kAbsent;
+  std::optional<std::string> k;
   if (e->is_string()) {
-    key = tg::KeyFromPeerRef(std::string_view(*e));
-  } else if (e->is_number()) {
-    if (auto n = ElementInt(*e); n && *n > 0) key = tg::UserKey(*n);
-  }
-  if (!key)
+    k = tg::KeyFromPeerRef(std::string_view(*e));
+  } else if (auto n = e->is_number() ? ElementInt(*e) : std::nullopt) {
+    if (*n > 0) k = tg::UserKey(*n);
+  } else {
     f.Fail("field '" + std::string(field) + "': expected user<id>, channel<id> or chat<id>");
-  return key;
+    return PeerRead::kAbsent;
+  }
+  if (!k) return PeerRead::kUnmapped;
+  *key = std::move(*k);
+  return PeerRead::kKey;
+}
+
+// A peer reference as written, shortened, for a weird's sentence.
+std::string PeerText(Fields& f, std::string_view field) {
+  auto e = f.Any(field);
+  if (!e) return "";
+  std::string out = e->is_string() ? std::string(std::string_view(*e)) : simdjson::to_string(*e);
+  if (out.size() > 40) out = out.substr(0, 40) + "...";
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return out;
+}
+
+// Whether an ISO date-time names its zone: a 'Z' or a +hh:mm / -hh:mm after the time.
+bool HasZone(std::string_view date) {
+  size_t t = date.find_first_of("Tt ");
+  if (t == std::string_view::npos) return false;
+  return date.find_first_of("Zz+-", t) != std::string_view::npos;
 }
 
 // "(File not included. Change data exporting settings to download.)" and its siblings stand
@@ -105,6 +134,7 @@ class ExportReader {
       return Status::Ok();
     }
     ref->path = path;
+    thread_of_.clear();
     // The chat's own type decides its kind; its name is the one it had when exported.
     EntityEvent& e = table_.Observe(ref->key, ref->kind, std::nullopt, Location{file_.path});
     e.kind = ref->kind;
@@ -159,26 +189,152 @@ class ExportReader {
     if (name) tg::FillIfEmpty(e.name, *name);
   }
 
-  // Message time: date_unixtime (a string of seconds) when there, else the local 'date'.
-  std::optional<TimeMs> ReadTime(Fields& f) {
-    if (auto e = f.Any("date_unixtime")) {
+  // A peer reference the message can do without (sender, actor, forward source, reply peer):
+  // one cordon cannot key is dropped with a weird naming it, and the message kept.
+  std::optional<std::string> OptionalPeer(Fields& f, std::string_view field,
+                                          std::string_view name_field, const Location& where) {
+    std::string key;
+    switch (ReadPeer(f, field, &key)) {
+      case PeerRead::kKey:
+        return key;
+      case PeerRead::kAbsent:
+        return std::nullopt;
+      case PeerRead::kUnmapped:
+        break;
+    }
+    std::string what = "field '" + std::string(field) + "': '" + PeerText(f, field) +
+                       "' names no peer cordon can key; kept without it";
+    if (!name_field.empty()) {
+      if (auto name = PeerText(f, name_field); !name.empty() && name != "null") {
+        what += " (" + std::string(name_field) + ": '" + name + "')";
+      }
+    }
+    sink_.OnWeird(weird::kPeerNotMapped, what, where);
+    return std::nullopt;
+  }
+
+  // A time as a pair of fields: `<unix_field>` (a string of seconds) when there, else
+  // `<date_field>` (ISO; local time without a zone in exports before 2021, read as UTC).
+  std::optional<TimeMs> ReadTimePair(Fields& f, std::string_view unix_field,
+                                     std::string_view date_field, bool required) {
+    if (auto e = f.Any(unix_field)) {
       auto s = ElementInt(*e);
       std::optional<TimeMs> t = s ? tg::SecondsToMs(*s) : std::nullopt;
-      if (!t) f.Fail("field 'date_unixtime': expected a number of seconds");
+      if (!t) f.Fail("field '" + std::string(unix_field) + "': expected a number of seconds");
       return t;
     }
-    auto d = f.Str("date");
+    auto d = f.Str(date_field);
     if (!d) {
-      if (f.ok()) f.Fail("missing field 'date_unixtime'");
+      if (f.ok() && required) f.Fail("missing field '" + std::string(unix_field) + "'");
       return std::nullopt;
     }
     auto t = ParseRfc3339Ms(*d);
     if (!t) {
-      f.Fail("field 'date': expected an ISO date-time");
+      f.Fail("field '" + std::string(date_field) + "': expected an ISO date-time");
       return std::nullopt;
     }
-    local_dates_ = true;
+    // Only a time without a zone is a guess; one with Z or an offset is read exactly.
+    if (!HasZone(*d)) local_dates_ = true;
     return t;
+  }
+
+  // Message time: date_unixtime (a string of seconds) when there, else 'date'.
+  std::optional<TimeMs> ReadTime(Fields& f) {
+    return ReadTimePair(f, "date_unixtime", "date", /*required=*/true);
+  }
+
+  // "reactions": [{"type", "count", "emoji" | "document_id", "recent"}]: the counts summed.
+  static std::optional<int64_t> ReadReactions(Fields& f) {
+    auto arr = f.Arr("reactions");
+    if (!arr) return std::nullopt;
+    int64_t total = 0;
+    for (element r : *arr) {
+      if (!r.is_object()) {
+        f.Fail("field 'reactions': expected an array of objects");
+        return std::nullopt;
+      }
+      Fields rf{object(r)};
+      auto count = rf.Int("count");
+      if (!rf.ok()) {
+        f.Fail("field 'reactions': " + rf.error());
+        return std::nullopt;
+      }
+      if (count && *count > 0) total += std::min<int64_t>(*count, INT64_MAX - total);
+    }
+    return total;
+  }
+
+  // A text that is a string or an array of strings and {"text"} parts (poll questions and
+  // answers since 2024); appended to *out.
+  static bool AppendTextValue(element e, std::string* out) {
+    if (e.is_string()) {
+      *out += std::string_view(e);
+      return true;
+    }
+    if (!e.is_array()) return false;
+    for (element part : array(e)) {
+      if (part.is_string()) {
+        *out += std::string_view(part);
+      } else if (part.is_object()) {
+        Fields pf{object(part)};
+        auto t = pf.Str("text");
+        if (!pf.ok()) return false;
+        if (t) *out += *t;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // "poll": {"question", "closed", "total_voters", "answers": [{"text", "voters", "chosen"}]}.
+  // The poll is media of kind "poll"; its question and answers, one a line, are the text when
+  // the message has none (polls carry none), so that they are searched and matched.
+  static void ReadPoll(Fields& f, MessageEvent& ev) {
+    auto poll = f.Obj("poll");
+    if (!poll) return;
+    Fields pf(*poll);
+    auto voters = pf.Int("total_voters");
+    auto answers = pf.Arr("answers");
+    element q;
+    std::string text;
+    if (poll->at_key("question").get(q) == simdjson::SUCCESS && !q.is_null() &&
+        !AppendTextValue(q, &text)) {
+      pf.Fail("field 'question': expected a string or an array");
+    }
+    if (answers) {
+      for (element a : *answers) {
+        element t;
+        std::string line;
+        if (!a.is_object() || (object(a).at_key("text").get(t) == simdjson::SUCCESS &&
+                               !t.is_null() && !AppendTextValue(t, &line))) {
+          pf.Fail("field 'answers': expected objects with a text");
+          break;
+        }
+        if (!line.empty()) text += (text.empty() ? "" : "\n") + line;
+      }
+    }
+    if (!pf.ok()) {
+      f.Fail("field 'poll': " + pf.error());
+      return;
+    }
+    Media md;
+    md.kind = "poll";
+    ev.media.push_back(std::move(md));
+    if (voters && *voters >= 0) ev.poll_voters = *voters;
+    if (ev.text.empty()) ev.text = std::move(text);
+  }
+
+  // The forum topic a message belongs to. Telegram Desktop writes no topic id: a message posted
+  // in a topic replies to the topic's first message (its topic_created service message), and a
+  // reply inside a topic replies to a message of that topic, so the topic follows the replies.
+  std::string ThreadOf(const ChatRef& chat, int64_t id, std::optional<int64_t> reply_to,
+                       bool reply_in_chat) {
+    if (!reply_to || !reply_in_chat) return "";
+    auto it = thread_of_.find(*reply_to);
+    if (it == thread_of_.end()) return "";
+    thread_of_[id] = it->second;
+    return chat.key + "/" + std::to_string(it->second);
   }
 
   // "text": a string, or an array of strings and {"type","text"[,"href"]} parts.
@@ -263,7 +419,7 @@ class ExportReader {
     if (!type) return RecordResult::Reject("missing field 'type'");
     std::optional<TimeMs> time = ReadTime(f);
     if (!f.ok()) return RecordResult::Reject(f.error());
-    if (*type == "service") return ReadService(chat, f, *time, where);
+    if (*type == "service") return ReadService(chat, f, *id, *time, where);
     if (*type != "message") {
       sink_.OnWeird(weird::kUnknownMessageType, "message of unknown type skipped", where);
       return RecordResult::Ok();
@@ -273,7 +429,7 @@ class ExportReader {
     ev.key = chat.key + "/" + std::to_string(*id);
     ev.chat = chat.key;
     ev.time = *time;
-    auto from_key = PeerField(f, "from_id");
+    auto from_key = OptionalPeer(f, "from_id", "from", where);
     auto from_name = f.Str("from");
     element fwd;
     if (o.at_key("forwarded_from").get(fwd) == simdjson::SUCCESS) {
@@ -284,7 +440,7 @@ class ExportReader {
       } else if (!fwd.is_null()) {
         f.Fail("field 'forwarded_from': expected a string");
       }
-      if (auto k = PeerField(f, "forwarded_from_id")) origin.chat = *k;
+      if (auto k = OptionalPeer(f, "forwarded_from_id", "forwarded_from", where)) origin.chat = *k;
       ev.forward = std::move(origin);
     } else if (auto saved = f.Str("saved_from")) {
       ForwardOrigin origin;
@@ -292,13 +448,24 @@ class ExportReader {
       ev.forward = std::move(origin);
     }
     if (auto v = f.Str("via_bot")) ev.via_bot = std::string(*v);
-    if (auto r = f.Int("reply_to_message_id")) {
-      auto peer = PeerField(f, "reply_to_peer_id");
-      ev.reply_to = peer.value_or(chat.key) + "/" + std::to_string(*r);
+    auto reply = f.Int("reply_to_message_id");
+    bool reply_in_chat = true;
+    if (reply) {
+      const bool has_peer = f.Any("reply_to_peer_id").has_value();
+      auto peer = OptionalPeer(f, "reply_to_peer_id", "", where);
+      // A reply to a peer cordon cannot key has no target to name.
+      if (peer || !has_peer) {
+        ev.reply_to = peer.value_or(chat.key) + "/" + std::to_string(*reply);
+      }
+      reply_in_chat = !has_peer || (peer && *peer == chat.key);
     }
+    ev.thread = ThreadOf(chat, *id, reply, reply_in_chat);
+    ev.edited = ReadTimePair(f, "edited_unixtime", "edited", /*required=*/false);
+    ev.reactions = ReadReactions(f);
     std::vector<std::string> links;
     ReadText(f, ev.text, links);
     ReadEntities(f, links);
+    ReadPoll(f, ev);
     auto photo = f.Str("photo");
     auto file = f.Str("file");
     auto media_type = f.Str("media_type");
@@ -319,8 +486,9 @@ class ExportReader {
   }
 
   // Service messages become membership and entity events, never messages.
-  RecordResult ReadService(const ChatRef& chat, Fields& f, TimeMs time, const Location& where) {
-    auto actor_key = PeerField(f, "actor_id");
+  RecordResult ReadService(const ChatRef& chat, Fields& f, int64_t id, TimeMs time,
+                           const Location& where) {
+    auto actor_key = OptionalPeer(f, "actor_id", "actor", where);
     auto actor = f.Str("actor");
     auto action = f.Str("action");
     auto title = f.Str("title");
@@ -329,6 +497,8 @@ class ExportReader {
     table_.Observe(chat.key, chat.kind, time, where);
     if (actor_key) ObservePeer(*actor_key, actor, time, where);
     if (!action) return RecordResult::Ok();  // custom "information_text" notices
+    // A forum topic starts here: the messages posted in it reply to this one (ThreadOf).
+    if (*action == "topic_created") thread_of_[id] = id;
     // In a channel the actor is often the channel itself: no member to speak of.
     const bool member = actor_key && *actor_key != chat.key;
     auto member_event = [&](MemberAction a, std::string reason) {
@@ -383,6 +553,8 @@ class ExportReader {
   EventSink& sink_;
   tg::EntityTable table_;
   bool local_dates_ = false;
+  // Message id -> the id of its forum topic's first message, in the chat being read.
+  std::unordered_map<int64_t, int64_t> thread_of_;
 };
 
 class TelegramExportImporter final : public Importer {

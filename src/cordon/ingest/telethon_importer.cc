@@ -272,7 +272,8 @@ class TelethonReader {
     std::optional<std::string> chat =
         f.Any("peer_id") ? PeerField(f, "peer_id") : PeerField(f, "to_id");
     auto time = ReadDate(f, "date", /*required=*/true);
-    auto from = PeerField(f, "from_id");
+    bool from_unmapped = false;
+    auto from = SenderField(f, "from_id", where, &from_unmapped);
     if (!f.ok()) return RecordResult::Reject(f.error());
     if (!id) return RecordResult::Reject("missing field 'id'");
     if (!chat) return RecordResult::Reject("missing field 'peer_id'");
@@ -300,7 +301,9 @@ class TelethonReader {
     if (auto t = f.Str("message")) ev.text = std::string(*t);
     std::vector<std::string> links;
     ReadEntities(f, ev.text, links, where);
-    ReadForward(f, ev);
+    ReadForward(f, ev, where);
+    ev.edited = ReadDate(f, "edit_date", /*required=*/false);
+    ev.reactions = ReadReactions(f);
     if (auto bot = f.Int("via_bot_id")) {
       if (*bot > 0) ev.via_bot = tg::UserKey(*bot);
     }
@@ -311,8 +314,9 @@ class TelethonReader {
 
     tg::AddTextLinks(links, ev.text);
     ev.links = std::move(links);
-    // Channel posts carry no from_id: the channel speaks.
-    ev.from = from ? *from : (channel ? *chat : "");
+    // Channel posts carry no from_id: the channel speaks. A sender that could not be keyed
+    // stays unknown.
+    ev.from = from ? *from : (channel && !from_unmapped ? *chat : "");
     Observe(*chat, chat_kind, *time, where);
     ObserveAttached(o, "_chat", *time, where);
     if (!ev.from.empty() && ev.from != *chat) Observe(ev.from, EntityKind::kUnknown, *time, where);
@@ -389,12 +393,100 @@ class TelethonReader {
     }
   }
 
-  static void ReadForward(Fields& f, MessageEvent& ev) {
+  // A Peer the record can do without (a sender, a forward source): one of a shape cordon cannot
+  // key is dropped with a weird, and the message kept; *unmapped says so.
+  std::optional<std::string> SenderField(Fields& f, std::string_view field, const Location& where,
+                                         bool* unmapped) {
+    *unmapped = false;
+    auto e = f.Any(field);
+    if (!e) return std::nullopt;
+    std::string error;
+    auto key = PeerKey(*e, field, error);
+    if (error.empty()) return key;
+    *unmapped = true;
+    std::string shown = simdjson::to_string(*e);
+    if (shown.size() > 60) shown = shown.substr(0, 60) + "...";
+    sink_.OnWeird(weird::kPeerNotMapped,
+                  "field '" + std::string(field) + "': " + shown +
+                      " names no peer cordon can key; kept without it",
+                  where);
+    return std::nullopt;
+  }
+
+  // MessageReactions{results: [ReactionCount{reaction, count}]}: the counts summed.
+  static std::optional<int64_t> ReadReactions(Fields& f) {
+    auto r = f.Obj("reactions");
+    if (!r) return std::nullopt;
+    Fields rf(*r);
+    auto results = rf.Arr("results");
+    int64_t total = 0;
+    if (results) {
+      for (element c : *results) {
+        if (!c.is_object()) {
+          rf.Fail("field 'results': expected an array of objects");
+          break;
+        }
+        Fields cf{object(c)};
+        auto n = cf.Int("count");
+        if (!cf.ok()) {
+          rf.Fail("field 'results': " + cf.error());
+          break;
+        }
+        if (n && *n > 0) total += std::min<int64_t>(*n, INT64_MAX - total);
+      }
+    }
+    if (!rf.ok()) {
+      f.Fail("reactions: " + rf.error());
+      return std::nullopt;
+    }
+    return total;
+  }
+
+  // A poll's question or answer: a string, or TextWithEntities{text} since layer 181.
+  static std::string PollText(element e) {
+    if (e.is_string()) return std::string(std::string_view(e));
+    if (e.is_object()) {
+      element t;
+      if (object(e).at_key("text").get(t) == simdjson::SUCCESS && t.is_string()) {
+        return std::string(std::string_view(t));
+      }
+    }
+    return "";
+  }
+
+  // MessageMediaPoll{poll: Poll{question, answers: [PollAnswer{text}]}, results:
+  // PollResults{total_voters}}: media of kind "poll"; question and answers, one a line, are the
+  // text of a message that has none.
+  static void ReadPoll(object media, MessageEvent& ev) {
+    ev.media.push_back(Media{"poll"});
+    std::string text;
+    element poll, e;
+    if (media.at_key("poll").get(poll) == simdjson::SUCCESS && poll.is_object()) {
+      if (object(poll).at_key("question").get(e) == simdjson::SUCCESS) text = PollText(e);
+      array answers;
+      if (object(poll).at_key("answers").get(answers) == simdjson::SUCCESS) {
+        for (element a : answers) {
+          if (!a.is_object() || object(a).at_key("text").get(e) != simdjson::SUCCESS) continue;
+          std::string line = PollText(e);
+          if (!line.empty()) text += (text.empty() ? "" : "\n") + line;
+        }
+      }
+    }
+    element results;
+    if (media.at_key("results").get(results) == simdjson::SUCCESS && results.is_object() &&
+        object(results).at_key("total_voters").get(e) == simdjson::SUCCESS) {
+      if (auto n = ElementInt(e); n && *n >= 0) ev.poll_voters = *n;
+    }
+    if (ev.text.empty()) ev.text = std::move(text);
+  }
+
+  void ReadForward(Fields& f, MessageEvent& ev, const Location& where) {
     auto fwd = f.Obj("fwd_from");
     if (!fwd) return;
     Fields ff(*fwd);
     ForwardOrigin origin;
-    if (auto k = PeerField(ff, "from_id")) origin.chat = *k;
+    bool unmapped = false;
+    if (auto k = SenderField(ff, "from_id", where, &unmapped)) origin.chat = *k;
     // Layers before 119 kept a forwarded channel apart, in channel_id.
     if (auto c = ff.Int("channel_id");
         c && *c > 0 && !origin.chat.starts_with("telegram:channel")) {
@@ -418,9 +510,18 @@ class TelethonReader {
       Fields rf(*r);
       msg = rf.Int("reply_to_msg_id");
       peer = PeerField(rf, "reply_to_peer_id");
+      // A reply in a thread (a forum topic, a channel post's comments) names the thread's first
+      // message; a first-level message in a forum topic replies to it directly.
+      auto top = rf.Int("reply_to_top_id");
+      auto forum = rf.Bool("forum_topic");
       if (!rf.ok()) {
         f.Fail("reply_to: " + rf.error());
         return;
+      }
+      if (top && *top > 0) {
+        ev.thread = ev.chat + "/" + std::to_string(*top);
+      } else if (forum.value_or(false) && msg) {
+        ev.thread = ev.chat + "/" + std::to_string(*msg);
       }
     } else {
       msg = f.Int("reply_to_msg_id");  // layers before 119
@@ -441,6 +542,8 @@ class TelethonReader {
       } else {
         ev.media.push_back(Media{"file"});
       }
+    } else if (tag == "MessageMediaPoll") {
+      ReadPoll(*media, ev);
     } else if (tag == "MessageMediaWebPage") {
       element page;
       if (media->at_key("webpage").get(page) == simdjson::SUCCESS && page.is_object()) {

@@ -29,6 +29,7 @@ inline constexpr std::string_view kServiceActionNotMapped = "telegram_service_ac
 inline constexpr std::string_view kLocalTimeAsUtc = "telegram_local_time_as_utc";
 inline constexpr std::string_view kUnsupportedMessage = "telegram_unsupported_message";
 inline constexpr std::string_view kUnknownMessageType = "telegram_unknown_message_type";
+inline constexpr std::string_view kPeerNotMapped = "telegram_peer_not_mapped";
 // Matrix.
 inline constexpr std::string_view kMatrixRedaction = "matrix_redaction_not_applied";
 inline constexpr std::string_view kMatrixPolicyRule = "matrix_policy_rule";
@@ -67,6 +68,7 @@ inline constexpr std::array kAllWeirds = {
     kLocalTimeAsUtc,
     kUnsupportedMessage,
     kUnknownMessageType,
+    kPeerNotMapped,
     kMatrixRedaction,
     kMatrixPolicyRule,
     kMatrixEncrypted,

@@ -73,6 +73,11 @@ struct MessageEvent {
   std::optional<int64_t> views;
   std::string via_bot;   // entity key or "@name" when only the name is known
   std::string reply_to;  // message key
+  // Optional since events v1.1 (docs/events.md); absent in older streams and stores.
+  std::optional<TimeMs> edited;        // when `text` was last edited: the text is that version
+  std::optional<int64_t> reactions;    // reactions of every kind, summed
+  std::optional<int64_t> poll_voters;  // a poll's voters in all (the poll is media kind "poll")
+  std::string thread;                  // message key of the thread's root (a forum topic)
 };
 
 struct MemberEvent {

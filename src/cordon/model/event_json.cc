@@ -69,6 +69,10 @@ struct Writer {
     if (m.views) w.Field("views", *m.views);
     PutNonEmpty(w, "via_bot", m.via_bot);
     PutNonEmpty(w, "reply_to", m.reply_to);
+    if (m.edited) PutTime(w, "edited", *m.edited);
+    if (m.reactions) w.Field("reactions", *m.reactions);
+    if (m.poll_voters) w.Field("poll_voters", *m.poll_voters);
+    PutNonEmpty(w, "thread", m.thread);
   }
   void operator()(const MemberEvent& m) {
     w.Field("type", "member").Field("chat", std::string_view(m.chat));

@@ -81,7 +81,9 @@ StatusOr<std::unique_ptr<MessageReader>> MessageReader::Open(Store& store,
   auto st = std::make_unique<Statements>();
   st->messages = Statement(
       db, std::string("SELECT time, id, key, chat, sender, text, fwd_chat, fwd_message, fwd_name, "
-                      "fwd_time, views, via_bot, reply_to FROM messages WHERE time <= ?1 "
+                      "fwd_time, views, via_bot, reply_to, x.edited, x.reactions, x.poll_voters, "
+                      "x.thread FROM messages LEFT JOIN message_extras x ON x.message_id = id "
+                      "WHERE time <= ?1 "
                       "ORDER BY time, ") +
               (options.order == MessageOrder::kByKey ? "key" : "id"));
   st->media = Statement(db,
@@ -129,6 +131,10 @@ bool MessageReader::Next(MessageEvent* m, std::vector<KnownMatch>* matches) {
   if (!r.IsNull(10)) m->views = r.Int(10);
   m->via_bot = std::string(r.Text(11));
   m->reply_to = std::string(r.Text(12));
+  if (!r.IsNull(13)) m->edited = r.Int(13);
+  if (!r.IsNull(14)) m->reactions = r.Int(14);
+  if (!r.IsNull(15)) m->poll_voters = r.Int(15);
+  m->thread = std::string(r.Text(16));
   Statement& media = st_->media;
   media.Bind(1, id);
   while (media.Step()) {

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 6> kMigrations = {
+inline constexpr std::array<std::string_view, 7> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -155,6 +155,22 @@ INSERT INTO event_version VALUES(1, 1, CASE WHEN EXISTS(SELECT 1 FROM entities) 
     // before have no name ('').
     R"sql(
 ALTER TABLE weirds ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql",
+    // 6 -> 7: what real chats hold besides text (events v1.1, docs/events.md): edit time,
+    // reaction and poll counts and forum threads, one row per message that has any
+    // (store/message_extras.h); and files an ingest could not read at all, so later ingests
+    // skip them until they change (store/failed_files.h).
+    R"sql(
+CREATE TABLE message_extras(
+  message_id INTEGER PRIMARY KEY,
+  edited INTEGER, reactions INTEGER, poll_voters INTEGER, thread TEXT
+);
+CREATE TABLE failed_files(
+  path TEXT NOT NULL, format TEXT NOT NULL,
+  size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, head_sha256 TEXT NOT NULL,
+  reason TEXT NOT NULL, failed INTEGER NOT NULL,
+  PRIMARY KEY(path, format)
+) WITHOUT ROWID;
 )sql",
 };
 

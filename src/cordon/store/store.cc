@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cordon/model/links.h"
+#include "cordon/store/message_extras.h"
 #include "cordon/store/schema.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/util/digest.h"
@@ -97,7 +98,8 @@ struct Store::Statements {
       takedown;
   Statement entity_avatar;  // avatar history, for causal replays (store/replay.h)
   Statement reject, weird, file_done, mark_file;
-  Statement advance_version;  // event_version.events + 1
+  Statement advance_version;                    // event_version.events + 1
+  std::unique_ptr<MessageExtrasWriter> extras;  // events v1.1 fields (store/message_extras.h)
   // Smallest time each entity was touched at in this session, to skip repeated touches.
   // Keyed by a 64-bit hash of the key in a flat table: one cache miss a lookup on this hot
   // path. A collision (odds ~n^2/2^65) would only skip a redundant-looking touch.
@@ -338,7 +340,8 @@ Status Store::Prepare() {
         &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
   }
-  return Status::Ok();
+  s.extras = std::make_unique<MessageExtrasWriter>(db_);
+  return s.extras->status();
 }
 
 Status Store::Begin() {
@@ -465,10 +468,11 @@ Status Store::ApplyMessage(const MessageEvent& m) {
   if (sqlite3_changes(db_) == 0) {
     // Seen before: its media and links came with it the first time.
     if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
-    return Status::Ok();
+    return s.extras->SeenAgain(m, &added_);
   }
   added_ = true;
   const int64_t id = sqlite3_last_insert_rowid(db_);
+  RETURN_IF_ERROR(s.extras->Inserted(id, m));
   for (size_t i = 0; i < m.media.size(); ++i) {
     const Media& md = m.media[i];
     RETURN_IF_ERROR(s.media.Bind(1, id)
@@ -659,7 +663,7 @@ StatusOr<std::string> Store::Dump() {
   std::string out;
   Statement tables(db_,
                    "SELECT name FROM sqlite_master WHERE type='table' AND "
-                   "name NOT IN ('files', 'event_version') "
+                   "name NOT IN ('files', 'failed_files', 'event_version') "
                    "ORDER BY name");
   if (!tables.ok()) return tables.status();
   std::vector<std::string> names;
