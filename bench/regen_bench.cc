@@ -1,6 +1,13 @@
 // Regeneration detector evaluation on simulated worlds (docs/benchmarks.md, "Regeneration").
 //
-//   regen_bench --sim DIR [--threshold T] [--fit] [--json]
+//   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]
+//   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
+//               [--scale small] [--days N] [--work DIR] [--threshold T]
+//
+// The second form simulates each family (sim/families.h) and seed into WORK/<family>-<seed>
+// (--media hashes, no exports) and prints, per family, the detector beside the name-only
+// baseline, then the worst case over the held-out families (kHeldOutFamilies below: never used
+// to fit weights or thresholds; docs/enforcement.md lists the same).
 //
 // DIR is the output of `cordon simulate`. The detector reads only DIR/events.ndjson; this
 // program alone reads DIR/truth.json, to score what the detector said:
@@ -19,14 +26,18 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "cordon/enforce/regen.h"
 #include "cordon/ingest/importer.h"
+#include "cordon/sim/families.h"
+#include "cordon/sim/simulator.h"
 #include "cordon/util/time.h"
 
 namespace {
@@ -271,6 +282,160 @@ void PrintWeights(const char* name, const std::vector<double>& w, const std::vec
   std::printf("\n};\nbias %s %.4f\n", name, w.back());
 }
 
+// Families never used to fit weights or thresholds: the final check (issue #14). The same list
+// is in docs/enforcement.md, "Evaluation over parameter families".
+constexpr const char* kHeldOutFamilies[] = {"independent", "unrelated_sparse", "slow", "users"};
+
+bool HeldOut(const std::string& f) {
+  for (const char* h : kHeldOutFamilies) {
+    if (f == h) return true;
+  }
+  return false;
+}
+
+// Counts pooled over a family's worlds.
+struct Pooled {
+  int64_t detections = 0, tp = 0, positives = 0, found = 0, events = 0;
+  int64_t unrelated_found = 0, unrelated = 0;  // replacement chats with an unrelated name
+  double rr = 0, before = 0, seconds = 0;
+  void Add(const Metrics& m, const Run& r, int64_t n) {
+    for (const char* g : {"channel/unrelated", "group/unrelated"}) {
+      if (auto it = m.by_group.find(g); it != m.by_group.end()) {
+        unrelated_found += it->second.first;
+        unrelated += it->second.second;
+      }
+    }
+    detections += m.detections;
+    tp += m.tp;
+    positives += m.positives;
+    found += m.found;
+    rr += m.mrr_detected * static_cast<double>(m.tp);
+    before += m.before_second * static_cast<double>(m.tp);
+    seconds += r.seconds;
+    events += n;
+  }
+  double Precision() const { return detections ? static_cast<double>(tp) / detections : 0; }
+  double Recall() const { return positives ? static_cast<double>(found) / positives : 0; }
+  double Mrr() const { return tp ? rr / static_cast<double>(tp) : 0; }
+  double Before() const { return tp ? before / static_cast<double>(tp) : 0; }
+  double Rate() const { return static_cast<double>(events) / std::max(1e-9, seconds); }
+};
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string x; std::getline(in, x, ',');) {
+    if (!x.empty()) out.push_back(x);
+  }
+  return out;
+}
+
+int RunFamilies(const std::string& which, const std::string& seeds_arg, const std::string& scale,
+                int days, const std::string& work, double threshold) {
+  std::vector<std::string> families;
+  for (const sim::SimFamily& f : sim::SimFamilies()) {
+    if (which == "all" || (which == "heldout" && HeldOut(f.name)) ||
+        (which == "fitting" && !HeldOut(f.name))) {
+      families.push_back(f.name);
+    }
+  }
+  if (families.empty()) {
+    families = SplitList(which);
+    for (const std::string& f : families) {
+      if (auto found = sim::FindSimFamily(f); !found.ok()) {
+        std::fprintf(stderr, "%s\n", found.status().ToString().c_str());
+        return 2;
+      }
+    }
+  }
+  const auto sc = sim::ParseScale(scale);
+  if (!sc) {
+    std::fprintf(stderr, "unknown scale %s\n", scale.c_str());
+    return 2;
+  }
+  std::vector<uint64_t> seeds;
+  for (const std::string& x : SplitList(seeds_arg)) seeds.push_back(std::stoull(x));
+  std::printf("families %s, seeds %s, scale %s%s, threshold %.3f\n", which.c_str(),
+              seeds_arg.c_str(), scale.c_str(),
+              days > 0 ? (", " + std::to_string(days) + " days").c_str() : "", threshold);
+  std::printf(
+      "| family | held out | detector | true regenerations | detections | precision | recall | "
+      "MRR of the parent | before 2nd message | unrelated-name chats caught | events/s |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  bool any_held_out = false;
+  double worst_p[2] = {1, 1}, worst_r[2] = {1, 1}, worst_mrr[2] = {1, 1}, worst_b[2] = {1, 1};
+  std::string worst_p_f[2], worst_r_f[2];
+  for (const std::string& family : families) {
+    Pooled pooled[2];
+    for (uint64_t seed : seeds) {
+      sim::SimOptions so;
+      so.out_dir = work + "/" + family + "-" + std::to_string(seed);
+      so.seed = seed;
+      so.scale = *sc;
+      so.days = days;
+      so.media = sim::MediaMode::kHashes;
+      so.telegram_exports = false;
+      so.overwrite = true;
+      so.family = family;
+      std::filesystem::create_directories(so.out_dir);
+      if (Status st = sim::Simulate(so); !st.ok()) {
+        std::fprintf(stderr, "simulate %s: %s\n", family.c_str(), st.ToString().c_str());
+        return 1;
+      }
+      CollectSink sink;
+      Status st =
+          FindImporter("cordon-events")->Import(InputFile{so.out_dir + "/events.ndjson"}, {}, sink);
+      if (!st.ok()) {
+        std::fprintf(stderr, "%s\n", st.ToString().c_str());
+        return 1;
+      }
+      std::stable_sort(sink.events.begin(), sink.events.end(),
+                       [](const Event& x, const Event& y) { return EventTime(x) < EventTime(y); });
+      // Only the scoring below reads the truth; the detectors see the events alone.
+      auto truth = ReadTruth(so.out_dir + "/truth.json");
+      if (!truth.ok()) {
+        std::fprintf(stderr, "%s\n", truth.status().ToString().c_str());
+        return 1;
+      }
+      const auto second = SecondMessages(sink.events);
+      const int64_t n = static_cast<int64_t>(sink.events.size());
+      for (int b = 0; b < 2; ++b) {
+        RegenOptions opt;
+        opt.threshold = threshold;
+        opt.name_only = b == 1;
+        Run run = Detect(sink.events, opt, false);
+        pooled[b].Add(Score(run, *truth, second), run, n);
+      }
+    }
+    for (int b = 0; b < 2; ++b) {
+      const Pooled& p = pooled[b];
+      std::printf(
+          "| %s | %s | %s | %lld | %lld | %.3f | %.3f | %.3f | %.3f | %lld / %lld | %.0f |\n",
+          family.c_str(), HeldOut(family) ? "yes" : "no", b == 0 ? "detector" : "names alone",
+          static_cast<long long>(p.positives), static_cast<long long>(p.detections), p.Precision(),
+          p.Recall(), p.Mrr(), p.Before(), static_cast<long long>(p.unrelated_found),
+          static_cast<long long>(p.unrelated), p.Rate());
+      if (!HeldOut(family)) continue;
+      if (p.Precision() < worst_p[b]) worst_p_f[b] = family;
+      if (p.Recall() < worst_r[b]) worst_r_f[b] = family;
+      worst_p[b] = std::min(worst_p[b], p.Precision());
+      worst_r[b] = std::min(worst_r[b], p.Recall());
+      worst_mrr[b] = std::min(worst_mrr[b], p.Mrr());
+      worst_b[b] = std::min(worst_b[b], p.Before());
+      any_held_out = true;
+    }
+    std::fflush(stdout);
+  }
+  for (int b = 0; b < 2 && any_held_out; ++b) {
+    std::printf(
+        "worst over held-out families, %s: precision %.3f (%s)  recall %.3f (%s)  MRR %.3f  "
+        "before 2nd message %.3f\n",
+        b == 0 ? "detector" : "names alone", worst_p[b], worst_p_f[b].c_str(), worst_r[b],
+        worst_r_f[b].c_str(), worst_mrr[b], worst_b[b]);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -278,9 +443,21 @@ int main(int argc, char** argv) {
   double threshold = RegenOptions{}.threshold;
   bool fit = false;
   std::string pairs_out;
+  std::string families = "heldout", seeds = "3001", scale = "small", work = "/tmp/regen_bench";
+  int days = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--sim" && i + 1 < argc) {
+    if (a == "--families" && i + 1 < argc) {
+      families = argv[++i];
+    } else if (a == "--seeds" && i + 1 < argc) {
+      seeds = argv[++i];
+    } else if (a == "--scale" && i + 1 < argc) {
+      scale = argv[++i];
+    } else if (a == "--days" && i + 1 < argc) {
+      days = std::atoi(argv[++i]);
+    } else if (a == "--work" && i + 1 < argc) {
+      work = argv[++i];
+    } else if (a == "--sim" && i + 1 < argc) {
       sim = argv[++i];
     } else if (a == "--threshold" && i + 1 < argc) {
       threshold = std::atof(argv[++i]);
@@ -289,14 +466,14 @@ int main(int argc, char** argv) {
     } else if (a == "--pairs" && i + 1 < argc) {
       pairs_out = argv[++i];  // every scored pair as TSV, for diagnosis
     } else {
-      std::fprintf(stderr, "usage: regen_bench --sim DIR [--threshold T] [--fit]\n");
+      std::fprintf(stderr,
+                   "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]\n"
+                   "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
+                   "[--scale small] [--days N] [--work DIR] [--threshold T]\n");
       return 2;
     }
   }
-  if (sim.empty()) {
-    std::fprintf(stderr, "usage: regen_bench --sim DIR [--threshold T] [--fit]\n");
-    return 2;
-  }
+  if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, threshold);
   CollectSink sink;
   Status s = FindImporter("cordon-events")->Import(InputFile{sim + "/events.ndjson"}, {}, sink);
   if (!s.ok()) {

@@ -1,6 +1,7 @@
 // cordon simulate --out DIR [--seed N] [--scale small|medium|large] [--start DATE] [--days N]
 //                 [--action nov2019|oct2018|none] [--action-date DATE]
-//                 [--media files|hashes|none] [--no-exports] [--overwrite] [--set NAME=VALUE]...
+//                 [--media files|hashes|none] [--no-exports] [--overwrite] [--family NAME]
+//                 [--set NAME=VALUE]...
 #include <fmt/core.h>
 
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "command.h"
+#include "cordon/sim/families.h"
 #include "cordon/sim/simulator.h"
 #include "cordon/util/progress.h"
 
@@ -47,15 +49,13 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--quiet,-q", a->quiet, "no progress bar on stderr");
   app.add_option("--set", a->sets,
                  "override a parameter, NAME=VALUE (docs/simulation.md), e.g. action.activity=0.5");
+  app.add_option("--family", a->opt.family,
+                 "parameter family applied before --set (docs/simulation.md), e.g. unrelated");
   return [a]() -> int {
     for (const std::string& kv : a->sets) {
-      const size_t eq = kv.find('=');
-      char* end = nullptr;
-      const double v = eq == std::string::npos ? 0 : std::strtod(kv.c_str() + eq + 1, &end);
-      if (eq == std::string::npos || end == kv.c_str() + eq + 1 || *end != '\0') {
-        return Fail("--set wants NAME=NUMBER, got '" + kv + "'");
-      }
-      a->opt.params.emplace_back(kv.substr(0, eq), v);
+      auto setting = sim::ParseParamSetting(kv);
+      if (!setting.ok()) return Fail(setting.status().ToString());
+      a->opt.params.push_back(*std::move(setting));
     }
     a->opt.scale = *sim::ParseScale(a->scale);
     a->opt.action = *sim::ParseActionPreset(a->action);

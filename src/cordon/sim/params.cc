@@ -196,6 +196,20 @@ std::vector<ParamRef> Table(ScaleParams& sp, DynamicsParams& dp, ActionParams& a
   d("dyn.migration_after", &dp.migration_after, 0, 1);
   d("dyn.ads_per_replacement", &dp.ads_per_replacement, 1, 1000);
   t.push_back({"dyn.export_utc_offset_min", &dp.export_utc_offset_min, -720, 840});
+  d("dyn.naming_numbering", &dp.naming_numbering, 0, 1000);
+  d("dyn.naming_homoglyph", &dp.naming_homoglyph, 0, 1000);
+  d("dyn.naming_separator", &dp.naming_separator, 0, 1000);
+  d("dyn.naming_emoji", &dp.naming_emoji, 0, 1000);
+  d("dyn.naming_transliteration", &dp.naming_transliteration, 0, 1000);
+  d("dyn.naming_unrelated", &dp.naming_unrelated, 0, 1000);
+  d("dyn.unrelated_fresh", &dp.unrelated_fresh, 0, 1);
+  d("dyn.avatar_new_unrelated", &dp.avatar_new_unrelated, 0, 1);
+  d("dyn.avatar_new_other", &dp.avatar_new_other, 0, 1);
+  d("dyn.fresh_creator", &dp.fresh_creator, 0, 1);
+  d("dyn.backlog_share", &dp.backlog_share, 0, 1);
+  d("dyn.advertised", &dp.advertised, 0, 1);
+  d("dyn.bot_factor", &dp.bot_factor, 0, 100);
+  d("dyn.supporter_factor", &dp.supporter_factor, 0, 100);
   for (int k = 0; k < 2; ++k) {
     const std::string day = std::to_string(k + 1);
     t.push_back({"action.chats" + day, &ap.chats[k], 0, 1});

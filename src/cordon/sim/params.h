@@ -79,6 +79,25 @@ struct DynamicsParams {
   double migration_after = 0.2;
   double ads_per_replacement = 4;
   int export_utc_offset_min = 60;  // the researcher's clock in the exports
+  // Replacement chats (parameter families, sim/families.h): the naming-tactic mix as weights in
+  // NamingMethod order, and how often each regeneration signal is present. The defaults are
+  // the calibrated world; a signal's draw is skipped while its parameter is at the default, so
+  // the defaults keep the output byte-identical.
+  double naming_numbering = 0.28;
+  double naming_homoglyph = 0.16;
+  double naming_separator = 0.16;
+  double naming_emoji = 0.16;
+  double naming_transliteration = 0.14;
+  double naming_unrelated = 0.10;
+  double unrelated_fresh = 0;         // unrelated names of made-up words, no brand word
+  double avatar_new_unrelated = 0.5;  // unrelated renamings that get a new avatar
+  double avatar_new_other = 0;        // other renamings that get a new avatar
+  double fresh_creator = 0;  // created by a new account of the owner, no admin shared or bots
+  double backlog_share = 1;  // replacements that repost the parent's backlog
+  double advertised = 1;     // replacements advertised in other network chats
+  // Population factors on scale.bots and scale.supporters (bot vs user share).
+  double bot_factor = 1;
+  double supporter_factor = 1;
 };
 
 // A day of action and what follows it.

@@ -1,8 +1,10 @@
 #include "cordon/sim/simulator.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "cordon/sim/families.h"
 #include "cordon/sim/manifest.h"
 #include "cordon/sim/params.h"
 #include "cordon/sim/world.h"
@@ -111,8 +113,28 @@ Status Simulate(const SimOptions& options, SimSummary* summary) {
   cfg.options = options;
   cfg.scale = ScaleDefaults(options.scale);
   cfg.action = ActionDefaults(options.action);
+  if (!options.family.empty()) {
+    ASSIGN_OR_RETURN(const SimFamily* family, FindSimFamily(options.family));
+    for (const auto& [name, value] : family->settings) {
+      RETURN_IF_ERROR(SetParam(cfg.scale, cfg.dyn, cfg.action, name, value));
+    }
+  }
   for (const auto& [name, value] : options.params) {
     RETURN_IF_ERROR(SetParam(cfg.scale, cfg.dyn, cfg.action, name, value));
+  }
+  const DynamicsParams& dp = cfg.dyn;
+  if (dp.naming_numbering + dp.naming_homoglyph + dp.naming_separator + dp.naming_emoji +
+          dp.naming_transliteration + dp.naming_unrelated <=
+      0) {
+    return Status::InvalidArgument("parameters dyn.naming_*: at least one must be above 0");
+  }
+  // Factors of 1 leave the counts alone (no rounding).
+  if (dp.bot_factor != 1) {
+    cfg.scale.bots = static_cast<int>(std::lround(cfg.scale.bots * dp.bot_factor));
+  }
+  if (dp.supporter_factor != 1) {
+    cfg.scale.supporters =
+        static_cast<int>(std::lround(cfg.scale.supporters * dp.supporter_factor));
   }
   ASSIGN_OR_RETURN(cfg.start_ms, ParseDay(options.start, "--start"));
   cfg.days = options.days > 0 ? options.days : cfg.scale.days;

@@ -66,6 +66,8 @@ struct SimOptions {
   // Parameter overrides by name, applied in order after the scale's and the action's defaults
   // (docs/simulation.md lists them): {"action.activity", 0.5}, {"dyn.hazard_bot", 0.2} ...
   std::vector<std::pair<std::string, double>> params;
+  // A named parameter family (sim/families.h), applied before `params`; empty: none.
+  std::string family;
   // Reports the days simulated (util/progress.h); borrowed, null: silent. Changes no output.
   Progress* progress = nullptr;
 };

@@ -440,11 +440,25 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   Lineage& lin = st_.lineages[static_cast<size_t>(pc.lineage)];
   if (lin.current != parent && Alive(st_.chats[static_cast<size_t>(lin.current)], t)) return;
 
-  static constexpr double kMethodWeights[kNamingMethods] = {0.28, 0.16, 0.16, 0.16, 0.14, 0.10};
-  static const WeightedPicker kMethods(
-      std::vector<double>(kMethodWeights, kMethodWeights + kNamingMethods));
-  const NamingMethod m = static_cast<NamingMethod>(kMethods.Pick(rng_));
-  const std::string fresh = NetworkLatin();
+  // The naming-tactic mix, in NamingMethod order (defaults 28/16/16/16/14/10%).
+  const WeightedPicker methods({dp_.naming_numbering, dp_.naming_homoglyph, dp_.naming_separator,
+                                dp_.naming_emoji, dp_.naming_transliteration,
+                                dp_.naming_unrelated});
+  const NamingMethod m = static_cast<NamingMethod>(methods.Pick(rng_));
+  std::string fresh = NetworkLatin();
+  if (m == NamingMethod::kUnrelated && dp_.unrelated_fresh > 0 &&
+      rng_.Bernoulli(dp_.unrelated_fresh)) {
+    fresh = MadeUpWord(rng_) + " " + MadeUpWord(rng_);  // shares not even the brand word
+  }
+  // A fresh account of the owner creates it: no admin in common with the parent, no bots.
+  const bool fresh_creator = dp_.fresh_creator > 0 && rng_.Bernoulli(dp_.fresh_creator);
+  if (fresh_creator) {
+    acc =
+        st_.NewAccount(rng_, Role::kAdmin, t, MadeUpWord(rng_) + " " + MadeUpWord(rng_), false, pi);
+    st_.network_accounts.push_back(acc);
+    EmitAccount(acc, t);
+    MaybeHazardToday(t, acc, true, AccountHazard(st_.accounts[static_cast<size_t>(acc)]));
+  }
   NameVariant v = VariantName(rng_, m, pc.name, pc.latin, pc.username, pc.generation + 1, fresh);
   const bool is_public = !pc.username.empty() && rng_.Bernoulli(0.7);
   const int32_t ci =
@@ -469,7 +483,10 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   c.topic = par.topic;
   c.next_id = 1;  // the creation service message
   std::string avatar = "perturbed";
-  if (m == NamingMethod::kUnrelated && rng_.Bernoulli(0.5)) {
+  const bool new_avatar = m == NamingMethod::kUnrelated
+                              ? rng_.Bernoulli(dp_.avatar_new_unrelated)
+                              : dp_.avatar_new_other > 0 && rng_.Bernoulli(dp_.avatar_new_other);
+  if (new_avatar) {
     avatar = "new";
   } else {
     c.avatar_base = par.avatar_base;
@@ -483,13 +500,17 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   EmitChat(ci, t);
   EmitMember(ci, acc, t, MemberAction::kCreator);
   EmitInvite(c, t);
-  st_.regenerations.push_back({ci, parent, false, m, same_admin ? "same" : "regenerated", avatar});
+  st_.regenerations.push_back({ci, parent, false, m,
+                               fresh_creator ? "fresh"
+                               : same_admin  ? "same"
+                                             : "regenerated",
+                               avatar});
   ++summary_.regenerations;
   st_.persons[static_cast<size_t>(pi)].chats++;
   st_.persons[static_cast<size_t>(pi)].owned.push_back(ci);
   // Its owner's bots that are up become its admins.
   for (int32_t b : st_.persons[static_cast<size_t>(pi)].bots) {
-    if (Alive(st_.accounts[static_cast<size_t>(b)], t) &&
+    if (!fresh_creator && Alive(st_.accounts[static_cast<size_t>(b)], t) &&
         st_.chats[static_cast<size_t>(ci)].bots.size() < 2) {
       st_.chats[static_cast<size_t>(ci)].bots.push_back(b);
       EmitMember(ci, b, t + kSecond, MemberAction::kAdmin);
@@ -498,9 +519,14 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   if (st_.lineages[static_cast<size_t>(c.lineage)].researcher && rng_.Bernoulli(0.7))
     MaybeJoinResearcher(ci);
   FollowReplacement(ci, t);
-  AdvertiseReplacement(ci, pi, t);
-  recent_replacements_.push_back(ci);
-  RepostBacklog(ci, parent_recent, parent_pos, t);
+  // At 1 (the default) no draw, so the default world's random stream is unchanged.
+  if (dp_.advertised >= 1 || rng_.Bernoulli(dp_.advertised)) {
+    AdvertiseReplacement(ci, pi, t);
+    recent_replacements_.push_back(ci);  // supporters advertise it too
+  }
+  if (dp_.backlog_share >= 1 || rng_.Bernoulli(dp_.backlog_share)) {
+    RepostBacklog(ci, parent_recent, parent_pos, t);
+  }
   MaybeHazardToday(t, ci, false, ChatHazard(st_.chats[static_cast<size_t>(ci)]));
 }
 

@@ -97,6 +97,36 @@ class TruthWriter {
     ScaleParameters(w);
     Dynamics(w);
     ActionParameters(w);
+    ReplacementParameters(w);
+  }
+
+  // The family and the replacement parameters, only when not all default: a default run's
+  // truth.json stays as it was before families existed.
+  void ReplacementParameters(JsonWriter& w) {
+    const DynamicsParams d;
+    const bool same =
+        dp_.naming_numbering == d.naming_numbering && dp_.naming_homoglyph == d.naming_homoglyph &&
+        dp_.naming_separator == d.naming_separator && dp_.naming_emoji == d.naming_emoji &&
+        dp_.naming_transliteration == d.naming_transliteration &&
+        dp_.naming_unrelated == d.naming_unrelated && dp_.unrelated_fresh == d.unrelated_fresh &&
+        dp_.avatar_new_unrelated == d.avatar_new_unrelated &&
+        dp_.avatar_new_other == d.avatar_new_other && dp_.fresh_creator == d.fresh_creator &&
+        dp_.backlog_share == d.backlog_share && dp_.advertised == d.advertised &&
+        dp_.bot_factor == d.bot_factor && dp_.supporter_factor == d.supporter_factor;
+    if (same && cfg_.options.family.empty()) return;
+    w.Field("family", std::string_view(cfg_.options.family));
+    w.Key("replacement_params").BeginObject();
+    w.Field("naming_numbering", dp_.naming_numbering)
+        .Field("naming_homoglyph", dp_.naming_homoglyph);
+    w.Field("naming_separator", dp_.naming_separator).Field("naming_emoji", dp_.naming_emoji);
+    w.Field("naming_transliteration", dp_.naming_transliteration)
+        .Field("naming_unrelated", dp_.naming_unrelated);
+    w.Field("unrelated_fresh", dp_.unrelated_fresh)
+        .Field("avatar_new_unrelated", dp_.avatar_new_unrelated);
+    w.Field("avatar_new_other", dp_.avatar_new_other).Field("fresh_creator", dp_.fresh_creator);
+    w.Field("backlog_share", dp_.backlog_share).Field("advertised", dp_.advertised);
+    w.Field("bot_factor", dp_.bot_factor).Field("supporter_factor", dp_.supporter_factor);
+    w.EndObject();
   }
 
   void ScaleParameters(JsonWriter& w) {
