@@ -258,7 +258,7 @@ struct ApiServer::Impl {
             .EndObject();
       } else {
         line = time + " " + req.method + " " + req.path + " " + std::to_string(res.status) + " " +
-               fmt::format("{:.3f}ms ", seconds * 1000) + +std::to_string(res.body.size()) + "B " +
+               fmt::format("{:.3f}ms ", seconds * 1000) + std::to_string(res.body.size()) + "B " +
                req.remote_addr + (tl_request.caller.empty() ? "" : " " + tl_request.caller);
       }
       line += '\n';
