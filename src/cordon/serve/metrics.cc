@@ -71,7 +71,8 @@ std::string ServeMetrics::Render(const IndexFigures& index) const {
 std::string RouteLabel(const std::string& method, const std::string& path) {
   std::string route = "other";
   if (path == "/status" || path == "/status/live" || path == "/c/banks" || path == "/m/lookup" ||
-      path == "/m/compare" || path == "/h/hash" || path == "/metrics" || path == "/v1/stats") {
+      path == "/m/compare" || path == "/h/hash" || path == "/metrics" || path == "/v1/stats" ||
+      path == "/v1/events") {
     route = path;
   } else if (path.rfind("/c/bank/", 0) == 0) {
     const std::string rest = path.substr(8);

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -13,6 +15,7 @@
 
 #include "cordon/content/bank.h"
 #include "cordon/content/pdq.h"
+#include "cordon/pipeline/pipeline.h"
 #include "cordon/serve/auth.h"
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
@@ -168,6 +171,7 @@ struct ApiServer::Impl {
   bool stopping = false;
   bool done = false;  // Run's listen returned
   std::mutex log_mu;
+  std::mutex events_mu;  // one POST /v1/events at a time
 
   // --- helpers ---------------------------------------------------------------------------------
 
@@ -275,6 +279,7 @@ struct ApiServer::Impl {
   void BankRoutes();
   void MatchRoutes();
   void HashRoutes();
+  void EventRoutes();
 };
 
 void ApiServer::Impl::Routes() {
@@ -328,6 +333,59 @@ void ApiServer::Impl::Routes() {
   BankRoutes();
   MatchRoutes();
   HashRoutes();
+  EventRoutes();
+}
+
+// POST /v1/events: a body of cordon events v1 lines through the pipeline `cordon ingest` runs
+// (the same importer, matcher and stages). The importers read files, so the body is written to
+// a private temporary file first. Idempotent as ingest is: events are upserts by key.
+void ApiServer::Impl::EventRoutes() {
+  svr.Post(
+      "/v1/events", Guarded(ApiRole::kAnalyst, [this](const Request& req, Response& res, Store&) {
+        // One at a time: they take turns on the store's write lock anyway, and the file
+        // below is named by the body's digest.
+        std::lock_guard one(events_mu);
+        // Named by its digest, so the same body sent again has the same name and its rejects
+        // and weirds (keyed by file and line) land on the same rows: idempotent.
+        const char* tmpdir = std::getenv("TMPDIR");
+        const std::filesystem::path dir =
+            std::filesystem::path(tmpdir != nullptr && *tmpdir != 0 ? tmpdir : "/tmp") /
+            "cordon-api-events";
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        const std::string path =
+            (dir / ("events-" + DigestBytes(req.body).sha256 + ".ndjson")).string();
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        if (f == nullptr) return SendError(res, 500, "cannot create " + path);
+        const bool written = std::fwrite(req.body.data(), 1, req.body.size(), f) == req.body.size();
+        const bool closed = std::fclose(f) == 0;
+        struct Remove {
+          std::string path;
+          ~Remove() { std::remove(path.c_str()); }
+        } remove{path};
+        if (!written || !closed) return SendError(res, 500, "cannot write " + path);
+        pipeline::PipelineOptions o;
+        o.db = options.db;
+        o.inputs = {path};
+        o.ingest.format = "cordon-events";
+        o.ingest.hash_media = false;  // media paths in a request name no file of ours
+        auto report = pipeline::RunPipeline(o);
+        if (!report.ok()) return SendError(res, 500, report.status().ToString());
+        const IngestReport& in = report->ingest;
+        for (const FileReport& f : in.files) {
+          if (!f.status.ok()) return SendError(res, 400, f.status.message());
+        }
+        metrics.AddEventsIngested(in.events);
+        std::string out;
+        JsonWriter w(out);
+        w.BeginObject().Field("accepted", in.events).Field("rejected", in.rejected);
+        w.Key("errors").BeginArray();
+        for (const RejectSample& r : in.samples) {
+          w.BeginObject().Field("line", r.where.line).Field("reason", r.reason).EndObject();
+        }
+        w.EndArray().EndObject();
+        SendJson(res, 200, std::move(out));
+      }));
 }
 
 void ApiServer::Impl::BankRoutes() {
