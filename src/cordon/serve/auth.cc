@@ -50,6 +50,16 @@ StatusOr<std::string> CreateApiToken(Store& store, ApiRole role, std::string_vie
   return token;
 }
 
+std::optional<std::optional<ApiCaller>> TokenCache::Cached(std::string_view token) {
+  const std::string hash = ApiTokenHash(token);
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(hash);
+  if (it != cache_.end() && it->second.expires > std::chrono::steady_clock::now()) {
+    return it->second.caller;
+  }
+  return std::nullopt;
+}
+
 StatusOr<std::optional<ApiCaller>> TokenCache::Find(Store& store, std::string_view token) {
   const std::string hash = ApiTokenHash(token);
   const auto now = std::chrono::steady_clock::now();
@@ -66,7 +76,7 @@ StatusOr<std::optional<ApiCaller>> TokenCache::Find(Store& store, std::string_vi
   std::lock_guard lock(mu_);
   // Bounded: unknown tokens are cached too, so a flood of made-up ones must not grow it.
   if (cache_.size() > 10000) cache_.clear();
-  cache_[hash] = Cached{caller, now + ttl_};
+  cache_[hash] = Entry{caller, now + ttl_};
   return caller;
 }
 

@@ -47,17 +47,20 @@ struct ApiCaller {
 class TokenCache {
  public:
   explicit TokenCache(std::chrono::milliseconds ttl) : ttl_(ttl) {}
-  // The caller behind `token`, nullopt when unknown or revoked.
+  // What `token` resolved to when the cache still knows it (the inner nullopt: unknown or
+  // revoked); nullopt when the store must be asked (Find).
+  std::optional<std::optional<ApiCaller>> Cached(std::string_view token);
+  // The caller behind `token`, nullopt when unknown or revoked; asks the store when not cached.
   StatusOr<std::optional<ApiCaller>> Find(Store& store, std::string_view token);
 
  private:
-  struct Cached {
+  struct Entry {
     std::optional<ApiCaller> caller;
     std::chrono::steady_clock::time_point expires;
   };
   std::chrono::milliseconds ttl_;
   std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;  // by token hash
+  std::unordered_map<std::string, Entry> cache_;  // by token hash
 };
 
 }  // namespace cordon::serve

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <malloc.h>
 #include <simdjson.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -185,12 +187,19 @@ struct ApiServer::Impl {
       SendError(res, 401, "a bearer token is required (Authorization: Bearer TOKEN)");
       return std::nullopt;
     }
-    auto lease = pool.Acquire();
-    if (!lease.ok()) {
-      SendError(res, 500, lease.status().ToString());
-      return std::nullopt;
+    const std::string_view token = std::string_view(header).substr(kBearer.size());
+    // Most requests are answered from the cache, without a store.
+    StatusOr<std::optional<ApiCaller>> caller = Status::Internal("unset");
+    if (auto cached = tokens.Cached(token)) {
+      caller = std::move(*cached);
+    } else {
+      auto lease = pool.Acquire();
+      if (!lease.ok()) {
+        SendError(res, 500, lease.status().ToString());
+        return std::nullopt;
+      }
+      caller = tokens.Find(***lease, token);
     }
-    auto caller = tokens.Find(***lease, std::string_view(header).substr(kBearer.size()));
     if (!caller.ok()) {
       SendError(res, 500, caller.status().ToString());
       return std::nullopt;
@@ -221,9 +230,30 @@ struct ApiServer::Impl {
     };
   }
 
+  // Refreshes the index, always through refresh_store (LookupIndex::Refresh runs one at a
+  // time, so the Store is used by one thread at a time): the bank is read by one connection, so
+  // only one SQLite page cache (up to 256 MiB, store.cc) holds it, not one per worker. After a
+  // new snapshot the freed memory of the old one goes back to the system (glibc would keep it
+  // in the arena of the thread that built it).
+  Status Reload() {
+    const int64_t before = index.reloads();
+    Status s = index.Refresh(*refresh_store);
+    if (index.reloads() != before) malloc_trim(0);
+    return s;
+  }
+
+  using PlainHandler = std::function<void(const Request&, Response&)>;
+  // A route that needs role `min` and no store (the hot ones: lookups, hashing).
+  httplib::Server::Handler GuardedNoStore(ApiRole min, PlainHandler h) {
+    return [this, min, h = std::move(h)](const Request& req, Response& res) {
+      if (!Authorize(req, res, min)) return;
+      h(req, res);
+    };
+  }
+
   // After a bank edit: the next lookup on any thread sees it.
-  void RefreshAfterEdit(Store& store, Response& res) {
-    Status s = index.Refresh(store);
+  void RefreshAfterEdit(Store&, Response& res) {
+    Status s = Reload();
     if (!s.ok())
       SendError(res, 500, "the edit was stored but the index not reloaded: " + s.ToString());
   }
@@ -316,7 +346,7 @@ void ApiServer::Impl::Routes() {
   });
   svr.Get("/status/live",
           [](const Request&, Response& res) { res.set_content("I-AM-ALIVE", "text/plain"); });
-  svr.Get("/metrics", Guarded(ApiRole::kViewer, [this](const Request&, Response& res, Store&) {
+  svr.Get("/metrics", GuardedNoStore(ApiRole::kViewer, [this](const Request&, Response& res) {
             auto snap = index.Current();
             IndexFigures f;
             f.banks = static_cast<int64_t>(snap->banks.size());
@@ -592,7 +622,7 @@ void ApiServer::Impl::BankRoutes() {
 }
 
 void ApiServer::Impl::MatchRoutes() {
-  svr.Get("/m/lookup", Guarded(ApiRole::kViewer, [this](const Request& req, Response& res, Store&) {
+  svr.Get("/m/lookup", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
             if (req.has_param("url")) {
               return SendError(res, 400, "fetching content by url is disabled on this server");
             }
@@ -651,7 +681,7 @@ void ApiServer::Impl::MatchRoutes() {
           }));
 
   svr.Post("/m/compare",
-           Guarded(ApiRole::kViewer, [this](const Request& req, Response& res, Store&) {
+           GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
              simdjson::dom::parser parser;
              simdjson::dom::object body;
              if (!ParseObject(req, res, parser, body)) return;
@@ -690,10 +720,10 @@ void ApiServer::Impl::MatchRoutes() {
 }
 
 void ApiServer::Impl::HashRoutes() {
-  svr.Get("/h/hash", Guarded(ApiRole::kViewer, [](const Request&, Response& res, Store&) {
+  svr.Get("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request&, Response& res) {
             SendError(res, 400, "fetching content by url is disabled on this server");
           }));
-  svr.Post("/h/hash", Guarded(ApiRole::kViewer, [](const Request& req, Response& res, Store&) {
+  svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request& req, Response& res) {
              if (!req.has_file("photo")) {
                return SendError(res, 400, "a multipart file in the field `photo` is required");
              }
@@ -731,6 +761,14 @@ Status ApiServer::Bind() {
   m.svr.set_keep_alive_timeout(m.options.keep_alive_timeout_s);
   m.svr.set_keep_alive_max_count(m.options.keep_alive_max_requests);
   m.svr.set_tcp_nodelay(true);
+  // The library listens with a backlog of 5 (compiled into Debian's build), which drops the
+  // connections of 64 clients starting at once (they retry after a second); the socket is
+  // caught here and given a real backlog after binding.
+  auto listen_fd = std::make_shared<int>(-1);
+  m.svr.set_socket_options([listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    *listen_fd = sock;
+  });
   m.Routes();
   if (m.options.port == 0) {
     m.port = m.svr.bind_to_any_port(m.options.host);
@@ -744,6 +782,7 @@ Status ApiServer::Bind() {
     }
     m.port = m.options.port;
   }
+  if (*listen_fd >= 0) (void)::listen(*listen_fd, SOMAXCONN);
   return Status::Ok();
 }
 
@@ -757,7 +796,7 @@ Status ApiServer::Run() {
     std::unique_lock lock(m.mu);
     while (!m.done && !m.stopping) {
       lock.unlock();
-      Status s = m.index.Refresh(*m.refresh_store);
+      Status s = m.Reload();
       lock.lock();
       if (!s.ok() && refresh_error.ok()) {
         refresh_error = s;
