@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <fmt/core.h>
+
 #include <cstdio>
 #include <thread>
 
@@ -39,7 +41,7 @@ std::function<int()> Setup(CLI::App& app) {
     o.db = a->db;
     const size_t colon = a->listen.rfind(':');
     if (colon == std::string::npos || colon == 0) {
-      std::fprintf(stderr, "cordon: --listen: expected HOST:PORT, got '%s'\n", a->listen.c_str());
+      fmt::print(stderr, "cordon: --listen: expected HOST:PORT, got '{}'\n", a->listen);
       return 2;
     }
     o.host = a->listen.substr(0, colon);
@@ -52,7 +54,7 @@ std::function<int()> Setup(CLI::App& app) {
       o.port = std::stoi(port, &used);
       if (used != port.size() || o.port < 0 || o.port > 65535) throw std::out_of_range("port");
     } catch (const std::exception&) {
-      std::fprintf(stderr, "cordon: --listen: expected HOST:PORT, got '%s'\n", a->listen.c_str());
+      fmt::print(stderr, "cordon: --listen: expected HOST:PORT, got '{}'\n", a->listen);
       return 2;
     }
     o.log_format = a->log_format == "json"   ? serve::LogFormat::kJson
@@ -79,8 +81,8 @@ std::function<int()> Setup(CLI::App& app) {
     Status s = server.Bind();
     if (!s.ok()) return Fail(s.ToString());
     const bool v6 = o.host.find(':') != std::string::npos;
-    std::fprintf(stderr, "listening on http://%s%s%s:%d\n", v6 ? "[" : "", o.host.c_str(),
-                 v6 ? "]" : "", server.port());
+    fmt::print(stderr, "listening on http://{}{}{}:{}\n", v6 ? "[" : "", o.host, v6 ? "]" : "",
+               server.port());
     std::fflush(stderr);
     std::thread waiter([&server, signals] {
       int sig = 0;
