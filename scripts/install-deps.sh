@@ -10,6 +10,7 @@ packages=(
   libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libicu-dev libigraph-dev
   libcli11-dev libfmt-dev libyaml-cpp-dev libarpack2-dev libglpk-dev libplfit-dev
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 for arg in "$@"; do

@@ -172,6 +172,38 @@ CREATE TABLE failed_files(
   PRIMARY KEY(path, format)
 ) WITHOUT ROWID;
 )sql",
+    // 7 -> 8: the service (serve/, store/serve_tables.h). API tokens are kept only as hashes.
+    // Bank entries get the stable integer ids HMA's API hands out (bank_content_id), kept by
+    // triggers so every writer of bank_entries keeps them; existing entries are numbered in the
+    // order they were added. bank_matching holds HMA's per-bank enabled flag (absent: enabled).
+    R"sql(
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL, revoked INTEGER
+);
+CREATE TABLE bank_content_ids(
+  id INTEGER PRIMARY KEY,
+  bank TEXT NOT NULL, signal_type TEXT NOT NULL, signal TEXT NOT NULL,
+  UNIQUE(bank, signal_type, signal)
+);
+INSERT INTO bank_content_ids(bank, signal_type, signal)
+  SELECT bank, signal_type, signal FROM bank_entries ORDER BY added, bank, signal_type, signal;
+CREATE TRIGGER bank_content_id_add AFTER INSERT ON bank_entries BEGIN
+  INSERT OR IGNORE INTO bank_content_ids(bank, signal_type, signal)
+    VALUES(NEW.bank, NEW.signal_type, NEW.signal);
+END;
+CREATE TRIGGER bank_content_id_remove AFTER DELETE ON bank_entries BEGIN
+  DELETE FROM bank_content_ids
+    WHERE bank = OLD.bank AND signal_type = OLD.signal_type AND signal = OLD.signal;
+END;
+CREATE TABLE bank_matching(
+  bank TEXT PRIMARY KEY, enabled INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER bank_matching_remove AFTER DELETE ON banks BEGIN
+  DELETE FROM bank_matching WHERE bank = OLD.name;
+END;
+)sql",
 };
 
 }  // namespace cordon
