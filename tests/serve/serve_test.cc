@@ -666,11 +666,11 @@ TEST(ServeTables, MigrationNumbersExistingEntries) {
     ASSERT_TRUE(CreateBank(s, BankInfo{"A"}, 1).ok());
     ASSERT_TRUE(AddEntries(s, "A", {BankEntry{SignalType::kPdq, kHashFar}}, 5).ok());
     ASSERT_TRUE(AddEntries(s, "A", {BankEntry{SignalType::kPdq, kHashA}}, 3).ok());
-    // Back to schema 6, as a store made before the service.
+    // Back to schema 7, as a store made before the service.
     ASSERT_TRUE(Exec(StoreHandle(s),
                      "DROP TRIGGER bank_content_id_add; DROP TRIGGER bank_content_id_remove; "
                      "DROP TRIGGER bank_matching_remove; DROP TABLE bank_content_ids; "
-                     "DROP TABLE api_tokens; DROP TABLE bank_matching; PRAGMA user_version=6")
+                     "DROP TABLE api_tokens; DROP TABLE bank_matching; PRAGMA user_version=7")
                     .ok());
   }
   auto store = Store::Open(path);

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 7> kMigrations = {
+inline constexpr std::array<std::string_view, 8> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
