@@ -2,9 +2,9 @@
 //             [--no-digests] [--jobs N] [--seconds-per-hash S] FILE...
 //
 // MD5, SHA-256 and, for JPEG/PNG/WebP images, the PDQ hash and its quality; for videos, the vPDQ
-// frames (JSON "vpdq": docs/formats/vpdq.md). Files are hashed in
-// parallel and printed in the order given. Exit 1 if any file could not be read or an image
-// could not be decoded (the others are still printed).
+// frames (JSON "vpdq": docs/formats/vpdq.md). Files are hashed in parallel and printed in the
+// order given. Exit 1 if any file could not be read or an image or video could not be decoded
+// (the others are still printed).
 #include <fmt/core.h>
 
 #include "command.h"
