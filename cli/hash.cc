@@ -1,9 +1,10 @@
 // cordon hash [--json] [--min-quality N] [--fast-jpeg] [--exif-orientation] [--alpha MODE]
-//             [--no-digests] [--jobs N] FILE...
+//             [--no-digests] [--jobs N] [--seconds-per-hash S] FILE...
 //
-// MD5, SHA-256 and, for JPEG/PNG/WebP images, the PDQ hash and its quality. Files are hashed in
-// parallel and printed in the order given. Exit 1 if any file could not be read or an image
-// could not be decoded (the others are still printed).
+// MD5, SHA-256 and, for JPEG/PNG/WebP images, the PDQ hash and its quality; for videos, the vPDQ
+// frames (JSON "vpdq": docs/formats/vpdq.md). Files are hashed in parallel and printed in the
+// order given. Exit 1 if any file could not be read or an image or video could not be decoded
+// (the others are still printed).
 #include <fmt/core.h>
 
 #include "command.h"
@@ -24,6 +25,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string alpha = "ignore";
     int jobs = 0;
     bool no_digests = false;
+    double seconds_per_hash = 0;
   };
   auto a = std::make_shared<Args>();
   app.add_option("files", a->files, "files to hash")->required();
@@ -39,6 +41,9 @@ std::function<int()> Setup(CLI::App& app) {
   app.add_flag("--no-digests", a->no_digests, "skip MD5 and SHA-256 (PDQ only)");
   app.add_option("--jobs,-j", a->jobs, "files hashed at once (default: one per CPU)")
       ->check(CLI::Range(1, 256));
+  app.add_option("--seconds-per-hash", a->seconds_per_hash,
+                 "videos: hash one frame every S seconds (0: every frame)")
+      ->check(NumberAtLeast(0));
   return [a]() -> int {
     KeepFreedMemoryForReuse();
     MediaHashOptions options;
@@ -46,6 +51,7 @@ std::function<int()> Setup(CLI::App& app) {
     options.pdq.apply_exif_orientation = a->exif;
     options.pdq.alpha = a->alpha == "white" ? AlphaMode::kOverWhite : AlphaMode::kIgnore;
     options.digests = !a->no_digests;
+    options.video.seconds_per_hash = a->seconds_per_hash;
     int failed = 0;
     size_t printed = 0;
     if (a->json) fmt::print("[");
@@ -76,6 +82,7 @@ std::function<int()> Setup(CLI::App& app) {
         } else {
           w.Field("md5", r.md5).Field("sha256", r.sha256);
         }
+        if (r.vpdq) WriteVpdqJson(w.Key("vpdq"), *r.vpdq);
         if (!r.error.ok()) w.Field("error", r.error.message());
         w.EndObject();
         fmt::print("{}\n  {}", printed == 0 ? "" : ",", out);
@@ -84,7 +91,10 @@ std::function<int()> Setup(CLI::App& app) {
           fmt::print("{:<64} {:>7}  {:<32}  {:<64}  {}\n", "pdq", "quality", "md5", "sha256",
                      "file");
         }
-        fmt::print("{:<64} {:>7}  {}  {}  {}\n", keep_pdq ? r.pdq->hash.Hex() : "-",
+        const std::string shown = keep_pdq ? r.pdq->hash.Hex()
+                                  : r.vpdq ? fmt::format("vpdq: {} frames", r.vpdq->size())
+                                           : "-";
+        fmt::print("{:<64} {:>7}  {}  {}  {}\n", shown,
                    r.pdq ? std::to_string(r.pdq->quality) : "-", r.md5.empty() ? "-" : r.md5,
                    r.sha256.empty() ? "-" : r.sha256, file);
       }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages cordon needs, only those that are missing.
 # Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
+# FFmpeg's libraries are for vPDQ video hashing (optional in CMake: CORDON_VIDEO) and the ffmpeg
+# command makes the test videos.
 # --bench adds what only the benchmarks compare against (FAISS for bench/index_bench.cc; CImg
 # for the PDQ reference, used when its checkout lacks the bundled CImg.h).
 set -euo pipefail
@@ -12,6 +14,7 @@ packages=(
   libcli11-dev libfmt-dev libyaml-cpp-dev libarpack2-dev libglpk-dev libplfit-dev
   libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
 )
 for arg in "$@"; do
   case "$arg" in

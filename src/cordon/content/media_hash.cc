@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -112,6 +113,34 @@ Status FillMediaHashes(int fd, const std::string& name, Media& media) {
 
 namespace cordon {
 
+namespace {
+
+// vPDQ of a file already digested (or not asked to be), when it looks like a video.
+void HashVideo(const std::string& path, std::string_view bytes, const VideoHashOptions& options,
+               FileHashes& r) {
+  auto frames = bytes.empty() ? VpdqFromFile(path, options) : VpdqFromBytes(bytes, path, options);
+  if (frames.ok()) {
+    r.vpdq = std::move(*frames);
+  } else {
+    r.error = frames.status();
+  }
+}
+
+// The first bytes of a regular file, for sniffing one too large to have been read whole.
+std::string FileHead(const std::string& path) {
+  std::string head;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return head;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    head.resize(512);
+    head.resize(std::fread(head.data(), 1, head.size(), f));
+    std::fclose(f);
+  }
+  return head;
+}
+
+}  // namespace
+
 FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& options) {
   FileHashes r;
   // One buffer per thread, reused across files unless a huge file grew it.
@@ -126,10 +155,27 @@ FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& option
     HashImageBytes(bytes, path, options.pdq, options.digests, r);
     return r;
   }
+  // Read whole: decoded from memory. Too large: decoded from the file, after its digests.
+  const bool video_in_memory = st.ok() && SniffVideoFormat(bytes) != VideoFormat::kUnknown;
+  const bool video_on_disk = !st.ok() && SniffVideoFormat(FileHead(path)) != VideoFormat::kUnknown;
+  if (video_in_memory) {
+    r.readable = true;
+    if (options.digests) {
+      Digests d = DigestBytes(bytes);
+      r.md5 = std::move(d.md5);
+      r.sha256 = std::move(d.sha256);
+    }
+    HashVideo(path, bytes, options.video, r);
+    return r;
+  }
   bytes.clear();
   if (!options.digests) {
-    r.readable = st.ok();
-    if (!st.ok()) r.error = st;
+    r.readable = st.ok() || video_on_disk;
+    if (video_on_disk) {
+      HashVideo(path, {}, options.video, r);
+    } else if (!st.ok()) {
+      r.error = st;
+    }
     return r;
   }
   auto d = DigestFile(path);
@@ -140,6 +186,7 @@ FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& option
   r.readable = true;
   r.md5 = std::move(d->md5);
   r.sha256 = std::move(d->sha256);
+  if (video_on_disk) HashVideo(path, {}, options.video, r);
   return r;
 }
 

@@ -1,4 +1,5 @@
-// Hashing media files: digests (MD5, SHA-256) and, for images, PDQ. One implementation for
+// Hashing media files: digests (MD5, SHA-256) and, for images, PDQ; for videos, vPDQ
+// (content/video.h) in HashMediaFile. One implementation for
 // ingest (a media file found beside an export, opened by the caller inside its roots) and for
 // `cordon hash` (files named by the user, hashed on a pool of threads).
 // Thread-safe.
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "cordon/content/pdq.h"
+#include "cordon/content/video.h"
 #include "cordon/model/event.h"
 #include "cordon/util/status.h"
 
@@ -33,18 +35,21 @@ Status FillMediaHashes(int fd, const std::string& name, Media& media);
 struct MediaHashOptions {
   PdqOptions pdq;
   bool digests = true;  // false: PDQ only
+  VideoHashOptions video;
 };
 
 struct FileHashes {
   bool readable = false;  // the file was read (and digested, when asked)
   std::string md5, sha256;
-  std::optional<PdqResult> pdq;  // images that decode
-  Status error;                  // why the file, or its image, could not be read
+  std::optional<PdqResult> pdq;                // images that decode
+  std::optional<std::vector<VpdqFrame>> vpdq;  // videos that decode
+  Status error;                                // why the file, or its image, could not be read
 };
 
 // Hashes the file at `path` (pipes too). Images are read whole and decoded; anything else, or
-// an image over options.pdq.max_file_bytes, is digested as a stream. An image that does not
-// decode keeps its digests and sets `error`.
+// an image over options.pdq.max_file_bytes, is digested as a stream. A regular file whose first
+// bytes look like a video (SniffVideoFormat) is also hashed with vPDQ. An image or video that
+// does not decode keeps its digests and sets `error`.
 FileHashes HashMediaFile(const std::string& path, const MediaHashOptions& options);
 
 // Hashes `paths` on `jobs` threads (0: one per CPU) and calls `emit` on the calling thread with
