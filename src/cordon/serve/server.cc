@@ -21,8 +21,8 @@
 #include "cordon/serve/auth.h"
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
-#include "cordon/serve/stats_json.h"
 #include "cordon/store/serve_tables.h"
+#include "cordon/store/stats_json.h"
 #include "cordon/store/store.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
@@ -358,7 +358,7 @@ void ApiServer::Impl::Routes() {
   svr.Get("/v1/stats", Guarded(ApiRole::kViewer, [](const Request&, Response& res, Store& store) {
             auto stats = store.Stats();
             if (!stats.ok()) return SendError(res, 500, stats.status().ToString());
-            SendJson(res, 200, StatsJson(*stats));
+            SendJson(res, 200, StoreStatsJson(*stats));
           }));
   BankRoutes();
   MatchRoutes();

@@ -1,11 +1,10 @@
-#include "cordon/serve/stats_json.h"
+#include "cordon/store/stats_json.h"
 
 #include "cordon/util/json_writer.h"
 
-namespace cordon::serve {
+namespace cordon {
 
-// Field for field what cli/stats.cc prints; tests/serve/serve_test.cc compares the two.
-std::string StatsJson(const StoreStats& s) {
+std::string StoreStatsJson(const StoreStats& s) {
   std::string out;
   JsonWriter w(out);
   w.BeginObject().Key("entities").BeginObject();
@@ -25,4 +24,4 @@ std::string StatsJson(const StoreStats& s) {
   return out;
 }
 
-}  // namespace cordon::serve
+}  // namespace cordon
