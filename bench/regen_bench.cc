@@ -1,8 +1,10 @@
 // Regeneration detector evaluation on simulated worlds (docs/benchmarks.md, "Regeneration").
 //
-//   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]
+//   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] [--misses FILE]
 //   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
 //               [--scale small] [--days N] [--work DIR] [--threshold T]
+//   either form: [--no-strong] [--require-non-name] (RegenOptions: the strong-evidence rule
+//   off, for comparison; the gate on)
 //
 // The second form simulates each family (sim/families.h) and seed into WORK/<family>-<seed>
 // (--media hashes, no exports) and prints, per family, the detector beside the name-only
@@ -331,7 +333,8 @@ std::vector<std::string> SplitList(const std::string& s) {
 }
 
 int RunFamilies(const std::string& which, const std::string& seeds_arg, const std::string& scale,
-                int days, const std::string& work, double threshold) {
+                int days, const std::string& work, const RegenOptions& base) {
+  const double threshold = base.threshold;
   std::vector<std::string> families;
   for (const sim::SimFamily& f : sim::SimFamilies()) {
     if (which == "all" || (which == "heldout" && HeldOut(f.name)) ||
@@ -400,8 +403,7 @@ int RunFamilies(const std::string& which, const std::string& seeds_arg, const st
       const auto second = SecondMessages(sink.events);
       const int64_t n = static_cast<int64_t>(sink.events.size());
       for (int b = 0; b < 2; ++b) {
-        RegenOptions opt;
-        opt.threshold = threshold;
+        RegenOptions opt = base;
         opt.name_only = b == 1;
         Run run = Detect(sink.events, opt, false);
         pooled[b].Add(Score(run, *truth, second), run, n);
@@ -441,7 +443,8 @@ int RunFamilies(const std::string& which, const std::string& seeds_arg, const st
 int main(int argc, char** argv) {
   std::string sim;
   double threshold = RegenOptions{}.threshold;
-  bool fit = false;
+  bool fit = false, no_strong = false, require_non_name = false;
+  std::string misses_out;
   std::string pairs_out;
   std::string families = "heldout", seeds = "3001", scale = "small", work = "/tmp/regen_bench";
   int days = 0;
@@ -463,17 +466,28 @@ int main(int argc, char** argv) {
       threshold = std::atof(argv[++i]);
     } else if (a == "--fit") {
       fit = true;
+    } else if (a == "--no-strong") {
+      no_strong = true;
+    } else if (a == "--require-non-name") {
+      require_non_name = true;
+    } else if (a == "--misses" && i + 1 < argc) {
+      misses_out = argv[++i];  // each missed regeneration with the signals its parent pair had
     } else if (a == "--pairs" && i + 1 < argc) {
       pairs_out = argv[++i];  // every scored pair as TSV, for diagnosis
     } else {
       std::fprintf(stderr,
                    "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]\n"
                    "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
-                   "[--scale small] [--days N] [--work DIR] [--threshold T]\n");
+                   "[--scale small] [--days N] [--work DIR] [--threshold T]\n"
+                   "       either: [--no-strong] [--require-non-name]\n");
       return 2;
     }
   }
-  if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, threshold);
+  RegenOptions opt;
+  opt.threshold = threshold;
+  opt.strong_evidence = !no_strong;
+  opt.require_non_name = require_non_name;
+  if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, opt);
   CollectSink sink;
   Status s = FindImporter("cordon-events")->Import(InputFile{sim + "/events.ndjson"}, {}, sink);
   if (!s.ok()) {
@@ -515,10 +529,8 @@ int main(int argc, char** argv) {
   std::printf("world %s: %lld events, %zu regenerations to find\n", sim.c_str(),
               static_cast<long long>(n), truth->regens.size());
 
-  RegenOptions opt;
-  opt.threshold = threshold;
-  opt.score_detected = fit || !pairs_out.empty();
-  Run full = Detect(sink.events, opt, fit || !pairs_out.empty());
+  opt.score_detected = fit || !pairs_out.empty() || !misses_out.empty();
+  Run full = Detect(sink.events, opt, opt.score_detected);
   if (!pairs_out.empty()) {
     std::FILE* f = std::fopen(pairs_out.c_str(), "w");
     if (f == nullptr) return 1;
@@ -534,6 +546,57 @@ int main(int argc, char** argv) {
       std::fprintf(f, "\n");
     }
     std::fclose(f);
+  }
+  if (!misses_out.empty()) {
+    // Each missed regeneration with the signals of its last scored pair with the true parent,
+    // then the misses counted by kind/naming and signal set.
+    std::set<std::string> detected;
+    for (const auto& d : full.detections) detected.insert(d.entity);
+    std::map<std::string, const RegenScoredPair*> last;  // child -> last pair with its parent
+    for (const auto& p : full.pairs) {
+      auto it = truth->regens.find(p.entity);
+      if (it != truth->regens.end() && it->second.parent == p.parent) last[p.entity] = &p;
+    }
+    std::FILE* f = std::fopen(misses_out.c_str(), "w");
+    if (f == nullptr) return 1;
+    std::map<std::string, int> combos;
+    for (const auto& [child, g] : truth->regens) {
+      if (detected.count(child)) continue;
+      std::string sig;
+      auto it = last.find(child);
+      if (it == last.end()) {
+        sig = "parent never a candidate";
+      } else {
+        const RegenFeatures& x = it->second->x;
+        auto add = [&](bool on, const char* name) {
+          if (on) sig += (sig.empty() ? "" : "+") + std::string(name);
+        };
+        add(x[kFeatNameExact] > 0 || x[kFeatNameDice] >= 0.5 || x[kFeatNameLoose] >= 0.5, "name");
+        add(x[kFeatAvatar] >= 1.0 - 31.0 / 64.0, "avatar");
+        add(x[kFeatAdmins] > 0, "admins");
+        add(x[kFeatContent] > 0, "content");
+        add(x[kFeatAdvertRelated] > 0, "advert");
+        add(x[kFeatMembers] > 0, "members");
+        if (sig.empty()) sig = "nothing";
+        char buf[160];
+        const auto& n = it->second->nats;
+        std::snprintf(buf, sizeof buf,
+                      " (score %.3f, members %.0f, nats avatar %.1f admins %.1f content %.1f "
+                      "advert %.1f)",
+                      it->second->score, std::expm1(x[kFeatMembers]), n[0], n[1], n[2], n[3]);
+        std::fprintf(f, "%s\t%s\t%s\t%s%s\n", child.c_str(), g.parent.c_str(),
+                     (g.kind + "/" + g.naming).c_str(), sig.c_str(), buf);
+      }
+      ++combos[g.kind + "/" + g.naming + ": " + sig];
+    }
+    std::fclose(f);
+    std::vector<std::pair<int, std::string>> order;
+    for (const auto& [k, n] : combos) order.emplace_back(n, k);
+    std::sort(order.rbegin(), order.rend());
+    std::printf("misses by kind/naming and signals present with the true parent:\n");
+    for (size_t k = 0; k < order.size() && k < 25; ++k) {
+      std::printf("  %5d  %s\n", order[k].first, order[k].second.c_str());
+    }
   }
   if (fit) {
     auto fit_pairs = [&](const std::vector<RegenScoredPair>& pairs, const std::vector<int>& cols,

@@ -11,6 +11,7 @@
 
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
+#include "cordon/enforce/regen_index.h"
 #include "cordon/enforce/regen_weights.h"
 #include "cordon/model/links.h"
 #include "cordon/store/store.h"
@@ -48,7 +49,11 @@ constexpr size_t kMaxMemberScan = 400;
 // Retrieval: postings longer than this carry no information about one name.
 constexpr size_t kMaxPostings = 20000;
 constexpr size_t kNameCandidates = 24;
+// An avatar within this distance of the parent's is listed in the evidence.
 constexpr int kAvatarRadius = 48;
+// A near-copy of an avatar for the strong-evidence rule: PDQ's usual match threshold.
+constexpr int kNearCopy = kPdqMatchDistance;
+constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
 
 enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
@@ -125,6 +130,34 @@ std::string WithoutVersionTokens(std::string_view raw) {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
+// ln P(distance <= d) for two independent uniform 256-bit hashes: how unlikely a near-copy of
+// an avatar is by chance (d = 31 is about exp(-110)).
+double LogChanceWithin(int d) {
+  static const std::array<double, 257> table = [] {
+    std::array<double, 257> t{};
+    double acc = -std::numeric_limits<double>::infinity();
+    for (int k = 0; k <= 256; ++k) {
+      const double lc = std::lgamma(257.0) - std::lgamma(k + 1.0) - std::lgamma(257.0 - k);
+      const double hi = std::max(acc, lc);
+      acc = hi + std::log(std::exp(acc - hi) + std::exp(lc - hi));
+      t[static_cast<size_t>(k)] = acc - 256.0 * std::log(2.0);
+    }
+    return t;
+  }();
+  return table[static_cast<size_t>(std::clamp(d, 0, 256))];
+}
+
+// Nats of "one in `n` of `population`": ln(population / n), at least 0.
+double NatsOneIn(double n, double population) {
+  return std::max(0.0, std::log(std::max(1.0, population) / std::max(1.0, n)));
+}
+
+std::string NatsText(double nats) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f nats", nats);
+  return buf;
+}
+
 double Round4(double v) { return std::round(v * 10000.0) / 10000.0; }
 
 // One signal of a detection (RegenDetection::evidence).
@@ -196,7 +229,9 @@ struct RegenDetector::Impl {
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   std::vector<uint32_t> downs;                      // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
-  std::vector<uint32_t> avatars;
+  AvatarIndex avatars;                                // taken-down entities by avatar
+  std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
+  std::array<double, 4> population{};                 // named entities seen, by Class
   bool has_batch = false;
   TimeMs batch = kMinTime;
   TimeMs last_sweep = kMinTime;
@@ -274,7 +309,7 @@ struct RegenDetector::Impl {
         if (p.empty() || p.back() != id) p.push_back(id);
       }
     }
-    if (e.has_avatar) avatars.push_back(id);
+    if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
 
   // Drops what no longer matters: content and takedowns older than both windows, the lists of
@@ -298,7 +333,7 @@ struct RegenDetector::Impl {
       downs.clear();
       gram_index.clear();
       loose_index.clear();
-      avatars.clear();
+      avatars.Clear();
       for (uint32_t id : keep) IndexDown(id);
     }
     std::erase_if(watched, [&](uint32_t id) {
@@ -356,6 +391,7 @@ struct RegenDetector::Impl {
       e.birth = t;  // a rename: compared with what was down before it
     }
     if (!Watched(e, t)) watched.push_back(id);
+    if (!e.named) population[static_cast<size_t>(ClassOf(e.kind))] += 1;
     e.named = true;
     e.watch_until = t + opt.watch;
     e.name_key = std::move(name_key);
@@ -563,9 +599,9 @@ struct RegenDetector::Impl {
     };
     if (!opt.name_only) {
       if (x.has_avatar) {
-        for (uint32_t p : avatars) {
-          if (Distance(x.avatar, ents[p].avatar) <= kAvatarRadius) add(p);
-        }
+        avatar_hits.clear();
+        avatars.Search(x.avatar, kNearCopy, avatar_hits);
+        for (const auto& [p, d] : avatar_hits) add(p);
       }
       // Chats and bots made or run by the same people (or their regenerations).
       for (uint32_t a : x.admins) {
@@ -584,6 +620,13 @@ struct RegenDetector::Impl {
         auto it = fps.find(f);
         if (it == fps.end()) continue;
         for (uint32_t p : it->second.posters) add(p);
+      }
+      // Chats tied to a chat that advertised the entity (forwards, links, shared admins).
+      for (uint32_t s2 : x.advertisers) {
+        for (uint32_t y : ents[s2].neighbours) add(y);
+        for (uint32_t a : AdminRoots(ents[s2])) {
+          for (uint32_t y : ents[a].administers) add(y);
+        }
       }
       // Members: an account's old groups, a group's members' old groups.
       for (uint32_t y : x.joined) {
@@ -619,7 +662,73 @@ struct RegenDetector::Impl {
     uint32_t related_advertiser = kNone;
     double name_sum = 0;
     TimeMs down = 0;
+    // Strong evidence: each non-name signal's nats, how many reach kStrongNats, their sum.
+    double avatar_nats = 0, admins_nats = 0, content_nats = 0, advert_nats = 0;
+    int strong = 0;   // signals of kStrongNats or more
+    int present = 0;  // signals of one nat or more
+    double nats = 0;
   };
+
+  // Named entities of a class seen so far (all of them for an unknown class).
+  double Population(Class c) const {
+    if (c == Class::kUnknown) return population[0] + population[1] + population[2] + population[3];
+    return population[static_cast<size_t>(c)];
+  }
+
+  // The strong-evidence rule's inputs: how unlikely each signal is for an unrelated pair.
+  void Strength(Pair& r, uint32_t xid, uint32_t pid) const {
+    const Ent& x = ents[xid];
+    // Every named entity seen could have been the unrelated partner of the pair.
+    const double pop = Population(Class::kUnknown);
+    if (r.avatar_distance >= 0 && r.avatar_distance <= kNearCopy) {
+      // A uniform hash is this close with probability exp(LogChanceWithin); images are not
+      // uniform (stock pictures, templates), so a near-copy counts at most one in a million.
+      r.avatar_nats = std::min(-LogChanceWithin(r.avatar_distance), kAvatarCapNats);
+    }
+    if (r.shared_admin != kNone) {
+      // One in (what the shared admin runs) of the population shares it by chance; for an
+      // account, one in (the admins of the chat it ran).
+      // The entity itself is not counted: what the admin runs besides it.
+      const Ent& a = ents[r.shared_admin];
+      double runs = static_cast<double>(a.administers.size());
+      if (ClassOf(x.kind) == Class::kUser && Contains(a.admins, pid)) {
+        runs = static_cast<double>(a.admins.size());
+      } else {
+        for (uint32_t xa : x.admins) {
+          if (Root(xa) == r.shared_admin) {
+            runs = std::max(runs, static_cast<double>(ents[xa].administers.size()));
+          }
+        }
+        runs -= Contains(a.administers, xid) ? 1 : 0;
+      }
+      r.admins_nats = NatsOneIn(runs, pop);
+    }
+    if (r.content_matches > 0) {
+      // The rarest reposted item: one in (its other posters) of the chats; more items add the
+      // log of their number (a backlog is reposted at once, so they are not independent).
+      const double chats = pop;
+      double rarest = 0;
+      for (uint64_t f : x.posted) {
+        auto it = fps.find(f);
+        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
+        rarest = std::max(rarest, NatsOneIn(static_cast<double>(it->second.count) - 1, chats));
+      }
+      r.content_nats = rarest + std::log(static_cast<double>(r.content_matches));
+    }
+    if (r.related_advertiser != kNone) {
+      // The advertising chat is tied to one in (its neighbours and its admins' chats) of the
+      // population.
+      const Ent& s = ents[r.related_advertiser];
+      double ties = static_cast<double>(s.neighbours.size());
+      for (uint32_t a : s.admins) ties += static_cast<double>(ents[a].administers.size());
+      r.advert_nats = NatsOneIn(ties, pop);
+    }
+    for (double n : {r.avatar_nats, r.admins_nats, r.content_nats, r.advert_nats}) {
+      if (n >= kStrongNats) ++r.strong;
+      if (n >= 1.0) ++r.present;
+      r.nats += n;
+    }
+  }
 
   bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& p_roots) const {
     const Ent& se = ents[s];
@@ -736,6 +845,7 @@ struct RegenDetector::Impl {
     f[kFeatIsBot] = ClassOf(x.kind) == Class::kBot ? 1.0 : 0.0;
     r.name_sum = best_name;
     r.down = *p.down;
+    if (!opt.name_only) Strength(r, xid, pid);
     return r;
   }
 
@@ -744,6 +854,12 @@ struct RegenDetector::Impl {
     double z = opt.name_only ? kBaselineBias : kRegenBias;
     for (size_t i = 0; i < static_cast<size_t>(kRegenFeatures); ++i) z += w[i] * r.x[i];
     r.score = Sigmoid(z);
+    // Two or more non-name signals worth two strong ones together: prior odds of one in
+    // exp(2 kStrongNats), times the likelihood ratio of the evidence (independent signals add
+    // their nats).
+    if (opt.strong_evidence && r.present >= 2 && r.nats >= 2 * kStrongNats) {
+      r.score = std::max(r.score, Sigmoid(r.nats - 2 * kStrongNats));
+    }
   }
 
   std::optional<RegenDetection> Evaluate(uint32_t xid, TimeMs now) {
@@ -834,7 +950,14 @@ struct RegenDetector::Impl {
     for (Pair& pr : pairs) {
       Finish(pr);
       ++stats.pairs_scored;
-      if (sink) sink(RegenScoredPair{x.key, ents[pr.parent].key, now, pr.x, pr.score});
+      if (sink) {
+        sink(RegenScoredPair{x.key,
+                             ents[pr.parent].key,
+                             now,
+                             pr.x,
+                             pr.score,
+                             {pr.avatar_nats, pr.admins_nats, pr.content_nats, pr.advert_nats}});
+      }
     }
     std::stable_sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
       if (a.score != b.score) return a.score > b.score;
@@ -842,6 +965,7 @@ struct RegenDetector::Impl {
     });
     const Pair& best = pairs.front();
     if (best.score < opt.threshold || x.detected) return std::nullopt;
+    if (opt.require_non_name && best.strong == 0) return std::nullopt;
     RegenDetection d;
     d.entity = x.key;
     d.parent = ents[best.parent].key;
@@ -855,24 +979,45 @@ struct RegenDetector::Impl {
           best.name_detail));
     }
     if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
-      d.evidence.push_back(SignalEvidence("avatar", Round4(best.x[kFeatAvatar]),
-                                          "PDQ distance " + std::to_string(best.avatar_distance)));
+      d.evidence.push_back(SignalEvidence(
+          "avatar", Round4(best.x[kFeatAvatar]),
+          "PDQ distance " + std::to_string(best.avatar_distance) +
+              (best.avatar_nats > 0 ? "; " + NatsText(best.avatar_nats) : std::string())));
     }
     if (best.shared_admin != kNone) {
-      d.evidence.push_back(SignalEvidence("admins", 1.0, ents[best.shared_admin].key));
+      d.evidence.push_back(SignalEvidence(
+          "admins", 1.0, ents[best.shared_admin].key + "; " + NatsText(best.admins_nats)));
     }
     if (best.content_matches > 0) {
-      d.evidence.push_back(
-          SignalEvidence("content", Round4(best.x[kFeatContent]),
-                         std::to_string(best.content_matches) + " of the parent's posts reposted"));
+      d.evidence.push_back(SignalEvidence("content", Round4(best.x[kFeatContent]),
+                                          std::to_string(best.content_matches) +
+                                              " of the parent's posts reposted; " +
+                                              NatsText(best.content_nats)));
     }
     if (best.shared_members > 0) {
       d.evidence.push_back(SignalEvidence("members", Round4(best.x[kFeatMembersJaccard]),
                                           std::to_string(best.shared_members) + " shared"));
     }
     if (best.related_advertiser != kNone) {
-      d.evidence.push_back(
-          SignalEvidence("advert", 1.0, "advertised by " + ents[best.related_advertiser].key));
+      d.evidence.push_back(SignalEvidence("advert", 1.0,
+                                          "advertised by " + ents[best.related_advertiser].key +
+                                              "; " + NatsText(best.advert_nats)));
+    }
+    if (best.strong > 0) {
+      std::string which;
+      const std::pair<const char*, double> parts[] = {{"avatar", best.avatar_nats},
+                                                      {"admins", best.admins_nats},
+                                                      {"content", best.content_nats},
+                                                      {"advert", best.advert_nats}};
+      double sum = 0;
+      for (const auto& [name, n] : parts) {
+        if (n < kStrongNats) continue;
+        which += (which.empty() ? "" : ", ") + std::string(name);
+        sum += n;
+      }
+      d.evidence.push_back(SignalEvidence("strength", Round4(sum),
+                                          std::to_string(best.strong) + " strong non-name signal" +
+                                              (best.strong > 1 ? "s" : "") + ": " + which));
     }
     d.evidence.push_back(SignalEvidence("timing",
                                         Round4(static_cast<double>(x.birth - *p.down) / kHourMs),

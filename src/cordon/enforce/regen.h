@@ -61,7 +61,19 @@ struct RegenOptions {
   // Keep scoring entities after their detection (pairs go to the pair sink only), so that the
   // fitting data cover each entity's whole watch. For fitting; detections are unchanged.
   bool score_detected = false;
+  // The strong-evidence rule (docs/enforcement.md, "Strong evidence"): each non-name signal
+  // carries a strength in nats, how unlikely it is for an unrelated pair by chance; a candidate
+  // with two strong ones (>= kStrongNats each) scores at least sigmoid(their sum - 2 *
+  // kStrongNats) whatever its name. Off: the logistic model alone (for comparison).
+  bool strong_evidence = true;
+  // Raise a detection only when at least one strong non-name signal backs it (off by default:
+  // then an equal name can detect alone through the model).
+  bool require_non_name = false;
 };
+
+// A signal is strong when an unrelated pair shows it by chance with probability at most
+// exp(-kStrongNats) = 1/1000.
+inline constexpr double kStrongNats = 6.907755278982137;
 
 struct RegenCandidate {
   std::string parent;
@@ -74,7 +86,9 @@ struct RegenDetection {
   double score = 0;
   TimeMs detected_at = 0;
   // One per signal: signal (name, avatar, admins, content, members, advert, timing), value (its
-  // strength, 0..1; timing: hours) and detail (what matched, for a person to check).
+  // strength, 0..1; timing: hours) and detail (what matched, for a person to check, with the
+  // signal's strength in nats when it has one); then "strength": value the sum of the strong
+  // non-name signals' nats, detail which ones (present when there is at least one).
   std::vector<Evidence> evidence;
   std::vector<RegenCandidate> candidates;  // best first; candidates[0].parent == parent
 };
@@ -120,6 +134,8 @@ struct RegenScoredPair {
   TimeMs time = 0;
   RegenFeatures x{};
   double score = 0;
+  // The strong-evidence nats of avatar, admins, content, advert (docs/enforcement.md).
+  std::array<double, 4> nats{};
 };
 
 struct RegenStats {
