@@ -100,7 +100,9 @@ TEST(RegenStrongEvidence, TwoStrongNonNameSignalsDetectWithAnUnrelatedName) {
   EXPECT_EQ(d.parent, "telegram:channel10");
   EXPECT_GE(d.score, 0.5);
   // The name is unrelated: at most a trace of similarity.
-  if (const Evidence* n = Signal(d, "name")) EXPECT_LT(n->value.value_or(1), 0.3) << Dump(ds);
+  if (const Evidence* n = Signal(d, "name")) {
+    EXPECT_LT(n->value.value_or(1), 0.3) << Dump(ds);
+  }
   ASSERT_NE(Signal(d, "avatar"), nullptr);
   ASSERT_NE(Signal(d, "admins"), nullptr);
   // The evidence says how strong: the sum of the strong signals' nats, naming them.
