@@ -5,6 +5,7 @@
 // saying why, when this build has no video support or ffmpeg is missing.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 
@@ -176,12 +177,15 @@ TEST_F(VpdqBankVideos, MatcherFindsATrimmedReencodedCopyAndNotAnotherVideo) {
 }
 
 TEST_F(VpdqBankVideos, IngestMatchesAVideoAndCountsAnUndecodableOne) {
-  // A damaged video: an MP4 header and then noise.
-  std::string bad =
-      "\0\0\0\x18"
-      "ftypisom\0\0\0\0isomiso2";
-  bad.assign(bad.data(), 24);
-  bad += std::string(4000, '\x5a');
+  // A damaged video: the first 3000 bytes of a real one (its index is at the end).
+  std::string bad;
+  {
+    std::FILE* f = std::fopen(dir_.File("base.mp4").c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    bad.resize(3000);
+    bad.resize(std::fread(bad.data(), 1, bad.size(), f));
+    std::fclose(f);
+  }
   testing::WriteFile(dir_.File("broken.mp4"), bad);
   auto msg = [](int id, const std::string& path) {
     return R"({"type":"message","key":"telegram:channel1/)" + std::to_string(id) +

@@ -593,7 +593,12 @@ bool LooksLikeVpdqLine(std::string_view l) {
 BankFormat Detect(std::string_view data, const ImportOptions& opt) {
   std::string_view t = Trim(data);
   if (!t.empty() && (t.front() == '[' || t.front() == '{')) return BankFormat::kTat;
-  if (LooksLikeVpdqLine(t.substr(0, t.find('\n')))) return BankFormat::kVpdqHashFile;
+  const std::string_view first_line = t.substr(0, t.find('\n'));
+  if (LooksLikeVpdqLine(first_line)) return BankFormat::kVpdqHashFile;
+  // "vpdq [...]": its JSON quotes are not CSV.
+  if (ParseSignalType(first_line.substr(0, first_line.find(' '))) == SignalType::kVpdq) {
+    return BankFormat::kTeFile;
+  }
   CsvReader reader(data);
   CsvRecord r;
   if (!reader.Next(r)) return BankFormat::kCsv;  // empty: nothing to import either way
