@@ -1,6 +1,6 @@
 // cordon bank import|export|list|add|remove: the banks of known signals (docs/matching.md).
 //
-//   cordon bank import --db F --bank NAME [--format auto|csv|te|te-file|tat] [--type T]
+//   cordon bank import --db F --bank NAME [--format auto|csv|te|te-file|tat|vpdq] [--type T]
 //                      [--label L] [--provenance P] [--strict] FILE
 //   cordon bank export --db F --bank NAME [--output FILE]
 //   cordon bank list   --db F [--json]
@@ -39,7 +39,7 @@ int Import(const Args& a) {
   int rc = 0;
   ImportOptions opt;
   auto format = ParseBankFormat(a.format);
-  if (!format) return Fail("unknown format '" + a.format + "' (auto, csv, te, te-file, tat)");
+  if (!format) return Fail("unknown format '" + a.format + "' (auto, csv, te, te-file, tat, vpdq)");
   opt.format = *format;
   opt.type = TypeArg(a.type, rc);
   if (rc) return rc;
@@ -155,7 +155,7 @@ std::function<int()> Setup(CLI::App& app) {
   CLI::App* imp = app.add_subcommand("import", "Import a bank file (CSV, ThreatExchange, TAT)");
   db(imp);
   imp->add_option("--bank", a->bank, "bank name (created when missing)")->required();
-  imp->add_option("--format", a->format, "auto, csv, te, te-file, tat");
+  imp->add_option("--format", a->format, "auto, csv, te, te-file, tat, vpdq");
   imp->add_option("--type", a->type, "signal type of rows that do not say: pdq, md5, sha256, text");
   imp->add_option("--label", a->label, "label for rows without one (and a new bank)");
   imp->add_option("--provenance", a->provenance, "where the file came from");

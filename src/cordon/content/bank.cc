@@ -7,7 +7,9 @@
 #include <charconv>
 
 #include "cordon/content/text.h"
+#include "cordon/content/vpdq.h"
 #include "cordon/util/csv.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/strings.h"
@@ -40,12 +42,17 @@ std::string_view SignalTypeName(SignalType t) {
       return "sha256";
     case SignalType::kText:
       return "text";
+    case SignalType::kVpdq:
+      return "vpdq";
   }
   return "?";
 }
 
 std::optional<SignalType> ParseSignalType(std::string_view s) {
   std::string l = ToLower(Trim(s));
+  if (l == "vpdq" || l == "video_vpdq" || l == "videovpdq" || l == "hash_video_vpdq") {
+    return SignalType::kVpdq;
+  }
   if (l == "pdq" || l == "imagepdq" || l == "photo_pdq" || l == "pdq_photo")
     return SignalType::kPdq;
   if (l == "md5" || l == "photo_md5" || l == "video_md5" || l == "videomd5" || l == "imagemd5") {
@@ -65,6 +72,18 @@ StatusOr<std::string> CanonicalSignal(SignalType type, std::string_view value) {
       return Status::InvalidArgument("text signal has no letters or digits");
     }
     return std::string(value);
+  }
+  if (type == SignalType::kVpdq) {
+    std::string_view v = Trim(value);
+    // ThreatExchange's JSON form, or the reference tool's hash file text.
+    auto frames =
+        !v.empty() && v.front() == '[' ? ParseVpdqSignal(v) : ParseVpdqHashFile(v, "vpdq signal");
+    if (!frames.ok()) return Status::InvalidArgument(frames.status().message());
+    if (frames->empty()) return Status::InvalidArgument("vpdq signal has no frames");
+    if (frames->size() > kMaxVpdqSignalFrames) {
+      return Status::InvalidArgument("vpdq signal has too many frames");
+    }
+    return FormatVpdqSignal(*frames);
   }
   std::string_view v = Trim(value);
   const size_t want = type == SignalType::kMd5 ? 32 : 64;
@@ -148,6 +167,8 @@ StatusOr<int64_t> AddEntries(Store& store, std::string_view bank,
       std::string norm = NormalizeText(canon[i]);
       row.digest = TextDigest(norm);
       row.fingerprint = HexOf(SerializeFingerprint(FingerprintText(norm)));
+    } else if (e.type == SignalType::kVpdq) {
+      row.digest = DigestBytes(canon[i]).sha256;  // names the video in matches
     }
     RETURN_IF_ERROR(writer.Put(bank, row));
   }
@@ -210,13 +231,15 @@ std::string_view BankFormatName(BankFormat f) {
       return "te-file";
     case BankFormat::kTat:
       return "tat";
+    case BankFormat::kVpdqHashFile:
+      return "vpdq";
   }
   return "?";
 }
 
 std::optional<BankFormat> ParseBankFormat(std::string_view s) {
   for (BankFormat f : {BankFormat::kAuto, BankFormat::kCsv, BankFormat::kThreatExchange,
-                       BankFormat::kTeFile, BankFormat::kTat}) {
+                       BankFormat::kTeFile, BankFormat::kTat, BankFormat::kVpdqHashFile}) {
     if (s == BankFormatName(f)) return f;
   }
   return std::nullopt;
@@ -378,7 +401,9 @@ class Importer {
     if (!type) {
       std::string lower = ToLower(name_);
       std::string base = lower.substr(lower.find_last_of('/') + 1);
-      if (base.find("pdq") != std::string::npos) {
+      if (base.find("vpdq") != std::string::npos) {
+        type = SignalType::kVpdq;
+      } else if (base.find("pdq") != std::string::npos) {
         type = SignalType::kPdq;
       } else if (base.find("sha256") != std::string::npos) {
         type = SignalType::kSha256;
@@ -441,6 +466,40 @@ class Importer {
     }
   }
 
+  // The reference vPDQ tool's hash file: one video, "frame,quality,pdq,timestamp" per line.
+  // A bad line is rejected with its number; the good ones make the entry.
+  void VpdqHashFile(std::string_view data) {
+    std::vector<VpdqFrame> frames;
+    size_t pos = 0;
+    int64_t line = 0;
+    while (pos < data.size()) {
+      size_t end = data.find('\n', pos);
+      if (end == std::string_view::npos) end = data.size();
+      const std::string_view l = data.substr(pos, end - pos);
+      const auto offset = static_cast<int64_t>(pos);
+      ++line;
+      pos = end + 1;
+      auto parsed = ParseVpdqHashFile(l, name_);
+      if (!parsed.ok()) {
+        Reject(line, offset,
+               "vPDQ hash line: " + std::string(Trim(l.substr(0, 80))) + ": " +
+                   parsed.status().message());
+        continue;
+      }
+      Reached(offset);
+      frames.insert(frames.end(), parsed->begin(), parsed->end());
+    }
+    if (frames.empty()) {
+      Reject(0, -1, "no vPDQ frame in the file");
+      return;
+    }
+    CsvRecord r;
+    r.line = 1;
+    r.offset = 0;
+    const std::string base = name_.substr(name_.find_last_of('/') + 1);
+    Add(r, SignalType::kVpdq, FormatVpdqSignal(frames), "", "vpdq file=" + base, 0);
+  }
+
   void Tat(std::string_view data) {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(data);
@@ -487,7 +546,9 @@ class Importer {
       std::optional<SignalType> type = opt_.type;
       if (algo) {
         std::string a = ToLower(*algo);
-        if (a.find("pdq") != std::string::npos) {
+        if (a.find("vpdq") != std::string::npos) {
+          type = SignalType::kVpdq;
+        } else if (a.find("pdq") != std::string::npos) {
           type = SignalType::kPdq;
         } else if (a.find("sha256") != std::string::npos ||
                    a.find("sha-256") != std::string::npos) {
@@ -523,9 +584,21 @@ class Importer {
   ProgressStep* step_ = nullptr;
 };
 
+// A reference vPDQ hash file line: "frame,quality,64 hex,timestamp".
+bool LooksLikeVpdqLine(std::string_view l) {
+  if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+  return ParseVpdqHashFile(l, "").ok() && !Trim(l).empty();
+}
+
 BankFormat Detect(std::string_view data, const ImportOptions& opt) {
   std::string_view t = Trim(data);
   if (!t.empty() && (t.front() == '[' || t.front() == '{')) return BankFormat::kTat;
+  const std::string_view first_line = t.substr(0, t.find('\n'));
+  if (LooksLikeVpdqLine(first_line)) return BankFormat::kVpdqHashFile;
+  // "vpdq [...]": its JSON quotes are not CSV.
+  if (ParseSignalType(first_line.substr(0, first_line.find(' '))) == SignalType::kVpdq) {
+    return BankFormat::kTeFile;
+  }
   CsvReader reader(data);
   CsvRecord r;
   if (!reader.Next(r)) return BankFormat::kCsv;  // empty: nothing to import either way
@@ -566,6 +639,9 @@ StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& 
       break;
     case BankFormat::kTat:
       imp.Tat(content);
+      break;
+    case BankFormat::kVpdqHashFile:
+      imp.VpdqHashFile(content);
       break;
     case BankFormat::kAuto:
       return Status::InvalidArgument(

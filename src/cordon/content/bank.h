@@ -1,5 +1,5 @@
-// Banks: named sets of known signals (PDQ, MD5, SHA-256, text), each with a label and its
-// provenance, kept in the store (tables banks, bank_entries, bank_state; schema.h migration 3).
+// Banks: named sets of known signals (PDQ, MD5, SHA-256, text, vPDQ videos), each with a label and
+// its provenance, kept in the store (tables banks, bank_entries, bank_state; schema.h migration 3).
 //
 // Every change to a bank bumps bank_state.generation in the same transaction and stamps the bank
 // with it (banks.version), so a running Matcher sees additions and removals without a restart:
@@ -12,6 +12,9 @@
 //   te-file   python-threatexchange's local file exchange: "signal_type signal" per line.
 //   tat       Tech Against Terrorism's hash list: a JSON array of {id, hash_digest, algorithm,
 //             ideology, file_type}.
+//   vpdq      the reference vPDQ tool's hash file (content/vpdq.h): one video, one entry.
+// vPDQ entries also come in the other shapes as ThreatExchange's signal (a JSON array of
+// "pdq,quality,timestamp" strings; docs/formats/vpdq.md), e.g. "vpdq [...]" in a te-file.
 // A bad row is rejected with its line (record, for JSON) and the rest imported.
 //
 // Thread safety: functions taking a Store use it from the calling thread only (Store's rule).
@@ -33,15 +36,16 @@ namespace cordon {
 
 class Progress;
 
-enum class SignalType { kPdq, kMd5, kSha256, kText };
+enum class SignalType { kPdq, kMd5, kSha256, kText, kVpdq };
 
-std::string_view SignalTypeName(SignalType t);  // pdq, md5, sha256, text
+std::string_view SignalTypeName(SignalType t);  // pdq, md5, sha256, text, vpdq
 // Accepts the names above and the aliases HMA and ThreatExchange use (photo_md5, video_md5,
 // raw_text, sha-256, ImagePDQ, VideoMD5...), in any case.
 std::optional<SignalType> ParseSignalType(std::string_view s);
 
 // Checks a signal value and returns its canonical form: hex digests lower-cased (64 hex digits
-// for pdq and sha256, 32 for md5); text non-empty, valid UTF-8, kept as written.
+// for pdq and sha256, 32 for md5); text non-empty, valid UTF-8, kept as written; vpdq
+// ThreatExchange's signal (or the reference's hash file text), written as FormatVpdqSignal.
 StatusOr<std::string> CanonicalSignal(SignalType type, std::string_view value);
 
 // BankInfo, a bank's row, is in store/bank_table.h.
@@ -75,7 +79,7 @@ StatusOr<int64_t> RemoveEntries(Store& store, std::string_view bank,
 // A stored entry with what matching needs of it.
 struct StoredEntry {
   BankEntry entry;
-  std::string digest;       // text: sha256 of the normalised text
+  std::string digest;       // text: sha256 of the normalised text; vpdq: sha256 of the signal
   std::string fingerprint;  // text: serialised MinHash (text.h), empty when too short
 };
 // Calls f for each entry of the bank in (signal_type, signal) order; stops at f's first error.
@@ -87,8 +91,8 @@ StatusOr<int64_t> BankGeneration(Store& store);
 
 // --- Import and export -----------------------------------------------------------------------
 
-enum class BankFormat { kAuto, kCsv, kThreatExchange, kTeFile, kTat };
-std::string_view BankFormatName(BankFormat f);  // auto, csv, te, te-file, tat
+enum class BankFormat { kAuto, kCsv, kThreatExchange, kTeFile, kTat, kVpdqHashFile };
+std::string_view BankFormatName(BankFormat f);  // auto, csv, te, te-file, tat, vpdq
 std::optional<BankFormat> ParseBankFormat(std::string_view s);
 
 struct ImportOptions {
@@ -114,8 +118,8 @@ struct ParsedBank {
 };
 
 // Parses a bank file's bytes; `name` is the file name for locations (and for guessing the
-// signal type of a te file: "pdq", "md5", "sha256" or "text" in it). Fails only when the format
-// cannot be told or the file as a whole is unreadable; bad rows are rejects.
+// signal type of a te file: "vpdq", "pdq", "md5", "sha256" or "text" in it). Fails only when the
+// format cannot be told or the file as a whole is unreadable; bad rows are rejects.
 StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& name,
                                    const ImportOptions& options);
 

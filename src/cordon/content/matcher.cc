@@ -5,6 +5,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "cordon/content/vpdq_index.h"
+#include "cordon/util/digest.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
 
@@ -27,7 +29,13 @@ struct Matcher::Bank {
   DigestIndex text_digest;
   TextIndex text;
 
-  size_t entries() const { return pdq.size() + digest_signal.size() + text_signal.size(); }
+  VpdqIndex vpdq;
+  std::vector<std::string> vpdq_signal;  // sha256 of each video entry's signal
+  std::vector<uint32_t> vpdq_label;
+
+  size_t entries() const {
+    return pdq.size() + digest_signal.size() + text_signal.size() + vpdq_signal.size();
+  }
 };
 
 struct Matcher::Snapshot {
@@ -66,6 +74,7 @@ StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(Store& store, const Bank
     return it->second;
   };
   std::vector<PdqHash> hashes;
+  std::vector<std::vector<VpdqFrame>> videos;
   std::string bytes;
   Status s = ForEachEntry(store, info.name, [&](const StoredEntry& e) -> Status {
     const Location where{"bank " + info.name};
@@ -101,11 +110,23 @@ StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(Store& store, const Bank
         bank->text_label.push_back(label(e.entry.label));
         break;
       }
+      case SignalType::kVpdq: {
+        auto frames = ParseVpdqSignal(e.entry.signal);
+        if (!frames.ok()) {
+          return Status::Corrupt("bad vpdq entry: " + frames.status().message(), where);
+        }
+        videos.push_back(std::move(*frames));
+        bank->vpdq_signal.push_back(e.digest.empty() ? DigestBytes(e.entry.signal).sha256
+                                                     : e.digest);
+        bank->vpdq_label.push_back(label(e.entry.label));
+        break;
+      }
     }
     return Status::Ok();
   });
   if (!s.ok()) return s;
   bank->pdq = PdqIndex(std::move(hashes), options.index);
+  if (!videos.empty()) bank->vpdq = VpdqIndex(videos, options.vpdq, options.index);
   return std::shared_ptr<const Matcher::Bank>(std::move(bank));
 }
 
@@ -133,6 +154,15 @@ void MatchPdq(const Matcher::Bank& b, const PdqHash& q, const std::string& query
   for (const PdqHit& h : hits) {
     out.push_back({media_idx, b.info.name, SignalType::kPdq, b.pdq.hash(h.id).Hex(),
                    b.labels[b.pdq_label[h.id]], h.distance, query});
+  }
+}
+
+void MatchVpdq(const Matcher::Bank& b, const std::vector<VpdqFrame>& frames,
+               const std::string& query, int media_idx, std::vector<Match>& out) {
+  for (const VpdqHit& h : b.vpdq.Query(frames)) {
+    const int distance = static_cast<int>(std::lround(100.0 - h.query_match_percent));
+    out.push_back({media_idx, b.info.name, SignalType::kVpdq, b.vpdq_signal[h.video],
+                   b.labels[b.vpdq_label[h.video]], distance, query});
   }
 }
 
@@ -226,6 +256,11 @@ std::vector<Match> Matcher::MatchMessage(const MessageEvent& m) const {
       auto h = PdqHash::FromHex(md.pdq);
       if (h.ok()) pdq = *h;
     }
+    std::optional<std::vector<VpdqFrame>> video;
+    if (!md.vpdq.empty()) {
+      auto frames = ParseVpdqSignal(md.vpdq);
+      if (frames.ok()) video = std::move(*frames);
+    }
     for (const auto& b : snap->banks) {
       if (!b->digest_signal.empty()) {
         MatchDigest(*b, SignalType::kMd5, md.md5, idx, ids, out);
@@ -233,6 +268,9 @@ std::vector<Match> Matcher::MatchMessage(const MessageEvent& m) const {
       }
       if (pdq && b->pdq.size() > 0) {
         MatchPdq(*b, *pdq, ToLower(md.pdq), options_.pdq_radius, idx, hits, out);
+      }
+      if (video && !b->vpdq_signal.empty()) {
+        MatchVpdq(*b, *video, ToLower(md.sha256), idx, out);
       }
     }
   }
@@ -248,6 +286,17 @@ std::vector<Match> Matcher::LookupPdq(const PdqHash& query, int radius,
   for (const auto& b : snap->banks) {
     if (!bank.empty() && b->info.name != bank) continue;
     MatchPdq(*b, query, hex, radius, -1, hits, out);
+  }
+  return out;
+}
+
+std::vector<Match> Matcher::LookupVpdq(const std::vector<VpdqFrame>& frames,
+                                       const std::string& query, const std::string& bank) const {
+  std::shared_ptr<const Snapshot> snap = Current();
+  std::vector<Match> out;
+  for (const auto& b : snap->banks) {
+    if (!bank.empty() && b->info.name != bank) continue;
+    if (!b->vpdq_signal.empty()) MatchVpdq(*b, frames, query, -1, out);
   }
   return out;
 }

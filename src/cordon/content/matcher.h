@@ -11,7 +11,12 @@
 // text, bank, signal type and signal, distance, the query hash, label, chat and time), so later
 // stages can ask which chats carried known content, when, and how altered (the distance).
 // Distances: PDQ in bits; md5 and sha256 0; text 0 for the same normalised text, otherwise
-// round(100 * (1 - estimated Jaccard similarity)).
+// round(100 * (1 - estimated Jaccard similarity)); vpdq round(100 - the query's match percent).
+// A vpdq match names its entry by the sha256 of the entry's signal (bank.h, StoredEntry::digest)
+// rather than the signal itself, and its query is the video's sha256.
+//
+// vPDQ entries (videos) are indexed by content/vpdq_index.h: each bank's video frames in one PDQ
+// index, the reference's rule applied per candidate video with MatcherOptions::vpdq.
 //
 // Thread safety: MatchMessage and LookupPdq may run from many threads at once, also while
 // another thread runs Refresh (they read the snapshot current when they start). Refresh,
@@ -32,6 +37,7 @@
 #include "cordon/content/index.h"
 #include "cordon/content/pdq.h"
 #include "cordon/content/text.h"
+#include "cordon/content/vpdq.h"
 #include "cordon/model/event.h"
 #include "cordon/store/match_table.h"
 #include "cordon/store/store.h"
@@ -45,6 +51,9 @@ struct MatcherOptions {
   // MaybeRefresh polls the bank generation at most this often; 0 polls on every call.
   int64_t refresh_interval_ms = 1000;
   PdqIndexOptions index;
+  // The video rule; by default the reference's Python signal type's: 80% of the query's frames
+  // must match and any share of the banked video's (a trimmed copy matches its original).
+  VpdqMatchOptions vpdq{.distance = 31, .quality = 50, .query_percent = 80, .target_percent = 0};
 };
 
 struct Match {
@@ -75,6 +84,10 @@ class Matcher {
   // PDQ entries within `radius` of the hash, in every loaded bank (or only `bank`).
   std::vector<Match> LookupPdq(const PdqHash& query, int radius,
                                const std::string& bank = "") const;
+  // vPDQ entries matching the video `frames` under options.vpdq, in every loaded bank (or only
+  // `bank`); `query` is put in each Match's query field.
+  std::vector<Match> LookupVpdq(const std::vector<VpdqFrame>& frames, const std::string& query,
+                                const std::string& bank = "") const;
 
   // Writes matches of `m` to `store` (an upsert by message, media index, bank and signal, so
   // ingesting twice stores nothing twice).

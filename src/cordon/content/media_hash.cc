@@ -72,15 +72,27 @@ void HashImageBytes(std::string_view bytes, const std::string& name, const PdqOp
 // not decode (damaged, over the limits) still gets its digests and an empty pdq, because the
 // digests identify the file whatever its pixels. The first bytes tell images from other media
 // without reading a video whole.
-StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name) {
+StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name,
+                                  const MediaFdOptions& fd_options) {
   struct stat st;
   if (::fstat(fd, &st) != 0) return ReadError(name);
   if (!S_ISREG(st.st_mode)) return Status::IoError("not a regular file", Location{name});
   const PdqOptions options;
-  std::string head(16, '\0');
+  std::string head(512, '\0');  // MPEG-TS needs 189 bytes to be told
   const ssize_t got = ::pread(fd, head.data(), head.size(), 0);
   if (got < 0) return ReadError(name);
   head.resize(static_cast<size_t>(got));
+  if (fd_options.videos && VideoSupported() && SniffVideoFormat(head) != VideoFormat::kUnknown) {
+    ASSIGN_OR_RETURN(MediaHashes h, DigestsOnly(fd, name));
+    auto frames = VpdqFromFd(fd, name, fd_options.video);
+    if (frames.ok() && !frames->empty()) {
+      h.vpdq = FormatVpdqSignal(*frames);
+    } else {
+      h.video_error = frames.ok() ? Status::Corrupt("video: no frame decoded", Location{name})
+                                  : frames.status();
+    }
+    return h;
+  }
   if (SniffImageFormat(head) == ImageFormat::kUnknown || st.st_size > options.max_file_bytes) {
     return DigestsOnly(fd, name);
   }
@@ -101,11 +113,14 @@ StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name) {
 
 // Hashes below the authors' quality floor match too easily (flat or tiny pictures), so they are
 // not recorded.
-Status FillMediaHashes(int fd, const std::string& name, Media& media) {
-  ASSIGN_OR_RETURN(MediaHashes h, HashMediaFd(fd, name));
+Status FillMediaHashes(int fd, const std::string& name, Media& media, const MediaFdOptions& options,
+                       Status* video_error) {
+  ASSIGN_OR_RETURN(MediaHashes h, HashMediaFd(fd, name, options));
   if (media.md5.empty()) media.md5 = h.md5;
   if (media.sha256.empty()) media.sha256 = h.sha256;
   if (media.pdq.empty() && h.pdq_quality >= kPdqMinQuality) media.pdq = h.pdq;
+  if (media.vpdq.empty()) media.vpdq = std::move(h.vpdq);
+  if (video_error != nullptr) *video_error = std::move(h.video_error);
   return Status::Ok();
 }
 

@@ -22,15 +22,28 @@ struct MediaHashes {
   std::string sha256;
   std::string pdq;  // empty when the file is not a decodable image
   int pdq_quality = -1;
+  std::string vpdq;    // videos: ThreatExchange's vPDQ signal (vpdq.h); empty when not hashed
+  Status video_error;  // a video that could not be decoded: why (its digests are still there)
+};
+
+struct MediaFdOptions {
+  // Hash videos with vPDQ (in builds with video support; otherwise videos get digests only).
+  bool videos = true;
+  // Ingest samples one frame a second by default, as python-threatexchange's vPDQ hasher.
+  VideoHashOptions video{.seconds_per_hash = 1};
 };
 
 // Hashes the regular file open as `fd`, from its start (the offset is moved; `fd` stays open).
 // `name` is for messages only. Callers open the file themselves (ingest through
 // util/contained_path.h, so input cannot name files outside the roots).
-StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name);
+StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name,
+                                  const MediaFdOptions& options = {});
 
 // Fills the empty hash fields of `media` from the file open as `fd`; leaves given values alone.
-Status FillMediaHashes(int fd, const std::string& name, Media& media);
+// Fails when the file cannot be read; a video that does not decode keeps its digests, and why it
+// did not decode goes to `*video_error` (when given).
+Status FillMediaHashes(int fd, const std::string& name, Media& media,
+                       const MediaFdOptions& options = {}, Status* video_error = nullptr);
 
 struct MediaHashOptions {
   PdqOptions pdq;

@@ -394,17 +394,22 @@ StatusOr<std::vector<VpdqFrame>> VpdqFromFile(const std::string& path,
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
+  return VpdqFromFd(fd, path, options);
+}
+
+StatusOr<std::vector<VpdqFrame>> VpdqFromFd(int fd, const std::string& name,
+                                            const VideoHashOptions& options) {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::IoError("not a regular file", Location{path});
+    return Status::IoError("not a regular file", Location{name});
   }
   if (st.st_size > options.max_file_bytes) {
-    return Status::ResourceExhausted("video: file is over the size limit", Location{path});
+    return Status::ResourceExhausted("video: file is over the size limit", Location{name});
   }
   VideoSource src;
   src.fd = fd;
   src.size = st.st_size;
-  return DecodeAndHash(src, path, options);
+  return DecodeAndHash(src, name, options);
 }
 
 StatusOr<std::vector<VpdqFrame>> VpdqFromVideoOrHashFile(const std::string& path,

@@ -48,6 +48,9 @@ struct VideoHashOptions {
 // Hashes the video file at `path` (a regular file, read by descriptor).
 StatusOr<std::vector<VpdqFrame>> VpdqFromFile(const std::string& path,
                                               const VideoHashOptions& options = {});
+// Same, from a regular file open as `fd` (read with pread; left open). `name` is for errors.
+StatusOr<std::vector<VpdqFrame>> VpdqFromFd(int fd, const std::string& name,
+                                            const VideoHashOptions& options = {});
 // Same, from bytes in memory; `name` is used in error locations.
 StatusOr<std::vector<VpdqFrame>> VpdqFromBytes(std::string_view bytes, const std::string& name,
                                                const VideoHashOptions& options = {});

@@ -1,6 +1,7 @@
 #include "cordon/content/vpdq.h"
 
 #include <fmt/core.h>
+#include <simdjson.h>
 
 #include <charconv>
 #include <cmath>
@@ -97,6 +98,61 @@ StatusOr<std::vector<VpdqFrame>> ParseVpdqHashFile(std::string_view text, const 
     }
     frames.push_back(f);
   }
+  return frames;
+}
+
+std::string FormatVpdqSignal(const std::vector<VpdqFrame>& frames) {
+  std::string out = "[";
+  for (const VpdqFrame& f : frames) {
+    if (out.size() > 1) out += ',';
+    out += fmt::format("\"{},{},{}\"", f.pdq.Hex(), f.quality, Seconds(f.timestamp));
+  }
+  out += ']';
+  return out;
+}
+
+StatusOr<std::vector<VpdqFrame>> ParseVpdqSignal(std::string_view json, size_t max_frames) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::array items;
+  if (auto err = parser.parse(padded).get_array().get(items); err) {
+    return Status::InvalidArgument(
+        "vpdq signal must be a JSON array of \"pdq,quality,timestamp\" "
+        "strings");
+  }
+  std::vector<VpdqFrame> frames;
+  for (simdjson::dom::element item : items) {
+    const std::string where = "vpdq frame " + std::to_string(frames.size() + 1) + ": ";
+    if (frames.size() >= max_frames) {
+      return Status::InvalidArgument("vpdq signal has more than " + std::to_string(max_frames) +
+                                     " frames");
+    }
+    std::string_view s;
+    if (item.get_string().get(s)) return Status::InvalidArgument(where + "not a string");
+    const size_t c1 = s.find(',');
+    const size_t c2 = c1 == std::string_view::npos ? c1 : s.find(',', c1 + 1);
+    if (c2 == std::string_view::npos || s.find(',', c2 + 1) != std::string_view::npos) {
+      return Status::InvalidArgument(where + "expected \"pdq,quality,timestamp\"");
+    }
+    VpdqFrame f;
+    f.frame = static_cast<int64_t>(frames.size());
+    auto hash = PdqHash::FromHex(s.substr(0, c1));
+    if (!hash.ok()) return Status::InvalidArgument(where + "PDQ hash is not 64 hex digits");
+    f.pdq = *hash;
+    const std::string_view q = s.substr(c1 + 1, c2 - c1 - 1);
+    auto rq = std::from_chars(q.data(), q.data() + q.size(), f.quality);
+    if (rq.ec != std::errc() || rq.ptr != q.data() + q.size() || f.quality < 0 || f.quality > 100) {
+      return Status::InvalidArgument(where + "quality is not 0..100");
+    }
+    const std::string_view t = s.substr(c2 + 1);
+    auto rt = std::from_chars(t.data(), t.data() + t.size(), f.timestamp);
+    if (rt.ec != std::errc() || rt.ptr != t.data() + t.size() || !std::isfinite(f.timestamp) ||
+        f.timestamp < 0) {
+      return Status::InvalidArgument(where + "timestamp is not a number of seconds");
+    }
+    frames.push_back(f);
+  }
+  if (frames.empty()) return Status::InvalidArgument("vpdq signal has no frames");
   return frames;
 }
 

@@ -56,6 +56,17 @@ std::string FormatVpdqHashFile(const std::vector<VpdqFrame>& frames);
 // Parses that form (blank lines skipped, CRLF accepted); a bad line is kCorrupt naming it.
 StatusOr<std::vector<VpdqFrame>> ParseVpdqHashFile(std::string_view text, const std::string& name);
 
+// ThreatExchange's vPDQ signal (python-threatexchange's `vpdq` signal type, the form HMA and
+// ThreatExchange exchange): a JSON array of strings "pdq hex,quality,timestamp", one a frame,
+// without frame numbers. Formatted canonically: hex lower-case, timestamp to 3 decimals, no
+// spaces, frames in the order given (numbered from 0 when parsed back).
+std::string FormatVpdqSignal(const std::vector<VpdqFrame>& frames);
+// Parses that form (any float timestamp, e.g. Python's "1.23e+02"); at most `max_frames`
+// frames. An empty array is an error (a video with no frame cannot match anything).
+inline constexpr size_t kMaxVpdqSignalFrames = 100'000;
+StatusOr<std::vector<VpdqFrame>> ParseVpdqSignal(std::string_view json,
+                                                 size_t max_frames = kMaxVpdqSignalFrames);
+
 // Writes the frames as the JSON array of `cordon hash --json`:
 // [{"frame": N, "timestamp": S (3 decimals), "quality": Q, "pdq": "64 hex"}, ...].
 void WriteVpdqJson(JsonWriter& w, const std::vector<VpdqFrame>& frames);

@@ -89,7 +89,7 @@ class BatchQueue {
 class ParseSink final : public EventSink {
  public:
   ParseSink(const IngestOptions& opt, const std::string& path, BatchQueue& queue)
-      : opt_(opt), media_(path, opt.media_roots), queue_(queue) {}
+      : opt_(opt), media_(path, opt.media_roots, opt.video_seconds_per_hash), queue_(queue) {}
 
   Status OnEvent(Event&& event, const Location& where) override {
     std::vector<Match> matches;

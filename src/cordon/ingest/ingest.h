@@ -32,6 +32,9 @@ struct IngestOptions {
   // Directories besides each input file's own where media files it names may be read
   // (ingest/media_files.h, docs/security.md). Ingest fails when one cannot be opened.
   std::vector<std::string> media_roots;
+  // Videos among those media are hashed with vPDQ, a frame every this many seconds (0: every
+  // frame), and matched against the banks' vpdq entries.
+  double video_seconds_per_hash = 1.0;
   bool skip_done_files = true;
   // Read files that failed whole before (store/failed_files.h) instead of skipping them.
   // skip_done_files = false reads them too.

@@ -75,8 +75,10 @@ Status CheckMediaRoots(const std::vector<std::string>& media_roots) {
   return Status::Ok();
 }
 
-MediaFiles::MediaFiles(const std::string& input, const std::vector<std::string>& media_roots)
-    : roots_(ContainedRoots::Open(RootsOf(input, media_roots))) {}
+MediaFiles::MediaFiles(const std::string& input, const std::vector<std::string>& media_roots,
+                       double video_seconds_per_hash)
+    : roots_(ContainedRoots::Open(RootsOf(input, media_roots))),
+      video_seconds_per_hash_(video_seconds_per_hash) {}
 
 void MediaFiles::Hash(MessageEvent& m,
                       const std::function<void(std::string_view, std::string)>& weird) const {
@@ -92,9 +94,16 @@ void MediaFiles::Hash(MessageEvent& m,
       weird(MediaWeirdName(*f.refusal), WeirdText(*f.refusal, md.path, f.detail));
       continue;
     }
-    Status s = FillMediaHashes(f.fd.get(), md.path, md);
+    MediaFdOptions options;
+    options.video.seconds_per_hash = video_seconds_per_hash_;
+    Status video_error;
+    Status s = FillMediaHashes(f.fd.get(), md.path, md, options, &video_error);
     if (!s.ok()) {
       weird(weird::kMediaUnreadable, WeirdText(PathRefusal::kUnreadable, md.path, s.message()));
+    } else if (!video_error.ok()) {
+      weird(weird::kMediaVideoUndecodable, std::string(weird::kMediaVideoUndecodable) + ": " +
+                                               Printable(md.path) + " (" + video_error.message() +
+                                               ")");
     }
   }
 }

@@ -20,7 +20,8 @@
 namespace cordon {
 
 // "media_url_not_fetched", "media_outside_root", "media_symlink_escape", "media_missing",
-// "media_not_regular", "media_path_invalid", "media_unreadable".
+// "media_not_regular", "media_path_invalid", "media_unreadable". A video that is read but does
+// not decode keeps its digests and is reported as "media_video_undecodable".
 std::string_view MediaWeirdName(PathRefusal why);
 
 // OK when every media root can be opened as a directory; else InvalidArgument naming it.
@@ -29,7 +30,10 @@ Status CheckMediaRoots(const std::vector<std::string>& media_roots);
 class MediaFiles {
  public:
   // `input`: the file being ingested, whose directory is the first root.
-  MediaFiles(const std::string& input, const std::vector<std::string>& media_roots);
+  // Videos are hashed with vPDQ keeping a frame every `video_seconds_per_hash` seconds (0: every
+  // frame), in builds with video support.
+  MediaFiles(const std::string& input, const std::vector<std::string>& media_roots,
+             double video_seconds_per_hash = 1.0);
 
   // Fills the missing hashes of each media of `m` that has a path and lacks a digest or a PDQ
   // hash; calls `weird` with the name and text of each one that could not be read.
@@ -38,6 +42,7 @@ class MediaFiles {
 
  private:
   StatusOr<ContainedRoots> roots_;
+  double video_seconds_per_hash_ = 1.0;
 };
 
 }  // namespace cordon

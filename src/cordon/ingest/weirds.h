@@ -21,6 +21,7 @@ inline constexpr std::string_view kMediaSymlinkEscape = "media_symlink_escape";
 inline constexpr std::string_view kMediaMissing = "media_missing";
 inline constexpr std::string_view kMediaNotRegular = "media_not_regular";
 inline constexpr std::string_view kMediaUnreadable = "media_unreadable";
+inline constexpr std::string_view kMediaVideoUndecodable = "media_video_undecodable";
 // Telegram (Desktop exports and collection-tool NDJSON).
 inline constexpr std::string_view kEmptyMessage = "telegram_empty_message";
 inline constexpr std::string_view kUrlEntityOutsideText = "telegram_url_entity_outside_text";
@@ -61,6 +62,7 @@ inline constexpr std::array kAllWeirds = {
     kMediaMissing,
     kMediaNotRegular,
     kMediaUnreadable,
+    kMediaVideoUndecodable,
     kEmptyMessage,
     kUrlEntityOutsideText,
     kServiceWithoutAction,

@@ -38,6 +38,9 @@ struct Media {
   std::string md5;
   std::string pdq;   // 64 hex digits
   std::string path;  // where the file was found, relative to the input when known
+  // Videos: the sampled frames' vPDQ as ThreatExchange's signal (content/vpdq.h), filled when
+  // ingest hashes the file. Matched, not stored (the media table has no column for it).
+  std::string vpdq;
 };
 
 struct ForwardOrigin {
