@@ -82,6 +82,12 @@ StatusOr<BaseUrl> ParseBaseUrl(std::string_view url) {
   return b;
 }
 
+StoreOptions DurableOptions() {
+  StoreOptions options;
+  options.durable = true;
+  return options;
+}
+
 int64_t RetryAfterMs(std::string_view body, std::string_view retry_after_header) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(body);

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cordon/store/store.h"
 #include "cordon/util/status.h"
 
 namespace cordon::connect {
@@ -90,6 +91,10 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
   std::vector<HttpRequestLog> log_;
 };
+
+// Store options for a connector's records (cursors, actions, rules): every commit synced, so
+// an action the server carried out is not forgotten by a power loss.
+StoreOptions DurableOptions();
 
 // The wait a 429 answer asks for, in ms: `retry_after_ms` of its JSON body, else the
 // Retry-After header in seconds; -1 when neither says.

@@ -1,11 +1,10 @@
 #include "cordon/connect/matrix_enforce.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "cordon/connect/matrix_policy.h"
 #include "cordon/connect/matrix_sync.h"
 #include "cordon/connect/policy_rules.h"
 #include "cordon/store/connector_tables.h"
@@ -60,28 +59,6 @@ PlannedAction Rule(const ledger::Entry& e, std::string_view policy_room, const R
   return a;
 }
 
-// Resolves "#alias:server" to its room id; a room id is returned as given.
-StatusOr<std::string> ResolveRoom(HttpClient& client, std::string_view room) {
-  if (room.empty() || room.front() != '#') {
-    if (room.empty() || room.front() != '!') {
-      return Status::InvalidArgument("--policy-room: expected !room:server or #alias:server");
-    }
-    return std::string(room);
-  }
-  ASSIGN_OR_RETURN(HttpResponse r,
-                   client.Send("GET", std::string(kApi) + "/directory/room/" + PathSegment(room)));
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(r.body);
-  std::string_view id;
-  simdjson::dom::element doc;
-  if (r.status != 200 || parser.parse(padded).get(doc) || doc["room_id"].get_string().get(id) ||
-      id.empty() || id.front() != '!') {
-    return Status::NotFound("policy room alias " + std::string(room) + " not resolved (HTTP " +
-                            std::to_string(r.status) + ")");
-  }
-  return std::string(id);
-}
-
 }  // namespace
 
 StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
@@ -92,7 +69,7 @@ StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
   if (!options.policy_room.empty()) {
     ASSIGN_OR_RETURN(policy_room, ResolveRoom(client, options.policy_room));
   }
-  ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
+  ASSIGN_OR_RETURN(auto store, Store::Open(options.db, DurableOptions()));
   ledger::Ledger ledger(*store, &clock);
   ASSIGN_OR_RETURN(std::vector<ledger::Entry> entries, ledger.List());
   ASSIGN_OR_RETURN(std::vector<std::string> joined_list,

@@ -120,7 +120,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
     report.rejected += ingested.ingest.rejected;
     report.weird += ingested.ingest.weird;
 
-    ASSIGN_OR_RETURN(auto store, Store::Open(options.db));
+    ASSIGN_OR_RETURN(auto store, Store::Open(options.db, DurableOptions()));
     const TimeMs now = clock.Now();
     RETURN_IF_ERROR(store->Begin());
     Status s;
