@@ -128,11 +128,18 @@ TEST(MatrixConnector, EnforceBansRedactsPublishesAndRerunRepeatsNothing) {
     ledger::TakedownRequest t;
     t.entity = "matrix:@spam:evil.example";
     t.time = 100;
+    t.decided_by = "moderator";
     t.reason = "spam \"links\"";
-    ASSERT_TRUE(led.Takedown(t).ok());
+    {
+      auto tk = led.Takedown(t);
+      ASSERT_TRUE(tk.ok()) << tk.status().ToString();
+    }
     t.entity = "matrix:!ok:server/$ev/1";
     t.reason = "propaganda";
-    ASSERT_TRUE(led.Takedown(t).ok());
+    {
+      auto tk = led.Takedown(t);
+      ASSERT_TRUE(tk.ok()) << tk.status().ToString();
+    }
     ASSERT_TRUE(s.Commit().ok());
   }
   FakeHomeserver hs;
