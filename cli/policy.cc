@@ -1,10 +1,12 @@
 // cordon policy check FILE [--json]
 // cordon policy apply --db FILE --rules FILE [--dry-run] [--time T] [--by WHO] [--json]
+// cordon policy export --db FILE --format matrix   (takedowns as Matrix policy rule events)
 #include <fmt/core.h>
 
 #include <cstdio>
 
 #include "command.h"
+#include "cordon/connect/policy_rules.h"
 #include "cordon/enforce/policy.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
@@ -14,7 +16,7 @@ namespace {
 
 std::function<int()> Setup(CLI::App& app) {
   struct Args {
-    std::string file, db, rules, time, by;
+    std::string file, db, rules, time, by, format;
     bool dry_run = false, json = false;
   };
   auto a = std::make_shared<Args>();
@@ -30,7 +32,12 @@ std::function<int()> Setup(CLI::App& app) {
                     "decision time (RFC 3339, YYYY-MM-DD or ms; default: each signal's own time)");
   apply->add_option("--by", a->by, "who runs it (default $CORDON_USER or $USER)");
   apply->add_flag("--json", a->json, "print JSON");
-  return [a, check]() -> int {
+  CLI::App* exp = app.add_subcommand("export", "Write the takedowns in force as policy rules");
+  exp->add_option("--db", a->db, "database")->required();
+  exp->add_option("--format", a->format, "matrix: m.policy.rule.* state events (JSON array)")
+      ->required()
+      ->check(CLI::IsMember({"matrix"}));
+  return [a, check, exp]() -> int {
     std::string out;
     JsonWriter w(out);
     if (check->parsed()) {
@@ -52,6 +59,14 @@ std::function<int()> Setup(CLI::App& app) {
         if (problems.empty()) fmt::print("{}: {} rules, OK\n", a->file, p->rules.size());
       }
       return problems.empty() ? 0 : 1;
+    }
+    if (exp->parsed()) {
+      auto store = Store::Open(a->db, OpenMode::kExisting);
+      if (!store.ok()) return Fail(store.status().ToString());
+      auto rules = connect::ExportMatrixRules(**store);
+      if (!rules.ok()) return Fail(rules.status().ToString());
+      fmt::print("{}\n", *rules);
+      return 0;
     }
     std::vector<Status> problems;
     auto policy = enforce::LoadPolicy(a->rules, &problems);
@@ -115,7 +130,7 @@ std::function<int()> Setup(CLI::App& app) {
 }
 
 CORDON_COMMAND(kPolicy, "policy",
-               "Policy rules: validate, and apply (or dry-run) through the ledger", Setup);
+               "Policy rules: validate, apply (or dry-run) through the ledger, export", Setup);
 
 }  // namespace
 }  // namespace cordon::cli

@@ -511,8 +511,7 @@ TEST_F(ServeTest, OversizedBodyIs413) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("limit"), std::string::npos) << r->body;
-  r = c.Post("/v1/events", As(ApiRole::kAnalyst), std::string(5000, '\n'),
-             "application/x-ndjson");
+  r = c.Post("/v1/events", As(ApiRole::kAnalyst), std::string(5000, '\n'), "application/x-ndjson");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   r = c.Post("/m/compare", As(ApiRole::kViewer),
@@ -667,11 +666,14 @@ TEST(ServeTables, MigrationNumbersExistingEntries) {
     ASSERT_TRUE(AddEntries(s, "A", {BankEntry{SignalType::kPdq, kHashFar}}, 5).ok());
     ASSERT_TRUE(AddEntries(s, "A", {BankEntry{SignalType::kPdq, kHashA}}, 3).ok());
     // Back to schema 7, as a store made before the service.
-    ASSERT_TRUE(Exec(StoreHandle(s),
-                     "DROP TRIGGER bank_content_id_add; DROP TRIGGER bank_content_id_remove; "
-                     "DROP TRIGGER bank_matching_remove; DROP TABLE bank_content_ids; "
-                     "DROP TABLE api_tokens; DROP TABLE bank_matching; PRAGMA user_version=7")
-                    .ok());
+    ASSERT_TRUE(
+        Exec(StoreHandle(s),
+             "DROP TRIGGER bank_content_id_add; DROP TRIGGER bank_content_id_remove; "
+             "DROP TRIGGER bank_matching_remove; DROP TABLE bank_content_ids; "
+             "DROP TABLE api_tokens; DROP TABLE bank_matching; DROP TABLE connector_cursors; "
+             "DROP TABLE connector_rooms; DROP TABLE connector_actions; "
+             "DROP TABLE policy_rules; PRAGMA user_version=7")
+            .ok());
   }
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();

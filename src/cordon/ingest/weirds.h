@@ -43,6 +43,7 @@ inline constexpr std::string_view kMatrixInvite = "matrix_invite";
 inline constexpr std::string_view kMatrixInvitedRoomState = "matrix_invited_room_state";
 inline constexpr std::string_view kMatrixKnock = "matrix_knock";
 inline constexpr std::string_view kMatrixMembershipNotRead = "matrix_membership_not_read";
+inline constexpr std::string_view kMatrixSyncGap = "matrix_sync_gap";
 // Rocket.Chat.
 inline constexpr std::string_view kRocketHiddenMessage = "rocketchat_hidden_message";
 inline constexpr std::string_view kRocketDeletedMessage = "rocketchat_deleted_message";
@@ -82,6 +83,7 @@ inline constexpr std::array kAllWeirds = {
     kMatrixInvitedRoomState,
     kMatrixKnock,
     kMatrixMembershipNotRead,
+    kMatrixSyncGap,
     kRocketHiddenMessage,
     kRocketDeletedMessage,
     kRocketUsernameOnly,

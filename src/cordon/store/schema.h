@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 8> kMigrations = {
+inline constexpr std::array<std::string_view, 9> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -203,6 +203,38 @@ CREATE TABLE bank_matching(
 CREATE TRIGGER bank_matching_remove AFTER DELETE ON banks BEGIN
   DELETE FROM bank_matching WHERE bank = OLD.name;
 END;
+)sql",
+    // 8 -> 9: live connectors (connect/, store/connector_tables.h). connector_cursors holds each
+    // connector's position in its platform's stream (Matrix: the sync `since` token), written in
+    // the transaction that applies what was read before it. connector_rooms: the rooms the bot
+    // has joined. connector_actions: every action carried out on a platform for a ledger
+    // decision (a ban, a redaction, a policy rule), with the server's answer, so a rerun repeats
+    // none that succeeded and retries those that failed. policy_rules: the rules of imported
+    // policy lists (Matrix m.policy.rule.*), one row per (list, rule type, state key).
+    R"sql(
+CREATE TABLE connector_cursors(
+  connector TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, updated INTEGER NOT NULL,
+  PRIMARY KEY(connector, name)
+) WITHOUT ROWID;
+CREATE TABLE connector_rooms(
+  connector TEXT NOT NULL, room TEXT NOT NULL, first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY(connector, room)
+) WITHOUT ROWID;
+CREATE TABLE connector_actions(
+  id INTEGER PRIMARY KEY,
+  connector TEXT NOT NULL, ledger_seq INTEGER NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, subject TEXT NOT NULL,
+  status TEXT NOT NULL, http_status INTEGER NOT NULL, answer TEXT NOT NULL,
+  attempts INTEGER NOT NULL, first_tried INTEGER NOT NULL, last_tried INTEGER NOT NULL,
+  UNIQUE(connector, ledger_seq, action, target, subject)
+);
+CREATE TABLE policy_rules(
+  list TEXT NOT NULL, type TEXT NOT NULL, state_key TEXT NOT NULL,
+  kind TEXT NOT NULL, entity TEXT NOT NULL, recommendation TEXT NOT NULL, reason TEXT NOT NULL,
+  sender TEXT NOT NULL, time INTEGER NOT NULL, imported INTEGER NOT NULL,
+  PRIMARY KEY(list, type, state_key)
+) WITHOUT ROWID;
 )sql",
 };
 
