@@ -8,7 +8,6 @@
 #include "command.h"
 #include "cordon/content/matcher.h"
 #include "cordon/store/match_queries.h"
-#include "cordon/util/json_writer.h"
 
 namespace cordon::cli {
 namespace {
@@ -52,17 +51,7 @@ std::function<int()> Setup(CLI::App& app) {
           return;
         }
         std::string out;
-        JsonWriter w(out);
-        w.BeginObject()
-            .Field("chat", c.chat)
-            .Field("bank", c.bank)
-            .Field("matches", c.matches)
-            .Field("first", c.first)
-            .Field("last", c.last)
-            .Field("min_distance", c.min_distance)
-            .Field("max_distance", c.max_distance)
-            .Field("signals", c.signals)
-            .EndObject();
+        AppendChatMatchesJson(out, c);
         fmt::print("{}\n", out);
       });
     } else {
@@ -77,19 +66,7 @@ std::function<int()> Setup(CLI::App& app) {
           return;
         }
         std::string out;
-        JsonWriter w(out);
-        w.BeginObject()
-            .Field("message", m.message)
-            .Field("chat", m.chat)
-            .Field("time", m.time)
-            .Field("media_idx", m.media_idx)
-            .Field("bank", m.bank)
-            .Field("signal_type", m.signal_type)
-            .Field("signal", m.signal)
-            .Field("distance", m.distance)
-            .Field("query", m.query)
-            .Field("label", m.label)
-            .EndObject();
+        AppendMatchJson(out, m);
         fmt::print("{}\n", out);
       });
     }

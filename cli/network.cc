@@ -6,12 +6,8 @@
 #include <fmt/core.h>
 
 #include "command.h"
-#include "cordon/network/build.h"
-#include "cordon/network/communities.h"
 #include "cordon/network/export.h"
-#include "cordon/network/roles.h"
-#include "cordon/network/summary.h"
-#include "cordon/util/json_writer.h"
+#include "cordon/network/view.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
@@ -64,57 +60,27 @@ std::function<int()> Setup(CLI::App& app) {
     if (!store.ok()) return Fail(store.status().ToString());
     const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
     bo.progress = progress.get();
-    auto net = network::BuildNetwork(**store, bo);
+    auto net = network::BuildNetworkView(**store, bo);
     if (!net.ok()) return Fail(net.status().ToString());
-    const network::Roles roles = network::AssignRoles(*net);
-    auto comm = network::Communities(*net);
-    if (!comm.ok()) return Fail(comm.status().ToString());
-    network::ExportInput in{&*net, &roles, &*comm};
+    const network::Roles& roles = net->roles;
+    const network::CommunityResult* comm = &net->communities;
+    network::ExportInput in{&net->net, &roles, comm};
     if (!a->out.empty()) {
       Status s = network::WriteExport(in, format, a->out, eo);
       if (!s.ok()) return Fail(s.ToString());
     }
-    const network::NetworkSummary sum = network::Summarize(*net, roles);
-    const std::string as_of = net->time() == network::kNoTime ? "" : FormatRfc3339Ms(net->time());
+    const network::NetworkSummary& sum = net->summary;
+    const std::string as_of =
+        net->net.time() == network::kNoTime ? "" : FormatRfc3339Ms(net->net.time());
     if (a->json) {
-      std::string out;
-      JsonWriter w(out);
-      w.BeginObject().Field("as_of", as_of).Field("events", net->events());
-      w.Key("nodes").BeginObject();
-      for (const auto& [k, c] : sum.node_kinds) w.Field(k, c);
-      w.EndObject().Key("edges").BeginObject();
-      for (const auto& [k, c] : sum.edge_kinds) w.Field(k, c);
-      w.EndObject().Field("releases", static_cast<int64_t>(roles.release_items.size()));
-      w.Key("role_counts").BeginObject();
-      for (const auto& [k, c] : sum.role_counts) w.Field(k, c);
-      w.EndObject();
-      w.Key("communities").BeginObject().Field("count", comm->count);
-      w.Field("modularity", comm->quality).EndObject();
-      w.Key("roles").BeginArray();
-      int listed = 0;
-      for (int32_t v : sum.with_role) {
-        if (listed++ >= a->max_roles) break;
-        const auto& node = net->node(v);
-        w.BeginObject().Field("entity", node.key).Field("kind", network::NodeKindName(node.kind));
-        w.Field("name", node.name).Field("community", comm->membership[static_cast<size_t>(v)]);
-        w.Key("roles").BeginArray();
-        for (const auto& r : roles.by_node[static_cast<size_t>(v)]) {
-          w.BeginObject()
-              .Field("role", network::RoleName(r.role))
-              .Field("confidence", r.confidence);
-          w.Field("reason", r.evidence.detail).Key("evidence").BeginArray();
-          for (const auto& e : r.evidence.refs) w.String(e);
-          w.EndArray().EndObject();
-        }
-        w.EndArray().EndObject();
-      }
-      w.EndArray();
-      if (!a->out.empty()) w.Field("written", a->out).Field("format", a->format);
-      w.EndObject();
-      fmt::print("{}\n", out);
+      network::NetworkJsonOptions jo;
+      jo.max_roles = a->max_roles;
+      jo.written = a->out;
+      jo.format = a->format;
+      fmt::print("{}\n", network::NetworkJson(net->net, roles, *comm, sum, jo));
       return 0;
     }
-    fmt::print("network as of {} ({} events)\nnodes:", as_of, net->events());
+    fmt::print("network as of {} ({} events)\nnodes:", as_of, net->net.events());
     for (const auto& [k, c] : sum.node_kinds) fmt::print("  {} {}", k, c);
     fmt::print("\nedges:");
     for (const auto& [k, c] : sum.edge_kinds) fmt::print("  {} {}", k, c);
@@ -126,7 +92,7 @@ std::function<int()> Setup(CLI::App& app) {
       if (listed++ >= a->max_roles) break;
       const auto& r = roles.by_node[static_cast<size_t>(v)][0];
       fmt::print("  {:<16} {:.2f}  {}  {}\n", network::RoleName(r.role), r.confidence,
-                 net->node(v).key, r.evidence.detail);
+                 net->net.node(v).key, r.evidence.detail);
     }
     if (!a->out.empty()) fmt::print("written: {} ({})\n", a->out, a->format);
     return 0;

@@ -7,15 +7,11 @@
 // the network as it stood at the start of that day.
 #include <fmt/core.h>
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
 #include "command.h"
-#include "cordon/network/build.h"
-#include "cordon/network/plan.h"
-#include "cordon/network/roles.h"
-#include "cordon/util/json_writer.h"
+#include "cordon/network/view.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
@@ -23,46 +19,6 @@ namespace cordon::cli {
 namespace {
 
 using network::PlanResult;
-
-void PrintJson(const PlanResult& r, const network::ReachGraph& g, const std::string& as_of,
-               const std::string& mode, double budget, const network::Costs& costs,
-               const std::string& day, double seconds) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginObject().Field("mode", mode).Field("as_of", as_of);
-  if (!day.empty()) w.Field("day", day);
-  if (mode == "plan") w.Field("budget", budget);
-  w.Key("costs").BeginObject().Field("channel", costs.channel).Field("group", costs.group);
-  w.Field("user", costs.user).Field("bot", costs.bot).EndObject();
-  w.Key("targets").BeginArray();
-  for (const auto& t : r.targets) {
-    w.BeginObject().Field("entity", t.key).Field("kind", network::NodeKindName(t.kind));
-    w.Field("rank", t.rank).Field("cost", t.cost).Field("drop", t.drop);
-    w.Field("reason", t.evidence.detail).Key("evidence").BeginArray();
-    for (const auto& e : t.evidence.refs) w.String(e);
-    w.EndArray().EndObject();
-  }
-  w.EndArray();
-  if (!r.unknown.empty()) {
-    w.Key("unknown").BeginArray();
-    for (const auto& k : r.unknown) w.String(k);
-    w.EndArray();
-  }
-  const double reduction = r.reach_before > 0 ? 1 - r.reach_after / r.reach_before : 0;
-  w.Key("predicted").BeginObject().Field("reach_before", r.reach_before);
-  w.Field("reach_after", r.reach_after).Field("reduction", reduction).EndObject();
-  int64_t carriers = 0, roots = 0;
-  for (int32_t v = 0; v < g.size(); ++v) {
-    carriers += g.node(v).carrier;
-    roots += g.node(v).root;
-  }
-  w.Key("model").BeginObject().Field("carriers", carriers).Field("roots", roots);
-  w.Field("candidates", r.candidates).Field("evaluations", r.evaluations);
-  w.Field("cost", r.cost).Field("seconds", seconds).EndObject();
-  if (!r.shortfall.empty()) w.Field("shortfall", r.shortfall);
-  w.EndObject();
-  fmt::print("{}\n", out);
-}
 
 void PrintText(const PlanResult& r, const std::string& as_of, const std::string& mode,
                double budget) {
@@ -119,67 +75,38 @@ std::function<int()> Setup(CLI::App& app) {
       if (!c.ok()) return Fail(c.status().ToString());
       costs = *c;
     }
-    const auto start = std::chrono::steady_clock::now();
     auto store = Store::Open(a->db, OpenMode::kExisting);
     if (!store.ok()) return Fail(store.status().ToString());
-    network::BuildOptions bo;
-    std::vector<std::string> keys;
-    std::string mode = "plan";
-    auto bad_time = [](std::string_view flag, std::string_view forms, const std::string& s) {
-      return Fail(Status::InvalidArgument(fmt::format("{}: expected {}, got '{}'", flag, forms, s))
-                      .ToString());
-    };
+    network::PlanRequest req;
+    req.budget = a->budget;
+    req.costs = costs;
+    req.local_search = !a->no_local_search;
+    req.evaluate_day = a->evaluate_day;
     if (!a->at.empty()) {
-      auto at = ParseTimeArg(a->at);
-      if (!at) return bad_time("--at", kTimeArgForms, a->at);
-      bo.as_of = *at;
+      req.at = ParseTimeArg(a->at);
+      if (!req.at) {
+        return Fail(Status::InvalidArgument(
+                        fmt::format("--at: expected {}, got '{}'", kTimeArgForms, a->at))
+                        .ToString());
+      }
     }
-    if (!a->evaluate_day.empty()) {
-      mode = "evaluate-day";
-      if (a->evaluate_day.size() != 10) return Fail("--evaluate-day: expected YYYY-MM-DD");
-      // A day, not the milliseconds ParseTimeArg also takes.
-      const bool dashed = a->evaluate_day[4] == '-' && a->evaluate_day[7] == '-';
-      auto day = dashed ? ParseTimeArg(a->evaluate_day) : std::nullopt;
-      if (!day) return bad_time("--evaluate-day", "YYYY-MM-DD", a->evaluate_day);
-      bo.as_of = *day - 1;
-      auto k = network::TakedownsBetween(**store, *day, *day + 24LL * 3600 * 1000);
-      if (!k.ok()) return Fail(k.status().ToString());
-      keys = std::move(*k);
-    } else if (!a->evaluate.empty()) {
-      mode = "evaluate";
+    if (!a->evaluate.empty()) {
       std::ifstream f(a->evaluate, std::ios::binary);
       std::stringstream ss;
       ss << f.rdbuf();
       if (!f.good() && !f.eof()) return Fail(a->evaluate + ": cannot read file");
       auto k = network::ParseTargetList(ss.str(), a->evaluate);
       if (!k.ok()) return Fail(k.status().ToString());
-      keys = std::move(*k);
+      req.evaluate = std::move(*k);
     }
     const std::unique_ptr<Progress> progress = MakeTerminalProgress(a->quiet);
-    bo.progress = progress.get();
-    auto net = network::BuildNetwork(**store, bo);
-    if (!net.ok()) return Fail(net.status().ToString());
-    const network::Roles roles = network::AssignRoles(*net);
-    const network::ReachGraph g = network::MakeReachGraph(*net, roles);
-    PlanResult r;
-    if (mode == "plan") {
-      network::PlanOptions po;
-      po.budget = a->budget;
-      po.costs = costs;
-      po.local_search = !a->no_local_search;
-      po.progress = progress.get();
-      r = network::Plan(g, po);
-    } else {
-      r = network::EvaluateTargets(g, keys, costs);
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const TimeMs t = bo.as_of.value_or(net->time());
-    const std::string as_of = t == network::kNoTime ? "" : FormatRfc3339Ms(t);
+    req.progress = progress.get();
+    auto run = network::RunPlan(**store, req);
+    if (!run.ok()) return Fail(run.status().ToString());
     if (a->json) {
-      PrintJson(r, g, as_of, mode, a->budget, costs, a->evaluate_day, seconds);
+      fmt::print("{}\n", network::PlanJson(run->result, run->graph, run->info));
     } else {
-      PrintText(r, as_of, mode, a->budget);
+      PrintText(run->result, run->info.as_of, run->info.mode, a->budget);
     }
     return 0;
   };

@@ -126,20 +126,12 @@ std::function<int()> Setup(CLI::App& app) {
     if (list->parsed()) {
       auto all = refs.List(a->status);
       if (!all.ok()) return Fail(all.status().ToString());
-      if (a->json) w.BeginObject().Key("referrals").BeginArray();
-      for (const auto& r : *all) {
-        if (a->overdue && !r.Overdue(now)) continue;
-        if (a->json) {
-          std::string one;
-          ledger::AppendReferralJson(one, r, now);
-          w.Raw(one);
-        } else {
-          fmt::print("{}\n", ledger::ReferralLine(r, now));
-        }
-      }
       if (a->json) {
-        w.EndArray().EndObject();
-        fmt::print("{}\n", out);
+        fmt::print("{}\n", ledger::ReferralsJson(*all, now, a->overdue));
+        return 0;
+      }
+      for (const auto& r : *all) {
+        if (!a->overdue || r.Overdue(now)) fmt::print("{}\n", ledger::ReferralLine(r, now));
       }
       return 0;
     }

@@ -9,7 +9,6 @@
 #include "command.h"
 #include "cordon/enforce/stage.h"
 #include "cordon/ledger/ledger.h"
-#include "cordon/util/json_writer.h"
 #include "cordon/util/progress.h"
 #include "cordon/util/time.h"
 
@@ -84,16 +83,7 @@ std::function<int()> Setup(CLI::App& app) {
     }
     if (!dets.ok()) return Fail(dets.status().ToString());
     if (a->json) {
-      std::string out;
-      JsonWriter w(out);
-      w.BeginObject().Key("detections").BeginArray();
-      for (const auto& d : *dets) {
-        std::string one;
-        enforce::AppendDetectionJson(one, d);
-        w.Raw(one);
-      }
-      w.EndArray().EndObject();
-      fmt::print("{}\n", out);
+      fmt::print("{}\n", enforce::DetectionsJson(*dets));
       return 0;
     }
     fmt::print("{:<24}  {:<36}    {:<36} {:<5}  {}\n", "detected at", "entity",

@@ -26,6 +26,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::string log_format = "text";
     int threads = 64;
     int64_t max_body = int64_t{64} << 20;
+    int max_streams = 8, stream_seconds = 300;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database (created when missing)")->required();
@@ -36,6 +37,12 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-body", a->max_body, "largest request body in bytes (413 above)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--max-streams", a->max_streams, "GET /v1/stream clients at once (503 above)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  app.add_option("--stream-seconds", a->stream_seconds, "longest life of one GET /v1/stream")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   return [a]() -> int {
     serve::ServeOptions o;
     o.db = a->db;
@@ -62,6 +69,9 @@ std::function<int()> Setup(CLI::App& app) {
                                              : serve::LogFormat::kText;
     o.threads = a->threads;
     o.max_body_bytes = static_cast<size_t>(a->max_body);
+    // Each stream holds a worker: leave most of them to other requests.
+    o.max_streams = std::min(a->max_streams, std::max(0, a->threads / 2));
+    o.stream_max_seconds = a->stream_seconds;
 
     // Two malloc arenas: each index reload frees a whole bank's index, and with an arena per
     // worker thread glibc keeps those pages in arenas that rarely reuse them, so resident memory

@@ -273,4 +273,23 @@ Status EnforceStage::Finish() {
   return Status::Ok();
 }
 
+std::string DetectionsJson(const std::vector<RegenDetection>& detections, int64_t offset,
+                           int64_t limit) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("detections").BeginArray();
+  const auto total = static_cast<int64_t>(detections.size());
+  const int64_t first = std::clamp<int64_t>(offset, 0, total);
+  const int64_t end = limit < 0 ? total : std::min(total, first + limit);
+  for (int64_t i = first; i < end; ++i) {
+    std::string one;
+    AppendDetectionJson(one, detections[static_cast<size_t>(i)]);
+    w.Raw(one);
+  }
+  w.EndArray();
+  if (end < total) w.Field("next_offset", end);
+  w.EndObject();
+  return out;
+}
+
 }  // namespace cordon::enforce

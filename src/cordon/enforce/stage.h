@@ -101,6 +101,10 @@ StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options,
 StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress = nullptr);
 // Stored detections, ordered by detected_at then entity.
 StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store);
+// {"detections":[...]}: `cordon regen --json` and GET /v1/detections; from the `offset`th, at
+// most `limit` (-1: all), and then "next_offset" when more remain.
+std::string DetectionsJson(const std::vector<RegenDetection>& detections, int64_t offset = 0,
+                           int64_t limit = -1);
 // Runs a fresh detector over a replay of the store; detections ordered by detected_at, entity.
 // `progress` (borrowed, null: silent) gets the replay.
 StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const RegenOptions& options,

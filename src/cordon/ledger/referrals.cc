@@ -242,4 +242,29 @@ void AppendReferralJson(std::string& out, const Referral& r, TimeMs now) {
   w.EndObject();
 }
 
+std::string ReferralsJson(const std::vector<Referral>& list, TimeMs now, bool overdue_only,
+                          int64_t offset, int64_t limit) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("referrals").BeginArray();
+  int64_t index = 0, listed = 0;
+  bool more = false;
+  for (const auto& r : list) {
+    if (overdue_only && !r.Overdue(now)) continue;
+    if (index++ < offset) continue;
+    if (limit >= 0 && listed >= limit) {
+      more = true;
+      break;
+    }
+    ++listed;
+    std::string one;
+    AppendReferralJson(one, r, now);
+    w.Raw(one);
+  }
+  w.EndArray();
+  if (more) w.Field("next_offset", std::max<int64_t>(0, offset) + listed);
+  w.EndObject();
+  return out;
+}
+
 }  // namespace cordon::ledger

@@ -68,5 +68,10 @@ class Referrals {
 };
 
 void AppendReferralJson(std::string& out, const Referral& r, TimeMs now);
+// {"referrals":[...]}: `cordon referral list --json` and GET /v1/referrals. With overdue_only,
+// only those Overdue(now); from the `offset`th listed, at most `limit` (-1: all), and then
+// "next_offset" when more remain.
+std::string ReferralsJson(const std::vector<Referral>& list, TimeMs now, bool overdue_only,
+                          int64_t offset = 0, int64_t limit = -1);
 
 }  // namespace cordon::ledger

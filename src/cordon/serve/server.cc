@@ -6,6 +6,7 @@
 #include <simdjson.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "cordon/serve/auth.h"
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
+#include "cordon/serve/v1_routes.h"
 #include "cordon/store/serve_tables.h"
 #include "cordon/store/stats_json.h"
 #include "cordon/store/store.h"
@@ -48,18 +50,6 @@ struct RequestContext {
   std::string caller;
 };
 thread_local RequestContext tl_request;
-
-void SendJson(Response& res, int status, std::string body) {
-  res.status = status;
-  res.set_content(std::move(body), "application/json");
-}
-
-// HMA's error body: {"message": "..."}.
-void SendError(Response& res, int status, std::string_view message) {
-  std::string out;
-  JsonWriter(out).BeginObject().Field("message", message).EndObject();
-  SendJson(res, status, std::move(out));
-}
 
 // Stores for request threads: opening one per request would cost more than most requests.
 class StorePool {
@@ -173,7 +163,11 @@ struct ApiServer::Impl {
   bool stopping = false;
   bool done = false;  // Run's listen returned
   std::mutex log_mu;
-  std::mutex events_mu;  // one POST /v1/events at a time
+  std::mutex events_mu;   // one POST /v1/events (or other /v1 write) at a time
+  std::mutex compute_mu;  // one network, plan or impact computation at a time
+  std::atomic<int> open_streams{0};
+  std::atomic<bool> streams_stop{false};
+  V1Context v1;
 
   // --- helpers ---------------------------------------------------------------------------------
 
@@ -240,6 +234,17 @@ struct ApiServer::Impl {
     Status s = index.Refresh(*refresh_store);
     if (index.reloads() != before) malloc_trim(0);
     return s;
+  }
+
+  // A route that needs role `min` and a store, and is told who calls.
+  httplib::Server::Handler GuardedAs(ApiRole min, V1Context::Handler h) {
+    return [this, min, h = std::move(h)](const Request& req, Response& res) {
+      auto caller = Authorize(req, res, min);
+      if (!caller) return;
+      auto lease = pool.Acquire();
+      if (!lease.ok()) return SendError(res, 500, lease.status().ToString());
+      h(req, res, ***lease, *caller);
+    };
   }
 
   using PlainHandler = std::function<void(const Request&, Response&)>;
@@ -364,6 +369,18 @@ void ApiServer::Impl::Routes() {
   MatchRoutes();
   HashRoutes();
   EventRoutes();
+  v1.svr = &svr;
+  v1.guarded = [this](ApiRole min, V1Context::Handler h) { return GuardedAs(min, std::move(h)); };
+  v1.db = options.db;
+  v1.write_mu = &events_mu;
+  v1.compute_mu = &compute_mu;
+  v1.max_streams = options.max_streams;
+  v1.stream_max_seconds = options.stream_max_seconds;
+  v1.open_streams = &open_streams;
+  v1.stopping = [this] { return streams_stop.load(); };
+  AddV1ReadRoutes(v1);
+  AddV1WriteRoutes(v1);
+  AddV1StreamRoute(v1);
 }
 
 // POST /v1/events: a body of cordon events v1 lines through the pipeline `cordon ingest` runs
@@ -833,6 +850,7 @@ Status ApiServer::Run() {
 }
 
 void ApiServer::Stop() {
+  impl_->streams_stop = true;
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;

@@ -43,6 +43,8 @@ struct ServeOptions {
   int64_t refresh_interval_ms = 1000;
   int pdq_threshold = 31;         // HMA's default match distance
   int64_t token_cache_ms = 2000;  // a revoked token stops working within this
+  int max_streams = 8;            // GET /v1/stream at once (each holds a worker)
+  int stream_max_seconds = 300;   // a stream's longest life; the client then reconnects
 };
 
 class ApiServer {

@@ -96,12 +96,12 @@ StatusOr<bool> LedgerHasDecision(Store& store, std::string_view entity, TimeMs t
 StatusOr<std::vector<LedgerEntry>> ListLedgerEntries(Store& store, const LedgerFilter& f) {
   std::string sql = "SELECT " + std::string(kEntryColumns) +
                     " FROM ledger WHERE (?1 = '' OR entity = ?1) AND (?2 = '' OR action = ?2) "
-                    "AND time >= ?3 AND time <= ?4 ORDER BY seq";
+                    "AND time >= ?3 AND time <= ?4 AND seq > ?5 ORDER BY seq";
   if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
   Statement q(StoreHandle(store), sql);
   if (!q.ok()) return Located(store, q.status());
   q.Bind(1, f.entity).Bind(2, f.action).Bind(3, f.since.value_or(INT64_MIN));
-  q.Bind(4, f.until.value_or(INT64_MAX));
+  q.Bind(4, f.until.value_or(INT64_MAX)).Bind(5, f.after_seq);
   return ReadEntries(store, q);
 }
 

@@ -48,7 +48,8 @@ struct LedgerFilter {
   std::string entity;  // "": any
   std::string action;  // "": any
   std::optional<TimeMs> since, until;
-  int64_t limit = 0;  // 0: all
+  int64_t limit = 0;      // 0: all
+  int64_t after_seq = 0;  // only entries with a higher seq (paging, streaming)
 };
 
 // The last entry of the chain: what the next entry links to.

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cordon/store/store.h"
 
@@ -32,9 +34,24 @@ struct ChatMatches {
 StatusOr<int64_t> CountMatchedMessages(Store& store);
 
 // Every stored match (of `bank`, or of all banks when empty), ordered by time, message, media,
-// bank, signal type and signal.
+// bank, signal type and signal; from the `offset`th, at most `limit` (-1: all).
 Status ForEachMatch(Store& store, const std::string& bank,
-                    const std::function<void(const StoredMatch&)>& fn);
+                    const std::function<void(const StoredMatch&)>& fn, int64_t offset = 0,
+                    int64_t limit = -1);
+// The matches of messages stored after message row `after_message_id` (the messages table's
+// id grows with every new message, so it is a cursor for the service's stream), with the id
+// of each match's message, by that id; at most `limit`. Matches a rescan adds to older
+// messages are not among them.
+StatusOr<std::vector<std::pair<int64_t, StoredMatch>>> MatchesAfterMessage(Store& store,
+                                                                           int64_t after_message_id,
+                                                                           int64_t limit);
+// The highest message row id (0 when there is none).
+StatusOr<int64_t> LastMessageId(Store& store);
+
+// One JSON object per match and per chat summary: what `cordon match --json` prints per line
+// and GET /v1/matches lists.
+void AppendMatchJson(std::string& out, const StoredMatch& m);
+void AppendChatMatchesJson(std::string& out, const ChatMatches& c);
 
 // Matches summed per chat and bank (of `bank`, or all when empty), ordered by chat and bank.
 Status ForEachChatMatches(Store& store, const std::string& bank,
