@@ -3,6 +3,8 @@
 // `next` cursor of the page before (store/browse.h; the same JSON as GET /v1/messages).
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "command.h"
 #include "cordon/store/browse.h"
 #include "cordon/util/json_writer.h"
@@ -37,8 +39,13 @@ std::function<int()> Setup(CLI::App& app) {
     }
     for (const MessageRow& m : page->messages) {
       // Texts are adversary-written: quoted and escaped as JSON strings, on one line.
+      // Cut at 200 bytes, backed off to a UTF-8 character boundary so the line stays valid.
+      size_t cut = std::min<size_t>(m.text.size(), 200);
+      while (cut > 0 && cut < m.text.size() &&
+             (static_cast<unsigned char>(m.text[cut]) & 0xC0) == 0x80)
+        --cut;
       std::string text;
-      AppendJsonString(text, m.text.size() > 200 ? m.text.substr(0, 200) + "..." : m.text);
+      AppendJsonString(text, cut < m.text.size() ? m.text.substr(0, cut) + "..." : m.text);
       fmt::print("{:>8}  {}  {}  {}\n", m.id, FormatRfc3339Ms(m.time), m.key, text);
     }
     if (page->next != 0) fmt::print("next: --after {}\n", page->next);
