@@ -8,6 +8,10 @@ FUZZ_SECONDS ?= 20
 # ccache (installed by scripts/install-deps.sh) lets the builds below share compiled objects.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE))
+# Paths relative to the checkout, and the directory left out of the hash of debug builds, so that
+# another clone of the repository (CI checks out a clean one each time) reuses the same objects.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps build run test minimal asan-build sanitize fuzz bench soak format clean
 
