@@ -3,8 +3,10 @@
 // planted near-duplicates, checking that every query gets identical results.
 //
 //   index_bench [--sizes 1000000,10000000] [--queries 2000] [--flat-queries 40] [--radius 31]
-//               [--threads 2] [--range-bits B] [--no-faiss] [--reload DB]
+//               [--threads 2] [--range-bits B] [--filter-range-bits 16] [--no-faiss] [--reload DB]
 //
+// Each size also builds the index with bucket filters (PdqIndexOptions::bucket_filters, what
+// `cordon serve` builds) with --filter-range-bits bits per range, and checks it returns the same.
 // --reload DB also writes the largest size into a bank in DB (a cordon store) and times loading
 // it back into a matcher, as a restart would. FAISS (libfaiss-dev, scripts/install-deps.sh
 // --bench) is optional: without it the cordon columns alone are printed.
@@ -149,6 +151,7 @@ struct Args {
   int radius = 31;
   int threads = 2;
   int range_bits = 0;
+  int filter_range_bits = 16;  // the bucket-filtered index (PdqIndexOptions::bucket_filters)
   bool faiss = true;
   std::string reload_db;
 };
@@ -203,6 +206,30 @@ void RunSize(size_t n, const Args& args) {
     mine_flat[i].clear();
     index.SearchFlat(data.queries[i], r, mine_flat[i]);
   });
+  // The same entries with bucket filters (what `cordon serve` builds): memory for speed.
+  double qps_bf1 = 0, qps_bfn = 0;
+  {
+    cordon::PdqIndexOptions fopt = opt;
+    fopt.bucket_filters = true;
+    fopt.range_bits = args.filter_range_bits;
+    double tf = CpuNow();
+    cordon::PdqIndex filtered(data.entries, fopt);
+    double fbuild = CpuNow() - tf;
+    Results got(nq);
+    qps_bf1 = RunQueries(nq, 1, [&](size_t i) {
+      got[i].clear();
+      filtered.Search(data.queries[i], r, got[i]);
+    });
+    qps_bfn = RunQueries(nq, args.threads, [&](size_t i) {
+      got[i].clear();
+      filtered.Search(data.queries[i], r, got[i]);
+    });
+    std::printf(
+        "cordon with bucket filters: build %.2f s CPU, %d ranges of %d bits, %.1f bytes/entry; "
+        "vs cordon search: %zu of %zu queries differ\n",
+        fbuild, filtered.ranges(), filtered.range_bits(),
+        static_cast<double>(filtered.MemoryBytes()) / n, CountDiff(mine, got, nq), nq);
+  }
   size_t hits = 0;
   for (const auto& v : mine) hits += v.size();
   std::printf(
@@ -280,12 +307,15 @@ void RunSize(size_t n, const Args& args) {
   Row("faiss IndexBinaryMultiHash, 1 thread", qps_fm1, 0);
   Row("faiss IndexBinaryFlat, 1 thread", qps_ff1, qps_fm1);
   Row("cordon Search, 1 thread", qps_c1, qps_fm1);
+  Row("cordon Search, bucket filters, 1 thread", qps_bf1, qps_fm1);
   Row("cordon flat scan only, 1 thread", qps_flat1, qps_fm1);
   char label[64];
   std::snprintf(label, sizeof label, "faiss IndexBinaryMultiHash, %d threads", args.threads);
   Row(label, qps_fmn, 0);
   std::snprintf(label, sizeof label, "cordon Search, %d threads", args.threads);
   Row(label, qps_cn, qps_fmn);
+  std::snprintf(label, sizeof label, "cordon Search, bucket filters, %d threads", args.threads);
+  Row(label, qps_bfn, qps_fmn);
   std::snprintf(label, sizeof label, "cordon flat scan only, %d threads", args.threads);
   Row(label, qps_flatn, qps_fmn);
 }
@@ -403,15 +433,18 @@ int main(int argc, char** argv) {
       args.threads = std::max(1, std::atoi(next()));
     } else if (a == "--range-bits") {
       args.range_bits = std::atoi(next());
+    } else if (a == "--filter-range-bits") {
+      args.filter_range_bits = std::atoi(next());
     } else if (a == "--no-faiss") {
       args.faiss = false;
     } else if (a == "--reload") {
       args.reload_db = next();
     } else {
-      std::fprintf(stderr,
-                   "usage: index_bench [--sizes N,N] [--queries Q] [--flat-queries Q] "
-                   "[--radius R] [--threads T] [--range-bits B] [--no-faiss] "
-                   "[--reload DB]\n");
+      std::fprintf(
+          stderr,
+          "usage: index_bench [--sizes N,N] [--queries Q] [--flat-queries Q] "
+          "[--radius R] [--threads T] [--range-bits B] [--filter-range-bits B] [--no-faiss] "
+          "[--reload DB]\n");
       return 2;
     }
   }

@@ -95,21 +95,25 @@ TEST(PdqScanTest, NegativeRadiusFindsNothing) {
 
 TEST(PdqIndexTest, MultiIndexEqualsBruteForce) {
   Fixture f = MakeFixture(30011, 25, 3);
-  for (int bits : {8, 12, 15, 21}) {
-    PdqIndexOptions opt;
-    opt.mode = PdqIndexOptions::Mode::kMultiIndex;
-    opt.range_bits = bits;
-    PdqIndex index(f.hashes, opt);
-    ASSERT_TRUE(index.multi_index());
-    EXPECT_EQ(index.ranges(), 256 / bits);
-    for (int r : {0, 1, 7, 16, 30, 31, 32, 40, 64}) {
-      for (const PdqHash& q : f.queries) {
-        std::vector<PdqHit> mih, any;
-        index.SearchMultiIndex(q, r, mih);
-        index.Search(q, r, any);
-        std::vector<PdqHit> want = BruteForce(f.hashes, q, r);
-        ASSERT_EQ(mih, want) << "bits " << bits << " radius " << r;
-        ASSERT_EQ(any, want) << "bits " << bits << " radius " << r;
+  for (bool filters : {false, true}) {
+    for (int bits : {8, 12, 15, 21}) {
+      PdqIndexOptions opt;
+      opt.mode = PdqIndexOptions::Mode::kMultiIndex;
+      opt.range_bits = bits;
+      opt.bucket_filters = filters;
+      PdqIndex index(f.hashes, opt);
+      ASSERT_TRUE(index.multi_index());
+      EXPECT_EQ(index.bucket_filters(), filters);
+      EXPECT_EQ(index.ranges(), 256 / bits);
+      for (int r : {0, 1, 7, 16, 30, 31, 32, 40, 64}) {
+        for (const PdqHash& q : f.queries) {
+          std::vector<PdqHit> mih, any;
+          index.SearchMultiIndex(q, r, mih);
+          index.Search(q, r, any);
+          std::vector<PdqHit> want = BruteForce(f.hashes, q, r);
+          ASSERT_EQ(mih, want) << "bits " << bits << " radius " << r << " filters " << filters;
+          ASSERT_EQ(any, want) << "bits " << bits << " radius " << r << " filters " << filters;
+        }
       }
     }
   }
@@ -128,16 +132,19 @@ TEST(PdqIndexTest, ClusteredDataAndDuplicates) {
   PdqIndexOptions opt;
   opt.mode = PdqIndexOptions::Mode::kMultiIndex;
   opt.range_bits = 16;
-  PdqIndex index(hashes, opt);
-  for (int r : {0, 10, 31}) {
-    for (const PdqHash& q : seeds) {
-      std::vector<PdqHit> mih, any;
-      index.SearchMultiIndex(q, r, mih);
-      index.Search(q, r, any);
-      std::vector<PdqHit> want = BruteForce(hashes, q, r);
-      ASSERT_EQ(mih, want);
-      ASSERT_EQ(any, want);
-      EXPECT_FALSE(want.empty());
+  for (bool filters : {false, true}) {
+    opt.bucket_filters = filters;
+    PdqIndex index(hashes, opt);
+    for (int r : {0, 10, 31}) {
+      for (const PdqHash& q : seeds) {
+        std::vector<PdqHit> mih, any;
+        index.SearchMultiIndex(q, r, mih);
+        index.Search(q, r, any);
+        std::vector<PdqHit> want = BruteForce(hashes, q, r);
+        ASSERT_EQ(mih, want) << "filters " << filters;
+        ASSERT_EQ(any, want) << "filters " << filters;
+        EXPECT_FALSE(want.empty());
+      }
     }
   }
 }

@@ -268,6 +268,20 @@ PdqIndex::PdqIndex(std::vector<PdqHash> hashes, const PdqIndexOptions& options)
     for (size_t i = 0; i < n; ++i) tb.ids[tb.offsets[keys[i]]++] = static_cast<uint32_t>(i);
     for (size_t k = tb.offsets.size() - 1; k > 0; --k) tb.offsets[k] = tb.offsets[k - 1];
     tb.offsets[0] = 0;
+    if (options.bucket_filters) {
+      // Two whole words the range does not touch: a range of at most 28 bits meets at most two
+      // of the four, so two are always free.
+      int found = 0;
+      for (int w = 0; w < 4 && found < 2; ++w) {
+        if (tb.mask[static_cast<size_t>(w)] == 0) tb.filter_words[static_cast<size_t>(found++)] = w;
+      }
+      tb.filters.resize(2 * n);
+      for (size_t j = 0; j < n; ++j) {
+        const PdqHash& h = hashes_[tb.ids[j]];
+        tb.filters[2 * j] = h.bits[static_cast<size_t>(tb.filter_words[0])];
+        tb.filters[2 * j + 1] = h.bits[static_cast<size_t>(tb.filter_words[1])];
+      }
+    }
   };
   // Tables are independent: build them on up to build_threads threads.
   std::atomic<int> next{0};
@@ -283,7 +297,8 @@ PdqIndex::PdqIndex(std::vector<PdqHash> hashes, const PdqIndexOptions& options)
 size_t PdqIndex::MemoryBytes() const {
   size_t bytes = hashes_.capacity() * sizeof(PdqHash);
   for (const Table& t : tables_) {
-    bytes += t.offsets.capacity() * sizeof(uint32_t) + t.ids.capacity() * sizeof(uint32_t);
+    bytes += t.offsets.capacity() * sizeof(uint32_t) + t.ids.capacity() * sizeof(uint32_t) +
+             t.filters.capacity() * sizeof(uint64_t);
   }
   return bytes;
 }
@@ -338,6 +353,7 @@ bool PdqIndex::ProbeAll(const PdqHash& query, int radius, std::vector<uint32_t>&
       const uint32_t b = off[key], e = off[key + 1];
       if (e > b) {
         __builtin_prefetch(&tb.ids[b]);
+        if (!tb.filters.empty()) __builtin_prefetch(&tb.filters[2 * size_t{b}]);
         ranges.push_back(static_cast<uint32_t>(t));
         ranges.push_back(b);
         ranges.push_back(e);
@@ -356,6 +372,9 @@ struct VerifyArgs {
   const uint32_t* const* table_ids;
   const std::array<uint64_t, 4>* masks;
   int tables;
+  // With bucket filters: each table's filter array and the query's words it compares with.
+  const uint64_t* const* table_filters;
+  const std::array<uint64_t, 2>* query_words;
 };
 
 // Checks the candidates of each visited bucket. Inlined into a POPCNT and a portable wrapper so
@@ -369,6 +388,20 @@ __attribute__((always_inline)) inline void VerifyBody(const VerifyArgs& a, const
   for (size_t r = 0; r < ranges.size(); r += 3) {
     const uint64_t t = ranges[r];
     const uint32_t* ids = a.table_ids[t];
+    if (a.table_filters != nullptr) {
+      // The filter words' distance bounds the full distance from below.
+      const uint64_t* f = a.table_filters[t];
+      const uint64_t q0 = a.query_words[t][0], q1 = a.query_words[t][1];
+      for (uint32_t i = ranges[r + 1]; i < ranges[r + 2]; ++i) {
+        if (std::popcount(f[2 * size_t{i}] ^ q0) + std::popcount(f[2 * size_t{i} + 1] ^ q1) >
+            radius) {
+          continue;
+        }
+        __builtin_prefetch(&a.hashes[ids[i]]);
+        cands.push_back(t << 32 | ids[i]);
+      }
+      continue;
+    }
     for (uint32_t i = ranges[r + 1]; i < ranges[r + 2]; ++i) {
       __builtin_prefetch(&a.hashes[ids[i]]);
       cands.push_back(t << 32 | ids[i]);
@@ -412,11 +445,22 @@ void PdqIndex::Verify(const PdqHash& query, int radius, const std::vector<uint32
   const size_t first_out = out.size();
   std::array<const uint32_t*, 256> ids{};
   std::array<std::array<uint64_t, 4>, 256> masks{};
+  std::array<const uint64_t*, 256> filters{};
+  std::array<std::array<uint64_t, 2>, 256> query_words{};
   for (size_t t = 0; t < tables_.size(); ++t) {
-    ids[t] = tables_[t].ids.data();
-    masks[t] = tables_[t].mask;
+    const Table& tb = tables_[t];
+    ids[t] = tb.ids.data();
+    masks[t] = tb.mask;
+    filters[t] = tb.filters.data();
+    query_words[t] = {query.bits[static_cast<size_t>(tb.filter_words[0])],
+                      query.bits[static_cast<size_t>(tb.filter_words[1])]};
   }
-  VerifyArgs a{hashes_.data(), ids.data(), masks.data(), static_cast<int>(tables_.size())};
+  VerifyArgs a{hashes_.data(),
+               ids.data(),
+               masks.data(),
+               static_cast<int>(tables_.size()),
+               bucket_filters() ? filters.data() : nullptr,
+               query_words.data()};
   if (simd_ == SimdLevel::kPortable) {
     VerifyPortable(a, query, radius, ranges, out);
   } else {

@@ -46,9 +46,17 @@ struct LookupHit {
   int distance = 0;
 };
 
+// The service answers lookups, so its indexes trade memory for speed: bucket filters (16 bytes
+// per entry per table) make a 1M-entry search several times faster (docs/benchmarks.md, "Index").
+inline PdqIndexOptions ServeIndexOptions() {
+  PdqIndexOptions options;
+  options.bucket_filters = true;
+  return options;
+}
+
 class LookupIndex {
  public:
-  explicit LookupIndex(PdqIndexOptions options = {}) : options_(options) {}
+  explicit LookupIndex(PdqIndexOptions options = ServeIndexOptions()) : options_(options) {}
 
   // Loads what changed since the last snapshot (everything the first time).
   Status Refresh(Store& store);
