@@ -3,10 +3,11 @@
 // planted near-duplicates, checking that every query gets identical results.
 //
 //   index_bench [--sizes 1000000,10000000] [--queries 2000] [--flat-queries 40] [--radius 31]
-//               [--threads 2] [--range-bits B] [--filter-range-bits 16] [--no-faiss] [--reload DB]
+//               [--threads 2] [--range-bits B] [--filter-range-bits B] [--no-faiss] [--reload DB]
 //
 // Each size also builds the index with bucket filters (PdqIndexOptions::bucket_filters, what
-// `cordon serve` builds) with --filter-range-bits bits per range, and checks it returns the same.
+// `cordon serve` builds; --filter-range-bits overrides its range size) and checks it returns the
+// same.
 // --reload DB also writes the largest size into a bank in DB (a cordon store) and times loading
 // it back into a matcher, as a restart would. FAISS (libfaiss-dev, scripts/install-deps.sh
 // --bench) is optional: without it the cordon columns alone are printed.
@@ -151,7 +152,7 @@ struct Args {
   int radius = 31;
   int threads = 2;
   int range_bits = 0;
-  int filter_range_bits = 16;  // the bucket-filtered index (PdqIndexOptions::bucket_filters)
+  int filter_range_bits = 0;  // the bucket-filtered index; 0 picks as `cordon serve` does
   bool faiss = true;
   std::string reload_db;
 };

@@ -49,7 +49,8 @@ void ScanPdq(SimdLevel level, const PdqHash* hashes, size_t n, const PdqHash& qu
 struct PdqIndexOptions {
   enum class Mode { kAuto, kFlat, kMultiIndex };
   Mode mode = Mode::kAuto;
-  // Bits per multi-index range; 0 picks from the size (about log2 of the entry count).
+  // Bits per multi-index range; 0 picks from the size (about log2 of the entry count, 4 fewer
+  // with bucket_filters).
   int range_bits = 0;
   // Below this many entries kAuto builds no tables: a flat scan is as fast and uses no memory.
   size_t min_multi_index_entries = size_t{1} << 16;
