@@ -1,0 +1,342 @@
+// The dashboard's views, each filled from cordon's /v1 endpoints. Every value from the server
+// is put in the page as text (dom.js).
+import {api, ApiError} from './api.js';
+import {$, el, show, clear, num, pct, when, table, figure} from './dom.js';
+import {barChart, lineChart} from './charts.js';
+import {drawMap} from './map.js';
+
+export const state = {caller: null, overview: null, ledgerLoaded: false, ledgerFilter: ''};
+
+export function isModerator() {
+  const role = state.caller && state.caller.role;
+  return role === 'moderator' || role === 'admin';
+}
+
+export function say(text, isError) {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.toggle('error', !!isError);
+}
+
+function failed(where, e) {
+  say(where + ': ' + (e instanceof ApiError ? e.message + ' (' + e.status + ')' : String(e)), true);
+}
+
+function sum(obj) {
+  return Object.values(obj || {}).reduce((a, b) => a + (Number(b) || 0), 0);
+}
+
+// --- overview ------------------------------------------------------------------------------
+
+export async function loadOverview() {
+  try {
+    const [overview, stats, impact] = await Promise.all([
+      api('/v1/overview'), api('/v1/stats'), api('/v1/impact')]);
+    state.overview = overview;
+    renderFigures(overview, stats, impact);
+    renderImpact(impact);
+    updateQueueBadge();
+  } catch (e) {
+    failed('overview', e);
+  }
+}
+
+function renderFigures(overview, stats, impact) {
+  const action = (impact.actions || [])[0];
+  show($('figures'),
+       figure('entities', num(sum(stats.entities))),
+       figure('messages', num(stats.messages)),
+       figure('takedowns', num(stats.takedowns)),
+       figure('ledger entries', num(overview.ledger.seq)),
+       figure('open detections', num(overview.detections.open),
+              'of ' + num(overview.detections.total) + ' regenerations detected'),
+       figure('network chats', num(impact.network_chats)),
+       action ? figure('views after the action', pct(action.views_change),
+                       'per day, ' + action.start + ' vs before') : null,
+       action ? figure('forwarded posts after', pct(action.forwarded_change), 'per day') : null);
+}
+
+function renderImpact(impact) {
+  const daily = impact.daily || [];
+  const days = daily.map((d) => d.date);
+  const marks = (impact.actions || []).map((a) => ({start: a.start, end: a.end}));
+  show($('chart-takedowns'), daily.length
+    ? barChart('takedowns per day', days, daily.map((d) => d.takedowns), marks)
+    : el('p', {class: 'note'}, 'No daily figures yet.'));
+  show($('chart-reach'), daily.length
+    ? lineChart('posts in the network per day', days, [
+        {name: 'posts in the network', values: daily.map((d) => d.network_posts), class: 'a'},
+        {name: 'forwarded posts in the network', values: daily.map((d) => d.network_forwarded), class: 'b'},
+      ], marks)
+    : el('p', {class: 'note'}, 'No daily figures yet.'));
+  const actions = impact.actions || [];
+  if (actions.length === 0) {
+    show($('before-after'), el('p', {class: 'note'}, 'No day of action detected.'));
+    return;
+  }
+  const rows = [];
+  for (const a of actions) {
+    const per = (side, key) => (side && side.days ? side[key] / side.days : null);
+    for (const [label, key, change] of [
+      ['organic posts', 'organic_posts', a.organic_change],
+      ['forwarded posts', 'forwarded_posts', a.forwarded_change],
+      ['views', 'views', a.views_change],
+      ['active chats', 'active_chats', a.active_chats_change],
+      ['new chats', 'new_chats', null],
+      ['regenerations', 'regenerations', null],
+      ['takedowns', 'takedowns', null],
+    ]) {
+      rows.push({action: a.start + (a.end !== a.start ? ' – ' + a.end : ''), label,
+                 before: per(a.before, key), after: per(a.after, key), change});
+    }
+  }
+  show($('before-after'), table([
+    {title: 'day of action', value: (r) => r.action},
+    {title: 'per day', value: (r) => r.label},
+    {title: 'before', value: (r) => num(r.before), class: 'num'},
+    {title: 'after', value: (r) => num(r.after), class: 'num'},
+    {title: 'change', value: (r) => (r.change === null ? '' : pct(r.change)), class: 'num'},
+  ], rows));
+}
+
+export function addActivity(text) {
+  const list = $('activity');
+  list.prepend(el('li', {}, el('time', {}, new Date().toISOString().slice(11, 19)), ' ', text));
+  while (list.children.length > 30) list.removeChild(list.lastChild);
+}
+
+// --- network -------------------------------------------------------------------------------
+
+export async function loadNetwork() {
+  show($('network-map'), el('p', {class: 'note'}, 'Building the network…'));
+  try {
+    const map = await api('/v1/network/map?nodes=150');
+    $('network-note').textContent = 'The ' + num(map.nodes.length) + ' most important of ' +
+        num(map.nodes_total) + ' connected nodes (roles first, then the best connected) and the ' +
+        num(map.edges.length) + ' edges among them; the network as of ' + when(map.as_of) + '.';
+    drawMap($('network-map'), $('network-detail'), $('network-legend'), map);
+  } catch (e) {
+    show($('network-map'));
+    failed('network', e);
+  }
+}
+
+// --- detections queue ----------------------------------------------------------------------
+
+function updateQueueBadge() {
+  const o = state.overview;
+  $('queue-badge').textContent = o && o.detections.open ? String(o.detections.open) : '';
+}
+
+export async function loadQueue() {
+  const which = $('queue-state').value;
+  try {
+    const q = await api('/v1/queue?limit=200&state=' + encodeURIComponent(which));
+    $('queue-count').textContent = num(q.total) + ' detection' + (q.total === 1 ? '' : 's') +
+        (q.queue.length < q.total ? ', the first ' + q.queue.length + ' shown' : '');
+    show($('queue-list'), q.queue.length === 0
+      ? el('p', {class: 'note'}, 'Nothing here.')
+      : table([
+        {title: 'entity', value: (r) => [el('span', {class: 'name'}, r.name || '(no name)'),
+                                         el('br'), el('span', {class: 'mono'}, r.detection.entity)]},
+        {title: 'regenerates', value: (r) => [el('span', {class: 'name'}, r.parent_name || '(no name)'),
+                                              el('br'), el('span', {class: 'mono'}, r.detection.parent)]},
+        {title: 'score', value: (r) => num(r.detection.score), class: 'num'},
+        {title: 'detected', value: (r) => when(r.detection.detected_at)},
+        {title: 'state', value: (r) => (r.down_since ? 'down since ' + when(r.down_since) : 'open')},
+        {title: '', value: (r) => {
+          const b = el('button', {type: 'button', class: 'open-detection'}, 'Open');
+          b.addEventListener('click', () => openDetection(r));
+          return b;
+        }},
+      ], q.queue, (r) => ({'data-entity': r.detection.entity,
+                           class: r.down_since ? 'is-down' : 'is-open'})));
+  } catch (e) {
+    failed('detections', e);
+  }
+}
+
+function evidenceList(evidence) {
+  return el('ul', {class: 'evidence'}, (evidence || []).map((ev) =>
+    el('li', {},
+       el('strong', {}, ev.signal),
+       ev.value !== undefined ? ' ' + num(ev.value) : '',
+       ev.detail ? ' — ' : '', ev.detail || '',
+       (ev.refs || []).length ? el('div', {class: 'mono refs'}, ev.refs.join(' ')) : null)));
+}
+
+export function openDetection(row) {
+  const d = row.detection;
+  const detail = $('queue-detail');
+  const parts = [
+    el('h3', {class: 'name'}, row.name || d.entity),
+    el('dl', {},
+       el('dt', {}, 'entity'), el('dd', {class: 'mono'}, d.entity),
+       el('dt', {}, 'regenerates'), el('dd', {}, el('span', {class: 'name'}, row.parent_name || ''), ' ',
+                                        el('span', {class: 'mono'}, d.parent)),
+       el('dt', {}, 'score'), el('dd', {}, num(d.score)),
+       el('dt', {}, 'detected'), el('dd', {}, when(d.detected_at)),
+       el('dt', {}, 'state'), el('dd', {id: 'detection-state'},
+                                 row.down_since ? 'down since ' + when(row.down_since) : 'open')),
+    el('h4', {}, 'Evidence'),
+    evidenceList(d.evidence),
+  ];
+  if ((d.candidates || []).length > 1) {
+    parts.push(el('h4', {}, 'Other candidates'),
+               el('ul', {}, d.candidates.slice(1).map((c) =>
+                 el('li', {}, el('span', {class: 'mono'}, c.parent), ' ', num(c.score)))));
+  }
+  if (isModerator() && !row.down_since) parts.push(takedownForm(row));
+  show(detail, parts);
+}
+
+function takedownForm(row) {
+  const d = row.detection;
+  const reason = el('input', {type: 'text', id: 'takedown-reason', value: 'regeneration of ' + d.parent});
+  const button = el('button', {type: 'submit', id: 'take-down', class: 'danger'}, 'Take down');
+  const result = el('p', {id: 'takedown-result', role: 'status'});
+  const form = el('form', {class: 'takedown'},
+                  el('label', {for: 'takedown-reason'}, 'Reason'), reason, button, result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    button.disabled = true;
+    try {
+      const entry = await api('/v1/takedowns', {method: 'POST', body: {
+        entity: d.entity,
+        reason: reason.value.trim() || 'regeneration of ' + d.parent,
+        evidence: {origin: 'dashboard', regeneration_of: d.parent, score: d.score,
+                   detected_at: d.detected_at, signals: d.evidence || []},
+      }});
+      result.textContent = 'Taken down: ledger entry #' + entry.seq + ' by ' + entry.decided_by + '.';
+      $('detection-state').textContent = 'down since ' + when(entry.time);
+      row.down_since = entry.time;
+      say('Took down ' + d.entity + ' (ledger #' + entry.seq + ').');
+      loadQueue();
+      loadOverview();
+    } catch (e) {
+      button.disabled = false;
+      result.textContent = 'Refused: ' + e.message;
+      failed('take down', e);
+    }
+  });
+  return form;
+}
+
+// --- ledger --------------------------------------------------------------------------------
+
+const ledgerColumns = [
+  {title: '#', value: (e) => String(e.seq), class: 'num'},
+  {title: 'time', value: (e) => when(e.time)},
+  {title: 'action', value: (e) => e.action},
+  {title: 'entity', value: (e) => el('span', {class: 'mono'}, e.entity)},
+  {title: 'reason', value: (e) => e.reason},
+  {title: 'source', value: (e) => e.source},
+  {title: 'decided by', value: (e) => e.decided_by},
+  {title: 'hash', value: (e) => el('span', {class: 'mono', title: e.hash}, String(e.hash || '').slice(0, 12))},
+];
+
+export async function loadLedger() {
+  const entity = $('ledger-entity').value.trim();
+  state.ledgerFilter = entity;
+  try {
+    let path;
+    if (entity) {
+      path = '/v1/ledger?limit=1000&entity=' + encodeURIComponent(entity);
+    } else {
+      const o = await api('/v1/overview');
+      state.overview = o;
+      path = '/v1/ledger?limit=100&after=' + Math.max(0, o.ledger.seq - 100);
+    }
+    const page = await api(path);
+    const entries = (page.entries || []).slice().reverse();  // newest first
+    $('ledger-count').textContent = entity
+      ? num(entries.length) + ' entries for this entity'
+      : 'the latest ' + num(entries.length) + ' entries, newest first';
+    show($('ledger-list'), table(ledgerColumns, entries, (e) => ({'data-seq': e.seq, 'data-entity': e.entity})));
+    state.ledgerLoaded = true;
+  } catch (e) {
+    failed('ledger', e);
+  }
+}
+
+// A ledger entry from the stream, put on top when the unfiltered ledger is shown.
+export function prependLedgerEntry(entry) {
+  if (!state.ledgerLoaded) return;
+  if (state.ledgerFilter && state.ledgerFilter !== entry.entity) return;
+  const body = $('ledger-list').querySelector('tbody');
+  if (!body || body.querySelector(`tr[data-seq="${Number(entry.seq)}"]`)) return;
+  body.prepend(el('tr', {'data-seq': entry.seq, 'data-entity': entry.entity, class: 'fresh'},
+                  ledgerColumns.map((c) => el('td', {class: c.class}, c.value(entry)))));
+}
+
+// --- banks ---------------------------------------------------------------------------------
+
+export async function loadBanks() {
+  try {
+    const banks = await api('/c/banks');
+    show($('banks-list'), banks.length === 0
+      ? el('p', {class: 'note'}, 'No banks (cordon bank create, or POST /c/banks).')
+      : table([
+        {title: 'bank', value: (b) => b.name},
+        {title: 'entries', value: (b) => num(b.entries), class: 'num'},
+        {title: 'matching', value: (b) => (b.matching_enabled_ratio > 0 ? 'on' : 'off')},
+      ], banks));
+  } catch (e) {
+    failed('banks', e);
+  }
+}
+
+// --- referrals -----------------------------------------------------------------------------
+
+function duration(seconds) {
+  if (!Number.isFinite(seconds)) return '–';
+  const s = Math.abs(seconds);
+  const text = s < 3600 ? Math.round(s / 60) + ' min' : s < 172800 ? (s / 3600).toFixed(1) + ' h'
+                                                              : (s / 86400).toFixed(1) + ' days';
+  return seconds < 0 ? text + ' ago' : text;
+}
+
+export async function loadReferrals() {
+  try {
+    const [report, open] = await Promise.all([
+      api('/v1/deadlines'), api('/v1/referrals?status=open&limit=1000')]);
+    const t = report.time_to_action_s || {};
+    show($('deadline-figures'),
+         figure('referrals', num(report.total)),
+         figure('open', num(report.open)),
+         figure('overdue and open', num(report.overdue_open)),
+         figure('actioned within the deadline', num(report.within_deadline)),
+         figure('actioned late', num(report.actioned_late)),
+         figure('median time to action', duration(t.median)),
+         figure('p90 time to action', duration(t.p90)));
+    const now = Date.now();
+    const rows = (open.referrals || []).slice().sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)));
+    show($('referrals-list'), rows.length === 0
+      ? el('p', {class: 'note'}, 'No open referrals.')
+      : table([
+        {title: 'id', value: (r) => el('span', {class: 'mono'}, r.id)},
+        {title: 'kind', value: (r) => r.kind},
+        {title: 'entity', value: (r) => el('span', {class: 'mono'}, r.entity)},
+        {title: 'unit', value: (r) => r.unit},
+        {title: 'received', value: (r) => when(r.received)},
+        {title: 'deadline', value: (r) => when(r.deadline)},
+        {title: 'left', value: (r) => duration((Date.parse(r.deadline) - now) / 1000)},
+      ], rows, (r) => ({class: r.overdue ? 'overdue' : ''})));
+  } catch (e) {
+    failed('referrals', e);
+  }
+}
+
+export function resetViews() {
+  state.caller = null;
+  state.overview = null;
+  state.ledgerLoaded = false;
+  for (const id of ['figures', 'chart-takedowns', 'chart-reach', 'before-after', 'activity',
+                    'network-map', 'network-legend', 'queue-list', 'ledger-list', 'banks-list',
+                    'deadline-figures', 'referrals-list']) {
+    clear($(id));
+  }
+  show($('queue-detail'), el('p', {class: 'note'}, 'Open a detection to see its evidence.'));
+  show($('network-detail'), el('p', {class: 'note'}, 'Select a node.'));
+  $('queue-badge').textContent = '';
+}
