@@ -46,6 +46,11 @@ void AddDashboardRoutes(V1Context& ctx) {
     if (page == nullptr) return SendError(res, 404, "this build has no dashboard");
     SendAsset(res, *page);
   });
+  // Browsers ask for it; the dashboard has none (and no image may come from elsewhere).
+  svr.Get("/favicon.ico", [](const Request&, Response& res) {
+    SetDashboardSecurityHeaders(res);
+    res.status = 204;
+  });
   // Names are matched against the compiled-in list only: no path reaches the file system.
   svr.Get(R"(/dashboard/([A-Za-z0-9_.-]{1,64}))", [](const Request& req, Response& res) {
     const DashboardAsset* a = FindAsset(std::string(req.matches[1]));

@@ -15,7 +15,7 @@ export function layout(nodes, edges, steps = 300) {
     return {x: W / 2 + (W / 3) * Math.cos(a), y: H / 2 + (H / 3) * Math.sin(a)};
   });
   if (n < 2) return pos;
-  const k = Math.sqrt((W * H) / n) * 0.6;
+  const k = Math.sqrt((W * H) / n) * 0.9;
   let temperature = W / 8;
   const disp = pos.map(() => ({x: 0, y: 0}));
   for (let step = 0; step < steps; step++) {
@@ -40,8 +40,8 @@ export function layout(nodes, edges, steps = 300) {
     }
     for (let i = 0; i < n; i++) {
       // A weak pull to the centre keeps unconnected parts on the page.
-      disp[i].x -= (pos[i].x - W / 2) * 0.02 * k / 10;
-      disp[i].y -= (pos[i].y - H / 2) * 0.02 * k / 10;
+      disp[i].x -= (pos[i].x - W / 2) * 0.05;
+      disp[i].y -= (pos[i].y - H / 2) * 0.05;
       const d = Math.max(0.01, Math.hypot(disp[i].x, disp[i].y));
       pos[i].x += (disp[i].x / d) * Math.min(d, temperature);
       pos[i].y += (disp[i].y / d) * Math.min(d, temperature);

@@ -76,23 +76,24 @@ function renderImpact(impact) {
   }
   const rows = [];
   for (const a of actions) {
-    const per = (side, key) => (side && side.days ? side[key] / side.days : null);
-    for (const [label, key, change] of [
-      ['organic posts', 'organic_posts', a.organic_change],
-      ['forwarded posts', 'forwarded_posts', a.forwarded_change],
-      ['views', 'views', a.views_change],
-      ['active chats', 'active_chats', a.active_chats_change],
-      ['new chats', 'new_chats', null],
-      ['regenerations', 'regenerations', null],
-      ['takedowns', 'takedowns', null],
+    // Counts per day, but active chats: those are distinct chats over the whole window.
+    const per = (side, key, daily) => (side && side.days ? side[key] / (daily ? side.days : 1) : null);
+    for (const [label, key, change, daily] of [
+      ['organic posts a day', 'organic_posts', a.organic_change, true],
+      ['forwarded posts a day', 'forwarded_posts', a.forwarded_change, true],
+      ['views a day', 'views', a.views_change, true],
+      ['active chats in the window', 'active_chats', a.active_chats_change, false],
+      ['new chats a day', 'new_chats', null, true],
+      ['regenerations a day', 'regenerations', null, true],
+      ['takedowns a day', 'takedowns', null, true],
     ]) {
       rows.push({action: a.start + (a.end !== a.start ? ' – ' + a.end : ''), label,
-                 before: per(a.before, key), after: per(a.after, key), change});
+                 before: per(a.before, key, daily), after: per(a.after, key, daily), change});
     }
   }
   show($('before-after'), table([
     {title: 'day of action', value: (r) => r.action},
-    {title: 'per day', value: (r) => r.label},
+    {title: 'figure', value: (r) => r.label},
     {title: 'before', value: (r) => num(r.before), class: 'num'},
     {title: 'after', value: (r) => num(r.after), class: 'num'},
     {title: 'change', value: (r) => (r.change === null ? '' : pct(r.change)), class: 'num'},
