@@ -17,6 +17,12 @@ export function setToken(t) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// Called when the server refuses the token (401): the app signs out.
+let unauthorized = () => {};
+export function onUnauthorized(fn) {
+  unauthorized = fn;
+}
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);
@@ -45,6 +51,7 @@ export async function api(path, {method = 'GET', body} = {}) {
   } catch (e) {
     data = null;
   }
+  if (res.status === 401 && token()) unauthorized();
   if (!res.ok) {
     const message = data && typeof data.message === 'string' ? data.message : res.statusText;
     throw new ApiError(res.status, message);

@@ -1,6 +1,6 @@
 // The dashboard of `cordon serve`: sign-in, the views (views.js), routing by the URL's hash and
 // live updates from /v1/stream (api.js).
-import {api, ApiError, setToken, token, follow} from './api.js';
+import {api, ApiError, setToken, token, follow, onUnauthorized} from './api.js';
 import {$} from './dom.js';
 import * as views from './views.js';
 
@@ -105,6 +105,9 @@ function signOut(message) {
 }
 
 function start() {
+  onUnauthorized(() => {
+    if (views.state.caller) signOut('The token is unknown or was revoked.');
+  });
   $('sign-in-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const t = $('token').value.trim();
