@@ -237,11 +237,23 @@ async function main() {
   await page.locator('#network-map circle.node').first().click();
   await page.waitForSelector('#network-detail h3');
   check(true, 'a node shows its details');
+  // A bank and a referral (its unit's name is markup too), made through the API.
+  const post = (p, body) => fetch(base + p, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: {Authorization: 'Bearer ' + moderator, 'Content-Type': 'application/json'}});
+  check((await post('/c/banks', {name: 'DASHBOARD_BANK'})).status === 201, 'a bank is created');
+  const unit = '<b onmouseover=alert(3)>Unit</b>';
+  check((await post('/v1/referrals', {id: 'ref-1', entity: 'telegram:channel990000001', unit,
+                                      deadline_hours: 1})).status === 201, 'a referral is made');
   await page.click('#nav a[data-view=banks]');
-  await page.waitForSelector('#banks-list p, #banks-list table');
+  await page.waitForSelector('#banks-list td:has-text("DASHBOARD_BANK")');
+  check(true, 'the banks view lists the bank');
   await page.click('#nav a[data-view=referrals]');
   await page.waitForSelector('#deadline-figures .figure');
-  check(true, 'the banks and referral views load');
+  const referral = page.locator('#referrals-list tr:has-text("ref-1")');
+  await referral.waitFor();
+  check((await referral.textContent()).includes(unit), 'the open referral shows with its unit as text');
+  check(await page.locator('#referrals-list b').count() === 0, 'no markup was made from the unit');
   check(await page.locator('#status.error').count() === 0, 'no view reported an error',
         await page.textContent('#status'));
 

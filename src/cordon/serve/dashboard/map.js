@@ -50,12 +50,20 @@ export function layout(nodes, edges, steps = 300) {
     }
     temperature = Math.max(0.5, temperature * 0.985);
   }
+  // Stretched to fill the drawing, each axis on its own.
+  const margin = 20;
+  const xs = pos.map((p) => p.x), ys = pos.map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  for (const p of pos) {
+    p.x = x1 > x0 ? margin + ((p.x - x0) / (x1 - x0)) * (W - 2 * margin) : W / 2;
+    p.y = y1 > y0 ? margin + ((p.y - y0) / (y1 - y0)) * (H - 2 * margin) : H / 2;
+  }
   return pos;
 }
 
 function nodeDetail(node) {
   return [
-    el('h3', {}, node.name || node.key),
+    el('h3', {}, el('bdi', {}, node.name || node.key)),
     el('dl', {},
        el('dt', {}, 'key'), el('dd', {class: 'mono'}, node.key),
        el('dt', {}, 'kind'), el('dd', {}, node.kind),

@@ -138,9 +138,9 @@ export async function loadQueue() {
     show($('queue-list'), q.queue.length === 0
       ? el('p', {class: 'note'}, 'Nothing here.')
       : table([
-        {title: 'entity', value: (r) => [el('span', {class: 'name'}, r.name || '(no name)'),
+        {title: 'entity', value: (r) => [el('bdi', {class: 'name'}, r.name || '(no name)'),
                                          el('br'), el('span', {class: 'mono'}, r.detection.entity)]},
-        {title: 'regenerates', value: (r) => [el('span', {class: 'name'}, r.parent_name || '(no name)'),
+        {title: 'regenerates', value: (r) => [el('bdi', {class: 'name'}, r.parent_name || '(no name)'),
                                               el('br'), el('span', {class: 'mono'}, r.detection.parent)]},
         {title: 'score', value: (r) => num(r.detection.score), class: 'num'},
         {title: 'detected', value: (r) => when(r.detection.detected_at)},
@@ -170,10 +170,10 @@ export function openDetection(row) {
   const d = row.detection;
   const detail = $('queue-detail');
   const parts = [
-    el('h3', {class: 'name'}, row.name || d.entity),
+    el('h3', {class: 'name'}, el('bdi', {}, row.name || d.entity)),
     el('dl', {},
        el('dt', {}, 'entity'), el('dd', {class: 'mono'}, d.entity),
-       el('dt', {}, 'regenerates'), el('dd', {}, el('span', {class: 'name'}, row.parent_name || ''), ' ',
+       el('dt', {}, 'regenerates'), el('dd', {}, el('bdi', {class: 'name'}, row.parent_name || ''), ' ',
                                         el('span', {class: 'mono'}, d.parent)),
        el('dt', {}, 'score'), el('dd', {}, num(d.score)),
        el('dt', {}, 'detected'), el('dd', {}, when(d.detected_at)),
