@@ -70,7 +70,9 @@ function run(...args) {
 
 function startServer(db) {
   return new Promise((resolve, reject) => {
-    server = spawn(cordon, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-format', 'none'],
+    // Streams live 2 s, so the page has to reconnect (with Last-Event-ID) while the test runs.
+    server = spawn(cordon, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-format', 'none',
+                            '--stream-seconds', '2'],
                    {stdio: ['ignore', 'ignore', 'pipe']});
     let err = '';
     server.stderr.setEncoding('utf8');
@@ -157,6 +159,11 @@ async function main() {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.setDefaultTimeout(30000);
+  // The stream requests the page makes: the header, never the URL, carries the token.
+  const streamRequests = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/v1/stream') streamRequests.push({url: r.url(), headers: r.headers()});
+  });
 
   const res = await page.goto(base + '/');
   const headers = res.headers();
@@ -190,6 +197,15 @@ async function main() {
         'the overview shows before and after the day of action');
   await page.waitForSelector('#live.on');
   check(true, 'the live stream is connected');
+  // The server ends each stream after 2 s; the page comes back with where it was.
+  for (let i = 0; i < 300 && streamRequests.length < 2; i++) await page.waitForTimeout(100);
+  check(streamRequests.length >= 2, 'the page reconnects when the server ends a stream',
+        streamRequests.length);
+  check(streamRequests.every((r) => r.headers.authorization === 'Bearer ' + moderator &&
+                                    !r.url.includes(moderator) && !r.url.includes('token')),
+        'the stream sends the token in the Authorization header, not the URL');
+  check(streamRequests.length >= 2 && /^\d+\.\d+\.\d+$/.test(streamRequests[1].headers['last-event-id'] || ''),
+        'the reconnect carries Last-Event-ID', streamRequests.length >= 2 && streamRequests[1].headers['last-event-id']);
 
   // The queue: the hostile detection, its name as text.
   await page.click('#nav a[data-view=queue]');
