@@ -56,7 +56,45 @@ function renderFigures(overview, stats, impact) {
        action ? figure('forwarded posts after', pct(action.forwarded_change), 'per day') : null);
 }
 
+// The report's findings (cordon report, "Findings"), from the same impact figures.
+function findings(impact) {
+  const daily = impact.daily || [];
+  if (daily.length === 0) return ['The database holds no messages or takedowns yet.'];
+  const out = [];
+  const spikes = new Set(impact.spikes || []);
+  const total = daily.reduce((a, d) => a + d.takedowns, 0);
+  const usualDays = daily.filter((d) => !spikes.has(d.date));
+  const usual = usualDays.length ? usualDays.reduce((a, d) => a + d.takedowns, 0) / usualDays.length : 0;
+  out.push(num(total) + ' accounts, bots and chats were taken down between ' + daily[0].date +
+           ' and ' + daily[daily.length - 1].date + ', usually about ' + Math.round(usual) + ' a day.');
+  for (const a of impact.actions || []) {
+    const days = a.start === a.end ? 1 : 2;
+    out.push('The day of action ' + (a.start === a.end ? a.start : a.start + ' to ' + a.end) +
+             ' removed ' + num(a.takedowns) + ', ' + Math.round(a.takedowns / Math.max(usual, 1) / days) +
+             ' times the usual daily level.');
+    out.push('In the ' + a.after.days + ' days after it, the network\'s organic posts changed by ' +
+             pct(a.organic_change) + ' and its forwarded posts by ' + pct(a.forwarded_change) +
+             ' against the ' + a.before.days + ' days before; active network chats went from ' +
+             num(a.before.active_chats) + ' to ' + num(a.after.active_chats) + '.');
+    if (a.after.new_chats > 0 || a.after.regenerations > 0) {
+      out.push(num(a.after.new_chats) + ' new network chats appeared after the action and ' +
+               num(a.after.regenerations) + ' replacements were caught.');
+    }
+  }
+  const replacements = (impact.survival || {}).replacements;
+  if (replacements && Number.isFinite(replacements.median_days)) {
+    out.push('Replacement chats lived a median of ' + num(replacements.median_days) + ' days.');
+  }
+  const migration = Object.entries(impact.migration || {});
+  if (migration.length) {
+    out.push('Messages pointed to other platforms: ' + migration.map(([p, n]) =>
+      p + ' (' + num(n) + ', first on ' + ((impact.migration_first || {})[p] || '?') + ')').join(', ') + '.');
+  }
+  return out;
+}
+
 function renderImpact(impact) {
+  show($('findings'), findings(impact).map((f) => el('li', {}, f)));
   const daily = impact.daily || [];
   const days = daily.map((d) => d.date);
   const marks = (impact.actions || []).map((a) => ({start: a.start, end: a.end}));
@@ -332,7 +370,7 @@ export function resetViews() {
   state.caller = null;
   state.overview = null;
   state.ledgerLoaded = false;
-  for (const id of ['figures', 'chart-takedowns', 'chart-reach', 'before-after', 'activity',
+  for (const id of ['figures', 'findings', 'chart-takedowns', 'chart-reach', 'before-after', 'activity',
                     'network-map', 'network-legend', 'queue-list', 'ledger-list', 'banks-list',
                     'deadline-figures', 'referrals-list']) {
     clear($(id));
