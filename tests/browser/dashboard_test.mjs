@@ -301,6 +301,13 @@ async function main() {
   check(violations.length === 0, 'no Content-Security-Policy violation', violations.join('; '));
   check(pageErrors.length === 0, 'no script error', pageErrors.join('; '));
   check(consoleErrors.length === 0, 'no console error', consoleErrors.join('; '));
+
+  // The server stops on SIGTERM and exits 0.
+  await browser.close();
+  browser = null;
+  const exited = new Promise((r) => server.once('exit', (code) => r(code)));
+  server.kill('SIGTERM');
+  check(await exited === 0, 'cordon serve exits 0 on SIGTERM');
 }
 
 let code = 0;
