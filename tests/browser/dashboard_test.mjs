@@ -236,6 +236,35 @@ async function main() {
   await page.waitForSelector(`#activity li:has-text("ledger #${seq}: takedown ${HOSTILE_CHILD}")`);
   check(true, 'the live stream delivered the ledger entry');
 
+  // A regeneration ingested while the page watches (through POST /v1/events, after the last
+  // event of the world, so a resumed stream still counts it as new) arrives on the stream.
+  const openAfterTakedown = (await (await fetch(base + '/v1/overview', {
+    headers: {Authorization: 'Bearer ' + viewer}})).json()).detections.open;
+  const later = [
+    e({type: 'entity', key: 'telegram:channel990000003', kind: 'channel', time: '2019-11-02T00:00:00Z',
+       name: '"><svg onload=alert(4)>', username: 'later_news', created: '2019-11-01T00:00:00Z',
+       creator: 'telegram:user990000001'}),
+    e({type: 'message', key: 'telegram:channel990000003/1', chat: 'telegram:channel990000003',
+       time: '2019-11-02T01:00:00Z', text: 'news'}),
+    e({type: 'takedown', entity: 'telegram:channel990000003', time: '2019-11-03T00:00:00Z',
+       reason: 'terrorist_channel', source: 'platform'}),
+    e({type: 'entity', key: 'telegram:channel990000004', kind: 'channel', time: '2019-11-03T03:00:00Z',
+       name: '"><svg onload=alert(4)>', username: 'later_news2', created: '2019-11-03T03:00:00Z',
+       creator: 'telegram:user990000001'}),
+    e({type: 'message', key: 'telegram:channel990000004/1', chat: 'telegram:channel990000004',
+       time: '2019-11-03T03:10:00Z', text: 'news'}),
+  ].join('\n') + '\n';
+  const ingested = await fetch(base + '/v1/events', {method: 'POST', body: later, headers: {
+    Authorization: 'Bearer ' + moderator, 'Content-Type': 'application/x-ndjson'}});
+  check(ingested.status === 200, 'events are ingested through the API', ingested.status);
+  await page.waitForSelector('#activity li:has-text("detection: telegram:channel990000004")');
+  check(true, 'the live stream delivered the new detection');
+  const overview = await (await fetch(base + '/v1/overview', {headers: {Authorization: 'Bearer ' + viewer}})).json();
+  await page.waitForFunction((n) => Number(document.getElementById('queue-badge').textContent) === n,
+                             overview.detections.open);
+  check(overview.detections.open === openAfterTakedown + 1,
+        'the badge counts the open detections, the new one included', JSON.stringify(overview));
+
   // The ledger.
   await page.click('#nav a[data-view=ledger]');
   const entry = page.locator(`#ledger-list tr[data-seq="${seq}"]`);

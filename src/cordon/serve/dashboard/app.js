@@ -57,7 +57,7 @@ function onStreamEvent(type, data) {
   } else if (type === 'detection') {
     views.addActivity('detection: ' + data.entity + ' regenerates ' + data.parent +
                       ' (score ' + data.score + ')');
-    loaded.delete('queue');
+    views.refreshCounts();
     if (currentView() === 'queue') route();
   } else if (type === 'match') {
     views.addActivity('match: ' + (data.message || '') + ' in bank ' + (data.bank || ''));

@@ -138,6 +138,16 @@ function renderImpact(impact) {
   ], rows));
 }
 
+// Reads the counts again (a detection arrived on the stream): the figures and the queue badge.
+export async function refreshCounts() {
+  try {
+    state.overview = await api('/v1/overview');
+    updateQueueBadge();
+  } catch (e) {
+    failed('overview', e);
+  }
+}
+
 export function addActivity(text) {
   const list = $('activity');
   list.prepend(el('li', {}, el('time', {}, new Date().toISOString().slice(11, 19)), ' ', text));
