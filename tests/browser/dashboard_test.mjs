@@ -272,6 +272,13 @@ async function main() {
   const entryText = await entry.textContent();
   check(entryText.includes(HOSTILE_CHILD) && entryText.includes('takedown') &&
         entryText.includes('browser-moderator'), 'the takedown is in the ledger with its decider', entryText);
+  await page.fill('#ledger-entity', HOSTILE_CHILD);
+  await page.click('#ledger-filter button[type=submit]');
+  await page.waitForSelector('#ledger-count:has-text("for this entity")');
+  const entities = await page.locator('#ledger-list tbody tr').evaluateAll(
+      (rows) => rows.map((r) => r.dataset.entity));
+  check(entities.length === 1 && entities[0] === HOSTILE_CHILD, 'the ledger filters by entity',
+        entities.join(','));
   const viaApi = await (await fetch(`${base}/v1/ledger?entity=${encodeURIComponent(HOSTILE_CHILD)}`,
                                     {headers: {Authorization: 'Bearer ' + viewer}})).json();
   check(viaApi.entries.some((x) => x.seq === seq && x.decided_by === 'browser-moderator' &&
