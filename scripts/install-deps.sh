@@ -19,13 +19,22 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    --report) packages+=(chromium) ;;
+    # Chromium renders the report; node and npm run the dashboard's browser test
+    # (tests/browser/, playwright-core from npm).
+    --report) packages+=(chromium nodejs npm) ;;
     --bench) packages+=(libfaiss-dev cimg-dev) ;;
   esac
 done
 
+# A command that is there already counts as its package: a machine with Node.js from another
+# source (whose package provides npm and conflicts with Debian's) keeps it.
+declare -A command_of=([nodejs]=node [npm]=npm)
+
 missing=()
 for p in "${packages[@]}"; do
+  if [ -n "${command_of[$p]:-}" ] && command -v "${command_of[$p]}" > /dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -74,6 +74,10 @@ std::string RouteLabel(const std::string& method, const std::string& path) {
       path == "/m/compare" || path == "/h/hash" || path == "/metrics" || path == "/v1/stats" ||
       path == "/v1/events") {
     route = path;
+  } else if (path == "/") {
+    route = "/";  // the dashboard's page
+  } else if (path.rfind("/dashboard/", 0) == 0) {
+    route = "/dashboard/{file}";
   } else if (path.rfind("/c/bank/", 0) == 0) {
     const std::string rest = path.substr(8);
     const size_t slash = rest.find('/');

@@ -20,6 +20,7 @@
 #include "cordon/content/pdq.h"
 #include "cordon/pipeline/pipeline.h"
 #include "cordon/serve/auth.h"
+#include "cordon/serve/dashboard.h"
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
 #include "cordon/serve/v1_routes.h"
@@ -381,6 +382,7 @@ void ApiServer::Impl::Routes() {
   AddV1ReadRoutes(v1);
   AddV1WriteRoutes(v1);
   AddV1StreamRoute(v1);
+  AddDashboardRoutes(v1);
 }
 
 // POST /v1/events: a body of cordon events v1 lines through the pipeline `cordon ingest` runs

@@ -30,32 +30,47 @@ void OptTime(JsonWriter& w, std::string_view key, const std::optional<int64_t>& 
   }
 }
 
+constexpr const char* kEntityColumns =
+    "SELECT key, platform, kind, name, username, about, creator, created, subscribers, "
+    "first_seen, updated FROM entities ";
+
+EntityRow ReadEntityRow(Statement& q) {
+  EntityRow e;
+  e.key = q.Text(0);
+  e.platform = q.Text(1);
+  e.kind = q.Text(2);
+  e.name = q.Text(3);
+  e.username = q.Text(4);
+  e.about = q.Text(5);
+  e.creator = q.Text(6);
+  e.created = OptInt(q, 7);
+  e.subscribers = OptInt(q, 8);
+  e.first_seen = OptInt(q, 9);
+  e.updated = OptInt(q, 10);
+  return e;
+}
+
 }  // namespace
+
+StatusOr<std::optional<EntityRow>> FindEntity(Store& store, std::string_view key) {
+  Statement q(StoreHandle(store), std::string(kEntityColumns) + "WHERE key = ?1");
+  if (!q.ok()) return Named(store, q.status());
+  q.Bind(1, key);
+  std::optional<EntityRow> row;
+  if (q.Step()) row = ReadEntityRow(q);
+  if (!q.status().ok()) return Named(store, q.status());
+  return row;
+}
 
 StatusOr<EntityPage> ListEntities(Store& store, const EntityQuery& query) {
   const int64_t limit = Clamp(query.limit);
-  Statement q(StoreHandle(store),
-              "SELECT key, platform, kind, name, username, about, creator, created, subscribers, "
-              "first_seen, updated FROM entities WHERE key > ?1 AND (?2 = '' OR platform = ?2) "
-              "AND (?3 = '' OR kind = ?3) ORDER BY key LIMIT ?4");
+  Statement q(StoreHandle(store), std::string(kEntityColumns) +
+                                      "WHERE key > ?1 AND (?2 = '' OR platform = ?2) "
+                                      "AND (?3 = '' OR kind = ?3) ORDER BY key LIMIT ?4");
   if (!q.ok()) return Named(store, q.status());
   q.Bind(1, query.after).Bind(2, query.platform).Bind(3, query.kind).Bind(4, limit + 1);
   EntityPage page;
-  while (q.Step()) {
-    EntityRow e;
-    e.key = q.Text(0);
-    e.platform = q.Text(1);
-    e.kind = q.Text(2);
-    e.name = q.Text(3);
-    e.username = q.Text(4);
-    e.about = q.Text(5);
-    e.creator = q.Text(6);
-    e.created = OptInt(q, 7);
-    e.subscribers = OptInt(q, 8);
-    e.first_seen = OptInt(q, 9);
-    e.updated = OptInt(q, 10);
-    page.entities.push_back(std::move(e));
-  }
+  while (q.Step()) page.entities.push_back(ReadEntityRow(q));
   if (!q.status().ok()) return Named(store, q.status());
   if (static_cast<int64_t>(page.entities.size()) > limit) {
     page.entities.pop_back();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cordon/store/store.h"
@@ -39,6 +40,8 @@ struct EntityPage {
 };
 
 StatusOr<EntityPage> ListEntities(Store& store, const EntityQuery& query);
+// The entity with this key; nullopt when the store has none.
+StatusOr<std::optional<EntityRow>> FindEntity(Store& store, std::string_view key);
 
 struct MessageRow {
   int64_t id = 0;  // the row id: the cursor
