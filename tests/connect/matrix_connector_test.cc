@@ -38,6 +38,20 @@ TEST(MatrixConnector, GlobMatch) {
   EXPECT_TRUE(GlobMatch("@?:s", "@a:s"));
   EXPECT_FALSE(GlobMatch("@?:s", "@ab:s"));
   EXPECT_TRUE(GlobMatch("*", ""));
+  // Globs, not regular expressions: only * and ? are special.
+  EXPECT_TRUE(GlobMatch("@a.c:s", "@a.c:s"));
+  EXPECT_FALSE(GlobMatch("@a.c:s", "@abc:s"));
+  EXPECT_FALSE(GlobMatch("@[ab]:s", "@a:s"));
+  EXPECT_TRUE(GlobMatch("@[ab]:s", "@[ab]:s"));
+  EXPECT_FALSE(GlobMatch("^@.*$", "@x:s"));
+  EXPECT_FALSE(GlobMatch("@a+:s", "@aa:s"));
+  EXPECT_TRUE(GlobMatch("@*:s", "@:s"));
+  EXPECT_TRUE(GlobMatch("*a*b*c*", "xxaxxbxxcxx"));
+  EXPECT_FALSE(GlobMatch("*a*b*c*", "xxaxxcxxbxx"));
+  EXPECT_TRUE(GlobMatch("??", "ab"));
+  EXPECT_FALSE(GlobMatch("??", "abc"));
+  // Many stars against a long miss: no exponential backtracking.
+  EXPECT_FALSE(GlobMatch(std::string(64, '*') + "b", std::string(100000, 'a')));
 }
 
 TEST(MatrixConnector, ParsesRuleFamiliesAndWithdrawals) {

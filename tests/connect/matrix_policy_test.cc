@@ -245,22 +245,6 @@ TEST_F(MatrixPolicyTest, WithdrawnRuleIsRemoved) {
   for (const auto& row : *rules) EXPECT_NE(row.state_key, "later-withdrawn");
 }
 
-TEST(MatrixPolicyGlob, GlobsAreNotRegularExpressions) {
-  EXPECT_TRUE(GlobMatch("@a.c:s", "@a.c:s"));
-  EXPECT_FALSE(GlobMatch("@a.c:s", "@abc:s"));
-  EXPECT_FALSE(GlobMatch("@[ab]:s", "@a:s"));
-  EXPECT_TRUE(GlobMatch("@[ab]:s", "@[ab]:s"));
-  EXPECT_FALSE(GlobMatch("^@.*$", "@x:s"));
-  EXPECT_FALSE(GlobMatch("@a+:s", "@aa:s"));
-  EXPECT_TRUE(GlobMatch("@*:s", "@:s"));
-  EXPECT_TRUE(GlobMatch("*a*b*c*", "xxaxxbxxcxx"));
-  EXPECT_FALSE(GlobMatch("*a*b*c*", "xxaxxcxxbxx"));
-  EXPECT_TRUE(GlobMatch("??", "ab"));
-  EXPECT_FALSE(GlobMatch("??", "abc"));
-  // Many stars against a long miss: no exponential backtracking.
-  EXPECT_FALSE(GlobMatch(std::string(64, '*') + "b", std::string(100000, 'a')));
-}
-
 // `cordon policy export --format matrix`: the rules of the Matrix users and rooms down now.
 TEST(MatrixPolicyExport, PrintsTheRulesOfWhatIsDownExactly) {
   testing::TempDir tmp;
