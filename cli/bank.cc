@@ -66,9 +66,9 @@ int Import(const Args& a) {
                       a.provenance.empty() ? "imported from " + a.file : a.provenance};
   auto n = ImportIntoBank(**store, info, *parsed, BankTimeNow(), progress.get());
   if (!n.ok()) return Fail(n.status().ToString());
-  fmt::print("bank {}: {} entries read ({}), {} new, {} removed, {} rejected\n", a.bank,
-             parsed->entries.size(), BankFormatName(parsed->format), n->added, n->removed,
-             parsed->rejects.size());
+  fmt::print("bank {}: {} entries read ({}), {} new, {} rejected, {} removed\n", a.bank,
+             parsed->entries.size(), BankFormatName(parsed->format), n->added,
+             parsed->rejects.size(), n->removed);
   return 0;
 }
 

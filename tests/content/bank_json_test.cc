@@ -204,20 +204,20 @@ TEST(BankImportCli, TcapAndHmaFilesThroughTheCommand) {
                               " --bank tcap --format tcap -q " +
                               testing::ShellQuote(dir.File("tcap.json")));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "bank tcap: 1 entries read (tat), 1 new, 0 removed, 1 rejected\n");
+  EXPECT_EQ(r.out, "bank tcap: 1 entries read (tat), 1 new, 1 rejected, 0 removed\n");
   EXPECT_NE(r.err.find("record 2: md5 signal must be 32 hex digits"), std::string::npos) << r.err;
   testing::WriteFile(dir.File("tcap2.json"), TcapPage({TcapRecord(1, kPdq1, "PDQ", true)}, "null"));
   r = testing::RunCordon("bank import --db " + testing::ShellQuote(db) + " --bank tcap -q " +
                          testing::ShellQuote(dir.File("tcap2.json")));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "bank tcap: 0 entries read (tat), 0 new, 1 removed, 0 rejected\n");
+  EXPECT_EQ(r.out, "bank tcap: 0 entries read (tat), 0 new, 0 rejected, 1 removed\n");
 
   testing::WriteFile(dir.File("hma.json"),
                      "[" + HmaContent(7, 1, R"({"pdq":")" + kPdq2 + R"("})") + "]");
   r = testing::RunCordon("bank import --db " + testing::ShellQuote(db) + " --bank hma -q " +
                          testing::ShellQuote(dir.File("hma.json")));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "bank hma: 1 entries read (hma), 1 new, 0 removed, 0 rejected\n");
+  EXPECT_EQ(r.out, "bank hma: 1 entries read (hma), 1 new, 0 rejected, 0 removed\n");
   r = testing::RunCordon("bank import --db " + testing::ShellQuote(db) +
                          " --bank x --format nope " + testing::ShellQuote(dir.File("hma.json")));
   EXPECT_NE(r.code, 0);
