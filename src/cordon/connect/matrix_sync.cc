@@ -105,6 +105,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
     const std::string file =
         spool + "/sync-" + DigestBytes(since.value_or("")).sha256.substr(0, 16) + ".json";
     RETURN_IF_ERROR(WriteSpool(file, answer.body));
+    if (options.crash_point) RETURN_IF_ERROR(options.crash_point("fetched"));
     pipeline::PipelineOptions p;
     p.db = options.db;
     p.inputs = {file};
@@ -119,6 +120,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
     report.events += ingested.ingest.events;
     report.rejected += ingested.ingest.rejected;
     report.weird += ingested.ingest.weird;
+    if (options.crash_point) RETURN_IF_ERROR(options.crash_point("ingested"));
 
     ASSIGN_OR_RETURN(auto store, Store::Open(options.db, DurableOptions()));
     const TimeMs now = clock.Now();
