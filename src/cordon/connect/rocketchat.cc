@@ -128,18 +128,27 @@ StatusOr<RocketChatSyncReport> RocketChatSync(HttpClient& client,
       const std::optional<TimeMs> from = oldest ? ParseRfc3339Ms(*oldest) : std::nullopt;
       TimeMs newest = from.value_or(INT64_MIN);
       const std::string digest = DigestBytes(room.id + "\n" + oldest.value_or("")).sha256;
-      int64_t page = 0;
-      for (;; ++page) {
-        if (page == options.max_pages) {
-          gaps.push_back(room.id);
-          break;
-        }
+      auto page_path = [&](int64_t offset, int64_t count) {
         std::string path = std::string(kApi) + Kind(room.type) +
                            ".history?roomId=" + PathSegment(room.id) +
-                           "&count=" + std::to_string(options.count) +
-                           "&offset=" + std::to_string(page * options.count);
+                           "&count=" + std::to_string(count) + "&offset=" + std::to_string(offset);
         if (oldest) path += "&oldest=" + PathSegment(*oldest) + "&inclusive=true";
-        ASSIGN_OR_RETURN(HttpResponse r, client.Send("GET", path));
+        return path;
+      };
+      for (int64_t page = 0;; ++page) {
+        if (page == options.max_pages) {
+          // One more message past the pages read, newer than the kept time: a gap.
+          ASSIGN_OR_RETURN(HttpResponse r, client.Send("GET", page_path(page * options.count, 1)));
+          ASSIGN_OR_RETURN(simdjson::dom::element doc,
+                           Answer(parser, r, Kind(room.type) + ".history"));
+          int64_t count = 0;
+          TimeMs probe = INT64_MIN;
+          ScanPage(doc, count, probe);
+          if (count > 0 && probe > from.value_or(INT64_MIN)) gaps.push_back(room.id);
+          break;
+        }
+        ASSIGN_OR_RETURN(HttpResponse r,
+                         client.Send("GET", page_path(page * options.count, options.count)));
         ASSIGN_OR_RETURN(simdjson::dom::element doc,
                          Answer(parser, r, Kind(room.type) + ".history"));
         int64_t count = 0;
