@@ -299,5 +299,40 @@ TEST(TelegramConnector, EnforceDeletesBansHonours429AndRetriesOnlyTheFailure) {
           R"(/unbanChatMember {"chat_id":-1001234567890,"user_id":42,"only_if_banned":true})");
 }
 
+TEST(TelegramConnector, CliReadsOnceAndDryRunsWithoutShowingTheToken) {
+  testing::TempDir tmp;
+  const std::string db = tmp.File("db");
+  testing::WriteFile(tmp.path() / "token", std::string(kToken) + "\n");
+  FakeBotApi api;
+  FakeServer server([&](const httplib::Request& req) { return api.Answer(req); });
+  const std::string common = " --api " + server.url() + " --token-file " +
+                             testing::ShellQuote(tmp.File("token")) + " --db " +
+                             testing::ShellQuote(db) + " --once";
+  auto bot = testing::RunCordon("telegram bot" + common);
+  ASSERT_EQ(bot.code, 0) << bot.err;
+  EXPECT_NE(bot.out.find("3 updates"), std::string::npos) << bot.out;
+  EXPECT_NE(bot.out.find("next offset 13"), std::string::npos) << bot.out;
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok());
+    ledger::Ledger led(**store);
+    ledger::TakedownRequest t;
+    t.entity = "telegram:user42";
+    t.time = 100;
+    t.decided_by = "moderator";
+    t.reason = "spam";
+    ASSERT_TRUE((*store)->Begin().ok());
+    ASSERT_TRUE(led.Takedown(t).ok());
+    ASSERT_TRUE((*store)->Commit().ok());
+  }
+  auto dry = testing::RunCordon("telegram enforce --dry-run" + common);
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_NE(dry.out.find(R"(POST /banChatMember {"chat_id":-1001234567890,"user_id":42})"),
+            std::string::npos)
+      << dry.out;
+  EXPECT_EQ((bot.out + bot.err + dry.out + dry.err).find("AbC"), std::string::npos);
+  EXPECT_EQ(server.seen().size(), 1u);  // the dry run sent nothing
+}
+
 }  // namespace
 }  // namespace cordon::connect
