@@ -265,5 +265,42 @@ TEST(RocketChatConnector, EnforceDeletesKicksHonours429AndRetriesOnlyTheFailure)
             R"(POST /api/v1/channels.invite {"roomId":"GENERAL","userId":"userB"})");
 }
 
+TEST(RocketChatConnector, CliSyncsOnceAndEnforcesWithTheHeaders) {
+  testing::TempDir tmp;
+  const std::string db = tmp.File("db");
+  testing::WriteFile(tmp.path() / "token", "rc-token\n");
+  FakeRocketChat rc;
+  FakeServer server([&](const httplib::Request& req) { return rc.Answer(req); });
+  const std::string common = " --server " + server.url() + " --user-id botUser --token-file " +
+                             testing::ShellQuote(tmp.File("token")) + " --db " +
+                             testing::ShellQuote(db) + " --once";
+  auto sync = testing::RunCordon("rocketchat sync" + common);
+  ASSERT_EQ(sync.code, 0) << sync.err;
+  EXPECT_NE(sync.out.find("2 rooms, 4 messages"), std::string::npos) << sync.out;
+  {
+    auto store = Store::Open(db);
+    ASSERT_TRUE(store.ok());
+    ledger::Ledger led(**store);
+    ledger::TakedownRequest t;
+    t.entity = "rocketchat:127.0.0.1:" + std::to_string(server.port()) + "/GENERAL/m2";
+    t.time = 100;
+    t.decided_by = "moderator";
+    t.reason = "spam";
+    ASSERT_TRUE((*store)->Begin().ok());
+    ASSERT_TRUE(led.Takedown(t).ok());
+    ASSERT_TRUE((*store)->Commit().ok());
+  }
+  auto enforce = testing::RunCordon("rocketchat enforce" + common);
+  ASSERT_EQ(enforce.code, 0) << enforce.err;
+  EXPECT_NE(enforce.out.find("1 done, 0 failed"), std::string::npos) << enforce.out;
+  EXPECT_EQ(server.seen().back(), R"(POST /api/v1/chat.delete {"roomId":"GENERAL","msgId":"m2"})");
+  // A wrong token: the server's 401 is the error, the token is not printed.
+  testing::WriteFile(tmp.path() / "token", "wrong-token\n");
+  auto refused = testing::RunCordon("rocketchat sync" + common);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("HTTP 401"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("wrong-token"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cordon::connect
