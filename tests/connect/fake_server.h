@@ -1,11 +1,13 @@
 // A fake HTTP server for connector tests: cpp-httplib on 127.0.0.1, a free port, started by the
 // constructor and stopped by the destructor. It records every request as it arrived and answers
-// through the test's handler (404 when none is set).
+// through the test's handler (404 when none is set): either one that writes the httplib response
+// or one that returns a FakeAnswer (status, JSON body, headers).
 #pragma once
 
 #include <httplib.h>
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,9 +21,25 @@ struct SeenRequest {
   std::string Line() const { return method + " " + target + " " + body; }
 };
 
+struct FakeAnswer {
+  int status = 200;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
 class FakeServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using AnswerHandler = std::function<FakeAnswer(const httplib::Request&)>;
+
+  explicit FakeServer(AnswerHandler answer)
+      : FakeServer(Handler(
+            [answer = std::move(answer)](const httplib::Request& req, httplib::Response& res) {
+              FakeAnswer a = answer(req);
+              res.status = a.status;
+              for (const auto& [k, v] : a.headers) res.set_header(k, v);
+              res.set_content(a.body, "application/json");
+            })) {}
 
   explicit FakeServer(Handler handler) : handler_(std::move(handler)) {
     auto record = [this](const httplib::Request& req, httplib::Response& res) {
@@ -53,6 +71,7 @@ class FakeServer {
   FakeServer& operator=(const FakeServer&) = delete;
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
   std::vector<SeenRequest> seen() {
     std::lock_guard<std::mutex> lock(mu_);
     return seen_;
