@@ -141,5 +141,52 @@ TEST_F(VideoServeTest, HashAnswersTheFramesAndLookupFindsTheBankedVideo) {
   EXPECT_EQ(r->status, 401) << r->body;
 }
 
+// Lookups need no decoder: they run in every build, on a bank imported from a hash file. A file
+// that looks like an MP4 is 400 when it does not decode, 501 in a build without video support.
+TEST(VideoServeLookup, WorksWithoutTheDecoderAndSaysWhenVideosCannotBeHashed) {
+  testing::TempDir tmp;
+  const std::string db = tmp.File("db.sqlite");
+  std::vector<VpdqFrame> frames;
+  for (int i = 0; i < 20; ++i) {
+    PdqHash h;
+    for (int k = 0; k < 256; ++k) {
+      if (((k * 7 + i / 5 * 31) % 3) == 0) h.SetBit(k);
+    }
+    frames.push_back({i, i / 10.0, 90, h});
+  }
+  testing::WriteFile(tmp.File("v.txt"), FormatVpdqHashFile(frames));
+  auto imp =
+      testing::RunCordon("bank import --db " + testing::ShellQuote(db) +
+                         " --bank CLIPS --format vpdq " + testing::ShellQuote(tmp.File("v.txt")));
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  auto tok = testing::RunCordon("token create --db " + testing::ShellQuote(db) +
+                                " --role viewer --name v");
+  ASSERT_EQ(tok.code, 0) << tok.err;
+  const httplib::Headers viewer = {{"Authorization", "Bearer " + Trimmed(tok.out)}};
+  ServeProcess serve(db);
+  ASSERT_TRUE(serve.WaitLoaded()) << serve.Stderr();
+  auto c = serve.Client();
+  const std::vector<VpdqFrame> half(frames.begin(), frames.begin() + 10);
+  auto r = c.Post("/m/lookup?signal_type=vpdq", viewer, FormatVpdqSignal(half), "text/plain");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  // Scenes of 5 frames with 3 distinct patterns: the first two scenes are queried, and the
+  // fourth repeats the first, so 15 of the 20 banked frames are hit.
+  EXPECT_EQ(r->body, R"({"CLIPS":[{"bank_content_id":1,"distance":"0","query_match_percent":100,)"
+                     R"("target_match_percent":75}]})");
+  EXPECT_DOUBLE_EQ(CompareVpdq(half, frames).target_match_percent, 75);
+  r = c.Get(("/m/lookup?signal_type=vpdq&banks=OTHER&signal=" + UrlEncode(FormatVpdqSignal(half)))
+                .c_str(),
+            viewer);
+  EXPECT_EQ(r->body, "{}");
+  const std::string fake_mp4 = std::string(
+                                   "\0\0\0\x20"
+                                   "ftypisom",
+                                   12) +
+                               std::string(500, 'x');
+  r = c.Post("/h/hash", viewer, httplib::MultipartFormDataItems{{"video", fake_mp4, "f.mp4", ""}});
+  EXPECT_EQ(r->status, VideoSupported() ? 400 : 501) << r->body;
+}
+
 }  // namespace
 }  // namespace cordon

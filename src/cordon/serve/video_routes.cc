@@ -101,6 +101,10 @@ VideoRoutes::VideoRoutes(VideoRouteOptions options)
 VideoRoutes::~VideoRoutes() = default;
 
 void VideoRoutes::Hash(const httplib::Request& req, httplib::Response& res) {
+  const auto file = req.get_file_value("video");
+  if (SniffVideoFormat(std::string_view(file.content).substr(0, 512)) == VideoFormat::kUnknown) {
+    return SendError(res, 400, "the file is not a video (no container cordon reads)");
+  }
   if (!VideoSupported()) {
     return SendError(res, 501, "this build of cordon has no video support");
   }
@@ -114,7 +118,6 @@ void VideoRoutes::Hash(const httplib::Request& req, httplib::Response& res) {
     }
     options.seconds_per_hash = s;
   }
-  const auto file = req.get_file_value("video");
   StatusOr<std::vector<VpdqFrame>> frames = std::vector<VpdqFrame>();
   {
     Impl::Slot slot = impl_->TakeSlot();
