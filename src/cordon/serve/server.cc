@@ -24,6 +24,7 @@
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
 #include "cordon/serve/v1_routes.h"
+#include "cordon/serve/video_routes.h"
 #include "cordon/store/serve_tables.h"
 #include "cordon/store/stats_json.h"
 #include "cordon/store/store.h"
@@ -148,7 +149,8 @@ struct ApiServer::Impl {
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
         pool(options.db),
-        tokens(std::chrono::milliseconds(options.token_cache_ms)) {}
+        tokens(std::chrono::milliseconds(options.token_cache_ms)),
+        video(VideoRouteOptions{.db = options.db}) {}
 
   ServeOptions options;
   httplib::Server svr;
@@ -156,6 +158,7 @@ struct ApiServer::Impl {
   TokenCache tokens;
   LookupIndex index;
   ServeMetrics metrics;
+  VideoRoutes video;                     // vPDQ hashing and lookups (video_routes.h)
   std::unique_ptr<Store> refresh_store;  // the refresher thread's
   int port = 0;
 
@@ -315,6 +318,7 @@ struct ApiServer::Impl {
   void BankRoutes();
   void MatchRoutes();
   void HashRoutes();
+  void VideoLookupRoute();
   void EventRoutes();
 };
 
@@ -369,6 +373,7 @@ void ApiServer::Impl::Routes() {
   BankRoutes();
   MatchRoutes();
   HashRoutes();
+  VideoLookupRoute();
   EventRoutes();
   v1.svr = &svr;
   v1.guarded = [this](ApiRole min, V1Context::Handler h) { return GuardedAs(min, std::move(h)); };
@@ -653,6 +658,12 @@ void ApiServer::Impl::MatchRoutes() {
             }
             const std::string type_name = req.get_param_value("signal_type");
             auto type = ParseSignalType(type_name);
+            if (type && *type == SignalType::kVpdq) {
+              if (!index.loaded()) return SendError(res, 503, "index not yet ready");
+              video.Lookup(req, res, req.get_param_value("signal"), *index.Current());
+              metrics.AddLookups(1);
+              return;
+            }
             if (!type || *type != SignalType::kPdq) {
               return SendError(res, 400, "No such SignalType '" + type_name + "'");
             }
@@ -738,13 +749,28 @@ void ApiServer::Impl::MatchRoutes() {
            }));
 }
 
+void ApiServer::Impl::VideoLookupRoute() {
+  // A vPDQ signal can be longer than a request line: POST takes it as the body.
+  svr.Post("/m/lookup", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
+             auto type = ParseSignalType(req.get_param_value("signal_type"));
+             if (!type || *type != SignalType::kVpdq) {
+               return SendError(res, 400, "POST /m/lookup takes signal_type=vpdq");
+             }
+             if (!index.loaded()) return SendError(res, 503, "index not yet ready");
+             video.Lookup(req, res, req.body, *index.Current());
+             metrics.AddLookups(1);
+           }));
+}
+
 void ApiServer::Impl::HashRoutes() {
   svr.Get("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request&, Response& res) {
             SendError(res, 400, "fetching content by url is disabled on this server");
           }));
-  svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request& req, Response& res) {
+  svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
+             if (!req.has_file("photo") && req.has_file("video")) return video.Hash(req, res);
              if (!req.has_file("photo")) {
-               return SendError(res, 400, "a multipart file in the field `photo` is required");
+               return SendError(res, 400,
+                                "a multipart file in the field `photo` or `video` is required");
              }
              const auto file = req.get_file_value("photo");
              auto pdq = PdqFromBytes(file.content, file.filename.empty() ? "photo" : file.filename);
