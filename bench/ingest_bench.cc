@@ -2,6 +2,7 @@
 //   python   a plain Python json.loads loop over the file (what collection tools do)
 //   simdjson simdjson's raw parse of the same file (the ceiling)
 //   parse    cordon's native importer: parse, validate and normalise links, no store
+//   parse-dom the same with every line parsed by simdjson's DOM (the importer before On-Demand)
 //   ingest   cordon's full ingest into a fresh SQLite store
 // Usage: ingest_bench [--messages N] [--file PATH] [--keep]
 #include <simdjson.h>
@@ -155,6 +156,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The same importer with every line through the DOM (no On-Demand fast path), for the A/B.
+  t = Clock::now();
+  NormalisingSink dom_sink;
+  s = MakeNativeDomImporter()->Import(InputFile{path}, ImportLimits{}, dom_sink);
+  double dom_s = Seconds(t);
+  if (!s.ok() || dom_sink.events != n || dom_sink.links != sink.links) {
+    std::printf("DOM parse differs: %s events=%lld\n", s.ToString().c_str(),
+                static_cast<long long>(dom_sink.events));
+    return 1;
+  }
+
   const std::string db = path + ".db";
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
   t = Clock::now();
@@ -174,6 +186,7 @@ int main(int argc, char** argv) {
   row("python", python_s);
   row("simdjson", simd_s);
   row("parse", parse_s);
+  row("parse-dom", dom_s);
   row("ingest", ingest_s);
   if (docs != n)
     std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
