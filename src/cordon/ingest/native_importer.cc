@@ -200,11 +200,13 @@ class FastMessageReader {
     simdjson::ondemand::object obj;
     if (doc.get_object().get(obj)) return false;
     uint32_t seen = 0;
+    int next = kType;
     bool has_time = false;
     for (auto item : obj) {
       simdjson::ondemand::field field;
       if (std::move(item).get(field)) return false;
-      const int bit = KeyBit(field.key());
+      const int bit = KeyBit(field.key(), next);
+      next = bit + 1;
       if (bit < 0 || (seen & (1u << bit))) return false;
       if (seen == 0 && bit != kType) return false;  // "type" first, as our writer puts it
       seen |= 1u << bit;
@@ -297,11 +299,15 @@ class FastMessageReader {
   };
 
   // The field's bit, or -1 for a key ParseMessage does not read (or one written with escapes).
-  static int KeyBit(simdjson::ondemand::raw_json_string k) {
+  // `hint` is the bit expected next: our writer puts the fields in this order, so the first
+  // comparison nearly always hits.
+  static int KeyBit(simdjson::ondemand::raw_json_string k, int hint) {
     static constexpr std::string_view kNames[] = {
         "type",    "key",   "chat",    "time",     "from",   "text",      "links",       "media",
         "forward", "views", "via_bot", "reply_to", "edited", "reactions", "poll_voters", "thread"};
-    for (int i = 0; i < static_cast<int>(std::size(kNames)); ++i) {
+    constexpr int n = static_cast<int>(std::size(kNames));
+    if (hint < n && k.unsafe_is_equal(kNames[hint])) return hint;
+    for (int i = 0; i < n; ++i) {
       if (k.unsafe_is_equal(kNames[i])) return i;
     }
     return -1;
@@ -345,9 +351,19 @@ class FastMessageReader {
     if (!IsNull(v, null)) return false;
     if (null) return true;
     std::string_view s;
-    if (v.get_string().get(s) || !IsHex(s, digits)) return false;
-    out = ToLower(s);
-    return true;
+    if (v.get_string().get(s) || s.size() != digits) return false;
+    // IsHex and ToLower in one pass, without branches (the loop vectorises).
+    out.resize(s.size());
+    bool hex = true;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      const unsigned char lower = c | 0x20;
+      const bool digit = c >= '0' && c <= '9';
+      const bool letter = lower >= 'a' && lower <= 'f';
+      hex &= digit | letter;
+      out[i] = static_cast<char>(digit ? c : lower);
+    }
+    return hex;
   }
   static bool Links(simdjson::ondemand::value& v, std::vector<std::string>& out) {
     bool null = false;
