@@ -354,15 +354,18 @@ class FastMessageReader {
     if (v.get_string().get(s) || s.size() != digits) return false;
     // IsHex and ToLower in one pass, without branches (the loop vectorises).
     out.resize(s.size());
-    bool hex = true;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      const unsigned char lower = c | 0x20;
-      const bool digit = c >= '0' && c <= '9';
-      const bool letter = lower >= 'a' && lower <= 'f';
-      hex &= digit | letter;
-      out[i] = static_cast<char>(digit ? c : lower);
+    const unsigned char* in = reinterpret_cast<const unsigned char*>(s.data());
+    char* d = out.data();
+    unsigned bad = 0;
+    for (size_t i = 0; i < digits; ++i) {
+      const unsigned c = in[i];
+      const unsigned lower = c | 0x20u;
+      const unsigned digit = (c - '0') < 10u;
+      const unsigned letter = (lower - 'a') < 6u;
+      bad |= (digit | letter) ^ 1u;
+      d[i] = static_cast<char>(digit ? c : lower);
     }
+    const bool hex = bad == 0;
     return hex;
   }
   static bool Links(simdjson::ondemand::value& v, std::vector<std::string>& out) {
