@@ -2,8 +2,9 @@
 //   python   a plain Python json.loads loop over the file (what collection tools do)
 //   simdjson simdjson's raw parse of the same file (the ceiling)
 //   parse    cordon's native importer: parse, validate and normalise links, no store
+//   parse-dom the same with every line parsed by simdjson's DOM (the importer before On-Demand)
 //   ingest   cordon's full ingest into a fresh SQLite store
-// Usage: ingest_bench [--messages N] [--file PATH] [--keep]
+// Usage: ingest_bench [--messages N] [--file PATH] [--keep] [--parse-only]
 #include <simdjson.h>
 
 #include <chrono>
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
   int64_t n = 1000000;
   std::string path = "/tmp/cordon-ingest-bench.ndjson";
   bool keep = false;
+  bool parse_only = false;  // only the parse row, for a profiler
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--messages" && i + 1 < argc)
@@ -120,11 +122,21 @@ int main(int argc, char** argv) {
       path = argv[++i];
     else if (a == "--keep")
       keep = true;
+    else if (a == "--parse-only")
+      parse_only = true;
   }
   if (!std::filesystem::exists(path)) Generate(path, n);
   const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
   std::printf("file: %s, %lld messages, %.1f MB\n", path.c_str(), static_cast<long long>(n), mb);
 
+  if (parse_only) {
+    auto t = Clock::now();
+    NormalisingSink sink;
+    Status s = MakeNativeImporter()->Import(InputFile{path}, ImportLimits{}, sink);
+    std::printf("parse %.2f s, %lld events, %s\n", Seconds(t), static_cast<long long>(sink.events),
+                s.ToString().c_str());
+    return s.ok() ? 0 : 1;
+  }
   auto t = Clock::now();
   std::string py =
       "python3 -c \"import json,sys\nn=0\nfor line in open(sys.argv[1], "
@@ -155,6 +167,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The same importer with every line through the DOM (no On-Demand fast path), for the A/B.
+  t = Clock::now();
+  NormalisingSink dom_sink;
+  s = MakeNativeDomImporter()->Import(InputFile{path}, ImportLimits{}, dom_sink);
+  double dom_s = Seconds(t);
+  if (!s.ok() || dom_sink.events != n || dom_sink.links != sink.links) {
+    std::printf("DOM parse differs: %s events=%lld\n", s.ToString().c_str(),
+                static_cast<long long>(dom_sink.events));
+    return 1;
+  }
+
   const std::string db = path + ".db";
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
   t = Clock::now();
@@ -174,6 +197,7 @@ int main(int argc, char** argv) {
   row("python", python_s);
   row("simdjson", simd_s);
   row("parse", parse_s);
+  row("parse-dom", dom_s);
   row("ingest", ingest_s);
   if (docs != n)
     std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));

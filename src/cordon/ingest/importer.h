@@ -92,6 +92,9 @@ std::string OwnOutputKind(std::string_view head);
 
 // Factories, one per format (each in its own file in this folder).
 std::unique_ptr<Importer> MakeNativeImporter();
+// The native importer without its On-Demand fast path (every line through the DOM), for the
+// differential test and the benchmark.
+std::unique_ptr<Importer> MakeNativeDomImporter();
 std::unique_ptr<Importer> MakeTelegramExportImporter();
 std::unique_ptr<Importer> MakeTelethonImporter();
 std::unique_ptr<Importer> MakeMatrixImporter();

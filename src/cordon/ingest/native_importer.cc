@@ -1,10 +1,14 @@
 // cordon events v1 (docs/events.md): the project's own NDJSON stream.
+#include <algorithm>
+#include <iterator>
+
 #include "cordon/ingest/count_field.h"
 #include "cordon/ingest/importer.h"
 #include "cordon/ingest/json_walk.h"
 #include "cordon/ingest/weirds.h"
 #include "cordon/util/json_fields.h"
 #include "cordon/util/strings.h"
+#include "cordon/util/time.h"
 
 namespace cordon {
 namespace {
@@ -169,6 +173,300 @@ RecordResult ParseReinstate(Fields& f, EventSink& sink, const Location& where) {
   return s.ok() ? RecordResult::Ok() : RecordResult::Fatal(s);
 }
 
+// The fast path for "message" records (nearly all of a stream): the line read once with
+// simdjson On-Demand, fields in document order, every value read and type-checked as it goes.
+// Read() fills `m` only when the record is one ParseMessage would accept as the very same event
+// and with no weird; anything else (an error at any point, trailing text, an unknown, escaped or
+// repeated key, a value ParseMessage would convert or report) answers false and nothing is
+// emitted: the caller then parses the line with the DOM path, which rejects it or reads it
+// exactly as before. So a bad line is never half-ingested, and its reason is the DOM's.
+class FastMessageReader {
+ public:
+  explicit FastMessageReader(size_t depth) : depth_(depth) {}
+
+  bool Read(std::string_view raw, MessageEvent& m) {
+    if (parser_.capacity() < raw.size() || !allocated_) {
+      if (parser_.allocate(std::max<size_t>(raw.size(), 1 << 16), depth_) != simdjson::SUCCESS) {
+        return false;
+      }
+      allocated_ = true;
+    }
+    m = MessageEvent{};
+    simdjson::ondemand::document doc;
+    // `raw` is a line of LineReader's buffer, readable for kReadPadding bytes past its end.
+    if (parser_.iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
+      return false;
+    }
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj)) return false;
+    uint32_t seen = 0;
+    int next = kType;
+    bool has_time = false;
+    for (auto item : obj) {
+      simdjson::ondemand::field field;
+      if (std::move(item).get(field)) return false;
+      const int bit = KeyBit(field.key(), next);
+      next = bit + 1;
+      if (bit < 0 || (seen & (1u << bit))) return false;
+      if (seen == 0 && bit != kType) return false;  // "type" first, as our writer puts it
+      seen |= 1u << bit;
+      simdjson::ondemand::value v = field.value();
+      std::string_view s;
+      switch (bit) {
+        case kType:
+          if (v.get_string().get(s) || s != "message") return false;
+          break;
+        case kKey:
+          if (!Str(v, m.key)) return false;
+          break;
+        case kChat:
+          if (!Str(v, m.chat)) return false;
+          break;
+        case kTime: {
+          std::optional<int64_t> t;
+          if (!Time(v, t) || !t) return false;
+          m.time = *t;
+          has_time = true;
+          break;
+        }
+        case kFrom:
+          if (!Str(v, m.from)) return false;
+          break;
+        case kText:
+          if (!Str(v, m.text)) return false;
+          break;
+        case kLinks:
+          if (!Links(v, m.links)) return false;
+          break;
+        case kMedia:
+          if (!MediaList(v, m.media)) return false;
+          break;
+        case kForward:
+          if (!Forward(v, m.forward)) return false;
+          break;
+        case kViews:
+          if (!Count(v, m.views)) return false;
+          break;
+        case kViaBot:
+          if (!Str(v, m.via_bot)) return false;
+          break;
+        case kReplyTo:
+          if (!Str(v, m.reply_to)) return false;
+          break;
+        case kEdited:
+          if (!Time(v, m.edited)) return false;
+          break;
+        case kReactions:
+          if (!Count(v, m.reactions)) return false;
+          break;
+        case kPollVoters:
+          if (!Count(v, m.poll_voters)) return false;
+          break;
+        case kThread:
+          if (!Str(v, m.thread)) return false;
+          break;
+        default:
+          return false;
+      }
+    }
+    // Trailing text after the object: the DOM says TRAILING_CONTENT.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
+    // ParseMessage's checks; a failure goes to it for the reason.
+    if (m.key.empty() || m.chat.empty() || !has_time || !KnownPlatformKey(m.chat)) return false;
+    if (m.key.size() <= m.chat.size() || !m.key.starts_with(m.chat) || m.key[m.chat.size()] != '/')
+      return false;
+    return true;
+  }
+
+ private:
+  enum Key {
+    kType,
+    kKey,
+    kChat,
+    kTime,
+    kFrom,
+    kText,
+    kLinks,
+    kMedia,
+    kForward,
+    kViews,
+    kViaBot,
+    kReplyTo,
+    kEdited,
+    kReactions,
+    kPollVoters,
+    kThread,
+  };
+
+  // The field's bit, or -1 for a key ParseMessage does not read (or one written with escapes).
+  // `hint` is the bit expected next: our writer puts the fields in this order, so the first
+  // comparison nearly always hits.
+  static int KeyBit(simdjson::ondemand::raw_json_string k, int hint) {
+    static constexpr std::string_view kNames[] = {
+        "type",    "key",   "chat",    "time",     "from",   "text",      "links",       "media",
+        "forward", "views", "via_bot", "reply_to", "edited", "reactions", "poll_voters", "thread"};
+    constexpr int n = static_cast<int>(std::size(kNames));
+    if (hint < n && k.unsafe_is_equal(kNames[hint])) return hint;
+    for (int i = 0; i < n; ++i) {
+      if (k.unsafe_is_equal(kNames[i])) return i;
+    }
+    return -1;
+  }
+
+  // A null is absent (Fields reads it so); false for any other non-string or an error.
+  static bool IsNull(simdjson::ondemand::value& v, bool& null) {
+    return v.is_null().get(null) == simdjson::SUCCESS;
+  }
+  static bool Str(simdjson::ondemand::value& v, std::string& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    std::string_view s;
+    if (v.get_string().get(s)) return false;
+    out.assign(s);
+    return true;
+  }
+  static bool Time(simdjson::ondemand::value& v, std::optional<int64_t>& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    std::string_view s;
+    if (v.get_string().get(s)) return false;
+    out = ParseRfc3339Ms(s);
+    return out.has_value();
+  }
+  // Only a plain non-negative int64 takes the fast path (Fields::Int converts more; a negative
+  // count is a weird): the rest goes to the DOM path.
+  static bool Count(simdjson::ondemand::value& v, std::optional<int64_t>& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    int64_t n = 0;
+    if (v.get_int64().get(n) || n < 0) return false;
+    out = n;
+    return true;
+  }
+  static bool Hex(simdjson::ondemand::value& v, size_t digits, std::string& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    std::string_view s;
+    if (v.get_string().get(s) || s.size() != digits) return false;
+    // IsHex and ToLower in one pass, without branches (the loop vectorises).
+    out.resize(s.size());
+    const unsigned char* in = reinterpret_cast<const unsigned char*>(s.data());
+    char* d = out.data();
+    unsigned bad = 0;
+    for (size_t i = 0; i < digits; ++i) {
+      const unsigned c = in[i];
+      const unsigned lower = c | 0x20u;
+      const unsigned digit = (c - '0') < 10u;
+      const unsigned letter = (lower - 'a') < 6u;
+      bad |= (digit | letter) ^ 1u;
+      d[i] = static_cast<char>(digit ? c : lower);
+    }
+    const bool hex = bad == 0;
+    return hex;
+  }
+  static bool Links(simdjson::ondemand::value& v, std::vector<std::string>& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr)) return false;
+    for (auto item : arr) {
+      std::string_view s;
+      if (item.get_string().get(s)) return false;
+      out.emplace_back(s);
+    }
+    return true;
+  }
+  static bool MediaList(simdjson::ondemand::value& v, std::vector<Media>& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr)) return false;
+    for (auto item : arr) {
+      simdjson::ondemand::object o;
+      if (item.get_object().get(o)) return false;
+      Media md;
+      uint32_t seen = 0;
+      for (auto fi : o) {
+        simdjson::ondemand::field f;
+        if (std::move(fi).get(f)) return false;
+        simdjson::ondemand::raw_json_string k = f.key();
+        int bit = k.unsafe_is_equal("kind")     ? 0
+                  : k.unsafe_is_equal("path")   ? 1
+                  : k.unsafe_is_equal("sha256") ? 2
+                  : k.unsafe_is_equal("md5")    ? 3
+                  : k.unsafe_is_equal("pdq")    ? 4
+                                                : -1;
+        if (bit < 0 || (seen & (1u << bit))) return false;
+        seen |= 1u << bit;
+        simdjson::ondemand::value fv = f.value();
+        bool good = bit == 0   ? Str(fv, md.kind)
+                    : bit == 1 ? Str(fv, md.path)
+                    : bit == 2 ? Hex(fv, 64, md.sha256)
+                    : bit == 3 ? Hex(fv, 32, md.md5)
+                               : Hex(fv, 64, md.pdq);
+        if (!good) return false;
+      }
+      if (md.kind.empty()) return false;
+      out.push_back(std::move(md));
+    }
+    return true;
+  }
+  static bool Forward(simdjson::ondemand::value& v, std::optional<ForwardOrigin>& out) {
+    bool null = false;
+    if (!IsNull(v, null)) return false;
+    if (null) return true;
+    simdjson::ondemand::object o;
+    if (v.get_object().get(o)) return false;
+    ForwardOrigin origin;
+    uint32_t seen = 0;
+    for (auto fi : o) {
+      simdjson::ondemand::field f;
+      if (std::move(fi).get(f)) return false;
+      simdjson::ondemand::raw_json_string k = f.key();
+      int bit = k.unsafe_is_equal("chat")      ? 0
+                : k.unsafe_is_equal("message") ? 1
+                : k.unsafe_is_equal("name")    ? 2
+                : k.unsafe_is_equal("time")    ? 3
+                                               : -1;
+      if (bit < 0 || (seen & (1u << bit))) return false;
+      seen |= 1u << bit;
+      simdjson::ondemand::value fv = f.value();
+      bool good = bit == 0   ? Str(fv, origin.chat)
+                  : bit == 1 ? Str(fv, origin.message)
+                  : bit == 2 ? Str(fv, origin.name)
+                             : Time(fv, origin.time);
+      if (!good) return false;
+    }
+    out = std::move(origin);
+    return true;
+  }
+
+  size_t depth_;
+  bool allocated_ = false;
+  simdjson::ondemand::parser parser_;
+};
+
+RecordResult ParseRecord(simdjson::dom::element root, EventSink& sink, const Location& where) {
+  if (!root.is_object()) return RecordResult::Reject("expected a JSON object");
+  Fields f{simdjson::dom::object(root)};
+  std::string_view type = f.ReqStr("type");
+  if (!f.ok()) return RecordResult::Reject(f.error());
+  if (type == "message") return ParseMessage(f, sink, where);
+  if (type == "entity") return ParseEntity(f, sink, where);
+  if (type == "member") return ParseMember(f, sink, where);
+  if (type == "invite") return ParseInvite(f, sink, where);
+  if (type == "takedown") return ParseTakedown(f, sink, where);
+  if (type == "reinstate") return ParseReinstate(f, sink, where);
+  sink.OnWeird(weird::kUnknownEventType, "unknown event type skipped", where);
+  return RecordResult::Ok();
+}
+
 class NativeImporter final : public Importer {
  public:
   std::string_view name() const override { return "cordon-events"; }
@@ -191,29 +489,38 @@ class NativeImporter final : public Importer {
     return path.ends_with(".ndjson") && head.find("\"type\"") != std::string_view::npos ? 10 : 0;
   }
 
+  explicit NativeImporter(bool on_demand) : on_demand_(on_demand) {}
+
   Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
-    return ForEachJsonLine(file, limits, sink,
-                           [&](simdjson::dom::element root, const Location& where) -> RecordResult {
-                             if (!root.is_object())
-                               return RecordResult::Reject("expected a JSON object");
-                             Fields f{simdjson::dom::object(root)};
-                             std::string_view type = f.ReqStr("type");
-                             if (!f.ok()) return RecordResult::Reject(f.error());
-                             if (type == "message") return ParseMessage(f, sink, where);
-                             if (type == "entity") return ParseEntity(f, sink, where);
-                             if (type == "member") return ParseMember(f, sink, where);
-                             if (type == "invite") return ParseInvite(f, sink, where);
-                             if (type == "takedown") return ParseTakedown(f, sink, where);
-                             if (type == "reinstate") return ParseReinstate(f, sink, where);
-                             sink.OnWeird(weird::kUnknownEventType, "unknown event type skipped",
-                                          where);
-                             return RecordResult::Ok();
-                           });
+    auto dom = [&](simdjson::dom::element root, const Location& where) {
+      return ParseRecord(root, sink, where);
+    };
+    if (!on_demand_) return ForEachJsonLine(file, limits, sink, dom);
+    // ForEachJsonLine's loop, with each line tried on the fast path first.
+    JsonWalker walker(limits, sink);
+    FastMessageReader fast(limits.parser_depth());
+    MessageEvent m;
+    return ForEachJsonRoot(
+        file, limits, sink,
+        [&](const JsonRoot& root) -> Status {
+          if (root.text.size() <= limits.max_record_bytes && fast.Read(root.text, m)) {
+            return sink.OnEvent(std::move(m), root.where);
+          }
+          return walker.ParseRecord(root.text, root.where, dom);
+        },
+        JsonFileShape::kLines);
   }
+
+ private:
+  bool on_demand_;
 };
 
 }  // namespace
 
-std::unique_ptr<Importer> MakeNativeImporter() { return std::make_unique<NativeImporter>(); }
+std::unique_ptr<Importer> MakeNativeImporter() { return std::make_unique<NativeImporter>(true); }
+
+std::unique_ptr<Importer> MakeNativeDomImporter() {
+  return std::make_unique<NativeImporter>(false);
+}
 
 }  // namespace cordon
