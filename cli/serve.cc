@@ -1,5 +1,5 @@
 // cordon serve --db FILE [--listen HOST:PORT] [--log-format text|json|none] [--threads N]
-//              [--max-body BYTES]
+//              [--max-body BYTES] [--header-timeout S] [--body-timeout S] [--fetch-allow PREFIX]...
 //
 // Runs the HTTP API in the foreground (src/cordon/serve/server.h). Prints
 // "listening on http://HOST:PORT" on stderr once the port is open; SIGTERM or SIGINT stops
@@ -27,6 +27,8 @@ std::function<int()> Setup(CLI::App& app) {
     int threads = 64;
     int64_t max_body = int64_t{64} << 20;
     int max_streams = 8, stream_seconds = 300;
+    int header_timeout = 10, body_timeout = 60;
+    std::vector<std::string> fetch_allow;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database (created when missing)")->required();
@@ -37,6 +39,14 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-body", a->max_body, "largest request body in bytes (413 above)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--header-timeout", a->header_timeout, "seconds to send a request's headers")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--body-timeout", a->body_timeout, "seconds to send a request's body")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  app.add_option("--fetch-allow", a->fetch_allow,
+                 "URL prefix GET /h/hash?url= may fetch from (repeatable; none: fetching is off)");
   app.add_option("--max-streams", a->max_streams, "GET /v1/stream clients at once (503 above)")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
@@ -72,6 +82,9 @@ std::function<int()> Setup(CLI::App& app) {
     // Each stream holds a worker: leave most of them to other requests.
     o.max_streams = std::min(a->max_streams, std::max(0, a->threads / 2));
     o.stream_max_seconds = a->stream_seconds;
+    o.header_timeout_s = a->header_timeout;
+    o.body_timeout_s = a->body_timeout;
+    o.fetch_allow = a->fetch_allow;
 
     // Two malloc arenas: each index reload frees a whole bank's index, and with an arena per
     // worker thread glibc keeps those pages in arenas that rarely reuse them, so resident memory

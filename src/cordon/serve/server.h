@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cordon/util/status.h"
 
@@ -39,12 +40,17 @@ struct ServeOptions {
   int read_timeout_s = 5;
   int write_timeout_s = 5;
   int keep_alive_timeout_s = 5;
+  int header_timeout_s = 10;  // a request's headers, from its first byte (http_server.h)
+  int body_timeout_s = 60;    // its body, from the end of its headers
   size_t keep_alive_max_requests = 10000;
   int64_t refresh_interval_ms = 1000;
   int pdq_threshold = 31;         // HMA's default match distance
   int64_t token_cache_ms = 2000;  // a revoked token stops working within this
-  int max_streams = 8;            // GET /v1/stream at once (each holds a worker)
-  int stream_max_seconds = 300;   // a stream's longest life; the client then reconnects
+  // URL prefixes GET /h/hash?url= may fetch from (fetch.h); empty: fetching is off.
+  std::vector<std::string> fetch_allow;
+  int fetch_timeout_s = 10;
+  int max_streams = 8;           // GET /v1/stream at once (each holds a worker)
+  int stream_max_seconds = 300;  // a stream's longest life; the client then reconnects
 };
 
 class ApiServer {
