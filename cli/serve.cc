@@ -1,5 +1,6 @@
 // cordon serve --db FILE [--listen HOST:PORT] [--log-format text|json|none] [--threads N]
-//              [--max-body BYTES] [--header-timeout S] [--body-timeout S] [--fetch-allow PREFIX]...
+//              [--max-body BYTES] [--max-header-bytes BYTES] [--header-timeout S]
+//              [--body-timeout S] [--fetch-allow PREFIX]...
 //
 // Runs the HTTP API in the foreground (src/cordon/serve/server.h). Prints
 // "listening on http://HOST:PORT" on stderr once the port is open; SIGTERM or SIGINT stops
@@ -28,6 +29,7 @@ std::function<int()> Setup(CLI::App& app) {
     int64_t max_body = int64_t{64} << 20;
     int max_streams = 8, stream_seconds = 300;
     int header_timeout = 10, body_timeout = 60;
+    int64_t max_header = int64_t{64} << 10;
     std::vector<std::string> fetch_allow;
   };
   auto a = std::make_shared<Args>();
@@ -39,6 +41,9 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-body", a->max_body, "largest request body in bytes (413 above)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--max-header-bytes", a->max_header, "largest request line and headers")
+      ->check(CLI::Range(int64_t{1024}, int64_t{1} << 24))
+      ->capture_default_str();
   app.add_option("--header-timeout", a->header_timeout, "seconds to send a request's headers")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
@@ -84,6 +89,7 @@ std::function<int()> Setup(CLI::App& app) {
     o.stream_max_seconds = a->stream_seconds;
     o.header_timeout_s = a->header_timeout;
     o.body_timeout_s = a->body_timeout;
+    o.max_header_bytes = static_cast<size_t>(a->max_header);
     o.fetch_allow = a->fetch_allow;
 
     // Two malloc arenas: each index reload frees a whole bank's index, and with an arena per

@@ -236,6 +236,25 @@ TEST_F(ServeLimitsTest, ASlowClientCannotHoldTheOnlyWorker) {
   EXPECT_EQ(serve.Wait(), 0);
 }
 
+// Headers over the limit (each line under the library's 8 KiB, many of them) are refused with
+// 400, and the server goes on answering.
+TEST_F(ServeLimitsTest, TooManyHeaderBytesAre400) {
+  ServeProcess serve(db_, {"--max-header-bytes", "16384"});
+  ASSERT_TRUE(serve.WaitLoaded()) << serve.Stderr();
+  auto c = serve.Client();
+  httplib::Headers many;
+  for (int i = 0; i < 40; ++i)
+    many.emplace("X-Filler-" + std::to_string(i), std::string(1000, 'a'));
+  auto r = c.Get("/status/live", many);
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("\"message\""), std::string::npos);
+  many.erase(many.begin(), std::next(many.begin(), 30));  // 10 KB: under the limit
+  r = c.Get("/status/live", many);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 // An ingest of many events through POST /v1/events while lookups run on other connections:
 // every lookup is answered 200, and some while the ingest is still going.
 TEST_F(ServeLimitsTest, LookupsKeepAnsweringWhileEventsIngest) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <thread>
 
 namespace cordon::serve {
@@ -49,20 +50,20 @@ class DeadlineStream final : public httplib::Stream {
       : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
 
   void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
+  // Bytes the library may read before BodyStarted (the request line and headers); SIZE_MAX: any.
+  void set_header_budget(size_t bytes) { header_budget_ = bytes; }
 
   bool is_readable() const override {
     return off_ < size_ || PollFor(fd_, POLLIN, ReadWaitMs()) > 0;
   }
   bool is_writable() const override { return PollFor(fd_, POLLOUT, write_timeout_.count()) > 0; }
   ssize_t read(char* ptr, size_t size) override {
-    if (off_ < size_) return Copy(ptr, size);
-    if (PollFor(fd_, POLLIN, ReadWaitMs()) <= 0) return -1;
-    if (size >= sizeof buf_) return Recv(ptr, size);
-    const ssize_t n = Recv(buf_, sizeof buf_);
-    if (n <= 0) return n;
-    off_ = 0;
-    size_ = static_cast<size_t>(n);
-    return Copy(ptr, size);
+    const ssize_t n = ReadSome(ptr, size);
+    if (n > 0 && header_budget_ != SIZE_MAX) {
+      if (static_cast<size_t>(n) > header_budget_) return -1;  // the headers are too long
+      header_budget_ -= static_cast<size_t>(n);
+    }
+    return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
     if (!is_writable()) return -1;
@@ -88,6 +89,16 @@ class DeadlineStream final : public httplib::Stream {
   bool buffered() const { return off_ < size_; }
 
  private:
+  ssize_t ReadSome(char* ptr, size_t size) {
+    if (off_ < size_) return Copy(ptr, size);
+    if (PollFor(fd_, POLLIN, ReadWaitMs()) <= 0) return -1;
+    if (size >= sizeof buf_) return Recv(ptr, size);
+    const ssize_t n = Recv(buf_, sizeof buf_);
+    if (n <= 0) return n;
+    off_ = 0;
+    size_ = static_cast<size_t>(n);
+    return Copy(ptr, size);
+  }
   // The wait for the next bytes: the read timeout, cut short by the request's deadline.
   int64_t ReadWaitMs() const {
     const auto left =
@@ -112,6 +123,7 @@ class DeadlineStream final : public httplib::Stream {
   std::chrono::milliseconds read_timeout_;
   std::chrono::milliseconds write_timeout_;
   Clock::time_point deadline_ = Clock::time_point::max();
+  size_t header_budget_ = SIZE_MAX;
   char buf_[4096];
   size_t off_ = 0;
   size_t size_ = 0;
@@ -128,6 +140,7 @@ thread_local Current tl_current;
 void DeadlineServer::BodyStarted() {
   if (tl_current.stream != nullptr) {
     tl_current.stream->set_deadline(Clock::now() + tl_current.body_timeout);
+    tl_current.stream->set_header_budget(SIZE_MAX);
   }
 }
 
@@ -150,6 +163,7 @@ bool DeadlineServer::process_and_close_socket(socket_t sock) {
       if (ready <= 0) break;
     }
     stream.set_deadline(Clock::now() + header_timeout_);
+    stream.set_header_budget(max_header_bytes_);
     bool closed = false;
     ok = process_request(stream, left == 1, closed, nullptr);
     if (!ok || closed) break;

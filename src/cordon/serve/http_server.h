@@ -6,9 +6,10 @@
 // connection forever. DeadlineServer serves each connection through a socket stream of its own
 // whose reads also fail once the request's deadline has passed: the headers must arrive within
 // header_timeout of the request's first byte, the body within body_timeout of the headers (the
-// library then answers 400 and closes the connection). The keep-alive loop is the library's
-// (wait up to the keep-alive timeout for a next request, at most keep_alive_max_count requests),
-// and ends when the server stops, as the library's does.
+// library then answers 400 and closes the connection). The request line and headers together
+// are also held to max_header_bytes (the library limits only each line, to 8 KiB). The keep-alive
+// loop is the library's (wait up to the keep-alive timeout for a next request, at most
+// keep_alive_max_count requests), and ends when the server stops, as the library's does.
 //
 // Thread safety: as httplib::Server. BodyStarted is called on a worker thread, from the
 // pre-routing handler, for the connection that thread serves.
@@ -17,6 +18,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstddef>
 
 namespace cordon::serve {
 
@@ -27,6 +29,8 @@ class DeadlineServer : public httplib::Server {
     header_timeout_ = header_timeout;
     body_timeout_ = body_timeout;
   }
+  // The most a request line and its headers may take together (400 above).
+  void set_max_header_bytes(size_t bytes) { max_header_bytes_ = bytes; }
 
   // The headers of the request being read on this thread are in: its body now has body_timeout.
   static void BodyStarted();
@@ -36,6 +40,7 @@ class DeadlineServer : public httplib::Server {
 
   std::chrono::milliseconds header_timeout_{10000};
   std::chrono::milliseconds body_timeout_{60000};
+  size_t max_header_bytes_ = 64 << 10;
 };
 
 }  // namespace cordon::serve

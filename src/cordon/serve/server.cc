@@ -804,6 +804,7 @@ Status ApiServer::Bind() {
   m.svr.set_keep_alive_max_count(m.options.keep_alive_max_requests);
   m.svr.set_request_deadlines(std::chrono::seconds(m.options.header_timeout_s),
                               std::chrono::seconds(m.options.body_timeout_s));
+  m.svr.set_max_header_bytes(m.options.max_header_bytes);
   m.svr.set_tcp_nodelay(true);
   // The library listens with a backlog of 5 (compiled into Debian's build), which drops the
   // connections of 64 clients starting at once (they retry after a second); the socket is
