@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
@@ -57,6 +58,27 @@ class ServeLimitsTest : public ::testing::Test {
   std::string db_;
   std::map<ApiRole, std::string> tokens_;
 };
+
+// `token create` prints the token alone on one line; no byte of the database files (the WAL
+// too) holds a token or its random part, only their SHA-256.
+TEST_F(ServeLimitsTest, TokensAreNowhereInTheDatabaseFilesInPlain) {
+  std::string files;
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    if (std::filesystem::exists(db_ + suffix)) files += testing::ReadFile(db_ + suffix);
+  }
+  ASSERT_FALSE(files.empty());
+  for (const auto& [role, token] : tokens_) {
+    ASSERT_EQ(token.size(), 7u + 64u) << token;
+    EXPECT_EQ(files.find(token.substr(7)), std::string::npos);
+    EXPECT_EQ(files.find(token.substr(7, 16)), std::string::npos);
+    EXPECT_NE(files.find(serve::ApiTokenHash(token)), std::string::npos);
+  }
+  auto once = testing::RunCordon("token create --db " + testing::ShellQuote(db_) +
+                                 " --role viewer --name extra");
+  ASSERT_EQ(once.code, 0);
+  EXPECT_EQ(once.out.find('\n'), once.out.size() - 1);  // one line, the token alone
+  EXPECT_EQ(once.out.rfind("cordon_", 0), 0u);
+}
 
 // One row per route: method, path (a concrete one), the least role (nullopt: no token), a body,
 // and the route label /metrics counts it under.
