@@ -105,6 +105,8 @@ TEST_F(ServeLimitsTest, EveryRouteFromOneTableAgainstEveryRole) {
   ServeProcess serve(db_);
   ASSERT_TRUE(serve.WaitLoaded()) << serve.Stderr();
   auto c = serve.Client();
+  EXPECT_EQ(c.Get("/status")->body, "I-AM-ALIVE");
+  EXPECT_EQ(c.Get("/status/live")->body, "I-AM-ALIVE");
   ASSERT_EQ(c.Post("/c/banks", As(ApiRole::kAdmin), R"({"name":"B"})", "application/json")->status,
             201);
   const std::string hash_body = std::string(R"({"pdq":")") + kHash + R"("})";

@@ -91,6 +91,7 @@ class DeadlineStream final : public httplib::Stream {
  private:
   ssize_t ReadSome(char* ptr, size_t size) {
     if (off_ < size_) return Copy(ptr, size);
+    if (Clock::now() >= deadline_) return -1;  // even when bytes are waiting
     if (PollFor(fd_, POLLIN, ReadWaitMs()) <= 0) return -1;
     if (size >= sizeof buf_) return Recv(ptr, size);
     const ssize_t n = Recv(buf_, sizeof buf_);
