@@ -1,12 +1,11 @@
 // cordon bank import|export|list|add|remove: the banks of known signals (docs/matching.md).
 //
-//   cordon bank import --db F --bank NAME [--format auto|csv|te|te-file|tat|vpdq] [--type T]
-//                      [--label L] [--provenance P] [--strict] FILE
+//   cordon bank import --db F --bank NAME [--format auto|csv|te|te-file|tat|tcap|hma|vpdq]
+//                      [--type T] [--label L] [--provenance P] [--strict] FILE
 //   cordon bank export --db F --bank NAME [--output FILE]
 //   cordon bank list   --db F [--json]
 //   cordon bank add    --db F --bank NAME [--label L] [--provenance P] [--type T SIGNAL...]
 //   cordon bank remove --db F --bank NAME (--type T SIGNAL... | --whole)
-//
 // Changes take effect in running matchers (an ingest in progress) without a restart.
 #include <fmt/core.h>
 
@@ -21,6 +20,7 @@ namespace cordon::cli {
 namespace {
 
 constexpr size_t kMaxRejectsShown = 20;
+constexpr const char* kFormats = "auto, csv, te, te-file, tat (or tcap), hma, vpdq";
 
 struct Args {
   std::string db, bank, format = "auto", type, label, provenance, file, output;
@@ -39,7 +39,7 @@ int Import(const Args& a) {
   int rc = 0;
   ImportOptions opt;
   auto format = ParseBankFormat(a.format);
-  if (!format) return Fail("unknown format '" + a.format + "' (auto, csv, te, te-file, tat, vpdq)");
+  if (!format) return Fail("unknown format '" + a.format + "' (" + kFormats + ")");
   opt.format = *format;
   opt.type = TypeArg(a.type, rc);
   if (rc) return rc;
@@ -64,10 +64,11 @@ int Import(const Args& a) {
   if (!store.ok()) return Fail(store.status().ToString());
   const BankInfo info{a.bank, a.label,
                       a.provenance.empty() ? "imported from " + a.file : a.provenance};
-  auto added = AddToBank(**store, info, parsed->entries, BankTimeNow(), progress.get());
-  if (!added.ok()) return Fail(added.status().ToString());
-  fmt::print("bank {}: {} entries read ({}), {} new, {} rejected\n", a.bank, parsed->entries.size(),
-             BankFormatName(parsed->format), *added, parsed->rejects.size());
+  auto n = ImportIntoBank(**store, info, *parsed, BankTimeNow(), progress.get());
+  if (!n.ok()) return Fail(n.status().ToString());
+  fmt::print("bank {}: {} entries read ({}), {} new, {} rejected, {} removed\n", a.bank,
+             parsed->entries.size(), BankFormatName(parsed->format), n->added,
+             parsed->rejects.size(), n->removed);
   return 0;
 }
 
@@ -152,10 +153,10 @@ std::function<int()> Setup(CLI::App& app) {
   auto a = std::make_shared<Args>();
   app.require_subcommand(1);
   auto db = [&](CLI::App* sub) { sub->add_option("--db", a->db, "database")->required(); };
-  CLI::App* imp = app.add_subcommand("import", "Import a bank file (CSV, ThreatExchange, TAT)");
+  CLI::App* imp = app.add_subcommand("import", "Import a bank file (CSV, TE, TCAP, HMA)");
   db(imp);
   imp->add_option("--bank", a->bank, "bank name (created when missing)")->required();
-  imp->add_option("--format", a->format, "auto, csv, te, te-file, tat, vpdq");
+  imp->add_option("--format", a->format, kFormats);
   imp->add_option("--type", a->type, "signal type of rows that do not say: pdq, md5, sha256, text");
   imp->add_option("--label", a->label, "label for rows without one (and a new bank)");
   imp->add_option("--provenance", a->provenance, "where the file came from");

@@ -33,6 +33,13 @@ struct Registrar {
   }
 };
 
+// `--config FILE` (cli/config.cc, util/flag_config.h): AddConfigOptions gives it to every
+// subcommand without subcommands of its own, once all are set up; ExpandConfig puts the file's
+// values into the command-line words (`args`, without the program name) as the flags they
+// name, after --config, leaving out flags the words already give. Errors name file and line.
+void AddConfigOptions(CLI::App& app);
+StatusOr<std::vector<std::string>> ExpandConfig(CLI::App& app, std::vector<std::string> args);
+
 // Prints "cordon: <message>" to stderr and returns exit code 1.
 int Fail(const std::string& message);
 

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "command.h"
+#include "cordon/ingest/importer.h"
 #include "cordon/pipeline/enforce_stage.h"
 #include "cordon/pipeline/pipeline.h"
 #include "cordon/util/progress.h"
@@ -83,8 +84,7 @@ std::function<int()> Setup(CLI::App& app) {
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "SQLite database to create or update")->required();
   app.add_option("inputs", a->inputs, "files or directories to ingest")->required();
-  app.add_option("--format", a->format,
-                 "force an importer: cordon-events, telegram-export, telethon, matrix, rocketchat");
+  app.add_option("--format", a->format, "force an importer: " + ImporterNames());
   app.add_option("--batch", a->batch, "events per transaction")->check(NumberAtLeast(0, true));
   app.add_flag("--quiet,-q", a->quiet, "print nothing but errors");
   app.add_flag("--no-media-hash", a->no_media, "do not hash media files found beside exports");

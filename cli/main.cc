@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "command.h"
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
     runners[sub] = c.setup(*sub);
   }
+  AddConfigOptions(app);
   // A first word that is no flag and no subcommand is a typo or a guess: say so and list them,
   // instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
@@ -58,8 +60,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  auto args = ExpandConfig(app, std::vector<std::string>(argv + 1, argv + argc));
+  if (!args.ok()) {
+    fmt::print(stderr, "cordon: {}\n", args.status().ToString());
+    return 2;
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args->rbegin(), args->rend());
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

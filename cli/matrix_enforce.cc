@@ -3,9 +3,7 @@
 // Carries out the ledger's decisions on Matrix entities (connect/matrix_enforce.h).
 #include <fmt/core.h>
 
-#include <chrono>
-#include <thread>
-
+#include "connector_cli.h"
 #include "cordon/connect/matrix_enforce.h"
 #include "matrix.h"
 
@@ -24,9 +22,7 @@ std::function<int()> SetupMatrixEnforce(CLI::App& matrix) {
   app->add_option("--policy-room", a->policy_room, "publish rules here (!room:server or #alias)");
   app->add_flag("--dry-run", a->dry_run, "print the requests, send and record nothing");
   app->add_flag("--once", a->once, "one pass, then exit");
-  app->add_option("--every-s", a->every_s, "seconds between passes")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{86400}));
+  AddEveryFlag(*app, a->every_s);
   return [a, app]() -> int {
     if (!app->parsed()) return -1;
     auto client = OpenMatrixClient(a->m);
@@ -36,17 +32,8 @@ std::function<int()> SetupMatrixEnforce(CLI::App& matrix) {
     o.policy_room = a->policy_room;
     o.dry_run = a->dry_run;
     o.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-    for (;;) {
-      auto r = connect::MatrixEnforce(**client, o);
-      if (!r.ok()) return Fail(r.status().ToString());
-      if (a->dry_run) {
-        for (const auto& p : r->actions) fmt::print("{} {} {}\n", p.method, p.path, p.body);
-      }
-      fmt::print("{} done, {} failed (retried next pass), {} done before\n", r->done, r->failed,
-                 r->already_done);
-      if (a->once || a->dry_run) return r->failed > 0 ? 2 : 0;
-      std::this_thread::sleep_for(std::chrono::seconds(a->every_s));
-    }
+    return RunEnforcePasses([&] { return connect::MatrixEnforce(**client, o); }, a->once,
+                            a->dry_run, a->every_s);
   };
 }
 

@@ -1,4 +1,4 @@
-// libFuzzer target: bank files (cordon CSV, ThreatExchange CSV and file, TAT JSON).
+// libFuzzer target: bank files (cordon CSV, ThreatExchange CSV and file, TCAP and HMA JSON).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   using cordon::BankFormat;
   for (BankFormat f : {BankFormat::kAuto, BankFormat::kCsv, BankFormat::kThreatExchange,
-                       BankFormat::kTeFile, BankFormat::kTat}) {
+                       BankFormat::kTeFile, BankFormat::kTat, BankFormat::kHma}) {
     cordon::ImportOptions opt;
     opt.format = f;
     if (f == BankFormat::kThreatExchange) opt.type = cordon::SignalType::kText;

@@ -20,8 +20,8 @@ bool Has(const std::string& s, const std::string& part) {
 }
 
 const char kFormatsTried[] =
-    "formats tried: cordon-events, telegram-export, telethon, matrix, rocketchat (--format NAME "
-    "forces one)";
+    "formats tried: cordon-events, telegram-export, telethon, matrix, rocketchat, "
+    "telegram-bot-api (--format NAME forces one)";
 
 std::string World() { return (testing::SourceDir() / "testdata/network/world.ndjson").string(); }
 

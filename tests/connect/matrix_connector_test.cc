@@ -3,14 +3,14 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <mutex>
-#include <thread>
+#include <atomic>
 
 #include "cordon/connect/http_client.h"
 #include "cordon/connect/matrix_enforce.h"
 #include "cordon/connect/policy_rules.h"
 #include "cordon/ledger/ledger.h"
 #include "cordon/store/connector_tables.h"
+#include "fake_server.h"
 #include "test_util.h"
 
 namespace cordon::connect {
@@ -38,6 +38,20 @@ TEST(MatrixConnector, GlobMatch) {
   EXPECT_TRUE(GlobMatch("@?:s", "@a:s"));
   EXPECT_FALSE(GlobMatch("@?:s", "@ab:s"));
   EXPECT_TRUE(GlobMatch("*", ""));
+  // Globs, not regular expressions: only * and ? are special.
+  EXPECT_TRUE(GlobMatch("@a.c:s", "@a.c:s"));
+  EXPECT_FALSE(GlobMatch("@a.c:s", "@abc:s"));
+  EXPECT_FALSE(GlobMatch("@[ab]:s", "@a:s"));
+  EXPECT_TRUE(GlobMatch("@[ab]:s", "@[ab]:s"));
+  EXPECT_FALSE(GlobMatch("^@.*$", "@x:s"));
+  EXPECT_FALSE(GlobMatch("@a+:s", "@aa:s"));
+  EXPECT_TRUE(GlobMatch("@*:s", "@:s"));
+  EXPECT_TRUE(GlobMatch("*a*b*c*", "xxaxxbxxcxx"));
+  EXPECT_FALSE(GlobMatch("*a*b*c*", "xxaxxcxxbxx"));
+  EXPECT_TRUE(GlobMatch("??", "ab"));
+  EXPECT_FALSE(GlobMatch("??", "abc"));
+  // Many stars against a long miss: no exponential backtracking.
+  EXPECT_FALSE(GlobMatch(std::string(64, '*') + "b", std::string(100000, 'a')));
 }
 
 TEST(MatrixConnector, ParsesRuleFamiliesAndWithdrawals) {
@@ -60,51 +74,32 @@ TEST(MatrixConnector, ParsesRuleFamiliesAndWithdrawals) {
   EXPECT_FALSE(ParsePolicyState("{}").ok());
 }
 
-// A fake homeserver that records requests and answers from a script.
+// A fake homeserver that answers from a script: 429 while `rate_limited`, 403 for bans in
+// !denied:server, 401 without the bot's token.
 struct FakeHomeserver {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-  std::mutex mu;
-  std::vector<std::string> seen;  // "METHOD path body"
-  int rate_limited = 0;           // 429 answers still to give
-
-  FakeHomeserver() {
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(req.method + " " + req.target + " " + req.body);
-      if (req.get_header_value("Authorization") != "Bearer tok") {
-        res.status = 401;
-        return;
-      }
-      if (rate_limited > 0) {
-        --rate_limited;
-        res.status = 429;
-        res.set_content(R"({"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1234})",
-                        "application/json");
-        return;
-      }
-      if (req.target.find("%21denied%3Aserver/ban") != std::string::npos) {
-        res.status = 403;
-        res.set_content(R"({"errcode":"M_FORBIDDEN","error":"no power"})", "application/json");
-        return;
-      }
-      res.set_content(
-          req.target.find("/redact/") != std::string::npos ? R"({"event_id":"$r"})" : "{}",
-          "application/json");
-    };
-    server.Post(".*", handler);
-    server.Put(".*", handler);
-    server.Get(".*", handler);
-    port = server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::yield();
-  }
-  ~FakeHomeserver() {
-    server.stop();
-    thread.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::atomic<int> rate_limited{0};  // 429 answers still to give
+  testing::FakeServer server{[this](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Authorization") != "Bearer tok") {
+      res.status = 401;
+      return;
+    }
+    if (rate_limited > 0) {
+      --rate_limited;
+      res.status = 429;
+      res.set_content(R"({"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1234})",
+                      "application/json");
+      return;
+    }
+    if (req.target.find("%21denied%3Aserver/ban") != std::string::npos) {
+      res.status = 403;
+      res.set_content(R"({"errcode":"M_FORBIDDEN","error":"no power"})", "application/json");
+      return;
+    }
+    res.set_content(
+        req.target.find("/redact/") != std::string::npos ? R"({"event_id":"$r"})" : "{}",
+        "application/json");
+  }};
+  std::string url() const { return server.url(); }
 };
 
 TEST(MatrixConnector, EnforceBansRedactsPublishesAndRerunRepeatsNothing) {
@@ -168,12 +163,13 @@ TEST(MatrixConnector, EnforceBansRedactsPublishesAndRerunRepeatsNothing) {
       "rule%3A%40spam%3Aevil.example "
       R"({"entity":"@spam:evil.example","recommendation":"m.ban","reason":"spam \"links\""})",
   };
-  ASSERT_GE(hs.seen.size(), want.size() + 1);
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(hs.seen[i], want[i]) << i;
+  const std::vector<std::string> seen = hs.server.lines();
+  ASSERT_GE(seen.size(), want.size() + 1);
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(seen[i], want[i]) << i;
   EXPECT_EQ(
-      hs.seen[5].rfind("PUT /_matrix/client/v3/rooms/%21ok%3Aserver/redact/%24ev%2F1/cordon.2.", 0),
+      seen[5].rfind("PUT /_matrix/client/v3/rooms/%21ok%3Aserver/redact/%24ev%2F1/cordon.2.", 0),
       0u)
-      << hs.seen[5];
+      << seen[5];
 
   auto store = Store::Open(db);
   ASSERT_TRUE(store.ok());
@@ -184,12 +180,13 @@ TEST(MatrixConnector, EnforceBansRedactsPublishesAndRerunRepeatsNothing) {
   EXPECT_EQ((*failed)[0].http_status, 403);
 
   // A rerun sends only the failed ban again.
-  const size_t before = hs.seen.size();
+  const size_t before = seen.size();
   auto again = MatrixEnforce(**client, o);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->already_done, 4);
-  ASSERT_EQ(hs.seen.size(), before + 1);
-  EXPECT_EQ(hs.seen.back(), want[1]);
+  const std::vector<std::string> after = hs.server.lines();
+  ASSERT_EQ(after.size(), before + 1);
+  EXPECT_EQ(after.back(), want[1]);
 }
 
 }  // namespace

@@ -177,6 +177,52 @@ TEST(Pdq, LumaAndImagePathsAgree) {
   }
 }
 
+// The video path's hasher filters in another order of memory accesses: every hash and quality
+// must still equal PdqFromLuma's on the reference's luminance, for sizes around its block of 16
+// rows and the 64 sampled columns, odd strides, and one hasher reused across sizes.
+TEST(Pdq, FrameHasherEqualsTheLumaPath) {
+  std::mt19937 rng(20);
+  PdqFrameHasher hasher;
+  for (auto [w, h] : std::vector<std::pair<int, int>>{{5, 5},
+                                                      {6, 17},
+                                                      {63, 15},
+                                                      {64, 16},
+                                                      {65, 33},
+                                                      {320, 240},
+                                                      {176, 132},
+                                                      {97, 311},
+                                                      {640, 360},
+                                                      {1281, 721},
+                                                      {300, 200}}) {
+    const ptrdiff_t stride = ptrdiff_t(w) * 3 + (w % 7);
+    std::vector<uint8_t> rgb(size_t(stride) * h);
+    // Smooth gradients with noise, so quality varies and coefficients sit near the median.
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w * 3; ++x) {
+        rgb[size_t(y) * stride + x] = uint8_t((x * 5 + y * 3 + (x % 3) * 60) % 256 ^ (rng() & 15));
+      }
+    }
+    std::vector<float> luma(size_t(w) * h);
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) {
+        const uint8_t* p = &rgb[size_t(y) * stride + 3 * x];
+        luma[size_t(y) * w + x] = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+      }
+    }
+    auto want = PdqFromLuma(luma.data(), w, h);
+    auto got = hasher.HashRgb24(rgb.data(), w, h, stride);
+    ASSERT_TRUE(want.ok() && got.ok()) << w << "x" << h;
+    EXPECT_EQ(got->hash, want->hash) << w << "x" << h;
+    EXPECT_EQ(got->quality, want->quality) << w << "x" << h;
+  }
+  auto tiny = hasher.HashRgb24(nullptr, 4, 0, 12);
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_EQ(tiny->quality, 0);
+  EXPECT_FALSE(hasher.HashRgb24(nullptr, 10, 10, 30).ok());
+  std::vector<uint8_t> row(30);
+  EXPECT_FALSE(hasher.HashRgb24(row.data(), 10, 1, 29).ok());
+}
+
 // Over 512 px on a side, the loader takes the pixel at floor(i * size / 512) on each axis.
 TEST(Pdq, LargeImagesAreResampledTo512Square) {
   const Image img = testing::MakePicture(1333, 700);

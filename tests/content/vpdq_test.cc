@@ -317,6 +317,30 @@ TEST_F(VpdqVideos, CompareCliTakesVideosOrHashFiles) {
   EXPECT_EQ(r.code, 1);
 }
 
+TEST_F(VpdqVideos, HashCliWritesTheReferenceFormAndTheSignal) {
+  const std::string out = Path("base.cordon.txt");
+  testing::CliResult r = testing::RunCordon("vpdq hash -o " + testing::ShellQuote(out) + " " +
+                                            testing::ShellQuote(Path("base.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(testing::ReadFile(out), FormatVpdqHashFile(Hashes("base.mp4")));
+  r = testing::RunCordon("vpdq hash --signal --seconds-per-hash 1 " +
+                         testing::ShellQuote(Path("base.mp4")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto signal = ParseVpdqSignal(r.out);
+  ASSERT_TRUE(signal.ok()) << signal.status().ToString() << r.out;
+  ASSERT_EQ(signal->size(), 3u);
+  EXPECT_EQ((*signal)[2].pdq, Hashes("base.mp4")[50].pdq);
+  EXPECT_EQ((*signal)[2].quality, Hashes("base.mp4")[50].quality);
+  EXPECT_DOUBLE_EQ((*signal)[2].timestamp, 2.0);
+  // Not a video: an error, nothing written.
+  testing::WriteFile(Path("notvideo.txt"), "ffconcat version 1.0\nfile 'base.mp4'\n");
+  r = testing::RunCordon("vpdq hash -o " + testing::ShellQuote(Path("none.txt")) + " " +
+                         testing::ShellQuote(Path("notvideo.txt")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("video"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("none.txt")));
+}
+
 // With CORDON_VPDQ_REFERENCE naming the reference's vpdq-hash-video (built outside the
 // repository, docs/formats/vpdq.md), every clip's frames are compared with its output.
 TEST_F(VpdqVideos, SameFramesAsTheReference) {

@@ -7,6 +7,7 @@
 
 #include "cordon/ingest/importer.h"
 #include "cordon/model/event_json.h"
+#include "matrix_examples.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -63,37 +64,8 @@ std::pair<int64_t, int64_t> PlaceOf(const std::string& text, const std::string& 
 
 // ---- The specification's own examples (shared/data/matrix) ----
 
-// Loads a spec example: JSON with "$ref" naming the envelope that completes it.
-std::string LoadExample(const fs::path& file, simdjson::dom::parser& parser) {
-  std::map<std::string, std::string> fields;  // key -> minified JSON value
-  std::vector<std::string> order;
-  fs::path next = file;
-  while (!next.empty()) {
-    simdjson::dom::element doc;
-    std::string text = testing::ReadFile(next);
-    if (parser.parse(text).get(doc) != simdjson::SUCCESS) return {};
-    fs::path ref;
-    for (auto field : simdjson::dom::object(doc)) {
-      std::string key(field.key);
-      if (key == "$ref") {
-        ref = next.parent_path() / std::string_view(field.value);
-        if (!fs::exists(ref)) ref = file.parent_path() / "core" / ref.filename();
-        continue;
-      }
-      if (fields.count(key) == 0) {  // the event's own fields win over the envelope's
-        fields[key] = simdjson::minify(field.value);
-        order.push_back(key);
-      }
-    }
-    next = ref;
-  }
-  std::string out = "{";
-  for (const auto& k : order) out += (out.size() > 1 ? ",\"" : "\"") + k + "\":" + fields[k];
-  return out + "}";
-}
-
 TEST(MatrixImporter, ReadsTheSpecificationExamples) {
-  const fs::path dir = testing::SharedDir() / "data" / "matrix";
+  const fs::path dir = testing::MatrixExamplesDir();
   if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -101,10 +73,9 @@ TEST(MatrixImporter, ReadsTheSpecificationExamples) {
   }
   std::sort(files.begin(), files.end());
   ASSERT_GE(files.size(), 15u);
-  simdjson::dom::parser parser;
   std::string ndjson;
   for (const auto& f : files) {
-    std::string line = LoadExample(f, parser);
+    std::string line = testing::LoadMatrixExample(f);
     ASSERT_FALSE(line.empty()) << f;
     ndjson += line + "\n";
   }

@@ -5,11 +5,15 @@
 //   its access token, anywhere else.
 // - Answers are capped (HttpOptions::max_response_bytes, counted after decompression); a bigger
 //   one is ResourceExhausted.
-// - 429 is honoured: the wait is the answer's `retry_after_ms` (Matrix) or `Retry-After`
-//   header, at least the current backoff, at most max_wait_ms; 502, 503, 504 and failed
+// - 429 is honoured: the wait is the answer's `retry_after_ms` (Matrix), `parameters.retry_after`
+//   in seconds (Telegram's Bot API), the `Retry-After` header in seconds or the
+//   `X-RateLimit-Reset` header (Rocket.Chat: when the limit resets, ms since the epoch), at
+//   least the current backoff, at most max_wait_ms; 502, 503, 504 and failed
 //   connections are retried with exponential backoff. After max_attempts the last answer is
 //   returned (429 included) or, with none, an IoError.
 // - Path segments from input (room, event and user ids) must go through PathSegment().
+// - A secret can ride in the path (Telegram's Bot API: /bot<token>/METHOD): it is sent but never
+//   logged nor put in an error (HttpOptions::secret_path_prefix).
 //
 // Errors: a Status when there is no usable answer; any HTTP status is an answer.
 // Thread safety: one client per thread.
@@ -20,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cordon/store/store.h"
@@ -36,6 +41,14 @@ struct HttpOptions {
   int64_t max_wait_ms = 60000;
   // Waits between attempts; tests replace it to record the waits instead of sleeping.
   std::function<void(int64_t ms)> sleep;
+  // The wall clock in ms since the epoch, for X-RateLimit-Reset; tests fix it.
+  std::function<int64_t()> now_ms;
+  // Headers sent with every request (Rocket.Chat's X-User-Id and X-Auth-Token).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Sent between the base URL's path and each request's path, shown as `shown_path_prefix` in
+  // the log and in errors (Telegram: "/bot<token>", shown "/bot<token>" literally).
+  std::string secret_path_prefix;
+  std::string shown_path_prefix;
 };
 
 struct HttpResponse {
@@ -83,7 +96,7 @@ class HttpClient {
   struct Impl;
   HttpClient(BaseUrl base, std::string token, HttpOptions options);
   StatusOr<HttpResponse> Once(std::string_view method, const std::string& path,
-                              std::string_view body, std::string* retry_after_header);
+                              std::string_view body, int64_t* retry_after_ms);
 
   BaseUrl base_;
   std::string token_;
@@ -96,8 +109,14 @@ class HttpClient {
 // an action the server carried out is not forgotten by a power loss.
 StoreOptions DurableOptions();
 
-// The wait a 429 answer asks for, in ms: `retry_after_ms` of its JSON body, else the
-// Retry-After header in seconds; -1 when neither says.
-int64_t RetryAfterMs(std::string_view body, std::string_view retry_after_header);
+// The wait a 429 answer asks for, in ms: `retry_after_ms` of its JSON body (Matrix), else
+// `parameters.retry_after` in seconds (Bot API), else the Retry-After header in seconds, else
+// X-RateLimit-Reset (ms since the epoch) minus `now_ms`; -1 when none says.
+int64_t RetryAfterMs(std::string_view body, std::string_view retry_after_header,
+                     std::string_view rate_limit_reset_header = "", int64_t now_ms = 0);
+
+// Reads a bot's access token from a file: the first line, surrounding whitespace trimmed; at
+// most 4 KiB. InvalidArgument when it is empty or holds control characters.
+StatusOr<std::string> ReadTokenFile(const std::string& path);
 
 }  // namespace cordon::connect

@@ -1,7 +1,6 @@
 #include "cordon/connect/matrix_enforce.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "cordon/connect/matrix_policy.h"
@@ -10,23 +9,12 @@
 #include "cordon/store/connector_tables.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
-#include "cordon/util/utf8.h"
 
 namespace cordon::connect {
 namespace {
 
 constexpr std::string_view kApi = "/_matrix/client/v3";
 constexpr std::string_view kPrefix = "matrix:";
-constexpr size_t kAnswerCap = 2000;
-
-std::string Json(const std::function<void(JsonWriter&)>& f) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginObject();
-  f(w);
-  w.EndObject();
-  return out;
-}
 
 std::string RoomPath(std::string_view room) {
   return std::string(kApi) + "/rooms/" + PathSegment(room);
@@ -41,7 +29,7 @@ PlannedAction Ban(const ledger::Entry& e, std::string_view room, std::string_vie
                   "POST",
                   RoomPath(room) + "/" + std::string(verb),
                   ""};
-  a.body = Json(
+  a.body = JsonObject(
       [&](JsonWriter& w) { w.Field("user_id", user).Field("reason", std::string_view(e.reason)); });
   return a;
 }
@@ -78,17 +66,9 @@ StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
   ASSIGN_OR_RETURN(std::vector<ConnectorAction> done_before,
                    ReadConnectorActions(*store, kMatrixConnector, "done"));
 
-  std::map<std::string, int64_t> last;  // entity -> seq of its last takedown or reinstatement
-  for (const ledger::Entry& e : entries) {
-    if (e.entity.substr(0, kPrefix.size()) != kPrefix) continue;
-    if (e.action == "takedown" || e.action == "reinstate") last[e.entity] = e.seq;
-  }
-
   // The actions every decision in force asks for, in ledger order.
   std::vector<PlannedAction> plan;
-  for (const ledger::Entry& e : entries) {
-    const auto it = last.find(e.entity);
-    if (it == last.end() || it->second != e.seq) continue;  // superseded, or not Matrix
+  for (const ledger::Entry& e : DecisionsInForce(entries, kPrefix)) {
     const std::string id = e.entity.substr(kPrefix.size());
     const bool takedown = e.action == "takedown";
     if (!id.empty() && id.front() == '@') {
@@ -101,11 +81,9 @@ StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
           }
         }
       } else {
-        std::set<std::string> banned_in;
-        for (const ConnectorAction& a : done_before) {
-          if (a.action == "ban" && a.subject == id) banned_in.insert(a.target);
+        for (const auto& [room, user] : DoneActions(done_before, "ban")) {
+          if (user == id) plan.push_back(Ban(e, room, id, "unban"));
         }
-        for (const std::string& room : banned_in) plan.push_back(Ban(e, room, id, "unban"));
       }
     } else if (!id.empty() && id.front() == '!' && takedown) {
       const size_t slash = id.find("/$");
@@ -118,7 +96,8 @@ StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
                           room,  event,
                           "PUT", RoomPath(room) + "/redact/" + PathSegment(event) + "/" + txn,
                           ""};
-          a.body = Json([&](JsonWriter& w) { w.Field("reason", std::string_view(e.reason)); });
+          a.body =
+              JsonObject([&](JsonWriter& w) { w.Field("reason", std::string_view(e.reason)); });
           plan.push_back(std::move(a));
         }
       }
@@ -135,50 +114,12 @@ StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
     }
   }
 
-  MatrixEnforceReport report;
-  for (PlannedAction& a : plan) {
-    ASSIGN_OR_RETURN(
-        std::optional<ConnectorAction> before,
-        FindConnectorAction(*store, kMatrixConnector, a.ledger_seq, a.action, a.target, a.subject));
-    if (before && before->status == "done") {
-      ++report.already_done;
-      continue;
-    }
-    if (options.dry_run) {
-      report.actions.push_back(std::move(a));
-      continue;
-    }
-    ConnectorAction rec;
-    rec.connector = std::string(kMatrixConnector);
-    rec.ledger_seq = a.ledger_seq;
-    rec.action = a.action;
-    rec.target = a.target;
-    rec.subject = a.subject;
-    StatusOr<HttpResponse> answer = client.Send(a.method, a.path, a.body);
-    if (answer.ok()) {
-      rec.http_status = answer->status;
-      rec.answer = RepairUtf8(std::string_view(answer->body).substr(0, kAnswerCap));
-      rec.status = answer->status >= 200 && answer->status < 300 ? "done" : "failed";
-    } else {
-      rec.status = "failed";
-      rec.answer = answer.status().ToString();
-    }
-    rec.first_tried = rec.last_tried = clock.Now();
-    RETURN_IF_ERROR(store->Begin());
-    Status s = RecordConnectorAction(*store, rec);
-    if (s.ok()) s = store->Commit();
-    if (!s.ok()) {
-      (void)store->Rollback();
-      return s;
-    }
-    (rec.status == "done" ? report.done : report.failed) += 1;
-    if (options.log) {
-      options.log(a.action + " " + a.target + " " + a.subject + ": " + rec.status + " (HTTP " +
-                  std::to_string(rec.http_status) + ")");
-    }
-    report.actions.push_back(std::move(a));
-  }
-  return report;
+  RunActionsOptions run;
+  run.connector = kMatrixConnector;
+  run.dry_run = options.dry_run;
+  run.clock = &clock;
+  run.log = options.log;
+  return RunActions(client, *store, std::move(plan), run);
 }
 
 }  // namespace cordon::connect

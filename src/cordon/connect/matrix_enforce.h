@@ -12,8 +12,9 @@
 // rule withdrawn (the same state event with content {}). A redaction cannot be undone.
 //
 // Every action is recorded (store/connector_tables.h) with the server's answer, each in its own
-// transaction as soon as it is answered: a rerun skips what was done, retries what failed, and
-// one failure (a 403 on one ban) does not stop the others. Transaction ids of redactions are
+// transaction as soon as it is answered (connect/actions.h, shared by every connector): a rerun
+// skips what was done, retries what failed, and one failure (a 403 on one ban) does not stop
+// the others. Transaction ids of redactions are
 // derived from the ledger entry and the event, so a retry after a lost answer is the same
 // request to the server. Path parts are percent-encoded (ids are written by adversaries).
 //
@@ -25,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "cordon/connect/actions.h"
 #include "cordon/connect/http_client.h"
 #include "cordon/ledger/ledger.h"
 
@@ -38,17 +40,7 @@ struct MatrixEnforceOptions {
   std::function<void(const std::string&)> log;
 };
 
-struct PlannedAction {
-  int64_t ledger_seq = 0;
-  std::string action, target, subject;
-  std::string method, path, body;
-};
-
-struct MatrixEnforceReport {
-  std::vector<PlannedAction> actions;  // tried (or, with dry_run, to be tried) in this run
-  int64_t done = 0, failed = 0;
-  int64_t already_done = 0;  // skipped: done in an earlier run
-};
+using MatrixEnforceReport = ActionReport;
 
 StatusOr<MatrixEnforceReport> MatrixEnforce(HttpClient& client,
                                             const MatrixEnforceOptions& options);

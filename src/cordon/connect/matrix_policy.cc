@@ -2,32 +2,9 @@
 
 #include <simdjson.h>
 
-#include <fstream>
-
 #include "cordon/connect/matrix_sync.h"
 
 namespace cordon::connect {
-
-StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read the token file", Location{path});
-  std::string text(4097, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > 4096) return Status::InvalidArgument("token file over 4 KiB", Location{path});
-  const size_t eol = text.find('\n');
-  if (eol != std::string::npos) text.resize(eol);
-  const size_t b = text.find_first_not_of(" \t\r");
-  const size_t e = text.find_last_not_of(" \t\r");
-  text = b == std::string::npos ? "" : text.substr(b, e - b + 1);
-  if (text.empty()) return Status::InvalidArgument("token file is empty", Location{path});
-  for (unsigned char c : text) {
-    if (c < 0x21 || c == 0x7f) {
-      return Status::InvalidArgument("token holds a space or control character", Location{path});
-    }
-  }
-  return text;
-}
 
 StatusOr<std::string> ResolveRoom(HttpClient& client, std::string_view room) {
   if (!room.empty() && room.front() == '!') return std::string(room);

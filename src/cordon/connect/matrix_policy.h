@@ -30,10 +30,6 @@ struct MatrixPolicyImportReport {
 StatusOr<MatrixPolicyImportReport> MatrixPolicyImport(HttpClient& client,
                                                       const MatrixPolicyImportOptions& options);
 
-// Reads a bot's access token from a file: the first line, surrounding whitespace trimmed; at
-// most 4 KiB. InvalidArgument when it is empty or holds control characters.
-StatusOr<std::string> ReadTokenFile(const std::string& path);
-
 // Resolves "#alias:server" to its room id (GET /directory/room/{alias}); "!id" is returned as
 // given; anything else is InvalidArgument.
 StatusOr<std::string> ResolveRoom(HttpClient& client, std::string_view room);

@@ -1,12 +1,9 @@
 #include "cordon/connect/matrix_sync.h"
 
-#include <fcntl.h>
 #include <simdjson.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "cordon/connect/policy_rules.h"
+#include "cordon/connect/spool.h"
 #include "cordon/ingest/weirds.h"
 #include "cordon/store/connector_tables.h"
 #include "cordon/util/digest.h"
@@ -54,26 +51,6 @@ StatusOr<SyncHead> ReadSyncHead(std::string_view body) {
   return head;
 }
 
-Status WriteSpool(const std::string& path, std::string_view body) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Status::IoError("cannot write the spool file", Location{path});
-  size_t done = 0;
-  while (done < body.size()) {
-    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return Status::IoError("cannot write the spool file", Location{path});
-    }
-    done += static_cast<size_t>(n);
-  }
-  return ::close(fd) == 0 ? Status::Ok() : Status::IoError("cannot close", Location{path});
-}
-
-std::string ErrorOf(const HttpResponse& r) {
-  std::string body = RepairUtf8(std::string_view(r.body).substr(0, 300));
-  return "HTTP " + std::to_string(r.status) + ": " + body;
-}
-
 }  // namespace
 
 StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOptions& options) {
@@ -81,9 +58,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
   const ledger::Clock& clock = options.clock ? *options.clock : system_clock;
   const std::string spool =
       options.spool_dir.empty() ? options.db + ".matrix-spool" : options.spool_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(spool, ec);
-  if (ec) return Status::IoError("cannot make the spool directory: " + ec.message(), {spool});
+  RETURN_IF_ERROR(MakeSpoolDir(spool));
   MatrixSyncReport report;
   for (int64_t round = 0; options.rounds == 0 || round < options.rounds; ++round) {
     if (options.stop && options.stop()) break;
@@ -96,7 +71,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
     if (since) path += "&since=" + PathSegment(*since);
     ASSIGN_OR_RETURN(HttpResponse answer, client.Send("GET", path));
     if (answer.status != 200) {
-      return Status::IoError("GET /_matrix/client/v3/sync: " + ErrorOf(answer));
+      return Status::IoError("GET /_matrix/client/v3/sync: " + HttpError(answer));
     }
     ASSIGN_OR_RETURN(SyncHead head, ReadSyncHead(answer.body));
 
@@ -105,20 +80,13 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
     const std::string file =
         spool + "/sync-" + DigestBytes(since.value_or("")).sha256.substr(0, 16) + ".json";
     RETURN_IF_ERROR(WriteSpool(file, answer.body));
-    pipeline::PipelineOptions p;
-    p.db = options.db;
-    p.inputs = {file};
-    p.ingest.format = "matrix";
-    p.ingest.skip_done_files = false;
-    p.progress = options.progress;
-    p.clock = options.clock;
-    ASSIGN_OR_RETURN(pipeline::PipelineReport ingested, pipeline::RunPipeline(p));
-    for (const FileReport& f : ingested.ingest.files) {
-      if (!f.status.ok()) return f.status;
-    }
+    if (options.crash_point) RETURN_IF_ERROR(options.crash_point("fetched"));
+    ASSIGN_OR_RETURN(pipeline::PipelineReport ingested,
+                     IngestSpool(options.db, {file}, "matrix", options.progress, options.clock));
     report.events += ingested.ingest.events;
     report.rejected += ingested.ingest.rejected;
     report.weird += ingested.ingest.weird;
+    if (options.crash_point) RETURN_IF_ERROR(options.crash_point("ingested"));
 
     ASSIGN_OR_RETURN(auto store, Store::Open(options.db, DurableOptions()));
     const TimeMs now = clock.Now();
@@ -145,7 +113,7 @@ StatusOr<MatrixSyncReport> MatrixSync(HttpClient& client, const MatrixSyncOption
       (void)store->Rollback();
       return s;
     }
-    std::filesystem::remove(file, ec);
+    RemoveSpool({file});
     ++report.rounds;
     report.gaps += static_cast<int64_t>(head.gaps.size());
     report.weird += static_cast<int64_t>(head.gaps.size());

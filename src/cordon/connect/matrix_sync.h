@@ -36,6 +36,10 @@ struct MatrixSyncOptions {
   Progress* progress = nullptr;
   // Called after each round with a line for the log.
   std::function<void(const std::string&)> log;
+  // For tests: called at "fetched" (the answer is in the spool, nothing ingested) and at
+  // "ingested" (its events applied, the new `since` not stored yet); a non-OK status ends the
+  // sync there, as a crash at that point would. Null: never.
+  std::function<Status(std::string_view point)> crash_point;
 };
 
 struct MatrixSyncReport {

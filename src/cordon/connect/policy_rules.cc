@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "cordon/store/browse.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/utf8.h"
 
@@ -29,6 +30,25 @@ std::optional<std::string_view> StrField(simdjson::dom::object o, std::string_vi
 std::string_view ServerOf(std::string_view id) {
   const size_t colon = id.find(':');
   return colon == std::string_view::npos ? std::string_view() : id.substr(colon + 1);
+}
+
+// The alias of each Matrix room the store knows one of (its `username`, "#room:server"): room
+// rules may name rooms by alias globs ("#*:example.org").
+StatusOr<std::map<std::string, std::string>> RoomAliases(Store& store) {
+  std::map<std::string, std::string> out;
+  EntityQuery q;
+  q.platform = "matrix";
+  q.limit = kMaxBrowseLimit;
+  for (;;) {
+    ASSIGN_OR_RETURN(EntityPage page, ListEntities(store, q));
+    for (EntityRow& e : page.entities) {
+      if (e.key.starts_with("matrix:!") && !e.username.empty()) {
+        out.emplace(std::move(e.key), std::move(e.username));
+      }
+    }
+    if (page.next.empty()) return out;
+    q.after = page.next;
+  }
 }
 
 }  // namespace
@@ -172,13 +192,19 @@ StatusOr<PolicyApplyReport> ApplyPolicyRules(Store& store, ledger::Ledger& ledge
   if (rules.empty()) return report;
   ASSIGN_OR_RETURN(std::vector<std::string> users, EntityKeysWithPrefix(store, "matrix:@"));
   ASSIGN_OR_RETURN(std::vector<std::string> rooms, EntityKeysWithPrefix(store, "matrix:!"));
+  ASSIGN_OR_RETURN(const auto aliases, RoomAliases(store));
   std::map<std::string, const PolicyRuleRow*> hit;  // entity key -> first rule matching it
   for (const PolicyRuleRow& rule : rules) {
     if (!IsBanRecommendation(rule.recommendation)) continue;
     const auto consider = [&](const std::vector<std::string>& keys, bool by_server) {
       for (const std::string& key : keys) {
         const std::string_view id = std::string_view(key).substr(7);  // after "matrix:"
-        if (GlobMatch(rule.entity, by_server ? ServerOf(id) : id)) hit.emplace(key, &rule);
+        if (GlobMatch(rule.entity, by_server ? ServerOf(id) : id)) {
+          hit.emplace(key, &rule);
+        } else if (auto a = aliases.find(key);
+                   a != aliases.end() && !by_server && GlobMatch(rule.entity, a->second)) {
+          hit.emplace(key, &rule);  // a room rule naming the room's alias
+        }
       }
     };
     if (rule.kind == "user") consider(users, false);

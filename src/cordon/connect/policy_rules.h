@@ -56,8 +56,9 @@ struct PolicyApplyReport {
 };
 
 // Takes down, in the ledger, each Matrix entity the store knows that a stored ban rule matches
-// and that is not down: users (matrix:@...) by user rules, rooms (matrix:!...) by room rules,
-// both by server rules on their server part. Source "policy", ref "<list> <type> <state key>".
+// and that is not down: users (matrix:@...) by user rules, rooms (matrix:!...) by room rules on
+// their id or their alias (the entity's username, "#room:server"), both by server rules on their
+// server part. Source "policy", ref "<list> <type> <state key>".
 // With dry_run nothing is written. Writes in the caller's transaction.
 StatusOr<PolicyApplyReport> ApplyPolicyRules(Store& store, ledger::Ledger& ledger, TimeMs now,
                                              bool dry_run);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "cordon/content/bank_json.h"
 #include "cordon/content/text.h"
 #include "cordon/content/vpdq.h"
 #include "cordon/util/csv.h"
@@ -233,15 +234,19 @@ std::string_view BankFormatName(BankFormat f) {
       return "tat";
     case BankFormat::kVpdqHashFile:
       return "vpdq";
+    case BankFormat::kHma:
+      return "hma";
   }
   return "?";
 }
 
 std::optional<BankFormat> ParseBankFormat(std::string_view s) {
-  for (BankFormat f : {BankFormat::kAuto, BankFormat::kCsv, BankFormat::kThreatExchange,
-                       BankFormat::kTeFile, BankFormat::kTat, BankFormat::kVpdqHashFile}) {
+  for (BankFormat f :
+       {BankFormat::kAuto, BankFormat::kCsv, BankFormat::kThreatExchange, BankFormat::kTeFile,
+        BankFormat::kTat, BankFormat::kVpdqHashFile, BankFormat::kHma}) {
     if (s == BankFormatName(f)) return f;
   }
+  if (s == "tcap") return BankFormat::kTat;  // TAT's platform: the same hash list
   return std::nullopt;
 }
 
@@ -500,83 +505,6 @@ class Importer {
     Add(r, SignalType::kVpdq, FormatVpdqSignal(frames), "", "vpdq file=" + base, 0);
   }
 
-  void Tat(std::string_view data) {
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(data);
-    simdjson::dom::element doc;
-    if (auto err = parser.parse(padded).get(doc); err) {
-      Reject(0, -1, std::string("not valid JSON: ") + simdjson::error_message(err));
-      return;
-    }
-    simdjson::dom::array records;
-    if (doc.get_array().get(records)) {
-      // Some copies wrap the list: {"hashes": [...]} or {"data": [...]}.
-      simdjson::dom::object o;
-      if (doc.get_object().get(o) ||
-          (o["hashes"].get_array().get(records) && o["data"].get_array().get(records))) {
-        Reject(0, -1, "expected a JSON array of hash records");
-        return;
-      }
-    }
-    int64_t index = 0;
-    const auto count = static_cast<int64_t>(records.size());
-    for (simdjson::dom::element rec : records) {
-      // JSON records have no offsets: the share of records read stands for the bytes.
-      Reached(static_cast<int64_t>(data.size()) * index / count);
-      ++index;
-      CsvRecord where;
-      where.line = 0;
-      where.offset = -1;
-      simdjson::dom::object o;
-      if (rec.get_object().get(o)) {
-        Reject(0, -1, "record " + std::to_string(index) + ": not an object");
-        continue;
-      }
-      Fields f(o);
-      std::string_view hash = f.ReqStr("hash_digest");
-      std::optional<std::string_view> algo = f.Str("algorithm");
-      if (!algo) algo = f.Str("algorithim");  // the spelling the published client uses
-      std::optional<int64_t> id = f.Int("id");
-      std::optional<std::string_view> ideology = f.Str("ideology");
-      std::optional<std::string_view> file_type = f.Str("file_type");
-      if (!f.ok()) {
-        Reject(0, -1, "record " + std::to_string(index) + ": " + f.error());
-        continue;
-      }
-      std::optional<SignalType> type = opt_.type;
-      if (algo) {
-        std::string a = ToLower(*algo);
-        if (a.find("vpdq") != std::string::npos) {
-          type = SignalType::kVpdq;
-        } else if (a.find("pdq") != std::string::npos) {
-          type = SignalType::kPdq;
-        } else if (a.find("sha256") != std::string::npos ||
-                   a.find("sha-256") != std::string::npos) {
-          type = SignalType::kSha256;
-        } else if (a.find("md5") != std::string::npos) {
-          type = SignalType::kMd5;
-        } else {
-          type = std::nullopt;
-        }
-      }
-      if (!type) {
-        Reject(0, -1,
-               "record " + std::to_string(index) + ": unsupported algorithm '" +
-                   std::string(algo.value_or("")) + "'");
-        continue;
-      }
-      std::string prov = "tat";
-      if (id) prov += " id=" + std::to_string(*id);
-      if (file_type && !file_type->empty()) prov += " file_type=" + std::string(*file_type);
-      size_t before = out_.rejects.size();
-      Add(where, *type, hash, ideology.value_or(""), prov, 0);
-      if (out_.rejects.size() > before) {
-        out_.rejects.back().reason =
-            "record " + std::to_string(index) + ": " + out_.rejects.back().reason;
-      }
-    }
-  }
-
  private:
   const std::string& name_;
   const ImportOptions& opt_;
@@ -592,7 +520,15 @@ bool LooksLikeVpdqLine(std::string_view l) {
 
 BankFormat Detect(std::string_view data, const ImportOptions& opt) {
   std::string_view t = Trim(data);
-  if (!t.empty() && (t.front() == '[' || t.front() == '{')) return BankFormat::kTat;
+  if (!t.empty() && (t.front() == '[' || t.front() == '{')) {
+    // HMA's content names its "signals"; TAT's records a "hash_digest".
+    const std::string_view head = t.substr(0, 64 << 10);
+    if (head.find("\"hash_digest\"") == std::string_view::npos &&
+        head.find("\"signals\"") != std::string_view::npos) {
+      return BankFormat::kHma;
+    }
+    return BankFormat::kTat;
+  }
   const std::string_view first_line = t.substr(0, t.find('\n'));
   if (LooksLikeVpdqLine(first_line)) return BankFormat::kVpdqHashFile;
   // "vpdq [...]": its JSON quotes are not CSV.
@@ -638,7 +574,10 @@ StatusOr<ParsedBank> ParseBankFile(std::string_view content, const std::string& 
       imp.TeFile(content);
       break;
     case BankFormat::kTat:
-      imp.Tat(content);
+      ReadTatHashList(content, name, options, &step, out);
+      break;
+    case BankFormat::kHma:
+      ReadHmaBank(content, name, options, &step, out);
       break;
     case BankFormat::kVpdqHashFile:
       imp.VpdqHashFile(content);

@@ -10,8 +10,10 @@
 //             and added; any other column is kept in the provenance as name=value.
 //   te        ThreatExchange / HMA sample CSV, no header: signal, descriptor id, time, tags.
 //   te-file   python-threatexchange's local file exchange: "signal_type signal" per line.
-//   tat       Tech Against Terrorism's hash list: a JSON array of {id, hash_digest, algorithm,
-//             ideology, file_type}.
+//   tat       Tech Against Terrorism's TCAP hash list (also named tcap): records {id,
+//             hash_digest, algorithm, ideology, file_type, deleted} (content/bank_json.h); a
+//             deleted record removes its hash.
+//   hma       HMA's bank content (content/bank_json.h); disabled content removes its signals.
 //   vpdq      the reference vPDQ tool's hash file (content/vpdq.h): one video, one entry.
 // vPDQ entries also come in the other shapes as ThreatExchange's signal (a JSON array of
 // "pdq,quality,timestamp" strings; docs/formats/vpdq.md), e.g. "vpdq [...]" in a te-file.
@@ -91,8 +93,9 @@ StatusOr<int64_t> BankGeneration(Store& store);
 
 // --- Import and export -----------------------------------------------------------------------
 
-enum class BankFormat { kAuto, kCsv, kThreatExchange, kTeFile, kTat, kVpdqHashFile };
-std::string_view BankFormatName(BankFormat f);  // auto, csv, te, te-file, tat, vpdq
+enum class BankFormat { kAuto, kCsv, kThreatExchange, kTeFile, kTat, kVpdqHashFile, kHma };
+std::string_view BankFormatName(BankFormat f);  // auto, csv, te, te-file, tat, vpdq, hma
+// The names above, and "tcap" for tat.
 std::optional<BankFormat> ParseBankFormat(std::string_view s);
 
 struct ImportOptions {
@@ -104,6 +107,8 @@ struct ImportOptions {
   std::string provenance;  // prefixed to each row's provenance
   // Reports the bytes parsed (util/progress.h); borrowed, null: silent.
   Progress* progress = nullptr;
+  // The time HMA's disable_until_ts is compared with; 0: the system clock.
+  TimeMs now = 0;
 };
 
 struct ImportReject {
@@ -114,6 +119,9 @@ struct ImportReject {
 struct ParsedBank {
   BankFormat format = BankFormat::kAuto;  // the format read
   std::vector<BankEntry> entries;         // canonical signals
+  // Signals the file says are gone (a TCAP record `deleted`, HMA content disabled): to be
+  // removed from the bank. Never also in `entries`: the file's last word on a signal wins.
+  std::vector<BankEntry> removals;
   std::vector<ImportReject> rejects;
 };
 

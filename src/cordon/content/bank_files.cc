@@ -26,6 +26,28 @@ StatusOr<int64_t> AddToBank(Store& store, const BankInfo& bank,
   return AddEntries(store, bank.name, entries, now, progress);
 }
 
+StatusOr<BankImportCounts> ImportIntoBank(Store& store, const BankInfo& bank,
+                                          const ParsedBank& parsed, TimeMs now,
+                                          Progress* progress) {
+  RETURN_IF_ERROR(store.Begin());
+  BankImportCounts counts;
+  Status s = [&]() -> Status {
+    ASSIGN_OR_RETURN(counts.added, AddToBank(store, bank, parsed.entries, now, progress));
+    if (parsed.removals.empty()) return Status::Ok();
+    std::vector<std::pair<SignalType, std::string>> gone;
+    gone.reserve(parsed.removals.size());
+    for (const BankEntry& e : parsed.removals) gone.emplace_back(e.type, e.signal);
+    ASSIGN_OR_RETURN(counts.removed, RemoveEntries(store, bank.name, gone));
+    return Status::Ok();
+  }();
+  if (s.ok()) s = store.Commit();
+  if (!s.ok()) {
+    (void)store.Rollback();
+    return s;
+  }
+  return counts;
+}
+
 StatusOr<int64_t> DefineBank(Store& store, const BankInfo& given, SignalType type,
                              const std::vector<std::string>& signals, TimeMs now) {
   ASSIGN_OR_RETURN(std::optional<BankInfo> found, FindBank(store, given.name));

@@ -25,6 +25,16 @@ StatusOr<int64_t> AddToBank(Store& store, const BankInfo& bank,
                             const std::vector<BankEntry>& entries, TimeMs now,
                             Progress* progress = nullptr);
 
+struct BankImportCounts {
+  int64_t added = 0;    // entries that were new
+  int64_t removed = 0;  // entries of parsed.removals that were there
+};
+// `cordon bank import`: in one transaction, adds parsed.entries to `bank.name` (created when
+// missing, as AddToBank) and removes parsed.removals from it.
+StatusOr<BankImportCounts> ImportIntoBank(Store& store, const BankInfo& bank,
+                                          const ParsedBank& parsed, TimeMs now,
+                                          Progress* progress = nullptr);
+
 // `cordon bank add`: creates the bank `given.name` when missing; with no signals, also updates
 // an existing bank's label and provenance to those given (keeping what is empty). Then adds the
 // signals, of `type`, with the given label and provenance. Returns the entries that were new.

@@ -73,9 +73,12 @@ void BoxDown(const float* __restrict in, float* __restrict out, int rows, int co
   }
 }
 
-// in: rows x cols, out: cols x rows; in 16 x 16 tiles so whole cache lines are written, with
-// 4 x 4 register transposes inside a tile where SSE is available.
-void Transpose(const float* __restrict in, float* __restrict out, int rows, int cols) {
+// in: rows x cols, out: cols x rows (out_stride floats from one row of out to the next, rows
+// unless given); in 16 x 16 tiles so whole cache lines are written, with 4 x 4 register
+// transposes inside a tile where SSE is available.
+void Transpose(const float* __restrict in, float* __restrict out, int rows, int cols,
+               size_t out_stride = 0) {
+  const size_t os = out_stride != 0 ? out_stride : size_t(rows);
   constexpr int kT = 16;
   for (int r0 = 0; r0 < rows; r0 += kT) {
     const int r1 = std::min(rows, r0 + kT);
@@ -90,17 +93,17 @@ void Transpose(const float* __restrict in, float* __restrict out, int rows, int 
             __m128 x = _mm_loadu_ps(in + size_t(r + 2) * cols + c);
             __m128 d = _mm_loadu_ps(in + size_t(r + 3) * cols + c);
             _MM_TRANSPOSE4_PS(a, b, x, d);
-            _mm_storeu_ps(out + size_t(c) * rows + r, a);
-            _mm_storeu_ps(out + size_t(c + 1) * rows + r, b);
-            _mm_storeu_ps(out + size_t(c + 2) * rows + r, x);
-            _mm_storeu_ps(out + size_t(c + 3) * rows + r, d);
+            _mm_storeu_ps(out + size_t(c) * os + r, a);
+            _mm_storeu_ps(out + size_t(c + 1) * os + r, b);
+            _mm_storeu_ps(out + size_t(c + 2) * os + r, x);
+            _mm_storeu_ps(out + size_t(c + 3) * os + r, d);
           }
         }
         continue;
       }
 #endif
       for (int r = r0; r < r1; ++r) {
-        for (int c = c0; c < c1; ++c) out[size_t(c) * rows + r] = in[size_t(r) * cols + c];
+        for (int c = c0; c < c1; ++c) out[size_t(c) * os + r] = in[size_t(r) * cols + c];
       }
     }
   }
@@ -554,6 +557,111 @@ bool LumaDct(const float* luma, int width, int height, Dct16& dct, int& quality)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- frames of a video
+
+// The filter of FilterAndDecimate in another order of memory accesses, with the same float
+// operations on every value: luma is made a block of kBlock rows at a time and filtered along
+// its rows while the block is in cache (transposed, so the running sums of its rows are
+// vectorised across them), then filtered down the columns as a whole plane; the second pass
+// along the rows runs again per block of rows and keeps only the 64 sampled columns, and the
+// second pass down the columns runs on those alone. The full-size plane is written twice and
+// read twice, against about twelve times for luma, three transposes and three box passes.
+struct PdqFrameHasher::Scratch {
+  static constexpr int kBlock = 16;
+  std::vector<float> luma;    // kBlock rows of luma, row-major
+  std::vector<float> bt, bf;  // a block transposed (cols x kBlock), and filtered
+  std::vector<float> p, q;    // rows x cols: filtered along rows, then down columns
+  std::vector<float> g, h;    // rows x 64: the sampled columns, then filtered down them
+  std::vector<float> sum;
+  float r[256], gr[256], b[256];  // the products of each channel value with its coefficient
+
+  void Reserve(int rows, int cols) {
+    const size_t plane = size_t(rows) * cols;
+    if (p.size() < plane) {
+      p.resize(plane);
+      q.resize(plane);
+    }
+    const size_t block = size_t(kBlock) * cols;
+    if (luma.size() < block) {
+      luma.resize(block);
+      bt.resize(block);
+      bf.resize(block);
+    }
+    if (g.size() < size_t(rows) * 64) {
+      g.resize(size_t(rows) * 64);
+      h.resize(size_t(rows) * 64);
+    }
+    const size_t vectors = std::max({rows, cols, 64});
+    if (sum.size() < vectors) sum.resize(vectors);
+  }
+};
+
+PdqFrameHasher::PdqFrameHasher() : scratch_(std::make_unique<Scratch>()) {
+  for (int v = 0; v < 256; ++v) {
+    scratch_->r[v] = kLumaR * static_cast<float>(v);
+    scratch_->gr[v] = kLumaG * static_cast<float>(v);
+    scratch_->b[v] = kLumaB * static_cast<float>(v);
+  }
+}
+
+PdqFrameHasher::~PdqFrameHasher() = default;
+
+StatusOr<PdqResult> PdqFrameHasher::HashRgb24(const uint8_t* rgb, int width, int height,
+                                              ptrdiff_t stride) {
+  if (width < 0 || height < 0 || int64_t(width) * height > (int64_t{1} << 31) ||
+      (height > 0 && (rgb == nullptr || stride < ptrdiff_t(width) * 3))) {
+    return Status::InvalidArgument("RGB frame of " + std::to_string(width) + "x" +
+                                   std::to_string(height) + " is out of range");
+  }
+  PdqResult res;
+  if (width < kMinHashableDim || height < kMinHashableDim) return res;
+  Scratch& s = *scratch_;
+  const int rows = height, cols = width;
+  s.Reserve(rows, cols);
+  constexpr int kB = Scratch::kBlock;
+  const int w_rows = JaroszWindow(cols);  // along each row
+  const int w_cols = JaroszWindow(rows);  // down each column
+  // Pass 1 along the rows, a block of rows at a time. Each luma value is (R product + G
+  // product) + B product, the reference's sum.
+  for (int r0 = 0; r0 < rows; r0 += kB) {
+    const int n = std::min(kB, rows - r0);
+    for (int i = 0; i < n; ++i) {
+      const uint8_t* px = rgb + ptrdiff_t(r0 + i) * stride;
+      float* out = s.luma.data() + size_t(i) * cols;
+      for (int x = 0; x < cols; ++x, px += 3) out[x] = s.r[px[0]] + s.gr[px[1]] + s.b[px[2]];
+    }
+    Transpose(s.luma.data(), s.bt.data(), n, cols);  // cols x n
+    BoxDown(s.bt.data(), s.bf.data(), cols, n, w_rows, s.sum.data());
+    Transpose(s.bf.data(), s.p.data() + size_t(r0) * cols, cols, n, size_t(cols));
+  }
+  // Pass 1 down the columns.
+  BoxDown(s.p.data(), s.q.data(), rows, cols, w_cols, s.sum.data());
+  // Pass 2 along the rows, kept at the 64 sampled columns.
+  int ci[64], ri[64];
+  for (int i = 0; i < 64; ++i) {
+    ci[i] = static_cast<int>(((i + 0.5) * cols) / 64);
+    ri[i] = static_cast<int>(((i + 0.5) * rows) / 64);
+  }
+  for (int r0 = 0; r0 < rows; r0 += kB) {
+    const int n = std::min(kB, rows - r0);
+    Transpose(s.q.data() + size_t(r0) * cols, s.bt.data(), n, cols);  // cols x n
+    BoxDown(s.bt.data(), s.bf.data(), cols, n, w_rows, s.sum.data());
+    for (int i = 0; i < n; ++i) {
+      float* dst = s.g.data() + size_t(r0 + i) * 64;
+      for (int j = 0; j < 64; ++j) dst[j] = s.bf[size_t(ci[j]) * n + i];
+    }
+  }
+  // Pass 2 down the sampled columns.
+  BoxDown(s.g.data(), s.h.data(), rows, 64, w_cols, s.sum.data());
+  auto grid = std::make_unique<Float64x64>();
+  for (int i = 0; i < 64; ++i) std::copy_n(s.h.data() + size_t(ri[i]) * 64, 64, grid->v[i]);
+  res.quality = Quality(*grid);
+  Dct16 dct;
+  Dct64To16(*grid, dct);
+  res.hash = BitsFromDct(dct);
+  return res;
+}
 
 StatusOr<PdqResult> PdqFromLuma(const float* luma, int width, int height) {
   RETURN_IF_ERROR(CheckLuma(luma, width, height));

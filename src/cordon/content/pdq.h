@@ -12,7 +12,9 @@
 
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -89,6 +91,25 @@ struct PdqOptions {
 // 512 px resize: that belongs to the loader). Planes under 5 px on a side get the zero hash and
 // quality 0, as in the reference.
 StatusOr<PdqResult> PdqFromLuma(const float* luma, int width, int height);
+
+// Hashes many frames (a video's) from RGB24 pixels, keeping its scratch buffers between calls:
+// the hash of PdqFromLuma on the luminance 0.299 R + 0.587 G + 0.114 B (in float, as the
+// reference's fillFloatLumaFromRGB), at the frame's own size. One per thread; not thread-safe.
+class PdqFrameHasher {
+ public:
+  PdqFrameHasher();
+  ~PdqFrameHasher();
+  PdqFrameHasher(const PdqFrameHasher&) = delete;
+  PdqFrameHasher& operator=(const PdqFrameHasher&) = delete;
+
+  // `stride` bytes from one row to the next (at least 3 * width). Frames under 5 px on a side
+  // get the zero hash and quality 0, as in the reference; sizes over 2^31 pixels are an error.
+  StatusOr<PdqResult> HashRgb24(const uint8_t* rgb, int width, int height, ptrdiff_t stride);
+
+ private:
+  struct Scratch;
+  std::unique_ptr<Scratch> scratch_;
+};
 
 // A decoded image, as the reference's file loader hashes it: luminance of the displayed picture
 // (image.orientation applied), resized to 512 x 512 nearest-neighbour when a side of the source

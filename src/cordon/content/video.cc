@@ -276,7 +276,6 @@ class VpdqDecoder {
     rgb_->width = width_;
     rgb_->height = height_;
     if (av_frame_get_buffer(rgb_.get(), 0) < 0) return Fail("out of memory");
-    luma_.resize(static_cast<size_t>(width_) * height_);
     return Status::Ok();
   }
 
@@ -329,16 +328,8 @@ class VpdqDecoder {
         0) {
       return Fail("cannot convert a frame");
     }
-    const uint8_t* base = rgb_->data[0];
-    const int stride = rgb_->linesize[0];
-    float* out = luma_.data();
-    for (int y = 0; y < height_; ++y) {
-      const uint8_t* p = base + static_cast<ptrdiff_t>(y) * stride;
-      for (int x = 0; x < width_; ++x, p += 3) {
-        *out++ = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-      }
-    }
-    ASSIGN_OR_RETURN(PdqResult h, PdqFromLuma(luma_.data(), width_, height_));
+    ASSIGN_OR_RETURN(PdqResult h,
+                     pdq_.HashRgb24(rgb_->data[0], width_, height_, rgb_->linesize[0]));
     frames_.push_back(VpdqFrame{n, timestamp, h.quality, h.hash});
     return Status::Ok();
   }
@@ -351,7 +342,7 @@ class VpdqDecoder {
   std::unique_ptr<AVCodecContext, CodecCloser> codec_;
   std::unique_ptr<AVFrame, FrameCloser> frame_, rgb_;
   std::unique_ptr<SwsContext, SwsCloser> sws_;
-  std::vector<float> luma_;
+  PdqFrameHasher pdq_;
   std::vector<VpdqFrame> frames_;
   int stream_ = -1;
   int width_ = 0, height_ = 0;

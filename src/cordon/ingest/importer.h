@@ -96,5 +96,10 @@ std::unique_ptr<Importer> MakeTelegramExportImporter();
 std::unique_ptr<Importer> MakeTelethonImporter();
 std::unique_ptr<Importer> MakeMatrixImporter();
 std::unique_ptr<Importer> MakeRocketChatImporter();
+std::unique_ptr<Importer> MakeTelegramBotImporter();
+
+// The server name Rocket.Chat keys carry for a file at `path` (rocketchat:<host>/<id>): the
+// nearest directory above it named like a host (lowercased, with its port), else "local".
+std::string RocketChatHostFromPath(const std::string& path);
 
 }  // namespace cordon

@@ -11,7 +11,7 @@ const std::vector<const Importer*>& AllImporters() {
   static const auto* all = [] {
     auto* v = new std::vector<const Importer*>();
     for (auto* make : {&MakeNativeImporter, &MakeTelegramExportImporter, &MakeTelethonImporter,
-                       &MakeMatrixImporter, &MakeRocketChatImporter}) {
+                       &MakeMatrixImporter, &MakeRocketChatImporter, &MakeTelegramBotImporter}) {
       v->push_back(make().release());
     }
     return v;

@@ -58,9 +58,11 @@ bool LooksLikeHost(const std::string& name) {
          });
 }
 
+}  // namespace
+
 // Messages name no server: the nearest directory above the file named like a host
 // (exports/chat.example.org/history.json) gives it, else "local".
-std::string HostFromPath(const std::string& path) {
+std::string RocketChatHostFromPath(const std::string& path) {
   std::error_code ec;
   std::filesystem::path p = std::filesystem::absolute(path, ec);
   if (ec) p = path;
@@ -70,6 +72,8 @@ std::string HostFromPath(const std::string& path) {
   }
   return "local";
 }
+
+namespace {
 
 // ts and editedAt: {"$date": ms}, {"$date": "ISO"}, {"$date": {"$numberLong": "ms"}}, an ISO
 // string (REST) or a number of milliseconds.
@@ -413,7 +417,7 @@ class RocketChatImporter final : public Importer {
 
   Status Import(const InputFile& file, const ImportLimits& limits, EventSink& sink) const override {
     JsonWalker walker(limits, sink);
-    RocketChatReader reader(sink, HostFromPath(file.path));
+    RocketChatReader reader(sink, RocketChatHostFromPath(file.path));
     auto read = [&](element e, const Location& where) { return reader.Read(e, where); };
     Status s = ForEachJsonRoot(file, limits, sink, [&](const JsonRoot& root) -> Status {
       if (!root.whole_file) {

@@ -44,6 +44,22 @@ std::optional<std::string> KeyFromMarkedId(int64_t id) {
   return ChatKey(-id);
 }
 
+std::optional<int64_t> MarkedIdFromKey(std::string_view key) {
+  for (std::string_view prefix : {"telegram:user", "telegram:channel", "telegram:chat"}) {
+    if (!key.starts_with(prefix)) continue;
+    std::string_view digits = key.substr(prefix.size());
+    int64_t id = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || id <= 0 ||
+        id >= kChannelMark) {
+      return std::nullopt;
+    }
+    if (prefix == "telegram:user") return id;
+    return prefix == "telegram:chat" ? -id : -id - kChannelMark;
+  }
+  return std::nullopt;
+}
+
 std::optional<TimeMs> SecondsToMs(int64_t seconds) {
   if (seconds < kMinSeconds || seconds > kMaxSeconds) return std::nullopt;
   return seconds * 1000;

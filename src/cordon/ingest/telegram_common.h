@@ -26,6 +26,10 @@ std::optional<std::string> KeyFromPeerRef(std::string_view ref);
 // Telethon's "marked" peer ids: positive = user, -id = basic group, -100<id> = channel.
 std::optional<std::string> KeyFromMarkedId(int64_t id);
 
+// The inverse, as the Bot API's chat ids: telegram:user<id> -> id, telegram:chat<id> -> -id,
+// telegram:channel<id> -> -100<id>; nullopt for any other key.
+std::optional<int64_t> MarkedIdFromKey(std::string_view key);
+
 // Seconds since the epoch -> milliseconds; nullopt when out of a sane range (years 0..9999).
 std::optional<TimeMs> SecondsToMs(int64_t seconds);
 std::optional<TimeMs> SecondsToMs(double seconds);

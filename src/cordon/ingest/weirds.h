@@ -31,6 +31,8 @@ inline constexpr std::string_view kLocalTimeAsUtc = "telegram_local_time_as_utc"
 inline constexpr std::string_view kUnsupportedMessage = "telegram_unsupported_message";
 inline constexpr std::string_view kUnknownMessageType = "telegram_unknown_message_type";
 inline constexpr std::string_view kPeerNotMapped = "telegram_peer_not_mapped";
+// Telegram Bot API updates.
+inline constexpr std::string_view kBotUpdateNotRead = "telegram_bot_update_not_read";
 // Matrix.
 inline constexpr std::string_view kMatrixRedaction = "matrix_redaction_not_applied";
 inline constexpr std::string_view kMatrixPolicyRule = "matrix_policy_rule";
@@ -51,6 +53,7 @@ inline constexpr std::string_view kRocketUsernameOnly = "rocketchat_username_onl
 inline constexpr std::string_view kRocketRoleNotRead = "rocketchat_role_not_read";
 inline constexpr std::string_view kRocketRemovedMessage = "rocketchat_removed_message";
 inline constexpr std::string_view kRocketSystemMessage = "rocketchat_system_message_not_read";
+inline constexpr std::string_view kRocketSyncGap = "rocketchat_sync_gap";
 
 inline constexpr std::array kAllWeirds = {
     kInvalidUtf8Repaired,
@@ -72,6 +75,7 @@ inline constexpr std::array kAllWeirds = {
     kUnsupportedMessage,
     kUnknownMessageType,
     kPeerNotMapped,
+    kBotUpdateNotRead,
     kMatrixRedaction,
     kMatrixPolicyRule,
     kMatrixEncrypted,
@@ -90,6 +94,7 @@ inline constexpr std::array kAllWeirds = {
     kRocketRoleNotRead,
     kRocketRemovedMessage,
     kRocketSystemMessage,
+    kRocketSyncGap,
 };
 
 }  // namespace cordon::weird

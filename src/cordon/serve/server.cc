@@ -26,6 +26,7 @@
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
 #include "cordon/serve/v1_routes.h"
+#include "cordon/serve/video_routes.h"
 #include "cordon/store/serve_tables.h"
 #include "cordon/store/stats_json.h"
 #include "cordon/store/store.h"
@@ -150,7 +151,8 @@ struct ApiServer::Impl {
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
         pool(options.db),
-        tokens(std::chrono::milliseconds(options.token_cache_ms)) {}
+        tokens(std::chrono::milliseconds(options.token_cache_ms)),
+        video(VideoRouteOptions{.db = options.db}) {}
 
   ServeOptions options;
   DeadlineServer svr;
@@ -158,6 +160,7 @@ struct ApiServer::Impl {
   TokenCache tokens;
   LookupIndex index;
   ServeMetrics metrics;
+  VideoRoutes video;                     // vPDQ hashing and lookups (video_routes.h)
   std::unique_ptr<Store> refresh_store;  // the refresher thread's
   int port = 0;
 
@@ -317,6 +320,7 @@ struct ApiServer::Impl {
   void BankRoutes();
   void MatchRoutes();
   void HashRoutes();
+  void VideoLookupRoute();
   void EventRoutes();
 };
 
@@ -372,6 +376,7 @@ void ApiServer::Impl::Routes() {
   BankRoutes();
   MatchRoutes();
   HashRoutes();
+  VideoLookupRoute();
   EventRoutes();
   v1.svr = &svr;
   v1.guarded = [this](ApiRole min, V1Context::Handler h) { return GuardedAs(min, std::move(h)); };
@@ -656,6 +661,12 @@ void ApiServer::Impl::MatchRoutes() {
             }
             const std::string type_name = req.get_param_value("signal_type");
             auto type = ParseSignalType(type_name);
+            if (type && *type == SignalType::kVpdq) {
+              if (!index.loaded()) return SendError(res, 503, "index not yet ready");
+              video.Lookup(req, res, req.get_param_value("signal"), *index.Current());
+              metrics.AddLookups(1);
+              return;
+            }
             if (!type || *type != SignalType::kPdq) {
               return SendError(res, 400, "No such SignalType '" + type_name + "'");
             }
@@ -741,6 +752,19 @@ void ApiServer::Impl::MatchRoutes() {
            }));
 }
 
+void ApiServer::Impl::VideoLookupRoute() {
+  // A vPDQ signal can be longer than a request line: POST takes it as the body.
+  svr.Post("/m/lookup", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
+             auto type = ParseSignalType(req.get_param_value("signal_type"));
+             if (!type || *type != SignalType::kVpdq) {
+               return SendError(res, 400, "POST /m/lookup takes signal_type=vpdq");
+             }
+             if (!index.loaded()) return SendError(res, 503, "index not yet ready");
+             video.Lookup(req, res, req.body, *index.Current());
+             metrics.AddLookups(1);
+           }));
+}
+
 // {"pdq","md5","sha256"} of a photo's bytes, or a 400.
 static void SendHashes(Response& res, const std::string& bytes, const std::string& name) {
   auto pdq = PdqFromBytes(bytes, name.empty() ? "photo" : name);
@@ -778,9 +802,11 @@ void ApiServer::Impl::HashRoutes() {
             }
             SendHashes(res, *body, "url");
           }));
-  svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request& req, Response& res) {
+  svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
+             if (!req.has_file("photo") && req.has_file("video")) return video.Hash(req, res);
              if (!req.has_file("photo")) {
-               return SendError(res, 400, "a multipart file in the field `photo` is required");
+               return SendError(res, 400,
+                                "a multipart file in the field `photo` or `video` is required");
              }
              const auto file = req.get_file_value("photo");
              SendHashes(res, file.content, file.filename);

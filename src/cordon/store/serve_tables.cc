@@ -81,6 +81,17 @@ Status ForEachBankPdqId(Store& store, std::string_view bank,
   return q.status();
 }
 
+Status ForEachBankSignalId(Store& store, std::string_view bank, std::string_view signal_type,
+                           const std::function<Status(int64_t id, std::string_view signal)>& f) {
+  Statement q(StoreHandle(store),
+              "SELECT id, signal FROM bank_content_ids WHERE bank = ?1 AND signal_type = ?2 "
+              "ORDER BY id");
+  if (!q.ok()) return q.status();
+  q.Bind(1, bank).Bind(2, signal_type);
+  while (q.Step()) RETURN_IF_ERROR(f(q.Int(0), q.Text(1)));
+  return q.status();
+}
+
 StatusOr<std::optional<int64_t>> FindBankContentId(Store& store, std::string_view bank,
                                                    std::string_view signal_type,
                                                    std::string_view signal) {

@@ -46,6 +46,9 @@ StatusOr<int64_t> RevokeApiTokens(Store& store, std::string_view which, TimeMs n
 // Calls f(id, signal) for each PDQ entry of the bank, in id order; stops at f's first error.
 Status ForEachBankPdqId(Store& store, std::string_view bank,
                         const std::function<Status(int64_t id, std::string_view signal)>& f);
+// Same for the entries of any signal type (`vpdq`: ThreatExchange's signal, canonical form).
+Status ForEachBankSignalId(Store& store, std::string_view bank, std::string_view signal_type,
+                           const std::function<Status(int64_t id, std::string_view signal)>& f);
 // The id of one entry (canonical signal); nullopt when the bank has no such entry.
 StatusOr<std::optional<int64_t>> FindBankContentId(Store& store, std::string_view bank,
                                                    std::string_view signal_type,
