@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "command.h"
+#include "cordon/serve/fetch.h"
 #include "cordon/serve/server.h"
 
 namespace cordon::cli {
@@ -90,6 +91,13 @@ std::function<int()> Setup(CLI::App& app) {
     o.header_timeout_s = a->header_timeout;
     o.body_timeout_s = a->body_timeout;
     o.max_header_bytes = static_cast<size_t>(a->max_header);
+    for (const std::string& prefix : a->fetch_allow) {
+      auto url = serve::ParseFetchUrl(prefix);
+      if (!url.ok()) {
+        fmt::print(stderr, "cordon: --fetch-allow '{}': {}\n", prefix, url.status().message());
+        return 2;
+      }
+    }
     o.fetch_allow = a->fetch_allow;
 
     // Two malloc arenas: each index reload frees a whole bank's index, and with an arena per

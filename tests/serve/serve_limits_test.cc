@@ -381,6 +381,11 @@ TEST_F(ServeLimitsTest, HashByUrlOnlyFromTheAllowList) {
   }
   media.stop();
   media_thread.join();
+  // A prefix that is no http(s) URL is refused at start.
+  auto bad = testing::RunCordon("serve --db " + testing::ShellQuote(db_) +
+                                " --listen 127.0.0.1:0 --fetch-allow file:///etc/");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--fetch-allow"), std::string::npos) << bad.err;
 }
 
 TEST(FetchUrl, ParsesAndMatchesPrefixesByParts) {
