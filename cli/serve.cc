@@ -1,5 +1,6 @@
 // cordon serve --db FILE [--listen HOST:PORT] [--log-format text|json|none] [--threads N]
-//              [--max-body BYTES]
+//              [--max-body BYTES] [--max-header-bytes BYTES] [--header-timeout S]
+//              [--body-timeout S] [--fetch-allow PREFIX]...
 //
 // Runs the HTTP API in the foreground (src/cordon/serve/server.h). Prints
 // "listening on http://HOST:PORT" on stderr once the port is open; SIGTERM or SIGINT stops
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "command.h"
+#include "cordon/serve/fetch.h"
 #include "cordon/serve/server.h"
 
 namespace cordon::cli {
@@ -27,6 +29,9 @@ std::function<int()> Setup(CLI::App& app) {
     int threads = 64;
     int64_t max_body = int64_t{64} << 20;
     int max_streams = 8, stream_seconds = 300;
+    int header_timeout = 10, body_timeout = 60;
+    int64_t max_header = int64_t{64} << 10;
+    std::vector<std::string> fetch_allow;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--db", a->db, "database (created when missing)")->required();
@@ -37,6 +42,17 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--max-body", a->max_body, "largest request body in bytes (413 above)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--max-header-bytes", a->max_header, "largest request line and headers")
+      ->check(CLI::Range(int64_t{1024}, int64_t{1} << 24))
+      ->capture_default_str();
+  app.add_option("--header-timeout", a->header_timeout, "seconds to send a request's headers")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--body-timeout", a->body_timeout, "seconds to send a request's body")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  app.add_option("--fetch-allow", a->fetch_allow,
+                 "URL prefix GET /h/hash?url= may fetch from (repeatable; none: fetching is off)");
   app.add_option("--max-streams", a->max_streams, "GET /v1/stream clients at once (503 above)")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
@@ -72,6 +88,17 @@ std::function<int()> Setup(CLI::App& app) {
     // Each stream holds a worker: leave most of them to other requests.
     o.max_streams = std::min(a->max_streams, std::max(0, a->threads / 2));
     o.stream_max_seconds = a->stream_seconds;
+    o.header_timeout_s = a->header_timeout;
+    o.body_timeout_s = a->body_timeout;
+    o.max_header_bytes = static_cast<size_t>(a->max_header);
+    for (const std::string& prefix : a->fetch_allow) {
+      auto url = serve::ParseFetchUrl(prefix);
+      if (!url.ok()) {
+        fmt::print(stderr, "cordon: --fetch-allow '{}': {}\n", prefix, url.status().message());
+        return 2;
+      }
+    }
+    o.fetch_allow = a->fetch_allow;
 
     // Two malloc arenas: each index reload frees a whole bank's index, and with an arena per
     // worker thread glibc keeps those pages in arenas that rarely reuse them, so resident memory

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <set>
+#include <string_view>
+
 namespace cordon::serve {
 
 void ServeMetrics::Observe(const std::string& route, int status, double seconds) {
@@ -69,23 +72,54 @@ std::string ServeMetrics::Render(const IndexFigures& index) const {
 }
 
 std::string RouteLabel(const std::string& method, const std::string& path) {
+  // Every route the server registers without a name in its path.
+  static const std::set<std::string, std::less<>> kFixed = {"/",
+                                                            "/favicon.ico",
+                                                            "/status",
+                                                            "/status/live",
+                                                            "/metrics",
+                                                            "/c/banks",
+                                                            "/m/lookup",
+                                                            "/m/compare",
+                                                            "/h/hash",
+                                                            "/v1/events",
+                                                            "/v1/stats",
+                                                            "/v1/entities",
+                                                            "/v1/messages",
+                                                            "/v1/matches",
+                                                            "/v1/network",
+                                                            "/v1/plan",
+                                                            "/v1/impact",
+                                                            "/v1/detections",
+                                                            "/v1/ledger",
+                                                            "/v1/appeals",
+                                                            "/v1/referrals",
+                                                            "/v1/deadlines",
+                                                            "/v1/stream",
+                                                            "/v1/takedowns",
+                                                            "/v1/reinstatements",
+                                                            "/v1/overview",
+                                                            "/v1/queue",
+                                                            "/v1/network/map"};
   std::string route = "other";
-  if (path == "/status" || path == "/status/live" || path == "/c/banks" || path == "/m/lookup" ||
-      path == "/m/compare" || path == "/h/hash" || path == "/metrics" || path == "/v1/stats" ||
-      path == "/v1/events") {
+  auto starts = [&path](std::string_view prefix) { return path.rfind(prefix, 0) == 0; };
+  // The segment after `prefix` and what follows it ("" when the path ends there).
+  auto tail = [&path](size_t prefix) {
+    const size_t slash = path.find('/', prefix);
+    return slash == std::string::npos ? std::string() : path.substr(slash);
+  };
+  if (kFixed.count(path) != 0) {
     route = path;
-  } else if (path == "/") {
-    route = "/";  // the dashboard's page
-  } else if (path.rfind("/dashboard/", 0) == 0) {
+  } else if (starts("/dashboard/")) {
     route = "/dashboard/{file}";
-  } else if (path.rfind("/c/bank/", 0) == 0) {
-    const std::string rest = path.substr(8);
-    const size_t slash = rest.find('/');
-    if (slash == std::string::npos) {
-      route = "/c/bank/{name}";
-    } else if (rest.substr(slash) == "/signal" || rest.substr(slash) == "/content") {
-      route = "/c/bank/{name}" + rest.substr(slash);
-    }
+  } else if (starts("/c/bank/")) {
+    const std::string rest = tail(8);
+    if (rest.empty() || rest == "/signal" || rest == "/content") route = "/c/bank/{name}" + rest;
+  } else if (starts("/v1/appeals/")) {
+    if (tail(12) == "/deny") route = "/v1/appeals/{id}/deny";
+  } else if (starts("/v1/referrals/")) {
+    const std::string rest = tail(14);
+    if (rest == "/act" || rest == "/reject") route = "/v1/referrals/{id}" + rest;
   }
   return method + " " + route;
 }

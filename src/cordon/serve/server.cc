@@ -21,6 +21,8 @@
 #include "cordon/pipeline/pipeline.h"
 #include "cordon/serve/auth.h"
 #include "cordon/serve/dashboard.h"
+#include "cordon/serve/fetch.h"
+#include "cordon/serve/http_server.h"
 #include "cordon/serve/lookup_index.h"
 #include "cordon/serve/metrics.h"
 #include "cordon/serve/v1_routes.h"
@@ -153,7 +155,7 @@ struct ApiServer::Impl {
         video(VideoRouteOptions{.db = options.db}) {}
 
   ServeOptions options;
-  httplib::Server svr;
+  DeadlineServer svr;
   StorePool pool;
   TokenCache tokens;
   LookupIndex index;
@@ -327,6 +329,7 @@ void ApiServer::Impl::Routes() {
     tl_request = RequestContext{};
     tl_request.started = true;
     tl_request.start = std::chrono::steady_clock::now();
+    DeadlineServer::BodyStarted();  // the headers are in; the body has its own deadline
     return httplib::Server::HandlerResponse::Unhandled;
   });
   svr.set_logger([this](const Request& req, const Response& res) { Log(req, res); });
@@ -762,9 +765,42 @@ void ApiServer::Impl::VideoLookupRoute() {
            }));
 }
 
+// {"pdq","md5","sha256"} of a photo's bytes, or a 400.
+static void SendHashes(Response& res, const std::string& bytes, const std::string& name) {
+  auto pdq = PdqFromBytes(bytes, name.empty() ? "photo" : name);
+  if (!pdq.ok()) {
+    return SendError(res, 400, "the photo could not be hashed: " + pdq.status().message());
+  }
+  const Digests d = DigestBytes(bytes);
+  std::string out;
+  JsonWriter(out)
+      .BeginObject()
+      .Field("pdq", pdq->hash.Hex())
+      .Field("md5", d.md5)
+      .Field("sha256", d.sha256)
+      .EndObject();
+  SendJson(res, 200, std::move(out));
+}
+
 void ApiServer::Impl::HashRoutes() {
-  svr.Get("/h/hash", GuardedNoStore(ApiRole::kViewer, [](const Request&, Response& res) {
-            SendError(res, 400, "fetching content by url is disabled on this server");
+  // HMA's GET /h/hash?url=: off (400) unless --fetch-allow lists where media may come from.
+  svr.Get("/h/hash", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
+            if (!req.has_param("url")) return SendError(res, 400, "url is required");
+            if (options.fetch_allow.empty()) {
+              return SendError(res, 400, "fetching content by url is disabled on this server");
+            }
+            auto url = ParseFetchUrl(req.get_param_value("url"));
+            if (!url.ok()) return SendError(res, 400, "url: " + url.status().message());
+            if (!FetchAllowed(options.fetch_allow, *url)) {
+              return SendError(res, 403, "url: not under a prefix this server may fetch from");
+            }
+            auto body = FetchBody(*url, options.max_body_bytes, options.fetch_timeout_s);
+            if (!body.ok()) {
+              return SendError(res,
+                               body.status().code() == StatusCode::kResourceExhausted ? 413 : 502,
+                               body.status().message());
+            }
+            SendHashes(res, *body, "url");
           }));
   svr.Post("/h/hash", GuardedNoStore(ApiRole::kViewer, [this](const Request& req, Response& res) {
              if (!req.has_file("photo") && req.has_file("video")) return video.Hash(req, res);
@@ -773,20 +809,7 @@ void ApiServer::Impl::HashRoutes() {
                                 "a multipart file in the field `photo` or `video` is required");
              }
              const auto file = req.get_file_value("photo");
-             auto pdq = PdqFromBytes(file.content, file.filename.empty() ? "photo" : file.filename);
-             if (!pdq.ok()) {
-               return SendError(res, 400,
-                                "the photo could not be hashed: " + pdq.status().message());
-             }
-             const Digests d = DigestBytes(file.content);
-             std::string out;
-             JsonWriter(out)
-                 .BeginObject()
-                 .Field("pdq", pdq->hash.Hex())
-                 .Field("md5", d.md5)
-                 .Field("sha256", d.sha256)
-                 .EndObject();
-             SendJson(res, 200, std::move(out));
+             SendHashes(res, file.content, file.filename);
            }));
 }
 
@@ -805,6 +828,9 @@ Status ApiServer::Bind() {
   m.svr.set_write_timeout(m.options.write_timeout_s, 0);
   m.svr.set_keep_alive_timeout(m.options.keep_alive_timeout_s);
   m.svr.set_keep_alive_max_count(m.options.keep_alive_max_requests);
+  m.svr.set_request_deadlines(std::chrono::seconds(m.options.header_timeout_s),
+                              std::chrono::seconds(m.options.body_timeout_s));
+  m.svr.set_max_header_bytes(m.options.max_header_bytes);
   m.svr.set_tcp_nodelay(true);
   // The library listens with a backlog of 5 (compiled into Debian's build), which drops the
   // connections of 64 clients starting at once (they retry after a second); the socket is

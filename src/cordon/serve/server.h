@@ -4,9 +4,10 @@
 //
 // HTTP is cpp-httplib (Debian's libcpp-httplib-dev; docs/design.md, "The service", says why):
 // a pool of worker threads, each serving one connection at a time. Limits: request bodies
-// (413 over max_body_bytes), request line and header lines (8 KiB each, the library's), a
-// read, write and keep-alive timeout per connection, and a request count per connection after
-// which it is closed, so a slow or idle client gives its worker back.
+// (413 over max_body_bytes), request line and header lines (8 KiB each, the library's; 64 KiB
+// together, max_header_bytes), a read, write and keep-alive timeout per connection, a deadline
+// for a request's headers and one for its body (http_server.h), and a request count per
+// connection after which it is closed, so a slow or idle client gives its worker back.
 //
 // Lifecycle: Bind opens the store and the port; Run serves until Stop, loading the lookup index
 // in the background (/status answers 503 INDEX-NOT-LOADED until it is) and polling the bank
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cordon/util/status.h"
 
@@ -39,12 +41,18 @@ struct ServeOptions {
   int read_timeout_s = 5;
   int write_timeout_s = 5;
   int keep_alive_timeout_s = 5;
+  int header_timeout_s = 10;  // a request's headers, from its first byte (http_server.h)
+  int body_timeout_s = 60;    // its body, from the end of its headers
+  size_t max_header_bytes = size_t{64} << 10;  // a request line and its headers together
   size_t keep_alive_max_requests = 10000;
   int64_t refresh_interval_ms = 1000;
   int pdq_threshold = 31;         // HMA's default match distance
   int64_t token_cache_ms = 2000;  // a revoked token stops working within this
-  int max_streams = 8;            // GET /v1/stream at once (each holds a worker)
-  int stream_max_seconds = 300;   // a stream's longest life; the client then reconnects
+  // URL prefixes GET /h/hash?url= may fetch from (fetch.h); empty: fetching is off.
+  std::vector<std::string> fetch_allow;
+  int fetch_timeout_s = 10;
+  int max_streams = 8;           // GET /v1/stream at once (each holds a worker)
+  int stream_max_seconds = 300;  // a stream's longest life; the client then reconnects
 };
 
 class ApiServer {
