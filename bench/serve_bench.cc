@@ -126,7 +126,8 @@ int Fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  mallopt(M_ARENA_MAX, 2);  // as cordon serve does (cli/serve.cc)
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
+  mallopt(M_ARENA_MAX, 2);                   // as cordon serve does (cli/serve.cc)
   int64_t entries = 1'000'000;
   double seconds = 10;
   std::vector<int> concurrency = {1, 8, 64};
@@ -298,13 +299,17 @@ int main(int argc, char** argv) {
 
   if (reloads > 0) {
     httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(120, 0);  // each answer waits for the bank's index to be rebuilt
     const int64_t before = RssKib();
     const auto t0 = Clock::now();
     for (int i = 0; i < reloads; ++i) {
       const std::string hex = RandomHash(rng).Hex();
       auto r =
           c.Post("/c/bank/BENCH/signal", auth, R"({"pdq":")" + hex + R"("})", "application/json");
-      if (!r || r->status != 200) return Fail("adding a signal failed");
+      if (!r || r->status != 200) {
+        return Fail("adding a signal failed: " + (r ? std::to_string(r->status) + " " + r->body
+                                                    : httplib::to_string(r.error())));
+      }
     }
     std::printf("%d bank reloads in %.1f s: resident %lld MiB before, %lld MiB after\n", reloads,
                 std::chrono::duration<double>(Clock::now() - t0).count(),
