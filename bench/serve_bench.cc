@@ -47,6 +47,14 @@ PdqHash RandomHash(std::mt19937_64& rng) {
   return h;
 }
 
+// The query mix: half a banked hash with 8 bits flipped, half random.
+PdqHash MakeQuery(std::mt19937_64& rng, const std::vector<PdqHash>& bank) {
+  if ((rng() & 1) == 0) return RandomHash(rng);
+  PdqHash q = bank[rng() % bank.size()];
+  for (int f = 0; f < 8; ++f) q.bits[rng() % 4] ^= uint64_t{1} << (rng() % 64);
+  return q;
+}
+
 int64_t RssKib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -229,14 +237,7 @@ int main(int argc, char** argv) {
       std::mt19937_64 local(7);
       std::ofstream paths(paths_file);
       for (int i = 0; i < 20000; ++i) {
-        PdqHash q;
-        if (local() & 1) {
-          q = hashes[local() % hashes.size()];
-          for (int f = 0; f < 8; ++f) q.bits[local() % 4] ^= uint64_t{1} << (local() % 64);
-        } else {
-          q = RandomHash(local);
-        }
-        paths << "/m/lookup?signal_type=pdq&signal=" << q.Hex() << "\n";
+        paths << "/m/lookup?signal_type=pdq&signal=" << MakeQuery(local, hashes).Hex() << "\n";
       }
     }
     for (int clients : concurrency) {
@@ -259,14 +260,8 @@ int main(int argc, char** argv) {
         const auto deadline = start + std::chrono::duration_cast<Clock::duration>(deadline_after);
         auto& mine = latencies[static_cast<size_t>(w)];
         while (Clock::now() < deadline) {
-          PdqHash q;
-          if (local() & 1) {
-            q = hashes[local() % hashes.size()];
-            for (int f = 0; f < 8; ++f) q.bits[local() % 4] ^= uint64_t{1} << (local() % 64);
-          } else {
-            q = RandomHash(local);
-          }
-          const std::string path = "/m/lookup?signal_type=pdq&signal=" + q.Hex();
+          const std::string path =
+              "/m/lookup?signal_type=pdq&signal=" + MakeQuery(local, hashes).Hex();
           const auto t0 = Clock::now();
           auto r = c.Get(path.c_str(), auth);
           const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

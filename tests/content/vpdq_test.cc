@@ -5,10 +5,16 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "cordon/content/video.h"
 #include "cordon/content/vpdq.h"
@@ -111,15 +117,28 @@ std::string SkipReason() {
 
 class VpdqVideos : public ::testing::Test {
  protected:
+  // The clips are made once per build directory and shared by every test process (ctest runs
+  // each test in its own; making them took about 9 s each time): the first process to take the
+  // lock makes them, the others wait and reuse them (change the directory's version when the clips
+  // change). Files a test writes go to its own TempDir.
   static void SetUpTestSuite() {
     if (!SkipReason().empty()) return;
     dir_ = new testing::TempDir();
+    clips_ = (std::filesystem::path(CORDON_BINARY).parent_path() / "test-clips-v1").string();
+    std::filesystem::create_directories(clips_);
+    const int lock = ::open((clips_ + "/.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(lock, 0);
+    ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+    if (!std::filesystem::exists(clips_ + "/.done")) MakeClips();
+    ::close(lock);  // releases the lock
+  }
+  static void MakeClips() {
     auto ff = [](const std::string& args, const std::string& out) {
-      const std::string cmd =
-          "ffmpeg -nostdin -y -loglevel error " + args + " " + testing::ShellQuote(dir_->File(out));
+      const std::string cmd = "ffmpeg -nostdin -y -loglevel error " + args + " " +
+                              testing::ShellQuote(clips_ + "/" + out);
       ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     };
-    const std::string base = testing::ShellQuote(dir_->File("base.mp4"));
+    const std::string base = testing::ShellQuote(clips_ + "/base.mp4");
     const std::string x264 = "-c:v libx264 -pix_fmt yuv420p";
     ff("-f lavfi -i testsrc2=size=320x240:rate=25 -t 3 " + x264, "base.mp4");
     ff("-f lavfi -i mandelbrot=size=256x192:rate=15 -t 2 -c:v libvpx-vp9 -b:v 300k", "other.webm");
@@ -133,6 +152,7 @@ class VpdqVideos : public ::testing::Test {
            " -filter_complex '[0:v]trim=duration=1[a];[a][1:v]concat=n=2:v=1[v]' -map '[v]' " +
            x264,
        "intro.mp4");
+    if (!::testing::Test::HasFatalFailure()) testing::WriteFile(clips_ + "/.done", "");
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -143,7 +163,13 @@ class VpdqVideos : public ::testing::Test {
     const std::string why = SkipReason();
     if (!why.empty()) GTEST_SKIP() << why;
   }
-  static std::string Path(const std::string& name) { return dir_->File(name); }
+  // A clip from the shared directory, or a file of this process's own.
+  static std::string Path(const std::string& name) {
+    static const std::set<std::string> kClips = {"base.mp4",    "other.webm",   "reencoded.mp4",
+                                                 "scaled.mp4",  "upscaled.mp4", "cropped.mp4",
+                                                 "trimmed.mp4", "rate30.webm",  "intro.mp4"};
+    return kClips.count(name) != 0 ? clips_ + "/" + name : dir_->File(name);
+  }
   static const std::vector<VpdqFrame>& Hashes(const std::string& name) {
     auto it = cache_.find(name);
     if (it == cache_.end()) {
@@ -161,9 +187,11 @@ class VpdqVideos : public ::testing::Test {
     return c;
   }
   static testing::TempDir* dir_;
+  static std::string clips_;
   static std::map<std::string, std::vector<VpdqFrame>> cache_;
 };
 testing::TempDir* VpdqVideos::dir_ = nullptr;
+std::string VpdqVideos::clips_;
 std::map<std::string, std::vector<VpdqFrame>> VpdqVideos::cache_;
 
 TEST_F(VpdqVideos, EveryFrameNumberedWithItsTimestamp) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -503,8 +504,11 @@ TEST(LookupIndex, SwapsSnapshotsAndSharesUnchangedBanks) {
   EXPECT_NE(second, first);
   EXPECT_EQ(second->banks.at("B").bank, first->banks.at("B").bank);  // shared, not rebuilt
   EXPECT_EQ(second->banks.at("A").bank->ids, (std::vector<int64_t>{1, 3}));
-  // A reader's old snapshot stays whole.
+  // A reader's old snapshot stays whole, and its replaced bank is freed with the last reader.
   EXPECT_EQ(first->banks.at("A").bank->index.size(), 1u);
+  std::weak_ptr<const serve::LookupBank> old_a = first->banks.at("A").bank;
+  first.reset();
+  EXPECT_TRUE(old_a.expired());
   ASSERT_TRUE(SetBankMatching(s, "B", false).value());
   ASSERT_TRUE(index.Refresh(s).ok());
   EXPECT_FALSE(index.Current()->banks.at("B").enabled);

@@ -6,6 +6,18 @@
 
 namespace cordon::serve {
 
+std::vector<std::string> SplitBankList(std::string_view list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    if (comma > start) out.emplace_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::shared_ptr<const LookupSnapshot> LookupIndex::Current() const {
   std::lock_guard lock(mu_);
   return current_;

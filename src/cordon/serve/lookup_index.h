@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cordon/content/index.h"
@@ -53,6 +54,9 @@ inline PdqIndexOptions ServeIndexOptions() {
   options.bucket_filters = true;
   return options;
 }
+
+// The banks named by /m/lookup's `banks=A,B` (empty names skipped); empty means every bank.
+std::vector<std::string> SplitBankList(std::string_view list);
 
 class LookupIndex {
  public:

@@ -675,17 +675,7 @@ void ApiServer::Impl::MatchRoutes() {
               return SendError(res, 400, "invalid signal: " + query.status().message());
             }
             if (!index.loaded()) return SendError(res, 503, "index not yet ready");
-            std::vector<std::string> only;
-            if (req.has_param("banks")) {
-              const std::string list = req.get_param_value("banks");
-              size_t start = 0;
-              while (start <= list.size()) {
-                size_t comma = list.find(',', start);
-                if (comma == std::string::npos) comma = list.size();
-                if (comma > start) only.push_back(list.substr(start, comma - start));
-                start = comma + 1;
-              }
-            }
+            const std::vector<std::string> only = SplitBankList(req.get_param_value("banks"));
             auto snap = index.Current();
             thread_local std::vector<PdqHit> hits;
             std::string out;

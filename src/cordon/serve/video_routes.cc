@@ -141,17 +141,7 @@ void VideoRoutes::Lookup(const httplib::Request& req, httplib::Response& res,
                          std::string_view signal, const LookupSnapshot& snapshot) {
   auto query = ParseLookupSignal(signal);
   if (!query.ok()) return SendError(res, 400, "invalid signal: " + query.status().message());
-  std::vector<std::string> only;
-  if (req.has_param("banks")) {
-    const std::string list = req.get_param_value("banks");
-    size_t start = 0;
-    while (start <= list.size()) {
-      size_t comma = list.find(',', start);
-      if (comma == std::string::npos) comma = list.size();
-      if (comma > start) only.push_back(list.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
+  const std::vector<std::string> only = SplitBankList(req.get_param_value("banks"));
   std::string out;
   JsonWriter w(out);
   w.BeginObject();
