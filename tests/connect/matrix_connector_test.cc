@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "cordon/connect/http_client.h"
@@ -187,6 +188,33 @@ TEST(MatrixConnector, EnforceBansRedactsPublishesAndRerunRepeatsNothing) {
   const std::vector<std::string> after = hs.server.lines();
   ASSERT_EQ(after.size(), before + 1);
   EXPECT_EQ(after.back(), want[1]);
+
+  // A reinstatement unbans where the ban was done and withdraws the rule with empty content.
+  {
+    auto s2 = Store::Open(db);
+    ASSERT_TRUE(s2.ok());
+    ledger::Ledger led(**s2, &clock);
+    ledger::ReinstateRequest rq;
+    rq.entity = "matrix:@spam:evil.example";
+    rq.time = 200;
+    rq.decided_by = "moderator";
+    rq.reason = "appeal granted";
+    auto rs = led.Reinstate(rq);
+    ASSERT_TRUE(rs.ok()) << rs.status().ToString();
+  }
+  auto third = MatrixEnforce(**client, o);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  const std::vector<std::string> all = hs.server.lines();
+  std::vector<std::string> undo(all.begin() + static_cast<std::ptrdiff_t>(after.size()), all.end());
+  const std::string unban_body = R"({"user_id":"@spam:evil.example","reason":"appeal granted"})";
+  std::sort(undo.begin(), undo.end());
+  const std::vector<std::string> want_undo = {
+      "POST /_matrix/client/v3/rooms/%21ok%3Aserver/unban " + unban_body,
+      "POST /_matrix/client/v3/rooms/%21other%3Aserver/unban " + unban_body,
+      "PUT /_matrix/client/v3/rooms/%21list%3Aserver/state/m.policy.rule.user/"
+      "rule%3A%40spam%3Aevil.example {}",
+  };
+  EXPECT_EQ(undo, want_undo);
 }
 
 }  // namespace
