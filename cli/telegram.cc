@@ -41,7 +41,7 @@ std::function<int()> Setup(CLI::App& app) {
   AddFlags(*enforce, *a);
   enforce->add_flag("--dry-run", a->dry_run, "print the requests, send and record nothing");
   AddEveryFlag(*enforce, a->every_s);
-  return [a, bot, enforce]() -> int {
+  return [a, bot]() -> int {
     auto client = OpenClient(*a);
     if (!client.ok()) return Fail(client.status().ToString());
     if (bot->parsed()) {
