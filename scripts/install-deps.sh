@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
 # FFmpeg's libraries are for vPDQ video hashing (optional in CMake: CORDON_VIDEO) and the ffmpeg
 # command makes the test videos.
-# --bench adds what only the benchmarks compare against (FAISS for bench/index_bench.cc; CImg
+# --bench adds what only the benchmarks compare against or drive them with (FAISS for
+# bench/index_bench.cc; wrk for bench/serve_bench.cc --wrk; CImg
 # for the PDQ reference, used when its checkout lacks the bundled CImg.h).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ for arg in "$@"; do
     # Chromium renders the report; node and npm run the dashboard's browser test
     # (tests/browser/, playwright-core from npm).
     --report) packages+=(chromium nodejs npm) ;;
-    --bench) packages+=(libfaiss-dev cimg-dev) ;;
+    --bench) packages+=(libfaiss-dev cimg-dev wrk) ;;
   esac
 done
 
