@@ -14,7 +14,6 @@
 // p99 under 10 ms on 2 cores; HMA's stated goal is 1,000 lookups/s. Clients and server share
 // the machine.
 #include <httplib.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <atomic>
@@ -135,7 +134,7 @@ int Fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
-  mallopt(M_ARENA_MAX, 2);                   // as cordon serve does (cli/serve.cc)
+  cordon::serve::TuneAllocatorForReloads();  // as cordon serve does
   int64_t entries = 1'000'000;
   double seconds = 10;
   std::vector<int> concurrency = {1, 8, 64};
@@ -304,6 +303,10 @@ int main(int argc, char** argv) {
       if (!r || r->status != 200) {
         return Fail("adding a signal failed: " + (r ? std::to_string(r->status) + " " + r->body
                                                     : httplib::to_string(r.error())));
+      }
+      if ((i + 1) % 10 == 0) {
+        std::printf("  after %3d reloads: resident %lld MiB\n", i + 1,
+                    static_cast<long long>(RssKib() / 1024));
       }
     }
     std::printf("%d bank reloads in %.1f s: resident %lld MiB before, %lld MiB after\n", reloads,

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace cordon::serve {
@@ -43,6 +45,13 @@ void Address(const sockaddr_storage& addr, std::string& ip, int& port) {
 
 // A connection's socket as the library's Stream: buffered reads that fail at the request's
 // deadline as well as after the per-read timeout; writes that wait up to the write timeout.
+//
+// System calls are the cost of a small request on a virtual machine, so each is spent only where
+// needed: a read or write is tried at once and waits (poll) only when the socket is not ready;
+// the peer's and our address are asked for once per connection, not per request; and the block of
+// response headers is held back and sent with the first body write, in one segment. What is held
+// is sent before the library waits on a content provider (is_writable), before the next request
+// is read, and when the connection ends.
 class DeadlineStream final : public httplib::Stream {
  public:
   DeadlineStream(int fd, std::chrono::milliseconds read_timeout,
@@ -56,7 +65,11 @@ class DeadlineStream final : public httplib::Stream {
   bool is_readable() const override {
     return off_ < size_ || PollFor(fd_, POLLIN, ReadWaitMs()) > 0;
   }
-  bool is_writable() const override { return PollFor(fd_, POLLOUT, write_timeout_.count()) > 0; }
+  bool is_writable() const override {
+    // The library asks before each wait on a content provider: what is held goes out first.
+    if (!Flush()) return false;
+    return PollFor(fd_, POLLOUT, write_timeout_.count()) > 0;
+  }
   ssize_t read(char* ptr, size_t size) override {
     const ssize_t n = ReadSome(ptr, size);
     if (n > 0 && header_budget_ != SIZE_MAX) {
@@ -66,22 +79,33 @@ class DeadlineStream final : public httplib::Stream {
     return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    for (;;) {
-      const ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      return n;
+    const std::string_view data(ptr, size);
+    if (held_.empty() && data.size() <= kMaxHeld && data.ends_with("\r\n\r\n")) {
+      held_.assign(data);  // a header block: wait for the body
+      return static_cast<ssize_t>(size);
     }
+    if (!held_.empty()) {
+      held_.append(data);
+      return Flush() ? static_cast<ssize_t>(size) : -1;
+    }
+    return SendAll(data) ? static_cast<ssize_t>(size) : -1;
+  }
+  // Sends what is held. False when the peer cannot take it within the write timeout.
+  bool Flush() const {
+    if (held_.empty()) return true;
+    const bool ok = SendAll(held_);
+    held_.clear();
+    return ok;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) Address(addr, ip, port);
+    Addresses();
+    ip = remote_ip_;
+    port = remote_port_;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) Address(addr, ip, port);
+    Addresses();
+    ip = local_ip_;
+    port = local_port_;
   }
   socket_t socket() const override { return fd_; }
 
@@ -89,13 +113,50 @@ class DeadlineStream final : public httplib::Stream {
   bool buffered() const { return off_ < size_; }
 
  private:
+  static constexpr size_t kMaxHeld = 16 << 10;
+
+  void Addresses() const {
+    if (addresses_known_) return;
+    addresses_known_ = true;
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      Address(addr, remote_ip_, remote_port_);
+    }
+    addr = {};
+    len = sizeof addr;
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      Address(addr, local_ip_, local_port_);
+    }
+  }
+  // Writes all of `data`: at once while the socket takes it, waiting for room otherwise.
+  bool SendAll(std::string_view data) const {
+    while (!data.empty()) {
+      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        data.remove_prefix(static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+          PollFor(fd_, POLLOUT, write_timeout_.count()) > 0) {
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
   ssize_t ReadSome(char* ptr, size_t size) {
     if (off_ < size_) return Copy(ptr, size);
     if (Clock::now() >= deadline_) return -1;  // even when bytes are waiting
-    if (PollFor(fd_, POLLIN, ReadWaitMs()) <= 0) return -1;
-    if (size >= sizeof buf_) return Recv(ptr, size);
-    const ssize_t n = Recv(buf_, sizeof buf_);
-    if (n <= 0) return n;
+    char* into = size >= sizeof buf_ ? ptr : buf_;
+    const size_t room = size >= sizeof buf_ ? size : sizeof buf_;
+    ssize_t n = Recv(into, room, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (PollFor(fd_, POLLIN, ReadWaitMs()) <= 0) return -1;
+      n = Recv(into, room, 0);
+    }
+    if (n <= 0 || into == ptr) return n;
     off_ = 0;
     size_ = static_cast<size_t>(n);
     return Copy(ptr, size);
@@ -106,9 +167,9 @@ class DeadlineStream final : public httplib::Stream {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
     return std::min<int64_t>(read_timeout_.count(), std::max<int64_t>(0, left.count()));
   }
-  ssize_t Recv(char* ptr, size_t size) {
+  ssize_t Recv(char* ptr, size_t size, int flags) {
     for (;;) {
-      const ssize_t n = ::recv(fd_, ptr, size, 0);
+      const ssize_t n = ::recv(fd_, ptr, size, flags);
       if (n < 0 && errno == EINTR) continue;
       return n;
     }
@@ -128,6 +189,10 @@ class DeadlineStream final : public httplib::Stream {
   char buf_[4096];
   size_t off_ = 0;
   size_t size_ = 0;
+  mutable std::string held_;  // a header block waiting for its body
+  mutable bool addresses_known_ = false;
+  mutable std::string remote_ip_, local_ip_;
+  mutable int remote_port_ = 0, local_port_ = 0;
 };
 
 struct Current {
@@ -167,6 +232,7 @@ bool DeadlineServer::process_and_close_socket(socket_t sock) {
     stream.set_header_budget(max_header_bytes_);
     bool closed = false;
     ok = process_request(stream, left == 1, closed, nullptr);
+    ok = stream.Flush() && ok;  // a response without a body write is still held
     if (!ok || closed) break;
     --left;
   }

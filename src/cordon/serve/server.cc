@@ -902,4 +902,9 @@ void ApiServer::Stop() {
   impl_->cv.notify_all();
 }
 
+void TuneAllocatorForReloads() {
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
 }  // namespace cordon::serve

@@ -74,4 +74,12 @@ class ApiServer {
   std::unique_ptr<Impl> impl_;
 };
 
+// Sets glibc's allocator for a long-running server that rebuilds bank indexes: call once at
+// startup, before threads start. Two arenas (with one per worker thread, freed index pages stayed
+// in arenas that rarely reuse them), and a fixed mmap threshold of 1 MiB, so every large index
+// array is its own mapping and returns to the system when the old snapshot is freed (glibc's
+// default raises the threshold after the first such free, and later index arrays then come from
+// the heap, where they fragment it). Process-wide; not thread-safe against other mallopt calls.
+void TuneAllocatorForReloads();
+
 }  // namespace cordon::serve
