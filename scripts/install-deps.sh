@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages cordon needs, only those that are missing.
 # Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
 # FFmpeg's libraries are for vPDQ video hashing (optional in CMake: CORDON_VIDEO) and the ffmpeg
-# command makes the test videos.
+# command makes the test videos. libnats-dev is the JetStream client of `cordon publish` and
+# `cordon worker`; nats-server is started by their tests on loopback.
 # --bench adds what only the benchmarks compare against or drive them with (FAISS for
 # bench/index_bench.cc; wrk for bench/serve_bench.cc --wrk; CImg
 # for the PDQ reference, used when its checkout lacks the bundled CImg.h).
@@ -14,6 +15,7 @@ packages=(
   libjpeg62-turbo-dev libpng-dev libwebp-dev libicu-dev libigraph-dev
   libcli11-dev libfmt-dev libyaml-cpp-dev libarpack2-dev libglpk-dev libplfit-dev
   libcpp-httplib-dev
+  libnats-dev nats-server
   libgtest-dev libgmock-dev libbenchmark-dev
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
 )

@@ -303,13 +303,13 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       report.files.push_back(std::move(fr));
       continue;
     }
-    if (options.skip_done_files && store.FileDone(*identity)) {
+    if (options.record_files && options.skip_done_files && store.FileDone(*identity)) {
       fr.skipped = true;
       report.bytes += identity->size;
       report.files.push_back(std::move(fr));
       continue;
     }
-    if (options.skip_done_files && !options.retry_failed_files) {
+    if (options.record_files && options.skip_done_files && !options.retry_failed_files) {
       ASSIGN_OR_RETURN(auto reason, FailedBefore(store, *identity, options.format));
       if (reason) {
         fr.failed_before = *reason;
@@ -329,7 +329,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       auto detected = DetectImporter(path, options.limits);
       if (!detected.ok()) {
         fr.status = detected.status();
-        if (FailsForGood(fr.status)) {
+        if (options.record_files && FailsForGood(fr.status)) {
           RETURN_IF_ERROR(
               MarkFileFailed(store, *identity, options.format, FailureReason(fr.status), NowMs()));
         }
@@ -350,11 +350,11 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     if (!s.ok()) {
       // An unreadable file keeps whatever good records came before the failure.
       fr.status = s;
-      if (FailsForGood(s)) {
+      if (options.record_files && FailsForGood(s)) {
         RETURN_IF_ERROR(
             MarkFileFailed(store, *identity, options.format, FailureReason(s), NowMs()));
       }
-    } else {
+    } else if (options.record_files) {
       RETURN_IF_ERROR(store.MarkFileDone(*identity, importer->name(), fr.events, fr.rejected));
       RETURN_IF_ERROR(ClearFileFailed(store, *identity));
     }

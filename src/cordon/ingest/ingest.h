@@ -36,6 +36,9 @@ struct IngestOptions {
   // frame), and matched against the banks' vpdq entries.
   double video_seconds_per_hash = 1.0;
   bool skip_done_files = true;
+  // false: inputs are not files of the user's but a consumer's batches (`cordon worker`), whose
+  // source files the stream records itself: none is skipped as done or failed, none recorded.
+  bool record_files = true;
   // Read files that failed whole before (store/failed_files.h) instead of skipping them.
   // skip_done_files = false reads them too.
   bool retry_failed_files = false;

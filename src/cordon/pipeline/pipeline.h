@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,28 @@ struct PipelineReport {
   // the store holds.
   std::optional<int64_t> matched_messages;
   std::optional<StoreStats> stats;
+};
+
+// A pipeline kept open across inputs, for a long-running consumer (`cordon worker`): the store,
+// the matcher and the stages are opened once, and each Ingest runs more inputs through them.
+// Thread safety: one thread at a time.
+class PipelineSession {
+ public:
+  // Opens the store, loads the banks and attaches the stages (options.inputs is not read).
+  static StatusOr<std::unique_ptr<PipelineSession>> Open(const PipelineOptions& options);
+  ~PipelineSession();
+  // Ingests `inputs` with `ingest` (its progress, matcher and observer are the session's);
+  // opens the stages again first when they were finished.
+  StatusOr<IngestReport> Ingest(const std::vector<std::string>& inputs, IngestOptions ingest);
+  // Finishes the stages (the detections brought up to date with the store: recomputed from a
+  // replay when another connection wrote meanwhile) and adds their reports to `report`.
+  Status Finish(PipelineReport& report);
+  Store& store();
+
+ private:
+  PipelineSession();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Opens the store, loads the banks, attaches the stages, ingests every input, finishes the

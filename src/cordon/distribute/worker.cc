@@ -1,0 +1,195 @@
+#include "cordon/distribute/worker.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "cordon/distribute/notes.h"
+#include "cordon/distribute/publish.h"
+#include "cordon/pipeline/enforce_stage.h"
+#include "cordon/util/digest.h"
+#include "cordon/util/json_writer.h"
+
+namespace cordon::distribute {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kHeartbeatMs = 2000;
+constexpr int64_t kHeartbeatTtlMs = 15000;  // a worker silent this long drops out of the list
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Releases the messages of a batch not acknowledged (on an early return): they come again.
+struct DropUnacked {
+  JetStream& js;
+  std::vector<Message>& batch;
+  ~DropUnacked() {
+    for (Message& m : batch) js.Drop(m);
+  }
+};
+
+std::string Heartbeat(const WorkerOptions& o, const WorkerReport& r, int64_t started,
+                      std::string_view state) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject()
+      .Field("name", o.name)
+      .Field("pid", static_cast<int64_t>(::getpid()))
+      .Field("state", state)
+      .Field("started_ms", started)
+      .Field("seen_ms", NowMs())
+      .Field("messages", r.messages)
+      .Field("events", r.events)
+      .Field("batches", r.batches)
+      .Field("checkpoints", r.checkpoints)
+      .EndObject();
+  return out;
+}
+
+// Worker names become key-value keys: letters, digits, '-' and '_' only.
+bool ValidName(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (unsigned char c : n) {
+    if (!std::isalnum(c) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!ValidName(o.name)) {
+    return Status::InvalidArgument("--name: 1 to 64 letters, digits, '-' or '_', got '" + o.name +
+                                   "'");
+  }
+  fs::path dir = o.work_dir;
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = fs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("cordon-worker-" + o.name);
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + dir.string() + ": " + ec.message());
+
+  StreamSpec spec;
+  spec.name = o.stream;
+  RETURN_IF_ERROR(js.EnsureStream(spec));
+  RETURN_IF_ERROR(js.Subscribe(o.stream, o.durable, o.ack_wait_ms));
+  const std::string workers = WorkersBucket(o.stream);
+  RETURN_IF_ERROR(js.EnsureBucket(workers, kHeartbeatTtlMs));
+
+  pipeline::PipelineOptions popt;
+  popt.db = o.db;
+  popt.match = o.match;
+  if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);
+  ASSIGN_OR_RETURN(std::unique_ptr<pipeline::PipelineSession> session,
+                   pipeline::PipelineSession::Open(popt));
+  IngestOptions ingest;
+  ingest.format = "cordon-events";
+  ingest.hash_media = false;  // the publisher hashed them; the worker has no media files
+  ingest.record_files = false;
+  ingest.batch_events = static_cast<size_t>(o.batch) + 1;  // one transaction a batch
+
+  WorkerReport report;
+  const int64_t started = NowMs();
+  int64_t last_beat = 0;
+  auto beat = [&](std::string_view state) -> Status {
+    last_beat = NowMs();
+    return js.Put(workers, o.name, Heartbeat(o, report, started, state));
+  };
+  RETURN_IF_ERROR(beat("running"));
+  bool dirty = false;  // events applied since the stages last finished
+  std::string events;
+  while (o.stop == nullptr || !o.stop->load()) {
+    if (NowMs() - last_beat >= kHeartbeatMs) RETURN_IF_ERROR(beat("running"));
+    ASSIGN_OR_RETURN(std::vector<Message> batch, js.Fetch(o.batch, o.idle_ms));
+    DropUnacked guard{js, batch};
+    if (batch.empty()) {
+      if (dirty) {
+        report.last = pipeline::PipelineReport();
+        RETURN_IF_ERROR(session->Finish(report.last));
+        ++report.checkpoints;
+        dirty = false;
+      }
+      if (o.exit_when_drained) {
+        ASSIGN_OR_RETURN(ConsumerState c, js.GetConsumerState(o.stream, o.durable));
+        if (c.pending == 0 && c.ack_pending == 0) break;
+      }
+      continue;
+    }
+    events.clear();
+    std::vector<const Message*> notes;
+    int64_t n_events = 0;
+    for (const Message& m : batch) {
+      if (m.subject.find(".events.") != std::string::npos) {
+        events += m.data;
+        events += '\n';
+        ++n_events;
+      } else {
+        notes.push_back(&m);
+      }
+    }
+    if (n_events > 0) {
+      // Named by content: a batch redelivered whole has the same name, and its rejects (keyed
+      // by file and line) land on the same rows.
+      const fs::path file = dir / ("batch-" + DigestBytes(events).sha256 + ".ndjson");
+      {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out.write(events.data(), static_cast<std::streamsize>(events.size()));
+        if (!out) return Status::IoError("cannot write " + file.string());
+      }
+      StatusOr<IngestReport> r = session->Ingest({file.string()}, ingest);
+      fs::remove(file, ec);
+      if (!r.ok()) return r.status();
+      for (const FileReport& f : r->files) {
+        if (!f.status.ok()) return f.status;
+      }
+      report.events += r->events;
+      report.rejected += r->rejected;
+    }
+    if (!notes.empty()) {
+      Store& store = session->store();
+      RETURN_IF_ERROR(store.Begin());
+      for (const Message* m : notes) {
+        Status s = ApplyNote(store, m->data);
+        if (s.code() == StatusCode::kCorrupt) {
+          ++report.rejected;
+          Location where{"nats:" + o.stream + "/" + std::to_string(m->stream_seq), 0, -1};
+          s = store.AddReject(where, s.message());
+        } else if (s.ok()) {
+          ++report.notes;
+        }
+        if (!s.ok()) {
+          (void)store.Rollback();
+          return s;
+        }
+      }
+      RETURN_IF_ERROR(store.Commit());
+    }
+    // Everything above is committed: acknowledge.
+    RETURN_IF_ERROR(js.AckAll(batch));
+    report.messages += static_cast<int64_t>(batch.size());
+    ++report.batches;
+    dirty = dirty || n_events > 0;
+  }
+  if (dirty) {
+    report.last = pipeline::PipelineReport();
+    RETURN_IF_ERROR(session->Finish(report.last));
+    ++report.checkpoints;
+  }
+  RETURN_IF_ERROR(beat("stopped"));
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace cordon::distribute

@@ -1,0 +1,55 @@
+// `cordon worker`: consumes a cordon stream (publish.h) from a durable JetStream consumer that
+// any number of workers share, and runs what it pulls through the same pipeline as `cordon
+// ingest` (matcher, regeneration detector, enforcement stage) into the store.
+//
+// A batch of messages is acknowledged only after its effects are committed; every effect is an
+// idempotent upsert, so a batch redelivered after a crash changes nothing. Detection needs a
+// global view (a replacement may come in another partition, to another worker, than its
+// parent): each worker's detector sees the events it applies, and whenever the stream runs dry
+// the worker finishes its stages, which recompute the detections from a replay of the shared
+// store when other workers wrote meanwhile (docs/design.md, "Workers on NATS JetStream").
+//
+// Thread safety: RunWorker runs on the calling thread; `stop` may be set from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "cordon/distribute/jetstream.h"
+#include "cordon/pipeline/pipeline.h"
+
+namespace cordon::distribute {
+
+struct WorkerOptions {
+  std::string stream = "CORDON";
+  std::string durable = "cordon-workers";  // the consumer every worker of a store shares
+  std::string name;                        // in heartbeats and `cluster status`; required
+  std::string db;
+  // Where batches are written for the importer (removed once applied); empty: under $TMPDIR.
+  std::string work_dir;
+  int batch = 5000;              // messages per fetch
+  int64_t ack_wait_ms = 120000;  // a batch not acknowledged by then goes to another worker
+  int64_t idle_ms = 1000;        // a fetch empty this long means the stream ran dry
+  bool match = true;
+  bool enforce = true;
+  // Return once the stream has run dry and the consumer has nothing pending (tests, benches,
+  // `make cluster-demo`); otherwise run until `stop`.
+  bool exit_when_drained = false;
+  const std::atomic<bool>* stop = nullptr;  // borrowed; checked between batches
+};
+
+struct WorkerReport {
+  int64_t messages = 0;  // acknowledged
+  int64_t events = 0;
+  int64_t notes = 0;
+  int64_t batches = 0;
+  int64_t checkpoints = 0;        // times the stages were finished (detections brought up to date)
+  int64_t rejected = 0;           // messages that were not valid events or notes (counted, acked)
+  pipeline::PipelineReport last;  // the stages' report at the last checkpoint
+  double seconds = 0;
+};
+
+StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& options);
+
+}  // namespace cordon::distribute

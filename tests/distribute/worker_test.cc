@@ -1,0 +1,230 @@
+// Publish -> JetStream -> workers -> store, against `cordon ingest` into SQLite of the same
+// input (issue #19): the same stats, matches, regeneration detections (entity, parent) and
+// impact; publishing twice adds nothing; a worker killed with SIGKILL mid-stream and another
+// started after it end with the same store.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "cordon/distribute/cluster_status.h"
+#include "cordon/distribute/notes.h"
+#include "cordon/distribute/publish.h"
+#include "cordon/distribute/worker.h"
+#include "cordon/ingest/weirds.h"
+#include "cordon/pipeline/pipeline.h"
+#include "cordon/pipeline/release_bank.h"
+#include "distribute/nats_server.h"
+#include "test_util.h"
+
+namespace cordon {
+namespace {
+
+using testing::NatsServer;
+using testing::RunCordon;
+using testing::ShellQuote;
+using testing::TempDir;
+
+// One small simulated world and its reference store (plain `cordon ingest` into SQLite, with a
+// bank of the official releases found by role), made once for every test here.
+class DistributeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto sim = RunCordon("simulate --out " + ShellQuote(dir_->File("world")) +
+                         " --scale small --days 45 --seed 19 --media hashes --no-exports");
+    ASSERT_EQ(sim.code, 0) << sim.err;
+    events_ = dir_->File("world/events.ndjson");
+    // A bank, built from a first ingest, then put into each store before its ingest, so that
+    // both match the same way.
+    auto first = RunCordon("ingest -q --db " + ShellQuote(dir_->File("first.db")) + " " +
+                           ShellQuote(events_));
+    ASSERT_EQ(first.code, 0) << first.err;
+    ASSERT_NO_FATAL_FAILURE(AddBank(dir_->File("reference.db")));
+    auto ref = RunCordon("ingest -q --db " + ShellQuote(dir_->File("reference.db")) + " " +
+                         ShellQuote(events_));
+    ASSERT_EQ(ref.code, 0) << ref.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static void AddBank(const std::string& db) {
+    auto source = Store::Open(dir_->File("first.db"));
+    ASSERT_TRUE(source.ok()) << source.status().ToString();
+    auto target = Store::Open(db);
+    ASSERT_TRUE(target.ok()) << target.status().ToString();
+    auto r = pipeline::BankOfficialReleases(**source, **target);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_GT(r->signals, 0);
+  }
+
+  // What must be equal between two stores, as the CLI prints it.
+  static std::string Stats(const std::string& db) {
+    return RunCordon("stats --json --db " + db).out;
+  }
+  static std::string Impact(const std::string& db) {
+    return RunCordon("impact --json --db " + db).out;
+  }
+  static std::vector<std::string> Matches(const std::string& db) {
+    std::vector<std::string> lines;
+    std::istringstream in(RunCordon("match --json --db " + db).out);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+  // (entity, parent) of every stored detection, from `regen --stored --json`.
+  static std::set<std::pair<std::string, std::string>> Detections(const std::string& db) {
+    const std::string out = RunCordon("regen --stored --json --db " + db).out;
+    std::set<std::pair<std::string, std::string>> pairs;
+    size_t at = 0;
+    while ((at = out.find("\"entity\":\"", at)) != std::string::npos) {
+      at += 10;
+      const std::string entity = out.substr(at, out.find('"', at) - at);
+      const size_t p = out.find("\"parent\":\"", at) + 10;
+      pairs.emplace(entity, out.substr(p, out.find('"', p) - p));
+    }
+    return pairs;
+  }
+  void ExpectEqualToReference(const std::string& db) {
+    const std::string ref = dir_->File("reference.db");
+    EXPECT_EQ(Stats(db), Stats(ref));
+    const auto m = Matches(db);
+    EXPECT_FALSE(m.empty());
+    EXPECT_EQ(m, Matches(ref));
+    const auto d = Detections(db);
+    EXPECT_GT(d.size(), 10u);
+    EXPECT_EQ(d, Detections(ref));
+    EXPECT_EQ(Impact(db), Impact(ref));
+  }
+
+  static TempDir* dir_;
+  static std::string events_;
+};
+
+TempDir* DistributeTest::dir_ = nullptr;
+std::string DistributeTest::events_;
+
+TEST(StreamNotes, ApplyRecordsWhatIngestRecordsAndRefusesTheRest) {
+  TempDir dir;
+  auto store = Store::Open(dir.File("notes.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Store& s = **store;
+  ASSERT_TRUE(s.Begin().ok());
+  const Location where{"in/a \"quoted\".ndjson", 7, 300};
+  EXPECT_TRUE(distribute::ApplyNote(s, distribute::RejectNote(where, "bad \n time")).ok());
+  EXPECT_TRUE(distribute::ApplyNote(s, distribute::RejectNote(where, "bad \n time")).ok());
+  EXPECT_TRUE(
+      distribute::ApplyNote(s, distribute::WeirdNote(where, weird::kInvalidUtf8Repaired, "x"))
+          .ok());
+  FileIdentity f{"/data/a.ndjson", 10, 5, std::string(64, 'a')};
+  EXPECT_TRUE(distribute::ApplyNote(s, distribute::FileNote(f, "cordon-events", 3, 1)).ok());
+  for (const char* bad : {"", "[]", "{\"note\":\"reject\"}", "{\"note\":\"drop table\"}",
+                          "{\"note\":\"weird\",\"file\":\"a\",\"line\":1,\"offset\":1,"
+                          "\"name\":\"not_a_weird\",\"what\":\"x\"}",
+                          "{\"note\":\"file\",\"path\":\"/a\",\"size\":\"ten\"}"}) {
+    EXPECT_EQ(distribute::ApplyNote(s, bad).code(), StatusCode::kCorrupt) << bad;
+  }
+  ASSERT_TRUE(s.Commit().ok());
+  auto stats = s.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->rejected, 1);  // the same reject twice is one row, as in ingest
+  EXPECT_EQ(stats->weird, 1);
+  EXPECT_EQ(stats->files, 1);
+  EXPECT_TRUE(s.FileDone(f));
+}
+
+TEST_F(DistributeTest, PublishAndOneWorkerEqualIngestIntoSqlite) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+
+  auto pub = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  EXPECT_NE(pub.out.find("0 dropped as repeats"), std::string::npos) << pub.out;
+  // Publishing again, and again with --republish (past the file check, so every message
+  // repeats inside the window): the stream keeps what it had.
+  auto js = distribute::JetStream::Connect(nats.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  auto before = (*js)->GetStreamState("CORDON");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  auto again = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("1 published before, skipped"), std::string::npos) << again.out;
+  auto forced = RunCordon("publish --republish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(forced.code, 0) << forced.err;
+  EXPECT_NE(forced.out.find("0 messages taken by the stream"), std::string::npos) << forced.out;
+  auto after = (*js)->GetStreamState("CORDON");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->messages, before->messages);
+
+  auto status = RunCordon("cluster status --json --nats " + nats.url());
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"pending\":" + std::to_string(before->messages)), std::string::npos)
+      << status.out;
+
+  auto worker = RunCordon("worker --exit-when-drained --name w1 --nats " + nats.url() + " --db " +
+                          ShellQuote(db));
+  ASSERT_EQ(worker.code, 0) << worker.err;
+  ExpectEqualToReference(db);
+
+  status = RunCordon("cluster status --json --nats " + nats.url() + " --db " + ShellQuote(db));
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"pending\":0,"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"name\":\"w1\""), std::string::npos) << status.out;
+}
+
+TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+  auto pub = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+
+  // A worker with small batches, killed with SIGKILL once it has committed some of them.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string dbarg = db;
+    const std::string url = nats.url();
+    ::execl(CORDON_BINARY, "cordon", "worker", "--quiet", "--batch", "500", "--ack-wait", "2",
+            "--name", "doomed", "--nats", url.c_str(), "--db", dbarg.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto js = distribute::JetStream::Connect(nats.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  bool some_applied = false;
+  for (int i = 0; i < 600 && !some_applied; ++i) {
+    auto c = (*js)->GetConsumerState("CORDON", "cordon-workers");
+    some_applied = c.ok() && c->delivered >= 3000;
+    if (!some_applied) ::usleep(20000);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(some_applied) << "the first worker applied nothing";
+  auto mid = distribute::GetClusterStatus(**js, "CORDON", "cordon-workers");
+  ASSERT_TRUE(mid.ok()) << mid.status().ToString();
+  EXPECT_GT(mid->pending, 0u) << "killed too late to test anything";
+
+  // Its unacknowledged batch goes to the next worker once the ack wait passes (2 s: the
+  // consumer's, set by the worker that made it).
+  distribute::WorkerOptions o;
+  o.name = "survivor";
+  o.db = db;
+  o.exit_when_drained = true;
+  auto r = distribute::RunWorker(**js, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectEqualToReference(db);
+}
+
+}  // namespace
+}  // namespace cordon
