@@ -13,8 +13,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "test_util.h"
 
@@ -46,7 +48,15 @@ inline int FreeLoopbackPort() {
 
 class NatsServer {
  public:
+  // A single server.
   NatsServer() : port_(FreeLoopbackPort()) { Start(); }
+  // A node of a cluster: its own cluster port and name, routes to the others' cluster ports.
+  // Not started: NatsCluster starts its nodes together (JetStream waits for a quorum).
+  NatsServer(std::string name, int cluster_port, std::string routes)
+      : port_(FreeLoopbackPort()),
+        name_(std::move(name)),
+        cluster_port_(cluster_port),
+        routes_(std::move(routes)) {}
   ~NatsServer() { Kill(); }
 
   bool available() const { return pid_ > 0; }
@@ -59,13 +69,21 @@ class NatsServer {
     if (bin.empty() || port_ == 0) return;
     const std::string store = dir_.File("js");
     const std::string log = dir_.File("nats.log");
+    std::vector<std::string> args = {"nats-server",         "-js", "-a", "127.0.0.1", "-p",
+                                     std::to_string(port_), "-sd", store};
+    if (cluster_port_ > 0) {
+      args.insert(args.end(),
+                  {"-n", name_, "--cluster_name", "cordon-test", "--cluster",
+                   "nats://127.0.0.1:" + std::to_string(cluster_port_), "--routes", routes_});
+    }
     pid_ = ::fork();
     if (pid_ == 0) {
-      const std::string port = std::to_string(port_);
       FILE* f = std::freopen(log.c_str(), "a", stderr);
       (void)f;
-      ::execl(bin.c_str(), "nats-server", "-js", "-a", "127.0.0.1", "-p", port.c_str(), "-sd",
-              store.c_str(), static_cast<char*>(nullptr));
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
       ::_exit(127);
     }
     // Ready when it accepts a connection.
@@ -83,6 +101,7 @@ class NatsServer {
     }
     ADD_FAILURE() << "nats-server did not start: " << ReadFile(log);
   }
+  std::string Log() const { return ReadFile(dir_.File("nats.log")); }
   void Kill() {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
@@ -94,7 +113,45 @@ class NatsServer {
  private:
   TempDir dir_;
   int port_ = 0;
+  std::string name_;
+  int cluster_port_ = 0;
+  std::string routes_;
   pid_t pid_ = -1;
+};
+
+// Three nodes clustered on loopback, JetStream on each: streams with replicas 3 survive the
+// loss of one node.
+class NatsCluster {
+ public:
+  NatsCluster() {
+    const int ports[3] = {FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort()};
+    for (int i = 0; i < 3; ++i) {
+      std::string routes;
+      for (int j = 0; j < 3; ++j) {
+        if (j == i) continue;
+        routes += (routes.empty() ? "" : ",") + std::string("nats://127.0.0.1:") +
+                  std::to_string(ports[j]);
+      }
+      nodes_.push_back(std::make_unique<NatsServer>("n" + std::to_string(i), ports[i], routes));
+    }
+    for (auto& n : nodes_) n->Start();
+  }
+  bool available() const {
+    for (const auto& n : nodes_) {
+      if (!n->available()) return false;
+    }
+    return true;
+  }
+  NatsServer& node(int i) { return *nodes_[static_cast<size_t>(i)]; }
+  // Every node's client URL, comma separated, as --nats takes them.
+  std::string urls() const {
+    std::string u;
+    for (const auto& n : nodes_) u += (u.empty() ? "" : ",") + n->url();
+    return u;
+  }
+
+ private:
+  std::vector<std::unique_ptr<NatsServer>> nodes_;
 };
 
 }  // namespace cordon::testing

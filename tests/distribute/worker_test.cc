@@ -110,6 +110,34 @@ class DistributeTest : public ::testing::Test {
 TempDir* DistributeTest::dir_ = nullptr;
 std::string DistributeTest::events_;
 
+// Starts `cordon worker` in a child process; returns its pid.
+pid_t StartWorker(const std::string& urls, const std::string& db, const std::string& name,
+                  bool exit_when_drained) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<std::string> args = {"cordon",     "worker", "--quiet", "--batch", "500",
+                                     "--ack-wait", "2",      "--name",  name,      "--nats",
+                                     urls,         "--db",   db};
+    if (exit_when_drained) args.push_back("--exit-when-drained");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(CORDON_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits until the shared consumer has delivered at least `n` messages (false after 30 s).
+bool WaitDelivered(distribute::JetStream& js, uint64_t n) {
+  for (int i = 0; i < 1500; ++i) {
+    auto c = js.GetConsumerState("CORDON", "cordon-workers");
+    if (c.ok() && c->delivered >= n) return true;
+    ::usleep(20000);
+  }
+  return false;
+}
+
 TEST(StreamNotes, ApplyRecordsWhatIngestRecordsAndRefusesTheRest) {
   TempDir dir;
   auto store = Store::Open(dir.File("notes.db"));
@@ -191,23 +219,10 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   ASSERT_EQ(pub.code, 0) << pub.err;
 
   // A worker with small batches, killed with SIGKILL once it has committed some of them.
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string dbarg = db;
-    const std::string url = nats.url();
-    ::execl(CORDON_BINARY, "cordon", "worker", "--quiet", "--batch", "500", "--ack-wait", "2",
-            "--name", "doomed", "--nats", url.c_str(), "--db", dbarg.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t pid = StartWorker(nats.url(), db, "doomed", /*exit_when_drained=*/false);
   auto js = distribute::JetStream::Connect(nats.url());
   ASSERT_TRUE(js.ok()) << js.status().ToString();
-  bool some_applied = false;
-  for (int i = 0; i < 600 && !some_applied; ++i) {
-    auto c = (*js)->GetConsumerState("CORDON", "cordon-workers");
-    some_applied = c.ok() && c->delivered >= 3000;
-    if (!some_applied) ::usleep(20000);
-  }
+  const bool some_applied = WaitDelivered(**js, 3000);
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(some_applied) << "the first worker applied nothing";
@@ -223,6 +238,71 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   o.exit_when_drained = true;
   auto r = distribute::RunWorker(**js, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectEqualToReference(db);
+}
+
+TEST_F(DistributeTest, ANodeOfAThreeNodeClusterStoppedMidStreamLosesNothing) {
+  testing::NatsCluster cluster;
+  ASSERT_TRUE(cluster.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+  // The cluster elects its JetStream leader first: publish once it answers.
+  auto js = distribute::JetStream::Connect(cluster.urls());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  distribute::StreamSpec spec;
+  spec.replicas = 3;
+  Status made;
+  for (int i = 0; i < 60; ++i) {
+    made = (*js)->EnsureStream(spec);
+    if (made.ok()) break;
+    ::usleep(500000);
+  }
+  ASSERT_TRUE(made.ok()) << made.ToString() << cluster.node(0).Log();
+  auto pub = RunCordon("publish --replicas 3 --nats " + cluster.urls() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  auto st = (*js)->GetStreamState("CORDON");
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->replicas, 3);
+
+  const pid_t worker = StartWorker(cluster.urls(), db, "w1", /*exit_when_drained=*/true);
+  ASSERT_TRUE(WaitDelivered(**js, 2000)) << "the worker applied nothing";
+  cluster.node(0).Kill();  // mid-stream
+  ::sleep(2);
+  cluster.node(0).Start();  // and back: it catches up from the others
+  int code = -1;
+  ::waitpid(worker, &code, 0);
+  ASSERT_TRUE(WIFEXITED(code) && WEXITSTATUS(code) == 0) << "worker failed";
+  auto after = (*js)->GetStreamState("CORDON");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->messages, st->messages);  // nothing lost, nothing added
+  ExpectEqualToReference(db);
+}
+
+TEST_F(DistributeTest, SigtermDrainsTheBatchInHandAndExitsZero) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+  auto pub = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  auto js = distribute::JetStream::Connect(nats.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  const pid_t worker = StartWorker(nats.url(), db, "w1", /*exit_when_drained=*/false);
+  ASSERT_TRUE(WaitDelivered(**js, 1000));
+  ::kill(worker, SIGTERM);
+  int code = -1;
+  ::waitpid(worker, &code, 0);
+  ASSERT_TRUE(WIFEXITED(code)) << "killed by a signal";
+  EXPECT_EQ(WEXITSTATUS(code), 0);
+  // Whatever it took before stopping is applied and acknowledged: a second worker finishes.
+  auto status = distribute::GetClusterStatus(**js, "CORDON", "cordon-workers");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->consumer.ack_pending, 0);
+  const pid_t second = StartWorker(nats.url(), db, "w2", /*exit_when_drained=*/true);
+  ::waitpid(second, &code, 0);
+  ASSERT_TRUE(WIFEXITED(code) && WEXITSTATUS(code) == 0);
   ExpectEqualToReference(db);
 }
 

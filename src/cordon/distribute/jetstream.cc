@@ -307,8 +307,10 @@ Status JetStream::AckAll(std::vector<Message>& batch) {
     natsMsg_Destroy(msg);
     m.handle = nullptr;
   }
-  if (s == NATS_OK) s = natsConnection_FlushTimeout(impl_->nc, 10000);
-  if (s != NATS_OK) return NatsError("ack", s);
+  if (s != NATS_OK && s != NATS_CONNECTION_DISCONNECTED) return NatsError("ack", s);
+  // While the client reconnects to another node the acks wait in its buffer and a flush times
+  // out; an ack that never arrives means a redelivery, which changes nothing (idempotent).
+  (void)natsConnection_FlushTimeout(impl_->nc, 10000);
   return Status::Ok();
 }
 
