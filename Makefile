@@ -13,7 +13,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COM
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build run test minimal asan-build sanitize fuzz bench soak format clean
+.PHONY: all deps build run cluster-demo test minimal asan-build sanitize fuzz bench soak format clean
 
 all: build
 
@@ -28,6 +28,11 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	$(BUILD)/cordon demo --out demo
+
+# The demo's flow through three NATS servers and two workers on this machine
+# (scripts/cluster-demo.sh; docs/design.md, "Workers on NATS JetStream").
+cluster-demo: build
+	scripts/cluster-demo.sh --cordon $(BUILD)/cordon --out demo-cluster
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
