@@ -62,6 +62,10 @@ std::function<int()> Setup(CLI::App& app) {
     a->opt.ack_wait_ms = a->ack_wait_s * 1000;
     a->opt.enforce = !a->no_enforce;
     a->opt.stop = &g_stop;
+    a->opt.on_retry = [](const Status& why, int64_t wait_ms) {
+      fmt::print(stderr, "cordon: worker: {}; trying again in {:.1f} s\n", why.ToString(),
+                 static_cast<double>(wait_ms) / 1000.0);
+    };
     struct sigaction sa {};
     sa.sa_handler = OnSignal;
     sigaction(SIGTERM, &sa, nullptr);
@@ -74,9 +78,9 @@ std::function<int()> Setup(CLI::App& app) {
     if (!a->quiet) {
       fmt::print(
           "worker {}: {} messages ({} events, {} notes, {} rejected) in {} batches, {:.2f} s; "
-          "stages finished {} times\n",
+          "stages finished {} times; {} retries\n",
           a->opt.name, r->messages, r->events, r->notes, r->rejected, r->batches, r->seconds,
-          r->checkpoints);
+          r->checkpoints, r->retries);
     }
     return 0;
   };

@@ -314,6 +314,17 @@ Status JetStream::AckAll(std::vector<Message>& batch) {
   return Status::Ok();
 }
 
+void JetStream::NakAll(std::vector<Message>& batch) {
+  for (Message& m : batch) {
+    if (m.handle == nullptr) continue;
+    auto* msg = static_cast<natsMsg*>(m.handle);
+    (void)natsMsg_Nak(msg, nullptr);  // lost: redelivered after the ack wait instead
+    natsMsg_Destroy(msg);
+    m.handle = nullptr;
+  }
+  (void)natsConnection_FlushTimeout(impl_->nc, 5000);
+}
+
 void JetStream::Drop(Message& m) {
   if (m.handle != nullptr) natsMsg_Destroy(static_cast<natsMsg*>(m.handle));
   m.handle = nullptr;

@@ -89,7 +89,9 @@ class JetStream {
   // server, not confirmed one by one (a round trip each). An ack lost on the way only means a
   // redelivery, which changes nothing when effects are idempotent.
   Status AckAll(std::vector<Message>& batch);
-  // Releases a message without acknowledging it (it will be redelivered).
+  // Hands a batch back for redelivery at once (negative acknowledgements) and releases it.
+  void NakAll(std::vector<Message>& batch);
+  // Releases a message without acknowledging it (it will be redelivered after the ack wait).
   void Drop(Message& m);
   StatusOr<ConsumerState> GetConsumerState(const std::string& stream, const std::string& durable);
 

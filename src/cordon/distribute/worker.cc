@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "cordon/distribute/notes.h"
 #include "cordon/distribute/publish.h"
@@ -64,6 +65,64 @@ bool ValidName(const std::string& n) {
   return true;
 }
 
+// Applies one batch: its events through the pipeline (one transaction), then its notes (one
+// more); nothing is acknowledged here.
+Status ApplyBatch(pipeline::PipelineSession& session, const std::vector<Message>& batch,
+                  const fs::path& dir, const std::string& stream, const IngestOptions& ingest,
+                  WorkerReport& report, int64_t* n_events) {
+  std::string events;
+  std::vector<const Message*> notes;
+  *n_events = 0;
+  for (const Message& m : batch) {
+    if (m.subject.find(".events.") != std::string::npos) {
+      events += m.data;
+      events += '\n';
+      ++*n_events;
+    } else {
+      notes.push_back(&m);
+    }
+  }
+  if (*n_events > 0) {
+    // Named by content: a batch redelivered whole has the same name, and its rejects (keyed
+    // by file and line) land on the same rows.
+    const fs::path file = dir / ("batch-" + DigestBytes(events).sha256 + ".ndjson");
+    {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out.write(events.data(), static_cast<std::streamsize>(events.size()));
+      if (!out) return Status::IoError("cannot write " + file.string());
+    }
+    StatusOr<IngestReport> r = session.Ingest({file.string()}, ingest);
+    std::error_code ec;
+    fs::remove(file, ec);
+    if (!r.ok()) return r.status();
+    for (const FileReport& f : r->files) {
+      if (!f.status.ok()) return f.status;
+    }
+    report.events += r->events;
+    report.rejected += r->rejected;
+  }
+  if (notes.empty()) return Status::Ok();
+  Store& store = session.store();
+  RETURN_IF_ERROR(store.Begin());
+  for (const Message* m : notes) {
+    Status s = ApplyNote(store, m->data);
+    if (s.code() == StatusCode::kCorrupt) {
+      ++report.rejected;
+      Location where{"nats:" + stream + "/" + std::to_string(m->stream_seq), 0, -1};
+      s = store.AddReject(where, s.message());
+    } else if (s.ok()) {
+      ++report.notes;
+    }
+    if (!s.ok()) {
+      (void)store.Rollback();
+      return s;
+    }
+  }
+  return store.Commit();
+}
+
+bool Stopped(const WorkerOptions& o) { return o.stop != nullptr && o.stop->load(); }
+
 }  // namespace
 
 StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
@@ -92,8 +151,6 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   popt.db = o.db;
   popt.match = o.match;
   if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);
-  ASSIGN_OR_RETURN(std::unique_ptr<pipeline::PipelineSession> session,
-                   pipeline::PipelineSession::Open(popt));
   IngestOptions ingest;
   ingest.format = "cordon-events";
   ingest.hash_media = false;  // the publisher hashed them; the worker has no media files
@@ -107,17 +164,45 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
     last_beat = NowMs();
     return js.Put(workers, o.name, Heartbeat(o, report, started, state));
   };
-  RETURN_IF_ERROR(beat("running"));
+  RETURN_IF_ERROR(beat("starting"));
+  // The store may be away (a database restarting): an I/O failure to open it or to apply a
+  // batch is retried with exponential backoff, the batch handed back for redelivery; any other
+  // failure ends the worker.
+  std::unique_ptr<pipeline::PipelineSession> session;
+  int64_t backoff_ms = 0;
+  auto retry_later = [&](const Status& why) -> Status {
+    if (why.code() != StatusCode::kIoError) return why;
+    session.reset();
+    backoff_ms = std::min<int64_t>(std::max<int64_t>(backoff_ms * 2, 250), 30000);
+    ++report.retries;
+    if (o.on_retry) o.on_retry(why, backoff_ms);
+    for (int64_t slept = 0; slept < backoff_ms && !Stopped(o); slept += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return beat("retrying");
+  };
   bool dirty = false;  // events applied since the stages last finished
-  std::string events;
-  while (o.stop == nullptr || !o.stop->load()) {
+  while (!Stopped(o)) {
+    if (session == nullptr) {
+      StatusOr<std::unique_ptr<pipeline::PipelineSession>> opened =
+          pipeline::PipelineSession::Open(popt);
+      if (!opened.ok()) {
+        RETURN_IF_ERROR(retry_later(opened.status()));
+        continue;
+      }
+      session = std::move(*opened);
+      RETURN_IF_ERROR(beat("running"));
+    }
     if (NowMs() - last_beat >= kHeartbeatMs) RETURN_IF_ERROR(beat("running"));
     ASSIGN_OR_RETURN(std::vector<Message> batch, js.Fetch(o.batch, o.idle_ms));
     DropUnacked guard{js, batch};
     if (batch.empty()) {
       if (dirty) {
         report.last = pipeline::PipelineReport();
-        RETURN_IF_ERROR(session->Finish(report.last));
+        if (Status s = session->Finish(report.last); !s.ok()) {
+          RETURN_IF_ERROR(retry_later(s));
+          continue;
+        }
         ++report.checkpoints;
         dirty = false;
       }
@@ -127,62 +212,21 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
       }
       continue;
     }
-    events.clear();
-    std::vector<const Message*> notes;
     int64_t n_events = 0;
-    for (const Message& m : batch) {
-      if (m.subject.find(".events.") != std::string::npos) {
-        events += m.data;
-        events += '\n';
-        ++n_events;
-      } else {
-        notes.push_back(&m);
-      }
+    if (Status s = ApplyBatch(*session, batch, dir, o.stream, ingest, report, &n_events); !s.ok()) {
+      js.NakAll(batch);  // redelivered at once, to whichever worker asks first
+      dirty = true;      // the stages reopen with the session: finish them once it settles
+      RETURN_IF_ERROR(retry_later(s));
+      continue;
     }
-    if (n_events > 0) {
-      // Named by content: a batch redelivered whole has the same name, and its rejects (keyed
-      // by file and line) land on the same rows.
-      const fs::path file = dir / ("batch-" + DigestBytes(events).sha256 + ".ndjson");
-      {
-        std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        out.write(events.data(), static_cast<std::streamsize>(events.size()));
-        if (!out) return Status::IoError("cannot write " + file.string());
-      }
-      StatusOr<IngestReport> r = session->Ingest({file.string()}, ingest);
-      fs::remove(file, ec);
-      if (!r.ok()) return r.status();
-      for (const FileReport& f : r->files) {
-        if (!f.status.ok()) return f.status;
-      }
-      report.events += r->events;
-      report.rejected += r->rejected;
-    }
-    if (!notes.empty()) {
-      Store& store = session->store();
-      RETURN_IF_ERROR(store.Begin());
-      for (const Message* m : notes) {
-        Status s = ApplyNote(store, m->data);
-        if (s.code() == StatusCode::kCorrupt) {
-          ++report.rejected;
-          Location where{"nats:" + o.stream + "/" + std::to_string(m->stream_seq), 0, -1};
-          s = store.AddReject(where, s.message());
-        } else if (s.ok()) {
-          ++report.notes;
-        }
-        if (!s.ok()) {
-          (void)store.Rollback();
-          return s;
-        }
-      }
-      RETURN_IF_ERROR(store.Commit());
-    }
+    backoff_ms = 0;
     // Everything above is committed: acknowledge.
     RETURN_IF_ERROR(js.AckAll(batch));
     report.messages += static_cast<int64_t>(batch.size());
     ++report.batches;
     dirty = dirty || n_events > 0;
   }
-  if (dirty) {
+  if (dirty && session != nullptr) {
     report.last = pipeline::PipelineReport();
     RETURN_IF_ERROR(session->Finish(report.last));
     ++report.checkpoints;

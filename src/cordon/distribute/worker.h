@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cordon/distribute/jetstream.h"
@@ -37,6 +38,9 @@ struct WorkerOptions {
   // `make cluster-demo`); otherwise run until `stop`.
   bool exit_when_drained = false;
   const std::atomic<bool>* stop = nullptr;  // borrowed; checked between batches
+  // Called before each wait when the store failed with an I/O error (a database restarting):
+  // why, and how long the worker waits before opening it again. Optional.
+  std::function<void(const Status& why, int64_t wait_ms)> on_retry;
 };
 
 struct WorkerReport {
@@ -46,6 +50,7 @@ struct WorkerReport {
   int64_t batches = 0;
   int64_t checkpoints = 0;        // times the stages were finished (detections brought up to date)
   int64_t rejected = 0;           // messages that were not valid events or notes (counted, acked)
+  int64_t retries = 0;            // times the store failed and the worker waited to open it again
   pipeline::PipelineReport last;  // the stages' report at the last checkpoint
   double seconds = 0;
 };
