@@ -265,6 +265,43 @@ TEST_F(ServeLimitsTest, ASlowClientCannotHoldTheOnlyWorker) {
   EXPECT_EQ(serve.Wait(), 0);
 }
 
+// A client that sends `Expect: 100-continue` waits for the interim answer before sending the
+// body (curl does, for bodies over 1 MB): the server sends it at once, not held back with the
+// final answer's headers until the body it waits for arrives.
+TEST_F(ServeLimitsTest, ExpectContinueIsAnsweredBeforeTheBody) {
+  // A short body timeout: were the interim answer held back, the server would give up on the
+  // body and answer 400 before the client sent it.
+  ServeProcess serve(db_, {"--body-timeout", "2"});
+  ASSERT_TRUE(serve.WaitLoaded()) << serve.Stderr();
+  const int fd = Connect(serve.port());
+  ASSERT_GE(fd, 0);
+  const std::string body = R"({"pdq":[")" + std::string(kHash) + R"(",")" + kHash + R"("]})";
+  const std::string head = "POST /m/compare HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           tokens_[ApiRole::kViewer] +
+                           "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                           "Content-Length: " +
+                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  // Nothing of the body is sent until the server answers: the first bytes are the interim
+  // answer (held back, they would come only after the server gave up on the body).
+  std::string got;
+  char buf[1024];
+  while (got.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(got.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << got;
+  ASSERT_EQ(send(fd, body.data(), body.size(), MSG_NOSIGNAL), static_cast<ssize_t>(body.size()));
+  got.erase(0, got.find("\r\n\r\n") + 4);
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+  close(fd);
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+  EXPECT_NE(got.find(R"({"pdq":[true,{"distance":0}]})"), std::string::npos) << got;
+  serve.Terminate();
+  EXPECT_EQ(serve.Wait(), 0);
+}
+
 // Headers over the limit (each line under the library's 8 KiB, many of them) are refused with
 // 400, and the server goes on answering.
 TEST_F(ServeLimitsTest, TooManyHeaderBytesAre400) {

@@ -50,8 +50,9 @@ void Address(const sockaddr_storage& addr, std::string& ip, int& port) {
 // needed: a read or write is tried at once and waits (poll) only when the socket is not ready;
 // the peer's and our address are asked for once per connection, not per request; and the block of
 // response headers is held back and sent with the first body write, in one segment. What is held
-// is sent before the library waits on a content provider (is_writable), before the next request
-// is read, and when the connection ends.
+// is sent before the library waits on a content provider (is_writable), before any read that has
+// to wait for the peer (an interim "100 Continue" is such a block: the client waits for it before
+// sending the body), and when the connection ends.
 class DeadlineStream final : public httplib::Stream {
  public:
   DeadlineStream(int fd, std::chrono::milliseconds read_timeout,
@@ -63,6 +64,9 @@ class DeadlineStream final : public httplib::Stream {
   void set_header_budget(size_t bytes) { header_budget_ = bytes; }
 
   bool is_readable() const override {
+    // What is held goes out before we wait on the peer: an interim "100 Continue" is a header
+    // block the client waits for before it sends the body.
+    if (off_ >= size_ && !Flush()) return false;
     return off_ < size_ || PollFor(fd_, POLLIN, ReadWaitMs()) > 0;
   }
   bool is_writable() const override {
@@ -71,6 +75,7 @@ class DeadlineStream final : public httplib::Stream {
     return PollFor(fd_, POLLOUT, write_timeout_.count()) > 0;
   }
   ssize_t read(char* ptr, size_t size) override {
+    if (off_ >= size_ && !Flush()) return -1;  // as in is_readable
     const ssize_t n = ReadSome(ptr, size);
     if (n > 0 && header_budget_ != SIZE_MAX) {
       if (static_cast<size_t>(n) > header_budget_) return -1;  // the headers are too long
