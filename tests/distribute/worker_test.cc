@@ -241,6 +241,30 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   ExpectEqualToReference(db);
 }
 
+TEST_F(DistributeTest, TwoPublishersRacingOnTheSameFileAddNothingTwice) {
+  NatsServer alone;
+  ASSERT_TRUE(alone.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  auto once = RunCordon("publish --stream ONCE --nats " + alone.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(once.code, 0) << once.err;
+  // Two publishers at once, into another stream of the same server.
+  const std::string cmd = std::string(CORDON_BINARY) + " publish -q --stream RACE --nats " +
+                          alone.url() + " " + ShellQuote(events_);
+  const std::string both = "(" + cmd + " & " + cmd + " & wait) 2>&1";
+  FILE* p = ::popen(both.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  EXPECT_EQ(::pclose(p), 0) << out;
+  auto js = distribute::JetStream::Connect(alone.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  auto single = (*js)->GetStreamState("ONCE");
+  auto raced = (*js)->GetStreamState("RACE");
+  ASSERT_TRUE(single.ok() && raced.ok());
+  EXPECT_GT(single->messages, 1000u);
+  EXPECT_EQ(raced->messages, single->messages);
+}
+
 TEST_F(DistributeTest, ANodeOfAThreeNodeClusterStoppedMidStreamLosesNothing) {
   testing::NatsCluster cluster;
   ASSERT_TRUE(cluster.available()) << "nats-server is not installed (scripts/install-deps.sh)";
