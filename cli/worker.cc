@@ -26,6 +26,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool no_enforce = false;
     bool quiet = false;
     int64_t ack_wait_s = 120;
+    int64_t jitter_s = 10;
   };
   auto a = std::make_shared<Args>();
   app.add_option("--nats", a->nats, "NATS server URLs, comma separated (nats://HOST:PORT)")
@@ -42,6 +43,10 @@ std::function<int()> Setup(CLI::App& app) {
                  "seconds before a batch not acknowledged goes to another worker (set when the "
                  "shared consumer is created)")
       ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  app.add_option("--bank-reload-jitter", a->jitter_s,
+                 "seconds, at most, a worker waits at random before loading a changed bank")
+      ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   app.add_option("--work-dir", a->opt.work_dir, "where batches are written while applied");
   app.add_flag("--exit-when-drained", a->opt.exit_when_drained,
@@ -60,6 +65,7 @@ std::function<int()> Setup(CLI::App& app) {
     }
     a->opt.match = !a->no_match;
     a->opt.ack_wait_ms = a->ack_wait_s * 1000;
+    a->opt.bank_reload_jitter_ms = a->jitter_s * 1000;
     a->opt.enforce = !a->no_enforce;
     a->opt.stop = &g_stop;
     a->opt.on_retry = [](const Status& why, int64_t wait_ms) {

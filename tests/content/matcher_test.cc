@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <cstdio>
 #include <random>
 
@@ -149,6 +152,31 @@ TEST(MatcherTest, LiveMatcherSeesBankChangesWithoutRestart) {
   EXPECT_TRUE(lazy.MatchMessage(m).empty());  // not yet polled
   ASSERT_TRUE(lazy.Refresh().ok());
   EXPECT_EQ(lazy.MatchMessage(m).size(), 1u);
+
+  // With a reload jitter, a change seen is loaded after a random delay (processes sharing the
+  // store do not rebuild in one instant): not at the call that saw it, and once the delay has
+  // passed. The first load is at once.
+  MatcherOptions jittered;
+  jittered.refresh_interval_ms = 0;
+  jittered.reload_jitter_ms = 3600 * 1000;
+  jittered.jitter_seed = 7;
+  Matcher spread(*reader, jittered);
+  ASSERT_TRUE(spread.MaybeRefresh().ok());
+  EXPECT_EQ(spread.MatchMessage(m).size(), 1u);
+  ASSERT_TRUE(RemoveEntries(*writer, "live", {{SignalType::kPdq, kBase.Hex()}}).ok());
+  ASSERT_TRUE(spread.MaybeRefresh().ok());
+  EXPECT_EQ(spread.MatchMessage(m).size(), 1u);  // seen; its load waits
+
+  jittered.reload_jitter_ms = 50;
+  Matcher soon(*reader, jittered);
+  ASSERT_TRUE(soon.MaybeRefresh().ok());
+  EXPECT_TRUE(soon.MatchMessage(m).empty());
+  ASSERT_TRUE(AddEntries(*writer, "live", {{SignalType::kPdq, kBase.Hex()}}, 6).ok());
+  for (int i = 0; i < 500 && soon.MatchMessage(m).empty(); ++i) {
+    ASSERT_TRUE(soon.MaybeRefresh().ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(soon.MatchMessage(m).size(), 1u);
 }
 
 TEST(MatcherTest, BankFilterAndLookup) {

@@ -169,7 +169,10 @@ void MatchVpdq(const Matcher::Bank& b, const std::vector<VpdqFrame>& frames,
 }  // namespace
 
 Matcher::Matcher(Store& source, MatcherOptions options)
-    : source_(source), options_(std::move(options)), current_(std::make_shared<Snapshot>()) {}
+    : source_(source),
+      options_(std::move(options)),
+      current_(std::make_shared<Snapshot>()),
+      jitter_(options_.jitter_seed != 0 ? options_.jitter_seed : std::random_device{}()) {}
 
 Matcher::~Matcher() = default;
 
@@ -208,12 +211,23 @@ Status Matcher::Refresh() {
 }
 
 Status Matcher::MaybeRefresh() {
+  const auto now = std::chrono::steady_clock::now();
+  if (reload_at_) {
+    if (now < *reload_at_) return Status::Ok();
+    reload_at_.reset();
+    return Refresh();
+  }
   if (checked_ && options_.refresh_interval_ms > 0 &&
-      std::chrono::steady_clock::now() - last_check_ <
-          std::chrono::milliseconds(options_.refresh_interval_ms)) {
+      now - last_check_ < std::chrono::milliseconds(options_.refresh_interval_ms)) {
     return Status::Ok();
   }
-  return Refresh();
+  if (!checked_ || options_.reload_jitter_ms <= 0) return Refresh();
+  last_check_ = now;
+  ASSIGN_OR_RETURN(int64_t generation, BankGeneration(source_));
+  if (generation == Current()->generation) return Status::Ok();
+  std::uniform_int_distribution<int64_t> delay(0, options_.reload_jitter_ms);
+  reload_at_ = now + std::chrono::milliseconds(delay(jitter_));
+  return Status::Ok();
 }
 
 std::vector<Match> Matcher::MatchMessage(const MessageEvent& m) const {

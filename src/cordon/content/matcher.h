@@ -30,6 +30,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,11 @@ struct MatcherOptions {
   double text_similarity = kTextMatchSimilarity;
   // MaybeRefresh polls the bank generation at most this often; 0 polls on every call.
   int64_t refresh_interval_ms = 1000;
+  // MaybeRefresh loads a change it saw after a random delay of up to this many milliseconds,
+  // so that processes sharing one store (`cordon worker`s) do not all read the changed bank and
+  // rebuild its index in the same instant; 0 loads at once. Refresh always loads at once.
+  int64_t reload_jitter_ms = 0;
+  uint64_t jitter_seed = 0;  // 0: a random seed
   PdqIndexOptions index;
   // The video rule; by default the reference's Python signal type's: 80% of the query's frames
   // must match and any share of the banked video's (a trimmed copy matches its original).
@@ -112,6 +119,9 @@ class Matcher {
   std::shared_ptr<const Snapshot> current_;
   std::chrono::steady_clock::time_point last_check_{};
   bool checked_ = false;
+  // A change seen by MaybeRefresh and waiting for its jittered load (reload_jitter_ms).
+  std::optional<std::chrono::steady_clock::time_point> reload_at_;
+  std::mt19937_64 jitter_;
   std::unique_ptr<MatchWriter> write_;  // for the store StoreMatches wrote to last
 };
 

@@ -150,6 +150,7 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   pipeline::PipelineOptions popt;
   popt.db = o.db;
   popt.match = o.match;
+  popt.bank_reload_jitter_ms = o.bank_reload_jitter_ms;
   if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);
   IngestOptions ingest;
   ingest.format = "cordon-events";

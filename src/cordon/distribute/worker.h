@@ -33,6 +33,9 @@ struct WorkerOptions {
   int64_t ack_wait_ms = 120000;  // a batch not acknowledged by then goes to another worker
   int64_t idle_ms = 1000;        // a fetch empty this long means the stream ran dry
   bool match = true;
+  // A bank change is loaded after a random delay of up to this, so that the workers of one
+  // store spread their rebuilds (a known outage of matchers that all reload at once).
+  int64_t bank_reload_jitter_ms = 10000;
   bool enforce = true;
   // Return once the stream has run dry and the consumer has nothing pending (tests, benches,
   // `make cluster-demo`); otherwise run until `stop`.

@@ -2,9 +2,11 @@
 
 namespace cordon::pipeline {
 
-std::unique_ptr<Matcher> LoadBanks(Store* banks) {
+std::unique_ptr<Matcher> LoadBanks(Store* banks, const PipelineOptions& options) {
   if (banks == nullptr) return nullptr;
-  return std::make_unique<Matcher>(*banks, MatcherOptions{});
+  MatcherOptions m;
+  m.reload_jitter_ms = options.bank_reload_jitter_ms;
+  return std::make_unique<Matcher>(*banks, m);
 }
 
 }  // namespace cordon::pipeline

@@ -34,6 +34,9 @@ struct PipelineOptions {
   // Match messages against the banks (read on a connection of their own, so bank changes
   // committed by another process during the ingest are seen at the next batch).
   bool match = true;
+  // A bank change seen during the ingest is loaded after a random delay of up to this (workers
+  // sharing one store do not all rebuild in one instant; content/matcher.h); 0: at once.
+  int64_t bank_reload_jitter_ms = 0;
   // Registered stages (stages.h) not to run, by name ("enforce").
   std::vector<std::string> skip_stages;
   Progress* progress = nullptr;          // borrowed; null: silent

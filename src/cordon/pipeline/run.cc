@@ -19,7 +19,7 @@ StatusOr<std::unique_ptr<PipelineSession>> PipelineSession::Open(const PipelineO
   Impl& m = *session->impl_;
   m.options = options;
   ASSIGN_OR_RETURN(m.stores, OpenStores(options));
-  m.matcher = LoadBanks(m.stores.banks.get());
+  m.matcher = LoadBanks(m.stores.banks.get(), options);
   ASSIGN_OR_RETURN(m.stages, AttachStages(options, *m.stores.main));
   return session;
 }

@@ -19,7 +19,7 @@ struct Stores {
 StatusOr<Stores> OpenStores(const PipelineOptions& options);
 
 // load_banks.cc: null when `banks` is null.
-std::unique_ptr<Matcher> LoadBanks(Store* banks);
+std::unique_ptr<Matcher> LoadBanks(Store* banks, const PipelineOptions& options);
 
 // attach_stages.cc: the registered stages not skipped, opened in order.
 StatusOr<std::vector<std::unique_ptr<Stage>>> AttachStages(const PipelineOptions& options,
