@@ -87,7 +87,8 @@ TEST_F(SimVideo, CopiesMatchTheirOriginalAndNoOtherRelease) {
   for (const TruthVideo& v : videos) {
     ASSERT_TRUE(v.path.ends_with(".mp4")) << v.path;
     std::vector<VpdqFrame> frames = HashAsIngestDoes(dir / v.path);
-    ASSERT_GE(frames.size(), 4u) << v.path;  // 4 s or more, a frame a second
+    // 4 s or more, a frame a second (a trimmed copy may be down to 2 s).
+    ASSERT_GE(frames.size(), v.edit == "trim" ? 2u : 4u) << v.edit << " " << v.path;
     if (v.edit == "original") {
       originals[v.video] = std::move(frames);
     } else {
@@ -162,7 +163,9 @@ TEST(SimVideoSummary, SaysWhenVideosAreUnsupported) {
   EXPECT_EQ(s.videos_unsupported, !VideoSupported());
   const std::string text = sim::SummaryText(s);
   EXPECT_EQ(text.find("no video support") != std::string::npos, !VideoSupported()) << text;
-  if (VideoSupported()) EXPECT_GT(s.video_files, 0);
+  if (VideoSupported()) {
+    EXPECT_GT(s.video_files, 0);
+  }
 }
 
 TEST(SimVideoEdits, KeepTheSceneAndChangeTheFile) {

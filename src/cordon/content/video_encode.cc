@@ -189,6 +189,9 @@ class Mp4Encoder {
       err = avcodec_receive_packet(codec_.get(), packet_.get());
       if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return Status::Ok();
       if (err < 0) return Fail("cannot encode a frame", err);
+      // Every frame lasts one tick: with no duration the muxer gives the last frame none, and
+      // demuxers then drop it and misread the frame rate.
+      packet_->duration = 1;
       av_packet_rescale_ts(packet_.get(), codec_->time_base, stream_time_base_);
       packet_->stream_index = 0;
       err = av_interleaved_write_frame(format_.get(), packet_.get());
