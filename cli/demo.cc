@@ -99,7 +99,7 @@ std::function<int()> Setup(CLI::App& app) {
     fs::create_directories(out, ec);
     if (ec) return Fail("cannot create " + out.string() + ": " + ec.message());
 
-    Step(1, "Simulating a small platform (synthetic names, words and images)");
+    Step(1, "Simulating a small platform (synthetic names, words, images and videos)");
     sim::SimOptions so;
     so.out_dir = world.string();
     so.seed = a->seed;
