@@ -182,6 +182,8 @@ TEST(SimVideoEdits, KeepTheSceneAndChangeTheFile) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->frames.size(), frames.size());
   EXPECT_DOUBLE_EQ(decoded->fps, sim::kVideoFps);
+  const auto capped = DecodeVideoRgb(*original, "original", {}, /*max_bytes=*/100'000);
+  EXPECT_EQ(capped.status().code(), StatusCode::kResourceExhausted) << capped.status().ToString();
   const auto trimmed = sim::ApplyVideoEdit(decoded->frames, sim::VideoEdit::kTrim, 3);
   EXPECT_LT(trimmed.frames.size(), frames.size());
   const auto intro = sim::ApplyVideoEdit(decoded->frames, sim::VideoEdit::kIntro, 3);

@@ -93,7 +93,7 @@ StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource&, const std::string& 
 }  // namespace
 
 StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view, const std::string& name,
-                                      const VideoHashOptions&) {
+                                      const VideoHashOptions&, int64_t) {
   return NoVideo(name);
 }
 
@@ -386,7 +386,7 @@ StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource& src, const std::stri
 }  // namespace
 
 StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view bytes, const std::string& name,
-                                      const VideoHashOptions& options) {
+                                      const VideoHashOptions& options, int64_t max_bytes) {
   if (static_cast<int64_t>(bytes.size()) > options.max_file_bytes) {
     return Status::ResourceExhausted("video: file is over the size limit", Location{name});
   }
@@ -397,9 +397,16 @@ StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view bytes, const std::string&
   VideoHashOptions every = options;
   every.seconds_per_hash = 0;
   DecodedVideo out;
+  int64_t held = 0;
   VideoDecoder decoder(
       name, every,
       [&](int64_t, float, const uint8_t* rgb, int width, int height, int stride) -> Status {
+        held += int64_t{width} * height * 3;
+        if (held > max_bytes) {
+          return Status::ResourceExhausted(
+              "video: decoded frames over " + std::to_string(max_bytes >> 20) + " MiB",
+              Location{name});
+        }
         RgbImage img{width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height * 3)};
         for (int y = 0; y < height; ++y) {
           std::memcpy(&img.pixels[static_cast<size_t>(y) * width * 3],

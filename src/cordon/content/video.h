@@ -66,13 +66,16 @@ StatusOr<std::vector<VpdqFrame>> VpdqFromBytes(std::string_view bytes, const std
                                                const VideoHashOptions& options = {});
 
 // Every decoded frame of a video in memory as RGB24 at the stream's size, converted as for
-// hashing (same limits; seconds_per_hash is ignored), and its frame rate.
+// hashing (same limits; seconds_per_hash is ignored), and its frame rate. Meant for short clips
+// (the simulator edits its own): the frames together may take at most `max_bytes`, else
+// kResourceExhausted.
 struct DecodedVideo {
   double fps = 0;
   std::vector<RgbImage> frames;
 };
 StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view bytes, const std::string& name,
-                                      const VideoHashOptions& options = {});
+                                      const VideoHashOptions& options = {},
+                                      int64_t max_bytes = int64_t{256} << 20);
 
 // Encodes `frames` (all of one size; an odd last row or column is dropped, as 4:2:0 needs even
 // sizes) as an MP4 of MPEG-4 part 2 video at `fps` frames a second. `quantizer` is the
