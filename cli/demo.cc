@@ -63,7 +63,8 @@ int IngestInto(const fs::path& db, const std::vector<std::string>& inputs, bool 
   return 0;
 }
 
-// Banks the images the official source posted, found by its role in the researcher's data.
+// Banks the images and videos the official source posted, found by its role in the researcher's
+// data.
 int BankReleases(const fs::path& researcher_db, const fs::path& platform_db, Progress* progress) {
   auto researcher = Store::Open(researcher_db.string());
   if (!researcher.ok()) return Fail(researcher.status().ToString());
@@ -71,8 +72,10 @@ int BankReleases(const fs::path& researcher_db, const fs::path& platform_db, Pro
   if (!platform.ok()) return Fail(platform.status().ToString());
   auto r = pipeline::BankOfficialReleases(**researcher, **platform, "releases", progress);
   if (!r.ok()) return Fail(r.status().ToString());
-  fmt::print("    {} official source(s) found by role; bank \"releases\" holds {} signals\n",
-             r->officials, r->signals);
+  fmt::print(
+      "    {} official source(s) found by role; bank \"releases\" holds {} signals, {} of "
+      "them videos\n",
+      r->officials, r->signals, r->videos);
   return 0;
 }
 
@@ -96,7 +99,7 @@ std::function<int()> Setup(CLI::App& app) {
     fs::create_directories(out, ec);
     if (ec) return Fail("cannot create " + out.string() + ": " + ec.message());
 
-    Step(1, "Simulating a small platform (synthetic names, words and images)");
+    Step(1, "Simulating a small platform (synthetic names, words, images and videos)");
     sim::SimOptions so;
     so.out_dir = world.string();
     so.seed = a->seed;

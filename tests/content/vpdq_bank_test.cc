@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <random>
 
 #include "cordon/content/bank.h"
@@ -15,6 +17,7 @@
 #include "cordon/content/vpdq_index.h"
 #include "cordon/ingest/ingest.h"
 #include "cordon/store/match_queries.h"
+#include "cordon/store/match_table.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -192,22 +195,58 @@ TEST_F(VpdqBankVideos, IngestMatchesAVideoAndCountsAnUndecodableOne) {
            R"(","chat":"telegram:channel1","time":"2021-03-01T10:00:00Z","media":[{"kind":"video","path":")" +
            path + "\"}]}\n";
   };
-  testing::WriteFile(dir_.File("events.ndjson"),
-                     msg(1, "trimmed.mp4") + msg(2, "other.mp4") + msg(3, "broken.mp4"));
+  // Messages 4 and 5 name files already hashed (decoded once, reported for each record).
+  testing::WriteFile(dir_.File("events.ndjson"), msg(1, "trimmed.mp4") + msg(2, "other.mp4") +
+                                                     msg(3, "broken.mp4") + msg(4, "trimmed.mp4") +
+                                                     msg(5, "broken.mp4"));
   Matcher matcher(*store_, {});
   IngestOptions opt;
   opt.matcher = &matcher;
   auto report = Ingest(*store_, {dir_.File("events.ndjson")}, opt);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_EQ(report->events, 3);
-  EXPECT_EQ(report->weird_by_name["media_video_undecodable"], 1);
-  std::vector<std::string> matches;
-  ASSERT_TRUE(ForEachMatch(*store_, "", [&](const StoredMatch& m) {
-                matches.push_back(m.message + " " + std::to_string(m.media_idx) + " " + m.bank +
-                                  " " + m.signal_type);
+  EXPECT_EQ(report->events, 5);
+  EXPECT_EQ(report->weird_by_name["media_video_undecodable"], 2);
+  auto matches = [&] {
+    std::vector<std::string> out;
+    EXPECT_TRUE(ForEachMatch(*store_, "", [&](const StoredMatch& m) {
+                  out.push_back(m.message + " " + std::to_string(m.media_idx) + " " + m.bank + " " +
+                                m.signal_type);
+                }).ok());
+    return out;
+  };
+  const std::vector<std::string> want = {"telegram:channel1/1 0 videos vpdq",
+                                         "telegram:channel1/4 0 videos vpdq"};
+  EXPECT_EQ(matches(), want);
+
+  // The sampled frames are stored with the media (migration 10): the same signal for the same
+  // file, none for the video that did not decode; a rematch of the stored messages finds the
+  // same matches from them, without the files.
+  std::map<std::string, std::string> stored;
+  ASSERT_TRUE(ForEachMessageContent(*store_, [&](const MessageEvent& m) {
+                stored[m.key] = m.media.at(0).vpdq;
+                return Status::Ok();
               }).ok());
-  ASSERT_EQ(matches.size(), 1u) << ::testing::PrintToString(matches);
-  EXPECT_EQ(matches[0], "telegram:channel1/1 0 videos vpdq");
+  ASSERT_EQ(stored.size(), 5u);
+  EXPECT_FALSE(stored["telegram:channel1/1"].empty());
+  EXPECT_EQ(stored["telegram:channel1/1"], stored["telegram:channel1/4"]);
+  EXPECT_FALSE(stored["telegram:channel1/2"].empty());
+  EXPECT_TRUE(stored["telegram:channel1/3"].empty());
+  EXPECT_TRUE(stored["telegram:channel1/5"].empty());
+  // A bank added after the ingest, the files gone: a rematch matches from the stored frames.
+  std::filesystem::remove(dir_.File("trimmed.mp4"));
+  auto frames = VpdqFromFile(dir_.File("base.mp4"), {.seconds_per_hash = 1});
+  ASSERT_TRUE(frames.ok());
+  ASSERT_TRUE(CreateBank(*store_, {"later", "release-v", "made-up feed"}, 3).ok());
+  ASSERT_TRUE(
+      AddEntries(*store_, "later", {BankEntry{SignalType::kVpdq, FormatVpdqSignal(*frames)}}, 4)
+          .ok());
+  ASSERT_TRUE(matcher.Refresh().ok());
+  auto rematched = RematchStore(*store_, matcher);
+  ASSERT_TRUE(rematched.ok()) << rematched.status().ToString();
+  const std::vector<std::string> both = {
+      "telegram:channel1/1 0 later vpdq", "telegram:channel1/1 0 videos vpdq",
+      "telegram:channel1/4 0 later vpdq", "telegram:channel1/4 0 videos vpdq"};
+  EXPECT_EQ(matches(), both);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cordon/content/image.h"
+#include "cordon/content/video.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -68,9 +69,12 @@ TEST(ReportRender, EverySectionRendersInChromium) {
             0)
       << testing::ReadFile(tmp.File("chromium.log"));
   const std::string dom = testing::ReadFile(tmp.File("dom.html"));
-  for (const char* id :
-       {"headlines", "takedowns", "before-after", "coverage", "survival", "migration", "network",
-        "key-actors", "regenerations", "referrals", "method"}) {
+  std::vector<const char*> sections = {"headlines",     "takedowns", "before-after", "coverage",
+                                       "survival",      "migration", "network",      "key-actors",
+                                       "regenerations", "referrals", "method"};
+  // The demo's videos (only in builds that can make them).
+  if (VideoSupported()) sections.push_back("video-coverage");
+  for (const char* id : sections) {
     const std::string open = std::string("<section id=\"") + id + "\">";
     const size_t at = dom.find(open);
     ASSERT_NE(at, std::string::npos) << "section " << id << " missing";

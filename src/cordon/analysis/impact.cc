@@ -248,6 +248,7 @@ StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& opt) {
       r.releases.push_back(std::move(c));
     }
   }
+  ASSIGN_OR_RETURN(r.videos, CountVideoMatches(store));
   return r;
 }
 
@@ -309,6 +310,12 @@ std::string ImpactJson(const ImpactReport& r) {
     w.Field("hours_to_median_copy", c.hours_to_median_copy).EndObject();
   }
   w.EndArray();
+  const VideoMatchCounts& v = r.videos;
+  w.Key("videos").BeginObject();
+  w.Field("banked", v.banked).Field("banked_matched", v.banked_matched);
+  w.Field("posts", v.posts).Field("distinct", v.distinct).Field("hashed", v.hashed);
+  w.Field("matched_posts", v.matched_posts).Field("edited_posts", v.edited_posts);
+  w.Field("edited_distinct", v.edited_distinct).EndObject();
   w.EndObject();
   return out;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cordon/store/analysis_queries.h"
 #include "cordon/store/store.h"
 
 namespace cordon {
@@ -87,6 +88,7 @@ struct ImpactReport {
   std::vector<ActionImpact> actions;
   std::vector<SurvivalCurve> survival;
   std::vector<ReleaseCoverage> releases;  // the most widely carried known items
+  VideoMatchCounts videos;                // video coverage: videos seen and matched
 };
 
 StatusOr<ImpactReport> ComputeImpact(Store& store, const ImpactOptions& options = {});

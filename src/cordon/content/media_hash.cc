@@ -116,12 +116,16 @@ StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name,
 Status FillMediaHashes(int fd, const std::string& name, Media& media, const MediaFdOptions& options,
                        Status* video_error) {
   ASSIGN_OR_RETURN(MediaHashes h, HashMediaFd(fd, name, options));
+  FillMediaFromHashes(h, media, video_error);
+  return Status::Ok();
+}
+
+void FillMediaFromHashes(const MediaHashes& h, Media& media, Status* video_error) {
   if (media.md5.empty()) media.md5 = h.md5;
   if (media.sha256.empty()) media.sha256 = h.sha256;
   if (media.pdq.empty() && h.pdq_quality >= kPdqMinQuality) media.pdq = h.pdq;
-  if (media.vpdq.empty()) media.vpdq = std::move(h.vpdq);
-  if (video_error != nullptr) *video_error = std::move(h.video_error);
-  return Status::Ok();
+  if (media.vpdq.empty()) media.vpdq = h.vpdq;
+  if (video_error != nullptr) *video_error = h.video_error;
 }
 
 }  // namespace cordon

@@ -39,6 +39,11 @@ struct MediaFdOptions {
 StatusOr<MediaHashes> HashMediaFd(int fd, const std::string& name,
                                   const MediaFdOptions& options = {});
 
+// Fills the empty hash fields of `media` from `h`, the hashes of its file, as FillMediaHashes
+// does (a PDQ under the quality floor is not recorded); moves h's video error to `*video_error`
+// when given.
+void FillMediaFromHashes(const MediaHashes& h, Media& media, Status* video_error = nullptr);
+
 // Fills the empty hash fields of `media` from the file open as `fd`; leaves given values alone.
 // Fails when the file cannot be read; a video that does not decode keeps its digests, and why it
 // did not decode goes to `*video_error` (when given).

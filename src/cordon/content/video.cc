@@ -22,6 +22,7 @@ extern "C" {
 #include <libavutil/mem.h>
 #include <libswscale/swscale.h>
 }
+#include <functional>
 #include <mutex>
 #endif
 
@@ -81,12 +82,20 @@ struct VideoSource {
 bool VideoSupported() { return false; }
 
 namespace {
-StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource&, const std::string& name,
-                                               const VideoHashOptions&) {
+Status NoVideo(const std::string& name) {
   return Status::Unsupported("this build of cordon has no video support (built without FFmpeg)",
                              Location{name});
 }
+StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource&, const std::string& name,
+                                               const VideoHashOptions&) {
+  return NoVideo(name);
+}
 }  // namespace
+
+StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view, const std::string& name,
+                                      const VideoHashOptions&, int64_t) {
+  return NoVideo(name);
+}
 
 #else
 
@@ -176,13 +185,19 @@ std::string AvError(int err) {
   return buf;
 }
 
-// The decoding state of one call.
-class VpdqDecoder {
- public:
-  VpdqDecoder(const std::string& name, const VideoHashOptions& options)
-      : name_(name), options_(options) {}
+// Receives each kept frame as RGB24 at the stream's size (valid during the call).
+using RgbFrameSink = std::function<Status(int64_t frame, float timestamp, const uint8_t* rgb,
+                                          int width, int height, int stride)>;
 
-  StatusOr<std::vector<VpdqFrame>> Run(VideoSource& src) {
+// The decoding state of one call: every kept frame converted to RGB24 and handed to the sink.
+class VideoDecoder {
+ public:
+  VideoDecoder(const std::string& name, const VideoHashOptions& options, RgbFrameSink sink)
+      : name_(name), options_(options), sink_(std::move(sink)) {}
+
+  double fps() const { return frame_rate_; }
+
+  Status Run(VideoSource& src) {
     RETURN_IF_ERROR(Open(src));
     std::unique_ptr<AVPacket, PacketCloser> packet(av_packet_alloc());
     frame_.reset(av_frame_alloc());
@@ -197,8 +212,7 @@ class VpdqDecoder {
       av_packet_unref(packet.get());
       RETURN_IF_ERROR(st);
     }
-    RETURN_IF_ERROR(Decode(nullptr));  // flush the decoder's delayed frames
-    return std::move(frames_);
+    return Decode(nullptr);  // flush the decoder's delayed frames
   }
 
  private:
@@ -328,22 +342,18 @@ class VpdqDecoder {
         0) {
       return Fail("cannot convert a frame");
     }
-    ASSIGN_OR_RETURN(PdqResult h,
-                     pdq_.HashRgb24(rgb_->data[0], width_, height_, rgb_->linesize[0]));
-    frames_.push_back(VpdqFrame{n, timestamp, h.quality, h.hash});
-    return Status::Ok();
+    return sink_(n, timestamp, rgb_->data[0], width_, height_, rgb_->linesize[0]);
   }
 
   const std::string& name_;
   const VideoHashOptions& options_;
+  RgbFrameSink sink_;
   // Declared so that the format context closes before the I/O context it reads from.
   std::unique_ptr<AVIOContext, IoCloser> io_;
   std::unique_ptr<AVFormatContext, FormatCloser> format_;
   std::unique_ptr<AVCodecContext, CodecCloser> codec_;
   std::unique_ptr<AVFrame, FrameCloser> frame_, rgb_;
   std::unique_ptr<SwsContext, SwsCloser> sws_;
-  PdqFrameHasher pdq_;
-  std::vector<VpdqFrame> frames_;
   int stream_ = -1;
   int width_ = 0, height_ = 0;
   float frame_rate_ = 0;
@@ -351,16 +361,64 @@ class VpdqDecoder {
   int64_t decoded_ = 0;
 };
 
-StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource& src, const std::string& name,
-                                               const VideoHashOptions& options) {
+void QuietFfmpeg() {
   // FFmpeg logs to stderr by default; cordon reports through its Status instead.
   static std::once_flag quiet;
   std::call_once(quiet, [] { av_log_set_level(AV_LOG_QUIET); });
-  VpdqDecoder decoder(name, options);
-  return decoder.Run(src);
+}
+
+StatusOr<std::vector<VpdqFrame>> DecodeAndHash(VideoSource& src, const std::string& name,
+                                               const VideoHashOptions& options) {
+  QuietFfmpeg();
+  PdqFrameHasher pdq;
+  std::vector<VpdqFrame> frames;
+  VideoDecoder decoder(name, options,
+                       [&](int64_t n, float timestamp, const uint8_t* rgb, int width, int height,
+                           int stride) -> Status {
+                         ASSIGN_OR_RETURN(PdqResult h, pdq.HashRgb24(rgb, width, height, stride));
+                         frames.push_back(VpdqFrame{n, timestamp, h.quality, h.hash});
+                         return Status::Ok();
+                       });
+  RETURN_IF_ERROR(decoder.Run(src));
+  return frames;
 }
 
 }  // namespace
+
+StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view bytes, const std::string& name,
+                                      const VideoHashOptions& options, int64_t max_bytes) {
+  if (static_cast<int64_t>(bytes.size()) > options.max_file_bytes) {
+    return Status::ResourceExhausted("video: file is over the size limit", Location{name});
+  }
+  QuietFfmpeg();
+  VideoSource src;
+  src.bytes = bytes;
+  src.size = static_cast<int64_t>(bytes.size());
+  VideoHashOptions every = options;
+  every.seconds_per_hash = 0;
+  DecodedVideo out;
+  int64_t held = 0;
+  VideoDecoder decoder(
+      name, every,
+      [&](int64_t, float, const uint8_t* rgb, int width, int height, int stride) -> Status {
+        held += int64_t{width} * height * 3;
+        if (held > max_bytes) {
+          return Status::ResourceExhausted(
+              "video: decoded frames over " + std::to_string(max_bytes >> 20) + " MiB",
+              Location{name});
+        }
+        RgbImage img{width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height * 3)};
+        for (int y = 0; y < height; ++y) {
+          std::memcpy(&img.pixels[static_cast<size_t>(y) * width * 3],
+                      rgb + static_cast<ptrdiff_t>(y) * stride, static_cast<size_t>(width) * 3);
+        }
+        out.frames.push_back(std::move(img));
+        return Status::Ok();
+      });
+  RETURN_IF_ERROR(decoder.Run(src));
+  out.fps = decoder.fps();
+  return out;
+}
 
 #endif  // CORDON_HAVE_VIDEO
 

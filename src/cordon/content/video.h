@@ -12,6 +12,9 @@
 // Built without FFmpeg (CMake CORDON_VIDEO off or the libraries missing), VideoSupported() is
 // false and the hashing functions return kUnsupported saying so.
 //
+// DecodeVideoRgb gives the same frames as RGB pixels (the simulator edits them into copies) and
+// video_encode.cc writes frames as an MP4 (MPEG-4 part 2), for the simulator's synthetic videos.
+//
 // Thread safety: the functions are reentrant; call from any thread (one decoder per call).
 #pragma once
 
@@ -30,8 +33,15 @@ enum class VideoFormat { kUnknown, kMp4, kMatroska, kAvi, kFlv, kMpegTs, kMpegPs
 VideoFormat SniffVideoFormat(std::string_view head);
 const char* VideoFormatName(VideoFormat format);
 
-// True when this build can decode videos.
+// True when this build can decode and encode videos.
 bool VideoSupported();
+
+// RGB24 pixels, row-major, 3 * width bytes a row.
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;
+};
 
 struct VideoHashOptions {
   // 0: every decoded frame. Otherwise every k-th frame with k = int(seconds * frame rate)
@@ -54,6 +64,30 @@ StatusOr<std::vector<VpdqFrame>> VpdqFromFd(int fd, const std::string& name,
 // Same, from bytes in memory; `name` is used in error locations.
 StatusOr<std::vector<VpdqFrame>> VpdqFromBytes(std::string_view bytes, const std::string& name,
                                                const VideoHashOptions& options = {});
+
+// Every decoded frame of a video in memory as RGB24 at the stream's size, converted as for
+// hashing (same limits; seconds_per_hash is ignored), and its frame rate. Meant for short clips
+// (the simulator edits its own): the frames together may take at most `max_bytes`, else
+// kResourceExhausted.
+struct DecodedVideo {
+  double fps = 0;
+  std::vector<RgbImage> frames;
+};
+StatusOr<DecodedVideo> DecodeVideoRgb(std::string_view bytes, const std::string& name,
+                                      const VideoHashOptions& options = {},
+                                      int64_t max_bytes = int64_t{256} << 20);
+
+// Encodes `frames` (all of one size; an odd last row or column is dropped, as 4:2:0 needs even
+// sizes) as an MP4 of MPEG-4 part 2 video at `fps` frames a second. `quantizer` is the
+// encoder's fixed quantiser, 2 (best) to 31 (worst). Output is bit-exact for one FFmpeg build:
+// the same frames give the same bytes. kUnsupported in builds without video support.
+struct VideoEncodeOptions {
+  int fps = 8;
+  int quantizer = 4;
+  int keyframe_every = 16;  // frames
+};
+StatusOr<std::string> EncodeVideoMp4(const std::vector<RgbImage>& frames,
+                                     const VideoEncodeOptions& options = {});
 
 // For commands given either a video or a hash file: a file whose first bytes look like a video
 // is hashed; anything else is read (up to 64 MiB) as the reference's hash file.

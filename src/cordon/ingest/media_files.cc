@@ -1,5 +1,7 @@
 #include "cordon/ingest/media_files.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "cordon/content/media_hash.h"
@@ -7,6 +9,8 @@
 
 namespace cordon {
 namespace {
+
+constexpr size_t kMaxCachedVideoBytes = size_t{64} << 20;  // of vPDQ signals kept per input
 
 // The roots of one input file: its directory first (relative paths start there).
 std::vector<std::string> RootsOf(const std::string& input,
@@ -97,7 +101,31 @@ void MediaFiles::Hash(MessageEvent& m,
     MediaFdOptions options;
     options.video.seconds_per_hash = video_seconds_per_hash_;
     Status video_error;
-    Status s = FillMediaHashes(f.fd.get(), md.path, md, options, &video_error);
+    Status s = Status::Ok();
+    struct stat st;
+    if (::fstat(f.fd.get(), &st) != 0) {
+      s = Status::IoError("cannot stat", Location{md.path});
+    } else {
+      const FileKey key{
+          st.st_dev, st.st_ino, static_cast<int64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+      auto it = videos_.find(key);
+      if (it != videos_.end()) {
+        FillMediaFromHashes(it->second, md, &video_error);
+      } else {
+        auto h = HashMediaFd(f.fd.get(), md.path, options);
+        if (!h.ok()) {
+          s = h.status();
+        } else {
+          FillMediaFromHashes(*h, md, &video_error);
+          const bool video = !h->vpdq.empty() || !h->video_error.ok();
+          if (video && video_bytes_ + h->vpdq.size() <= kMaxCachedVideoBytes) {
+            video_bytes_ += h->vpdq.size();
+            videos_.emplace(key, std::move(*h));
+          }
+        }
+      }
+    }
     if (!s.ok()) {
       weird(weird::kMediaUnreadable, WeirdText(PathRefusal::kUnreadable, md.path, s.message()));
     } else if (!video_error.ok()) {

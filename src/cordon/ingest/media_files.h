@@ -5,14 +5,23 @@
 // fetched. Every media not read is reported as a weird named by MediaWeirdName (ingest/
 // weirds.h), whose text starts with that name followed by ": " and the path.
 //
+// A video named by many records (a stream that names one file per post, forwards included) is
+// decoded once per input file: its hashes are kept by the file's identity (device, inode, size,
+// modification time), up to 64 MiB of signals.
+//
 // Thread safety: one MediaFiles per input file, used by one thread.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
+#include "cordon/content/media_hash.h"
 #include "cordon/model/event.h"
 #include "cordon/util/contained_path.h"
 #include "cordon/util/status.h"
@@ -43,6 +52,10 @@ class MediaFiles {
  private:
   StatusOr<ContainedRoots> roots_;
   double video_seconds_per_hash_ = 1.0;
+  // Videos hashed so far, by (device, inode, size, mtime in ns).
+  using FileKey = std::tuple<dev_t, ino_t, int64_t, int64_t>;
+  mutable std::map<FileKey, MediaHashes> videos_;
+  mutable size_t video_bytes_ = 0;
 };
 
 }  // namespace cordon

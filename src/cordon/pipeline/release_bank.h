@@ -19,10 +19,13 @@ namespace cordon::pipeline {
 struct ReleaseBankResult {
   size_t officials = 0;  // official sources found by role
   int64_t signals = 0;   // signals the bank gained
+  int64_t videos = 0;    // distinct videos banked by vPDQ (those ingest could decode)
 };
 
 // Builds the network of `source`, takes the chats with the official role, and banks the PDQ
-// and SHA-256 of every image they posted into a bank `name` (label "release") of `target`,
+// and SHA-256 of every image they posted, and the vPDQ and SHA-256 of every video (as ingest
+// stored them: videos that did not decode have only digests), into a bank `name` (label
+// "release") of `target`,
 // created or updated, stamped with the network's last event time.
 StatusOr<ReleaseBankResult> BankOfficialReleases(Store& source, Store& target,
                                                  const std::string& name = "releases",

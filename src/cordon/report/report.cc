@@ -162,6 +162,40 @@ std::string CoverageSection(const ImpactReport& r) {
                  svg::HBarChart(rows, "chats") + table);
 }
 
+// Video coverage: the known videos, the videos seen, and how many of them were known, split
+// into exact copies and edited ones that only the video fingerprint recognised.
+std::string VideoSection(const ImpactReport& r) {
+  const VideoMatchCounts& v = r.videos;
+  if (v.posts == 0 && v.banked == 0) return "";
+  const int64_t exact = v.matched_posts - v.edited_posts;
+  std::vector<std::pair<std::string, double>> rows = {
+      {"video posts seen", static_cast<double>(v.posts)},
+      {"carried a known video", static_cast<double>(v.matched_posts)},
+      {"  as the same file", static_cast<double>(exact)},
+      {"  as an edited copy", static_cast<double>(v.edited_posts)},
+      {"matched nothing known", static_cast<double>(v.posts - v.matched_posts)}};
+  std::string table = "<table><tr><th></th><th>Count</th></tr>";
+  auto row = [&](const std::string& name, int64_t n) {
+    table += "<tr><td>" + Escape(name) + "</td><td>" + Int(n) + "</td></tr>";
+  };
+  row("Known videos in the hash banks", v.banked);
+  row("Known videos seen at least once", v.banked_matched);
+  row("Video posts seen", v.posts);
+  row("Different video files among them", v.distinct);
+  row("Video posts that could be read and fingerprinted", v.hashed);
+  row("Video posts carrying a known video", v.matched_posts);
+  row("... of which edited copies (re-encoded, resized, cut or with an intro)", v.edited_posts);
+  row("Different edited copies", v.edited_distinct);
+  table += "</table>";
+  const std::string lead =
+      "Videos are recognised by their fingerprint (vPDQ, a fingerprint of frames one second "
+      "apart), so a copy that was re-encoded, resized, cut short or given an intro is still "
+      "recognised; the same file is also recognised by its checksum. Edited copies are those "
+      "only the fingerprint recognised.";
+  return Section("video-coverage", "Video coverage", lead,
+                 svg::HBarChart(rows, "video posts") + table);
+}
+
 std::string SurvivalSection(const ImpactReport& r) {
   if (r.survival.empty()) return Section("survival", "Survival of chats", "", Empty("No chats."));
   std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> curves;
@@ -371,6 +405,15 @@ std::vector<std::string> Headlines(const ImpactReport& r) {
       out.push_back("Replacement chats lived a median of " + Fixed(c.median_days) + " days.");
     }
   }
+  if (r.videos.banked > 0 || r.videos.matched_posts > 0) {
+    const VideoMatchCounts& v = r.videos;
+    out.push_back("Video coverage: " + Int(v.matched_posts) + " of the " + Int(v.posts) +
+                  " video posts seen carried one of the " + Int(v.banked) + " known videos; " +
+                  Int(v.edited_posts) +
+                  " of them were edited copies (re-encoded, resized, cut or with an intro) "
+                  "recognised by their video fingerprint. " +
+                  Int(v.banked_matched) + " of the known videos were seen at least once.");
+  }
   if (!r.migration.empty()) {
     std::string list;
     for (const auto& [p, n] : r.migration) {
@@ -397,6 +440,7 @@ StatusOr<std::string> RenderReport(Store& store, const ReportInputs& in) {
   html += TakedownsSection(r);
   html += BeforeAfterSection(r);
   html += CoverageSection(r);
+  html += VideoSection(r);
   html += SurvivalSection(r);
   html += MigrationSection(r);
   html += NetworkSection(in);

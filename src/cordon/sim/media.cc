@@ -323,6 +323,136 @@ std::string_view EditName(Edit e) {
   return "unknown";
 }
 
+std::string_view VideoEditName(VideoEdit e) {
+  switch (e) {
+    case VideoEdit::kOriginal:
+      return "original";
+    case VideoEdit::kReencode:
+      return "reencode";
+    case VideoEdit::kScale:
+      return "scale";
+    case VideoEdit::kCrop:
+      return "crop";
+    case VideoEdit::kTrim:
+      return "trim";
+    case VideoEdit::kIntro:
+      return "intro";
+  }
+  return "unknown";
+}
+
+std::vector<RgbImage> DrawVideo(uint64_t seed, uint64_t emblem_seed) {
+  Rng rng(seed);
+  const int w = kVideoWidth, h = kVideoHeight;
+  const int frames = kVideoFps * static_cast<int>(rng.Range(4, 6)) +
+                     static_cast<int>(rng.Below(static_cast<uint64_t>(kVideoFps)));
+  // The scene: a gradient turning slowly, shapes of several sizes drifting across it and a
+  // caption of glyph-like marks that stays. Slow enough that frames half a second apart look
+  // alike to PDQ (vPDQ samples one frame a second, and a copy's samples fall between the
+  // original's), with detail at every scale PDQ looks at, so its bits are stable.
+  const Color g0 = RandomColor(rng, 0, 120), g1 = RandomColor(rng, 60, 220);
+  const double angle0 = rng.Uniform(0, 6.283), spin = rng.Uniform(-0.02, 0.02);
+  struct Shape {
+    int kind;
+    Color c;
+    double x, y, r, vx, vy;
+  };
+  std::vector<Shape> shapes(static_cast<size_t>(rng.Range(5, 8)));
+  for (Shape& sh : shapes) {
+    sh.kind = static_cast<int>(rng.Below(3));
+    sh.c = RandomColor(rng);
+    sh.x = rng.Uniform(0, w);
+    sh.y = rng.Uniform(0, h);
+    sh.r = rng.Uniform(h / 10.0, h / 3.5);
+    sh.vx = rng.Uniform(-w / 100.0, w / 100.0);  // pixels a second
+    sh.vy = rng.Uniform(-h / 100.0, h / 100.0);
+  }
+  const double period = h / rng.Uniform(6, 12), stripe_angle = rng.Uniform(0, 3.14);
+  const Color stripe = RandomColor(rng), ink = RandomColor(rng, 200, 255);
+  const uint64_t caption = rng.Next();
+  const int marks = static_cast<int>(rng.Range(4, 8));
+  std::vector<RgbImage> out;
+  out.reserve(static_cast<size_t>(frames));
+  for (int i = 0; i < frames; ++i) {
+    const double t = static_cast<double>(i) / kVideoFps;
+    RgbImage img{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 3)};
+    Canvas cv(img);
+    cv.Gradient(g0, g1, angle0 + spin * t);
+    for (const Shape& sh : shapes) {
+      const double x = sh.x + sh.vx * t, y = sh.y + sh.vy * t;
+      switch (sh.kind) {
+        case 0:
+          cv.Circle(x, y, sh.r, sh.c);
+          break;
+        case 1:
+          cv.Rect(x - sh.r, y - sh.r * 0.6, x + sh.r, y + sh.r * 0.6, sh.c, 0.85);
+          break;
+        default:
+          cv.Circle(x, y, sh.r, sh.c, sh.r * 0.6);
+          break;
+      }
+    }
+    cv.Stripes(0, h * 0.7, w, h * 0.85, period, stripe_angle, stripe, 0.35);
+    Rng marks_rng(caption);  // the same marks on every frame
+    Glyphs(cv, marks_rng, w * 0.08, h * 0.72, h / 14.0, marks, ink);
+    if (emblem_seed != 0) Emblem(cv, emblem_seed, w * 0.88, h * 0.16, h * 0.11);
+    out.push_back(std::move(img));
+  }
+  return out;
+}
+
+EditedVideo ApplyVideoEdit(std::vector<RgbImage> frames, VideoEdit edit, uint64_t seed) {
+  Rng rng(MixSeed(seed, static_cast<uint64_t>(edit)));
+  EditedVideo out;
+  out.quantizer = edit == VideoEdit::kOriginal ? 3 : static_cast<int>(rng.Range(4, 8));
+  if (frames.empty()) return out;
+  const int w = frames[0].width, h = frames[0].height;
+  switch (edit) {
+    case VideoEdit::kOriginal:
+    case VideoEdit::kReencode:
+      break;
+    case VideoEdit::kScale: {
+      const double f = rng.Bernoulli(0.6) ? rng.Uniform(0.6, 0.8) : rng.Uniform(1.2, 1.5);
+      const int nw = std::max(32, static_cast<int>(w * f)),
+                nh = std::max(32, static_cast<int>(h * f));
+      for (RgbImage& img : frames) img = Resize(img, nw, nh);
+      break;
+    }
+    case VideoEdit::kCrop: {
+      // A thin border trimmed (a channel's frame taken off): PDQ survives only a little.
+      const int x0 = static_cast<int>(w * rng.Uniform(0.004, 0.01));
+      const int x1 = w - static_cast<int>(w * rng.Uniform(0.004, 0.01));
+      const int y0 = static_cast<int>(h * rng.Uniform(0.004, 0.01));
+      const int y1 = h - static_cast<int>(h * rng.Uniform(0.004, 0.01));
+      for (RgbImage& img : frames) img = Crop(img, x0, y0, x1, y1);
+      break;
+    }
+    case VideoEdit::kTrim: {
+      // Up to a second and a half off the start, up to a second off the end.
+      const size_t n = frames.size();
+      const size_t head = static_cast<size_t>(rng.Range(3, kVideoFps * 3 / 2));
+      const size_t tail = static_cast<size_t>(rng.Range(0, kVideoFps));
+      if (head + tail + kVideoFps * 2 < n) {
+        frames.erase(frames.end() - static_cast<ptrdiff_t>(tail), frames.end());
+        frames.erase(frames.begin(), frames.begin() + static_cast<ptrdiff_t>(head));
+      }
+      break;
+    }
+    case VideoEdit::kIntro: {
+      // A short card before the video: the re-uploader's own mark on a dark ground.
+      const int n = static_cast<int>(rng.Range(kVideoFps / 2, kVideoFps - 1));
+      RgbImage card{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 3)};
+      Canvas cv(card);
+      cv.Gradient(RandomColor(rng, 0, 50), RandomColor(rng, 20, 90), rng.Uniform(0, 6.283));
+      Glyphs(cv, rng, w * 0.2, h * 0.4, h / 6.0, 5, RandomColor(rng, 180, 255));
+      frames.insert(frames.begin(), static_cast<size_t>(n), card);
+      break;
+    }
+  }
+  out.frames = std::move(frames);
+  return out;
+}
+
 RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_seed) {
   RgbImage img{size, size, std::vector<uint8_t>(static_cast<size_t>(size) * size * 3)};
   Canvas cv(img);
@@ -509,25 +639,71 @@ StatusOr<const MediaFile*> MediaStore::Get(uint64_t image, ImageStyle style, uin
   f.width = pic.width;
   f.height = pic.height;
   RETURN_IF_ERROR(HashImage(original, f));
-  if (write_) {
-    f.path = "media/" + f.sha256.substr(0, 2) + "/" + f.sha256 + ".jpg";
-    const std::filesystem::path full = std::filesystem::path(out_dir_) / f.path;
-    std::error_code ec;
-    std::filesystem::create_directories(full.parent_path(), ec);
-    if (ec)
-      return Status::IoError("cannot create directory: " + ec.message(),
-                             Location{full.parent_path().string()});
-    if (!std::filesystem::exists(full, ec)) {
-      std::string err = WriteFileBytes(full.string(), original);
-      if (!err.empty()) return Status::IoError(err, Location{full.string()});
-      ++files_;
-      bytes_ += f.bytes;
-    }
-  } else {
-    memory_.emplace(f.sha256, std::move(original));
-  }
+  RETURN_IF_ERROR(Keep(f, std::move(original), ".jpg"));
   auto [pos, inserted] = cache_.emplace(key, std::move(f));
   return &pos->second;
+}
+
+StatusOr<const MediaFile*> MediaStore::GetVideo(uint64_t video, uint64_t emblem_seed, int copy) {
+  const auto key = std::make_pair(video, copy);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return &it->second;
+  const uint64_t video_seed = MixSeed(seed_, video);
+  EditedVideo clip;
+  VideoEdit edit = VideoEdit::kOriginal;
+  if (copy == 0) {
+    clip.frames = DrawVideo(video_seed, emblem_seed);
+  } else {
+    // Copies start from the original file, decoded, as a re-uploader's copy would.
+    ASSIGN_OR_RETURN(const MediaFile* base, GetVideo(video, emblem_seed, 0));
+    ASSIGN_OR_RETURN(std::string base_bytes, Bytes(*base));
+    ASSIGN_OR_RETURN(DecodedVideo decoded, DecodeVideoRgb(base_bytes, "simulated video"));
+    const uint64_t edit_seed = MixSeed(video_seed, 0xed17, static_cast<uint64_t>(copy));
+    edit = static_cast<VideoEdit>(1 + edit_seed % (kVideoEdits - 1));
+    clip = ApplyVideoEdit(std::move(decoded.frames), edit, edit_seed);
+  }
+  VideoEncodeOptions vo;
+  vo.fps = kVideoFps;
+  vo.quantizer = clip.quantizer;
+  ASSIGN_OR_RETURN(std::string mp4, EncodeVideoMp4(clip.frames, vo));
+  MediaFile f;
+  f.image = video;
+  f.video = true;
+  f.video_edit = edit;
+  f.frames = static_cast<int>(clip.frames.size());
+  f.width = clip.frames[0].width & ~1;
+  f.height = clip.frames[0].height & ~1;
+  Digests d = DigestBytes(mp4);
+  f.sha256 = std::move(d.sha256);
+  f.md5 = std::move(d.md5);
+  f.bytes = static_cast<int64_t>(mp4.size());
+  const int64_t before = files_;
+  RETURN_IF_ERROR(Keep(f, std::move(mp4), ".mp4"));
+  if (files_ > before || !write_) ++video_files_;
+  auto [pos, inserted] = cache_.emplace(key, std::move(f));
+  return &pos->second;
+}
+
+Status MediaStore::Keep(MediaFile& f, std::string bytes, std::string_view extension) {
+  if (!write_) {
+    memory_.emplace(f.sha256, std::move(bytes));
+    return Status::Ok();
+  }
+  f.path = "media/" + f.sha256.substr(0, 2) + "/" + f.sha256 + std::string(extension);
+  const std::filesystem::path full = std::filesystem::path(out_dir_) / f.path;
+  std::error_code ec;
+  std::filesystem::create_directories(full.parent_path(), ec);
+  if (ec) {
+    return Status::IoError("cannot create directory: " + ec.message(),
+                           Location{full.parent_path().string()});
+  }
+  if (!std::filesystem::exists(full, ec)) {
+    std::string err = WriteFileBytes(full.string(), bytes);
+    if (!err.empty()) return Status::IoError(err, Location{full.string()});
+    ++files_;
+    bytes_ += f.bytes;
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::string> MediaStore::Bytes(const MediaFile& f) const {

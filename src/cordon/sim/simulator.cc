@@ -198,7 +198,13 @@ std::string SummaryText(const SimSummary& s) {
        " reinstatements; " + Num(s.regenerations) + " regenerations and " + Num(s.migration_links) +
        " migration destinations are recorded in truth.json. ";
   if (s.media_files > 0) {
-    t += Num(s.media_files) + " media files (" + Num(s.media_bytes >> 10) + " KiB) are in media/. ";
+    t += Num(s.media_files) + " media files (" + Num(s.media_bytes >> 10) + " KiB";
+    if (s.video_files > 0) t += ", " + Num(s.video_files) + " of them short videos";
+    t += ") are in media/. ";
+  }
+  if (s.videos_unsupported) {
+    t += "This build of cordon has no video support (FFmpeg), so the releases that would be "
+         "videos are images. ";
   }
   if (s.exports > 0) {
     t += Num(s.exports) + " Telegram Desktop exports (" + Num(s.export_messages) +

@@ -95,6 +95,9 @@ struct SimSummary {
   int64_t migration_links = 0;
   int64_t media_files = 0;
   int64_t media_bytes = 0;
+  int64_t video_files = 0;  // of media_files (or kept in memory with --media hashes): videos
+  // True when the build cannot encode videos (content/video.h): video releases were images.
+  bool videos_unsupported = false;
   int64_t exports = 0;  // Telegram export files
   int64_t export_messages = 0;
   int64_t events_bytes = 0;  // size of events.ndjson

@@ -30,6 +30,19 @@ std::string FileStamp(TimeMs t) {
          iso.substr(11, 2) + "-" + iso.substr(14, 2) + "-" + iso.substr(17, 2);
 }
 
+// Writes `bytes` to dir/rel (rel's folder created), a file beside the export.
+Status WriteBeside(const std::string& dir, const std::string& rel, const std::string& bytes) {
+  const std::filesystem::path full = std::filesystem::path(dir) / rel;
+  std::error_code ec;
+  std::filesystem::create_directories(full.parent_path(), ec);
+  std::FILE* f = std::fopen(full.c_str(), "wb");
+  if (f == nullptr) return Status::IoError("cannot create file", Location{full.string()});
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok)
+    return Status::IoError("cannot write file", Location{full.string()});
+  return Status::Ok();
+}
+
 // `text` and `text_entities`: plain runs and links, as tdesktop splits them.
 void Text(std::string& out, std::string_view text, const std::vector<std::string>& links) {
   struct Part {
@@ -147,20 +160,24 @@ Status TelegramExportWriter::Add(const ExportMessage& m) {
   if (m.photo_bytes != nullptr) {
     const std::string rel = "photos/photo_" + std::to_string(++photos_) + "@" +
                             FileStamp(m.time + int64_t{offset_min_} * 60000) + ".jpg";
-    const std::string full = dir_ + "/" + rel;
-    std::error_code ec;
-    std::filesystem::create_directories(dir_ + "/photos", ec);
-    std::FILE* pf = std::fopen(full.c_str(), "wb");
-    if (pf == nullptr) return Status::IoError("cannot create photo", Location{full});
-    const bool ok =
-        std::fwrite(m.photo_bytes->data(), 1, m.photo_bytes->size(), pf) == m.photo_bytes->size();
-    if (std::fclose(pf) != 0 || !ok) return Status::IoError("cannot write photo", Location{full});
+    RETURN_IF_ERROR(WriteBeside(dir_, rel, *m.photo_bytes));
     Field(s, "photo", rel);
     Field(s, "photo_file_size", static_cast<int64_t>(m.photo_bytes->size()));
     Field(s, "width", m.width);
     Field(s, "height", m.height);
   }
-  if (m.video) {
+  if (m.video && m.video_bytes != nullptr) {
+    const std::string rel = "video_files/video_" + std::to_string(++videos_) + "@" +
+                            FileStamp(m.time + int64_t{offset_min_} * 60000) + ".mp4";
+    RETURN_IF_ERROR(WriteBeside(dir_, rel, *m.video_bytes));
+    Field(s, "file", rel);
+    Field(s, "file_size", static_cast<int64_t>(m.video_bytes->size()));
+    Field(s, "media_type", "video_file");
+    Field(s, "mime_type", "video/mp4");
+    Field(s, "duration_seconds", m.duration);
+    Field(s, "width", m.width);
+    Field(s, "height", m.height);
+  } else if (m.video) {
     Field(s, "file", "(File not included. Change data exporting settings to download.)");
     Field(s, "thumbnail", "(File not included. Change data exporting settings to download.)");
     Field(s, "media_type", "video_file");

@@ -1,8 +1,8 @@
 // Writes one chat as a Telegram Desktop single-chat export (result.json), streaming, in the
 // shape tdesktop's export_output_json.cpp produces (field guide section 3): dates in the
 // exporter's local time without a zone, date_unixtime as a string, `text` a string or a mixed
-// array, `text_entities` always an array, forwards by name only, photos as relative paths with
-// the file beside the export.
+// array, `text_entities` always an array, forwards by name only, photos and videos as relative
+// paths with the file beside the export.
 //
 // Not thread-safe; one writer per chat.
 #pragma once
@@ -31,7 +31,10 @@ struct ExportMessage {
   const std::string* photo_bytes = nullptr;
   int width = 0;
   int height = 0;
-  bool video = false;  // a video not included in the export
+  // A video: with bytes, copied beside the export as video_files/video_<n>@<date>.mp4;
+  // without, "not included" as tdesktop writes a file it did not download.
+  bool video = false;
+  const std::string* video_bytes = nullptr;
   int duration = 0;
   std::string text;
   std::vector<std::string> links;  // URLs inside `text`, in order
@@ -67,6 +70,7 @@ class TelegramExportWriter {
   int offset_min_ = 0;
   int64_t messages_ = 0;
   int64_t photos_ = 0;
+  int64_t videos_ = 0;
 };
 
 }  // namespace cordon::sim

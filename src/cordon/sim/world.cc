@@ -11,6 +11,8 @@
 // the day loop, the other world_*.cc files one concern each.
 #include "cordon/sim/world.h"
 
+#include "cordon/content/video.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -47,6 +49,8 @@ Status World::Run() {
   summary_.exports = static_cast<int64_t>(exports_.size());
   summary_.media_files = render_.media().files();
   summary_.media_bytes = render_.media().bytes_written();
+  summary_.video_files = render_.media().video_files();
+  summary_.videos_unsupported = cfg_.options.media != MediaMode::kNone && !VideoSupported();
   for (const Destination& d : st_.destinations)
     summary_.migration_links += d.network && d.first != kNever;
   return WriteTruth(cfg_.options.out_dir + "/truth.json", cfg_, summary_, st_, render_.media());

@@ -238,9 +238,11 @@ Status World::ExportMessage(const Draft& d, const MessageEvent& m, const MediaFi
     auto b = render_.media().Bytes(*photo);
     if (!b.ok()) return b.status();
     bytes = std::move(*b);
-    e.photo_bytes = &bytes;
+    (video ? e.video_bytes : e.photo_bytes) = &bytes;
+    e.video = video;
     e.width = photo->width;
     e.height = photo->height;
+    e.duration = (photo->frames + kVideoFps / 2) / kVideoFps;
   } else if (video) {
     e.video = true;
     e.width = 640;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "cordon/content/video.h"
 #include "cordon/util/digest.h"
 
 namespace cordon::sim::world {
@@ -125,7 +126,14 @@ StatusOr<bool> MessageRenderer::MediaOf(const Content& c, Media& md, const Media
       style = ImageStyle::kRelease;
       emblem = official_emblem_;
     } else if (kind >= 18) {
-      *video = true;
+      // A video; in a build that cannot encode one (and not in --media none), the image.
+      if (mode_ == MediaMode::kNone || VideoSupported()) {
+        *video = true;
+      } else {
+        image = (uint64_t{1} << 40) | c.item;
+        style = ImageStyle::kRelease;
+        emblem = official_emblem_;
+      }
     } else {
       return false;  // a statement: text only
     }
@@ -138,7 +146,17 @@ StatusOr<bool> MessageRenderer::MediaOf(const Content& c, Media& md, const Media
   }
   md.pdq.clear();
   md.path.clear();
-  if (*video) {
+  if (*video && mode_ != MediaMode::kNone) {
+    md.kind.assign("video");
+    auto f = media_.GetVideo((uint64_t{4} << 40) | c.item, official_emblem_, c.edit);
+    if (!f.ok()) return f.status();
+    *file = *f;
+    md.sha256.assign((*f)->sha256);
+    md.md5.assign((*f)->md5);
+    md.path.assign((*f)->path);
+    return true;
+  }
+  if (*video) {  // --media none: a stand-in's digests
     md.kind.assign("video");
     const Digests dg = DigestBytes("cordon-sim video " + std::to_string(seed_) + "/" +
                                    std::to_string(c.item) + "/" + std::to_string(c.edit != 0));

@@ -1,7 +1,9 @@
 // Internal to the simulator: makes what a message's Content stands for. A message is kept as a
 // few numbers (world_state.h, Content) and made again when it is written: its text and links
 // from the lexicon and a seed, its image through the MediaStore (drawn, edited, encoded and
-// hashed once per image and edit), a video or, with --media none, a stand-in's digests. The
+// hashed once per image and edit), a video (drawn, edited and encoded once per video and copy;
+// in a build without video support the release's image instead) or, with --media none, a
+// stand-in's digests. The
 // same Content gives the same text and media on any day, so backlogs and forwards repeat the
 // original exactly.
 //
@@ -32,7 +34,7 @@ class MessageRenderer {
   void Text(const Content& c, const WorldState& st, std::string& text,
             std::vector<std::string>& links) const;
   // The media a message with this content carries into `out`: false when none. `file` is set
-  // for images that have a file (or in-memory bytes), `video` for videos.
+  // for images and videos that have a file (or in-memory bytes), `video` for videos.
   StatusOr<bool> MediaOf(const Content& c, Media& out, const MediaFile** file, bool* video);
 
   MediaStore& media() { return media_; }

@@ -326,11 +326,16 @@ class TruthWriter {
       const auto& m = entry.second;  // not a structured binding: clang 14 cannot capture those
       Sep();
       Obj([&](JsonWriter& w) {
-        static constexpr std::string_view kStyles[] = {"none", "release", "photo", "viral"};
+        static constexpr std::string_view kStyles[] = {"none", "release", "photo", "viral",
+                                                       "video"};
         w.Field("sha256", std::string_view(m.sha256)).Field("pdq", std::string_view(m.pdq));
         w.Field("image", static_cast<int64_t>(m.image & ((uint64_t{1} << 40) - 1)));
-        w.Field("source", kStyles[std::min<uint64_t>(3, m.image >> 40)]);
-        w.Field("edit", EditName(m.edit));
+        w.Field("source", kStyles[std::min<uint64_t>(4, m.image >> 40)]);
+        w.Field("edit", m.video ? VideoEditName(m.video_edit) : EditName(m.edit));
+        if (m.video) {
+          w.Field("path", std::string_view(m.path));
+          w.Field("frames", static_cast<int64_t>(m.frames));
+        }
       });
       Chunk();
     }

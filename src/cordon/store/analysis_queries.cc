@@ -214,6 +214,46 @@ StatusOr<std::vector<KnownItemSpread>> MostCarriedKnownItems(Store& store, int l
   return out;
 }
 
+StatusOr<VideoMatchCounts> CountVideoMatches(Store& store) {
+  VideoMatchCounts c;
+  Statement banked(StoreHandle(store),
+                   "SELECT (SELECT count(*) FROM bank_entries WHERE signal_type = 'vpdq'), "
+                   "(SELECT count(*) FROM (SELECT DISTINCT bank, signal FROM matches "
+                   "WHERE signal_type = 'vpdq'))");
+  if (!banked.ok()) return banked.status();
+  if (banked.Step()) {
+    c.banked = banked.Int(0);
+    c.banked_matched = banked.Int(1);
+  }
+  RETURN_IF_ERROR(banked.status());
+  // Each video's matches are looked up by the matches table's key (message, media_idx, ...).
+  Statement q(StoreHandle(store),
+              "WITH v AS (SELECT m.key AS message, md.idx AS idx, md.sha256 AS sha256, "
+              "  md.vpdq IS NOT NULL AS hashed, "
+              "  EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key AND x.media_idx = md.idx) "
+              "    AS matched, "
+              "  EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key AND x.media_idx = md.idx "
+              "    AND x.signal_type = 'vpdq') "
+              "  AND NOT EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key "
+              "    AND x.media_idx = md.idx AND x.signal_type IN ('sha256', 'md5')) AS edited "
+              "  FROM media md JOIN messages m ON m.id = md.message_id "
+              "  WHERE md.vpdq IS NOT NULL OR md.kind IN ('video', 'video_file', 'video_message')) "
+              "SELECT count(*), count(DISTINCT sha256), coalesce(sum(hashed), 0), "
+              "coalesce(sum(matched), 0), coalesce(sum(edited), 0), "
+              "count(DISTINCT CASE WHEN edited THEN sha256 END) FROM v");
+  if (!q.ok()) return q.status();
+  if (q.Step()) {
+    c.posts = q.Int(0);
+    c.distinct = q.Int(1);
+    c.hashed = q.Int(2);
+    c.matched_posts = q.Int(3);
+    c.edited_posts = q.Int(4);
+    c.edited_distinct = q.Int(5);
+  }
+  RETURN_IF_ERROR(q.status());
+  return c;
+}
+
 StatusOr<std::vector<TimeMs>> FirstMatchPerChat(Store& store, const std::string& bank,
                                                 const std::string& signal) {
   Statement q(StoreHandle(store),

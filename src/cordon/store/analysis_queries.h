@@ -100,6 +100,19 @@ StatusOr<std::vector<KnownItemSpread>> MostCarriedKnownItems(Store& store, int l
 StatusOr<std::vector<TimeMs>> FirstMatchPerChat(Store& store, const std::string& bank,
                                                 const std::string& signal);
 
+// Videos in stored messages and how they matched the banks (the report's video coverage).
+struct VideoMatchCounts {
+  int64_t banked = 0;           // vpdq entries in the banks: known videos
+  int64_t banked_matched = 0;   // of them, matched by at least one stored video
+  int64_t posts = 0;            // videos in stored messages (media of a video kind or with vPDQ)
+  int64_t distinct = 0;         // distinct files among them (by SHA-256)
+  int64_t hashed = 0;           // posts whose video was decoded and hashed (vPDQ stored)
+  int64_t matched_posts = 0;    // posts with any match (digest or vPDQ)
+  int64_t edited_posts = 0;     // posts matched by vPDQ and by no digest: edited copies
+  int64_t edited_distinct = 0;  // distinct files among those
+};
+StatusOr<VideoMatchCounts> CountVideoMatches(Store& store);
+
 // ---------------------------------------------------------------- report
 
 // A detection with the names of the replacement and its parent ("" when unknown).

@@ -61,7 +61,7 @@ Status MatchWriter::Put(const MatchRow& x) {
 Status ForEachMessageContent(Store& store, const std::function<Status(const MessageEvent&)>& f) {
   Statement msgs(StoreHandle(store), "SELECT id, key, chat, time, text FROM messages ORDER BY id");
   Statement media(StoreHandle(store),
-                  "SELECT idx, kind, sha256, md5, pdq FROM media WHERE message_id = ?1 "
+                  "SELECT idx, kind, sha256, md5, pdq, vpdq FROM media WHERE message_id = ?1 "
                   "ORDER BY idx");
   if (!msgs.ok()) return Located(store, msgs.status());
   if (!media.ok()) return Located(store, media.status());
@@ -84,6 +84,7 @@ Status ForEachMessageContent(Store& store, const std::function<Status(const Mess
       md.sha256 = media.Text(2);
       md.md5 = media.Text(3);
       md.pdq = media.Text(4);
+      md.vpdq = media.Text(5);
     }
     if (!media.status().ok()) return Located(store, media.status());
     media.Reset();

@@ -14,6 +14,7 @@ namespace cordon {
 struct StoredMediaHashes {
   std::optional<std::string> pdq;
   std::optional<std::string> sha256;
+  std::optional<std::string> vpdq;  // videos: ThreatExchange's vPDQ signal (content/vpdq.h)
 };
 
 // The hashes of the media posted in `chat`, in the order of the messages' time.

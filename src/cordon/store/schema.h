@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 9> kMigrations = {
+inline constexpr std::array<std::string_view, 10> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -235,6 +235,12 @@ CREATE TABLE policy_rules(
   sender TEXT NOT NULL, time INTEGER NOT NULL, imported INTEGER NOT NULL,
   PRIMARY KEY(list, type, state_key)
 ) WITHOUT ROWID;
+)sql",
+    // 9 -> 10: videos' vPDQ (content/vpdq.h), ThreatExchange's signal of the frames ingest
+    // sampled, so banks can be built from stored videos and `cordon match --rematch` sees them.
+    // Media stored before have none (NULL), as media whose video did not decode.
+    R"sql(
+ALTER TABLE media ADD COLUMN vpdq TEXT;
 )sql",
 };
 

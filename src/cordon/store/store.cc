@@ -306,8 +306,8 @@ Status Store::Prepare() {
   s.message = Statement(db_, kMessageInsert);
   s.message_views = Statement(db_, kMessageViews);
   s.media = Statement(db_,
-                      "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path) "
-                      "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+                      "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path, "
+                      "vpdq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   s.link =
       Statement(db_,
                 "INSERT OR IGNORE INTO links(message_id, idx, url, normalized, platform, kind, "
@@ -482,6 +482,7 @@ Status Store::ApplyMessage(const MessageEvent& m) {
                         .BindOrNull(5, md.md5)
                         .BindOrNull(6, md.pdq)
                         .BindOrNull(7, md.path)
+                        .BindOrNull(8, md.vpdq)
                         .Run());
   }
   for (size_t i = 0; i < m.links.size(); ++i) {
