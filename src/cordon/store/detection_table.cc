@@ -1,6 +1,6 @@
 #include "cordon/store/detection_table.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 
@@ -16,7 +16,7 @@ StatusOr<bool> InsertDetection(Store& store, const DetectionRow& row) {
                       .Bind(5, row.evidence)
                       .Bind(6, row.candidates)
                       .Run());
-  return sqlite3_changes(StoreHandle(store)) > 0;
+  return StoreHandle(store)->Changes() > 0;
 }
 
 Status DeleteDetections(Store& store) {
