@@ -5,12 +5,14 @@
 // changes nothing. Skipped, saying why, without libpq or the server binaries.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "cordon/pipeline/release_bank.h"
 #include "cordon/sim/simulator.h"
 #include "cordon/store/postgres.h"
+#include "cordon/store/sql.h"
 #include "cordon/store/store.h"
 #include "postgres_server.h"
 #include "test_util.h"
@@ -163,6 +165,48 @@ TEST_F(PostgresStoreTest, SameResultsAsSqlite) {
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(*dump == *after) << "a second ingest changed the database";
   EXPECT_EQ(cordon("stats --json --db " + q_pg).out, cordon("stats --json --db " + q_lite).out);
+}
+
+// Writers of one database from several processes: two ingests of one stream at once into a new
+// database (both racing to create the schema) end as one ingest into SQLite does.
+TEST_F(PostgresStoreTest, TwoIngestsAtOnceConverge) {
+  testing::TempDir tmp;
+  sim::SimOptions o;
+  o.out_dir = tmp.File("w");
+  o.seed = 7;
+  o.scale = sim::Scale::kSmall;
+  o.days = 30;  // a day of action in the window, a third of the default's events
+  o.media = sim::MediaMode::kNone;
+  o.telegram_exports = false;
+  ASSERT_TRUE(sim::Simulate(o).ok());
+  const std::string pg = testing::ShellQuote(NewDatabase("two"));
+  const std::string lite = testing::ShellQuote(tmp.File("one.db"));
+  const std::string events = testing::ShellQuote(tmp.File("w/events.ndjson"));
+  // Small batches, so that the two take turns many times; both must succeed.
+  const std::string ingest = std::string(CORDON_BINARY) + " ingest --quiet --batch 500 --db " + pg +
+                             " " + events + " < /dev/null > /dev/null";
+  const std::string both = ingest + " & p=$!; " + ingest + "; b=$?; wait $p; a=$?; exit $((a | b))";
+  ASSERT_EQ(std::system(("sh -c " + testing::ShellQuote(both)).c_str()), 0);
+  ASSERT_EQ(testing::RunCordon("ingest --db " + lite + " " + events).code, 0);
+  const testing::CliResult a = testing::RunCordon("stats --json --db " + pg);
+  const testing::CliResult b = testing::RunCordon("stats --json --db " + lite);
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(testing::RunCordon("regen --json --db " + pg).out,
+            testing::RunCordon("regen --json --db " + lite).out);
+}
+
+// A statement that failed inside a transaction is not committed silently.
+TEST_F(PostgresStoreTest, ACommitAfterAFailedStatementFails) {
+  auto store = Store::Open(NewDatabase("abort"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Begin().ok());
+  EXPECT_FALSE(Exec(StoreHandle(**store), "SELECT * FROM no_such_table").ok());
+  const Status s = (*store)->Commit();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("rolled back"), std::string::npos) << s.ToString();
+  EXPECT_TRUE((*store)->Begin().ok());  // the connection is usable again
+  EXPECT_TRUE((*store)->Commit().ok());
 }
 
 }  // namespace

@@ -346,6 +346,13 @@ class PgDb final : public Db {
       if (tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE")) {
         changes_ = std::strtoll(PQcmdTuples(res), nullptr, 10);
       }
+      // COMMIT of a transaction an earlier statement failed in rolls back without an error.
+      if (tag == "ROLLBACK" && EqualsNoCase(sql, "commit")) {
+        return Status::IoError(
+            "postgresql: the transaction was rolled back (a statement in it "
+            "failed earlier)",
+            where_);
+      }
       return Status::Ok();
     }
     std::string m = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
