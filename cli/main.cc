@@ -32,7 +32,6 @@ namespace {
 constexpr const char* kNotOnPostgresYet[] = {
     "matrix sync",      "matrix enforce",  "matrix policy import", "telegram bot",
     "telegram enforce", "rocketchat sync", "rocketchat enforce",   "serve",
-    "policy apply",     "policy export",
 };
 
 // The message for a subcommand that does not run on PostgreSQL yet, "" when it does or when its
