@@ -31,7 +31,7 @@ namespace {
 // store"): with `--db postgresql://...` they stop here with a clear message.
 constexpr const char* kNotOnPostgresYet[] = {
     "matrix sync",      "matrix enforce",  "matrix policy import", "telegram bot",
-    "telegram enforce", "rocketchat sync", "rocketchat enforce",   "serve",
+    "telegram enforce", "rocketchat sync", "rocketchat enforce",
 };
 
 // The message for a subcommand that does not run on PostgreSQL yet, "" when it does or when its
