@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL server for tests: initdb into a fresh directory, the server on
 // 127.0.0.1 at a free port (and its socket in that directory), stopped and removed by Stop().
 // PostgreSQL refuses to run as root, so as root the server runs as `nobody` (setpriv), owning
-// the directory. Start() says why when it cannot start (no server binaries): tests skip then.
+// the directory. Start() says why when it cannot start; tests skip when the server binaries are
+// not installed (missing()) and fail otherwise.
 #pragma once
 
 #include <netinet/in.h>
@@ -22,6 +23,7 @@ class PostgresServer {
   // Empty on success; otherwise why there is no server.
   std::string Start() {
     const std::string bin = BinDir();
+    missing_ = bin.empty();
     if (bin.empty()) {
       return "no PostgreSQL server binaries (initdb, pg_ctl: Debian's postgresql-15, or set "
              "CORDON_PG_BINDIR)";
@@ -82,6 +84,9 @@ class PostgresServer {
     return Url(name);
   }
 
+  // Whether Start failed because no server binaries are installed.
+  bool missing() const { return missing_; }
+
   std::string Url(const std::string& db) const {
     return "postgresql://cordon@127.0.0.1:" + std::to_string(port_) + "/" + db;
   }
@@ -123,6 +128,7 @@ class PostgresServer {
   std::string bin_;
   std::string as_;
   int port_ = 0;
+  bool missing_ = false;
 };
 
 }  // namespace cordon::testing
