@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "cordon/store/postgres_schema.h"
@@ -197,7 +198,7 @@ class PgDb;
 class PgCursor final : public SqlCursor {
  public:
   PgCursor(PgDb* db, PostgresSql sql);
-  ~PgCursor() override { Clear(); }
+  ~PgCursor() override;
 
   void BindText(int i, std::string_view v) override { Set(i, std::string(v), 0); }
   void BindInt(int i, int64_t v) override { Set(i, std::to_string(v), kInt8Oid); }
@@ -262,8 +263,15 @@ class PgCursor final : public SqlCursor {
     done_ = false;
   }
   Status Execute();
+  void PrepareOnServer();
 
   PgDb* db_;
+  std::shared_ptr<bool> db_alive_;
+  // A statement run a second time is prepared on the server (named): later runs skip parsing
+  // and planning, about half the time of a small upsert. Types as bound when it was prepared.
+  std::string name_;
+  std::vector<unsigned> prepared_types_;
+  int executions_ = 0;
   PostgresSql sql_;
   std::vector<std::string> values_;
   std::vector<bool> null_;
@@ -278,7 +286,10 @@ class PgDb final : public Db {
  public:
   PgDb(PGconn* conn, std::string url, std::string password)
       : conn_(conn), where_(Location{std::move(url)}), password_(std::move(password)) {}
-  ~PgDb() override { PQfinish(conn_); }
+  ~PgDb() override {
+    *alive_ = false;
+    PQfinish(conn_);
+  }
 
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
   const Location& where() const override { return where_; }
@@ -374,21 +385,51 @@ class PgDb final : public Db {
   Location where_;
   std::string password_;
   int64_t changes_ = 0;
+  int64_t prepared_ = 0;  // names handed out
+  // False once the connection is closed: a cursor outliving it deallocates nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 PgCursor::PgCursor(PgDb* db, PostgresSql sql)
     : db_(db),
+      db_alive_(db->alive_),
       sql_(std::move(sql)),
       values_(static_cast<size_t>(sql_.params)),
       null_(static_cast<size_t>(sql_.params), true),
       types_(static_cast<size_t>(sql_.params), 0u) {}
 
+PgCursor::~PgCursor() {
+  Clear();
+  if (!name_.empty() && *db_alive_) {
+    PGresult* r = PQexec(db_->conn_, ("DEALLOCATE " + name_).c_str());
+    if (r != nullptr) PQclear(r);
+  }
+}
+
+void PgCursor::PrepareOnServer() {
+  const std::string name = "cordon_" + std::to_string(++db_->prepared_);
+  PGresult* r = PQprepare(db_->conn_, name.c_str(), sql_.sql.c_str(), sql_.params, types_.data());
+  // It ran with these types already, so this only fails as that run would have.
+  if (r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK) {
+    name_ = name;
+    prepared_types_ = types_;
+  }
+  if (r != nullptr) PQclear(r);
+}
+
 Status PgCursor::Execute() {
   Clear();
   std::vector<const char*> values(values_.size());
   for (size_t i = 0; i < values_.size(); ++i) values[i] = null_[i] ? nullptr : values_[i].c_str();
-  res_ = PQexecParams(db_->conn_, sql_.sql.c_str(), sql_.params, types_.data(), values.data(),
-                      nullptr, nullptr, 0);
+  if (name_.empty() && executions_ == 1) PrepareOnServer();
+  ++executions_;
+  if (!name_.empty() && types_ == prepared_types_) {
+    res_ =
+        PQexecPrepared(db_->conn_, name_.c_str(), sql_.params, values.data(), nullptr, nullptr, 0);
+  } else {
+    res_ = PQexecParams(db_->conn_, sql_.sql.c_str(), sql_.params, types_.data(), values.data(),
+                        nullptr, nullptr, 0);
+  }
   Status s = db_->Check(res_, sql_.sql);
   if (!s.ok()) {
     Clear();
