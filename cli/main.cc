@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command.h"
+#include "cordon/store/db_url.h"
 
 namespace cordon::cli {
 
@@ -25,6 +26,38 @@ int Fail(const std::string& message) {
 }  // namespace cordon::cli
 
 namespace {
+
+// Subcommands not yet checked against PostgreSQL (docs/design.md, "PostgreSQL as the shared
+// store"): with `--db postgresql://...` they stop here with a clear message.
+constexpr const char* kNotOnPostgresYet[] = {
+    "matrix sync",      "matrix enforce",  "matrix policy import", "telegram bot",
+    "telegram enforce", "rocketchat sync", "rocketchat enforce",
+};
+
+// The message for a subcommand that does not run on PostgreSQL yet, "" when it does or when its
+// --db is a file.
+std::string NotOnPostgres(CLI::App& app) {
+  std::string name;
+  bool postgres = false;
+  for (CLI::App* a = &app; a != nullptr;) {
+    if (a != &app) name += (name.empty() ? "" : " ") + a->get_name();
+    const CLI::Option* db = a->get_option_no_throw("--db");
+    if (db != nullptr && db->count() > 0 && cordon::IsPostgresUrl(db->as<std::string>())) {
+      postgres = true;
+    }
+    const auto subs = a->get_subcommands();
+    a = subs.empty() ? nullptr : subs.front();
+  }
+  if (!postgres) return "";
+  for (const char* n : kNotOnPostgresYet) {
+    if (name == n) {
+      return "`cordon " + name +
+             "` is not supported on PostgreSQL yet; use a SQLite file for it (docs/design.md, "
+             "\"PostgreSQL as the shared store\")";
+    }
+  }
+  return "";
+}
 
 std::string SubcommandNames() {
   std::string names;
@@ -79,6 +112,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "cordon: see 'cordon{} --help'\n",
                app.get_subcommands().empty() ? std::string()
                                              : " " + app.get_subcommands().front()->get_name());
+    return 2;
+  }
+  if (const std::string why = NotOnPostgres(app); !why.empty()) {
+    fmt::print(stderr, "cordon: {}\n", why);
     return 2;
   }
   for (auto& [sub, run] : runners) {

@@ -4,7 +4,8 @@
 # (cordon_stage), which writes them to <build>/layers.txt as lines "stage: allowed stages".
 # Prints one line per forbidden include and exits 1 if there is any; a stage folder the rules do
 # not name is an error too. SQL lives only in store/: a file elsewhere in src/ or in cli/ that
-# includes SQLite or store/sqlite.h is refused as well.
+# includes SQLite, libpq or the store's connection headers (store/sql.h, sqlite.h, postgres.h) is
+# refused as well.
 #   usage: scripts/check-layers.sh RULES [ROOT]   (ROOT: the source tree, default this repo)
 set -euo pipefail
 rules=${1:?usage: check-layers.sh RULES [ROOT]}
@@ -44,7 +45,7 @@ done
 while IFS= read -r hit; do
   file=${hit%%:*}
   rest=${hit#*:}
-  echo "$file:${rest%%:*}: only store/ may use SQLite (add a typed function in src/cordon/store/)"
+  echo "$file:${rest%%:*}: only store/ may use SQL (add a typed function in src/cordon/store/)"
   status=1
 done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<](sqlite3\.h|cordon/store/sqlite\.h)' \
   --include='*.cc' --include='*.h' src/cordon cli 2>/dev/null | grep -v '^src/cordon/store/' |

@@ -3,7 +3,9 @@
 # Usage: scripts/install-deps.sh [--fuzz] [--report] [--bench]
 # FFmpeg's libraries are for vPDQ video hashing (optional in CMake: CORDON_VIDEO) and the ffmpeg
 # command makes the test videos. libnats-dev is the JetStream client of `cordon publish` and
-# `cordon worker`; nats-server is started by their tests on loopback.
+# `cordon worker`; nats-server is started by their tests on loopback. libpq is for PostgreSQL
+# as the store (`--db postgresql://...`, optional in CMake) and the PostgreSQL server is what
+# its tests start a throwaway instance of.
 # --bench adds what only the benchmarks compare against or drive them with (FAISS for
 # bench/index_bench.cc; wrk for bench/serve_bench.cc --wrk; CImg
 # for the PDQ reference, used when its checkout lacks the bundled CImg.h).
@@ -18,6 +20,7 @@ packages=(
   libnats-dev nats-server
   libgtest-dev libgmock-dev libbenchmark-dev
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
+  libpq-dev postgresql-15
 )
 for arg in "$@"; do
   case "$arg" in

@@ -48,7 +48,7 @@ printf '#include "cordon/store/sqlite.h"\n' >>"$tmp/src/cordon/ingest/i.cc"
 if "$check" "$tmp/rules" "$tmp" >"$tmp/out"; then
   fail "SQLite in ingest passed"
 fi
-want='src/cordon/ingest/i.cc:3: only store/ may use SQLite (add a typed function in src/cordon/store/)'
+want='src/cordon/ingest/i.cc:3: only store/ may use SQL (add a typed function in src/cordon/store/)'
 [ "$(cat "$tmp/out")" = "$want" ] || fail "got '$(cat "$tmp/out")', want '$want'"
 
 "$check" "$rules" "$source_dir" || fail "the source tree breaks its layers"

@@ -1,6 +1,7 @@
 // How the store knows a file it ingested (FileIdentity), the schema migration that added the
 // head digest, and errors that name the database file.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +16,11 @@
 
 namespace cordon {
 namespace {
+
+// Runs SQL on a SQLite handle opened by the test (an old schema the store then migrates).
+bool RawExec(sqlite3* db, const std::string& sql) {
+  return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
 namespace fs = std::filesystem;
 
@@ -110,11 +116,11 @@ TEST(StoreFiles, MigratesAVersion3Database) {
   {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-    for (size_t v = 0; v < 3; ++v) ASSERT_TRUE(Exec(raw, kMigrations[v]).ok());
-    ASSERT_TRUE(Exec(raw, "PRAGMA user_version=3").ok());
-    ASSERT_TRUE(Exec(raw, "INSERT INTO files VALUES('" + file.string() + "', " +
-                              std::to_string(fs::file_size(file)) + ", 0, 'cordon-events', 5, 0)")
-                    .ok());
+    for (size_t v = 0; v < 3; ++v) ASSERT_TRUE(RawExec(raw, std::string(kMigrations[v])));
+    ASSERT_TRUE(RawExec(raw, "PRAGMA user_version=3"));
+    ASSERT_TRUE(RawExec(raw, "INSERT INTO files VALUES('" + file.string() + "', " +
+                                 std::to_string(fs::file_size(file)) +
+                                 ", 0, 'cordon-events', 5, 0)"));
     sqlite3_close(raw);
   }
   auto store = Store::Open(db);

@@ -1,6 +1,7 @@
 // The events v1.1 message fields in the store (store/message_extras.h): kept, given back by a
 // replay, and a later edit replacing the text when the same message is applied again.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "cordon/store/replay.h"
 #include "cordon/store/schema.h"
@@ -10,6 +11,11 @@
 
 namespace cordon {
 namespace {
+
+// Runs SQL on a SQLite handle opened by the test (an old schema the store then migrates).
+bool RawExec(sqlite3* db, const std::string& sql) {
+  return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
 MessageEvent Msg(std::string text) {
   MessageEvent m;
@@ -109,12 +115,11 @@ TEST(MessageExtras, MigratesAVersion6Database) {
   {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-    for (size_t v = 0; v < 6; ++v) ASSERT_TRUE(Exec(raw, kMigrations[v]).ok());
-    ASSERT_TRUE(Exec(raw, "PRAGMA user_version=6").ok());
-    ASSERT_TRUE(Exec(raw,
-                     "INSERT INTO messages(key, chat, time, text) VALUES('telegram:channel1/5', "
-                     "'telegram:channel1', 1000, 'old')")
-                    .ok());
+    for (size_t v = 0; v < 6; ++v) ASSERT_TRUE(RawExec(raw, std::string(kMigrations[v])));
+    ASSERT_TRUE(RawExec(raw, "PRAGMA user_version=6"));
+    ASSERT_TRUE(RawExec(raw,
+                        "INSERT INTO messages(key, chat, time, text) VALUES('telegram:channel1/5', "
+                        "'telegram:channel1', 1000, 'old')"));
     sqlite3_close(raw);
   }
   auto store = Store::Open(db);

@@ -1,6 +1,6 @@
 #include "cordon/store/analysis_queries.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 #include "cordon/util/time.h"
 
 namespace cordon {
@@ -9,7 +9,8 @@ namespace {
 // SQL for the UTC day number of a millisecond time column, flooring negative times too.
 std::string DayOf(const std::string& col) {
   const std::string day = std::to_string(kDayMs);
-  return "((" + col + ") / " + day + " - ((" + col + ") < 0 AND (" + col + ") % " + day + " != 0))";
+  return "((" + col + ") / " + day + " - CASE WHEN (" + col + ") < 0 AND (" + col + ") % " + day +
+         " != 0 THEN 1 ELSE 0 END)";
 }
 
 std::optional<TimeMs> OptInt(const Statement& q, int col) {
@@ -43,31 +44,31 @@ StatusOr<std::vector<DayPosts>> ReadDayPosts(Store& store, const std::string& sq
 }  // namespace
 
 StatusOr<ImpactCohort> BuildImpactCohort(Store& store) {
-  sqlite3* db = StoreHandle(store);
-  RETURN_IF_ERROR(Exec(db,
-                       "DROP TABLE IF EXISTS temp.cohort;"
-                       "CREATE TEMP TABLE cohort(chat TEXT PRIMARY KEY) WITHOUT ROWID;"));
+  Db* db = StoreHandle(store);
+  // Keys compare bytewise, as the stored ones do (store/postgres_schema.h).
+  RETURN_IF_ERROR(Exec(
+      db, std::string("DROP TABLE IF EXISTS cohort; CREATE TEMP TABLE cohort(chat TEXT") +
+              (db->dialect() == SqlDialect::kPostgres ? " COLLATE \"C\"" : "") + " PRIMARY KEY)"));
   ImpactCohort cohort;
   cohort.how = "takedowns";
   RETURN_IF_ERROR(Exec(db,
-                       "INSERT OR IGNORE INTO temp.cohort SELECT DISTINCT chat FROM matches "
+                       "INSERT OR IGNORE INTO cohort SELECT DISTINCT chat FROM matches "
                        "WHERE chat IS NOT NULL"));
   {
-    Statement q(db, "SELECT count(*) FROM temp.cohort");
+    Statement q(db, "SELECT count(*) FROM cohort");
     int64_t n = 0;
     RETURN_IF_ERROR(ReadOne(q, &n));
     if (n > 0) cohort.how = "matches";
   }
   if (cohort.how == "matches") {
-    RETURN_IF_ERROR(
-        Exec(db, "INSERT OR IGNORE INTO temp.cohort SELECT entity FROM regen_detections"));
+    RETURN_IF_ERROR(Exec(db, "INSERT OR IGNORE INTO cohort SELECT entity FROM regen_detections"));
   } else {
     RETURN_IF_ERROR(Exec(db,
-                         "INSERT OR IGNORE INTO temp.cohort SELECT DISTINCT t.entity FROM "
+                         "INSERT OR IGNORE INTO cohort SELECT DISTINCT t.entity FROM "
                          "takedowns t JOIN entities e ON e.key = t.entity "
                          "WHERE t.action = 'takedown' AND e.kind IN ('channel', 'group')"));
   }
-  Statement q(db, "SELECT count(*) FROM temp.cohort");
+  Statement q(db, "SELECT count(*) FROM cohort");
   RETURN_IF_ERROR(ReadOne(q, &cohort.chats));
   return cohort;
 }
@@ -76,7 +77,7 @@ StatusOr<std::optional<TimeSpan>> MessageAndTakedownSpan(Store& store) {
   Statement q(StoreHandle(store),
               "SELECT min(t), max(t) FROM (SELECT min(time) AS t FROM messages UNION ALL "
               "SELECT max(time) FROM messages UNION ALL SELECT min(time) FROM takedowns "
-              "UNION ALL SELECT max(time) FROM takedowns)");
+              "UNION ALL SELECT max(time) FROM takedowns) AS span");
   if (!q.ok()) return q.status();
   if (!q.Step() || q.IsNull(0)) {
     RETURN_IF_ERROR(q.status());
@@ -86,21 +87,24 @@ StatusOr<std::optional<TimeSpan>> MessageAndTakedownSpan(Store& store) {
 }
 
 StatusOr<std::vector<DayPosts>> PostsPerDay(Store& store) {
-  return ReadDayPosts(store,
-                      "SELECT " + DayOf("time") +
-                          ", count(*), coalesce(sum(fwd_chat IS NOT NULL OR fwd_name IS NOT NULL "
-                          "OR fwd_message IS NOT NULL), 0), coalesce(sum(views), 0) FROM messages "
-                          "GROUP BY 1",
-                      true);
+  return ReadDayPosts(
+      store,
+      "SELECT " + DayOf("time") +
+          ", count(*), coalesce(sum(CASE WHEN fwd_chat IS NOT NULL OR fwd_name IS NOT NULL "
+          "OR fwd_message IS NOT NULL THEN 1 ELSE 0 END), 0), coalesce(sum(views), 0) FROM "
+          "messages "
+          "GROUP BY 1",
+      true);
 }
 
 StatusOr<std::vector<DayPosts>> CohortPostsPerDay(Store& store) {
-  return ReadDayPosts(store,
-                      "SELECT " + DayOf("m.time") +
-                          ", count(*), coalesce(sum(m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT "
-                          "NULL OR m.fwd_message IS NOT NULL), 0) FROM messages m JOIN "
-                          "temp.cohort c ON c.chat = m.chat GROUP BY 1",
-                      false);
+  return ReadDayPosts(
+      store,
+      "SELECT " + DayOf("m.time") +
+          ", count(*), coalesce(sum(CASE WHEN m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT "
+          "NULL OR m.fwd_message IS NOT NULL THEN 1 ELSE 0 END), 0) FROM messages m JOIN "
+          "cohort c ON c.chat = m.chat GROUP BY 1",
+      false);
 }
 
 StatusOr<std::vector<DayCount>> TakedownsPerDay(Store& store) {
@@ -128,14 +132,15 @@ StatusOr<std::vector<DayPlatformLinks>> CrossPlatformLinksPerDay(Store& store) {
 }
 
 StatusOr<CohortActivity> ReadCohortActivity(Store& store, TimeMs from, TimeMs to) {
-  sqlite3* db = StoreHandle(store);
+  Db* db = StoreHandle(store);
   CohortActivity a;
   {
-    Statement q(db,
-                "SELECT count(*), coalesce(sum(m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT NULL "
-                "OR m.fwd_message IS NOT NULL), 0), coalesce(sum(m.views), 0), "
-                "count(DISTINCT m.chat) FROM messages m JOIN temp.cohort c ON c.chat = m.chat "
-                "WHERE m.time >= ?1 AND m.time < ?2");
+    Statement q(
+        db,
+        "SELECT count(*), coalesce(sum(CASE WHEN m.fwd_chat IS NOT NULL OR m.fwd_name IS NOT NULL "
+        "OR m.fwd_message IS NOT NULL THEN 1 ELSE 0 END), 0), coalesce(sum(m.views), 0), "
+        "count(DISTINCT m.chat) FROM messages m JOIN cohort c ON c.chat = m.chat "
+        "WHERE m.time >= ?1 AND m.time < ?2");
     if (!q.ok()) return q.status();
     q.Bind(1, from).Bind(2, to);
     if (q.Step()) {
@@ -148,7 +153,7 @@ StatusOr<CohortActivity> ReadCohortActivity(Store& store, TimeMs from, TimeMs to
   }
   {
     Statement q(db,
-                "SELECT count(*) FROM entities e JOIN temp.cohort c ON c.chat = e.key "
+                "SELECT count(*) FROM entities e JOIN cohort c ON c.chat = e.key "
                 "WHERE coalesce(e.created, e.first_seen) >= ?1 AND "
                 "coalesce(e.created, e.first_seen) < ?2");
     if (q.ok()) q.Bind(1, from).Bind(2, to);
@@ -176,9 +181,9 @@ StatusOr<std::vector<ChatLifetime>> ChatLifetimes(Store& store) {
               "SELECT e.key, coalesce(e.created, e.first_seen), "
               "(SELECT min(t.time) FROM takedowns t WHERE t.entity = e.key AND "
               "t.action = 'takedown'), c.chat IS NOT NULL FROM entities e "
-              "LEFT JOIN temp.cohort c ON c.chat = e.key "
+              "LEFT JOIN cohort c ON c.chat = e.key "
               "WHERE e.kind IN ('channel', 'group') AND coalesce(e.created, e.first_seen) "
-              "IS NOT NULL");
+              "IS NOT NULL ORDER BY e.key");
   if (!q.ok()) return q.status();
   std::vector<ChatLifetime> out;
   while (q.Step()) {
@@ -197,7 +202,7 @@ StatusOr<std::vector<KnownItemSpread>> MostCarriedKnownItems(Store& store, int l
   Statement q(StoreHandle(store),
               "SELECT bank, signal, coalesce(max(label), ''), count(DISTINCT chat), min(time) "
               "FROM matches WHERE chat IS NOT NULL GROUP BY bank, signal "
-              "ORDER BY 4 DESC, 5 LIMIT ?1");
+              "ORDER BY 4 DESC, 5, 1, 2 LIMIT ?1");
   if (!q.ok()) return q.status();
   q.Bind(1, static_cast<int64_t>(limit));
   std::vector<KnownItemSpread> out;
@@ -258,7 +263,7 @@ StatusOr<std::vector<TimeMs>> FirstMatchPerChat(Store& store, const std::string&
                                                 const std::string& signal) {
   Statement q(StoreHandle(store),
               "SELECT min(time) FROM matches WHERE bank = ?1 AND signal = ?2 AND chat IS "
-              "NOT NULL GROUP BY chat");
+              "NOT NULL GROUP BY chat ORDER BY chat");
   if (!q.ok()) return q.status();
   q.Bind(1, bank).Bind(2, signal);
   std::vector<TimeMs> out;
@@ -272,7 +277,7 @@ StatusOr<std::vector<RegenListing>> LatestRegenerations(Store& store, int limit)
               "SELECT r.entity, coalesce(e.name, ''), r.parent, coalesce(p.name, ''), r.score, "
               "r.detected_at, coalesce(e.created, e.first_seen) FROM regen_detections r "
               "LEFT JOIN entities e ON e.key = r.entity LEFT JOIN entities p ON p.key = r.parent "
-              "ORDER BY r.detected_at DESC LIMIT ?1");
+              "ORDER BY r.detected_at DESC, r.entity LIMIT ?1");
   if (!q.ok()) return q.status();
   q.Bind(1, static_cast<int64_t>(limit));
   std::vector<RegenListing> out;
@@ -294,7 +299,7 @@ StatusOr<std::vector<RegenListing>> LatestRegenerations(Store& store, int limit)
 StatusOr<std::vector<RegenAge>> RegenerationAges(Store& store) {
   Statement q(StoreHandle(store),
               "SELECT e.kind, r.detected_at - coalesce(e.created, e.first_seen) "
-              "FROM regen_detections r LEFT JOIN entities e ON e.key = r.entity");
+              "FROM regen_detections r LEFT JOIN entities e ON e.key = r.entity ORDER BY r.entity");
   if (!q.ok()) return q.status();
   std::vector<RegenAge> out;
   while (q.Step()) out.push_back(RegenAge{std::string(q.Text(0)), OptInt(q, 1)});
@@ -305,7 +310,7 @@ StatusOr<std::vector<RegenAge>> RegenerationAges(Store& store) {
 StatusOr<std::vector<ReferralSummary>> ReferralsByReceipt(Store& store, int limit) {
   Statement q(StoreHandle(store),
               "SELECT id, kind, entity, unit, status, received, deadline, actioned FROM referrals "
-              "ORDER BY received LIMIT ?1");
+              "ORDER BY received, id LIMIT ?1");
   if (!q.ok()) return q.status();
   q.Bind(1, static_cast<int64_t>(limit));
   std::vector<ReferralSummary> out;

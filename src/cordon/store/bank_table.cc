@@ -1,8 +1,6 @@
 #include "cordon/store/bank_table.h"
 
-#include <sqlite3.h>
-
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {
@@ -14,23 +12,23 @@ Status Located(Store& store, const Status& s) { return s.At(Location{store.path(
 
 // A SAVEPOINT works inside and outside a transaction (ingest may hold one on this connection).
 BankChange::BankChange(Store& store) : store_(store) {
-  own_ = sqlite3_get_autocommit(StoreHandle(store_)) != 0;
+  own_ = !StoreHandle(store_)->InTransaction();
   if (own_) status_ = store_.Begin();
   if (status_.ok()) status_ = Exec(StoreHandle(store_), "SAVEPOINT bank_change");
   status_ = Located(store_, status_);
 }
 
 BankChange::~BankChange() {
-  sqlite3* db = StoreHandle(store_);
+  Db* db = StoreHandle(store_);
   if (status_.ok() && !done_) {
     (void)Exec(db, "ROLLBACK TO bank_change");
     (void)Exec(db, "RELEASE bank_change");
   }
-  if (own_ && !done_ && sqlite3_get_autocommit(db) == 0) (void)Exec(db, "ROLLBACK");
+  if (own_ && !done_ && db->InTransaction()) (void)Exec(db, "ROLLBACK");
 }
 
 Status BankChange::Commit() {
-  sqlite3* db = StoreHandle(store_);
+  Db* db = StoreHandle(store_);
   done_ = true;
   Status s = Exec(db, "RELEASE bank_change");
   if (!own_) return Located(store_, s);
@@ -42,7 +40,7 @@ Status BankChange::Commit() {
 StatusOr<bool> BumpBankGeneration(Store& store, std::string_view bank) {
   Status s = Exec(StoreHandle(store),
                   "INSERT INTO bank_state(id, generation) VALUES(1, 1) "
-                  "ON CONFLICT(id) DO UPDATE SET generation = generation + 1");
+                  "ON CONFLICT(id) DO UPDATE SET generation = bank_state.generation + 1");
   if (!s.ok()) return Located(store, s);
   Statement q(StoreHandle(store),
               "UPDATE banks SET version = (SELECT generation FROM bank_state WHERE id = 1) "
@@ -50,7 +48,7 @@ StatusOr<bool> BumpBankGeneration(Store& store, std::string_view bank) {
   if (!q.ok()) return Located(store, q.status());
   s = q.Bind(1, bank).Run();
   if (!s.ok()) return Located(store, s);
-  return sqlite3_changes(StoreHandle(store)) != 0;
+  return StoreHandle(store)->Changes() != 0;
 }
 
 StatusOr<int64_t> ReadBankGeneration(Store& store) {
@@ -79,7 +77,7 @@ StatusOr<bool> DeleteBankRows(Store& store, std::string_view name) {
   if (!del.ok()) return Located(store, del.status());
   Status s = del.Bind(1, name).Run();
   if (!s.ok()) return Located(store, s);
-  if (sqlite3_changes(StoreHandle(store)) == 0) return false;
+  if (StoreHandle(store)->Changes() == 0) return false;
   Statement ent(StoreHandle(store), "DELETE FROM bank_entries WHERE bank = ?1");
   if (!ent.ok()) return Located(store, ent.status());
   s = ent.Bind(1, name).Run();
@@ -158,7 +156,7 @@ StatusOr<int64_t> DeleteBankEntryRows(Store& store, std::string_view bank,
   for (const BankSignalKey& k : keys) {
     Status s = q.Bind(1, bank).Bind(2, k.signal_type).Bind(3, k.signal).Run();
     if (!s.ok()) return Located(store, s);
-    removed += sqlite3_changes(StoreHandle(store));
+    removed += StoreHandle(store)->Changes();
   }
   return removed;
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 

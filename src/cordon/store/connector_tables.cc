@@ -1,6 +1,6 @@
 #include "cordon/store/connector_tables.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {
@@ -76,7 +76,7 @@ StatusOr<std::vector<std::string>> ReadConnectorRooms(Store& store, std::string_
 StatusOr<std::vector<std::string>> ChatsOfUser(Store& store, std::string_view user) {
   Statement q(StoreHandle(store),
               "SELECT chat FROM messages WHERE sender = ?1 "
-              "UNION SELECT chat FROM memberships WHERE user = ?1 ORDER BY 1");
+              "UNION SELECT chat FROM memberships WHERE \"user\" = ?1 ORDER BY 1");
   if (!q.ok()) return q.status();
   q.Bind(1, user);
   return Strings(q);
@@ -98,13 +98,14 @@ StatusOr<std::optional<ConnectorAction>> FindConnectorAction(
 }
 
 Status RecordConnectorAction(Store& store, const ConnectorAction& a) {
-  Statement q(StoreHandle(store),
-              "INSERT INTO connector_actions(connector, ledger_seq, action, target, subject, "
-              "status, http_status, answer, attempts, first_tried, last_tried) "
-              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,1,?9,?9) "
-              "ON CONFLICT(connector, ledger_seq, action, target, subject) DO UPDATE SET "
-              "status = ?6, http_status = ?7, answer = ?8, attempts = attempts + 1, "
-              "last_tried = ?9");
+  Statement q(
+      StoreHandle(store),
+      "INSERT INTO connector_actions(connector, ledger_seq, action, target, subject, "
+      "status, http_status, answer, attempts, first_tried, last_tried) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,1,?9,?9) "
+      "ON CONFLICT(connector, ledger_seq, action, target, subject) DO UPDATE SET "
+      "status = ?6, http_status = ?7, answer = ?8, attempts = connector_actions.attempts + 1, "
+      "last_tried = ?9");
   if (!q.ok()) return q.status();
   q.Bind(1, a.connector).Bind(2, a.ledger_seq).Bind(3, a.action).Bind(4, a.target);
   q.Bind(5, a.subject).Bind(6, a.status).Bind(7, a.http_status).Bind(8, a.answer);
@@ -140,11 +141,11 @@ Status UpsertPolicyRule(Store& store, const PolicyRuleRow& r) {
 
 StatusOr<bool> DeletePolicyRule(Store& store, std::string_view list, std::string_view type,
                                 std::string_view state_key) {
-  sqlite3* db = StoreHandle(store);
+  Db* db = StoreHandle(store);
   Statement q(db, "DELETE FROM policy_rules WHERE list = ?1 AND type = ?2 AND state_key = ?3");
   if (!q.ok()) return q.status();
   RETURN_IF_ERROR(q.Bind(1, list).Bind(2, type).Bind(3, state_key).Run());
-  return sqlite3_changes(db) > 0;
+  return db->Changes() > 0;
 }
 
 StatusOr<std::vector<PolicyRuleRow>> ReadPolicyRules(Store& store, std::string_view list) {

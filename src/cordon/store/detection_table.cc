@@ -1,6 +1,6 @@
 #include "cordon/store/detection_table.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 
@@ -16,7 +16,7 @@ StatusOr<bool> InsertDetection(Store& store, const DetectionRow& row) {
                       .Bind(5, row.evidence)
                       .Bind(6, row.candidates)
                       .Run());
-  return sqlite3_changes(StoreHandle(store)) > 0;
+  return StoreHandle(store)->Changes() > 0;
 }
 
 Status DeleteDetections(Store& store) {
@@ -54,7 +54,14 @@ StatusOr<std::vector<std::string>> DetectedEntities(Store& store) {
 
 Status ShadowDetections(Store& store) {
   // Same columns as the stored table (schema.h); temp comes first in name resolution.
-  return Exec(StoreHandle(store),
+  Db* db = StoreHandle(store);
+  if (db->dialect() == SqlDialect::kPostgres) {
+    // The stored table's types and collations (postgres_schema.h), copied.
+    return Exec(db,
+                "DROP TABLE IF EXISTS pg_temp.regen_detections; "
+                "CREATE TEMP TABLE regen_detections (LIKE regen_detections INCLUDING ALL)");
+  }
+  return Exec(db,
               "DROP TABLE IF EXISTS temp.regen_detections; "
               "CREATE TEMP TABLE regen_detections(entity TEXT PRIMARY KEY, "
               "parent TEXT NOT NULL, score REAL NOT NULL, detected_at INTEGER NOT NULL, "

@@ -1,10 +1,8 @@
 #include "cordon/store/ledger_table.h"
 
-#include <sqlite3.h>
-
 #include <climits>
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {
@@ -190,13 +188,13 @@ StatusOr<PurgedRows> DeleteEntityMessages(Store& store, std::string_view entity)
   // Media and links first: they name their message.
   Status s = del_media.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.media = sqlite3_changes(StoreHandle(store));
+  out.media = StoreHandle(store)->Changes();
   s = del_links.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.links = sqlite3_changes(StoreHandle(store));
+  out.links = StoreHandle(store)->Changes();
   s = del_msgs.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
-  out.messages = sqlite3_changes(StoreHandle(store));
+  out.messages = StoreHandle(store)->Changes();
   return out;
 }
 
@@ -212,16 +210,13 @@ StatusOr<bool> IsKnownEntity(Store& store, std::string_view key) {
 StatusOr<int64_t> InsertAppeal(Store& store, const AppealRow& a) {
   Statement ins(StoreHandle(store),
                 "INSERT INTO appeals(entity, filed, filed_by, reason, status) "
-                "VALUES(?1,?2,?3,?4,?5)");
+                "VALUES(?1,?2,?3,?4,?5) RETURNING id");
   if (!ins.ok()) return Located(store, ins.status());
-  Status s = ins.Bind(1, a.entity)
-                 .Bind(2, a.filed)
-                 .Bind(3, a.filed_by)
-                 .Bind(4, a.reason)
-                 .Bind(5, a.status)
-                 .Run();
-  if (!s.ok()) return Located(store, s);
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(StoreHandle(store)));
+  ins.Bind(1, a.entity).Bind(2, a.filed).Bind(3, a.filed_by).Bind(4, a.reason).Bind(5, a.status);
+  const int64_t id = ins.Step() ? ins.Int(0) : 0;
+  ins.Reset();
+  if (!ins.status().ok()) return Located(store, ins.status());
+  return id;
 }
 
 StatusOr<std::optional<AppealRow>> FindAppeal(Store& store, int64_t id) {

@@ -1,8 +1,9 @@
 #include "cordon/store/match_queries.h"
 
 #include <algorithm>
+#include <limits>
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon {
@@ -46,7 +47,10 @@ Status ForEachMatch(Store& store, const std::string& bank,
                   " ORDER BY time, message, media_idx, bank, signal_type, signal "
                   "LIMIT ?2 OFFSET ?3");
   if (!q.ok()) return q.status();
-  q.Bind(1, bank).Bind(2, limit < 0 ? int64_t{-1} : limit).Bind(3, std::max<int64_t>(0, offset));
+  // No limit: the largest one (PostgreSQL refuses SQLite's -1).
+  q.Bind(1, bank)
+      .Bind(2, limit < 0 ? std::numeric_limits<int64_t>::max() : limit)
+      .Bind(3, std::max<int64_t>(0, offset));
   while (q.Step()) fn(ReadMatch(q, 0));
   return q.status();
 }

@@ -4,7 +4,7 @@
 
 namespace cordon {
 
-MessageExtrasWriter::MessageExtrasWriter(sqlite3* db)
+MessageExtrasWriter::MessageExtrasWriter(Db* db)
     : insert_(db,
               "INSERT OR IGNORE INTO message_extras(message_id, edited, reactions, poll_voters, "
               "thread) VALUES(?1,?2,?3,?4,?5)"),
@@ -15,16 +15,17 @@ MessageExtrasWriter::MessageExtrasWriter(sqlite3* db)
       update_(db,
               "INSERT INTO message_extras(message_id, edited, reactions, poll_voters, thread) "
               "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(message_id) DO UPDATE SET "
-              "edited = max(coalesce(edited, excluded.edited), coalesce(excluded.edited, edited)),"
-              "reactions = max(coalesce(reactions, excluded.reactions), "
-              "coalesce(excluded.reactions, reactions)),"
-              "poll_voters = max(coalesce(poll_voters, excluded.poll_voters), "
-              "coalesce(excluded.poll_voters, poll_voters)),"
-              "thread = coalesce(thread, excluded.thread) "
-              "WHERE excluded.edited > coalesce(edited, -9e18) OR "
-              "excluded.reactions > coalesce(reactions, -1) OR "
-              "excluded.poll_voters > coalesce(poll_voters, -1) OR "
-              "(thread IS NULL AND excluded.thread IS NOT NULL)"),
+              "edited = max(coalesce(message_extras.edited, excluded.edited), "
+              "coalesce(excluded.edited, message_extras.edited)),"
+              "reactions = max(coalesce(message_extras.reactions, excluded.reactions), "
+              "coalesce(excluded.reactions, message_extras.reactions)),"
+              "poll_voters = max(coalesce(message_extras.poll_voters, excluded.poll_voters), "
+              "coalesce(excluded.poll_voters, message_extras.poll_voters)),"
+              "thread = coalesce(message_extras.thread, excluded.thread) "
+              "WHERE excluded.edited > coalesce(message_extras.edited, -9000000000000000000) OR "
+              "excluded.reactions > coalesce(message_extras.reactions, -1) OR "
+              "excluded.poll_voters > coalesce(message_extras.poll_voters, -1) OR "
+              "(message_extras.thread IS NULL AND excluded.thread IS NOT NULL)"),
       set_text_(db, "UPDATE messages SET text = ?2 WHERE id = ?1"),
       delete_links_(db, "DELETE FROM links WHERE message_id = ?1"),
       link_(db,

@@ -9,12 +9,10 @@
 // Thread safety: belongs to its Store's connection; one thread at a time.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 
 #include "cordon/model/event.h"
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 #include "cordon/util/status.h"
 
 namespace cordon {
@@ -22,7 +20,7 @@ namespace cordon {
 class MessageExtrasWriter {
  public:
   // Prepares the statements on `db` (a store at schema 7 or later).
-  explicit MessageExtrasWriter(sqlite3* db);
+  explicit MessageExtrasWriter(Db* db);
   Status status() const;
 
   // Whether the message carries anything for this table.

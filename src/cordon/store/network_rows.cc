@@ -1,13 +1,13 @@
 #include "cordon/store/network_rows.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 
 StatusOr<std::vector<EntityEvent>> ReadEntitySightings(Store& store, TimeMs until) {
   Statement q(StoreHandle(store),
               "SELECT key, kind, subscribers, creator, created, first_seen FROM entities "
-              "WHERE first_seen IS NOT NULL AND first_seen <= ?1");
+              "WHERE first_seen IS NOT NULL AND first_seen <= ?1 ORDER BY key");
   if (!q.ok()) return q.status();
   q.Bind(1, until);
   std::vector<EntityEvent> out;
@@ -41,7 +41,7 @@ StatusOr<TimeMs> LatestEventTime(Store& store) {
   Statement q(StoreHandle(store),
               "SELECT max(t) FROM (SELECT max(time) AS t FROM messages UNION ALL "
               "SELECT max(time) FROM memberships UNION ALL SELECT max(time) FROM invites "
-              "UNION ALL SELECT max(time) FROM takedowns)");
+              "UNION ALL SELECT max(time) FROM takedowns) AS latest");
   if (!q.ok()) return q.status();
   if (!q.Step() || q.IsNull(0)) {
     RETURN_IF_ERROR(q.status());

@@ -1,7 +1,7 @@
 #include "cordon/store/policy_queries.h"
 
 #include "cordon/store/match_table.h"
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {
@@ -51,12 +51,22 @@ StatusOr<std::vector<ChatPolicyMatches>> MatchesByChat(Store& store, const Match
 
 StatusOr<std::vector<Evidence>> MatchedMessageEvidence(Store& store, const MatchFilter& filter,
                                                        const std::string& chat, size_t limit) {
-  // SQLite takes the bare columns from the row that holds the MIN.
-  Statement q(StoreHandle(store),
-              "SELECT message, bank, signal_type, signal, MIN(distance), coalesce(label, ''), "
-              "time FROM matches WHERE " +
-                  Where(filter) + " AND chat = ?" + std::to_string(filter.banks.size() + 2) +
-                  " GROUP BY message ORDER BY message LIMIT " + std::to_string(limit));
+  // Per message the row with the smallest distance, the first in key order on a tie: SQLite
+  // takes the bare columns from the row that holds the MIN; PostgreSQL says it with DISTINCT ON.
+  const std::string where =
+      Where(filter) + " AND chat = ?" + std::to_string(filter.banks.size() + 2);
+  Db* db = StoreHandle(store);
+  Statement q(
+      db, db->dialect() == SqlDialect::kPostgres
+              ? "SELECT DISTINCT ON (message) message, bank, signal_type, signal, distance, "
+                "coalesce(label, ''), time FROM matches WHERE " +
+                    where +
+                    " ORDER BY message, distance, media_idx, bank, signal_type, signal "
+                    "LIMIT " +
+                    std::to_string(limit)
+              : "SELECT message, bank, signal_type, signal, MIN(distance), "
+                "coalesce(label, ''), time FROM matches WHERE " +
+                    where + " GROUP BY message ORDER BY message LIMIT " + std::to_string(limit));
   if (!q.ok()) return q.status();
   BindFilter(q, filter);
   q.Bind(static_cast<int>(filter.banks.size() + 2), chat);

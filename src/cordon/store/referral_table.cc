@@ -1,6 +1,6 @@
 #include "cordon/store/referral_table.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {

@@ -1,7 +1,7 @@
 #include "cordon/store/serve_tables.h"
 
 #include "cordon/store/bank_table.h"
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 namespace {
@@ -32,11 +32,16 @@ bool AllDigits(std::string_view s) {
 
 StatusOr<int64_t> InsertApiToken(Store& store, std::string_view name, std::string_view role,
                                  std::string_view hash, TimeMs created) {
-  sqlite3* db = StoreHandle(store);
-  Statement ins(db, "INSERT INTO api_tokens(name, role, hash, created) VALUES(?1,?2,?3,?4)");
+  Db* db = StoreHandle(store);
+  Statement ins(db,
+                "INSERT INTO api_tokens(name, role, hash, created) VALUES(?1,?2,?3,?4) "
+                "RETURNING id");
   if (!ins.ok()) return ins.status();
-  RETURN_IF_ERROR(ins.Bind(1, name).Bind(2, role).Bind(3, hash).Bind(4, created).Run());
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(db));
+  ins.Bind(1, name).Bind(2, role).Bind(3, hash).Bind(4, created);
+  const int64_t id = ins.Step() ? ins.Int(0) : 0;
+  ins.Reset();
+  RETURN_IF_ERROR(ins.status());
+  return id;
 }
 
 StatusOr<std::optional<ApiTokenRow>> FindApiToken(Store& store, std::string_view hash) {
@@ -59,7 +64,7 @@ StatusOr<std::vector<ApiTokenRow>> ReadApiTokens(Store& store) {
 }
 
 StatusOr<int64_t> RevokeApiTokens(Store& store, std::string_view which, TimeMs now) {
-  sqlite3* db = StoreHandle(store);
+  Db* db = StoreHandle(store);
   Statement q(db,
               "UPDATE api_tokens SET revoked = ?1 WHERE revoked IS NULL AND "
               "(name = ?2 OR id = ?3)");
@@ -67,7 +72,7 @@ StatusOr<int64_t> RevokeApiTokens(Store& store, std::string_view which, TimeMs n
   const int64_t id = AllDigits(which) ? int64_t{std::stoll(std::string(which))} : int64_t{-1};
   q.Bind(1, now).Bind(2, which).Bind(3, id);
   RETURN_IF_ERROR(q.Run());
-  return static_cast<int64_t>(sqlite3_changes(db));
+  return static_cast<int64_t>(db->Changes());
 }
 
 Status ForEachBankPdqId(Store& store, std::string_view bank,

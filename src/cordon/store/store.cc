@@ -6,12 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "cordon/model/links.h"
 #include "cordon/store/message_extras.h"
+#include "cordon/store/postgres.h"
 #include "cordon/store/schema.h"
+#include "cordon/store/sql.h"
 #include "cordon/store/sqlite.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/file_check.h"
@@ -22,16 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kFileHeadBytes = 64 * 1024;
-
-// SQLite's busy handler: waits for another connection's lock with short sleeps (1, 2, 4, then
-// 5 ms) up to the Store's busy timeout. SQLite's own timeout sleeps up to 100 ms between tries,
-// which would make every hand-over between writers taking turns (WriterGate) that slow.
-int WaitForLock(void* timeout_ms, int tries) {
-  const int64_t waited = tries <= 3 ? (int64_t{1} << tries) - 1 : 7 + 5 * int64_t{tries - 3};
-  if (waited >= *static_cast<const int*>(timeout_ms)) return 0;
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(tries, 3), 5)));
-  return 1;
-}
 
 }  // namespace
 
@@ -93,7 +84,7 @@ uint64_t HashKey(std::string_view s) {
 }
 
 struct Store::Statements {
-  Statement begin, commit;
+  Statement commit;
   Statement entity, entity_name, touch, message, message_views, media, link, member, invite,
       takedown;
   Statement entity_avatar;  // avatar history, for causal replays (store/replay.h)
@@ -114,37 +105,37 @@ INSERT INTO entities(key, platform, kind, name, username, about, created, creato
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
 ON CONFLICT(key) DO UPDATE SET
   kind = CASE WHEN excluded.kind != 'unknown' AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR kind = 'unknown')
-              THEN excluded.kind ELSE kind END,
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.kind = 'unknown')
+              THEN excluded.kind ELSE entities.kind END,
   name = CASE WHEN excluded.name IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR name IS NULL)
-              THEN excluded.name ELSE name END,
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.name IS NULL)
+              THEN excluded.name ELSE entities.name END,
   username = CASE WHEN excluded.username IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR username IS NULL)
-              THEN excluded.username ELSE username END,
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.username IS NULL)
+              THEN excluded.username ELSE entities.username END,
   about = CASE WHEN excluded.about IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR about IS NULL)
-              THEN excluded.about ELSE about END,
-  created = coalesce(created, excluded.created),
-  creator = coalesce(creator, excluded.creator),
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.about IS NULL)
+              THEN excluded.about ELSE entities.about END,
+  created = coalesce(entities.created, excluded.created),
+  creator = coalesce(entities.creator, excluded.creator),
   subscribers = CASE WHEN excluded.subscribers IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR subscribers IS NULL)
-              THEN excluded.subscribers ELSE subscribers END,
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.subscribers IS NULL)
+              THEN excluded.subscribers ELSE entities.subscribers END,
   avatar_sha256 = CASE WHEN excluded.avatar_sha256 IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR avatar_sha256 IS NULL)
-              THEN excluded.avatar_sha256 ELSE avatar_sha256 END,
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.avatar_sha256 IS NULL)
+              THEN excluded.avatar_sha256 ELSE entities.avatar_sha256 END,
   avatar_pdq = CASE WHEN excluded.avatar_pdq IS NOT NULL AND
-                   (excluded.updated >= coalesce(updated, -9e18) OR avatar_pdq IS NULL)
-              THEN excluded.avatar_pdq ELSE avatar_pdq END,
-  first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen),
-  updated = max(coalesce(updated, -9e18), excluded.updated)
+                   (excluded.updated >= coalesce(entities.updated, -9000000000000000000) OR entities.avatar_pdq IS NULL)
+              THEN excluded.avatar_pdq ELSE entities.avatar_pdq END,
+  first_seen = min(coalesce(entities.first_seen, excluded.first_seen), excluded.first_seen),
+  updated = max(coalesce(entities.updated, -9000000000000000000), excluded.updated)
 )sql";
 
 // An entity seen only as a reference (a chat or a sender): created with the kind its key
 // implies, never overriding what an entity event said.
 constexpr std::string_view kEntityTouch = R"sql(
 INSERT INTO entities(key, platform, kind, first_seen) VALUES(?1, ?2, ?3, ?4)
-ON CONFLICT(key) DO UPDATE SET first_seen = min(coalesce(first_seen, excluded.first_seen),
+ON CONFLICT(key) DO UPDATE SET first_seen = min(coalesce(entities.first_seen, excluded.first_seen),
                                                 excluded.first_seen)
 )sql";
 
@@ -152,31 +143,13 @@ constexpr std::string_view kMessageInsert = R"sql(
 INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
                      views, via_bot, reply_to)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-ON CONFLICT(key) DO NOTHING
+ON CONFLICT(key) DO NOTHING RETURNING id
 )sql";
 
 // A message seen again keeps its row; only a higher view count is taken.
 constexpr std::string_view kMessageViews = R"sql(
 UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 )sql";
-
-// Puts the database in WAL mode. Turning a new database to WAL needs it alone, and SQLite
-// answers "database is locked" at once, without the busy handler, when another connection
-// is doing the same (two processes creating one database): wait and try again, up to the
-// busy timeout. Once a database is in WAL mode the pragma needs no lock.
-Status EnterWal(sqlite3* db, int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (true) {
-    Statement q(db, "PRAGMA journal_mode=WAL");
-    if (!q.ok()) return q.status();
-    if (q.Step()) return Status::Ok();  // the mode now in force ("memory" for a temporary one)
-    if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return q.status();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
 
 }  // namespace
 
@@ -204,7 +177,7 @@ StatusOr<FileIdentity> IdentifyFile(const std::string& path) {
 }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
-  if (options.mode == OpenMode::kExisting) {
+  if (options.mode == OpenMode::kExisting && !IsPostgresUrl(path)) {
     const std::string why = UnreadableReason(path);
     if (!why.empty()) {
       return Status::NotFound(
@@ -213,27 +186,21 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
     }
   }
   std::unique_ptr<Store> s(new Store());
-  s->path_ = path;
-  const int create = options.mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0;
-  int rc = sqlite3_open_v2(path.c_str(), &s->db_,
-                           SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
-    return Status::IoError("cannot open database: " + msg, Location{path});
+  if (IsPostgresUrl(path)) {
+    s->path_ = RedactUrl(path);
+    ASSIGN_OR_RETURN(s->db_, OpenPostgres(path, options));
+    if (options.mode == OpenMode::kExisting) {
+      ASSIGN_OR_RETURN(int64_t version, s->db_->SchemaVersion());
+      if (version == 0) {
+        return Status::NotFound("no database here (no cordon schema in it); `cordon ingest --db " +
+                                    s->path_ + " INPUT...` creates one",
+                                Location{s->path_});
+      }
+    }
+  } else {
+    s->path_ = path;
+    ASSIGN_OR_RETURN(s->db_, OpenSqlite(path, options));
   }
-  s->busy_timeout_ms_ = std::max(0, options.busy_timeout_ms);
-  sqlite3_busy_handler(s->db_, WaitForLock, &s->busy_timeout_ms_);
-  // Large pages (new databases only; set before WAL) and a 128 MB checkpoint interval: fewer
-  // B-tree pages and WAL frames per ingested message, 1.6x faster bulk ingest (benchmarks.md).
-  Status st = Exec(s->db_, "PRAGMA page_size=32768;");
-  if (st.ok()) st = EnterWal(s->db_, s->busy_timeout_ms_);
-  if (st.ok()) {
-    st = Exec(s->db_, std::string("PRAGMA synchronous=") + (options.durable ? "FULL" : "NORMAL") +
-                          "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;"
-                          "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=" +
-                          std::to_string(std::max(1, options.checkpoint_pages)) + ";");
-  }
-  if (!st.ok()) return st.At(Location{path});
   RETURN_IF_ERROR(s->Migrate());
   RETURN_IF_ERROR(s->Prepare());
   return s;
@@ -241,32 +208,17 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 
 Store::~Store() {
   st_.reset();  // finalize statements before closing
-  if (db_ != nullptr) sqlite3_close_v2(db_);
+  db_.reset();
 }
-
-namespace {
-
-// Reads user_version in a statement of its own, finished before anything else runs: an
-// unfinished read would keep a read transaction open, and a write begun on top of it cannot wait
-// for another writer (SQLite answers "database is locked" at once).
-StatusOr<int64_t> SchemaVersion(sqlite3* db) {
-  Statement q(db, "PRAGMA user_version");
-  if (!q.ok()) return q.status();
-  const int64_t version = q.Step() ? q.Int(0) : 0;
-  RETURN_IF_ERROR(q.status());
-  return version;
-}
-
-}  // namespace
 
 Status Store::Migrate() {
-  ASSIGN_OR_RETURN(int64_t version, SchemaVersion(db_));
+  ASSIGN_OR_RETURN(int64_t version, db_->SchemaVersion());
   if (version == static_cast<int64_t>(kMigrations.size())) return Status::Ok();
   // Another process may be migrating the same database (two ingests into a new file): take
   // the write lock first, then read the version again and apply only what is still missing.
-  RETURN_IF_ERROR(BeginInTurn([this] { return Exec(db_, "BEGIN IMMEDIATE"); }));
+  RETURN_IF_ERROR(db_->BeginWrite());
   Status s;
-  auto v = SchemaVersion(db_);
+  auto v = db_->SchemaVersion();
   if (!v.ok()) s = v.status();
   if (s.ok() && *v > static_cast<int64_t>(kMigrations.size())) {
     s = Status::Unsupported("database schema version " + std::to_string(*v) +
@@ -276,8 +228,9 @@ Status Store::Migrate() {
   }
   for (size_t i = s.ok() ? static_cast<size_t>(*v) : kMigrations.size(); i < kMigrations.size();
        ++i) {
-    s = Exec(db_, kMigrations[i]);
-    if (s.ok()) s = Exec(db_, "PRAGMA user_version=" + std::to_string(i + 1));
+    const std::string migration = db_->Migration(i);
+    if (!migration.empty()) s = db_->Exec(migration);
+    if (s.ok()) s = db_->SetSchemaVersion(static_cast<int64_t>(i + 1));
     if (!s.ok()) {
       s = Status::IoError("migration " + std::to_string(i + 1) + ": " + s.message(),
                           Location{path_});
@@ -285,82 +238,73 @@ Status Store::Migrate() {
     }
   }
   if (!s.ok()) {
-    (void)Exec(db_, "ROLLBACK");
+    (void)db_->Exec("ROLLBACK");
     return s;
   }
-  return Exec(db_, "COMMIT");
+  return db_->Exec("COMMIT");
 }
 
 Status Store::Prepare() {
   st_ = std::make_unique<Statements>();
   auto& s = *st_;
-  s.begin = Statement(db_, "BEGIN IMMEDIATE");
-  s.commit = Statement(db_, "COMMIT");
-  s.entity = Statement(db_, kEntityUpsert);
+  Db* db = db_.get();
+  s.commit = Statement(db, "COMMIT");
+  s.entity = Statement(db, kEntityUpsert);
   s.entity_name = Statement(
-      db_, "INSERT OR IGNORE INTO entity_names(entity, time, name, username) VALUES(?1,?2,?3,?4)");
-  s.entity_avatar = Statement(db_,
+      db, "INSERT OR IGNORE INTO entity_names(entity, time, name, username) VALUES(?1,?2,?3,?4)");
+  s.entity_avatar = Statement(db,
                               "INSERT OR IGNORE INTO entity_avatars(entity, time, sha256, pdq) "
                               "VALUES(?1,?2,?3,?4)");
-  s.touch = Statement(db_, kEntityTouch);
-  s.message = Statement(db_, kMessageInsert);
-  s.message_views = Statement(db_, kMessageViews);
-  s.media = Statement(db_,
+  s.touch = Statement(db, kEntityTouch);
+  s.message = Statement(db, kMessageInsert);
+  s.message_views = Statement(db, kMessageViews);
+  s.media = Statement(db,
                       "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path, "
                       "vpdq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   s.link =
-      Statement(db_,
+      Statement(db,
                 "INSERT OR IGNORE INTO links(message_id, idx, url, normalized, platform, kind, "
                 "target) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  s.member = Statement(db_,
-                       "INSERT OR IGNORE INTO memberships(chat, user, time, action, reason) "
+  s.member = Statement(db,
+                       "INSERT OR IGNORE INTO memberships(chat, \"user\", time, action, reason) "
                        "VALUES(?1,?2,?3,?4,?5)");
-  s.invite = Statement(db_,
+  s.invite = Statement(db,
                        "INSERT INTO invites(link, chat, time) VALUES(?1,?2,?3) "
                        "ON CONFLICT(link, chat) DO UPDATE SET time = excluded.time "
                        "WHERE excluded.time < invites.time");
-  s.takedown = Statement(db_,
+  s.takedown = Statement(db,
                          "INSERT OR IGNORE INTO takedowns(entity, time, action, reason, source) "
                          "VALUES(?1,?2,?3,?4,?5)");
-  s.reject = Statement(db_,
-                       "INSERT OR IGNORE INTO rejects(file, line, offset, reason) "
+  s.reject = Statement(db,
+                       "INSERT OR IGNORE INTO rejects(file, line, \"offset\", reason) "
                        "VALUES(?1,?2,?3,?4)");
   s.weird = Statement(
-      db_, "INSERT OR IGNORE INTO weirds(file, line, offset, what, name) VALUES(?1,?2,?3,?4,?5)");
-  s.file_done = Statement(db_,
+      db,
+      "INSERT OR IGNORE INTO weirds(file, line, \"offset\", what, name) VALUES(?1,?2,?3,?4,?5)");
+  s.file_done = Statement(db,
                           "SELECT 1 FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3 "
                           "AND head_sha256 = ?4");
-  s.mark_file = Statement(db_,
+  s.mark_file = Statement(db,
                           "INSERT OR REPLACE INTO files(path, size, mtime_ns, importer, events, "
                           "rejects, head_sha256) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  s.advance_version = Statement(db_, "UPDATE event_version SET events = events + 1 WHERE id = 1");
-  for (Statement* p :
-       {&s.begin, &s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar,
-        &s.touch, &s.message, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
-        &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
+  s.advance_version = Statement(db, "UPDATE event_version SET events = events + 1 WHERE id = 1");
+  for (Statement* p : {&s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar,
+                       &s.touch, &s.message, &s.message_views, &s.media, &s.link, &s.member,
+                       &s.invite, &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
   }
-  s.extras = std::make_unique<MessageExtrasWriter>(db_);
+  s.extras = std::make_unique<MessageExtrasWriter>(db);
   return s.extras->status();
 }
 
 Status Store::Begin() {
   events_pending_ = false;
-  return BeginInTurn([this] { return st_->begin.Run(); });
+  return db_->BeginWrite();
 }
 
-Status Store::BeginInTurn(const std::function<Status()>& begin) {
-  // Writers queue at the gate only while they wait for the write lock (writer_gate.h).
-  const char* file = sqlite3_db_filename(db_, "main");
-  if (file != nullptr && *file != '\0') gate_.Open(file);
-  const bool entered = gate_.Enter(busy_timeout_ms_);
-  Status s = begin();
-  if (entered) gate_.Leave();
-  return s;
-}
 Status Store::BeginRead() {
   events_pending_ = false;
-  return Exec(db_, "BEGIN DEFERRED");
+  return db_->BeginRead();
 }
 
 Status Store::Commit() {
@@ -371,10 +315,10 @@ Status Store::Commit() {
 
 Status Store::Rollback() {
   events_pending_ = false;
-  return Exec(db_, "ROLLBACK").At(Location{path_});
+  return db_->Exec("ROLLBACK").At(Location{path_});
 }
 
-sqlite3* StoreHandle(Store& store) { return store.db_; }
+Db* StoreHandle(Store& store) { return store.db_.get(); }
 
 Status Store::AdvanceEventVersion() {
   RETURN_IF_ERROR(st_->advance_version.Run());
@@ -384,7 +328,7 @@ Status Store::AdvanceEventVersion() {
 
 // One column of the event_version row (schema.h).
 StatusOr<int64_t> Store::EventVersionColumn(std::string_view expression) {
-  Statement q(db_, "SELECT " + std::string(expression) + " FROM event_version WHERE id = 1");
+  Statement q(db_.get(), "SELECT " + std::string(expression) + " FROM event_version WHERE id = 1");
   if (!q.ok()) return q.status();
   if (!q.Step()) {
     RETURN_IF_ERROR(q.status());
@@ -396,12 +340,13 @@ StatusOr<int64_t> Store::EventVersionColumn(std::string_view expression) {
 StatusOr<int64_t> Store::EventVersion() { return EventVersionColumn("events"); }
 
 StatusOr<bool> Store::DetectionsCurrent() {
-  ASSIGN_OR_RETURN(int64_t current, EventVersionColumn("events = detections"));
+  ASSIGN_OR_RETURN(int64_t current,
+                   EventVersionColumn("CASE WHEN events = detections THEN 1 ELSE 0 END"));
   return current != 0;
 }
 
 Status Store::MarkDetectionsCurrent() {
-  return Exec(db_, "UPDATE event_version SET detections = events WHERE id = 1");
+  return db_->Exec("UPDATE event_version SET detections = events WHERE id = 1");
 }
 
 Status Store::TouchEntity(std::string_view key, int64_t time) {
@@ -440,7 +385,7 @@ Status Store::ApplyEntity(const EntityEvent& e) {
                         .Bind(3, e.name.value_or(""))
                         .Bind(4, e.username.value_or(""))
                         .Run());
-    added_ = sqlite3_changes(db_) > 0;
+    added_ = db_->Changes() > 0;
   }
   if (e.avatar_sha256 || e.avatar_pdq) {
     RETURN_IF_ERROR(st_->entity_avatar.Bind(1, e.key)
@@ -464,14 +409,16 @@ Status Store::ApplyMessage(const MessageEvent& m) {
         .Bind(9, m.forward->time);
   }
   s.message.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
-  RETURN_IF_ERROR(s.message.Run());
-  if (sqlite3_changes(db_) == 0) {
+  const bool inserted = s.message.Step();
+  const int64_t id = inserted ? s.message.Int(0) : 0;
+  s.message.Reset();
+  RETURN_IF_ERROR(s.message.status());
+  if (!inserted) {
     // Seen before: its media and links came with it the first time.
     if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
     return s.extras->SeenAgain(m, &added_);
   }
   added_ = true;
-  const int64_t id = sqlite3_last_insert_rowid(db_);
   RETURN_IF_ERROR(s.extras->Inserted(id, m));
   for (size_t i = 0; i < m.media.size(); ++i) {
     const Media& md = m.media[i];
@@ -503,7 +450,7 @@ Status Store::ApplyMessage(const MessageEvent& m) {
 
 Status Store::Apply(const Event& event) {
   added_ = false;
-  if (sqlite3_get_autocommit(db_) != 0) {
+  if (!db_->InTransaction()) {
     RETURN_IF_ERROR(ApplyEvent(event));
     return AdvanceEventVersion();
   }
@@ -522,13 +469,13 @@ Status Store::ApplyEvent(const Event& event) {
                         .Bind(4, MemberActionName(m->action))
                         .BindOrNull(5, m->reason)
                         .Run());
-    added_ = sqlite3_changes(db_) > 0;
+    added_ = db_->Changes() > 0;
     RETURN_IF_ERROR(TouchEntity(m->chat, m->time));
     return TouchEntity(m->user, m->time);
   }
   if (auto* i = std::get_if<InviteEvent>(&event)) {
     RETURN_IF_ERROR(s.invite.Bind(1, i->link).Bind(2, i->chat).Bind(3, i->time).Run());
-    added_ = sqlite3_changes(db_) > 0;
+    added_ = db_->Changes() > 0;
     return TouchEntity(i->chat, i->time);
   }
   if (auto* t = std::get_if<TakedownEvent>(&event)) {
@@ -538,7 +485,7 @@ Status Store::ApplyEvent(const Event& event) {
                         .Bind(4, t->reason)
                         .BindOrNull(5, t->source)
                         .Run());
-    added_ = sqlite3_changes(db_) > 0;
+    added_ = db_->Changes() > 0;
     return TouchEntity(t->entity, t->time);
   }
   if (auto* r = std::get_if<ReinstateEvent>(&event)) {
@@ -548,7 +495,7 @@ Status Store::ApplyEvent(const Event& event) {
                         .BindOrNull(4, r->reason)
                         .BindNull(5)
                         .Run());
-    added_ = sqlite3_changes(db_) > 0;
+    added_ = db_->Changes() > 0;
     return TouchEntity(r->entity, r->time);
   }
   return Status::Internal("unhandled event type");
@@ -592,8 +539,7 @@ Status Store::MarkFileDone(const FileIdentity& file, std::string_view importer, 
 }
 
 Status Store::EnsureAnalysisIndexes() {
-  return Exec(
-      db_,
+  return db_->Exec(
       "CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, time);"
       "CREATE INDEX IF NOT EXISTS messages_by_sender ON messages(sender, time);"
       "CREATE INDEX IF NOT EXISTS messages_by_forward ON messages(fwd_chat) "
@@ -606,7 +552,7 @@ StatusOr<StoreStats> Store::Stats() {
   StoreStats out;
   for (const char* k : {"channel", "group", "user", "bot"}) out.entities[k] = 0;
   {
-    Statement q(db_, "SELECT kind, platform, count(*) FROM entities GROUP BY kind, platform");
+    Statement q(db_.get(), "SELECT kind, platform, count(*) FROM entities GROUP BY kind, platform");
     if (!q.ok()) return q.status();
     while (q.Step()) {
       out.entities[std::string(q.Text(0))] += q.Int(2);
@@ -615,7 +561,7 @@ StatusOr<StoreStats> Store::Stats() {
     if (!q.status().ok()) return q.status();
   }
   auto count = [&](std::string_view sql, int64_t& into) -> Status {
-    Statement q(db_, sql);
+    Statement q(db_.get(), sql);
     if (!q.ok()) return q.status();
     if (q.Step()) into = q.Int(0);
     return q.status();
@@ -635,7 +581,7 @@ StatusOr<StoreStats> Store::Stats() {
   RETURN_IF_ERROR(count("SELECT count(*) FROM rejects", out.rejected));
   RETURN_IF_ERROR(count("SELECT count(*) FROM weirds", out.weird));
   {
-    Statement q(db_, "SELECT name, count(*) FROM weirds GROUP BY name");
+    Statement q(db_.get(), "SELECT name, count(*) FROM weirds GROUP BY name");
     if (!q.ok()) return q.status();
     while (q.Step()) out.weird_by_name[std::string(q.Text(0))] = q.Int(1);
     if (!q.status().ok()) return q.status();
@@ -645,7 +591,9 @@ StatusOr<StoreStats> Store::Stats() {
 }
 
 Status Store::CheckIntegrity() {
-  Statement q(db_, "PRAGMA integrity_check(10)");
+  // PostgreSQL checks its own pages and WAL; there is no whole-database check to run here.
+  if (db_->dialect() == SqlDialect::kPostgres) return Status::Ok();
+  Statement q(db_.get(), "PRAGMA integrity_check(10)");
   if (!q.ok()) return q.status().At(Location{path_});
   std::string findings;
   while (q.Step()) {
@@ -662,20 +610,27 @@ Status Store::CheckIntegrity() {
 
 StatusOr<std::string> Store::Dump() {
   std::string out;
-  Statement tables(db_,
-                   "SELECT name FROM sqlite_master WHERE type='table' AND "
-                   "name NOT IN ('files', 'failed_files', 'event_version') "
-                   "ORDER BY name");
+  Statement tables(db_.get(),
+                   db_->dialect() == SqlDialect::kPostgres
+                       ? "SELECT table_name FROM information_schema.tables WHERE "
+                         "table_schema = current_schema() AND table_type = 'BASE TABLE' AND "
+                         "table_name NOT IN ('files', 'failed_files', 'event_version', "
+                         "'cordon_schema') ORDER BY 1"
+                       : "SELECT name FROM sqlite_master WHERE type='table' AND "
+                         "name NOT IN ('files', 'failed_files', 'event_version') "
+                         "ORDER BY name");
   if (!tables.ok()) return tables.status();
   std::vector<std::string> names;
   while (tables.Step()) names.emplace_back(tables.Text(0));
   for (const auto& name : names) {
-    Statement probe(db_, "SELECT * FROM " + name);
+    Statement probe(db_.get(), "SELECT * FROM " + name + " LIMIT 0");
     if (!probe.ok()) return probe.status();
+    (void)probe.Step();  // PostgreSQL knows the columns once it ran
+    RETURN_IF_ERROR(probe.status());
     const int cols = probe.ColumnCount();
     std::string order;
     for (int c = 1; c <= cols; ++c) order += (c > 1 ? "," : "") + std::to_string(c);
-    Statement q(db_, "SELECT * FROM " + name + " ORDER BY " + order);
+    Statement q(db_.get(), "SELECT * FROM " + name + " ORDER BY " + order);
     if (!q.ok()) return q.status();
     while (q.Step()) {
       out += name;

@@ -1,20 +1,22 @@
-// The embedded store: one SQLite file in WAL mode with a versioned schema.
+// The store: one SQLite file in WAL mode with a versioned schema, or a PostgreSQL database
+// (`postgresql://USER@HOST:PORT/NAME`, store/postgres.h) with the same schema and results.
 //
 // Applying an event is idempotent by key: the same event twice changes nothing, which is what
 // makes a killed ingest safe to run again. Later stages read and write through this class and
 // the typed functions beside it in store/ (replay.h, ledger_table.h, bank_table.h, ...): SQL
-// lives only in store/, so that another backend can implement the same face. The SQLite handle
-// is reachable only through StoreHandle (store/sqlite.h), for store/ files and tests;
-// scripts/check-layers.sh refuses SQLite anywhere else in src/ and cli/.
+// lives only in store/. The connection (store/sql.h) is reachable only through StoreHandle, for
+// store/ files and tests; scripts/check-layers.sh refuses SQLite and libpq anywhere else in src/
+// and cli/.
 //
-// Errors name the database file (their Location), whatever statement failed.
+// Errors name the database file or URL (without its password), whatever statement failed.
 //
 // Thread safety: a Store is used by one thread at a time. Any number of Stores (threads or
 // processes) may open one database: readers never wait (WAL); writers take turns, one write
 // transaction at a time. Begin() starts with BEGIN IMMEDIATE, so a writer waits for the write
 // lock up to StoreOptions::busy_timeout_ms before it reads anything, and writers waiting in
 // Begin() are served in turn rather than the one that just committed taking the lock again
-// (docs/security.md, "Concurrency").
+// (docs/security.md, "Concurrency"). On PostgreSQL the same holds through a transaction-scoped
+// advisory lock (docs/design.md, "PostgreSQL as the shared store").
 #pragma once
 
 #include <cstdint>
@@ -25,12 +27,11 @@
 
 #include "cordon/model/event.h"
 #include "cordon/store/schema.h"
-#include "cordon/store/writer_gate.h"
 #include "cordon/util/status.h"
 
-struct sqlite3;
-
 namespace cordon {
+
+class Db;
 
 // The schema version a store opens at: one per migration in schema.h.
 inline constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
@@ -94,8 +95,9 @@ StatusOr<FileIdentity> IdentifyFile(const std::string& path);
 class Store {
  public:
   // Opens (or, with OpenMode::kCreate, creates) the database and brings its schema to
-  // kSchemaVersion. With kExisting a path that names no file is NotFound, saying how a
-  // database is made.
+  // kSchemaVersion. With kExisting a path that names no file (or a PostgreSQL database without
+  // cordon's schema) is NotFound, saying how a database is made. `path` may be a PostgreSQL URL
+  // (store/postgres.h); Unsupported when this build has no libpq.
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
                                                const StoreOptions& options = {});
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode) {
@@ -158,14 +160,13 @@ class Store {
   // was built.
   StatusOr<std::string> Dump();
 
+  // The file, or the PostgreSQL URL without its password.
   const std::string& path() const { return path_; }
 
  private:
-  friend sqlite3* StoreHandle(Store& store);
+  friend Db* StoreHandle(Store& store);
   Store() = default;
   Status Migrate();
-  // Runs `begin` (a BEGIN IMMEDIATE) in turn with the other writers (writer_gate.h).
-  Status BeginInTurn(const std::function<Status()>& begin);
   Status Prepare();
   Status ApplyEvent(const Event& event);
   Status ApplyEntity(const EntityEvent& e);
@@ -174,13 +175,11 @@ class Store {
   Status AdvanceEventVersion();
   StatusOr<int64_t> EventVersionColumn(std::string_view expression);
 
-  sqlite3* db_ = nullptr;
-  std::string path_;
-  int busy_timeout_ms_ = 0;  // read by the busy handler
+  std::unique_ptr<Db> db_;
+  std::string path_;  // a PostgreSQL URL without its password
   bool added_ = false;
   bool events_pending_ = false;  // events applied in the open transaction
   int64_t event_commits_ = 0;
-  WriterGate gate_;
   struct Statements;
   std::unique_ptr<Statements> st_;
 };

@@ -1,6 +1,6 @@
 #include "cordon/store/takedown_queries.h"
 
-#include "cordon/store/sqlite.h"
+#include "cordon/store/sql.h"
 
 namespace cordon {
 
