@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <queue>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
@@ -172,6 +172,15 @@ Evidence SignalEvidence(std::string_view signal, double value, std::string detai
 struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
+  EditPattern edit{""};  // of key, for the edit similarity to many candidates
+};
+
+// The name features of an (entity, candidate) pair: the best over their forms.
+struct NameMatch {
+  uint32_t candidate_forms = 0;  // the candidate's forms_version they were computed for
+  double dice = 0, edit = 0, loose = 0, exact = 0;
+  double best = -1;        // the best dice + edit + loose, -1 when either has no form
+  int form = -1, cf = -1;  // the forms giving `best` (entity's, candidate's)
 };
 
 struct Ent {
@@ -202,6 +211,13 @@ struct Ent {
   int children = 0;  // detected regenerations of it
   bool name_cands_ready = false;
   std::vector<uint32_t> name_cands;
+  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
+  // with the same raw strings needs no normalisation.
+  std::string raw_name, raw_user;
+  uint32_t forms_version = 0;  // bumped when `forms` change
+  // The name features against each candidate scored while watched (they depend only on the two
+  // entities' forms), released with the other lists when the watch ends.
+  std::unordered_map<uint32_t, NameMatch> name_matches;
   bool dirty = false;
 };
 
@@ -224,8 +240,19 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> watched;    // entities whose watch began, for releasing their lists
   std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
   std::vector<uint32_t> hit_touched;
+  std::vector<double> score_of;  // scratch for name retrieval, by entity id
+  std::vector<uint32_t> scored;
+  std::vector<std::pair<double, uint32_t>> ranked_scratch;
+  std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
+  uint32_t cand_stamp = 0;          // that listed the entity
+  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
   std::vector<Ent> ents;
   std::unordered_map<uint64_t, Fingerprint> fps;
+  // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
+  // what fell behind the horizon instead of visiting every fingerprint.
+  std::priority_queue<std::pair<TimeMs, uint64_t>, std::vector<std::pair<TimeMs, uint64_t>>,
+                      std::greater<>>
+      fp_expiry;
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   std::vector<uint32_t> downs;                      // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
@@ -263,26 +290,41 @@ struct RegenDetector::Impl {
     dirty.push_back(id);
   }
 
-  // The entity and its detected ancestors, nearest first.
-  std::vector<uint32_t> Lineage(uint32_t id) const {
-    std::vector<uint32_t> out;
-    while (id != kNone && out.size() < kMaxLineage && !Contains(out, id)) {
-      out.push_back(id);
+  // The entity and its detected ancestors, nearest first (at most kMaxLineage, stopping at a
+  // repeat), in place: no allocation.
+  struct Line {
+    std::array<uint32_t, kMaxLineage> v;
+    size_t n = 0;
+    const uint32_t* begin() const { return v.data(); }
+    const uint32_t* end() const { return v.data() + n; }
+    size_t size() const { return n; }
+    uint32_t operator[](size_t k) const { return v[k]; }
+  };
+  Line Lineage(uint32_t id) const {
+    Line out;
+    while (id != kNone && out.n < kMaxLineage &&
+           std::find(out.begin(), out.end(), id) == out.end()) {
+      out.v[out.n++] = id;
       id = ents[id].parent;
     }
     return out;
   }
 
   uint32_t Root(uint32_t id) const {
-    const auto l = Lineage(id);
-    return l.back();
+    if (ents[id].parent == kNone) return id;  // most entities: no detected ancestor
+    const Line l = Lineage(id);
+    return l[l.size() - 1];
   }
 
   std::vector<uint32_t> AdminRoots(const Ent& e) const {
     std::vector<uint32_t> out;
+    AdminRoots(e, out);
+    return out;
+  }
+  void AdminRoots(const Ent& e, std::vector<uint32_t>& out) const {
+    out.clear();
     for (uint32_t a : e.admins) AddUnique(out, Root(a), kMaxAdmins);
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   NameForm Form(std::string key) const {
@@ -290,6 +332,7 @@ struct RegenDetector::Impl {
     f.loose = LooseKey(key);
     f.grams = NGrams(key, 3);
     f.loose_grams = NGrams(f.loose, 3);
+    f.edit = EditPattern(key);
     f.key = std::move(key);
     return f;
   }
@@ -317,7 +360,14 @@ struct RegenDetector::Impl {
   void Sweep(TimeMs now) {
     last_sweep = now;
     const TimeMs horizon = now - opt.parent_window - opt.watch;
-    std::erase_if(fps, [&](const auto& kv) { return kv.second.last < horizon; });
+    // Every fingerprint with last < horizon has the entry pushed when its last was set, still
+    // queued (had it been popped, the fingerprint would have been erased then): the same set as
+    // erasing every fingerprint older than the horizon.
+    while (!fp_expiry.empty() && fp_expiry.top().first < horizon) {
+      auto it = fps.find(fp_expiry.top().second);
+      if (it != fps.end() && it->second.last < horizon) fps.erase(it);
+      fp_expiry.pop();
+    }
     size_t stale = 0;
     for (uint32_t id : downs) {
       const Ent& e = ents[id];
@@ -341,6 +391,7 @@ struct RegenDetector::Impl {
       if (Watched(e, now)) return false;
       e.posted.clear();
       e.posted.shrink_to_fit();
+      std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
       return true;
     });
     stats.down_indexed = static_cast<int64_t>(downs.size());
@@ -369,14 +420,17 @@ struct RegenDetector::Impl {
       }
     }
     Ent& e = ents[id];
-    std::string name_key = ev.name ? norm->Key(*ev.name) : e.name_key;
-    std::string user_key = ev.username ? norm->Key(*ev.username) : e.user_key;
     auto core = [&](const std::string& raw) {
       const std::string stripped = WithoutVersionTokens(raw);
       return stripped.empty() ? std::string() : norm->Key(stripped);
     };
-    std::string name_core = ev.name ? core(*ev.name) : e.name_core;
-    std::string user_core = ev.username ? core(*ev.username) : e.user_core;
+    // The keys of the raw strings last stored are known (the keys of "" are "").
+    const bool new_name = ev.name && *ev.name != e.raw_name;
+    const bool new_user = ev.username && *ev.username != e.raw_user;
+    std::string name_key = new_name ? norm->Key(*ev.name) : e.name_key;
+    std::string user_key = new_user ? norm->Key(*ev.username) : e.user_key;
+    std::string name_core = new_name ? core(*ev.name) : e.name_core;
+    std::string user_core = new_user ? core(*ev.username) : e.user_core;
     if (ev.username && !ev.username->empty() && PlatformOfKey(ev.key) == Platform::kTelegram) {
       std::string u = "t.me/";
       for (char c : *ev.username)
@@ -396,6 +450,10 @@ struct RegenDetector::Impl {
     e.watch_until = t + opt.watch;
     e.name_key = std::move(name_key);
     e.user_key = std::move(user_key);
+    if (new_name) e.raw_name = *ev.name;
+    if (new_user) e.raw_user = *ev.username;
+    ++e.forms_version;
+    e.name_matches.clear();
     e.forms.clear();
     if (!e.name_key.empty()) e.forms.push_back(Form(e.name_key));
     if (!e.user_key.empty() && e.user_key != e.name_key) e.forms.push_back(Form(e.user_key));
@@ -471,12 +529,15 @@ struct RegenDetector::Impl {
     }
     const bool watched = Watched(ents[c], t);
     for (uint64_t f : fs) {
-      Fingerprint& fp = fps[f];
+      auto [fit, fresh] = fps.try_emplace(f);
+      Fingerprint& fp = fit->second;
       if (!Contains(fp.posters, c)) {
         ++fp.count;
         if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
       }
-      fp.last = std::max(fp.last, t);
+      const TimeMs last = std::max(fp.last, t);
+      if (fresh || last != fp.last) fp_expiry.emplace(last, f);
+      fp.last = last;
       if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
         for (uint32_t p : fp.posters) {
           if (p != c && ents[p].down) {
@@ -554,8 +615,10 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     x.name_cands.clear();
     x.name_cands_ready = true;
-    std::unordered_map<uint32_t, double> score;
+    // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
     if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
+    if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
+    scored.clear();
     auto retrieve = [&](const std::vector<uint32_t>& grams,
                         const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
       if (grams.empty()) return;
@@ -570,7 +633,10 @@ struct RegenDetector::Impl {
       for (uint32_t id : hit_touched) {
         const double n = hit_count[id];
         hit_count[id] = 0;
-        if (n >= need) score[id] = std::max(score[id], n / static_cast<double>(grams.size()));
+        if (n >= need) {
+          if (score_of[id] == 0.0) scored.push_back(id);
+          score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
+        }
       }
       hit_touched.clear();
     };
@@ -578,24 +644,42 @@ struct RegenDetector::Impl {
       retrieve(f.grams, gram_index);
       retrieve(f.loose_grams, loose_index);
     }
-    std::vector<std::pair<double, uint32_t>> ranked;
-    for (const auto& [id, s] : score) {
-      if (ValidCandidate(x, xid, id)) ranked.emplace_back(s, id);
+    std::vector<std::pair<double, uint32_t>>& ranked = ranked_scratch;
+    ranked.clear();
+    for (uint32_t id : scored) {
+      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[id], id);
+      score_of[id] = 0.0;
     }
-    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first > b.first;
-      return ents[a.second].key < ents[b.second].key;
-    });
-    if (ranked.size() > kNameCandidates) ranked.resize(kNameCandidates);
+    scored.clear();
+    // The order is total (keys are unique), so the first kNameCandidates are those of a full
+    // sort.
+    const size_t keep = std::min(ranked.size(), kNameCandidates);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                      ranked.end(), [&](const auto& a, const auto& b) {
+                        if (a.first != b.first) return a.first > b.first;
+                        return ents[a.second].key < ents[b.second].key;
+                      });
+    ranked.resize(keep);
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
 
   std::vector<uint32_t> Candidates(uint32_t xid) {
     Ent& x = ents[xid];
     if (!x.name_cands_ready) NameCandidates(xid);
-    std::unordered_set<uint32_t> set(x.name_cands.begin(), x.name_cands.end());
+    if (cand_mark.size() < ents.size()) cand_mark.resize(ents.size(), 0);
+    if (++cand_stamp == 0) {  // wrapped: forget every stamp
+      std::fill(cand_mark.begin(), cand_mark.end(), 0);
+      cand_stamp = 1;
+    }
+    std::vector<uint32_t> out;
+    auto insert = [&](uint32_t p) {
+      if (cand_mark[p] == cand_stamp) return;
+      cand_mark[p] = cand_stamp;
+      out.push_back(p);
+    };
+    for (uint32_t p : x.name_cands) insert(p);
     auto add = [&](uint32_t p) {
-      if (ValidCandidate(x, xid, p)) set.insert(p);
+      if (cand_mark[p] != cand_stamp && ValidCandidate(x, xid, p)) insert(p);
     };
     if (!opt.name_only) {
       if (x.has_avatar) {
@@ -642,7 +726,6 @@ struct RegenDetector::Impl {
         }
       }
     }
-    std::vector<uint32_t> out(set.begin(), set.end());
     std::sort(out.begin(), out.end(),
               [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
     return out;
@@ -653,7 +736,7 @@ struct RegenDetector::Impl {
     RegenFeatures x{};
     double score = 0;
     // Evidence details.
-    std::string name_detail;
+    int name_form = -1, name_cform = -1;  // the best-matching forms (entity's, candidate's)
     int avatar_distance = -1;
     uint32_t shared_admin = kNone;
     int content_matches = 0;
@@ -742,15 +825,55 @@ struct RegenDetector::Impl {
 
   // Lineage roots of an entity's groups (accounts) or members (chats).
   std::vector<uint32_t> MemberRoots(const Ent& e) const {
+    std::vector<uint32_t> out;
+    MemberRoots(e, out);
+    return out;
+  }
+  void MemberRoots(const Ent& e, std::vector<uint32_t>& out) const {
     const bool chat = ClassOf(e.kind) == Class::kChat;
     const std::vector<uint32_t>& v = chat ? e.members : e.joined;
-    std::vector<uint32_t> out;
+    out.clear();
     const size_t n = std::min<size_t>(v.size(), kMaxMemberScan);
     out.reserve(n);
     for (size_t k = 0; k < n; ++k) out.push_back(Root(v[k]));
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+  }
+
+  // The name features of (x, p), computed once while x is watched and its and p's forms stay.
+  const NameMatch& Names(uint32_t xid, uint32_t pid) {
+    Ent& x = ents[xid];
+    const Ent& p = ents[pid];
+    auto [it, fresh] = x.name_matches.try_emplace(pid);
+    NameMatch& m = it->second;
+    if (!fresh && m.candidate_forms == p.forms_version) return m;
+    m = NameMatch();
+    m.candidate_forms = p.forms_version;
+    for (size_t i = 0; i < x.forms.size(); ++i) {
+      const NameForm& a = x.forms[i];
+      for (size_t j = 0; j < p.forms.size(); ++j) {
+        const NameForm& b = p.forms[j];
+        const double dice = Dice(a.grams, b.grams);
+        // EditSimilarity(a.key, b.key), with a's masks built once.
+        const double edit =
+            !a.edit.usable() ? EditSimilarity(a.key, b.key)
+            : a.key.empty() || b.key.empty()
+                ? 0.0
+                : 1.0 - static_cast<double>(a.edit.Distance(b.key)) /
+                            static_cast<double>(std::max(a.key.size(), b.key.size()));
+        const double loose = Dice(a.loose_grams, b.loose_grams);
+        if (dice + edit + loose > m.best) {
+          m.best = dice + edit + loose;
+          m.form = static_cast<int>(i);
+          m.cf = static_cast<int>(j);
+        }
+        if (a.key == b.key && a.key.size() >= 4) m.exact = 1.0;
+        m.dice = std::max(m.dice, dice);
+        m.edit = std::max(m.edit, edit);
+        m.loose = std::max(m.loose, loose);
+      }
+    }
+    return m;
   }
 
   // The pair's own features; the ones relative to other candidates come in Evaluate.
@@ -761,28 +884,21 @@ struct RegenDetector::Impl {
     Pair r;
     r.parent = pid;
     RegenFeatures& f = r.x;
-    double best_name = -1;
-    for (const NameForm& a : x.forms) {
-      for (const NameForm& b : p.forms) {
-        const double dice = Dice(a.grams, b.grams);
-        const double edit = EditSimilarity(a.key, b.key);
-        const double loose = Dice(a.loose_grams, b.loose_grams);
-        if (dice + edit + loose > best_name) {
-          best_name = dice + edit + loose;
-          r.name_detail = "'" + a.key + "' ~ '" + b.key + "'";
-        }
-        if (a.key == b.key && a.key.size() >= 4) f[kFeatNameExact] = 1.0;
-        f[kFeatNameDice] = std::max(f[kFeatNameDice], dice);
-        f[kFeatNameEdit] = std::max(f[kFeatNameEdit], edit);
-        f[kFeatNameLoose] = std::max(f[kFeatNameLoose], loose);
-      }
-    }
+    const NameMatch& nm = Names(xid, pid);
+    const double best_name = nm.best;
+    r.name_form = nm.form;
+    r.name_cform = nm.cf;
+    f[kFeatNameExact] = nm.exact;
+    f[kFeatNameDice] = nm.dice;
+    f[kFeatNameEdit] = nm.edit;
+    f[kFeatNameLoose] = nm.loose;
     if (!opt.name_only) {
       if (x.has_avatar && p.has_avatar) {
         r.avatar_distance = Distance(x.avatar, p.avatar);
         f[kFeatAvatar] = std::max(0.0, 1.0 - r.avatar_distance / 64.0);
       }
-      const auto p_roots = AdminRoots(p);
+      std::vector<uint32_t>& p_roots = p_roots_scratch;
+      AdminRoots(p, p_roots);
       for (uint32_t a : x_roots) {
         if (std::binary_search(p_roots.begin(), p_roots.end(), a)) {
           r.shared_admin = a;
@@ -810,7 +926,8 @@ struct RegenDetector::Impl {
       f[kFeatContentCover] = x.posted.empty() ? 0.0
                                               : static_cast<double>(r.content_matches) /
                                                     static_cast<double>(x.posted.size());
-      const auto p_member_roots = MemberRoots(p);
+      std::vector<uint32_t>& p_member_roots = p_member_roots_scratch;
+      MemberRoots(p, p_member_roots);
       std::vector<uint32_t> shared;
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
                             p_member_roots.end(), std::back_inserter(shared));
@@ -959,11 +1076,17 @@ struct RegenDetector::Impl {
                              {pr.avatar_nats, pr.admins_nats, pr.content_nats, pr.advert_nats}});
       }
     }
-    std::stable_sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
+    // Ranked by score, then key (a total order: keys are unique). Only a detection needs more
+    // than the first.
+    auto before = [&](const Pair& a, const Pair& b) {
       if (a.score != b.score) return a.score > b.score;
       return ents[a.parent].key < ents[b.parent].key;
-    });
-    const Pair& best = pairs.front();
+    };
+    size_t first = 0;
+    for (size_t k = 1; k < pairs.size(); ++k) {
+      if (before(pairs[k], pairs[first])) first = k;
+    }
+    const Pair& best = pairs[first];
     if (best.score < opt.threshold || x.detected) return std::nullopt;
     if (opt.require_non_name && best.strong == 0) return std::nullopt;
     RegenDetection d;
@@ -976,7 +1099,8 @@ struct RegenDetector::Impl {
       d.evidence.push_back(SignalEvidence(
           "name",
           Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit], best.x[kFeatNameLoose]})),
-          best.name_detail));
+          "'" + x.forms[static_cast<size_t>(best.name_form)].key + "' ~ '" +
+              p.forms[static_cast<size_t>(best.name_cform)].key + "'"));
     }
     if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
       d.evidence.push_back(SignalEvidence(
@@ -1022,8 +1146,14 @@ struct RegenDetector::Impl {
     d.evidence.push_back(SignalEvidence("timing",
                                         Round4(static_cast<double>(x.birth - *p.down) / kHourMs),
                                         "hours after the parent's takedown"));
-    for (size_t k = 0; k < pairs.size() && static_cast<int>(k) < opt.max_candidates; ++k) {
-      d.candidates.push_back({ents[pairs[k].parent].key, Round4(pairs[k].score)});
+    std::vector<size_t> order(pairs.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    const size_t ranked =
+        std::min(order.size(), static_cast<size_t>(std::max(0, opt.max_candidates)));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ranked),
+                      order.end(), [&](size_t a, size_t b) { return before(pairs[a], pairs[b]); });
+    for (size_t k = 0; k < ranked; ++k) {
+      d.candidates.push_back({ents[pairs[order[k]].parent].key, Round4(pairs[order[k]].score)});
     }
     x.detected = true;
     x.parent = best.parent;
