@@ -1,6 +1,7 @@
 #include "cordon/enforce/regen.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -183,6 +184,50 @@ struct NameMatch {
   int form = -1, cf = -1;  // the forms giving `best` (entity's, candidate's)
 };
 
+// A set of 3-grams (NGrams(key, 3): three 5-bit codes, so below 2^15) as a bitmap: the size of
+// its intersection with another set in one pass over the other, without a merge.
+class GramBits {
+ public:
+  static constexpr uint32_t kGrams = 1u << 15;
+  void Assign(const std::vector<uint32_t>& grams) {
+    Clear();
+    for (uint32_t g : grams) {
+      if (g >= kGrams) {
+        exact_ = false;  // not a 3-gram set: Common is unusable
+        continue;
+      }
+      uint64_t& w = words_[g >> 6];
+      if (w == 0) touched_.push_back(g >> 6);
+      w |= uint64_t{1} << (g & 63);
+    }
+  }
+  void Clear() {
+    for (uint32_t k : touched_) words_[k] = 0;
+    touched_.clear();
+    exact_ = true;
+  }
+  bool exact() const { return exact_; }
+  // |A ∩ B| for the assigned set A and a sorted, deduplicated B.
+  size_t Common(const std::vector<uint32_t>& b) const {
+    size_t n = 0;
+    for (uint32_t g : b) n += g < kGrams ? (words_[g >> 6] >> (g & 63)) & 1 : 0;
+    return n;
+  }
+
+ private:
+  std::vector<uint64_t> words_ = std::vector<uint64_t>(kGrams / 64, 0);
+  std::vector<uint32_t> touched_;
+  bool exact_ = true;
+};
+
+// Dice(a, b) (names.h) with a given as bits: the same value.
+double DiceBits(const GramBits& bits, const std::vector<uint32_t>& a,
+                const std::vector<uint32_t>& b) {
+  if (!bits.exact()) return Dice(a, b);
+  if (a.empty() && b.empty()) return 0;
+  return 2.0 * static_cast<double>(bits.Common(b)) / static_cast<double>(a.size() + b.size());
+}
+
 struct Ent {
   std::string key;
   EntityKind kind = EntityKind::kUnknown;
@@ -242,10 +287,28 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> hit_touched;
   std::vector<double> score_of;  // scratch for name retrieval, by entity id
   std::vector<uint32_t> scored;
+  std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
   std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
+  struct RootsMemo {
+    uint64_t epoch = ~uint64_t{0};
+    bool chat = false;
+    size_t n = 0;
+    std::vector<uint32_t> roots;
+  };
+  std::unordered_map<uint32_t, RootsMemo> member_roots_memo;
+  uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
+  struct ContentAcc {
+    int matches = 0;
+    double s = 0;
+  };
+  std::vector<ContentAcc> content_acc;  // scratch for PrepareContent, by entity id
+  std::vector<uint32_t> content_touched;
+  // For Names: the gram bitmaps of one entity's forms (strict, loose for each form).
+  std::vector<GramBits> form_bits;
+  uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
   std::unordered_map<uint64_t, Fingerprint> fps;
   // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
@@ -342,15 +405,14 @@ struct RegenDetector::Impl {
     if (e.indexed) return;
     e.indexed = true;
     downs.push_back(id);
+    // Postings are sorted by id, each id once (NameCandidates searches them).
+    auto post = [id](std::vector<uint32_t>& p) {
+      auto at = std::lower_bound(p.begin(), p.end(), id);
+      if (at == p.end() || *at != id) p.insert(at, id);
+    };
     for (const NameForm& f : e.forms) {
-      for (uint32_t g : f.grams) {
-        auto& p = gram_index[g];
-        if (p.empty() || p.back() != id) p.push_back(id);
-      }
-      for (uint32_t g : f.loose_grams) {
-        auto& p = loose_index[g];
-        if (p.empty() || p.back() != id) p.push_back(id);
-      }
+      for (uint32_t g : f.grams) post(gram_index[g]);
+      for (uint32_t g : f.loose_grams) post(loose_index[g]);
     }
     if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
@@ -384,6 +446,7 @@ struct RegenDetector::Impl {
       gram_index.clear();
       loose_index.clear();
       avatars.Clear();
+      std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
     }
     std::erase_if(watched, [&](uint32_t id) {
@@ -394,6 +457,7 @@ struct RegenDetector::Impl {
       std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
       return true;
     });
+    member_roots_memo.clear();
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -622,15 +686,39 @@ struct RegenDetector::Impl {
     auto retrieve = [&](const std::vector<uint32_t>& grams,
                         const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
       if (grams.empty()) return;
+      // An entity's hits are the postings (of at most kMaxPostings) that list it; it is kept
+      // with `need` or more. Prefix filter: with L lists and k = ceil(need), an entity in k of
+      // them is in at least one of the L - k + 1 shortest, so only those are walked; the others
+      // are searched (sorted postings) for the entities found. The counts are exact.
+      const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
+      const auto k = static_cast<size_t>(std::ceil(need));
+      lists.clear();
       for (uint32_t g : grams) {
         auto it = index.find(g);
         if (it == index.end() || it->second.size() > kMaxPostings) continue;
-        for (uint32_t id : it->second) {
+        lists.push_back(&it->second);
+      }
+      if (lists.size() < k) return;  // nobody reaches `need`
+      std::sort(lists.begin(), lists.end(),
+                [](const auto* a, const auto* b) { return a->size() < b->size(); });
+      // Walking more lists than that is also exact: a list is walked while that costs less
+      // than searching it for every entity found so far.
+      size_t walk = 0;
+      while (walk < lists.size()) {
+        const size_t len = lists[walk]->size();
+        if (walk >= lists.size() - k + 1 &&
+            len > hit_touched.size() * static_cast<size_t>(std::bit_width(len))) {
+          break;
+        }
+        for (uint32_t id : *lists[walk]) {
           if (hit_count[id]++ == 0) hit_touched.push_back(id);
         }
+        ++walk;
       }
-      const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
       for (uint32_t id : hit_touched) {
+        for (size_t i = walk; i < lists.size(); ++i) {
+          hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
+        }
         const double n = hit_count[id];
         hit_count[id] = 0;
         if (n >= need) {
@@ -840,6 +928,44 @@ struct RegenDetector::Impl {
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
 
+  // MemberRoots of a candidate, kept until a detection changes lineages or its list grows (the
+  // lists only grow; the class decides which list). Cleared at each Sweep.
+  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    const bool chat = ClassOf(p.kind) == Class::kChat;
+    const size_t n = (chat ? p.members : p.joined).size();
+    RootsMemo& m = member_roots_memo[pid];
+    if (m.epoch != lineage_epoch || m.chat != chat || m.n != n) {
+      MemberRoots(p, m.roots);
+      m.epoch = lineage_epoch;
+      m.chat = chat;
+      m.n = n;
+    }
+    return m.roots;
+  }
+
+  // What Score needs of x's reposts, for every poster at once: for each fingerprint x posted (in
+  // order), each of its posters gets a match and 1 / (other posters). The same sums as looking
+  // every fingerprint up for every candidate.
+  void PrepareContent(const Ent& x) {
+    if (content_acc.size() < ents.size()) content_acc.resize(ents.size());
+    for (uint64_t f : x.posted) {
+      auto it = fps.find(f);
+      if (it == fps.end()) continue;
+      const double w = 1.0 / std::max<uint32_t>(1, it->second.count - 1);
+      for (uint32_t p : it->second.posters) {
+        ContentAcc& a = content_acc[p];
+        if (a.matches == 0) content_touched.push_back(p);
+        ++a.matches;
+        a.s += w;
+      }
+    }
+  }
+  void ClearContent() {
+    for (uint32_t p : content_touched) content_acc[p] = ContentAcc();
+    content_touched.clear();
+  }
+
   // The name features of (x, p), computed once while x is watched and its and p's forms stay.
   const NameMatch& Names(uint32_t xid, uint32_t pid) {
     Ent& x = ents[xid];
@@ -849,11 +975,21 @@ struct RegenDetector::Impl {
     if (!fresh && m.candidate_forms == p.forms_version) return m;
     m = NameMatch();
     m.candidate_forms = p.forms_version;
+    // x's gram sets as bitmaps, kept while the same forms are scored against many candidates.
+    if (bits_owner != xid || bits_forms != x.forms_version) {
+      bits_owner = xid;
+      bits_forms = x.forms_version;
+      if (form_bits.size() < 2 * x.forms.size()) form_bits.resize(2 * x.forms.size());
+      for (size_t i = 0; i < x.forms.size(); ++i) {
+        form_bits[2 * i].Assign(x.forms[i].grams);
+        form_bits[2 * i + 1].Assign(x.forms[i].loose_grams);
+      }
+    }
     for (size_t i = 0; i < x.forms.size(); ++i) {
       const NameForm& a = x.forms[i];
       for (size_t j = 0; j < p.forms.size(); ++j) {
         const NameForm& b = p.forms[j];
-        const double dice = Dice(a.grams, b.grams);
+        const double dice = DiceBits(form_bits[2 * i], a.grams, b.grams);
         // EditSimilarity(a.key, b.key), with a's masks built once.
         const double edit =
             !a.edit.usable() ? EditSimilarity(a.key, b.key)
@@ -861,7 +997,7 @@ struct RegenDetector::Impl {
                 ? 0.0
                 : 1.0 - static_cast<double>(a.edit.Distance(b.key)) /
                             static_cast<double>(std::max(a.key.size(), b.key.size()));
-        const double loose = Dice(a.loose_grams, b.loose_grams);
+        const double loose = DiceBits(form_bits[2 * i + 1], a.loose_grams, b.loose_grams);
         if (dice + edit + loose > m.best) {
           m.best = dice + edit + loose;
           m.form = static_cast<int>(i);
@@ -915,19 +1051,15 @@ struct RegenDetector::Impl {
         }
       }
       f[kFeatAdmins] = r.shared_admin != kNone ? 1.0 : 0.0;
-      double s = 0;
-      for (uint64_t fp : x.posted) {
-        auto it = fps.find(fp);
-        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
-        ++r.content_matches;
-        s += 1.0 / std::max<uint32_t>(1, it->second.count - 1);
-      }
+      // Summed over x.posted in order, for this candidate (PrepareContent).
+      const ContentAcc& acc = content_acc[pid];
+      r.content_matches = acc.matches;
+      const double s = acc.s;
       f[kFeatContent] = 1.0 - std::exp(-s);
       f[kFeatContentCover] = x.posted.empty() ? 0.0
                                               : static_cast<double>(r.content_matches) /
                                                     static_cast<double>(x.posted.size());
-      std::vector<uint32_t>& p_member_roots = p_member_roots_scratch;
-      MemberRoots(p, p_member_roots);
+      const std::vector<uint32_t>& p_member_roots = CandidateMemberRoots(pid);
       std::vector<uint32_t> shared;
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
                             p_member_roots.end(), std::back_inserter(shared));
@@ -989,7 +1121,9 @@ struct RegenDetector::Impl {
     pairs.reserve(cands.size());
     const auto x_roots = AdminRoots(x);
     const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
+    if (!opt.name_only) PrepareContent(x);
     for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
+    ClearContent();
     if (!opt.name_only) {
       // Relative features: the one candidate that explains the most.
       // Relative features compare the candidates not yet claimed by another detection: one
@@ -1157,6 +1291,7 @@ struct RegenDetector::Impl {
     }
     x.detected = true;
     x.parent = best.parent;
+    ++lineage_epoch;  // roots may have changed
     ++ents[best.parent].children;
     ++stats.detections;
     // What this detection tells about others: the accounts running it, the chats it runs.
