@@ -113,7 +113,9 @@ TEST(NameSimilarity, LevenshteinMatchesTheTable) {
     ASSERT_EQ(Levenshtein(a, b), ReferenceLevenshtein(a, b)) << a << " / " << b;
     const EditPattern pattern(a);
     ASSERT_EQ(pattern.usable(), a.size() <= EditPattern::kMaxLength);
-    if (pattern.usable()) ASSERT_EQ(pattern.Distance(b), ReferenceLevenshtein(a, b));
+    if (pattern.usable()) {
+      ASSERT_EQ(pattern.Distance(b), ReferenceLevenshtein(a, b));
+    }
   }
   // A byte outside a-z and 64 letters exactly.
   const std::string a64(64, 'x'), b64 = std::string(63, 'x') + "\xff";

@@ -304,7 +304,8 @@ struct RegenDetector::Impl {
     int matches = 0;
     double s = 0;
   };
-  std::vector<ContentAcc> content_acc;  // scratch for PrepareContent, by entity id
+  std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
+  std::vector<ContentAcc> content_acc;    // scratch for PrepareContent, by entity id
   std::vector<uint32_t> content_touched;
   // For Names: the gram bitmaps of one entity's forms (strict, loose for each form).
   std::vector<GramBits> form_bits;
@@ -1042,11 +1043,12 @@ struct RegenDetector::Impl {
         }
       }
       if (r.shared_admin == kNone) {
-        // An account running a regeneration of a chat the candidate ran.
-        for (uint32_t y : x.administers) {
-          const auto line = Lineage(y);
-          for (size_t k = 1; k < line.size() && r.shared_admin == kNone; ++k) {
-            if (Contains(ents[line[k]].admins, pid)) r.shared_admin = line[k];
+        // An account running a regeneration of a chat the candidate ran: the first such
+        // ancestor, in the order of x.administers and then of each lineage (PrepareAncestors).
+        for (uint32_t a : admin_ancestors) {
+          if (Contains(ents[a].admins, pid)) {
+            r.shared_admin = a;
+            break;
           }
         }
       }
@@ -1060,11 +1062,10 @@ struct RegenDetector::Impl {
                                               : static_cast<double>(r.content_matches) /
                                                     static_cast<double>(x.posted.size());
       const std::vector<uint32_t>& p_member_roots = CandidateMemberRoots(pid);
-      std::vector<uint32_t> shared;
+      std::vector<uint32_t>& shared = r.shared;
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
                             p_member_roots.end(), std::back_inserter(shared));
       r.shared_members = static_cast<int>(shared.size());
-      r.shared = shared;
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
       f[kFeatMembers] = std::log1p(r.shared_members);
       f[kFeatMembersJaccard] =
@@ -1121,7 +1122,15 @@ struct RegenDetector::Impl {
     pairs.reserve(cands.size());
     const auto x_roots = AdminRoots(x);
     const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
-    if (!opt.name_only) PrepareContent(x);
+    if (!opt.name_only) {
+      PrepareContent(x);
+      // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
+      admin_ancestors.clear();
+      for (uint32_t y : x.administers) {
+        const Line line = Lineage(y);
+        for (size_t k = 1; k < line.size(); ++k) admin_ancestors.push_back(line[k]);
+      }
+    }
     for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
     ClearContent();
     if (!opt.name_only) {
