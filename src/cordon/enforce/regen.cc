@@ -173,7 +173,6 @@ Evidence SignalEvidence(std::string_view signal, double value, std::string detai
 struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
-  EditPattern edit{""};  // of key, for the edit similarity to many candidates
 };
 
 // The name features of an (entity, candidate) pair: the best over their forms.
@@ -294,11 +293,13 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
+    bool used = false;  // listed in memo_touched
     bool chat = false;
     size_t n = 0;
     std::vector<uint32_t> roots;
   };
-  std::unordered_map<uint32_t, RootsMemo> member_roots_memo;
+  std::vector<RootsMemo> member_roots_memo;  // by entity id; memo_touched lists the used ones
+  std::vector<uint32_t> memo_touched;
   uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
   struct ContentAcc {
     int matches = 0;
@@ -309,6 +310,7 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> content_touched;
   // For Names: the gram bitmaps of one entity's forms (strict, loose for each form).
   std::vector<GramBits> form_bits;
+  std::vector<EditPattern> form_patterns;  // and the edit-distance masks of their keys
   uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
   std::unordered_map<uint64_t, Fingerprint> fps;
@@ -396,7 +398,6 @@ struct RegenDetector::Impl {
     f.loose = LooseKey(key);
     f.grams = NGrams(key, 3);
     f.loose_grams = NGrams(f.loose, 3);
-    f.edit = EditPattern(key);
     f.key = std::move(key);
     return f;
   }
@@ -458,7 +459,8 @@ struct RegenDetector::Impl {
       std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
       return true;
     });
-    member_roots_memo.clear();
+    for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
+    memo_touched.clear();
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -935,7 +937,12 @@ struct RegenDetector::Impl {
     const Ent& p = ents[pid];
     const bool chat = ClassOf(p.kind) == Class::kChat;
     const size_t n = (chat ? p.members : p.joined).size();
+    if (member_roots_memo.size() < ents.size()) member_roots_memo.resize(ents.size());
     RootsMemo& m = member_roots_memo[pid];
+    if (!m.used) {
+      m.used = true;
+      memo_touched.push_back(pid);
+    }
     if (m.epoch != lineage_epoch || m.chat != chat || m.n != n) {
       MemberRoots(p, m.roots);
       m.epoch = lineage_epoch;
@@ -981,7 +988,9 @@ struct RegenDetector::Impl {
       bits_owner = xid;
       bits_forms = x.forms_version;
       if (form_bits.size() < 2 * x.forms.size()) form_bits.resize(2 * x.forms.size());
+      form_patterns.clear();
       for (size_t i = 0; i < x.forms.size(); ++i) {
+        form_patterns.emplace_back(x.forms[i].key);
         form_bits[2 * i].Assign(x.forms[i].grams);
         form_bits[2 * i + 1].Assign(x.forms[i].loose_grams);
       }
@@ -993,10 +1002,10 @@ struct RegenDetector::Impl {
         const double dice = DiceBits(form_bits[2 * i], a.grams, b.grams);
         // EditSimilarity(a.key, b.key), with a's masks built once.
         const double edit =
-            !a.edit.usable() ? EditSimilarity(a.key, b.key)
+            !form_patterns[i].usable() ? EditSimilarity(a.key, b.key)
             : a.key.empty() || b.key.empty()
                 ? 0.0
-                : 1.0 - static_cast<double>(a.edit.Distance(b.key)) /
+                : 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) /
                             static_cast<double>(std::max(a.key.size(), b.key.size()));
         const double loose = DiceBits(form_bits[2 * i + 1], a.loose_grams, b.loose_grams);
         if (dice + edit + loose > m.best) {
