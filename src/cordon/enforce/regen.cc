@@ -305,8 +305,9 @@ struct RegenDetector::Impl {
     int matches = 0;
     double s = 0;
   };
-  std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
-  std::vector<ContentAcc> content_acc;    // scratch for PrepareContent, by entity id
+  std::vector<uint32_t> admin_ancestors;                // for Score, set in Evaluate
+  std::vector<std::vector<uint32_t>> advertiser_roots;  // the same
+  std::vector<ContentAcc> content_acc;                  // scratch for PrepareContent, by entity id
   std::vector<uint32_t> content_touched;
   // For Names: the gram bitmaps of one entity's forms (strict, loose for each form).
   std::vector<GramBits> form_bits;
@@ -817,8 +818,9 @@ struct RegenDetector::Impl {
         }
       }
     }
-    std::sort(out.begin(), out.end(),
-              [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+    // By id: nothing in Evaluate depends on the candidates' order (every choice among them is
+    // by value, ties broken by key), so no string comparisons here.
+    std::sort(out.begin(), out.end());
     return out;
   }
 
@@ -904,11 +906,13 @@ struct RegenDetector::Impl {
     }
   }
 
-  bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& p_roots) const {
+  // `s_roots`: AdminRoots(ents[s]).
+  bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& s_roots,
+               const std::vector<uint32_t>& p_roots) const {
     const Ent& se = ents[s];
     const Ent& pe = ents[p];
     if (Contains(se.neighbours, p) || Contains(pe.neighbours, s)) return true;
-    for (uint32_t a : AdminRoots(se)) {
+    for (uint32_t a : s_roots) {
       if (std::binary_search(p_roots.begin(), p_roots.end(), a)) return true;
     }
     return false;
@@ -1083,9 +1087,9 @@ struct RegenDetector::Impl {
           p_member_roots.empty()
               ? 0.0
               : static_cast<double>(shared.size()) / static_cast<double>(p_member_roots.size());
-      for (uint32_t s2 : x.advertisers) {
-        if (Related(s2, pid, p_roots)) {
-          r.related_advertiser = s2;
+      for (size_t k = 0; k < x.advertisers.size(); ++k) {
+        if (Related(x.advertisers[k], pid, advertiser_roots[k], p_roots)) {
+          r.related_advertiser = x.advertisers[k];
           break;
         }
       }
@@ -1139,6 +1143,13 @@ struct RegenDetector::Impl {
         const Line line = Lineage(y);
         for (size_t k = 1; k < line.size(); ++k) admin_ancestors.push_back(line[k]);
       }
+      // The admin roots of each chat that advertised x.
+      if (advertiser_roots.size() < x.advertisers.size()) {
+        advertiser_roots.resize(x.advertisers.size());
+      }
+      for (size_t k = 0; k < x.advertisers.size(); ++k) {
+        AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
+      }
     }
     for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
     ClearContent();
@@ -1188,8 +1199,11 @@ struct RegenDetector::Impl {
       if (most > 0) {
         size_t latest = pairs.size();
         for (size_t k = 0; k < pairs.size(); ++k) {
+          // The latest taken down; among equals, the smallest key.
           if (open(pairs[k]) && pairs[k].shared_members == most &&
-              (latest == pairs.size() || pairs[k].down > pairs[latest].down)) {
+              (latest == pairs.size() || pairs[k].down > pairs[latest].down ||
+               (pairs[k].down == pairs[latest].down &&
+                ents[pairs[k].parent].key < ents[pairs[latest].parent].key))) {
             latest = k;
           }
         }
@@ -1219,7 +1233,15 @@ struct RegenDetector::Impl {
     for (Pair& pr : pairs) {
       Finish(pr);
       ++stats.pairs_scored;
-      if (sink) {
+    }
+    if (sink) {  // in the candidates' key order
+      std::vector<size_t> by_key(pairs.size());
+      for (size_t k = 0; k < by_key.size(); ++k) by_key[k] = k;
+      std::sort(by_key.begin(), by_key.end(), [&](size_t a, size_t b) {
+        return ents[pairs[a].parent].key < ents[pairs[b].parent].key;
+      });
+      for (size_t k : by_key) {
+        const Pair& pr = pairs[k];
         sink(RegenScoredPair{x.key,
                              ents[pr.parent].key,
                              now,
