@@ -305,7 +305,10 @@ struct RegenDetector::Impl {
     int matches = 0;
     double s = 0;
   };
-  std::vector<uint32_t> admin_ancestors;                // for Score, set in Evaluate
+  std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
+  std::vector<int> sharing_scratch;       // for members_share in Evaluate, by entity id
+  std::vector<uint32_t> sharing_touched;
+  std::vector<uint64_t> message_fps;                    // scratch for OnMessage
   std::vector<std::vector<uint32_t>> advertiser_roots;  // the same
   std::vector<ContentAcc> content_acc;                  // scratch for PrepareContent, by entity id
   std::vector<uint32_t> content_touched;
@@ -581,7 +584,8 @@ struct RegenDetector::Impl {
       const uint32_t u = Intern(m.from);
       if (ClassOf(ents[u].kind) != Class::kChat) Join(c, u);
     }
-    std::vector<uint64_t> fs;
+    std::vector<uint64_t>& fs = message_fps;
+    fs.clear();
     std::string_view text = m.text;
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
       text.remove_prefix(1);
@@ -1180,10 +1184,14 @@ struct RegenDetector::Impl {
       // Each of the entity's groups (members) is split evenly among the open candidates that
       // share it: evidence that points at one candidate only counts fully.
       if (!x_member_roots.empty()) {
-        std::unordered_map<uint32_t, int> sharing;
+        // sharing[r]: the open candidates sharing root r (scratch by entity id).
+        std::vector<int>& sharing = sharing_scratch;
+        if (sharing.size() < ents.size()) sharing.resize(ents.size(), 0);
         for (const Pair& p : pairs) {
           if (!open(p)) continue;
-          for (uint32_t r : p.shared) ++sharing[r];
+          for (uint32_t r : p.shared) {
+            if (sharing[r]++ == 0) sharing_touched.push_back(r);
+          }
         }
         for (Pair& p : pairs) {
           if (!open(p)) continue;
@@ -1191,6 +1199,8 @@ struct RegenDetector::Impl {
           for (uint32_t r : p.shared) s += 1.0 / sharing[r];
           p.x[kFeatMembersShare] = s / static_cast<double>(x_member_roots.size());
         }
+        for (uint32_t r : sharing_touched) sharing[r] = 0;
+        sharing_touched.clear();
       }
       int most = 0;
       for (const Pair& p : pairs) {
