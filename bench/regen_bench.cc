@@ -4,7 +4,8 @@
 //   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
 //               [--scale small] [--days N] [--work DIR] [--threshold T]
 //   either form: [--no-strong] [--require-non-name] (RegenOptions: the strong-evidence rule
-//   off, for comparison; the gate on)
+//   off, for comparison; the gate on) [--dump FILE] (every run's detections, for diffing two
+//   versions of the detector; see Detect)
 //
 // The second form simulates each family (sim/families.h) and seed into WORK/<family>-<seed>
 // (--media hashes, no exports) and prints, per family, the detector beside the name-only
@@ -28,6 +29,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -121,26 +123,79 @@ std::unordered_map<std::string, TimeMs> SecondMessages(const std::vector<Event>&
 struct Run {
   std::vector<RegenDetection> detections;
   double seconds = 0;
+  double cpu_seconds = 0;  // process CPU time over the same span: steadier on a loaded machine
   RegenStats stats;
   std::vector<RegenScoredPair> pairs;
 };
 
-Run Detect(const std::vector<Event>& events, const RegenOptions& opt, bool keep_pairs) {
+// --dump FILE: every run's detections, to check that a change to the detector leaves them
+// unchanged (diff two dumps). Per run a "# label" line, then one line per detection: its JSON
+// and the unrounded score of its best pair (%.17g); then "#stats" (evaluations, pairs scored: may
+// change with the candidate generation) and "#pairs" (an FNV-1a digest of every scored pair's
+// entity, parent, time, features and score bits: unchanged as long as the same pairs are scored).
+std::FILE* g_dump = nullptr;
+
+uint64_t Fnv(uint64_t h, const void* data, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+
+Run Detect(const std::vector<Event>& events, const RegenOptions& opt, bool keep_pairs,
+           const std::string& label = "") {
   Run r;
   auto det = RegenDetector::Create(opt);
   if (!det.ok()) {
     std::fprintf(stderr, "%s\n", det.status().ToString().c_str());
     std::exit(1);
   }
-  if (keep_pairs) (*det)->SetPairSink([&](const RegenScoredPair& p) { r.pairs.push_back(p); });
+  // For the dump: the best unrounded score of each entity's last evaluation, and the digest.
+  std::unordered_map<std::string, std::pair<TimeMs, double>> best;
+  uint64_t digest = 1469598103934665603ull;
+  if (keep_pairs) {
+    (*det)->SetPairSink([&](const RegenScoredPair& p) { r.pairs.push_back(p); });
+  } else if (g_dump != nullptr) {
+    (*det)->SetPairSink([&](const RegenScoredPair& p) {
+      auto& [t, s] = best[p.entity];
+      if (t != p.time) {
+        t = p.time;
+        s = p.score;
+      } else {
+        s = std::max(s, p.score);
+      }
+      digest = Fnv(digest, p.entity.data(), p.entity.size());
+      digest = Fnv(digest, p.parent.data(), p.parent.size());
+      digest = Fnv(digest, &p.time, sizeof p.time);
+      digest = Fnv(digest, p.x.data(), sizeof(double) * p.x.size());
+      digest = Fnv(digest, &p.score, sizeof p.score);
+    });
+  }
   auto t0 = Clock::now();
+  const std::clock_t c0 = std::clock();
   for (const Event& e : events) {
     auto d = (*det)->OnEvent(e);
     for (auto& x : d) r.detections.push_back(std::move(x));
   }
   for (auto& x : (*det)->Flush()) r.detections.push_back(std::move(x));
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   r.stats = (*det)->stats();
+  if (g_dump != nullptr && !keep_pairs) {
+    std::fprintf(g_dump, "# %s\n", label.c_str());
+    for (const RegenDetection& d : r.detections) {
+      std::string line;
+      AppendDetectionJson(line, d);
+      auto it = best.find(d.entity);
+      std::fprintf(
+          g_dump, "%s %.17g\n", line.c_str(),
+          it != best.end() && it->second.first == d.detected_at ? it->second.second : -1.0);
+    }
+    std::fprintf(g_dump, "#stats %lld evaluations %lld pairs\n",
+                 static_cast<long long>(r.stats.evaluations),
+                 static_cast<long long>(r.stats.pairs_scored));
+    std::fprintf(g_dump, "#pairs %016llx\n", static_cast<unsigned long long>(digest));
+    std::fflush(g_dump);
+  }
   return r;
 }
 
@@ -211,12 +266,13 @@ void Print(const char* label, const Metrics& m, const Run& run, int64_t events) 
   std::printf(
       "%-9s detections %5lld  precision %.4f  recall %.4f (%lld/%lld)  parent-top1 %.4f  "
       "MRR %.4f (all %.4f)  delay median %.2f h p90 %.2f h  before 2nd msg %.4f  "
-      "FP relaunch %lld lookalike %lld  %.0f events/s\n",
+      "FP relaunch %lld lookalike %lld  %.0f events/s (%.0f per CPU second)\n",
       label, static_cast<long long>(m.detections), m.precision, m.recall,
       static_cast<long long>(m.found), static_cast<long long>(m.positives),
       m.tp ? static_cast<double>(m.parent_right) / m.tp : 0.0, m.mrr_detected, m.mrr_all,
       m.delay_median_h, m.delay_p90_h, m.before_second, static_cast<long long>(m.fp_relaunch),
-      static_cast<long long>(m.fp_lookalike), events / std::max(1e-9, run.seconds));
+      static_cast<long long>(m.fp_lookalike), events / std::max(1e-9, run.seconds),
+      events / std::max(1e-9, run.cpu_seconds));
 }
 
 // L2-regularised logistic regression by Newton's method over columns `cols`.
@@ -405,7 +461,8 @@ int RunFamilies(const std::string& which, const std::string& seeds_arg, const st
       for (int b = 0; b < 2; ++b) {
         RegenOptions opt = base;
         opt.name_only = b == 1;
-        Run run = Detect(sink.events, opt, false);
+        Run run = Detect(sink.events, opt, false,
+                         family + "-" + std::to_string(seed) + (b == 1 ? " baseline" : ""));
         pooled[b].Add(Score(run, *truth, second), run, n);
       }
     }
@@ -472,6 +529,12 @@ int main(int argc, char** argv) {
       require_non_name = true;
     } else if (a == "--misses" && i + 1 < argc) {
       misses_out = argv[++i];  // each missed regeneration with the signals its parent pair had
+    } else if (a == "--dump" && i + 1 < argc) {
+      g_dump = std::fopen(argv[++i], "w");
+      if (g_dump == nullptr) {
+        std::fprintf(stderr, "cannot write %s\n", argv[i]);
+        return 1;
+      }
     } else if (a == "--pairs" && i + 1 < argc) {
       pairs_out = argv[++i];  // every scored pair as TSV, for diagnosis
     } else {
@@ -479,7 +542,7 @@ int main(int argc, char** argv) {
                    "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]\n"
                    "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
                    "[--scale small] [--days N] [--work DIR] [--threshold T]\n"
-                   "       either: [--no-strong] [--require-non-name]\n");
+                   "       either: [--no-strong] [--require-non-name] [--dump FILE]\n");
       return 2;
     }
   }
@@ -530,7 +593,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(n), truth->regens.size());
 
   opt.score_detected = fit || !pairs_out.empty() || !misses_out.empty();
-  Run full = Detect(sink.events, opt, opt.score_detected);
+  Run full = Detect(sink.events, opt, opt.score_detected, "detector");
   if (!pairs_out.empty()) {
     std::FILE* f = std::fopen(pairs_out.c_str(), "w");
     if (f == nullptr) return 1;
@@ -634,7 +697,7 @@ int main(int argc, char** argv) {
                       1.0, static_cast<double>(m.positives - static_cast<int64_t>(inert.size()))));
   RegenOptions base = opt;
   base.name_only = true;
-  Run baseline = Detect(sink.events, base, false);
+  Run baseline = Detect(sink.events, base, false, "baseline");
   Print("baseline", Score(baseline, *truth, second), baseline, n);
   std::printf("recall by kind/naming:");
   for (const auto& [g, fn] : m.by_group) {
@@ -671,9 +734,10 @@ int main(int argc, char** argv) {
     std::printf("  [%.1f,%.1f) %lld %.3f", b / 10.0, (b + 1) / 10.0, static_cast<long long>(nb),
                 nb ? static_cast<double>(tb) / nb : 0.0);
   }
-  std::printf("\nstats: %lld evaluations, %lld pairs scored, %lld late events, %.3f s\n",
-              static_cast<long long>(full.stats.evaluations),
-              static_cast<long long>(full.stats.pairs_scored),
-              static_cast<long long>(full.stats.late_events), full.seconds);
+  std::printf(
+      "\nstats: %lld evaluations, %lld pairs scored, %lld late events, %.3f s (%.3f s CPU)\n",
+      static_cast<long long>(full.stats.evaluations),
+      static_cast<long long>(full.stats.pairs_scored),
+      static_cast<long long>(full.stats.late_events), full.seconds, full.cpu_seconds);
   return 0;
 }

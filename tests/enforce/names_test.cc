@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace cordon::enforce {
 namespace {
 
@@ -41,6 +46,27 @@ TEST_F(NamesTest, ArabicTransliterationMeetsTheLatinOriginal) {
   EXPECT_GT(Dice(NGrams(LooseKey(arabic), 3), NGrams(LooseKey("novadigest"), 3)), 0.99);
 }
 
+TEST_F(NamesTest, AsciiShortcutAgreesWithIcu) {
+  // Every letter alone and in pairs, then random ASCII strings (letters, digits, punctuation,
+  // spaces): the shortcut gives ICU's key.
+  std::string all;
+  for (int c = 1; c < 128; ++c) all += static_cast<char>(c);
+  EXPECT_EQ(norm_->Key(all), norm_->KeyIcu(all));
+  for (char a = 'A'; a <= 'z'; ++a) {
+    for (char b = 'A'; b <= 'z'; ++b) {
+      const std::string s{a, b};
+      ASSERT_EQ(norm_->Key(s), norm_->KeyIcu(s)) << s;
+    }
+  }
+  std::mt19937 rng(2025);
+  for (int round = 0; round < 2000; ++round) {
+    std::string s(rng() % 24, ' ');
+    for (char& c : s) c = static_cast<char>(32 + rng() % 95);
+    ASSERT_EQ(norm_->Key(s), norm_->KeyIcu(s)) << s;
+  }
+  EXPECT_EQ(norm_->Key("Nova_Digest 3"), "novadigest");
+}
+
 TEST(NameSimilarity, DiceAndEdit) {
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("abc", 3)), 1.0);
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("xyz", 3)), 0.0);
@@ -53,6 +79,51 @@ TEST(NameSimilarity, DiceAndEdit) {
   EXPECT_DOUBLE_EQ(EditSimilarity("", "a"), 0.0);
   EXPECT_EQ(LooseKey("novadigest"), "nfdjst");
   EXPECT_EQ(NGrams("ab", 3).size(), 2u);  // ^ab, ab$
+}
+
+// The textbook table, to check the bit-parallel distance against.
+size_t ReferenceLevenshtein(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> t(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) t[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) t[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      t[i][j] = std::min(
+          {t[i - 1][j] + 1, t[i][j - 1] + 1, t[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+  }
+  return t[a.size()][b.size()];
+}
+
+TEST(NameSimilarity, LevenshteinMatchesTheTable) {
+  EXPECT_EQ(Levenshtein("kitten", "sitting"), 3u);
+  EXPECT_EQ(Levenshtein("", "abc"), 3u);
+  EXPECT_EQ(Levenshtein("abc", ""), 3u);
+  EXPECT_EQ(Levenshtein("same", "same"), 0u);
+  // Random strings over small alphabets (many matches), across the 64-letter word boundary.
+  std::mt19937 rng(14);
+  for (int round = 0; round < 3000; ++round) {
+    const int alphabet = 2 + round % 5;
+    auto word = [&] {
+      std::string w(rng() % 90, 'a');
+      for (char& c : w) c = static_cast<char>('a' + rng() % alphabet);
+      return w;
+    };
+    const std::string a = word(), b = word();
+    ASSERT_EQ(Levenshtein(a, b), ReferenceLevenshtein(a, b)) << a << " / " << b;
+    const EditPattern pattern(a);
+    ASSERT_EQ(pattern.usable(), a.size() <= EditPattern::kMaxLength);
+    if (pattern.usable()) {
+      ASSERT_EQ(pattern.Distance(b), ReferenceLevenshtein(a, b));
+    }
+  }
+  // A byte outside a-z and 64 letters exactly.
+  const std::string a64(64, 'x'), b64 = std::string(63, 'x') + "\xff";
+  EXPECT_EQ(Levenshtein(a64, b64), 1u);
+  EXPECT_EQ(Levenshtein(b64, a64 + "x"), 2u);
+  EXPECT_EQ(EditPattern(a64).Distance(b64), 1u);
+  EXPECT_EQ(EditPattern("").Distance("abc"), 3u);
+  EXPECT_FALSE(EditPattern("ab1").usable());
 }
 
 }  // namespace

@@ -6,13 +6,22 @@
 #include <unicode/uspoof.h>
 
 #include <algorithm>
+#include <array>
 
 namespace cordon::enforce {
+
+namespace {
+bool AsciiLetter(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+}  // namespace
 
 struct NameNormalizer::Impl {
   USpoofChecker* spoof = nullptr;
   std::unique_ptr<icu::Transliterator> arabic;
   std::unique_ptr<icu::Transliterator> latin;
+  // The ASCII shortcut: skeleton[c] is the confusable skeleton of the ASCII letter c when it is
+  // ASCII itself (ascii[c]); see Key.
+  std::array<std::string, 128> skeleton;
+  std::array<bool, 128> ascii{};
   ~Impl() {
     if (spoof != nullptr) uspoof_close(spoof);
   }
@@ -29,12 +38,49 @@ StatusOr<std::unique_ptr<NameNormalizer>> NameNormalizer::Create() {
   n->impl_->latin.reset(
       icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, st));
   if (U_FAILURE(st)) return Status::Internal(std::string("ICU Any-Latin: ") + u_errorName(st));
+  for (int c = 0; c < 128; ++c) {
+    if (!AsciiLetter(c)) continue;
+    const icu::UnicodeString one(static_cast<UChar32>(c));
+    icu::UnicodeString skeleton;
+    st = U_ZERO_ERROR;
+    uspoof_getSkeletonUnicodeString(n->impl_->spoof, 0, one, skeleton, &st);
+    if (U_FAILURE(st)) continue;
+    std::string out;
+    skeleton.toUTF8String(out);
+    bool ascii = true;
+    for (char b : out) ascii &= static_cast<unsigned char>(b) < 0x80;
+    if (!ascii) continue;
+    n->impl_->skeleton[static_cast<size_t>(c)] = out;
+    n->impl_->ascii[static_cast<size_t>(c)] = true;
+  }
   return n;
 }
 
 NameNormalizer::~NameNormalizer() = default;
 
+// The ASCII shortcut. For a string of ASCII bytes the pipeline below reduces to: keep the
+// letters (the only ASCII characters that are alphabetic or marks); Arabic-Latin changes
+// nothing (it touches Arabic script only); the skeleton maps each character on its own (NFD is
+// the identity on ASCII), so it is the concatenation of the letters' skeletons; when those are
+// ASCII, Any-Latin and Latin-ASCII change nothing and Lower lowercases. The letters' skeletons
+// come from ICU itself (Create); a letter whose skeleton is not ASCII sends the string down the
+// full path. tests/enforce/names_test.cc checks the two paths agree.
 std::string NameNormalizer::Key(std::string_view utf8) const {
+  std::string out;
+  for (char b : utf8) {
+    const auto u = static_cast<unsigned char>(b);
+    if (u >= 0x80) return KeyIcu(utf8);
+    if (!AsciiLetter(u)) continue;
+    if (!impl_->ascii[u]) return KeyIcu(utf8);
+    for (char k : impl_->skeleton[u]) {
+      const char l = k >= 'A' && k <= 'Z' ? static_cast<char>(k - 'A' + 'a') : k;
+      if (l >= 'a' && l <= 'z') out += l;
+    }
+  }
+  return out;
+}
+
+std::string NameNormalizer::KeyIcu(std::string_view utf8) const {
   const icu::UnicodeString raw = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   // Letters and combining marks only: digits, separators, punctuation, symbols (emoji) and
@@ -148,8 +194,39 @@ double Dice(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
 }
 
-double EditSimilarity(std::string_view a, std::string_view b) {
-  if (a.empty() || b.empty()) return 0;
+namespace {
+
+// Levenshtein distance by Myers' bit-parallel algorithm (Hyyrö's form for the global distance):
+// one column of the dynamic programme per character of `b`, as vertical deltas in the bits of a
+// word, for |a| <= 64. Exact: the same distance as the table below.
+size_t LevenshteinBits(std::string_view a, std::string_view b) {
+  std::array<uint64_t, 256> peq;
+  for (char c : a) peq[static_cast<unsigned char>(c)] = 0;
+  for (char c : b) peq[static_cast<unsigned char>(c)] = 0;
+  for (size_t i = 0; i < a.size(); ++i) peq[static_cast<unsigned char>(a[i])] |= uint64_t{1} << i;
+  const uint64_t last = uint64_t{1} << (a.size() - 1);
+  uint64_t pv = ~uint64_t{0}, mv = 0;
+  size_t d = a.size();
+  for (char c : b) {
+    const uint64_t eq = peq[static_cast<unsigned char>(c)];
+    const uint64_t xv = eq | mv;
+    const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & last) {
+      ++d;
+    } else if (mh & last) {
+      --d;
+    }
+    ph = (ph << 1) | 1;  // the top row of the table grows by one per column
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return d;
+}
+
+size_t LevenshteinTable(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -160,7 +237,60 @@ double EditSimilarity(std::string_view a, std::string_view b) {
     }
     std::swap(prev, cur);
   }
-  const double d = static_cast<double>(prev[b.size()]);
+  return prev[b.size()];
+}
+
+}  // namespace
+
+size_t Levenshtein(std::string_view a, std::string_view b) {
+  if (a.size() < b.size()) std::swap(a, b);  // the distance is symmetric; b is the shorter
+  if (b.empty()) return a.size();
+  return b.size() <= 64 ? LevenshteinBits(b, a) : LevenshteinTable(a, b);
+}
+
+EditPattern::EditPattern(std::string_view pattern) : length_(pattern.size()) {
+  if (pattern.size() > kMaxLength) {
+    usable_ = false;
+    return;
+  }
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c < 'a' || c > 'z') {
+      usable_ = false;
+      return;
+    }
+    peq_[static_cast<size_t>(c - 'a')] |= uint64_t{1} << i;
+  }
+}
+
+size_t EditPattern::Distance(std::string_view text) const {
+  if (length_ == 0) return text.size();
+  // As LevenshteinBits, with the masks built once.
+  const uint64_t last = uint64_t{1} << (length_ - 1);
+  uint64_t pv = ~uint64_t{0}, mv = 0;
+  size_t d = length_;
+  for (char c : text) {
+    const uint64_t eq = c >= 'a' && c <= 'z' ? peq_[static_cast<size_t>(c - 'a')] : peq_[26];
+    const uint64_t xv = eq | mv;
+    const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & last) {
+      ++d;
+    } else if (mh & last) {
+      --d;
+    }
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return d;
+}
+
+double EditSimilarity(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return 0;
+  const double d = static_cast<double>(Levenshtein(a, b));
   return 1.0 - d / static_cast<double>(std::max(a.size(), b.size()));
 }
 

@@ -16,6 +16,7 @@
 // per thread. The free functions are pure.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +38,9 @@ class NameNormalizer {
   // The strict key described above; empty when the name has no letters. Invalid UTF-8 is
   // replaced, never an error.
   std::string Key(std::string_view utf8) const;
+  // The same key, always through the ICU pipeline: Key takes a shortcut for ASCII strings that
+  // gives the same result (for tests).
+  std::string KeyIcu(std::string_view utf8) const;
 
  private:
   NameNormalizer() = default;
@@ -53,6 +57,25 @@ std::vector<uint32_t> NGrams(std::string_view s, int n);
 
 // Dice coefficient of two sorted gram sets: 2|A∩B| / (|A|+|B|); 0 when both are empty.
 double Dice(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b);
+
+// Levenshtein distance of two byte strings (bit-parallel when the shorter has at most 64 bytes).
+size_t Levenshtein(std::string_view a, std::string_view b);
+
+// The Levenshtein distance from one name key (letters a-z, at most 64) to many others: the
+// pattern's bit masks are built once. Distance(t) == Levenshtein(pattern, t) for any t.
+class EditPattern {
+ public:
+  static constexpr size_t kMaxLength = 64;
+  // usable() is false when the pattern is longer than kMaxLength or holds a byte outside a-z.
+  explicit EditPattern(std::string_view pattern);
+  bool usable() const { return usable_; }
+  size_t Distance(std::string_view text) const;
+
+ private:
+  std::array<uint64_t, 27> peq_{};  // a-z, then any other byte (matches nothing)
+  size_t length_ = 0;
+  bool usable_ = true;
+};
 
 // 1 - Levenshtein(a, b) / max(|a|, |b|); 0 when either is empty.
 double EditSimilarity(std::string_view a, std::string_view b);

@@ -1,13 +1,14 @@
 #include "cordon/enforce/regen.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <queue>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
@@ -174,6 +175,58 @@ struct NameForm {
   std::vector<uint32_t> grams, loose_grams;
 };
 
+// The name features of an (entity, candidate) pair: the best over their forms.
+struct NameMatch {
+  uint32_t candidate_forms = 0;  // the candidate's forms_version they were computed for
+  double dice = 0, edit = 0, loose = 0, exact = 0;
+  double best = -1;        // the best dice + edit + loose, -1 when either has no form
+  int form = -1, cf = -1;  // the forms giving `best` (entity's, candidate's)
+};
+
+// A set of 3-grams (NGrams(key, 3): three 5-bit codes, so below 2^15) as a bitmap: the size of
+// its intersection with another set in one pass over the other, without a merge.
+class GramBits {
+ public:
+  static constexpr uint32_t kGrams = 1u << 15;
+  void Assign(const std::vector<uint32_t>& grams) {
+    Clear();
+    for (uint32_t g : grams) {
+      if (g >= kGrams) {
+        exact_ = false;  // not a 3-gram set: Common is unusable
+        continue;
+      }
+      uint64_t& w = words_[g >> 6];
+      if (w == 0) touched_.push_back(g >> 6);
+      w |= uint64_t{1} << (g & 63);
+    }
+  }
+  void Clear() {
+    for (uint32_t k : touched_) words_[k] = 0;
+    touched_.clear();
+    exact_ = true;
+  }
+  bool exact() const { return exact_; }
+  // |A ∩ B| for the assigned set A and a sorted, deduplicated B.
+  size_t Common(const std::vector<uint32_t>& b) const {
+    size_t n = 0;
+    for (uint32_t g : b) n += g < kGrams ? (words_[g >> 6] >> (g & 63)) & 1 : 0;
+    return n;
+  }
+
+ private:
+  std::vector<uint64_t> words_ = std::vector<uint64_t>(kGrams / 64, 0);
+  std::vector<uint32_t> touched_;
+  bool exact_ = true;
+};
+
+// Dice(a, b) (names.h) with a given as bits: the same value.
+double DiceBits(const GramBits& bits, const std::vector<uint32_t>& a,
+                const std::vector<uint32_t>& b) {
+  if (!bits.exact()) return Dice(a, b);
+  if (a.empty() && b.empty()) return 0;
+  return 2.0 * static_cast<double>(bits.Common(b)) / static_cast<double>(a.size() + b.size());
+}
+
 struct Ent {
   std::string key;
   EntityKind kind = EntityKind::kUnknown;
@@ -202,6 +255,13 @@ struct Ent {
   int children = 0;  // detected regenerations of it
   bool name_cands_ready = false;
   std::vector<uint32_t> name_cands;
+  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
+  // with the same raw strings needs no normalisation.
+  std::string raw_name, raw_user;
+  uint32_t forms_version = 0;  // bumped when `forms` change
+  // The name features against each candidate scored while watched (they depend only on the two
+  // entities' forms), released with the other lists when the watch ends.
+  std::unordered_map<uint32_t, NameMatch> name_matches;
   bool dirty = false;
 };
 
@@ -224,8 +284,45 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> watched;    // entities whose watch began, for releasing their lists
   std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
   std::vector<uint32_t> hit_touched;
+  std::vector<double> score_of;  // scratch for name retrieval, by entity id
+  std::vector<uint32_t> scored;
+  std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
+  std::vector<std::pair<double, uint32_t>> ranked_scratch;
+  std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
+  uint32_t cand_stamp = 0;          // that listed the entity
+  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
+  struct RootsMemo {
+    uint64_t epoch = ~uint64_t{0};
+    bool used = false;  // listed in memo_touched
+    bool chat = false;
+    size_t n = 0;
+    std::vector<uint32_t> roots;
+  };
+  std::vector<RootsMemo> member_roots_memo;  // by entity id; memo_touched lists the used ones
+  std::vector<uint32_t> memo_touched;
+  uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
+  struct ContentAcc {
+    int matches = 0;
+    double s = 0;
+  };
+  std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
+  std::vector<int> sharing_scratch;       // for members_share in Evaluate, by entity id
+  std::vector<uint32_t> sharing_touched;
+  std::vector<uint64_t> message_fps;                    // scratch for OnMessage
+  std::vector<std::vector<uint32_t>> advertiser_roots;  // the same
+  std::vector<ContentAcc> content_acc;                  // scratch for PrepareContent, by entity id
+  std::vector<uint32_t> content_touched;
+  // For Names: the gram bitmaps of one entity's forms (strict, loose for each form).
+  std::vector<GramBits> form_bits;
+  std::vector<EditPattern> form_patterns;  // and the edit-distance masks of their keys
+  uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
   std::unordered_map<uint64_t, Fingerprint> fps;
+  // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
+  // what fell behind the horizon instead of visiting every fingerprint.
+  std::priority_queue<std::pair<TimeMs, uint64_t>, std::vector<std::pair<TimeMs, uint64_t>>,
+                      std::greater<>>
+      fp_expiry;
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   std::vector<uint32_t> downs;                      // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
@@ -263,26 +360,41 @@ struct RegenDetector::Impl {
     dirty.push_back(id);
   }
 
-  // The entity and its detected ancestors, nearest first.
-  std::vector<uint32_t> Lineage(uint32_t id) const {
-    std::vector<uint32_t> out;
-    while (id != kNone && out.size() < kMaxLineage && !Contains(out, id)) {
-      out.push_back(id);
+  // The entity and its detected ancestors, nearest first (at most kMaxLineage, stopping at a
+  // repeat), in place: no allocation.
+  struct Line {
+    std::array<uint32_t, kMaxLineage> v;
+    size_t n = 0;
+    const uint32_t* begin() const { return v.data(); }
+    const uint32_t* end() const { return v.data() + n; }
+    size_t size() const { return n; }
+    uint32_t operator[](size_t k) const { return v[k]; }
+  };
+  Line Lineage(uint32_t id) const {
+    Line out;
+    while (id != kNone && out.n < kMaxLineage &&
+           std::find(out.begin(), out.end(), id) == out.end()) {
+      out.v[out.n++] = id;
       id = ents[id].parent;
     }
     return out;
   }
 
   uint32_t Root(uint32_t id) const {
-    const auto l = Lineage(id);
-    return l.back();
+    if (ents[id].parent == kNone) return id;  // most entities: no detected ancestor
+    const Line l = Lineage(id);
+    return l[l.size() - 1];
   }
 
   std::vector<uint32_t> AdminRoots(const Ent& e) const {
     std::vector<uint32_t> out;
+    AdminRoots(e, out);
+    return out;
+  }
+  void AdminRoots(const Ent& e, std::vector<uint32_t>& out) const {
+    out.clear();
     for (uint32_t a : e.admins) AddUnique(out, Root(a), kMaxAdmins);
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   NameForm Form(std::string key) const {
@@ -299,15 +411,14 @@ struct RegenDetector::Impl {
     if (e.indexed) return;
     e.indexed = true;
     downs.push_back(id);
+    // Postings are sorted by id, each id once (NameCandidates searches them).
+    auto post = [id](std::vector<uint32_t>& p) {
+      auto at = std::lower_bound(p.begin(), p.end(), id);
+      if (at == p.end() || *at != id) p.insert(at, id);
+    };
     for (const NameForm& f : e.forms) {
-      for (uint32_t g : f.grams) {
-        auto& p = gram_index[g];
-        if (p.empty() || p.back() != id) p.push_back(id);
-      }
-      for (uint32_t g : f.loose_grams) {
-        auto& p = loose_index[g];
-        if (p.empty() || p.back() != id) p.push_back(id);
-      }
+      for (uint32_t g : f.grams) post(gram_index[g]);
+      for (uint32_t g : f.loose_grams) post(loose_index[g]);
     }
     if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
@@ -317,7 +428,14 @@ struct RegenDetector::Impl {
   void Sweep(TimeMs now) {
     last_sweep = now;
     const TimeMs horizon = now - opt.parent_window - opt.watch;
-    std::erase_if(fps, [&](const auto& kv) { return kv.second.last < horizon; });
+    // Every fingerprint with last < horizon has the entry pushed when its last was set, still
+    // queued (had it been popped, the fingerprint would have been erased then): the same set as
+    // erasing every fingerprint older than the horizon.
+    while (!fp_expiry.empty() && fp_expiry.top().first < horizon) {
+      auto it = fps.find(fp_expiry.top().second);
+      if (it != fps.end() && it->second.last < horizon) fps.erase(it);
+      fp_expiry.pop();
+    }
     size_t stale = 0;
     for (uint32_t id : downs) {
       const Ent& e = ents[id];
@@ -334,6 +452,7 @@ struct RegenDetector::Impl {
       gram_index.clear();
       loose_index.clear();
       avatars.Clear();
+      std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
     }
     std::erase_if(watched, [&](uint32_t id) {
@@ -341,8 +460,11 @@ struct RegenDetector::Impl {
       if (Watched(e, now)) return false;
       e.posted.clear();
       e.posted.shrink_to_fit();
+      std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
       return true;
     });
+    for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
+    memo_touched.clear();
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -369,14 +491,17 @@ struct RegenDetector::Impl {
       }
     }
     Ent& e = ents[id];
-    std::string name_key = ev.name ? norm->Key(*ev.name) : e.name_key;
-    std::string user_key = ev.username ? norm->Key(*ev.username) : e.user_key;
     auto core = [&](const std::string& raw) {
       const std::string stripped = WithoutVersionTokens(raw);
       return stripped.empty() ? std::string() : norm->Key(stripped);
     };
-    std::string name_core = ev.name ? core(*ev.name) : e.name_core;
-    std::string user_core = ev.username ? core(*ev.username) : e.user_core;
+    // The keys of the raw strings last stored are known (the keys of "" are "").
+    const bool new_name = ev.name && *ev.name != e.raw_name;
+    const bool new_user = ev.username && *ev.username != e.raw_user;
+    std::string name_key = new_name ? norm->Key(*ev.name) : e.name_key;
+    std::string user_key = new_user ? norm->Key(*ev.username) : e.user_key;
+    std::string name_core = new_name ? core(*ev.name) : e.name_core;
+    std::string user_core = new_user ? core(*ev.username) : e.user_core;
     if (ev.username && !ev.username->empty() && PlatformOfKey(ev.key) == Platform::kTelegram) {
       std::string u = "t.me/";
       for (char c : *ev.username)
@@ -396,6 +521,10 @@ struct RegenDetector::Impl {
     e.watch_until = t + opt.watch;
     e.name_key = std::move(name_key);
     e.user_key = std::move(user_key);
+    if (new_name) e.raw_name = *ev.name;
+    if (new_user) e.raw_user = *ev.username;
+    ++e.forms_version;
+    e.name_matches.clear();
     e.forms.clear();
     if (!e.name_key.empty()) e.forms.push_back(Form(e.name_key));
     if (!e.user_key.empty() && e.user_key != e.name_key) e.forms.push_back(Form(e.user_key));
@@ -455,7 +584,8 @@ struct RegenDetector::Impl {
       const uint32_t u = Intern(m.from);
       if (ClassOf(ents[u].kind) != Class::kChat) Join(c, u);
     }
-    std::vector<uint64_t> fs;
+    std::vector<uint64_t>& fs = message_fps;
+    fs.clear();
     std::string_view text = m.text;
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
       text.remove_prefix(1);
@@ -471,12 +601,15 @@ struct RegenDetector::Impl {
     }
     const bool watched = Watched(ents[c], t);
     for (uint64_t f : fs) {
-      Fingerprint& fp = fps[f];
+      auto [fit, fresh] = fps.try_emplace(f);
+      Fingerprint& fp = fit->second;
       if (!Contains(fp.posters, c)) {
         ++fp.count;
         if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
       }
-      fp.last = std::max(fp.last, t);
+      const TimeMs last = std::max(fp.last, t);
+      if (fresh || last != fp.last) fp_expiry.emplace(last, f);
+      fp.last = last;
       if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
         for (uint32_t p : fp.posters) {
           if (p != c && ents[p].down) {
@@ -554,23 +687,52 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     x.name_cands.clear();
     x.name_cands_ready = true;
-    std::unordered_map<uint32_t, double> score;
+    // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
     if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
+    if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
+    scored.clear();
     auto retrieve = [&](const std::vector<uint32_t>& grams,
                         const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
       if (grams.empty()) return;
+      // An entity's hits are the postings (of at most kMaxPostings) that list it; it is kept
+      // with `need` or more. Prefix filter: with L lists and k = ceil(need), an entity in k of
+      // them is in at least one of the L - k + 1 shortest, so only those are walked; the others
+      // are searched (sorted postings) for the entities found. The counts are exact.
+      const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
+      const auto k = static_cast<size_t>(std::ceil(need));
+      lists.clear();
       for (uint32_t g : grams) {
         auto it = index.find(g);
         if (it == index.end() || it->second.size() > kMaxPostings) continue;
-        for (uint32_t id : it->second) {
+        lists.push_back(&it->second);
+      }
+      if (lists.size() < k) return;  // nobody reaches `need`
+      std::sort(lists.begin(), lists.end(),
+                [](const auto* a, const auto* b) { return a->size() < b->size(); });
+      // Walking more lists than that is also exact: a list is walked while that costs less
+      // than searching it for every entity found so far.
+      size_t walk = 0;
+      while (walk < lists.size()) {
+        const size_t len = lists[walk]->size();
+        if (walk >= lists.size() - k + 1 &&
+            len > hit_touched.size() * static_cast<size_t>(std::bit_width(len))) {
+          break;
+        }
+        for (uint32_t id : *lists[walk]) {
           if (hit_count[id]++ == 0) hit_touched.push_back(id);
         }
+        ++walk;
       }
-      const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
       for (uint32_t id : hit_touched) {
+        for (size_t i = walk; i < lists.size(); ++i) {
+          hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
+        }
         const double n = hit_count[id];
         hit_count[id] = 0;
-        if (n >= need) score[id] = std::max(score[id], n / static_cast<double>(grams.size()));
+        if (n >= need) {
+          if (score_of[id] == 0.0) scored.push_back(id);
+          score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
+        }
       }
       hit_touched.clear();
     };
@@ -578,24 +740,42 @@ struct RegenDetector::Impl {
       retrieve(f.grams, gram_index);
       retrieve(f.loose_grams, loose_index);
     }
-    std::vector<std::pair<double, uint32_t>> ranked;
-    for (const auto& [id, s] : score) {
-      if (ValidCandidate(x, xid, id)) ranked.emplace_back(s, id);
+    std::vector<std::pair<double, uint32_t>>& ranked = ranked_scratch;
+    ranked.clear();
+    for (uint32_t id : scored) {
+      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[id], id);
+      score_of[id] = 0.0;
     }
-    std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first > b.first;
-      return ents[a.second].key < ents[b.second].key;
-    });
-    if (ranked.size() > kNameCandidates) ranked.resize(kNameCandidates);
+    scored.clear();
+    // The order is total (keys are unique), so the first kNameCandidates are those of a full
+    // sort.
+    const size_t keep = std::min(ranked.size(), kNameCandidates);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                      ranked.end(), [&](const auto& a, const auto& b) {
+                        if (a.first != b.first) return a.first > b.first;
+                        return ents[a.second].key < ents[b.second].key;
+                      });
+    ranked.resize(keep);
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
 
   std::vector<uint32_t> Candidates(uint32_t xid) {
     Ent& x = ents[xid];
     if (!x.name_cands_ready) NameCandidates(xid);
-    std::unordered_set<uint32_t> set(x.name_cands.begin(), x.name_cands.end());
+    if (cand_mark.size() < ents.size()) cand_mark.resize(ents.size(), 0);
+    if (++cand_stamp == 0) {  // wrapped: forget every stamp
+      std::fill(cand_mark.begin(), cand_mark.end(), 0);
+      cand_stamp = 1;
+    }
+    std::vector<uint32_t> out;
+    auto insert = [&](uint32_t p) {
+      if (cand_mark[p] == cand_stamp) return;
+      cand_mark[p] = cand_stamp;
+      out.push_back(p);
+    };
+    for (uint32_t p : x.name_cands) insert(p);
     auto add = [&](uint32_t p) {
-      if (ValidCandidate(x, xid, p)) set.insert(p);
+      if (cand_mark[p] != cand_stamp && ValidCandidate(x, xid, p)) insert(p);
     };
     if (!opt.name_only) {
       if (x.has_avatar) {
@@ -642,9 +822,9 @@ struct RegenDetector::Impl {
         }
       }
     }
-    std::vector<uint32_t> out(set.begin(), set.end());
-    std::sort(out.begin(), out.end(),
-              [&](uint32_t a, uint32_t b) { return ents[a].key < ents[b].key; });
+    // By id: nothing in Evaluate depends on the candidates' order (every choice among them is
+    // by value, ties broken by key), so no string comparisons here.
+    std::sort(out.begin(), out.end());
     return out;
   }
 
@@ -653,7 +833,7 @@ struct RegenDetector::Impl {
     RegenFeatures x{};
     double score = 0;
     // Evidence details.
-    std::string name_detail;
+    int name_form = -1, name_cform = -1;  // the best-matching forms (entity's, candidate's)
     int avatar_distance = -1;
     uint32_t shared_admin = kNone;
     int content_matches = 0;
@@ -730,11 +910,13 @@ struct RegenDetector::Impl {
     }
   }
 
-  bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& p_roots) const {
+  // `s_roots`: AdminRoots(ents[s]).
+  bool Related(uint32_t s, uint32_t p, const std::vector<uint32_t>& s_roots,
+               const std::vector<uint32_t>& p_roots) const {
     const Ent& se = ents[s];
     const Ent& pe = ents[p];
     if (Contains(se.neighbours, p) || Contains(pe.neighbours, s)) return true;
-    for (uint32_t a : AdminRoots(se)) {
+    for (uint32_t a : s_roots) {
       if (std::binary_search(p_roots.begin(), p_roots.end(), a)) return true;
     }
     return false;
@@ -742,15 +924,110 @@ struct RegenDetector::Impl {
 
   // Lineage roots of an entity's groups (accounts) or members (chats).
   std::vector<uint32_t> MemberRoots(const Ent& e) const {
+    std::vector<uint32_t> out;
+    MemberRoots(e, out);
+    return out;
+  }
+  void MemberRoots(const Ent& e, std::vector<uint32_t>& out) const {
     const bool chat = ClassOf(e.kind) == Class::kChat;
     const std::vector<uint32_t>& v = chat ? e.members : e.joined;
-    std::vector<uint32_t> out;
+    out.clear();
     const size_t n = std::min<size_t>(v.size(), kMaxMemberScan);
     out.reserve(n);
     for (size_t k = 0; k < n; ++k) out.push_back(Root(v[k]));
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+  }
+
+  // MemberRoots of a candidate, kept until a detection changes lineages or its list grows (the
+  // lists only grow; the class decides which list). Cleared at each Sweep.
+  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    const bool chat = ClassOf(p.kind) == Class::kChat;
+    const size_t n = (chat ? p.members : p.joined).size();
+    if (member_roots_memo.size() < ents.size()) member_roots_memo.resize(ents.size());
+    RootsMemo& m = member_roots_memo[pid];
+    if (!m.used) {
+      m.used = true;
+      memo_touched.push_back(pid);
+    }
+    if (m.epoch != lineage_epoch || m.chat != chat || m.n != n) {
+      MemberRoots(p, m.roots);
+      m.epoch = lineage_epoch;
+      m.chat = chat;
+      m.n = n;
+    }
+    return m.roots;
+  }
+
+  // What Score needs of x's reposts, for every poster at once: for each fingerprint x posted (in
+  // order), each of its posters gets a match and 1 / (other posters). The same sums as looking
+  // every fingerprint up for every candidate.
+  void PrepareContent(const Ent& x) {
+    if (content_acc.size() < ents.size()) content_acc.resize(ents.size());
+    for (uint64_t f : x.posted) {
+      auto it = fps.find(f);
+      if (it == fps.end()) continue;
+      const double w = 1.0 / std::max<uint32_t>(1, it->second.count - 1);
+      for (uint32_t p : it->second.posters) {
+        ContentAcc& a = content_acc[p];
+        if (a.matches == 0) content_touched.push_back(p);
+        ++a.matches;
+        a.s += w;
+      }
+    }
+  }
+  void ClearContent() {
+    for (uint32_t p : content_touched) content_acc[p] = ContentAcc();
+    content_touched.clear();
+  }
+
+  // The name features of (x, p), computed once while x is watched and its and p's forms stay.
+  const NameMatch& Names(uint32_t xid, uint32_t pid) {
+    Ent& x = ents[xid];
+    const Ent& p = ents[pid];
+    auto [it, fresh] = x.name_matches.try_emplace(pid);
+    NameMatch& m = it->second;
+    if (!fresh && m.candidate_forms == p.forms_version) return m;
+    m = NameMatch();
+    m.candidate_forms = p.forms_version;
+    // x's gram sets as bitmaps, kept while the same forms are scored against many candidates.
+    if (bits_owner != xid || bits_forms != x.forms_version) {
+      bits_owner = xid;
+      bits_forms = x.forms_version;
+      if (form_bits.size() < 2 * x.forms.size()) form_bits.resize(2 * x.forms.size());
+      form_patterns.clear();
+      for (size_t i = 0; i < x.forms.size(); ++i) {
+        form_patterns.emplace_back(x.forms[i].key);
+        form_bits[2 * i].Assign(x.forms[i].grams);
+        form_bits[2 * i + 1].Assign(x.forms[i].loose_grams);
+      }
+    }
+    for (size_t i = 0; i < x.forms.size(); ++i) {
+      const NameForm& a = x.forms[i];
+      for (size_t j = 0; j < p.forms.size(); ++j) {
+        const NameForm& b = p.forms[j];
+        const double dice = DiceBits(form_bits[2 * i], a.grams, b.grams);
+        // EditSimilarity(a.key, b.key), with a's masks built once.
+        const double edit =
+            !form_patterns[i].usable() ? EditSimilarity(a.key, b.key)
+            : a.key.empty() || b.key.empty()
+                ? 0.0
+                : 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) /
+                            static_cast<double>(std::max(a.key.size(), b.key.size()));
+        const double loose = DiceBits(form_bits[2 * i + 1], a.loose_grams, b.loose_grams);
+        if (dice + edit + loose > m.best) {
+          m.best = dice + edit + loose;
+          m.form = static_cast<int>(i);
+          m.cf = static_cast<int>(j);
+        }
+        if (a.key == b.key && a.key.size() >= 4) m.exact = 1.0;
+        m.dice = std::max(m.dice, dice);
+        m.edit = std::max(m.edit, edit);
+        m.loose = std::max(m.loose, loose);
+      }
+    }
+    return m;
   }
 
   // The pair's own features; the ones relative to other candidates come in Evaluate.
@@ -761,28 +1038,21 @@ struct RegenDetector::Impl {
     Pair r;
     r.parent = pid;
     RegenFeatures& f = r.x;
-    double best_name = -1;
-    for (const NameForm& a : x.forms) {
-      for (const NameForm& b : p.forms) {
-        const double dice = Dice(a.grams, b.grams);
-        const double edit = EditSimilarity(a.key, b.key);
-        const double loose = Dice(a.loose_grams, b.loose_grams);
-        if (dice + edit + loose > best_name) {
-          best_name = dice + edit + loose;
-          r.name_detail = "'" + a.key + "' ~ '" + b.key + "'";
-        }
-        if (a.key == b.key && a.key.size() >= 4) f[kFeatNameExact] = 1.0;
-        f[kFeatNameDice] = std::max(f[kFeatNameDice], dice);
-        f[kFeatNameEdit] = std::max(f[kFeatNameEdit], edit);
-        f[kFeatNameLoose] = std::max(f[kFeatNameLoose], loose);
-      }
-    }
+    const NameMatch& nm = Names(xid, pid);
+    const double best_name = nm.best;
+    r.name_form = nm.form;
+    r.name_cform = nm.cf;
+    f[kFeatNameExact] = nm.exact;
+    f[kFeatNameDice] = nm.dice;
+    f[kFeatNameEdit] = nm.edit;
+    f[kFeatNameLoose] = nm.loose;
     if (!opt.name_only) {
       if (x.has_avatar && p.has_avatar) {
         r.avatar_distance = Distance(x.avatar, p.avatar);
         f[kFeatAvatar] = std::max(0.0, 1.0 - r.avatar_distance / 64.0);
       }
-      const auto p_roots = AdminRoots(p);
+      std::vector<uint32_t>& p_roots = p_roots_scratch;
+      AdminRoots(p, p_roots);
       for (uint32_t a : x_roots) {
         if (std::binary_search(p_roots.begin(), p_roots.end(), a)) {
           r.shared_admin = a;
@@ -790,32 +1060,29 @@ struct RegenDetector::Impl {
         }
       }
       if (r.shared_admin == kNone) {
-        // An account running a regeneration of a chat the candidate ran.
-        for (uint32_t y : x.administers) {
-          const auto line = Lineage(y);
-          for (size_t k = 1; k < line.size() && r.shared_admin == kNone; ++k) {
-            if (Contains(ents[line[k]].admins, pid)) r.shared_admin = line[k];
+        // An account running a regeneration of a chat the candidate ran: the first such
+        // ancestor, in the order of x.administers and then of each lineage (PrepareAncestors).
+        for (uint32_t a : admin_ancestors) {
+          if (Contains(ents[a].admins, pid)) {
+            r.shared_admin = a;
+            break;
           }
         }
       }
       f[kFeatAdmins] = r.shared_admin != kNone ? 1.0 : 0.0;
-      double s = 0;
-      for (uint64_t fp : x.posted) {
-        auto it = fps.find(fp);
-        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
-        ++r.content_matches;
-        s += 1.0 / std::max<uint32_t>(1, it->second.count - 1);
-      }
+      // Summed over x.posted in order, for this candidate (PrepareContent).
+      const ContentAcc& acc = content_acc[pid];
+      r.content_matches = acc.matches;
+      const double s = acc.s;
       f[kFeatContent] = 1.0 - std::exp(-s);
       f[kFeatContentCover] = x.posted.empty() ? 0.0
                                               : static_cast<double>(r.content_matches) /
                                                     static_cast<double>(x.posted.size());
-      const auto p_member_roots = MemberRoots(p);
-      std::vector<uint32_t> shared;
+      const std::vector<uint32_t>& p_member_roots = CandidateMemberRoots(pid);
+      std::vector<uint32_t>& shared = r.shared;
       std::set_intersection(x_member_roots.begin(), x_member_roots.end(), p_member_roots.begin(),
                             p_member_roots.end(), std::back_inserter(shared));
       r.shared_members = static_cast<int>(shared.size());
-      r.shared = shared;
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
       f[kFeatMembers] = std::log1p(r.shared_members);
       f[kFeatMembersJaccard] =
@@ -824,9 +1091,9 @@ struct RegenDetector::Impl {
           p_member_roots.empty()
               ? 0.0
               : static_cast<double>(shared.size()) / static_cast<double>(p_member_roots.size());
-      for (uint32_t s2 : x.advertisers) {
-        if (Related(s2, pid, p_roots)) {
-          r.related_advertiser = s2;
+      for (size_t k = 0; k < x.advertisers.size(); ++k) {
+        if (Related(x.advertisers[k], pid, advertiser_roots[k], p_roots)) {
+          r.related_advertiser = x.advertisers[k];
           break;
         }
       }
@@ -872,7 +1139,24 @@ struct RegenDetector::Impl {
     pairs.reserve(cands.size());
     const auto x_roots = AdminRoots(x);
     const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
+    if (!opt.name_only) {
+      PrepareContent(x);
+      // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
+      admin_ancestors.clear();
+      for (uint32_t y : x.administers) {
+        const Line line = Lineage(y);
+        for (size_t k = 1; k < line.size(); ++k) admin_ancestors.push_back(line[k]);
+      }
+      // The admin roots of each chat that advertised x.
+      if (advertiser_roots.size() < x.advertisers.size()) {
+        advertiser_roots.resize(x.advertisers.size());
+      }
+      for (size_t k = 0; k < x.advertisers.size(); ++k) {
+        AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
+      }
+    }
     for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
+    ClearContent();
     if (!opt.name_only) {
       // Relative features: the one candidate that explains the most.
       // Relative features compare the candidates not yet claimed by another detection: one
@@ -900,10 +1184,14 @@ struct RegenDetector::Impl {
       // Each of the entity's groups (members) is split evenly among the open candidates that
       // share it: evidence that points at one candidate only counts fully.
       if (!x_member_roots.empty()) {
-        std::unordered_map<uint32_t, int> sharing;
+        // sharing[r]: the open candidates sharing root r (scratch by entity id).
+        std::vector<int>& sharing = sharing_scratch;
+        if (sharing.size() < ents.size()) sharing.resize(ents.size(), 0);
         for (const Pair& p : pairs) {
           if (!open(p)) continue;
-          for (uint32_t r : p.shared) ++sharing[r];
+          for (uint32_t r : p.shared) {
+            if (sharing[r]++ == 0) sharing_touched.push_back(r);
+          }
         }
         for (Pair& p : pairs) {
           if (!open(p)) continue;
@@ -911,6 +1199,8 @@ struct RegenDetector::Impl {
           for (uint32_t r : p.shared) s += 1.0 / sharing[r];
           p.x[kFeatMembersShare] = s / static_cast<double>(x_member_roots.size());
         }
+        for (uint32_t r : sharing_touched) sharing[r] = 0;
+        sharing_touched.clear();
       }
       int most = 0;
       for (const Pair& p : pairs) {
@@ -919,8 +1209,11 @@ struct RegenDetector::Impl {
       if (most > 0) {
         size_t latest = pairs.size();
         for (size_t k = 0; k < pairs.size(); ++k) {
+          // The latest taken down; among equals, the smallest key.
           if (open(pairs[k]) && pairs[k].shared_members == most &&
-              (latest == pairs.size() || pairs[k].down > pairs[latest].down)) {
+              (latest == pairs.size() || pairs[k].down > pairs[latest].down ||
+               (pairs[k].down == pairs[latest].down &&
+                ents[pairs[k].parent].key < ents[pairs[latest].parent].key))) {
             latest = k;
           }
         }
@@ -950,7 +1243,15 @@ struct RegenDetector::Impl {
     for (Pair& pr : pairs) {
       Finish(pr);
       ++stats.pairs_scored;
-      if (sink) {
+    }
+    if (sink) {  // in the candidates' key order
+      std::vector<size_t> by_key(pairs.size());
+      for (size_t k = 0; k < by_key.size(); ++k) by_key[k] = k;
+      std::sort(by_key.begin(), by_key.end(), [&](size_t a, size_t b) {
+        return ents[pairs[a].parent].key < ents[pairs[b].parent].key;
+      });
+      for (size_t k : by_key) {
+        const Pair& pr = pairs[k];
         sink(RegenScoredPair{x.key,
                              ents[pr.parent].key,
                              now,
@@ -959,11 +1260,17 @@ struct RegenDetector::Impl {
                              {pr.avatar_nats, pr.admins_nats, pr.content_nats, pr.advert_nats}});
       }
     }
-    std::stable_sort(pairs.begin(), pairs.end(), [&](const Pair& a, const Pair& b) {
+    // Ranked by score, then key (a total order: keys are unique). Only a detection needs more
+    // than the first.
+    auto before = [&](const Pair& a, const Pair& b) {
       if (a.score != b.score) return a.score > b.score;
       return ents[a.parent].key < ents[b.parent].key;
-    });
-    const Pair& best = pairs.front();
+    };
+    size_t first = 0;
+    for (size_t k = 1; k < pairs.size(); ++k) {
+      if (before(pairs[k], pairs[first])) first = k;
+    }
+    const Pair& best = pairs[first];
     if (best.score < opt.threshold || x.detected) return std::nullopt;
     if (opt.require_non_name && best.strong == 0) return std::nullopt;
     RegenDetection d;
@@ -976,7 +1283,8 @@ struct RegenDetector::Impl {
       d.evidence.push_back(SignalEvidence(
           "name",
           Round4(std::max({best.x[kFeatNameDice], best.x[kFeatNameEdit], best.x[kFeatNameLoose]})),
-          best.name_detail));
+          "'" + x.forms[static_cast<size_t>(best.name_form)].key + "' ~ '" +
+              p.forms[static_cast<size_t>(best.name_cform)].key + "'"));
     }
     if (best.avatar_distance >= 0 && best.avatar_distance <= kAvatarRadius) {
       d.evidence.push_back(SignalEvidence(
@@ -1022,11 +1330,18 @@ struct RegenDetector::Impl {
     d.evidence.push_back(SignalEvidence("timing",
                                         Round4(static_cast<double>(x.birth - *p.down) / kHourMs),
                                         "hours after the parent's takedown"));
-    for (size_t k = 0; k < pairs.size() && static_cast<int>(k) < opt.max_candidates; ++k) {
-      d.candidates.push_back({ents[pairs[k].parent].key, Round4(pairs[k].score)});
+    std::vector<size_t> order(pairs.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    const size_t ranked =
+        std::min(order.size(), static_cast<size_t>(std::max(0, opt.max_candidates)));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ranked),
+                      order.end(), [&](size_t a, size_t b) { return before(pairs[a], pairs[b]); });
+    for (size_t k = 0; k < ranked; ++k) {
+      d.candidates.push_back({ents[pairs[order[k]].parent].key, Round4(pairs[order[k]].score)});
     }
     x.detected = true;
     x.parent = best.parent;
+    ++lineage_epoch;  // roots may have changed
     ++ents[best.parent].children;
     ++stats.detections;
     // What this detection tells about others: the accounts running it, the chats it runs.
