@@ -19,6 +19,7 @@
 #include "cordon/pipeline/pipeline.h"
 #include "cordon/pipeline/release_bank.h"
 #include "distribute/nats_server.h"
+#include "store/postgres_server.h"
 #include "test_util.h"
 
 namespace cordon {
@@ -328,6 +329,46 @@ TEST_F(DistributeTest, SigtermDrainsTheBatchInHandAndExitsZero) {
   ::waitpid(second, &code, 0);
   ASSERT_TRUE(WIFEXITED(code) && WEXITSTATUS(code) == 0);
   ExpectEqualToReference(db);
+}
+
+// The workers' store is PostgreSQL, and it is stopped as by a crash mid-stream and started
+// again: the worker retries with backoff (its batch handed back) and finishes, equal to the
+// ingest into SQLite.
+TEST_F(DistributeTest, PostgresRestartedMidStreamTheWorkerRetriesAndFinishes) {
+  testing::PostgresServer pg;
+  const std::string why = pg.Start(/*durable=*/true);  // what it acknowledged survives a crash
+  if (pg.missing()) GTEST_SKIP() << why;
+  ASSERT_EQ(why, "");
+  struct StopAtEnd {
+    testing::PostgresServer& pg;
+    ~StopAtEnd() { pg.Stop(); }
+  } stop_at_end{pg};
+  const std::string url = pg.CreateDatabase("distributed");
+  ASSERT_FALSE(url.empty());
+  {
+    auto probe = Store::Open(url);
+    if (!probe.ok() && probe.status().code() == StatusCode::kUnsupported) {
+      GTEST_SKIP() << probe.status().ToString();  // a build without libpq
+    }
+    ASSERT_TRUE(probe.ok()) << probe.status().ToString();
+  }
+  ASSERT_NO_FATAL_FAILURE(AddBank(url));
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  auto pub = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  auto js = distribute::JetStream::Connect(nats.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+
+  const pid_t worker = StartWorker(nats.url(), url, "w1", /*exit_when_drained=*/true);
+  ASSERT_TRUE(WaitDelivered(**js, 1000)) << "the worker applied nothing";
+  pg.Crash();
+  ::sleep(2);
+  ASSERT_TRUE(pg.Resume());
+  int code = -1;
+  ::waitpid(worker, &code, 0);
+  ASSERT_TRUE(WIFEXITED(code) && WEXITSTATUS(code) == 0) << "worker failed";
+  ExpectEqualToReference(url);
 }
 
 }  // namespace

@@ -21,7 +21,9 @@ namespace cordon::testing {
 class PostgresServer {
  public:
   // Empty on success; otherwise why there is no server.
-  std::string Start() {
+  // `durable`: fsync and synchronous commit on, for tests that crash the server and expect
+  // every commit it acknowledged to survive; off by default (a test's server dies with it).
+  std::string Start(bool durable = false) {
     const std::string bin = BinDir();
     missing_ = bin.empty();
     if (bin.empty()) {
@@ -49,16 +51,22 @@ class PostgresServer {
       return "initdb failed: " + ReadFile(dir_ / "initdb.log");
     }
     // Durability off: a test's server dies with the test.
-    const std::string opts = "-h 127.0.0.1 -p " + std::to_string(port_) + " -k " +
-                             ShellQuote(dir_.string()) +
-                             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-    if (Run(as_ + ShellQuote(bin + "/pg_ctl") + " -D " + data + " -l " + log + " -w -o " +
-            ShellQuote(opts) + " start > /dev/null 2>&1") != 0) {
-      return "the server did not start: " + ReadFile(dir_ / "server.log");
-    }
+    const std::string opts =
+        "-h 127.0.0.1 -p " + std::to_string(port_) + " -k " + ShellQuote(dir_.string()) +
+        (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+    start_ = as_ + ShellQuote(bin + "/pg_ctl") + " -D " + data + " -l " + log + " -w -o " +
+             ShellQuote(opts) + " start > /dev/null 2>&1";
+    if (Run(start_) != 0) return "the server did not start: " + ReadFile(dir_ / "server.log");
     bin_ = bin;
     return "";
   }
+  // Stops the server at once, as a crash would, keeping its data; Resume starts it again on the
+  // same port (it recovers from its WAL). For the tests of clients that must ride it out.
+  void Crash() {
+    (void)Run(as_ + ShellQuote(bin_ + "/pg_ctl") + " -D " + ShellQuote((dir_ / "data").string()) +
+              " -m immediate -w stop > /dev/null 2>&1");
+  }
+  bool Resume() { return Run(start_) == 0; }
 
   void Stop() {
     if (!bin_.empty()) {
@@ -126,6 +134,7 @@ class PostgresServer {
 
   std::filesystem::path dir_;
   std::string bin_;
+  std::string start_;  // the command that starts the server
   std::string as_;
   int port_ = 0;
   bool missing_ = false;

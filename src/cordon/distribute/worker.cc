@@ -149,6 +149,7 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
 
   pipeline::PipelineOptions popt;
   popt.db = o.db;
+  popt.durable = true;  // a batch is acknowledged once its commit returns: it must survive
   popt.match = o.match;
   popt.bank_reload_jitter_ms = o.bank_reload_jitter_ms;
   if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);

@@ -4,7 +4,9 @@ namespace cordon::pipeline {
 
 StatusOr<Stores> OpenStores(const PipelineOptions& options) {
   Stores s;
-  ASSIGN_OR_RETURN(s.main, Store::Open(options.db));
+  StoreOptions main;
+  main.durable = options.durable;
+  ASSIGN_OR_RETURN(s.main, Store::Open(options.db, main));
   if (options.match) {
     ASSIGN_OR_RETURN(s.banks, Store::Open(options.db));
   }

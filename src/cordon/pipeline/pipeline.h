@@ -27,6 +27,10 @@ namespace cordon::pipeline {
 
 struct PipelineOptions {
   std::string db;  // created when missing
+  // Every commit durable (StoreOptions::durable): for a consumer that acknowledges its input
+  // once a commit returns (`cordon worker`), so that a server crash cannot lose what it
+  // acknowledged. `cordon ingest` leaves it off: a lost batch is read again from the file.
+  bool durable = false;
   std::vector<std::string> inputs;
   // Format, batches, media, resume and hooks. The pipeline sets its progress, matcher and
   // observer.

@@ -224,7 +224,7 @@ StatusOr<VideoMatchCounts> CountVideoMatches(Store& store) {
   Statement banked(StoreHandle(store),
                    "SELECT (SELECT count(*) FROM bank_entries WHERE signal_type = 'vpdq'), "
                    "(SELECT count(*) FROM (SELECT DISTINCT bank, signal FROM matches "
-                   "WHERE signal_type = 'vpdq'))");
+                   "WHERE signal_type = 'vpdq') AS banked_videos)");
   if (!banked.ok()) return banked.status();
   if (banked.Step()) {
     c.banked = banked.Int(0);
@@ -232,20 +232,22 @@ StatusOr<VideoMatchCounts> CountVideoMatches(Store& store) {
   }
   RETURN_IF_ERROR(banked.status());
   // Each video's matches are looked up by the matches table's key (message, media_idx, ...).
+  // The flags are integers, not booleans, so that PostgreSQL sums them as SQLite does.
   Statement q(StoreHandle(store),
               "WITH v AS (SELECT m.key AS message, md.idx AS idx, md.sha256 AS sha256, "
-              "  md.vpdq IS NOT NULL AS hashed, "
-              "  EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key AND x.media_idx = md.idx) "
-              "    AS matched, "
-              "  EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key AND x.media_idx = md.idx "
-              "    AND x.signal_type = 'vpdq') "
+              "  CASE WHEN md.vpdq IS NOT NULL THEN 1 ELSE 0 END AS hashed, "
+              "  CASE WHEN EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key "
+              "    AND x.media_idx = md.idx) THEN 1 ELSE 0 END AS matched, "
+              "  CASE WHEN EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key "
+              "    AND x.media_idx = md.idx AND x.signal_type = 'vpdq') "
               "  AND NOT EXISTS(SELECT 1 FROM matches x WHERE x.message = m.key "
-              "    AND x.media_idx = md.idx AND x.signal_type IN ('sha256', 'md5')) AS edited "
+              "    AND x.media_idx = md.idx AND x.signal_type IN ('sha256', 'md5')) "
+              "  THEN 1 ELSE 0 END AS edited "
               "  FROM media md JOIN messages m ON m.id = md.message_id "
               "  WHERE md.vpdq IS NOT NULL OR md.kind IN ('video', 'video_file', 'video_message')) "
               "SELECT count(*), count(DISTINCT sha256), coalesce(sum(hashed), 0), "
               "coalesce(sum(matched), 0), coalesce(sum(edited), 0), "
-              "count(DISTINCT CASE WHEN edited THEN sha256 END) FROM v");
+              "count(DISTINCT CASE WHEN edited = 1 THEN sha256 END) FROM v");
   if (!q.ok()) return q.status();
   if (q.Step()) {
     c.posts = q.Int(0);

@@ -20,7 +20,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 9> kPostgresMigrations = {
+inline constexpr std::array<std::string_view, 10> kPostgresMigrations = {
     // 0 -> 9: the schema as of SQLite's migration 9.
     R"sql(
 CREATE FUNCTION min(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
