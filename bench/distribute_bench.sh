@@ -9,7 +9,9 @@
 # Usage: bench/distribute_bench.sh [--cordon PATH] [--scale small|medium] [--seed N]
 #                                  [--db-url URL_PREFIX]
 #   --db-url  the workers' stores as URL_PREFIX<name> (e.g. postgresql://bench@127.0.0.1:5432/)
-#             instead of SQLite files; the databases must exist and be empty
+#             instead of SQLite files; the databases w1 and w2 must exist and be empty
+#   --pg-pid  the PostgreSQL postmaster's pid: the CPU its backends spend (reaped children)
+#             is added to the workers' figures
 # Needs nats-server (scripts/install-deps.sh) and python3. The server listens on 127.0.0.1 on a
 # free port and is stopped at exit.
 set -euo pipefail
@@ -19,12 +21,14 @@ cordon="$here/build/cordon"
 scale=small
 seed=23
 db_url=""
+pg_pid=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --cordon) cordon="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --db-url) db_url="$2"; shift 2 ;;
+    --pg-pid) pg_pid="$2"; shift 2 ;;
     *) echo "distribute_bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +56,9 @@ echo "world: $scale, seed $seed: $lines events"
 
 # CPU seconds (user + system) a process has used: /proc/PID/stat fields 14 and 15.
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# The same with the CPU of its reaped children (fields 16 and 17): a postmaster's backends.
+cpu_tree_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat"; }
+pg_cpu() { if [ -n "$pg_pid" ]; then cpu_tree_of "$pg_pid"; else echo 0; fi; }
 now() { date +%s.%N; }
 # Runs a command and prints "wall cpu" (cpu: user + system of it and its children).
 timed() {
@@ -76,6 +83,7 @@ for workers in 1 2; do
   read -r wall cpu < <(timed "$cordon" publish -q --stream "$stream" --nats "$url" "$events")
   n1=$(cpu_of "$nats_pid")
   echo "publish ($workers-worker run)|$wall|$(python3 -c "print($cpu + $n1 - $n0)")" >>"$results"
+  p1=$(pg_cpu)
   t0=$(now)
   pids=()
   for w in $(seq "$workers"); do
@@ -86,9 +94,10 @@ for workers in 1 2; do
   for p in "${pids[@]}"; do wait "$p" || { cat "$work"/err-* >&2; exit 1; }; done
   t1=$(now)
   n2=$(cpu_of "$nats_pid")
+  p2=$(pg_cpu)
   cpu=$(cat "$work"/time-* | awk '{ s += $1 + $2 } END { printf "%.3f", s }')
   rm -f "$work"/time-*
-  echo "$workers worker(s)|$(python3 -c "print(f'{$t1-$t0:.3f}')")|$(python3 -c "print($cpu + $n2 - $n1)")" >>"$results"
+  echo "$workers worker(s)|$(python3 -c "print(f'{$t1-$t0:.3f}')")|$(python3 -c "print($cpu + $n2 - $n1 + $p2 - $p1)")" >>"$results"
   if [ "$("$cordon" stats --db "$db" --json)" != "$reference" ]; then
     echo "stats of the $workers-worker store differ from the ingest's" >&2
     exit 1
