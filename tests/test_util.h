@@ -35,6 +35,10 @@ CliResult RunCordon(const std::string& args, const std::string& env = "");
 // Quotes a string for the shell.
 std::string ShellQuote(const std::string& s);
 
+// A TCP port on 127.0.0.1 nobody listens on now (bound and released: a server the test starts
+// takes it right after); 0 when none could be had.
+int FreeLoopbackPort();
+
 // The source tree (for testdata/) and ../shared beside it.
 std::filesystem::path SourceDir();
 std::filesystem::path SharedDir();

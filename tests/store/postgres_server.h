@@ -40,7 +40,7 @@ class PostgresServer {
       return "cannot give " + dir_.string() + " to nobody";
     }
     as_ = root ? "setpriv --reuid=nobody --regid=nogroup --clear-groups " : "";
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     if (port_ == 0) return "no free port";
     const std::string data = ShellQuote((dir_ / "data").string());
     // Written by the server's user (the directory is theirs); initdb's output by this process.
@@ -114,22 +114,6 @@ class PostgresServer {
       }
     }
     return "";
-  }
-
-  static int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port = ntohs(a.sin_port);
-    }
-    ::close(fd);
-    return port;
   }
 
   std::filesystem::path dir_;

@@ -120,6 +120,7 @@ StatusOr<PublishReport> PublishInputs(JetStream& js, const std::vector<std::stri
   const std::string files_bucket = FilesBucket(options.stream.name);
   RETURN_IF_ERROR(js.EnsureBucket(files_bucket, 0));
   ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
+  ASSIGN_OR_RETURN(const Importer* forced, ForcedImporter(options.format));
   PublishReport report;
   for (const std::string& path : files) {
     FileReport fr;
@@ -147,27 +148,14 @@ StatusOr<PublishReport> PublishInputs(JetStream& js, const std::vector<std::stri
       }
       if (before.status().code() != StatusCode::kNotFound) return before.status();
     }
-    const Importer* importer = nullptr;
-    if (!options.format.empty()) {
-      importer = FindImporter(options.format);
-      if (importer == nullptr) {
-        return Status::InvalidArgument("unknown format '" + options.format + "'; the formats are " +
-                                       ImporterNames());
-      }
-    } else {
-      StatusOr<Detection> detected = DetectImporter(path, options.limits);
-      if (!detected.ok()) {
-        fr.status = detected.status();
-        report.ingest.files.push_back(std::move(fr));
-        continue;
-      }
-      fr.own_output = detected->own_output;
-      if (!fr.own_output.empty()) {
-        report.ingest.files.push_back(std::move(fr));
-        continue;
-      }
-      importer = detected->importer;
+    StatusOr<Detection> detected = ImporterFor(path, forced, options.limits);
+    if (!detected.ok() || !detected->own_output.empty()) {
+      if (!detected.ok()) fr.status = detected.status();
+      if (detected.ok()) fr.own_output = detected->own_output;
+      report.ingest.files.push_back(std::move(fr));
+      continue;
     }
+    const Importer* importer = detected->importer;
     fr.importer = std::string(importer->name());
     PublishSink sink(js, options, path, report, fr);
     Status s = importer->Import(InputFile{path}, options.limits, sink);

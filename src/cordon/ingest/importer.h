@@ -84,6 +84,13 @@ struct Detection {
 // Unsupported, naming the formats tried and `--format`.
 StatusOr<Detection> DetectImporter(const std::string& path, const ImportLimits& limits);
 
+// The importer `--format NAME` forces: null for an empty name (detect per file), else the one of
+// that name; InvalidArgument naming every format when none has it.
+StatusOr<const Importer*> ForcedImporter(const std::string& format);
+// What reads `path`: the forced importer when there is one, else what DetectImporter finds.
+StatusOr<Detection> ImporterFor(const std::string& path, const Importer* forced,
+                                const ImportLimits& limits);
+
 // The kind of a JSON file cordon writes that is not an event source (the simulator's truth and
 // manifest), recognised by a first key `"format": "cordon-..."` or `"cordon_output": "..."`;
 // empty for anything else. Only a first key counts, so a value inside a message cannot hide an

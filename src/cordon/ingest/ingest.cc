@@ -283,6 +283,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
   IngestReport report;
   if (options.hash_media) RETURN_IF_ERROR(CheckMediaRoots(options.media_roots));
   ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
+  ASSIGN_OR_RETURN(const Importer* forced, ForcedImporter(options.format));
   int64_t total_bytes = 0;
   for (const auto& f : files) {
     struct stat sb;
@@ -318,31 +319,22 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
         continue;
       }
     }
-    const Importer* importer = nullptr;
-    if (!options.format.empty()) {
-      importer = FindImporter(options.format);
-      if (importer == nullptr) {
-        return Status::InvalidArgument("unknown format '" + options.format + "'; the formats are " +
-                                       ImporterNames());
+    StatusOr<Detection> detected = ImporterFor(path, forced, options.limits);
+    if (!detected.ok()) {
+      fr.status = detected.status();
+      if (options.record_files && FailsForGood(fr.status)) {
+        RETURN_IF_ERROR(
+            MarkFileFailed(store, *identity, options.format, FailureReason(fr.status), NowMs()));
       }
-    } else {
-      auto detected = DetectImporter(path, options.limits);
-      if (!detected.ok()) {
-        fr.status = detected.status();
-        if (options.record_files && FailsForGood(fr.status)) {
-          RETURN_IF_ERROR(
-              MarkFileFailed(store, *identity, options.format, FailureReason(fr.status), NowMs()));
-        }
-        report.files.push_back(std::move(fr));
-        continue;
-      }
-      fr.own_output = detected->own_output;
-      if (!fr.own_output.empty()) {
-        report.files.push_back(std::move(fr));
-        continue;
-      }
-      importer = detected->importer;
+      report.files.push_back(std::move(fr));
+      continue;
     }
+    fr.own_output = detected->own_output;
+    if (!fr.own_output.empty()) {
+      report.files.push_back(std::move(fr));
+      continue;
+    }
+    const Importer* importer = detected->importer;
     fr.importer = std::string(importer->name());
     RETURN_IF_ERROR(store.Begin());
     Status s;

@@ -101,4 +101,20 @@ StatusOr<Detection> DetectImporter(const std::string& path, const ImportLimits&)
   return found;
 }
 
+StatusOr<const Importer*> ForcedImporter(const std::string& format) {
+  if (format.empty()) return static_cast<const Importer*>(nullptr);
+  const Importer* importer = FindImporter(format);
+  if (importer == nullptr) {
+    return Status::InvalidArgument("unknown format '" + format + "'; the formats are " +
+                                   ImporterNames());
+  }
+  return importer;
+}
+
+StatusOr<Detection> ImporterFor(const std::string& path, const Importer* forced,
+                                const ImportLimits& limits) {
+  if (forced != nullptr) return Detection{forced, ""};
+  return DetectImporter(path, limits);
+}
+
 }  // namespace cordon
