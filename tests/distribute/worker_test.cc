@@ -339,10 +339,6 @@ TEST_F(DistributeTest, PostgresRestartedMidStreamTheWorkerRetriesAndFinishes) {
   const std::string why = pg.Start(/*durable=*/true);  // what it acknowledged survives a crash
   if (pg.missing()) GTEST_SKIP() << why;
   ASSERT_EQ(why, "");
-  struct StopAtEnd {
-    testing::PostgresServer& pg;
-    ~StopAtEnd() { pg.Stop(); }
-  } stop_at_end{pg};
   const std::string url = pg.CreateDatabase("distributed");
   ASSERT_FALSE(url.empty());
   {

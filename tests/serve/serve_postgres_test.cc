@@ -20,10 +20,6 @@ TEST(ServePostgres, TwoServersShareOneStore) {
   const std::string why = pg.Start();
   if (pg.missing()) GTEST_SKIP() << why;
   ASSERT_EQ(why, "");
-  struct StopAtEnd {
-    testing::PostgresServer& pg;
-    ~StopAtEnd() { pg.Stop(); }
-  } stop_at_end{pg};
   const std::string url = pg.CreateDatabase("shared");
   ASSERT_FALSE(url.empty());
   auto token = testing::RunCordon("token create --db " + testing::ShellQuote(url) +

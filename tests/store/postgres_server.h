@@ -20,6 +20,10 @@ namespace cordon::testing {
 
 class PostgresServer {
  public:
+  PostgresServer() = default;
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+  ~PostgresServer() { Stop(); }  // a test's server goes with it, on every way out
   // Empty on success; otherwise why there is no server.
   // `durable`: fsync and synchronous commit on, for tests that crash the server and expect
   // every commit it acknowledged to survive; off by default (a test's server dies with it).
