@@ -61,11 +61,11 @@ asan-build: deps
 # runs them. The two-process writer test and the ingest progress-bar test depend on a writer
 # finishing a transaction within the 30 s busy timeout and on a bar redrawing while a file is
 # parsed: under ASan on 2 cores neither holds (seen 2026-12-05), so `make test` alone runs them.
-# The fault tests of the workers (a node, a worker, PostgreSQL killed mid-stream) and the
-# PostgreSQL equality test each simulate and ingest a world in their own process, minutes under
-# ASan; the same publish, worker and store paths run there in
-# DistributeTest.PublishAndOneWorkerEqualIngestIntoSqlite and the other PostgresStoreTests.
-ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash|WritersInTwoProcessesTakeTurns|IngestBarMovesWhileAFileIsParsed|DistributeTest\.(AWorker|ANode|Sigterm|TwoPublishers|Postgres)|PostgresStoreTest\.SameResultsAsSqlite
+# The fault tests of the workers (a node, a worker, PostgreSQL killed mid-stream), the
+# PostgreSQL equality test and the medium world's equality test each simulate and ingest a world
+# in their own process, minutes under ASan; the same publish, worker and store paths run there
+# in DistributeTest.PublishAndOneWorkerEqualIngestIntoSqlite and the other PostgresStoreTests.
+ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash|WritersInTwoProcessesTakeTurns|IngestBarMovesWhileAFileIsParsed|DistributeTest\.(AWorker|ANode|Sigterm|TwoPublishers|Postgres)|PostgresStoreTest\.SameResultsAsSqlite|DistributeMedium
 sanitize: asan-build
 	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	  -E '$(ASAN_SKIP)'

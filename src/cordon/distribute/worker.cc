@@ -66,10 +66,12 @@ bool ValidName(const std::string& n) {
 }
 
 // Applies one batch: its events through the pipeline (one transaction), then its notes (one
-// more); nothing is acknowledged here.
+// more); nothing is acknowledged here. Counts go to `counted`, which the caller adds to its
+// report only when the whole batch committed: a batch that failed comes again and is counted
+// then.
 Status ApplyBatch(pipeline::PipelineSession& session, const std::vector<Message>& batch,
                   const fs::path& dir, const std::string& stream, const IngestOptions& ingest,
-                  WorkerReport& report, int64_t* n_events) {
+                  WorkerReport& counted, int64_t* n_events) {
   std::string events;
   std::vector<const Message*> notes;
   *n_events = 0;
@@ -98,8 +100,8 @@ Status ApplyBatch(pipeline::PipelineSession& session, const std::vector<Message>
     for (const FileReport& f : r->files) {
       if (!f.status.ok()) return f.status;
     }
-    report.events += r->events;
-    report.rejected += r->rejected;
+    counted.events += r->events;
+    counted.rejected += r->rejected;
   }
   if (notes.empty()) return Status::Ok();
   Store& store = session.store();
@@ -107,11 +109,11 @@ Status ApplyBatch(pipeline::PipelineSession& session, const std::vector<Message>
   for (const Message* m : notes) {
     Status s = ApplyNote(store, m->data);
     if (s.code() == StatusCode::kCorrupt) {
-      ++report.rejected;
+      ++counted.rejected;
       Location where{"nats:" + stream + "/" + std::to_string(m->stream_seq), 0, -1};
       s = store.AddReject(where, s.message());
     } else if (s.ok()) {
-      ++report.notes;
+      ++counted.notes;
     }
     if (!s.ok()) {
       (void)store.Rollback();
@@ -215,7 +217,9 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
       continue;
     }
     int64_t n_events = 0;
-    if (Status s = ApplyBatch(*session, batch, dir, o.stream, ingest, report, &n_events); !s.ok()) {
+    WorkerReport counted;
+    if (Status s = ApplyBatch(*session, batch, dir, o.stream, ingest, counted, &n_events);
+        !s.ok()) {
       js.NakAll(batch);  // redelivered at once, to whichever worker asks first
       dirty = true;      // the stages reopen with the session: finish them once it settles
       RETURN_IF_ERROR(retry_later(s));
@@ -224,6 +228,9 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
     backoff_ms = 0;
     // Everything above is committed: acknowledge.
     RETURN_IF_ERROR(js.AckAll(batch));
+    report.events += counted.events;
+    report.rejected += counted.rejected;
+    report.notes += counted.notes;
     report.messages += static_cast<int64_t>(batch.size());
     ++report.batches;
     dirty = dirty || n_events > 0;
