@@ -1,4 +1,5 @@
-// cordon bank import|export|list|add|remove: the banks of known signals (docs/matching.md).
+// cordon bank import|export|list|add|remove|publish: the banks of known signals
+// (docs/matching.md).
 //
 //   cordon bank import --db F --bank NAME [--format auto|csv|te|te-file|tat|tcap|hma|vpdq]
 //                      [--type T] [--label L] [--provenance P] [--strict] FILE
@@ -6,11 +7,13 @@
 //   cordon bank list   --db F [--json]
 //   cordon bank add    --db F --bank NAME [--label L] [--provenance P] [--type T SIGNAL...]
 //   cordon bank remove --db F --bank NAME (--type T SIGNAL... | --whole)
+//   cordon bank publish --nats URL --db F [--stream NAME] [--json]   (bank_publish.cc)
 // Changes take effect in running matchers (an ingest in progress) without a restart.
 #include <fmt/core.h>
 
 #include <cstdio>
 
+#include "bank_publish.h"
 #include "command.h"
 #include "cordon/content/bank.h"
 #include "cordon/content/bank_files.h"
@@ -183,17 +186,21 @@ std::function<int()> Setup(CLI::App& app) {
   rm->add_option("--type", a->type, "type of the signals");
   rm->add_flag("--whole", a->whole, "remove the bank and all its entries");
   rm->add_option("signals", a->signals, "signals to remove");
-  return [a, imp, exp, list, add, rm]() -> int {
+  std::function<int()> publish = SetupBankPublish(app);
+  CLI::App* pub = app.get_subcommand("publish");
+  return [a, imp, exp, list, add, rm, pub, publish]() -> int {
     if (imp->parsed()) return Import(*a);
     if (exp->parsed()) return Export(*a);
     if (list->parsed()) return List(*a);
     if (add->parsed()) return Add(*a);
     if (rm->parsed()) return Remove(*a);
+    if (pub->parsed()) return publish();
     return Fail("bank: give a subcommand");
   };
 }
 
-CORDON_COMMAND(kBank, "bank", "Banks of known signals: import, export, list, add, remove", Setup);
+CORDON_COMMAND(kBank, "bank", "Banks of known signals: import, export, list, add, remove, publish",
+               Setup);
 
 }  // namespace
 }  // namespace cordon::cli

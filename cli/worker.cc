@@ -1,4 +1,4 @@
-// cordon worker --nats URL[,URL...] --db DB [--name NAME]
+// cordon worker --nats URL[,URL...] --db DB [--name NAME] [--banks store|nats]
 // Consumes a cordon stream into the store through the ingest pipeline
 // (src/cordon/distribute/worker.h). SIGTERM or SIGINT: finishes the batch in hand, brings the
 // detections up to date, and exits 0.
@@ -27,6 +27,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool quiet = false;
     int64_t ack_wait_s = 120;
     int64_t jitter_s = 10;
+    std::string banks = "store";
   };
   auto a = std::make_shared<Args>();
   app.add_option("--nats", a->nats, "NATS server URLs, comma separated (nats://HOST:PORT)")
@@ -48,6 +49,11 @@ std::function<int()> Setup(CLI::App& app) {
                  "seconds, at most, a worker waits at random before loading a changed bank")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  app.add_option("--banks", a->banks,
+                 "where the banks are read: store, or nats (the bucket STREAM_banks that "
+                 "`cordon bank publish` writes)")
+      ->check(CLI::IsMember({"store", "nats"}))
+      ->capture_default_str();
   app.add_option("--work-dir", a->opt.work_dir, "where batches are written while applied");
   app.add_flag("--exit-when-drained", a->opt.exit_when_drained,
                "exit once the stream has nothing pending");
@@ -67,6 +73,11 @@ std::function<int()> Setup(CLI::App& app) {
     a->opt.ack_wait_ms = a->ack_wait_s * 1000;
     a->opt.bank_reload_jitter_ms = a->jitter_s * 1000;
     a->opt.enforce = !a->no_enforce;
+    a->opt.banks_from_nats = a->banks == "nats";
+    a->opt.on_bank_error = [](const Status& why) {
+      fmt::print(stderr, "cordon: worker: banks not reloaded: {}; keeping the banks loaded\n",
+                 why.ToString());
+    };
     a->opt.stop = &g_stop;
     a->opt.on_retry = [](const Status& why, int64_t wait_ms) {
       fmt::print(stderr, "cordon: worker: {}; trying again in {:.1f} s\n", why.ToString(),
@@ -84,9 +95,9 @@ std::function<int()> Setup(CLI::App& app) {
     if (!a->quiet) {
       fmt::print(
           "worker {}: {} messages ({} events, {} notes, {} rejected) in {} batches, {:.2f} s; "
-          "stages finished {} times; {} retries\n",
+          "stages finished {} times; {} retries; {} bank loads failed\n",
           a->opt.name, r->messages, r->events, r->notes, r->rejected, r->batches, r->seconds,
-          r->checkpoints, r->retries);
+          r->checkpoints, r->retries, r->bank_errors);
     }
     return 0;
   };

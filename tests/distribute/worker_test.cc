@@ -258,6 +258,31 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   ExpectEqualToReference(db);
 }
 
+// A worker whose store has no banks, reading them from NATS (`cordon bank publish` from
+// another store, `cordon worker --banks nats`), ends with the reference's matches.
+TEST_F(DistributeTest, AWorkerReadingBanksFromNatsMatchesAsOneReadingTheStore) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string banks = work.File("banks.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(banks));
+  auto bp = RunCordon("bank publish --nats " + nats.url() + " --db " + ShellQuote(banks));
+  ASSERT_EQ(bp.code, 0) << bp.err;
+  EXPECT_NE(bp.out.find("1 written"), std::string::npos) << bp.out;
+  auto pub = RunCordon("publish -q --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+
+  const std::string db = work.File("distributed.db");
+  auto worker = RunCordon("worker --exit-when-drained --banks nats --name w1 --nats " + nats.url() +
+                          " --db " + ShellQuote(db));
+  ASSERT_EQ(worker.code, 0) << worker.err;
+  EXPECT_NE(worker.out.find("0 bank loads failed"), std::string::npos) << worker.out;
+  ExpectEqualToReference(db);
+  auto list = RunCordon("bank list --json --db " + ShellQuote(db));
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(list.out, "");  // the worker's store holds no bank: the matches came from NATS
+}
+
 TEST_F(DistributeTest, TwoPublishersRacingOnTheSameFileAddNothingTwice) {
   NatsServer alone;
   ASSERT_TRUE(alone.available()) << "nats-server is not installed (scripts/install-deps.sh)";

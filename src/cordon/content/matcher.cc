@@ -62,7 +62,7 @@ bool ParseHexBytes(std::string_view hex, std::string& out) {
   return true;
 }
 
-StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(Store& store, const BankInfo& info,
+StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(BankSource& source, const BankInfo& info,
                                                         const MatcherOptions& options) {
   auto bank = std::make_shared<Matcher::Bank>();
   bank->info = info;
@@ -76,7 +76,7 @@ StatusOr<std::shared_ptr<const Matcher::Bank>> LoadBank(Store& store, const Bank
   std::vector<PdqHash> hashes;
   std::vector<std::vector<VpdqFrame>> videos;
   std::string bytes;
-  Status s = ForEachEntry(store, info.name, [&](const StoredEntry& e) -> Status {
+  Status s = source.ForEachEntry(info, [&](const StoredEntry& e) -> Status {
     const Location where{"bank " + info.name};
     switch (e.entry.type) {
       case SignalType::kPdq: {
@@ -169,6 +169,13 @@ void MatchVpdq(const Matcher::Bank& b, const std::vector<VpdqFrame>& frames,
 }  // namespace
 
 Matcher::Matcher(Store& source, MatcherOptions options)
+    : own_source_(std::make_unique<StoreBankSource>(source)),
+      source_(*own_source_),
+      options_(std::move(options)),
+      current_(std::make_shared<Snapshot>()),
+      jitter_(options_.jitter_seed != 0 ? options_.jitter_seed : std::random_device{}()) {}
+
+Matcher::Matcher(BankSource& source, MatcherOptions options)
     : source_(source),
       options_(std::move(options)),
       current_(std::make_shared<Snapshot>()),
@@ -184,10 +191,10 @@ std::shared_ptr<const Matcher::Snapshot> Matcher::Current() const {
 Status Matcher::Refresh() {
   last_check_ = std::chrono::steady_clock::now();
   checked_ = true;
-  ASSIGN_OR_RETURN(int64_t generation, BankGeneration(source_));
+  ASSIGN_OR_RETURN(int64_t generation, source_.Generation());
   std::shared_ptr<const Snapshot> old = Current();
   if (generation == old->generation) return Status::Ok();
-  ASSIGN_OR_RETURN(std::vector<BankInfo> infos, ListBanks(source_));
+  ASSIGN_OR_RETURN(std::vector<BankInfo> infos, source_.Banks());
   std::map<std::string, std::shared_ptr<const Bank>> have;
   for (const auto& b : old->banks) have[b->info.name] = b;
   auto next = std::make_shared<Snapshot>();
@@ -211,6 +218,15 @@ Status Matcher::Refresh() {
 }
 
 Status Matcher::MaybeRefresh() {
+  Status s = PollAndRefresh();
+  if (s.ok() || !options_.on_refresh_error) return s;
+  // The current snapshot stays; the next poll (a refresh interval on) tries again.
+  ++refresh_errors_;
+  options_.on_refresh_error(s);
+  return Status::Ok();
+}
+
+Status Matcher::PollAndRefresh() {
   const auto now = std::chrono::steady_clock::now();
   if (reload_at_) {
     if (now < *reload_at_) return Status::Ok();
@@ -223,7 +239,7 @@ Status Matcher::MaybeRefresh() {
   }
   if (!checked_ || options_.reload_jitter_ms <= 0) return Refresh();
   last_check_ = now;
-  ASSIGN_OR_RETURN(int64_t generation, BankGeneration(source_));
+  ASSIGN_OR_RETURN(int64_t generation, source_.Generation());
   if (generation == Current()->generation) return Status::Ok();
   std::uniform_int_distribution<int64_t> delay(0, options_.reload_jitter_ms);
   reload_at_ = now + std::chrono::milliseconds(delay(jitter_));

@@ -5,7 +5,8 @@
 // generation (bank.h) and rebuilds only the banks whose version moved, so adding or removing
 // entries takes effect without a restart and a reload never holds two copies of an unchanged
 // bank. MaybeRefresh does the same at most once per refresh interval, cheap enough to call per
-// message.
+// message. The banks come from a BankSource (bank_source.h): the store's tables by default, or
+// another copy of them (a worker's NATS key-value bucket, distribute/bank_sync.h).
 //
 // Matches are stored with the message (table matches: message, media index or -1 for the
 // text, bank, signal type and signal, distance, the query hash, label, chat and time), so later
@@ -20,14 +21,15 @@
 //
 // Thread safety: MatchMessage and LookupPdq may run from many threads at once, also while
 // another thread runs Refresh (they read the snapshot current when they start). Refresh,
-// MaybeRefresh and Process use the source Store and must come from one thread at a time, the
-// thread that owns that Store. Ownership: the Matcher borrows the source Store, which must
-// outlive it, and keeps a match writer (store/match_table.h) on the Store StoreMatches wrote to
-// last, which must outlive it too.
+// MaybeRefresh and Process use the bank source and must come from one thread at a time, the
+// thread that owns that source (and its Store). Ownership: the Matcher borrows the source
+// Store or BankSource, which must outlive it, and keeps a match writer (store/match_table.h) on
+// the Store StoreMatches wrote to last, which must outlive it too.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "cordon/content/bank.h"
+#include "cordon/content/bank_source.h"
 #include "cordon/content/index.h"
 #include "cordon/content/pdq.h"
 #include "cordon/content/text.h"
@@ -57,6 +60,10 @@ struct MatcherOptions {
   // rebuild its index in the same instant; 0 loads at once. Refresh always loads at once.
   int64_t reload_jitter_ms = 0;
   uint64_t jitter_seed = 0;  // 0: a random seed
+  // When set, a refresh that fails in MaybeRefresh (a bank source away, a copy half written or
+  // corrupt) keeps the current snapshot, is reported here, and is tried again at the next poll,
+  // rather than failing MaybeRefresh and Process. Unset: the failure is returned.
+  std::function<void(const Status&)> on_refresh_error;
   PdqIndexOptions index;
   // The video rule; by default the reference's Python signal type's: 80% of the query's frames
   // must match and any share of the banked video's (a trimmed copy matches its original).
@@ -76,7 +83,9 @@ struct Match {
 
 class Matcher {
  public:
+  // Reads the banks of `source` (StoreBankSource).
   Matcher(Store& source, MatcherOptions options);
+  Matcher(BankSource& source, MatcherOptions options);
   ~Matcher();
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
@@ -106,14 +115,18 @@ class Matcher {
   int64_t generation() const;
   size_t banks() const;
   size_t entries() const;
+  // Refreshes that failed in MaybeRefresh and were reported to options.on_refresh_error.
+  int64_t refresh_errors() const { return refresh_errors_; }
 
   struct Bank;  // one loaded bank (matcher.cc)
   struct Snapshot;
 
  private:
   std::shared_ptr<const Snapshot> Current() const;
+  Status PollAndRefresh();  // MaybeRefresh without on_refresh_error
 
-  Store& source_;
+  std::unique_ptr<BankSource> own_source_;  // when made from a Store
+  BankSource& source_;
   MatcherOptions options_;
   mutable std::mutex mu_;  // guards current_ (the pointer, not what it points to)
   std::shared_ptr<const Snapshot> current_;
@@ -122,6 +135,7 @@ class Matcher {
   // A change seen by MaybeRefresh and waiting for its jittered load (reload_jitter_ms).
   std::optional<std::chrono::steady_clock::time_point> reload_at_;
   std::mt19937_64 jitter_;
+  int64_t refresh_errors_ = 0;
   std::unique_ptr<MatchWriter> write_;  // for the store StoreMatches wrote to last
 };
 

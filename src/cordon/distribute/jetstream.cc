@@ -393,6 +393,14 @@ StatusOr<std::string> JetStream::Get(const std::string& bucket, const std::strin
   return v;
 }
 
+Status JetStream::Delete(const std::string& bucket, const std::string& key) {
+  kvStore* kv = impl_->Bucket(bucket);
+  if (kv == nullptr) return Status::InvalidArgument("bucket " + bucket + " not opened");
+  natsStatus s = Retrying([&] { return kvStore_Delete(kv, key.c_str()); });
+  if (s != NATS_OK && s != NATS_NOT_FOUND) return NatsError("delete " + bucket + "/" + key, s);
+  return Status::Ok();
+}
+
 StatusOr<std::vector<std::string>> JetStream::Keys(const std::string& bucket) {
   kvStore* kv = impl_->Bucket(bucket);
   if (kv == nullptr) return Status::InvalidArgument("bucket " + bucket + " not opened");

@@ -2,7 +2,8 @@
 // of the engine that talks to NATS. Everything cordon needs of it: connect to a cluster, make
 // sure a stream exists, publish with a message id (JetStream drops a repeat within the stream's
 // duplicate window), pull from a durable consumer with explicit acknowledgement, read stream
-// and consumer state, and a key-value bucket for the workers' heartbeats.
+// and consumer state, and key-value buckets (the workers' heartbeats, the files published, the
+// banks).
 //
 // Ownership: a JetStream owns its connection; Messages own what they hold and must be acked or
 // dropped (then redelivered after the consumer's ack wait) before the JetStream is destroyed.
@@ -101,6 +102,8 @@ class JetStream {
   Status Put(const std::string& bucket, const std::string& key, std::string_view value);
   // NotFound when the key is absent (or deleted).
   StatusOr<std::string> Get(const std::string& bucket, const std::string& key);
+  // Deletes the key (a delete marker stays in the bucket's stream); Ok when it was absent.
+  Status Delete(const std::string& bucket, const std::string& key);
   StatusOr<std::vector<std::string>> Keys(const std::string& bucket);
 
   struct Impl;  // internal (public only for nats.c's callbacks in jetstream.cc)

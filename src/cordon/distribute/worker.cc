@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "cordon/distribute/bank_sync.h"
 #include "cordon/distribute/notes.h"
 #include "cordon/distribute/publish.h"
 #include "cordon/pipeline/enforce_stage.h"
@@ -149,11 +150,22 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   const std::string workers = WorkersBucket(o.stream);
   RETURN_IF_ERROR(js.EnsureBucket(workers, kHeartbeatTtlMs));
 
+  WorkerReport report;
   pipeline::PipelineOptions popt;
   popt.db = o.db;
   popt.durable = true;  // a batch is acknowledged once its commit returns: it must survive
   popt.match = o.match;
   popt.bank_reload_jitter_ms = o.bank_reload_jitter_ms;
+  std::unique_ptr<JetStreamBankSource> banks;
+  if (o.match && o.banks_from_nats) {
+    // On this thread's JetStream, like the fetches: the matcher refreshes between them.
+    ASSIGN_OR_RETURN(banks, JetStreamBankSource::Open(js, o.stream));
+    popt.bank_source = banks.get();
+    popt.on_bank_error = [&report, &o](const Status& why) {
+      ++report.bank_errors;
+      if (o.on_bank_error) o.on_bank_error(why);
+    };
+  }
   if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);
   IngestOptions ingest;
   ingest.format = "cordon-events";
@@ -161,7 +173,6 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   ingest.record_files = false;
   ingest.batch_events = static_cast<size_t>(o.batch) + 1;  // one transaction a batch
 
-  WorkerReport report;
   const int64_t started = NowMs();
   int64_t last_beat = 0;
   auto beat = [&](std::string_view state) -> Status {

@@ -36,6 +36,12 @@ struct WorkerOptions {
   // A bank change is loaded after a random delay of up to this, so that the workers of one
   // store spread their rebuilds (a known outage of matchers that all reload at once).
   int64_t bank_reload_jitter_ms = 10000;
+  // Read the banks from the stream's key-value bucket NAME_banks (`cordon bank publish`,
+  // bank_sync.h) rather than from the store. A bank copy that cannot be loaded (half written,
+  // corrupt) keeps the banks loaded before and is counted (WorkerReport::bank_errors).
+  bool banks_from_nats = false;
+  // Called with each bank load that failed and was skipped that way. Optional.
+  std::function<void(const Status&)> on_bank_error;
   bool enforce = true;
   // Return once the stream has run dry and the consumer has nothing pending (tests, benches,
   // `make cluster-demo`); otherwise run until `stop`.
@@ -54,6 +60,7 @@ struct WorkerReport {
   int64_t checkpoints = 0;        // times the stages were finished (detections brought up to date)
   int64_t rejected = 0;           // messages that were not valid events or notes (counted, acked)
   int64_t retries = 0;            // times the store failed and the worker waited to open it again
+  int64_t bank_errors = 0;        // bank loads from NATS that failed (the banks before kept)
   pipeline::PipelineReport last;  // the stages' report at the last checkpoint
   double seconds = 0;
 };

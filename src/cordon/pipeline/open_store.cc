@@ -7,7 +7,7 @@ StatusOr<Stores> OpenStores(const PipelineOptions& options) {
   StoreOptions main;
   main.durable = options.durable;
   ASSIGN_OR_RETURN(s.main, Store::Open(options.db, main));
-  if (options.match) {
+  if (options.match && options.bank_source == nullptr) {
     ASSIGN_OR_RETURN(s.banks, Store::Open(options.db));
   }
   return s;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +21,9 @@
 #include "cordon/store/store.h"
 
 namespace cordon {
+class BankSource;
 class Progress;
-}
+}  // namespace cordon
 
 namespace cordon::pipeline {
 
@@ -41,6 +43,12 @@ struct PipelineOptions {
   // A bank change seen during the ingest is loaded after a random delay of up to this (workers
   // sharing one store do not all rebuild in one instant; content/matcher.h); 0: at once.
   int64_t bank_reload_jitter_ms = 0;
+  // Where the matcher reads the banks (content/bank_source.h); borrowed, must outlive the
+  // session. Null: the store, on a connection of its own.
+  BankSource* bank_source = nullptr;
+  // When set, a bank refresh that fails during the ingest keeps the banks loaded before and is
+  // reported here (MatcherOptions::on_refresh_error) instead of failing the ingest.
+  std::function<void(const Status&)> on_bank_error;
   // Registered stages (stages.h) not to run, by name ("enforce").
   std::vector<std::string> skip_stages;
   Progress* progress = nullptr;          // borrowed; null: silent

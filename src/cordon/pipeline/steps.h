@@ -18,7 +18,7 @@ struct Stores {
 // open_store.cc
 StatusOr<Stores> OpenStores(const PipelineOptions& options);
 
-// load_banks.cc: null when `banks` is null.
+// load_banks.cc: over options.bank_source when set, else `banks`; null when not matching.
 std::unique_ptr<Matcher> LoadBanks(Store* banks, const PipelineOptions& options);
 
 // attach_stages.cc: the registered stages not skipped, opened in order.

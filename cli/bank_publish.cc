@@ -1,0 +1,63 @@
+// cordon bank publish --nats URL[,URL...] --db DB [--stream NAME] [--json]
+// Copies the store's banks into the stream's key-value bucket NAME_banks, for workers run with
+// `--banks nats` (src/cordon/distribute/bank_sync.h): only banks whose version moved are
+// written; publishing again with nothing changed writes nothing.
+#include "bank_publish.h"
+
+#include <fmt/core.h>
+
+#include <memory>
+#include <string>
+
+#include "cordon/distribute/bank_sync.h"
+#include "cordon/util/json_writer.h"
+
+namespace cordon::cli {
+
+std::function<int()> SetupBankPublish(CLI::App& bank) {
+  struct Args {
+    std::string nats, db, stream = "CORDON";
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* sub =
+      bank.add_subcommand("publish", "Copy the banks into NATS for workers run with --banks nats");
+  sub->add_option("--nats", a->nats, "NATS server URLs, comma separated (nats://HOST:PORT)")
+      ->required();
+  sub->add_option("--db", a->db, "database")->required();
+  sub->add_option("--stream", a->stream, "JetStream stream (the bucket is STREAM_banks)")
+      ->capture_default_str();
+  sub->add_flag("--json", a->json, "the report as one JSON object");
+  return [a]() -> int {
+    auto store = Store::Open(a->db, OpenMode::kExisting);
+    if (!store.ok()) return Fail(store.status().ToString());
+    auto js = distribute::JetStream::Connect(a->nats);
+    if (!js.ok()) return Fail(js.status().ToString());
+    auto r = distribute::PublishBanks(**store, **js, a->stream);
+    if (!r.ok()) return Fail(r.status().ToString());
+    if (a->json) {
+      std::string out;
+      JsonWriter w(out);
+      w.BeginObject()
+          .Field("bucket", distribute::BanksBucket(a->stream))
+          .Field("banks", r->banks)
+          .Field("written", r->written)
+          .Field("unchanged", r->unchanged)
+          .Field("entries", r->entries)
+          .Field("chunks", r->chunks)
+          .Field("deleted_keys", r->deleted_keys)
+          .Field("index_written", r->index_written)
+          .EndObject();
+      fmt::print("{}\n", out);
+      return 0;
+    }
+    fmt::print(
+        "{}: {} banks, {} written ({} entries in {} chunks), {} unchanged; {} stale keys "
+        "deleted\n",
+        distribute::BanksBucket(a->stream), r->banks, r->written, r->entries, r->chunks,
+        r->unchanged, r->deleted_keys);
+    return 0;
+  };
+}
+
+}  // namespace cordon::cli
