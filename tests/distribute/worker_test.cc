@@ -71,8 +71,8 @@ class ReferenceWorld {
  public:
   // `simulate_flags`: the world's scale and length.
   void Make(const std::string& simulate_flags) {
-    auto sim = RunCordon("simulate --out " + ShellQuote(dir_.File("world")) + " " +
-                         simulate_flags + " --seed 19 --media hashes --no-exports");
+    auto sim = RunCordon("simulate --out " + ShellQuote(dir_.File("world")) + " " + simulate_flags +
+                         " --seed 19 --media hashes --no-exports");
     ASSERT_EQ(sim.code, 0) << sim.err;
     events_ = dir_.File("world/events.ndjson");
     // Regeneration detection does not change what is banked: the first ingest skips it.
@@ -116,9 +116,7 @@ class DistributeTest : public ::testing::Test {
   }
 
   static void AddBank(const std::string& db) { world_->AddBank(db); }
-  void ExpectEqualToReference(const std::string& db) {
-    ExpectEqualStores(db, world_->reference());
-  }
+  void ExpectEqualToReference(const std::string& db) { ExpectEqualStores(db, world_->reference()); }
 
   static ReferenceWorld* world_;
   static std::string events_;
