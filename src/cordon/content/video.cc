@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "cordon/content/ffmpeg_ptr.h"
 #include "cordon/content/image.h"
 #include "cordon/content/pdq.h"
 
@@ -157,33 +158,6 @@ int RefuseNestedOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictio
 struct FormatCloser {
   void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
 };
-struct IoCloser {
-  void operator()(AVIOContext* p) const {
-    if (p != nullptr) av_freep(&p->buffer);
-    avio_context_free(&p);
-  }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
-};
-struct FrameCloser {
-  void operator()(AVFrame* p) const { av_frame_free(&p); }
-};
-struct PacketCloser {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsCloser {
-  void operator()(SwsContext* p) const { sws_freeContext(p); }
-};
-struct DictCloser {
-  void operator()(AVDictionary* p) const { av_dict_free(&p); }
-};
-
-std::string AvError(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof(buf));
-  return buf;
-}
 
 // Receives each kept frame as RGB24 at the stream's size (valid during the call).
 using RgbFrameSink = std::function<Status(int64_t frame, float timestamp, const uint8_t* rgb,
@@ -199,7 +173,7 @@ class VideoDecoder {
 
   Status Run(VideoSource& src) {
     RETURN_IF_ERROR(Open(src));
-    std::unique_ptr<AVPacket, PacketCloser> packet(av_packet_alloc());
+    ffmpeg::PacketPtr packet(av_packet_alloc());
     frame_.reset(av_frame_alloc());
     if (packet == nullptr || frame_ == nullptr) return Fail("out of memory");
     // A read error ends the stream, as in the reference: the frames before it are kept.
@@ -237,15 +211,16 @@ class VideoDecoder {
     AVDictionary* raw = nullptr;
     av_dict_set(&raw, "protocol_whitelist", "file", 0);
     av_dict_set(&raw, "format_whitelist", kFormats, 0);
-    std::unique_ptr<AVDictionary, DictCloser> opts(raw);
+    ffmpeg::DictPtr opts(raw);
     raw = opts.release();
     // On failure avformat_open_input frees the context (not our I/O context).
     int err = avformat_open_input(&fmt, "", nullptr, &raw);
     opts.reset(raw);
-    if (err < 0) return Status::Unsupported("video: cannot open: " + AvError(err), Location{name_});
+    if (err < 0)
+      return Status::Unsupported("video: cannot open: " + ffmpeg::ErrorText(err), Location{name_});
     format_.reset(fmt);
     err = avformat_find_stream_info(format_.get(), nullptr);
-    if (err < 0) return Fail("cannot read stream information: " + AvError(err));
+    if (err < 0) return Fail("cannot read stream information: " + ffmpeg::ErrorText(err));
     for (unsigned i = 0; i < format_->nb_streams; ++i) {
       if (format_->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
         stream_ = static_cast<int>(i);
@@ -273,7 +248,7 @@ class VideoDecoder {
     codec_->thread_count = 1;
     codec_->max_pixels = options_.max_pixels;
     err = avcodec_open2(codec_.get(), codec, nullptr);
-    if (err < 0) return Fail("cannot open the decoder: " + AvError(err));
+    if (err < 0) return Fail("cannot open the decoder: " + ffmpeg::ErrorText(err));
     AVRational rate = st->avg_frame_rate;
     if (rate.num == 0 || rate.den == 0) rate = st->r_frame_rate;
     if (rate.num == 0 || rate.den == 0) return Fail("frame rate is zero");
@@ -305,11 +280,12 @@ class VideoDecoder {
 
   Status Decode(const AVPacket* packet) {
     int err = avcodec_send_packet(codec_.get(), packet);
-    if (err < 0 && err != AVERROR_EOF) return Fail("cannot decode a packet: " + AvError(err));
+    if (err < 0 && err != AVERROR_EOF)
+      return Fail("cannot decode a packet: " + ffmpeg::ErrorText(err));
     for (;;) {
       err = avcodec_receive_frame(codec_.get(), frame_.get());
       if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return Status::Ok();
-      if (err < 0) return Fail("cannot decode a frame: " + AvError(err));
+      if (err < 0) return Fail("cannot decode a frame: " + ffmpeg::ErrorText(err));
       Status st = OnFrame();
       av_frame_unref(frame_.get());
       RETURN_IF_ERROR(st);
@@ -349,11 +325,11 @@ class VideoDecoder {
   const VideoHashOptions& options_;
   RgbFrameSink sink_;
   // Declared so that the format context closes before the I/O context it reads from.
-  std::unique_ptr<AVIOContext, IoCloser> io_;
+  ffmpeg::IoPtr io_;
   std::unique_ptr<AVFormatContext, FormatCloser> format_;
-  std::unique_ptr<AVCodecContext, CodecCloser> codec_;
-  std::unique_ptr<AVFrame, FrameCloser> frame_, rgb_;
-  std::unique_ptr<SwsContext, SwsCloser> sws_;
+  ffmpeg::CodecPtr codec_;
+  ffmpeg::FramePtr frame_, rgb_;
+  ffmpeg::SwsPtr sws_;
   int stream_ = -1;
   int width_ = 0, height_ = 0;
   float frame_rate_ = 0;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cordon/content/ffmpeg_ptr.h"
 #include "cordon/content/video.h"
 
 #ifdef CORDON_HAVE_VIDEO
@@ -73,32 +74,10 @@ int64_t SeekMemory(void* opaque, int64_t offset, int whence) {
 struct OutputCloser {
   void operator()(AVFormatContext* p) const { avformat_free_context(p); }
 };
-struct IoCloser {
-  void operator()(AVIOContext* p) const {
-    if (p != nullptr) av_freep(&p->buffer);
-    avio_context_free(&p);
-  }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
-};
-struct FrameCloser {
-  void operator()(AVFrame* p) const { av_frame_free(&p); }
-};
-struct PacketCloser {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsCloser {
-  void operator()(SwsContext* p) const { sws_freeContext(p); }
-};
 
 Status Fail(const std::string& what, int err = 0) {
   std::string m = "video encoding: " + what;
-  if (err < 0) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(err, buf, sizeof(buf));
-    m += std::string(": ") + buf;
-  }
+  if (err < 0) m += ": " + ffmpeg::ErrorText(err);
   return Status::Internal(m);
 }
 
@@ -204,12 +183,12 @@ class Mp4Encoder {
   int64_t next_pts_ = 0;
   AVRational stream_time_base_{1, 1};
   // Declared so that the muxer is freed before the I/O context it writes to.
-  std::unique_ptr<AVIOContext, IoCloser> io_;
+  ffmpeg::IoPtr io_;
   std::unique_ptr<AVFormatContext, OutputCloser> format_;
-  std::unique_ptr<AVCodecContext, CodecCloser> codec_;
-  std::unique_ptr<AVFrame, FrameCloser> frame_;
-  std::unique_ptr<AVPacket, PacketCloser> packet_;
-  std::unique_ptr<SwsContext, SwsCloser> sws_;
+  ffmpeg::CodecPtr codec_;
+  ffmpeg::FramePtr frame_;
+  ffmpeg::PacketPtr packet_;
+  ffmpeg::SwsPtr sws_;
 };
 
 }  // namespace
