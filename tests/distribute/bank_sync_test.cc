@@ -5,6 +5,9 @@
 #include "cordon/distribute/bank_sync.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <random>
 #include <set>
@@ -362,6 +365,68 @@ TEST(BankSync, MissingOrCorruptChunksAreAStatusAndTheBanksLoadedBeforeStay) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(matcher.entries(), entries + 1);
   EXPECT_EQ(matcher.LookupPdq(MakeHash(900002), 0).size(), 1u);
+}
+
+// `cordon bank publish --follow` beside the store: an edit made with `cordon bank add` reaches the
+// bucket without anyone publishing by hand, and SIGTERM ends it with 0.
+TEST(BankSync, FollowPublishesEachEditOfTheStoreUntilSigterm) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir dir;
+  const std::string db = dir.File("banks.db");
+  {
+    auto store = OpenStore(db);
+    ASSERT_NO_FATAL_FAILURE(FillStore(*store, 300));
+  }
+  const pid_t follower = ::fork();
+  if (follower == 0) {
+    std::vector<std::string> args = {"cordon", "bank",     "publish", "--follow",
+                                     "--nats", nats.url(), "--db",    db};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(CORDON_BINARY, argv.data());
+    ::_exit(127);
+  }
+  struct Reaper {  // kills the follower when a check below ends the test early
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  } reaper{follower};
+  auto js = Connect(nats);
+  auto source = Source(*js);
+  // Waits (up to a minute) until the bucket's banks are those of the store.
+  auto caught_up = [&]() {
+    auto store = OpenStore(db);
+    auto want = BankGeneration(*store);
+    if (!want.ok()) return false;
+    for (int i = 0; i < 600; ++i) {
+      auto g = source->Generation();
+      if (g.ok() && *g == *want) return true;
+      ::usleep(100000);
+    }
+    return false;
+  };
+  EXPECT_TRUE(caught_up()) << "the first publish never came";
+  const std::string added = MakeHash(777777).Hex();
+  auto add = testing::RunCordon("bank add --db " + testing::ShellQuote(db) +
+                                " --bank photos --type pdq " + added);
+  ASSERT_EQ(add.code, 0) << add.err;
+  EXPECT_TRUE(caught_up()) << "the edit was not published";
+  Matcher from_nats(*source, {});
+  ASSERT_TRUE(from_nats.Refresh().ok());
+  EXPECT_EQ(from_nats.LookupPdq(MakeHash(777777), 0).size(), 1u);
+
+  ::kill(follower, SIGTERM);
+  int code = -1;
+  ::waitpid(follower, &code, 0);
+  reaper.pid = 0;
+  ASSERT_TRUE(WIFEXITED(code)) << "killed by a signal";
+  EXPECT_EQ(WEXITSTATUS(code), 0);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "cordon/distribute/bank_sync.h"
 
+#include <chrono>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "cordon/util/digest.h"
 
@@ -214,6 +217,32 @@ Status JetStreamBankSource::ForEachEntry(const BankInfo& bank,
                                std::to_string(entries) + " entries, the manifest says " +
                                std::to_string(m->entries) + ")",
                            KeyLocation(bucket_, key));
+  }
+  return Status::Ok();
+}
+
+Status FollowBanks(Store& store, JetStream& js, const std::string& stream,
+                   const FollowOptions& options) {
+  auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
+  std::optional<int64_t> published;  // the store generation last published
+  while (!stopped()) {
+    StatusOr<int64_t> generation = BankGeneration(store);
+    if (!generation.ok()) {
+      if (options.on_error) options.on_error(generation.status());
+    } else if (published != *generation) {
+      StatusOr<BankPublishReport> r = PublishBanks(store, js, stream);
+      if (!r.ok()) {
+        if (options.on_error) options.on_error(r.status());
+      } else {
+        published = *generation;
+        if (options.on_publish && (r->written > 0 || r->deleted_keys > 0 || r->index_written)) {
+          options.on_publish(*r);
+        }
+      }
+    }
+    for (int64_t slept = 0; slept < options.interval_ms && !stopped(); slept += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
   return Status::Ok();
 }

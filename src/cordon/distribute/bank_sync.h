@@ -18,7 +18,9 @@
 // which must outlive it, and is used from one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +44,21 @@ struct BankPublishReport {
 };
 
 StatusOr<BankPublishReport> PublishBanks(Store& store, JetStream& js, const std::string& stream);
+
+// `cordon bank publish --follow`: publishes, then polls the store's bank generation every
+// `interval_ms` and publishes again whenever it moves, until *stop is set. Edits made through
+// `cordon bank` or `cordon serve` on the shared store so reach the workers without anyone
+// publishing by hand. A failed poll or publish (a database restarting, NATS electing a leader)
+// is reported through `on_error` and tried again at the next poll; each publish that wrote
+// something is reported through `on_publish`.
+struct FollowOptions {
+  int64_t interval_ms = 1000;
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const BankPublishReport&)> on_publish;
+  std::function<void(const Status&)> on_error;
+};
+Status FollowBanks(Store& store, JetStream& js, const std::string& stream,
+                   const FollowOptions& options);
 
 class JetStreamBankSource : public BankSource {
  public:
