@@ -48,8 +48,23 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}"
+had_pg_cluster=no
+if [ -e /etc/postgresql/15/main ] || [ -e /var/lib/postgresql/15/main ]; then
+  had_pg_cluster=yes
+fi
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian's postgresql-15 makes and starts a cluster "15/main" on port 5432 as it installs. cordon
+# needs only the server's programs (its tests run a throwaway instance of their own on a free
+# loopback port), so a cluster this run's install made is dropped again: nothing listens or
+# stays on disk because of cordon. A cluster that was there before is left alone.
+for p in "${missing[@]}"; do
+  if [ "$p" = postgresql-15 ] && [ "$had_pg_cluster" = no ] &&
+    command -v pg_dropcluster > /dev/null && [ -d /etc/postgresql/15/main ]; then
+    "${sudo_cmd[@]}" pg_dropcluster --stop 15 main || true
+  fi
+done
