@@ -12,8 +12,10 @@
 // unspecified (GCC on x86-64 evaluates call arguments right to left, Clang left to right), so
 // such a statement gives another world with another compiler. Draw into named locals in
 // separate statements; &&, ||, ?:, the comma operator, braced initialiser lists and the
-// init-declarators of one declaration are sequenced and fine. Same seed, same world with any
-// compiler (docs/design.md, "Simulator worlds do not depend on the compiler").
+// init-declarators of one declaration are sequenced and fine. The locals that replaced such
+// statements draw in the order GCC 12 evaluated them (often the last argument first), so GCC's
+// worlds did not change. Same seed, same world with any compiler (docs/design.md, "Simulator
+// worlds do not depend on the compiler"; scripts/sim-compiler-check.sh compares two builds).
 //
 // Thread safety: an Rng is a plain value; one per thread.
 #pragma once
