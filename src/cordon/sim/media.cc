@@ -344,8 +344,9 @@ std::string_view VideoEditName(VideoEdit e) {
 std::vector<RgbImage> DrawVideo(uint64_t seed, uint64_t emblem_seed) {
   Rng rng(seed);
   const int w = kVideoWidth, h = kVideoHeight;
-  const int frames = kVideoFps * static_cast<int>(rng.Range(4, 6)) +
-                     static_cast<int>(rng.Below(static_cast<uint64_t>(kVideoFps)));
+  const int seconds = static_cast<int>(rng.Range(4, 6));
+  const int frames =
+      kVideoFps * seconds + static_cast<int>(rng.Below(static_cast<uint64_t>(kVideoFps)));
   // The scene: a gradient turning slowly, shapes of several sizes drifting across it and a
   // caption of glyph-like marks that stays. Slow enough that frames half a second apart look
   // alike to PDQ (vPDQ samples one frame a second, and a copy's samples fall between the
@@ -443,7 +444,9 @@ EditedVideo ApplyVideoEdit(std::vector<RgbImage> frames, VideoEdit edit, uint64_
       const int n = static_cast<int>(rng.Range(kVideoFps / 2, kVideoFps - 1));
       RgbImage card{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 3)};
       Canvas cv(card);
-      cv.Gradient(RandomColor(rng, 0, 50), RandomColor(rng, 20, 90), rng.Uniform(0, 6.283));
+      const double angle = rng.Uniform(0, 6.283);
+      const Color to = RandomColor(rng, 20, 90);
+      cv.Gradient(RandomColor(rng, 0, 50), to, angle);
       Glyphs(cv, rng, w * 0.2, h * 0.4, h / 6.0, 5, RandomColor(rng, 180, 255));
       frames.insert(frames.begin(), static_cast<size_t>(n), card);
       break;
@@ -460,7 +463,9 @@ RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_se
   const double s = size;
   switch (style) {
     case ImageStyle::kRelease: {
-      cv.Gradient(RandomColor(rng, 0, 120), RandomColor(rng, 60, 220), rng.Uniform(0, 6.283));
+      const double angle = rng.Uniform(0, 6.283);
+      const Color to = RandomColor(rng, 60, 220);
+      cv.Gradient(RandomColor(rng, 0, 120), to, angle);
       const int shapes = static_cast<int>(rng.Range(4, 8));
       for (int i = 0; i < shapes; ++i) {
         const Color c = RandomColor(rng);
@@ -480,8 +485,9 @@ RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_se
             break;
         }
       }
-      cv.Stripes(0, s * 0.7, s, s * 0.85, s / rng.Uniform(10, 24), rng.Uniform(0, 3.14),
-                 RandomColor(rng), 0.35);
+      const Color band = RandomColor(rng);
+      const double band_angle = rng.Uniform(0, 3.14);
+      cv.Stripes(0, s * 0.7, s, s * 0.85, s / rng.Uniform(10, 24), band_angle, band, 0.35);
       const Color ink = RandomColor(rng, 200, 255);
       Glyphs(cv, rng, s * 0.08, s * 0.72, s / 14, static_cast<int>(rng.Range(4, 8)), ink);
       if (emblem_seed != 0) Emblem(cv, emblem_seed, s * 0.86, s * 0.14, s * 0.1);
@@ -490,12 +496,16 @@ RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_se
     case ImageStyle::kPhoto: {
       // Sky, ground, a sun and blocky things: a made-up snapshot.
       const double horizon = rng.Uniform(0.45, 0.75) * s;
-      cv.Gradient(RandomColor(rng, 120, 230), RandomColor(rng, 40, 160), 1.5708);
+      const Color ground = RandomColor(rng, 40, 160);
+      cv.Gradient(RandomColor(rng, 120, 230), ground, 1.5708);
       cv.Rect(0, horizon, s, s, RandomColor(rng, 20, 140));
-      cv.Stripes(0, horizon, s, s, s / rng.Uniform(6, 20), rng.Uniform(0, 3.14),
-                 RandomColor(rng, 20, 200), 0.3);
-      cv.Circle(rng.Uniform(0, s), rng.Uniform(0, horizon * 0.7), rng.Uniform(s / 20, s / 8),
-                RandomColor(rng, 180, 255));
+      const Color furrows = RandomColor(rng, 20, 200);
+      const double furrow_angle = rng.Uniform(0, 3.14);
+      cv.Stripes(0, horizon, s, s, s / rng.Uniform(6, 20), furrow_angle, furrows, 0.3);
+      const Color sun = RandomColor(rng, 180, 255);
+      const double sun_r = rng.Uniform(s / 20, s / 8);
+      const double sun_y = rng.Uniform(0, horizon * 0.7);
+      cv.Circle(rng.Uniform(0, s), sun_y, sun_r, sun);
       const int blocks = static_cast<int>(rng.Range(2, 7));
       for (int i = 0; i < blocks; ++i) {
         const double x = rng.Uniform(0, s), bw = rng.Uniform(s / 16, s / 5),
@@ -503,17 +513,22 @@ RgbImage DrawImage(uint64_t seed, int size, ImageStyle style, uint64_t emblem_se
         cv.Rect(x, horizon - bh, x + bw, horizon + s / 40, RandomColor(rng, 30, 230));
       }
       for (int i = 0; i < 3; ++i) {
-        cv.Circle(rng.Uniform(0, s), rng.Uniform(horizon, s), rng.Uniform(s / 30, s / 10),
-                  RandomColor(rng, 30, 200), 0, 0.8);
+        const Color bush = RandomColor(rng, 30, 200);
+        const double bush_r = rng.Uniform(s / 30, s / 10);
+        const double bush_y = rng.Uniform(horizon, s);
+        cv.Circle(rng.Uniform(0, s), bush_y, bush_r, bush, 0, 0.8);
       }
       break;
     }
     case ImageStyle::kAvatar: {
-      cv.Gradient(RandomColor(rng, 0, 255), RandomColor(rng, 0, 255), rng.Uniform(0, 6.283));
+      const double angle = rng.Uniform(0, 6.283);
+      const Color to = RandomColor(rng, 0, 255);
+      cv.Gradient(RandomColor(rng, 0, 255), to, angle);
       cv.Circle(s / 2, s / 2, s * 0.38, RandomColor(rng, 0, 255));
       Emblem(cv, MixSeed(seed, 7), s / 2, s / 2, s * 0.3);
       Glyphs(cv, rng, s * 0.2, s * 0.72, s / 8, 3, RandomColor(rng, 200, 255));
-      cv.Stripes(0, 0, s, s * 0.2, s / 8, rng.Uniform(0, 3.14), RandomColor(rng), 0.4);
+      const Color band = RandomColor(rng);
+      cv.Stripes(0, 0, s, s * 0.2, s / 8, rng.Uniform(0, 3.14), band, 0.4);
       break;
     }
   }

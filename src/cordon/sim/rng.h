@@ -5,6 +5,18 @@
 // The floating-point draws use only log, exp, pow, sqrt and cos from the C library; on one
 // platform and libm they are deterministic (docs/simulation.md, "Determinism").
 //
+// The rule for callers: never draw in two unsequenced subexpressions of one expression (two
+// arguments of one call, both operands of +, -, * or of an overloaded operator such as
+// std::string's +), counting hidden draws (any helper that takes an Rng& or uses the World's
+// rng_/crng_: Past, MadeUpWord, RandomColor, NewAccount, ...). C++ leaves the order of those
+// unspecified (GCC on x86-64 evaluates call arguments right to left, Clang left to right), so
+// such a statement gives another world with another compiler. Draw into named locals in
+// separate statements; &&, ||, ?:, the comma operator, braced initialiser lists and the
+// init-declarators of one declaration are sequenced and fine. The locals that replaced such
+// statements draw in the order GCC 12 evaluated them (often the last argument first), so GCC's
+// worlds did not change. Same seed, same world with any compiler (docs/design.md, "Simulator
+// worlds do not depend on the compiler"; scripts/sim-compiler-check.sh compares two builds).
+//
 // Thread safety: an Rng is a plain value; one per thread.
 #pragma once
 

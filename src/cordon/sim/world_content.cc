@@ -137,9 +137,9 @@ void World::Releases(TimeMs day_start, TimeMs day_end) {
   releases_.clear();
   // A steady outlet: the daily count varies by one around the rate, not as a Poisson would.
   const double base = std::floor(sp_.releases_per_day);
-  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(base) +
-                                             crng_.Bernoulli(sp_.releases_per_day - base) +
-                                             static_cast<int64_t>(crng_.Range(-1, 1)));
+  const bool extra = crng_.Bernoulli(sp_.releases_per_day - base);
+  const int64_t n = std::max<int64_t>(
+      0, static_cast<int64_t>(base) + extra + static_cast<int64_t>(crng_.Range(-1, 1)));
   std::vector<TimeMs> times;
   for (int64_t i = 0; i < n; ++i)
     times.push_back(TimeIn(day_start + 5 * kHour, day_start + 19 * kHour));

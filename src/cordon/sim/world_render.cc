@@ -102,9 +102,11 @@ void MessageRenderer::Text(const Content& c, const WorldState& st, std::string& 
       return;
     }
     case CKind::kWeb: {
-      const std::string link = "https://" + lex_.Word(r.Below(400)) + lex_.Word(r.Below(400)) +
-                               ".example/" + lex_.Word(r.Below(3000)) + "-" +
-                               std::to_string(r.Range(10, 9999));
+      const int64_t number = r.Range(10, 9999);
+      const std::string& page = lex_.Word(r.Below(3000));
+      const std::string& host_tail = lex_.Word(r.Below(400));
+      const std::string link = "https://" + lex_.Word(r.Below(400)) + host_tail + ".example/" +
+                               page + "-" + std::to_string(number);
       s += lex_.Sentence(r, static_cast<int>(r.Range(4, 14)), c.topic) + " " + link;
       links.push_back(link);
       return;

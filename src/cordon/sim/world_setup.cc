@@ -113,9 +113,12 @@ void World::MakeAdmins() {
     p.role = Role::kAdmin;
     st_.persons.push_back(p);
     const int32_t pi = static_cast<int32_t>(st_.persons.size() - 1);
+    const bool with_username = rng_.Bernoulli(0.6);
+    const std::string last = MadeUpWord(rng_);
+    const std::string first = MadeUpWord(rng_);
+    const TimeMs created = Past(30, 700);
     st_.persons.back().account =
-        st_.NewAccount(rng_, Role::kAdmin, Past(30, 700), MadeUpWord(rng_) + " " + MadeUpWord(rng_),
-                       rng_.Bernoulli(0.6), pi);
+        st_.NewAccount(rng_, Role::kAdmin, created, first + " " + last, with_username, pi);
     st_.admin_persons.push_back(pi);
     weights.push_back(1.0 / std::pow(i + 1.0, dp_.admin_zipf));
   }
@@ -125,8 +128,10 @@ void World::MakeAdmins() {
 // A chat of the initial network, run by `owner` (an admin person), the first of its lineage.
 int32_t World::NewNetworkChat(Role role, bool group, bool is_public, int32_t owner,
                               std::string latin) {
-  const int32_t c = st_.NewChat(rng_, role, group, true, Past(5, 400), std::move(latin),
-                                rng_.Bernoulli(0.25), is_public);
+  const bool arabic = rng_.Bernoulli(0.25);
+  const TimeMs created = Past(5, 400);
+  const int32_t c =
+      st_.NewChat(rng_, role, group, true, created, std::move(latin), arabic, is_public);
   Chat& ch = st_.chats[static_cast<size_t>(c)];
   ch.initial = true;
   ch.owner = owner;
@@ -161,8 +166,9 @@ void World::MakeNetworkChats() {
   for (int i = 0; i < sp_.injectors; ++i) {
     const int32_t owner =
         st_.admin_persons[static_cast<size_t>(i) % std::min<size_t>(5, st_.admin_persons.size())];
-    const int32_t c =
-        NewNetworkChat(Role::kInjector, false, rng_.Bernoulli(0.5), owner, NetworkLatin());
+    std::string latin = NetworkLatin();
+    const bool is_public = rng_.Bernoulli(0.5);
+    const int32_t c = NewNetworkChat(Role::kInjector, false, is_public, owner, std::move(latin));
     st_.chats[static_cast<size_t>(c)].reupload = 0;
     st_.chats[static_cast<size_t>(c)].subscribers += 2000;
     sources.push_back(st_.chats[static_cast<size_t>(c)].lineage);
@@ -170,8 +176,10 @@ void World::MakeNetworkChats() {
   const size_t n_sources = sources.size();
   for (int i = 0; i < sp_.mirrors; ++i) {
     const bool group = rng_.Bernoulli(dp_.group_share);
-    const int32_t c = NewNetworkChat(Role::kMirror, group, rng_.Bernoulli(dp_.public_share),
-                                     st_.PickAdminPerson(rng_, false, start), NetworkLatin());
+    std::string latin = NetworkLatin();
+    const int32_t owner = st_.PickAdminPerson(rng_, false, start);
+    const bool is_public = rng_.Bernoulli(dp_.public_share);
+    const int32_t c = NewNetworkChat(Role::kMirror, group, is_public, owner, std::move(latin));
     Chat& ch = st_.chats[static_cast<size_t>(c)];
     const int ups = static_cast<int>(rng_.Range(1, 3));
     for (int u = 0; u < ups; ++u) {
@@ -205,9 +213,11 @@ void World::MakeBots() {
     chats_of[static_cast<size_t>(st_.chats[static_cast<size_t>(c)].owner)].push_back(c);
   for (int i = 0; i < sp_.bots; ++i) {
     const int32_t p = st_.PickAdminPerson(rng_, false, start);
-    const int32_t b = st_.NewAccount(
-        rng_, Role::kBot, Past(1, 60),
-        st_.brands[rng_.Below(st_.brands.size())] + " " + MadeUpWord(rng_, 1, 2) + " Bot", true, p);
+    const std::string word = MadeUpWord(rng_, 1, 2);
+    const std::string& brand = st_.brands[rng_.Below(st_.brands.size())];
+    const TimeMs created = Past(1, 60);
+    const int32_t b =
+        st_.NewAccount(rng_, Role::kBot, created, brand + " " + word + " Bot", true, p);
     st_.accounts[static_cast<size_t>(b)].creator = st_.persons[static_cast<size_t>(p)].account;
     st_.persons[static_cast<size_t>(p)].bots.push_back(b);
     const auto& mine = chats_of[static_cast<size_t>(p)];
@@ -236,11 +246,13 @@ void World::MakeSupporters() {
     p.rate = dp_.supporter_rate / std::exp(0.32) * rng_.LogNormal(1.0, 0.8);
     st_.persons.push_back(p);
     const int32_t pi = static_cast<int32_t>(st_.persons.size() - 1);
+    const bool with_username = rng_.Bernoulli(0.35);
+    const std::string tail =
+        rng_.Bernoulli(0.5) ? " " + MadeUpWord(rng_) : std::to_string(rng_.Range(1, 99));
+    const std::string head = MadeUpWord(rng_);
+    const TimeMs created = Past(3, 300);
     st_.persons.back().account =
-        st_.NewAccount(rng_, Role::kSupporter, Past(3, 300),
-                       MadeUpWord(rng_) + (rng_.Bernoulli(0.5) ? " " + MadeUpWord(rng_)
-                                                               : std::to_string(rng_.Range(1, 99))),
-                       rng_.Bernoulli(0.35), pi);
+        st_.NewAccount(rng_, Role::kSupporter, created, head + tail, with_username, pi);
     const int k = static_cast<int>(rng_.Range(1, 3));
     st_.persons.back().want = k;
     for (int j = 0; j < k; ++j) {
@@ -260,13 +272,18 @@ int32_t World::BenignOwner() { return st_.benign_users[rng_.Below(st_.benign_use
 // The benign population: users (who own the benign chats) and a few helper bots.
 void World::MakeBenignUsers() {
   for (int i = 0; i < sp_.benign_users; ++i) {
-    st_.benign_users.push_back(st_.NewAccount(rng_, Role::kBenignUser, Past(10, 1500),
-                                              MadeUpWord(rng_) + " " + MadeUpWord(rng_),
-                                              rng_.Bernoulli(0.5), -1));
+    const bool with_username = rng_.Bernoulli(0.5);
+    const std::string last = MadeUpWord(rng_);
+    const std::string first = MadeUpWord(rng_);
+    const TimeMs created = Past(10, 1500);
+    st_.benign_users.push_back(
+        st_.NewAccount(rng_, Role::kBenignUser, created, first + " " + last, with_username, -1));
   }
   for (int i = 0; i < std::max(2, sp_.benign_channels / 150); ++i) {
-    st_.benign_bots.push_back(st_.NewAccount(rng_, Role::kBenignBot, Past(30, 900),
-                                             MadeUpWord(rng_) + " Helper", true, -1));
+    const std::string word = MadeUpWord(rng_);
+    const TimeMs created = Past(30, 900);
+    st_.benign_bots.push_back(
+        st_.NewAccount(rng_, Role::kBenignBot, created, word + " Helper", true, -1));
   }
 }
 
@@ -277,10 +294,13 @@ void World::MakeBenignChannels() {
     const auto& words = role == Role::kBenignNews    ? NewsWords()
                         : role == Role::kBenignHobby ? HobbyWords()
                                                      : BookWords();
-    const int32_t c =
-        st_.NewChat(rng_, role, false, false, Past(10, 1500),
-                    MadeUpWord(rng_) + " " + std::string(words[rng_.Below(words.size())]),
-                    rng_.Bernoulli(0.08), rng_.Bernoulli(0.7));
+    const bool is_public = rng_.Bernoulli(0.7);
+    const bool arabic = rng_.Bernoulli(0.08);
+    const std::string_view topic = words[rng_.Below(words.size())];
+    const std::string word = MadeUpWord(rng_);
+    const TimeMs created = Past(10, 1500);
+    const int32_t c = st_.NewChat(rng_, role, false, false, created,
+                                  word + " " + std::string(topic), arabic, is_public);
     Chat& ch = st_.chats[static_cast<size_t>(c)];
     ch.initial = true;
     ch.admins.push_back(BenignOwner());
@@ -303,12 +323,17 @@ void World::MakeBenignChannels() {
 
 void World::MakeJournalists() {
   for (int i = 0; i < sp_.journalists; ++i) {
-    const int32_t u = st_.NewAccount(rng_, Role::kBenignUser, Past(100, 2000),
-                                     MadeUpWord(rng_) + " " + MadeUpWord(rng_), true, -1);
+    const std::string last = MadeUpWord(rng_);
+    const std::string first = MadeUpWord(rng_);
+    const TimeMs user_created = Past(100, 2000);
+    const int32_t u =
+        st_.NewAccount(rng_, Role::kBenignUser, user_created, first + " " + last, true, -1);
     static constexpr std::string_view kWords[] = {"Monitor", "Research Notes", "Watch", "Analysis"};
-    const int32_t c =
-        st_.NewChat(rng_, Role::kJournalist, false, false, Past(100, 2000),
-                    MadeUpWord(rng_) + " " + std::string(kWords[rng_.Below(4)]), false, true);
+    const std::string_view kind = kWords[rng_.Below(4)];
+    const std::string word = MadeUpWord(rng_);
+    const TimeMs created = Past(100, 2000);
+    const int32_t c = st_.NewChat(rng_, Role::kJournalist, false, false, created,
+                                  word + " " + std::string(kind), false, true);
     Chat& ch = st_.chats[static_cast<size_t>(c)];
     ch.initial = true;
     ch.admins.push_back(u);
@@ -322,10 +347,12 @@ void World::MakeJournalists() {
 void World::MakeBenignGroups() {
   for (int i = 0; i < sp_.benign_groups; ++i) {
     const auto& words = HobbyWords();
-    const int32_t c =
-        st_.NewChat(rng_, Role::kBenignGroup, true, false, Past(10, 1500),
-                    MadeUpWord(rng_) + " " + std::string(words[rng_.Below(words.size())]) + " Chat",
-                    false, rng_.Bernoulli(0.4));
+    const bool is_public = rng_.Bernoulli(0.4);
+    const std::string_view topic = words[rng_.Below(words.size())];
+    const std::string word = MadeUpWord(rng_);
+    const TimeMs created = Past(10, 1500);
+    const int32_t c = st_.NewChat(rng_, Role::kBenignGroup, true, false, created,
+                                  word + " " + std::string(topic) + " Chat", false, is_public);
     Chat& ch = st_.chats[static_cast<size_t>(c)];
     ch.initial = true;
     ch.admins.push_back(BenignOwner());

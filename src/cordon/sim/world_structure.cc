@@ -342,7 +342,8 @@ void World::RegenAccount(int32_t pi, TimeMs t) {
       NamingMethod::kNumbering, NamingMethod::kHomoglyph, NamingMethod::kEmoji,
       NamingMethod::kSeparator, NamingMethod::kUnrelated};
   const NamingMethod m = kAccountMethods[rng_.Below(5)];
-  const std::string fresh = MadeUpWord(rng_) + " " + MadeUpWord(rng_);
+  const std::string fresh_last = MadeUpWord(rng_);
+  const std::string fresh = MadeUpWord(rng_) + " " + fresh_last;
   NameVariant v =
       VariantName(rng_, m, o.name, o.name, o.username, 1 + static_cast<int>(rng_.Below(5)), fresh);
   const bool had_username = !o.username.empty();
@@ -385,7 +386,8 @@ void World::CreateBot(int32_t pi, int32_t parent, TimeMs t) {
     if (sp != std::string::npos) name.resize(sp);
     name += " " + std::to_string(rng_.Range(2, 40)) + " Bot";
   } else {
-    name = st_.brands[rng_.Below(st_.brands.size())] + " " + MadeUpWord(rng_, 1, 2) + " Bot";
+    const std::string word = MadeUpWord(rng_, 1, 2);
+    name = st_.brands[rng_.Below(st_.brands.size())] + " " + word + " Bot";
   }
   const int32_t b = st_.NewAccount(rng_, Role::kBot, t, name, true, pi);
   st_.accounts[static_cast<size_t>(b)].creator = p.account;
@@ -448,13 +450,15 @@ void World::CreateReplacement(int32_t parent, TimeMs t) {
   std::string fresh = NetworkLatin();
   if (m == NamingMethod::kUnrelated && dp_.unrelated_fresh > 0 &&
       rng_.Bernoulli(dp_.unrelated_fresh)) {
-    fresh = MadeUpWord(rng_) + " " + MadeUpWord(rng_);  // shares not even the brand word
+    const std::string last = MadeUpWord(rng_);
+    fresh = MadeUpWord(rng_) + " " + last;  // shares not even the brand word
   }
   // A fresh account of the owner creates it: no admin in common with the parent, no bots.
   const bool fresh_creator = dp_.fresh_creator > 0 && rng_.Bernoulli(dp_.fresh_creator);
   if (fresh_creator) {
-    acc =
-        st_.NewAccount(rng_, Role::kAdmin, t, MadeUpWord(rng_) + " " + MadeUpWord(rng_), false, pi);
+    const std::string last = MadeUpWord(rng_);
+    const std::string first = MadeUpWord(rng_);
+    acc = st_.NewAccount(rng_, Role::kAdmin, t, first + " " + last, false, pi);
     st_.network_accounts.push_back(acc);
     EmitAccount(acc, t);
     MaybeHazardToday(t, acc, true, AccountHazard(st_.accounts[static_cast<size_t>(acc)]));
@@ -581,8 +585,10 @@ void World::CreateMirror(TimeMs t) {
   const int32_t pi = st_.PickAdminPerson(rng_, true, t);
   if (pi < 0) return;
   const bool group = rng_.Bernoulli(dp_.group_share);
-  const int32_t ci = st_.NewChat(rng_, Role::kMirror, group, true, t, NetworkLatin(),
-                                 rng_.Bernoulli(0.25), rng_.Bernoulli(dp_.public_share));
+  const bool is_public = rng_.Bernoulli(dp_.public_share);
+  const bool arabic = rng_.Bernoulli(0.25);
+  const int32_t ci =
+      st_.NewChat(rng_, Role::kMirror, group, true, t, NetworkLatin(), arabic, is_public);
   Chat& c = st_.chats[static_cast<size_t>(ci)];
   c.owner = pi;
   c.admins.push_back(st_.persons[static_cast<size_t>(pi)].account);
@@ -627,9 +633,11 @@ void World::CreateSupporter(TimeMs t) {
   p.rate = dp_.supporter_rate / std::exp(0.32) * rng_.LogNormal(1.0, 0.8);
   st_.persons.push_back(p);
   const int32_t pi = static_cast<int32_t>(st_.persons.size() - 1);
-  const int32_t a = st_.NewAccount(rng_, Role::kSupporter, t,
-                                   MadeUpWord(rng_) + std::to_string(rng_.Range(1, 999)),
-                                   rng_.Bernoulli(0.35), pi);
+  const bool with_username = rng_.Bernoulli(0.35);
+  const int64_t number = rng_.Range(1, 999);
+  const std::string word = MadeUpWord(rng_);
+  const int32_t a =
+      st_.NewAccount(rng_, Role::kSupporter, t, word + std::to_string(number), with_username, pi);
   st_.persons[static_cast<size_t>(pi)].account = a;
   st_.persons[static_cast<size_t>(pi)].want = static_cast<int32_t>(groups.size());
   st_.network_accounts.push_back(a);
@@ -649,8 +657,10 @@ void World::CreateAdmin(TimeMs t) {
   p.role = Role::kAdmin;
   st_.persons.push_back(p);
   const int32_t pi = static_cast<int32_t>(st_.persons.size() - 1);
-  const int32_t a = st_.NewAccount(rng_, Role::kAdmin, t, MadeUpWord(rng_) + " " + MadeUpWord(rng_),
-                                   rng_.Bernoulli(0.6), pi);
+  const bool with_username = rng_.Bernoulli(0.6);
+  const std::string last = MadeUpWord(rng_);
+  const std::string first = MadeUpWord(rng_);
+  const int32_t a = st_.NewAccount(rng_, Role::kAdmin, t, first + " " + last, with_username, pi);
   st_.persons[static_cast<size_t>(pi)].account = a;
   st_.network_accounts.push_back(a);
   EmitAccount(a, t);
