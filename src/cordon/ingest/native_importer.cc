@@ -378,8 +378,10 @@ class FastMessageReader {
     if (null) return true;
     std::string_view s;
     if (v.get_string().get(s)) return false;
-    out = ParseRfc3339Ms(s);
-    return out.has_value();
+    int64_t t;
+    if (!ParseRfc3339Ms(s, t)) return false;
+    out = t;
+    return true;
   }
   // Only a plain non-negative int64 takes the fast path (Fields::Int converts more; a negative
   // count is a weird): the rest goes to the DOM path.
