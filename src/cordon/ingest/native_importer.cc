@@ -1,5 +1,8 @@
 // cordon events v1 (docs/events.md): the project's own NDJSON stream.
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include "cordon/ingest/count_field.h"
@@ -191,7 +194,10 @@ class FastMessageReader {
       }
       allocated_ = true;
     }
-    m = MessageEvent{};
+    // `m` is reused from line to line: its strings keep their capacity (the sink may have
+    // moved them away, then they are empty), so a steady stream allocates nothing here.
+    Reset(m);
+    size_t links = 0, media = 0;
     simdjson::ondemand::document doc;
     // `raw` is a line of LineReader's buffer, readable for kReadPadding bytes past its end.
     if (parser_.iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING).get(doc)) {
@@ -203,14 +209,16 @@ class FastMessageReader {
     int next = kType;
     bool has_time = false;
     for (auto item : obj) {
-      simdjson::ondemand::field field;
-      if (std::move(item).get(field)) return false;
+      // Used in place, not copied out: a copy of the fresh iterator costs a store-forwarding
+      // stall per field (perf).
+      if (item.error()) return false;
+      simdjson::ondemand::field& field = item.value_unsafe();
       const int bit = KeyBit(field.key(), next);
       next = bit + 1;
       if (bit < 0 || (seen & (1u << bit))) return false;
       if (seen == 0 && bit != kType) return false;  // "type" first, as our writer puts it
       seen |= 1u << bit;
-      simdjson::ondemand::value v = field.value();
+      simdjson::ondemand::value& v = field.value();
       std::string_view s;
       switch (bit) {
         case kType:
@@ -236,13 +244,13 @@ class FastMessageReader {
           if (!Str(v, m.text)) return false;
           break;
         case kLinks:
-          if (!Links(v, m.links)) return false;
+          if (!Links(v, m.links, links)) return false;
           break;
         case kMedia:
-          if (!MediaList(v, m.media)) return false;
+          if (!MediaList(v, m.media, media)) return false;
           break;
         case kForward:
-          if (!Forward(v, m.forward)) return false;
+          if (!Forward(v, m.forward, spare_forward_)) return false;
           break;
         case kViews:
           if (!Count(v, m.views)) return false;
@@ -275,6 +283,12 @@ class FastMessageReader {
     if (m.key.empty() || m.chat.empty() || !has_time || !KnownPlatformKey(m.chat)) return false;
     if (m.key.size() <= m.chat.size() || !m.key.starts_with(m.chat) || m.key[m.chat.size()] != '/')
       return false;
+    m.links.resize(links);
+    m.media.resize(media);
+    if (!(seen & (1u << kForward)) && m.forward) {
+      spare_forward_ = std::move(*m.forward);  // kept for the next forward's strings
+      m.forward.reset();
+    }
     return true;
   }
 
@@ -298,17 +312,49 @@ class FastMessageReader {
     kThread,
   };
 
+  // A key name and its closing quote as one 16-byte pattern: KeyIs compares a key in two
+  // 8-byte loads instead of a memcmp call (the keys are a few bytes long).
+  struct KeyPattern {
+    uint64_t word[2] = {0, 0};
+    uint64_t mask[2] = {0, 0};
+    std::string_view name;
+  };
+  static constexpr KeyPattern Pattern(std::string_view name) {
+    KeyPattern p;
+    p.name = name;
+    for (size_t i = 0; i <= name.size() && i < 16; ++i) {
+      const uint64_t byte = i < name.size() ? static_cast<unsigned char>(name[i]) : '"';
+      p.word[i / 8] |= byte << (8 * (i % 8));
+      p.mask[i / 8] |= uint64_t{0xff} << (8 * (i % 8));
+    }
+    return p;
+  }
+  // Whether the key is `p.name` written without escapes, as raw_json_string::unsafe_is_equal
+  // says. Reads 16 bytes from the key's start: the line has kReadPadding (64) readable bytes
+  // past its end, and the key starts inside the line.
+  static bool KeyIs(simdjson::ondemand::raw_json_string k, const KeyPattern& p) {
+    if constexpr (std::endian::native != std::endian::little) {
+      return k.unsafe_is_equal(p.name);
+    } else {
+      uint64_t w[2];
+      std::memcpy(w, k.raw(), sizeof w);
+      return (((w[0] ^ p.word[0]) & p.mask[0]) | ((w[1] ^ p.word[1]) & p.mask[1])) == 0;
+    }
+  }
+
   // The field's bit, or -1 for a key ParseMessage does not read (or one written with escapes).
   // `hint` is the bit expected next: our writer puts the fields in this order, so the first
   // comparison nearly always hits.
   static int KeyBit(simdjson::ondemand::raw_json_string k, int hint) {
-    static constexpr std::string_view kNames[] = {
-        "type",    "key",   "chat",    "time",     "from",   "text",      "links",       "media",
-        "forward", "views", "via_bot", "reply_to", "edited", "reactions", "poll_voters", "thread"};
+    static constexpr KeyPattern kNames[] = {
+        Pattern("type"),    Pattern("key"),       Pattern("chat"),        Pattern("time"),
+        Pattern("from"),    Pattern("text"),      Pattern("links"),       Pattern("media"),
+        Pattern("forward"), Pattern("views"),     Pattern("via_bot"),     Pattern("reply_to"),
+        Pattern("edited"),  Pattern("reactions"), Pattern("poll_voters"), Pattern("thread")};
     constexpr int n = static_cast<int>(std::size(kNames));
-    if (hint < n && k.unsafe_is_equal(kNames[hint])) return hint;
+    if (hint < n && KeyIs(k, kNames[hint])) return hint;
     for (int i = 0; i < n; ++i) {
-      if (k.unsafe_is_equal(kNames[i])) return i;
+      if (KeyIs(k, kNames[i])) return i;
     }
     return -1;
   }
@@ -332,8 +378,10 @@ class FastMessageReader {
     if (null) return true;
     std::string_view s;
     if (v.get_string().get(s)) return false;
-    out = ParseRfc3339Ms(s);
-    return out.has_value();
+    int64_t t;
+    if (!ParseRfc3339Ms(s, t)) return false;
+    out = t;
+    return true;
   }
   // Only a plain non-negative int64 takes the fast path (Fields::Int converts more; a negative
   // count is a weird): the rest goes to the DOM path.
@@ -368,7 +416,27 @@ class FastMessageReader {
     const bool hex = bad == 0;
     return hex;
   }
-  static bool Links(simdjson::ondemand::value& v, std::vector<std::string>& out) {
+  // A field added to these structs must be reset below (Reset, MediaList, Forward).
+  static_assert(sizeof(Media) == 6 * sizeof(std::string));
+  static_assert(sizeof(ForwardOrigin) == 3 * sizeof(std::string) + sizeof(std::optional<TimeMs>));
+  // Empties every field Read fills, keeping the strings' capacity. `links`, `media` and
+  // `forward` are trimmed at the end of a successful Read instead, so their elements are reused.
+  static void Reset(MessageEvent& m) {
+    m.key.clear();
+    m.chat.clear();
+    m.time = 0;
+    m.from.clear();
+    m.text.clear();
+    m.views.reset();
+    m.via_bot.clear();
+    m.reply_to.clear();
+    m.edited.reset();
+    m.reactions.reset();
+    m.poll_voters.reset();
+    m.thread.clear();
+  }
+  // Appends element `used` (reusing a string left from an earlier line when there is one).
+  static bool Links(simdjson::ondemand::value& v, std::vector<std::string>& out, size_t& used) {
     bool null = false;
     if (!IsNull(v, null)) return false;
     if (null) return true;
@@ -377,11 +445,16 @@ class FastMessageReader {
     for (auto item : arr) {
       std::string_view s;
       if (item.get_string().get(s)) return false;
-      out.emplace_back(s);
+      if (used < out.size()) {
+        out[used].assign(s);
+      } else {
+        out.emplace_back(s);
+      }
+      ++used;
     }
     return true;
   }
-  static bool MediaList(simdjson::ondemand::value& v, std::vector<Media>& out) {
+  static bool MediaList(simdjson::ondemand::value& v, std::vector<Media>& out, size_t& used) {
     bool null = false;
     if (!IsNull(v, null)) return false;
     if (null) return true;
@@ -390,21 +463,31 @@ class FastMessageReader {
     for (auto item : arr) {
       simdjson::ondemand::object o;
       if (item.get_object().get(o)) return false;
-      Media md;
+      if (used == out.size()) out.emplace_back();
+      Media& md = out[used++];
+      md.kind.clear();
+      md.path.clear();
+      md.sha256.clear();
+      md.md5.clear();
+      md.pdq.clear();
+      md.vpdq.clear();
       uint32_t seen = 0;
       for (auto fi : o) {
-        simdjson::ondemand::field f;
-        if (std::move(fi).get(f)) return false;
+        if (fi.error()) return false;
+        simdjson::ondemand::field& f = fi.value_unsafe();
         simdjson::ondemand::raw_json_string k = f.key();
-        int bit = k.unsafe_is_equal("kind")     ? 0
-                  : k.unsafe_is_equal("path")   ? 1
-                  : k.unsafe_is_equal("sha256") ? 2
-                  : k.unsafe_is_equal("md5")    ? 3
-                  : k.unsafe_is_equal("pdq")    ? 4
-                                                : -1;
+        static constexpr KeyPattern kKind = Pattern("kind"), kPath = Pattern("path"),
+                                    kSha256 = Pattern("sha256"), kMd5 = Pattern("md5"),
+                                    kPdq = Pattern("pdq");
+        int bit = KeyIs(k, kKind)     ? 0
+                  : KeyIs(k, kPath)   ? 1
+                  : KeyIs(k, kSha256) ? 2
+                  : KeyIs(k, kMd5)    ? 3
+                  : KeyIs(k, kPdq)    ? 4
+                                      : -1;
         if (bit < 0 || (seen & (1u << bit))) return false;
         seen |= 1u << bit;
-        simdjson::ondemand::value fv = f.value();
+        simdjson::ondemand::value& fv = f.value();
         bool good = bit == 0   ? Str(fv, md.kind)
                     : bit == 1 ? Str(fv, md.path)
                     : bit == 2 ? Hex(fv, 64, md.sha256)
@@ -413,42 +496,51 @@ class FastMessageReader {
         if (!good) return false;
       }
       if (md.kind.empty()) return false;
-      out.push_back(std::move(md));
     }
     return true;
   }
-  static bool Forward(simdjson::ondemand::value& v, std::optional<ForwardOrigin>& out) {
+  // `spare` holds the strings of an earlier forward, reused when this line has one.
+  static bool Forward(simdjson::ondemand::value& v, std::optional<ForwardOrigin>& out,
+                      ForwardOrigin& spare) {
     bool null = false;
     if (!IsNull(v, null)) return false;
     if (null) return true;
     simdjson::ondemand::object o;
     if (v.get_object().get(o)) return false;
-    ForwardOrigin origin;
+    if (!out) out.emplace(std::move(spare));
+    ForwardOrigin& origin = *out;
+    origin.chat.clear();
+    origin.message.clear();
+    origin.name.clear();
+    origin.time.reset();
     uint32_t seen = 0;
     for (auto fi : o) {
-      simdjson::ondemand::field f;
-      if (std::move(fi).get(f)) return false;
+      if (fi.error()) return false;
+      simdjson::ondemand::field& f = fi.value_unsafe();
       simdjson::ondemand::raw_json_string k = f.key();
-      int bit = k.unsafe_is_equal("chat")      ? 0
-                : k.unsafe_is_equal("message") ? 1
-                : k.unsafe_is_equal("name")    ? 2
-                : k.unsafe_is_equal("time")    ? 3
-                                               : -1;
+      static constexpr KeyPattern kOriginChat = Pattern("chat"),
+                                  kOriginMessage = Pattern("message"),
+                                  kOriginName = Pattern("name"), kOriginTime = Pattern("time");
+      int bit = KeyIs(k, kOriginChat)      ? 0
+                : KeyIs(k, kOriginMessage) ? 1
+                : KeyIs(k, kOriginName)    ? 2
+                : KeyIs(k, kOriginTime)    ? 3
+                                           : -1;
       if (bit < 0 || (seen & (1u << bit))) return false;
       seen |= 1u << bit;
-      simdjson::ondemand::value fv = f.value();
+      simdjson::ondemand::value& fv = f.value();
       bool good = bit == 0   ? Str(fv, origin.chat)
                   : bit == 1 ? Str(fv, origin.message)
                   : bit == 2 ? Str(fv, origin.name)
                              : Time(fv, origin.time);
       if (!good) return false;
     }
-    out = std::move(origin);
     return true;
   }
 
   size_t depth_;
   bool allocated_ = false;
+  ForwardOrigin spare_forward_;
   simdjson::ondemand::parser parser_;
 };
 
@@ -499,12 +591,16 @@ class NativeImporter final : public Importer {
     // ForEachJsonLine's loop, with each line tried on the fast path first.
     JsonWalker walker(limits, sink);
     FastMessageReader fast(limits.parser_depth());
-    MessageEvent m;
+    // One event for the whole file, handed to the sink as an rvalue: a sink that keeps it moves
+    // its strings away; one that only reads it leaves them for the next line to reuse.
+    Event event{std::in_place_type<MessageEvent>};
     return ForEachJsonRoot(
         file, limits, sink,
         [&](const JsonRoot& root) -> Status {
-          if (root.text.size() <= limits.max_record_bytes && fast.Read(root.text, m)) {
-            return sink.OnEvent(std::move(m), root.where);
+          auto* m = std::get_if<MessageEvent>(&event);
+          if (m == nullptr) m = &event.emplace<MessageEvent>();
+          if (root.text.size() <= limits.max_record_bytes && fast.Read(root.text, *m)) {
+            return sink.OnEvent(std::move(event), root.where);
           }
           return walker.ParseRecord(root.text, root.where, dom);
         },

@@ -45,14 +45,20 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 std::optional<int64_t> ParseRfc3339Ms(std::string_view s) {
+  int64_t ms;
+  if (!ParseRfc3339Ms(s, ms)) return std::nullopt;
+  return ms;
+}
+
+bool ParseRfc3339Ms(std::string_view s, int64_t& out) {
   int y, mo, d, h, mi, se;
   if (!Digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
       !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
       !Digits(s, 11, 2, h) || s[13] != ':' || !Digits(s, 14, 2, mi) || s[16] != ':' ||
       !Digits(s, 17, 2, se)) {
-    return std::nullopt;
+    return false;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
   size_t pos = 19;
   int64_t ms = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -64,7 +70,7 @@ std::optional<int64_t> ParseRfc3339Ms(std::string_view s) {
       ++digits;
       ++pos;
     }
-    if (digits == 0) return std::nullopt;
+    if (digits == 0) return false;
     for (int i = digits; i < 3; ++i) frac *= 10;
     ms = frac;
   }
@@ -76,17 +82,18 @@ std::optional<int64_t> ParseRfc3339Ms(std::string_view s) {
       int oh, om;
       if (pos + 6 != s.size() || !Digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' ||
           !Digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
-        return std::nullopt;
+        return false;
       }
       offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
       pos += 6;
     } else {
-      return std::nullopt;
+      return false;
     }
   }
   const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
-  return secs * 1000 + ms;
+  out = secs * 1000 + ms;
+  return true;
 }
 
 std::optional<int64_t> ParseTimeArg(std::string_view s) {

@@ -15,6 +15,9 @@ inline constexpr int64_t kDayMs = 24 * kHourMs;
 // date-time without zone (taken as UTC; Telegram Desktop writes local time that way). A space
 // may stand for 'T'. Returns nullopt on anything else.
 std::optional<int64_t> ParseRfc3339Ms(std::string_view s);
+// The same, into `out`; false (and `out` untouched) where the above says nullopt. For hot loops:
+// an optional<int64_t> comes back through memory and stalls the caller's load (perf).
+bool ParseRfc3339Ms(std::string_view s, int64_t& out);
 
 // Parses a time given on a command line or in a file: integer milliseconds since the epoch, a
 // date YYYY-MM-DD (its midnight, UTC), or anything ParseRfc3339Ms takes. Returns nullopt on
