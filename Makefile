@@ -13,7 +13,8 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COM
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build run cluster-demo test minimal asan-build sanitize fuzz bench soak format clean
+.PHONY: all deps build run cluster-demo test minimal asan-build sanitize sim-compiler-check fuzz bench
+.PHONY: soak format clean
 
 all: build
 
@@ -69,6 +70,11 @@ ASAN_SKIP ?= SimulatorCalibration|SimulatorWeakAction|MinHashBeatsSimHash|Writer
 sanitize: asan-build
 	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	  -E '$(ASAN_SKIP)'
+
+# The simulator writes the same world whatever compiles it (docs/design.md): GCC's build against
+# the sanitizer build's Clang, on a few small worlds.
+sim-compiler-check: build asan-build
+	scripts/sim-compiler-check.sh $(BUILD)/cordon $(ASAN_BUILD)/cordon
 
 # Every libFuzzer target in fuzz/, run for FUZZ_SECONDS from its seed corpus.
 fuzz: asan-build
