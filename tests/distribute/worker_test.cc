@@ -165,6 +165,10 @@ TEST(StreamNotes, ApplyRecordsWhatIngestRecordsAndRefusesTheRest) {
   EXPECT_TRUE(
       distribute::ApplyNote(s, distribute::WeirdNote(where, weird::kInvalidUtf8Repaired, "x"))
           .ok());
+  // Bytes that are not UTF-8 (a reject quoting hostile input, a path in another encoding) make
+  // a note that still applies, with U+FFFD in their place.
+  const Location latin1{"in/caf\xe9.ndjson", 2, 9};
+  EXPECT_TRUE(distribute::ApplyNote(s, distribute::RejectNote(latin1, "bad \xfd\x00 byte")).ok());
   FileIdentity f{"/data/a.ndjson", 10, 5, std::string(64, 'a')};
   EXPECT_TRUE(distribute::ApplyNote(s, distribute::FileNote(f, "cordon-events", 3, 1)).ok());
   for (const char* bad : {"", "[]", "{\"note\":\"reject\"}", "{\"note\":\"drop table\"}",
@@ -176,7 +180,7 @@ TEST(StreamNotes, ApplyRecordsWhatIngestRecordsAndRefusesTheRest) {
   ASSERT_TRUE(s.Commit().ok());
   auto stats = s.Stats();
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->rejected, 1);  // the same reject twice is one row, as in ingest
+  EXPECT_EQ(stats->rejected, 2);  // the same reject twice is one row, as in ingest
   EXPECT_EQ(stats->weird, 1);
   EXPECT_EQ(stats->files, 1);
   EXPECT_TRUE(s.FileDone(f));
