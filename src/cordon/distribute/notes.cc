@@ -12,12 +12,10 @@ namespace cordon::distribute {
 namespace {
 
 // A note is JSON, which carries only UTF-8: a path, reason or text with other bytes (a file
-// name in another encoding, the hostile bytes a reject quotes) has them replaced with U+FFFD,
-// so that every note the publisher writes is one a worker can apply.
-std::string Utf8(std::string_view s) { return RepairUtf8(s); }
-
+// name in another encoding, the hostile bytes a reject quotes) goes through RepairUtf8 (U+FFFD
+// in their place), so that every note the publisher writes is one a worker can apply.
 void WriteWhere(JsonWriter& w, const Location& where) {
-  w.Field("file", Utf8(where.file)).Field("line", where.line).Field("offset", where.offset);
+  w.Field("file", RepairUtf8(where.file)).Field("line", where.line).Field("offset", where.offset);
 }
 
 }  // namespace
@@ -27,7 +25,7 @@ std::string RejectNote(const Location& where, std::string_view reason) {
   JsonWriter w(out);
   w.BeginObject().Field("note", "reject");
   WriteWhere(w, where);
-  w.Field("reason", Utf8(reason)).EndObject();
+  w.Field("reason", RepairUtf8(reason)).EndObject();
   return out;
 }
 
@@ -36,7 +34,7 @@ std::string WeirdNote(const Location& where, std::string_view name, std::string_
   JsonWriter w(out);
   w.BeginObject().Field("note", "weird");
   WriteWhere(w, where);
-  w.Field("name", Utf8(name)).Field("what", Utf8(what)).EndObject();
+  w.Field("name", RepairUtf8(name)).Field("what", RepairUtf8(what)).EndObject();
   return out;
 }
 
@@ -46,11 +44,11 @@ std::string FileNote(const FileIdentity& file, std::string_view importer, int64_
   JsonWriter w(out);
   w.BeginObject()
       .Field("note", "file")
-      .Field("path", Utf8(file.path))
+      .Field("path", RepairUtf8(file.path))
       .Field("size", file.size)
       .Field("mtime_ns", file.mtime_ns)
       .Field("head_sha256", file.head_sha256)
-      .Field("importer", Utf8(importer))
+      .Field("importer", RepairUtf8(importer))
       .Field("events", events)
       .Field("rejected", rejected)
       .EndObject();
