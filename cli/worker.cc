@@ -27,6 +27,7 @@ std::function<int()> Setup(CLI::App& app) {
     bool quiet = false;
     int64_t ack_wait_s = 120;
     int64_t jitter_s = 10;
+    double lateness_h = 24;
     std::string banks = "store";
   };
   auto a = std::make_shared<Args>();
@@ -55,6 +56,11 @@ std::function<int()> Setup(CLI::App& app) {
       ->check(CLI::IsMember({"store", "nats"}))
       ->capture_default_str();
   app.add_option("--work-dir", a->opt.work_dir, "where batches are written while applied");
+  app.add_option("--detector-lateness", a->lateness_h,
+                 "hours of event time the global detector waits for events published out of "
+                 "order before it feeds them")
+      ->check(CLI::Range(0.0, 24.0 * 365))
+      ->capture_default_str();
   app.add_flag("--exit-when-drained", a->opt.exit_when_drained,
                "exit once the stream has nothing pending");
   app.add_flag("--no-match", a->no_match, "do not match messages against the banks");
@@ -73,6 +79,7 @@ std::function<int()> Setup(CLI::App& app) {
     a->opt.ack_wait_ms = a->ack_wait_s * 1000;
     a->opt.bank_reload_jitter_ms = a->jitter_s * 1000;
     a->opt.enforce = !a->no_enforce;
+    a->opt.detector_lateness_ms = static_cast<TimeMs>(a->lateness_h * 3600 * 1000);
     a->opt.banks_from_nats = a->banks == "nats";
     a->opt.on_bank_error = [](const Status& why) {
       fmt::print(stderr, "cordon: worker: banks not reloaded: {}; keeping the banks loaded\n",
@@ -98,6 +105,14 @@ std::function<int()> Setup(CLI::App& app) {
           "stages finished {} times; {} retries; {} bank loads failed\n",
           a->opt.name, r->messages, r->events, r->notes, r->rejected, r->batches, r->seconds,
           r->checkpoints, r->retries, r->bank_errors);
+      const distribute::GlobalDetectorReport& d = r->detector;
+      if (d.terms > 0) {
+        fmt::print(
+            "worker {}: global detector {} times: {} events from the stream, detections "
+            "made current {} times from it and {} from a replay of the store{}{}\n",
+            a->opt.name, d.terms, d.messages, d.checkpoints, d.replays,
+            d.replays > 0 ? " (last: " : "", d.replays > 0 ? d.replayed_because + ")" : "");
+      }
     }
     return 0;
   };

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "cordon/distribute/cluster_status.h"
 #include "cordon/distribute/notes.h"
@@ -53,8 +55,16 @@ std::set<std::pair<std::string, std::string>> Detections(const std::string& db) 
   }
   return pairs;
 }
+// Whether the stored detections reflect every event stored (Store::DetectionsCurrent).
+bool DetectionsCurrent(const std::string& db) {
+  auto store = Store::Open(db, OpenMode::kExisting);
+  if (!store.ok()) return false;
+  auto current = (*store)->DetectionsCurrent();
+  return current.ok() && *current;
+}
 void ExpectEqualStores(const std::string& db, const std::string& ref) {
   EXPECT_EQ(Stats(db), Stats(ref));
+  EXPECT_TRUE(DetectionsCurrent(db)) << "the workers left their detections stale";
   const auto m = Matches(db);
   EXPECT_FALSE(m.empty());
   EXPECT_EQ(m, Matches(ref));
@@ -257,7 +267,122 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   o.exit_when_drained = true;
   auto r = distribute::RunWorker(**js, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // The killed worker held the detector's lease (it was alone): the survivor took it over
+  // once it expired, and folded the stream again from its start.
+  EXPECT_EQ(r->detector.terms, 1);
   ExpectEqualToReference(db);
+}
+
+// Two workers share the stream; one of them holds the global detector's lease and folds the
+// whole stream, in order, into the detections, which it makes current without replaying the
+// store; neither worker's stage replays it either (docs/design.md, "Workers on NATS
+// JetStream").
+TEST_F(DistributeTest, OneGlobalDetectorFoldsTheStreamAndNoWorkerReplaysTheStore) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+  auto pub = RunCordon("publish -q --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  int64_t events = 0;
+  {
+    std::ifstream in(events_);
+    for (std::string line; std::getline(in, line);) ++events;
+  }
+
+  StatusOr<distribute::WorkerReport> reports[2] = {Status::Internal("not run"),
+                                                   Status::Internal("not run")};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      auto js = distribute::JetStream::Connect(nats.url());
+      if (!js.ok()) {
+        reports[i] = js.status();
+        return;
+      }
+      distribute::WorkerOptions o;
+      o.name = "w" + std::to_string(i);
+      o.db = db;
+      o.batch = 1000;
+      o.work_dir = work.File(o.name);
+      o.exit_when_drained = true;
+      reports[i] = distribute::RunWorker(**js, o);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int64_t terms = 0, checkpoints = 0, replays = 0, folded = 0, applied = 0;
+  for (auto& r : reports) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    terms += r->detector.terms;
+    checkpoints += r->detector.checkpoints;
+    replays += r->detector.replays;
+    folded += r->detector.messages;
+    applied += r->events;
+    ASSERT_TRUE(r->last.enforce.has_value());
+    EXPECT_EQ(r->last.enforce->warmup_events, 0) << "a worker's stage replayed the store";
+    EXPECT_EQ(r->last.enforce->recomputed, "");
+  }
+  EXPECT_EQ(applied, events);
+  EXPECT_EQ(terms, 1) << "both workers held the lease";
+  EXPECT_EQ(folded, events);
+  EXPECT_GE(checkpoints, 1);
+  EXPECT_EQ(replays, 0) << "the detector replayed the store";
+  ExpectEqualToReference(db);
+}
+
+// When the stream alone cannot give the replay's input, the global detector rebuilds itself
+// from a replay of the store at its checkpoint, and the detections are still the replay's:
+// events later than its reorder buffer reaches (here: a buffer of zero), and events written
+// to the store behind the stream's back.
+TEST_F(DistributeTest, TheGlobalDetectorReplaysTheStoreWhenTheStreamIsNotItsInput) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.available()) << "nats-server is not installed (scripts/install-deps.sh)";
+  TempDir work;
+  const std::string db = work.File("distributed.db");
+  ASSERT_NO_FATAL_FAILURE(AddBank(db));
+  auto pub = RunCordon("publish -q --nats " + nats.url() + " " + ShellQuote(events_));
+  ASSERT_EQ(pub.code, 0) << pub.err;
+  auto js = distribute::JetStream::Connect(nats.url());
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+
+  distribute::WorkerOptions o;
+  o.name = "strict";
+  o.db = db;
+  o.work_dir = work.File("strict");
+  o.exit_when_drained = true;
+  o.batch = 50;                // fetched in small pieces: a piece is sorted whole
+  o.detector_lateness_ms = 0;  // and the world's file has events out of time order
+  auto r = distribute::RunWorker(**js, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->detector.terms, 1);
+  EXPECT_EQ(r->detector.replays, 1);
+  EXPECT_NE(r->detector.replayed_because.find("later than the reorder buffer"), std::string::npos)
+      << r->detector.replayed_because;
+  ExpectEqualToReference(db);
+
+  // An entity stored by a plain ingest, not published: the next worker's detector folds the
+  // stream, finds the store one event ahead of it, and replays.
+  const std::string extra = work.File("extra.ndjson");
+  testing::WriteFile(extra,
+                     "{\"type\":\"entity\",\"key\":\"telegram:channel77\",\"kind\":\"channel\","
+                     "\"time\":\"2019-10-02T00:00:00Z\",\"name\":\"Quiet Garden\"}\n");
+  auto side = RunCordon("ingest -q --no-enforce --db " + ShellQuote(db) + " " + ShellQuote(extra));
+  ASSERT_EQ(side.code, 0) << side.err;
+  ASSERT_FALSE(DetectionsCurrent(db));
+  o.name = "next";
+  o.work_dir = work.File("next");
+  o.detector_lateness_ms = kDayMs;
+  auto js2 = distribute::JetStream::Connect(nats.url());  // a worker's own connection
+  ASSERT_TRUE(js2.ok()) << js2.status().ToString();
+  r = distribute::RunWorker(**js2, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->detector.replays, 1);
+  EXPECT_NE(r->detector.replayed_because.find("the store replays"), std::string::npos)
+      << r->detector.replayed_because;
+  EXPECT_TRUE(DetectionsCurrent(db));
+  EXPECT_EQ(RunCordon("regen --stored --json --db " + ShellQuote(db)).out,
+            RunCordon("regen --json --db " + ShellQuote(db)).out);
 }
 
 // A worker whose store has no banks, reading them from NATS (`cordon bank publish` from

@@ -333,6 +333,27 @@ TEST(RegenDetector, CountsLateEvents) {
   EXPECT_EQ((*det)->stats().events, 2);
 }
 
+// A detector that goes on after a Flush (the global detector's checkpoints): an event of the
+// millisecond it flushed comes too late to be evaluated with its batch, and is counted so;
+// the next millisecond is not late.
+TEST(RegenDetector, AnEventOfAFlushedMillisecondIsLate) {
+  auto det = RegenDetector::Create();
+  ASSERT_TRUE(det.ok());
+  (*det)->OnEvent(Entity("telegram:channel1", EntityKind::kChannel, kT0, "A"));
+  (*det)->Flush();
+  (*det)->OnEvent(Entity("telegram:channel2", EntityKind::kChannel, kT0, "B"));
+  EXPECT_EQ((*det)->stats().late_events, 1);
+  (*det)->OnEvent(Entity("telegram:channel3", EntityKind::kChannel, kT0 + 1, "C"));
+  (*det)->OnEvent(Entity("telegram:channel4", EntityKind::kChannel, kT0 + 1, "D"));
+  EXPECT_EQ((*det)->stats().late_events, 1);
+  // Flushing an empty detector seals nothing.
+  auto fresh = RegenDetector::Create();
+  ASSERT_TRUE(fresh.ok());
+  (*fresh)->Flush();
+  (*fresh)->OnEvent(Entity("telegram:channel1", EntityKind::kChannel, kT0, "A"));
+  EXPECT_EQ((*fresh)->stats().late_events, 0);
+}
+
 TEST(RegenDetector, RejectsBadOptions) {
   RegenOptions o;
   o.threshold = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cordon/distribute/global_detector.h"
 #include "cordon/distribute/publish.h"
 #include "cordon/store/stats_json.h"
 #include "cordon/util/json_writer.h"
@@ -24,12 +25,20 @@ StatusOr<ClusterStatus> GetClusterStatus(JetStream& js, const std::string& strea
     return c.status();
   }
   const std::string bucket = WorkersBucket(stream);
-  RETURN_IF_ERROR(js.EnsureBucket(bucket, 0));
+  RETURN_IF_ERROR(js.EnsureBucket(bucket, kHeartbeatTtlMs));
   ASSIGN_OR_RETURN(std::vector<std::string> names, js.Keys(bucket));
   std::sort(names.begin(), names.end());
   for (const std::string& n : names) {
     StatusOr<std::string> v = js.Get(bucket, n);
     if (v.ok()) st.workers.push_back(*v);  // one that expired between the calls is left out
+  }
+  const std::string detector = DetectorBucket(stream);
+  RETURN_IF_ERROR(js.EnsureBucket(detector, kDetectorLeaseTtlMs));
+  StatusOr<std::string> lease = js.Get(detector, kDetectorLeaseKey);
+  if (lease.ok()) {
+    st.detector = *lease;
+  } else if (lease.status().code() != StatusCode::kNotFound) {
+    return lease.status();
   }
   return st;
 }
@@ -41,6 +50,12 @@ std::string ClusterStatusJson(const ClusterStatus& s, const StoreStats* store) {
   w.Key("workers").BeginArray();
   for (const std::string& h : s.workers) w.Raw(h);
   w.EndArray();
+  w.Key("detector");
+  if (s.detector.empty()) {
+    w.Null();
+  } else {
+    w.Raw(s.detector);
+  }
   w.Key("stream")
       .BeginObject()
       .Field("name", s.stream_name)

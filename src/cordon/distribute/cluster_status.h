@@ -20,12 +20,14 @@ struct ClusterStatus {
   // message of the stream when no worker has started).
   uint64_t pending = 0;
   std::vector<std::string> workers;  // heartbeat JSON objects, by name
+  std::string detector;  // the global detector's lease (JSON object), "" when nobody holds it
 };
 
 StatusOr<ClusterStatus> GetClusterStatus(JetStream& js, const std::string& stream,
                                          const std::string& durable);
 
-// {"pending":N,"workers":[...],"stream":{...},"consumer":{...},"store":{stats --json}}; the
+// {"pending":N,"workers":[...],"detector":{...}|null,"stream":{...},"consumer":{...},
+// "store":{stats --json}}; the
 // store part is left out when `store` is null.
 std::string ClusterStatusJson(const ClusterStatus& status, const StoreStats* store);
 

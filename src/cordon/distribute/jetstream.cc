@@ -65,6 +65,7 @@ struct JetStream::Impl {
   jsCtx* js = nullptr;
   natsSubscription* sub = nullptr;
   std::vector<std::pair<std::string, kvStore*>> buckets;
+  std::string urls;
 
   ~Impl() {
     for (auto& [name, kv] : buckets) kvStore_Destroy(kv);
@@ -113,6 +114,7 @@ StatusOr<std::unique_ptr<JetStream>> JetStream::Connect(const std::string& urls)
   }
   std::unique_ptr<JetStream> j(new JetStream());
   Impl& m = *j->impl_;
+  m.urls = urls;
   std::vector<const char*> servers;
   for (const std::string& u : list) servers.push_back(u.c_str());
   natsStatus s = natsOptions_Create(&m.opts);
@@ -265,6 +267,36 @@ Status JetStream::Subscribe(const std::string& stream, const std::string& durabl
   return Status::IoError("nats: could not create or bind to consumer " + durable);
 }
 
+Status JetStream::DeleteConsumer(const std::string& stream, const std::string& name) {
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  natsStatus s = Retrying(
+      [&] { return js_DeleteConsumer(impl_->js, stream.c_str(), name.c_str(), nullptr, &jerr); });
+  if (s == NATS_OK || s == NATS_NOT_FOUND || jerr == JSConsumerNotFoundErr) return Status::Ok();
+  return NatsError("delete consumer " + name, s, jerr);
+}
+
+Status JetStream::SubscribeReader(const std::string& stream, const std::string& name,
+                                  const std::string& filter) {
+  if (impl_->sub != nullptr) return Status::InvalidArgument("already subscribed");
+  RETURN_IF_ERROR(DeleteConsumer(stream, name));
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = stream.c_str();
+  so.Config.Durable = name.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.DeliverPolicy = js_DeliverAll;
+  so.Config.FilterSubject = filter.c_str();
+  // A reader whose process died without deleting it goes after a minute unused.
+  so.Config.InactiveThreshold = 60000 * kNanosPerMs;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  natsStatus s = Retrying([&] {
+    return js_PullSubscribe(&impl_->sub, impl_->js, filter.c_str(), name.c_str(), nullptr, &so,
+                            &jerr);
+  });
+  if (s != NATS_OK) return NatsError("read " + filter, s, jerr);
+  return Status::Ok();
+}
+
 StatusOr<std::vector<Message>> JetStream::Fetch(int max, int64_t wait_ms) {
   if (impl_->sub == nullptr) return Status::InvalidArgument("Fetch before Subscribe");
   natsMsgList list{};
@@ -413,5 +445,56 @@ StatusOr<std::vector<std::string>> JetStream::Keys(const std::string& bucket) {
   kvKeysList_Destroy(&list);
   return out;
 }
+
+namespace {
+
+// The key's revision now: 0 when it is absent or deleted.
+StatusOr<uint64_t> Revision(kvStore* kv, const std::string& key) {
+  kvEntry* e = nullptr;
+  natsStatus s = Retrying([&] { return kvStore_Get(&e, kv, key.c_str()); });
+  if (s == NATS_NOT_FOUND) return uint64_t{0};
+  if (s != NATS_OK) return NatsError("get " + key, s);
+  const uint64_t rev = kvEntry_Revision(e);
+  kvEntry_Destroy(e);
+  return rev;
+}
+
+}  // namespace
+
+// Not retried: a write that landed but whose answer was lost would be read as a refusal. The
+// caller tries again later (a lease), which is safe.
+StatusOr<bool> JetStream::CreateKey(const std::string& bucket, const std::string& key,
+                                    std::string_view value, uint64_t* revision) {
+  kvStore* kv = impl_->Bucket(bucket);
+  if (kv == nullptr) return Status::InvalidArgument("bucket " + bucket + " not opened");
+  uint64_t rev = 0;
+  natsStatus s =
+      kvStore_Create(&rev, kv, key.c_str(), value.data(), static_cast<int>(value.size()));
+  if (s == NATS_OK) {
+    *revision = rev;
+    return true;
+  }
+  ASSIGN_OR_RETURN(uint64_t now, Revision(kv, key));
+  if (now != 0) return false;  // someone else's
+  return NatsError("create " + bucket + "/" + key, s);
+}
+
+StatusOr<bool> JetStream::UpdateKey(const std::string& bucket, const std::string& key,
+                                    std::string_view value, uint64_t* revision) {
+  kvStore* kv = impl_->Bucket(bucket);
+  if (kv == nullptr) return Status::InvalidArgument("bucket " + bucket + " not opened");
+  uint64_t rev = 0;
+  natsStatus s = kvStore_Update(&rev, kv, key.c_str(), value.data(), static_cast<int>(value.size()),
+                                *revision);
+  if (s == NATS_OK) {
+    *revision = rev;
+    return true;
+  }
+  ASSIGN_OR_RETURN(uint64_t now, Revision(kv, key));
+  if (now != *revision) return false;  // expired, deleted or taken
+  return NatsError("update " + bucket + "/" + key, s);
+}
+
+const std::string& JetStream::urls() const { return impl_->urls; }
 
 }  // namespace cordon::distribute

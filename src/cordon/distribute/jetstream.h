@@ -84,6 +84,14 @@ class JetStream {
   // message comes again after the ack wait. Binds to the consumer as it is when it exists;
   // creates it with `ack_wait_ms` otherwise.
   Status Subscribe(const std::string& stream, const std::string& durable, int64_t ack_wait_ms);
+  // A pull consumer that reads `filter` (a subject of the stream, wildcards allowed) from the
+  // stream's first message, without acknowledgements: a reader that folds the whole stream
+  // (the global detector). The durable `name` is deleted first when it exists, so the read
+  // always starts at the beginning; DeleteConsumer removes it when done. Its pending count
+  // (GetConsumerState) is what it has not been given yet.
+  Status SubscribeReader(const std::string& stream, const std::string& name,
+                         const std::string& filter);
+  Status DeleteConsumer(const std::string& stream, const std::string& name);
   // Up to `max` messages, waiting at most `wait_ms` for the first; an empty list on timeout.
   StatusOr<std::vector<Message>> Fetch(int max, int64_t wait_ms);
   // Acknowledges (and releases) the messages of a batch: the acks are sent and flushed to the
@@ -105,6 +113,16 @@ class JetStream {
   // Deletes the key (a delete marker stays in the bucket's stream); Ok when it was absent.
   Status Delete(const std::string& bucket, const std::string& key);
   StatusOr<std::vector<std::string>> Keys(const std::string& bucket);
+  // Compare-and-set, for a lease: CreateKey writes only when the key is absent, UpdateKey only
+  // when its revision is still *revision; both set *revision to the new one and return false
+  // (writing nothing) when the key was there, or moved on.
+  StatusOr<bool> CreateKey(const std::string& bucket, const std::string& key,
+                           std::string_view value, uint64_t* revision);
+  StatusOr<bool> UpdateKey(const std::string& bucket, const std::string& key,
+                           std::string_view value, uint64_t* revision);
+
+  // The URLs given to Connect (for a second connection of the same process).
+  const std::string& urls() const;
 
   struct Impl;  // internal (public only for nats.c's callbacks in jetstream.cc)
 

@@ -55,5 +55,8 @@ StatusOr<PublishReport> PublishInputs(JetStream& js, const std::vector<std::stri
 // The bucket of files published whole, and of the workers' heartbeats, for a stream.
 std::string FilesBucket(const std::string& stream);
 std::string WorkersBucket(const std::string& stream);
+// A worker silent this long drops out of the workers bucket (its keys' age limit: whoever
+// makes the bucket first, a worker or `cluster status`, makes it with this).
+inline constexpr int64_t kHeartbeatTtlMs = 15000;
 
 }  // namespace cordon::distribute

@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kHeartbeatMs = 2000;
-constexpr int64_t kHeartbeatTtlMs = 15000;  // a worker silent this long drops out of the list
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -126,6 +125,53 @@ Status ApplyBatch(pipeline::PipelineSession& session, const std::vector<Message>
 
 bool Stopped(const WorkerOptions& o) { return o.stop != nullptr && o.stop->load(); }
 
+// The worker's global detector (global_detector.h) on a thread of its own, stopped and joined
+// on every way out of RunWorker.
+class GlobalDetectorThread {
+ public:
+  GlobalDetectorThread(const std::string& urls, const WorkerOptions& o, const fs::path& dir) {
+    if (!o.enforce) return;
+    options_.stream = o.stream;
+    options_.work_consumer = o.durable;
+    options_.name = o.name;
+    options_.db = o.db;
+    options_.work_dir = dir.string();
+    options_.batch = o.batch;
+    options_.idle_ms = o.idle_ms;
+    options_.lateness_ms = o.detector_lateness_ms;
+    options_.stop = &stop_;
+    options_.finishing = &finishing_;
+    options_.on_retry = o.on_retry;
+    thread_ = std::thread([this, urls] {
+      result_ = RunGlobalDetector(urls, options_);
+      done_ = true;
+    });
+  }
+  ~GlobalDetectorThread() { (void)Join(false); }
+
+  // The detector's error, once it ended with one.
+  Status Failure() const {
+    if (!done_.load() || result_.ok()) return Status::Ok();
+    return result_.status();
+  }
+
+  // `finish`: let it make the detections current first; otherwise stop it now.
+  StatusOr<GlobalDetectorReport> Join(bool finish) {
+    if (!thread_.joinable()) return result_;
+    (finish ? finishing_ : stop_) = true;
+    thread_.join();
+    return result_;
+  }
+
+ private:
+  GlobalDetectorOptions options_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> finishing_{false};
+  std::atomic<bool> done_{false};
+  StatusOr<GlobalDetectorReport> result_ = GlobalDetectorReport{};
+  std::thread thread_;
+};
+
 }  // namespace
 
 StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
@@ -167,6 +213,7 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
     };
   }
   if (!o.enforce) popt.skip_stages.emplace_back(pipeline::kEnforceStageName);
+  popt.detect = false;  // the global detector's, below
   IngestOptions ingest;
   ingest.format = "cordon-events";
   ingest.hash_media = false;  // the publisher hashed them; the worker has no media files
@@ -180,6 +227,8 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
     return js.Put(workers, o.name, Heartbeat(o, report, started, state));
   };
   RETURN_IF_ERROR(beat("starting"));
+  GlobalDetectorThread detector(js.urls(), o, dir);
+
   // The store may be away (a database restarting): an I/O failure to open it or to apply a
   // batch is retried with exponential backoff, the batch handed back for redelivery; any other
   // failure ends the worker.
@@ -198,6 +247,7 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   };
   bool dirty = false;  // events applied since the stages last finished
   while (!Stopped(o)) {
+    RETURN_IF_ERROR(detector.Failure());
     if (session == nullptr) {
       StatusOr<std::unique_ptr<pipeline::PipelineSession>> opened =
           pipeline::PipelineSession::Open(popt);
@@ -251,6 +301,10 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
     RETURN_IF_ERROR(session->Finish(report.last));
     ++report.checkpoints;
   }
+  // Drained: wait until the detections are current (this worker's detector makes them so when
+  // nobody else holds the lease). Stopped: the detector hands its lease over at once.
+  if (!Stopped(o)) RETURN_IF_ERROR(beat("finishing"));
+  ASSIGN_OR_RETURN(report.detector, detector.Join(/*finish=*/!Stopped(o)));
   RETURN_IF_ERROR(beat("stopped"));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -5,11 +5,12 @@
 // A batch of messages is acknowledged only after its effects are committed; every effect is an
 // idempotent upsert, so a batch redelivered after a crash changes nothing. Detection needs a
 // global view (a replacement may come in another partition, to another worker, than its
-// parent): each worker's detector sees the events it applies, and whenever the stream runs dry
-// the worker finishes its stages, which recompute the detections from a replay of the shared
-// store when other workers wrote meanwhile (docs/design.md, "Workers on NATS JetStream").
+// parent): the workers' enforcement stages only mirror takedowns, and one global detector,
+// run by whichever worker holds its lease, folds the whole stream (global_detector.h;
+// docs/design.md, "Workers on NATS JetStream").
 //
-// Thread safety: RunWorker runs on the calling thread; `stop` may be set from any thread.
+// Thread safety: RunWorker runs on the calling thread and one more of its own (the global
+// detector, with its own connections); `stop` may be set from any thread.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <functional>
 #include <string>
 
+#include "cordon/distribute/global_detector.h"
 #include "cordon/distribute/jetstream.h"
 #include "cordon/pipeline/pipeline.h"
 
@@ -42,7 +44,9 @@ struct WorkerOptions {
   bool banks_from_nats = false;
   // Called with each bank load that failed and was skipped that way. Optional.
   std::function<void(const Status&)> on_bank_error;
-  bool enforce = true;
+  bool enforce = true;  // the enforcement stage, and the global detector
+  // The global detector's reorder buffer (GlobalDetectorOptions::lateness_ms).
+  TimeMs detector_lateness_ms = kDayMs;
   // Return once the stream has run dry and the consumer has nothing pending (tests, benches,
   // `make cluster-demo`); otherwise run until `stop`.
   bool exit_when_drained = false;
@@ -62,6 +66,7 @@ struct WorkerReport {
   int64_t retries = 0;            // times the store failed and the worker waited to open it again
   int64_t bank_errors = 0;        // bank loads from NATS that failed (the banks before kept)
   pipeline::PipelineReport last;  // the stages' report at the last checkpoint
+  GlobalDetectorReport detector;  // this worker's terms as the global detector
   double seconds = 0;
 };
 

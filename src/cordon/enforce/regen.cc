@@ -330,6 +330,7 @@ struct RegenDetector::Impl {
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
   std::array<double, 4> population{};                 // named entities seen, by Class
   bool has_batch = false;
+  bool sealed = false;  // Flush closed `batch`: an event of that millisecond now comes late
   TimeMs batch = kMinTime;
   TimeMs last_sweep = kMinTime;
   std::vector<uint32_t> dirty;
@@ -1400,8 +1401,9 @@ std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
   } else if (t > m.batch) {
     out = m.CloseBatch();
     m.batch = t;
+    m.sealed = false;
     if (t >= m.last_sweep + kDayMs) m.Sweep(t);
-  } else if (t < m.batch) {
+  } else if (t < m.batch || m.sealed) {
     ++m.stats.late_events;
     t = m.batch;
   }
@@ -1409,7 +1411,10 @@ std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
   return out;
 }
 
-std::vector<RegenDetection> RegenDetector::Flush() { return impl_->CloseBatch(); }
+std::vector<RegenDetection> RegenDetector::Flush() {
+  impl_->sealed = impl_->has_batch;
+  return impl_->CloseBatch();
+}
 
 void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {
   impl_->sink = std::move(sink);

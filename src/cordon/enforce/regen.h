@@ -158,7 +158,10 @@ class RegenDetector {
   // Feeds one event; returns the detections raised by the batch this event closed (those of
   // earlier milliseconds), in entity key order.
   std::vector<RegenDetection> OnEvent(const Event& event);
-  // Closes the current batch: call at the end of a stream.
+  // Closes the current batch: call at the end of a stream, or at a checkpoint of one that goes
+  // on (the global detector of `cordon worker`). An event of the closed millisecond fed after
+  // it is late (counted in RegenStats::late_events), since a replay would have evaluated it
+  // with the batch.
   std::vector<RegenDetection> Flush();
 
   // Called with every scored pair (slow; for fitting and diagnosis).

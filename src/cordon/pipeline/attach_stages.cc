@@ -13,7 +13,7 @@ StatusOr<std::vector<std::unique_ptr<Stage>>> AttachStages(const PipelineOptions
       return Status::InvalidArgument("no pipeline stage named '" + skip + "'");
     }
   }
-  const StageContext context{store, options.progress, options.clock};
+  const StageContext context{store, options.progress, options.clock, options.detect};
   std::vector<std::unique_ptr<Stage>> stages;
   for (const StageEntry& entry : RegisteredStages()) {
     const auto& skip = options.skip_stages;

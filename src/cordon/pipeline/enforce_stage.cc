@@ -24,6 +24,7 @@ class EnforceAdapter final : public Stage {
 StatusOr<std::unique_ptr<Stage>> OpenEnforceStage(const StageContext& context) {
   enforce::StageOptions options;
   options.progress = context.progress;
+  options.detect = context.detect;
   ASSIGN_OR_RETURN(std::unique_ptr<enforce::EnforceStage> stage,
                    enforce::EnforceStage::Open(context.store, options, context.clock));
   return std::unique_ptr<Stage>(std::make_unique<EnforceAdapter>(std::move(stage)));

@@ -49,6 +49,10 @@ struct PipelineOptions {
   // When set, a bank refresh that fails during the ingest keeps the banks loaded before and is
   // reported here (MatcherOptions::on_refresh_error) instead of failing the ingest.
   std::function<void(const Status&)> on_bank_error;
+  // Run the regeneration detector in the enforcement stage (the stage still mirrors platform
+  // takedowns into the ledger without it). Off for `cordon worker`, whose detections come from
+  // one global detector over the whole stream (distribute/global_detector.h).
+  bool detect = true;
   // Registered stages (stages.h) not to run, by name ("enforce").
   std::vector<std::string> skip_stages;
   Progress* progress = nullptr;          // borrowed; null: silent

@@ -31,6 +31,7 @@ struct StageContext {
   Store& store;                          // the ingest's connection
   Progress* progress = nullptr;          // null: silent
   const ledger::Clock* clock = nullptr;  // null: the system clock
+  bool detect = true;                    // PipelineOptions::detect
 };
 
 class Stage {
