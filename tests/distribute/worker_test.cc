@@ -236,6 +236,15 @@ TEST_F(DistributeTest, PublishAndOneWorkerEqualIngestIntoSqlite) {
   ASSERT_EQ(status.code, 0) << status.err;
   EXPECT_NE(status.out.find("\"pending\":0,"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("\"name\":\"w1\""), std::string::npos) << status.out;
+  // The worker handed the detector's lease back as it exited.
+  EXPECT_NE(status.out.find("\"detector\":null"), std::string::npos) << status.out;
+  // A heartbeat that is not a JSON object (anyone with access to the bucket can write one) is
+  // shown as a string, never spliced into the output.
+  ASSERT_TRUE((*js)->EnsureBucket(distribute::WorkersBucket("CORDON"), 0).ok());
+  ASSERT_TRUE((*js)->Put(distribute::WorkersBucket("CORDON"), "odd", "{\"a\":1},{").ok());
+  status = RunCordon("cluster status --json --nats " + nats.url());
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"{\\\"a\\\":1},{\""), std::string::npos) << status.out;
 }
 
 TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) {

@@ -2,12 +2,29 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
 #include "cordon/distribute/global_detector.h"
 #include "cordon/distribute/publish.h"
 #include "cordon/store/stats_json.h"
 #include "cordon/util/json_writer.h"
 
 namespace cordon::distribute {
+namespace {
+
+// A bucket's value goes into the output as it is only when it is one JSON object (what workers
+// write); anything else anyone with access to the bucket wrote goes in as a string.
+void Value(JsonWriter& w, const std::string& v) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(simdjson::padded_string(v)).get(o) == simdjson::SUCCESS) {
+    w.Raw(v);
+  } else {
+    w.String(v);
+  }
+}
+
+}  // namespace
 
 StatusOr<ClusterStatus> GetClusterStatus(JetStream& js, const std::string& stream,
                                          const std::string& durable) {
@@ -48,13 +65,13 @@ std::string ClusterStatusJson(const ClusterStatus& s, const StoreStats* store) {
   JsonWriter w(out);
   w.BeginObject().Key("pending").Int(static_cast<int64_t>(s.pending));
   w.Key("workers").BeginArray();
-  for (const std::string& h : s.workers) w.Raw(h);
+  for (const std::string& h : s.workers) Value(w, h);
   w.EndArray();
   w.Key("detector");
   if (s.detector.empty()) {
     w.Null();
   } else {
-    w.Raw(s.detector);
+    Value(w, s.detector);
   }
   w.Key("stream")
       .BeginObject()

@@ -219,6 +219,9 @@ class Term {
   }
 
   Status Checkpoint() {
+    // Asked once before taking the lock, so that a busy cluster's workers are not held up.
+    ASSIGN_OR_RETURN(bool quiet_now, Quiet());
+    if (!quiet_now) return Status::Ok();
     RETURN_IF_ERROR(store_->Begin());
     bool done = false;
     Status st = [&]() -> Status {
