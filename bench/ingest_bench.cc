@@ -3,8 +3,13 @@
 //   simdjson simdjson's raw parse of the same file (the ceiling)
 //   parse    cordon's native importer: parse, validate and normalise links, no store
 //   parse-dom the same with every line parsed by simdjson's DOM (the importer before On-Demand)
-//   ingest   cordon's full ingest into a fresh SQLite store
+//   store    the store's ingest alone (ingest/ingest.h) into a fresh SQLite store
+//   ingest   the default `cordon ingest` (the pipeline: matcher and enforcement stage with the
+//            regeneration detector) into a fresh SQLite store
+//   incremental  the same into a copy of a store already holding --base messages (earlier
+//            messages of the same chats; the base store is built once and kept beside the file)
 // Usage: ingest_bench [--messages N] [--file PATH] [--keep] [--parse-only] [--parse-row]
+//                     [--base N]
 #include <simdjson.h>
 
 #include <chrono>
@@ -17,6 +22,7 @@
 #include "cordon/ingest/ingest.h"
 #include "cordon/model/event_json.h"
 #include "cordon/model/links.h"
+#include "cordon/pipeline/pipeline.h"
 #include "cordon/store/store.h"
 
 namespace {
@@ -24,9 +30,11 @@ using namespace cordon;
 using Clock = std::chrono::steady_clock;
 
 // Deterministic generator of realistic messages: a mix of text with links, media and forwards.
-void Generate(const std::string& path, int64_t n) {
+// Message i has id `first_id + i` and time `first_time + 500 ms * i`.
+void Generate(const std::string& path, int64_t n, int64_t first_id = 0,
+              int64_t first_time = 1572566400000, uint64_t seed = 88172645463325252ull) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  uint64_t x = 88172645463325252ull;
+  uint64_t x = seed;
   auto rnd = [&]() {
     x ^= x << 13;
     x ^= x >> 7;
@@ -52,8 +60,8 @@ void Generate(const std::string& path, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     MessageEvent m;
     m.chat = "telegram:channel" + std::to_string(1000 + rnd() % 5000);
-    m.key = m.chat + "/" + std::to_string(i);
-    m.time = 1572566400000 + i * 500;
+    m.key = m.chat + "/" + std::to_string(first_id + i);
+    m.time = first_time + i * 500;
     m.from = "telegram:user" + std::to_string(rnd() % 20000);
     int words = 8 + static_cast<int>(rnd() % 24);
     for (int w = 0; w < words; ++w) {
@@ -107,6 +115,48 @@ double Seconds(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
 }
 
+void RemoveDb(const std::string& db) {
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+}
+
+// The default `cordon ingest` of `inputs` into `db`: seconds, or a negative value on failure.
+double IngestLikeTheCli(const std::string& db, const std::string& input, int64_t want) {
+  auto t = Clock::now();
+  pipeline::PipelineOptions o;
+  o.db = db;
+  o.inputs = {input};
+  auto r = pipeline::RunPipeline(o);
+  const double sec = Seconds(t);
+  if (!r.ok() || r->ingest.events != want) {
+    std::printf("ingest failed: %s\n", r.ok() ? "event count" : r.status().ToString().c_str());
+    return -1;
+  }
+  if (r->enforce && !r->enforce->recomputed.empty()) {
+    std::printf("note: the detections were recomputed (%s)\n", r->enforce->recomputed.c_str());
+  }
+  return sec;
+}
+
+// A store holding `base` messages earlier than the file's, in the same chats, built once with
+// the store's ingest alone and kept (at `path`.base-N.db) for later runs.
+StatusOr<std::string> BaseStore(const std::string& path, int64_t base) {
+  const std::string db = path + ".base-" + std::to_string(base) + ".db";
+  if (std::filesystem::exists(db)) return db;
+  const std::string file = path + ".base-" + std::to_string(base) + ".ndjson";
+  std::printf("building the base store %s (%lld messages, once)\n", db.c_str(),
+              static_cast<long long>(base));
+  Generate(file, base, 1000000000, 1572566400000 - base * 500, 2463534242ull);
+  const std::string partial = db + ".partial";
+  RemoveDb(partial);
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(partial));
+    ASSIGN_OR_RETURN(IngestReport r, Ingest(*store, {file}, IngestOptions{}));
+    if (r.events != base) return Status::Internal("base ingest lost events");
+  }
+  std::filesystem::remove(file);
+  std::filesystem::rename(partial, db);  // closed: its WAL is checkpointed into it
+  return db;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +165,7 @@ int main(int argc, char** argv) {
   bool keep = false;
   bool parse_only = false;  // every row but ingest
   bool parse_row = false;   // only the parse row, for a profiler
+  int64_t base = 0;         // messages already in the store for the incremental row
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -125,7 +176,9 @@ int main(int argc, char** argv) {
           "  --file PATH   the NDJSON file (default /tmp/cordon-ingest-bench.ndjson)\n"
           "  --keep        keep the file (and the store) afterwards\n"
           "  --parse-only  python, simdjson, parse and parse-dom rows; no ingest into a store\n"
-          "  --parse-row   only cordon's parse, timed alone (for a profiler)\n");
+          "  --parse-row   only cordon's parse, timed alone (for a profiler)\n"
+          "  --base N      also ingest into a store already holding N earlier messages (built\n"
+          "                once, kept at PATH.base-N.db)\n");
       return 0;
     }
     if (a == "--messages" && i + 1 < argc)
@@ -138,6 +191,8 @@ int main(int argc, char** argv) {
       parse_only = true;
     else if (a == "--parse-row")
       parse_row = true;
+    else if (a == "--base" && i + 1 < argc)
+      base = std::atoll(argv[++i]);
   }
   if (!std::filesystem::exists(path)) Generate(path, n);
   const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
@@ -193,29 +248,47 @@ int main(int argc, char** argv) {
   }
 
   const std::string db = path + ".db";
-  double ingest_s = 0;
+  double store_s = 0, ingest_s = 0, incremental_s = 0;
   if (!parse_only) {
-    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+    RemoveDb(db);
     t = Clock::now();
     auto store = Store::Open(db);
     if (!store.ok()) return 1;
     IngestOptions opt;
     auto report = Ingest(**store, {path}, opt);
-    ingest_s = Seconds(t);
+    store_s = Seconds(t);
     if (!report.ok() || report->events != n) return 1;
     store->reset();
+    RemoveDb(db);
+    ingest_s = IngestLikeTheCli(db, path, n);
+    if (ingest_s < 0) return 1;
+  }
+  if (!parse_only && base > 0) {
+    auto base_db = BaseStore(path, base);
+    if (!base_db.ok()) {
+      std::printf("base store: %s\n", base_db.status().ToString().c_str());
+      return 1;
+    }
+    const std::string copy = path + ".incremental.db";
+    RemoveDb(copy);
+    std::filesystem::copy_file(*base_db, copy);
+    incremental_s = IngestLikeTheCli(copy, path, n);
+    RemoveDb(copy);
+    if (incremental_s < 0) return 1;
   }
 
   auto row = [&](const char* name, double sec) {
-    std::printf("%-10s %8.2f s %10.0f msg/s %8.1f MB/s %7.2fx python\n", name, sec, n / sec,
+    std::printf("%-11s %8.2f s %10.0f msg/s %8.1f MB/s %7.2fx python\n", name, sec, n / sec,
                 mb / sec, python_s / sec);
   };
-  std::printf("%-10s %10s %16s %13s %14s\n", "", "time", "throughput", "", "ratio");
+  std::printf("%-11s %10s %16s %13s %14s\n", "", "time", "throughput", "", "ratio");
   row("python", python_s);
   row("simdjson", simd_s);
   row("parse", parse_s);
   row("parse-dom", dom_s);
+  if (!parse_only) row("store", store_s);
   if (!parse_only) row("ingest", ingest_s);
+  if (incremental_s > 0) row("incremental", incremental_s);
   std::printf("parse / simdjson parse_many: %.2fx\n", simd_s / parse_s);
   if (docs != n)
     std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));

@@ -52,7 +52,9 @@ struct WorkerOptions {
   bool exit_when_drained = false;
   const std::atomic<bool>* stop = nullptr;  // borrowed; checked between batches
   // Called before each wait when the store failed with an I/O error (a database restarting):
-  // why, and how long the worker waits before opening it again. Optional.
+  // why, and how long the worker waits before opening it again. Also called, from the global
+  // detector's thread, when its NATS or store connection failed. Optional; must be safe to
+  // call from two threads.
   std::function<void(const Status& why, int64_t wait_ms)> on_retry;
 };
 
