@@ -116,7 +116,7 @@ double Seconds(Clock::time_point a) {
 }
 
 void RemoveDb(const std::string& db) {
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+  for (const char* ext : {"", "-wal", "-shm", "-gate"}) std::filesystem::remove(db + ext);
 }
 
 // The default `cordon ingest` of `inputs` into `db`: seconds, or a negative value on failure.
@@ -155,6 +155,7 @@ StatusOr<std::string> BaseStore(const std::string& path, int64_t base) {
   }
   std::filesystem::remove(file);
   std::filesystem::rename(partial, db);  // closed: its WAL is checkpointed into it
+  RemoveDb(partial);                     // what the store left beside it
   return db;
 }
 }  // namespace
@@ -294,7 +295,7 @@ int main(int argc, char** argv) {
     std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
   if (!keep) {
     std::filesystem::remove(path);
-    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+    RemoveDb(db);
   }
   return 0;
 }

@@ -565,8 +565,13 @@ struct RegenDetector::Impl {
 
   void Join(uint32_t c, uint32_t u) {
     if (!AddUnique(ents[u].joined, c, kMaxJoined)) return;
-    AddUnique(ents[c].members, u, kMaxMembers);
-    if (ents[u].down) AddUnique(ents[c].down_members, u, kMaxMembers);
+    // A pair gets past the line above once (`joined` only grows), and only here does a chat
+    // gain a member, or a down member before the member's takedown lists its `joined`: so u is
+    // in neither list of c yet, and the scans of AddUnique (up to kMaxMembers) are not needed.
+    if (ents[c].members.size() < kMaxMembers) ents[c].members.push_back(u);
+    if (ents[u].down && ents[c].down_members.size() < kMaxMembers) {
+      ents[c].down_members.push_back(u);
+    }
     Dirty(u);
     Dirty(c);
   }
