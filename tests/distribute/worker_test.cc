@@ -163,6 +163,25 @@ bool WaitDelivered(distribute::JetStream& js, uint64_t n) {
   return false;
 }
 
+int64_t Lines(const std::string& path) {
+  std::ifstream in(path);
+  int64_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+// Waits until the global detector's lease names `holder` (false after 30 s).
+bool WaitLeaseHolder(distribute::JetStream& js, const std::string& holder) {
+  const std::string bucket = distribute::DetectorBucket("CORDON");
+  if (!js.EnsureBucket(bucket, distribute::kDetectorLeaseTtlMs).ok()) return false;
+  for (int i = 0; i < 1500; ++i) {
+    auto v = js.Get(bucket, distribute::kDetectorLeaseKey);
+    if (v.ok() && v->find("\"holder\":\"" + holder + "\"") != std::string::npos) return true;
+    ::usleep(20000);
+  }
+  return false;
+}
+
 TEST(StreamNotes, ApplyRecordsWhatIngestRecordsAndRefusesTheRest) {
   TempDir dir;
   auto store = Store::Open(dir.File("notes.db"));
@@ -261,9 +280,13 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   auto js = distribute::JetStream::Connect(nats.url());
   ASSERT_TRUE(js.ok()) << js.status().ToString();
   const bool some_applied = WaitDelivered(**js, 3000);
+  // ... and holding the global detector's lease (taken once its commits made the detections
+  // stale), so that the survivor must take it over.
+  const bool held = WaitLeaseHolder(**js, "doomed");
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(some_applied) << "the first worker applied nothing";
+  ASSERT_TRUE(held) << "the first worker never held the detector's lease";
   auto mid = distribute::GetClusterStatus(**js, "CORDON", "cordon-workers");
   ASSERT_TRUE(mid.ok()) << mid.status().ToString();
   EXPECT_GT(mid->pending, 0u) << "killed too late to test anything";
@@ -276,9 +299,10 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   o.exit_when_drained = true;
   auto r = distribute::RunWorker(**js, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  // The killed worker held the detector's lease (it was alone): the survivor took it over
-  // once it expired, and folded the stream again from its start.
+  // The survivor took the dead worker's lease over once it expired (15 s), and folded the
+  // stream again from its start.
   EXPECT_EQ(r->detector.terms, 1);
+  EXPECT_EQ(r->detector.messages, Lines(events_));
   ExpectEqualToReference(db);
 }
 
@@ -294,11 +318,7 @@ TEST_F(DistributeTest, OneGlobalDetectorFoldsTheStreamAndNoWorkerReplaysTheStore
   ASSERT_NO_FATAL_FAILURE(AddBank(db));
   auto pub = RunCordon("publish -q --nats " + nats.url() + " " + ShellQuote(events_));
   ASSERT_EQ(pub.code, 0) << pub.err;
-  int64_t events = 0;
-  {
-    std::ifstream in(events_);
-    for (std::string line; std::getline(in, line);) ++events;
-  }
+  const int64_t events = Lines(events_);
 
   StatusOr<distribute::WorkerReport> reports[2] = {Status::Internal("not run"),
                                                    Status::Internal("not run")};

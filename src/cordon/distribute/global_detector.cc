@@ -297,10 +297,15 @@ class Term {
   int64_t last_save_ = 0;
 };
 
-// Whether the stored detections are current (for a worker that finishes without the lease).
-StatusOr<bool> StoreCurrent(const std::string& db) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(db));
-  return store->DetectionsCurrent();
+// Whether the stored detections are current, on a connection kept open between calls (and
+// opened again after a failure).
+StatusOr<bool> StoreCurrent(const std::string& db, std::unique_ptr<Store>& store) {
+  if (store == nullptr) {
+    ASSIGN_OR_RETURN(store, Store::Open(db));
+  }
+  StatusOr<bool> current = store->DetectionsCurrent();
+  if (!current.ok()) store.reset();
+  return current;
 }
 
 }  // namespace
@@ -321,14 +326,20 @@ StatusOr<GlobalDetectorReport> RunGlobalDetector(const std::string& nats_urls,
     Nap(backoff_ms, o.stop);
     return Status::Ok();
   };
+  std::unique_ptr<Store> store;  // for StoreCurrent, while not holding the lease
   while (!Set(o.stop)) {
-    if (Set(o.finishing)) {
-      StatusOr<bool> current = StoreCurrent(o.db);
-      if (!current.ok()) {
-        RETURN_IF_ERROR(retry_later(current.status()));
-        continue;
-      }
-      if (*current) break;
+    // The lease is taken only when there is work for it: a holder's successor reads the
+    // stream from its start, so nobody takes over while the detections are current (a holder
+    // that finished and handed over, a cluster at rest).
+    StatusOr<bool> current = StoreCurrent(o.db, store);
+    if (!current.ok()) {
+      RETURN_IF_ERROR(retry_later(current.status()));
+      continue;
+    }
+    if (*current) {
+      if (Set(o.finishing)) break;
+      Nap(1000, o.stop);
+      continue;
     }
     uint64_t revision = 0;
     StatusOr<bool> taken =
@@ -342,6 +353,7 @@ StatusOr<GlobalDetectorReport> RunGlobalDetector(const std::string& nats_urls,
       continue;
     }
     ++report.terms;
+    store.reset();  // the term opens its own
     bool lost = false;
     Status s;
     {

@@ -5,7 +5,8 @@
 // replaying the shared store (a stampede on it each time the cluster goes idle), the detector's
 // state is replicated through JetStream: its input is the stream itself. Every worker runs a
 // GlobalDetector beside its batches; one of them holds the lease (a key in the bucket
-// NAME_detector, renewed every 2 s, gone 15 s after its holder stops renewing) and folds the
+// NAME_detector, renewed every 2 s, gone 15 s after its holder stops renewing; taken only
+// while the stored detections are stale, since a successor starts over) and folds the
 // stream's events, from the first, through a RegenDetector: read with a consumer of its own
 // (`cordon-detector`, no acknowledgements), reordered by event time in a buffer (events up to
 // `lateness_ms` older than the newest seen are put back in order), fed in time order. A worker
