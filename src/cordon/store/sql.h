@@ -55,6 +55,9 @@ class Db {
   virtual Status Exec(std::string_view sql) = 0;
   // Rows inserted, updated or deleted by the last statement that ran to completion.
   virtual int64_t Changes() const = 0;
+  // The rowid the last INSERT gave, where the backend keeps one for the connection (SQLite);
+  // nullopt elsewhere (PostgreSQL: ask with RETURNING).
+  virtual std::optional<int64_t> LastInsertRowid() const { return std::nullopt; }
   // Whether a transaction is open on this connection.
   virtual bool InTransaction() const = 0;
 

@@ -121,6 +121,7 @@ class SqliteDb final : public Db {
   }
 
   int64_t Changes() const override { return sqlite3_changes64(db_); }
+  std::optional<int64_t> LastInsertRowid() const override { return sqlite3_last_insert_rowid(db_); }
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
   Status BeginWrite() override {

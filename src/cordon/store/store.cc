@@ -87,7 +87,8 @@ struct Store::Statements {
   Statement commit;
   Statement entity, entity_name, touch, message, message_views, media, link, member, invite,
       takedown;
-  Statement entity_avatar;  // avatar history, for causal replays (store/replay.h)
+  Statement entity_avatar;          // avatar history, for causal replays (store/replay.h)
+  bool message_returns_id = false;  // `message` gives the new row's id (RETURNING)
   Statement reject, weird, file_done, mark_file;
   Statement advance_version;                    // event_version.events + 1
   std::unique_ptr<MessageExtrasWriter> extras;  // events v1.1 fields (store/message_extras.h)
@@ -140,6 +141,15 @@ ON CONFLICT(key) DO UPDATE SET first_seen = min(coalesce(entities.first_seen, ex
 )sql";
 
 constexpr std::string_view kMessageInsert = R"sql(
+INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
+                     views, via_bot, reply_to)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+ON CONFLICT(key) DO NOTHING
+)sql";
+// Where the backend keeps no last rowid (PostgreSQL). Not on SQLite: there RETURNING made the
+// whole ingest about 2.5x slower (it runs the insert through a temporary result table;
+// docs/benchmarks.md), and the rowid is read after the insert instead.
+constexpr std::string_view kMessageInsertReturning = R"sql(
 INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
                      views, via_bot, reply_to)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -256,7 +266,8 @@ Status Store::Prepare() {
                               "INSERT OR IGNORE INTO entity_avatars(entity, time, sha256, pdq) "
                               "VALUES(?1,?2,?3,?4)");
   s.touch = Statement(db, kEntityTouch);
-  s.message = Statement(db, kMessageInsert);
+  s.message_returns_id = !db->LastInsertRowid().has_value();
+  s.message = Statement(db, s.message_returns_id ? kMessageInsertReturning : kMessageInsert);
   s.message_views = Statement(db, kMessageViews);
   s.media = Statement(db,
                       "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path, "
@@ -409,10 +420,18 @@ Status Store::ApplyMessage(const MessageEvent& m) {
         .Bind(9, m.forward->time);
   }
   s.message.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
-  const bool inserted = s.message.Step();
-  const int64_t id = inserted ? s.message.Int(0) : 0;
-  s.message.Reset();
-  RETURN_IF_ERROR(s.message.status());
+  bool inserted = false;
+  int64_t id = 0;
+  if (s.message_returns_id) {
+    inserted = s.message.Step();
+    id = inserted ? s.message.Int(0) : 0;
+    s.message.Reset();
+    RETURN_IF_ERROR(s.message.status());
+  } else {
+    RETURN_IF_ERROR(s.message.Run());
+    inserted = db_->Changes() > 0;
+    id = inserted ? db_->LastInsertRowid().value_or(0) : 0;
+  }
   if (!inserted) {
     // Seen before: its media and links came with it the first time.
     if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
