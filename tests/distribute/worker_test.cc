@@ -137,10 +137,10 @@ std::string DistributeTest::events_;
 
 // Starts `cordon worker` in a child process; returns its pid.
 pid_t StartWorker(const std::string& urls, const std::string& db, const std::string& name,
-                  bool exit_when_drained) {
+                  bool exit_when_drained, const std::string& batch = "500") {
   const pid_t pid = ::fork();
   if (pid == 0) {
-    std::vector<std::string> args = {"cordon",     "worker", "--quiet", "--batch", "500",
+    std::vector<std::string> args = {"cordon",     "worker", "--quiet", "--batch", batch,
                                      "--ack-wait", "2",      "--name",  name,      "--nats",
                                      urls,         "--db",   db};
     if (exit_when_drained) args.push_back("--exit-when-drained");
@@ -275,8 +275,9 @@ TEST_F(DistributeTest, AWorkerKilledMidStreamLeavesNothingForTheNextToGetWrong) 
   auto pub = RunCordon("publish --nats " + nats.url() + " " + ShellQuote(events_));
   ASSERT_EQ(pub.code, 0) << pub.err;
 
-  // A worker with small batches, killed with SIGKILL once it has committed some of them.
-  const pid_t pid = StartWorker(nats.url(), db, "doomed", /*exit_when_drained=*/false);
+  // A worker with small batches (a durable commit each, so that it is still at work a few
+  // seconds in), killed with SIGKILL once it has committed some of them ...
+  const pid_t pid = StartWorker(nats.url(), db, "doomed", /*exit_when_drained=*/false, "20");
   auto js = distribute::JetStream::Connect(nats.url());
   ASSERT_TRUE(js.ok()) << js.status().ToString();
   const bool some_applied = WaitDelivered(**js, 3000);
