@@ -259,7 +259,8 @@ TEST_F(DistributeTest, PublishAndOneWorkerEqualIngestIntoSqlite) {
   EXPECT_NE(status.out.find("\"detector\":null"), std::string::npos) << status.out;
   // A heartbeat that is not a JSON object (anyone with access to the bucket can write one) is
   // shown as a string, never spliced into the output.
-  ASSERT_TRUE((*js)->EnsureBucket(distribute::WorkersBucket("CORDON"), 0).ok());
+  ASSERT_TRUE(
+      (*js)->EnsureBucket(distribute::WorkersBucket("CORDON"), distribute::kHeartbeatTtlMs).ok());
   ASSERT_TRUE((*js)->Put(distribute::WorkersBucket("CORDON"), "odd", "{\"a\":1},{").ok());
   status = RunCordon("cluster status --json --nats " + nats.url());
   ASSERT_EQ(status.code, 0) << status.err;
