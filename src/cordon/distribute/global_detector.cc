@@ -338,7 +338,7 @@ StatusOr<GlobalDetectorReport> RunGlobalDetector(const std::string& nats_urls,
     }
     if (*current) {
       if (Set(o.finishing)) break;
-      Nap(1000, o.stop);
+      Nap(250, o.stop);  // one small query: soon after the workers' first commit, a holder
       continue;
     }
     uint64_t revision = 0;
