@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -159,6 +164,99 @@ StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
       "`cordon regen --save` stores them");
 }
 
+// A RegenDetector run on a thread of its own, fed in order in chunks of events; what it raises
+// is collected for the writer to store. Between Feed and Drain only the thread touches the
+// detector; Drain returns once it has processed everything fed, so the caller may use the
+// detector again after it.
+class AsyncDetector {
+ public:
+  explicit AsyncDetector(RegenDetector& detector) : detector_(detector) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~AsyncDetector() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Copies the event into the chunk being filled; a full chunk goes to the thread (waiting
+  // while it is kMaxChunks behind).
+  void Feed(const Event& event) {
+    chunk_.push_back(event);
+    if (chunk_.size() >= kChunk) Hand();
+  }
+  // Hands over the last chunk, waits until everything fed was processed, and returns what was
+  // raised.
+  std::vector<RegenDetection> Drain() {
+    Hand();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+    return std::exchange(raised_, {});
+  }
+  double seconds() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seconds_;
+  }
+
+ private:
+  static constexpr size_t kChunk = 1024;
+  static constexpr size_t kMaxChunks = 64;  // bounds the events in flight
+
+  void Hand() {
+    if (chunk_.empty()) return;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return queue_.size() < kMaxChunks; });
+      queue_.push_back(std::move(chunk_));
+    }
+    cv_.notify_all();
+    chunk_ = {};
+    chunk_.reserve(kChunk);
+  }
+
+  void Loop() {
+    for (;;) {
+      std::vector<Event> chunk;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        chunk = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+      }
+      cv_.notify_all();  // room for the writer
+      std::vector<RegenDetection> found;
+      const auto t0 = SteadyClock::now();
+      for (const Event& e : chunk) {
+        for (auto& d : detector_.OnEvent(e)) found.push_back(std::move(d));
+      }
+      const double spent = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (auto& d : found) raised_.push_back(std::move(d));
+        seconds_ += spent;
+        busy_ = false;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  RegenDetector& detector_;
+  std::vector<Event> chunk_;  // the writer's, being filled
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Event>> queue_;  // guarded by mu_, as are the four below
+  bool busy_ = false;
+  bool stop_ = false;
+  std::vector<RegenDetection> raised_;
+  double seconds_ = 0;
+  std::thread thread_;
+};
+
 EnforceStage::EnforceStage(Store& store, const StageOptions& options, const ledger::Clock* clock)
     : store_(store), options_(options), ledger_(store, clock) {}
 
@@ -204,6 +302,7 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
     return st;
   }
   RETURN_IF_ERROR(store.Commit());
+  s->async_ = std::make_unique<AsyncDetector>(*s->detector_);
   return s;
 }
 
@@ -221,16 +320,23 @@ Status EnforceStage::OnEvent(const Event& event) {
     ASSIGN_OR_RETURN(bool mirrored, ledger_.MirrorEvent(event));
     report_.mirrored += mirrored;
   }
-  if (detector_ == nullptr || !added) return Status::Ok();
+  if (async_ == nullptr || !added) return Status::Ok();
   ++fed_;
-  const auto t0 = SteadyClock::now();
-  std::vector<RegenDetection> found = detector_->OnEvent(event);
-  report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
-  return Save(found);
+  // What it raises is stored by Finish: stored now, the writes would depend on how far the
+  // thread had got (the fault-injection tests replay a run's writes exactly), and until
+  // Finish the stored detections are stale anyway.
+  async_->Feed(event);
+  return Status::Ok();
 }
 
 Status EnforceStage::Finish() {
   if (detector_ == nullptr) return Status::Ok();
+  std::vector<RegenDetection> raised;
+  if (async_ != nullptr) {
+    raised = async_->Drain();
+    report_.detector_seconds += async_->seconds();
+    async_.reset();  // the detector is this thread's again
+  }
   report_.regen = detector_->stats();
   RETURN_IF_ERROR(store_.Begin());
   Status st = [&]() -> Status {
@@ -249,6 +355,7 @@ Status EnforceStage::Finish() {
                            " events where the detector saw " + std::to_string(fed_);
     }
     if (!report_.recomputed.empty()) return Status::Ok();
+    RETURN_IF_ERROR(Save(raised));
     const auto t0 = SteadyClock::now();
     std::vector<RegenDetection> found = detector_->Flush();
     report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();

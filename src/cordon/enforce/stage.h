@@ -13,7 +13,11 @@
 // (or a crash) sees them marked stale, never silently wrong: readers call
 // UseCurrentDetections.
 //
-// Thread safety: one thread, with its Store.
+// The detector runs on a thread of its own while events come (AsyncDetector in stage.cc): the
+// writer hands it the events the store added, in order, and Finish stores what it raised. The
+// detector's input and order are unchanged, and so are the detections stored by Finish.
+//
+// Thread safety: one thread, with its Store (the detector's thread is the stage's own).
 #pragma once
 
 #include <memory>
@@ -50,6 +54,8 @@ struct StageReport {
   RegenStats regen;
 };
 
+class AsyncDetector;
+
 class EnforceStage {
  public:
   // Replays the store into a fresh detector (inside its own transaction).
@@ -75,6 +81,7 @@ class EnforceStage {
   StageOptions options_;
   ledger::Ledger ledger_;
   std::unique_ptr<RegenDetector> detector_;
+  std::unique_ptr<AsyncDetector> async_;  // runs detector_ while events come; reset at Finish
   StageReport report_;
   // At Open: the store's event version and this connection's commits, to tell at Finish
   // whether another connection applied events in between.
