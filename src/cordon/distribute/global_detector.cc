@@ -16,6 +16,7 @@
 #include "cordon/store/replay.h"
 #include "cordon/store/store.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
 
 namespace cordon::distribute {
 namespace {
@@ -24,18 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kRenewMs = 2000;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The lease's value, for `cluster status`.
 std::string LeaseValue(const std::string& holder, const GlobalDetectorReport& r, size_t buffered) {
   std::string out;
@@ -43,7 +32,7 @@ std::string LeaseValue(const std::string& holder, const GlobalDetectorReport& r,
   w.BeginObject()
       .Field("holder", holder)
       .Field("pid", static_cast<int64_t>(::getpid()))
-      .Field("seen_ms", WallMs())
+      .Field("seen_ms", UnixNowMs())
       .Field("events", r.events)
       .Field("buffered", static_cast<int64_t>(buffered))
       .Field("checkpoints", r.checkpoints)
@@ -105,10 +94,10 @@ class Term {
     importer_ = FindImporter("cordon-events");
     if (importer_ == nullptr) return Status::Internal("no cordon-events importer");
     file_ = (fs::path(o_.work_dir) / "detector-batch.ndjson").string();
-    last_renew_ = NowMs();
-    last_save_ = NowMs();
+    last_renew_ = SteadyNowMs();
+    last_save_ = SteadyNowMs();
     while (!Set(o_.stop)) {
-      if (NowMs() - last_renew_ >= kRenewMs) {
+      if (SteadyNowMs() - last_renew_ >= kRenewMs) {
         ASSIGN_OR_RETURN(bool held, Renew());
         if (!held) {
           *lost = true;
@@ -120,7 +109,7 @@ class Term {
         Status s = Feed(batch);
         for (Message& m : batch) reader_->Drop(m);
         RETURN_IF_ERROR(s);
-        if (NowMs() - last_save_ >= o_.save_every_ms) RETURN_IF_ERROR(SaveRaised());
+        if (SteadyNowMs() - last_save_ >= o_.save_every_ms) RETURN_IF_ERROR(SaveRaised());
         continue;
       }
       ASSIGN_OR_RETURN(bool current, store_->DetectionsCurrent());
@@ -139,7 +128,7 @@ class Term {
 
  private:
   StatusOr<bool> Renew() {
-    last_renew_ = NowMs();
+    last_renew_ = SteadyNowMs();
     return lease_.UpdateKey(DetectorBucket(o_.stream), kDetectorLeaseKey,
                             LeaseValue(o_.name, report_, buffer_.size()), &revision_);
   }
@@ -187,7 +176,7 @@ class Term {
   // Stores what was raised since the last save, while the stored detections are stale anyway
   // (workers applied events since they were made current).
   Status SaveRaised() {
-    last_save_ = NowMs();
+    last_save_ = SteadyNowMs();
     if (saved_ == raised_.size()) return Status::Ok();
     RETURN_IF_ERROR(store_->Begin());
     Status st = [&]() -> Status {

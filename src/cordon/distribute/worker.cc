@@ -15,6 +15,7 @@
 #include "cordon/pipeline/enforce_stage.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/json_writer.h"
+#include "cordon/util/time.h"
 
 namespace cordon::distribute {
 namespace {
@@ -22,12 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kHeartbeatMs = 2000;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Releases the messages of a batch not acknowledged (on an early return): they come again.
 struct DropUnacked {
@@ -47,7 +42,7 @@ std::string Heartbeat(const WorkerOptions& o, const WorkerReport& r, int64_t sta
       .Field("pid", static_cast<int64_t>(::getpid()))
       .Field("state", state)
       .Field("started_ms", started)
-      .Field("seen_ms", NowMs())
+      .Field("seen_ms", UnixNowMs())
       .Field("messages", r.messages)
       .Field("events", r.events)
       .Field("batches", r.batches)
@@ -220,10 +215,10 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
   ingest.record_files = false;
   ingest.batch_events = static_cast<size_t>(o.batch) + 1;  // one transaction a batch
 
-  const int64_t started = NowMs();
+  const int64_t started = UnixNowMs();
   int64_t last_beat = 0;
   auto beat = [&](std::string_view state) -> Status {
-    last_beat = NowMs();
+    last_beat = SteadyNowMs();
     return js.Put(workers, o.name, Heartbeat(o, report, started, state));
   };
   RETURN_IF_ERROR(beat("starting"));
@@ -258,7 +253,7 @@ StatusOr<WorkerReport> RunWorker(JetStream& js, const WorkerOptions& o) {
       session = std::move(*opened);
       RETURN_IF_ERROR(beat("running"));
     }
-    if (NowMs() - last_beat >= kHeartbeatMs) RETURN_IF_ERROR(beat("running"));
+    if (SteadyNowMs() - last_beat >= kHeartbeatMs) RETURN_IF_ERROR(beat("running"));
     ASSIGN_OR_RETURN(std::vector<Message> batch, js.Fetch(o.batch, o.idle_ms));
     DropUnacked guard{js, batch};
     if (batch.empty()) {

@@ -18,6 +18,7 @@
 #include "cordon/store/failed_files.h"
 #include "cordon/util/file_check.h"
 #include "cordon/util/progress.h"
+#include "cordon/util/time.h"
 
 namespace cordon {
 namespace fs = std::filesystem;
@@ -217,12 +218,6 @@ std::string FailureReason(const Status& s) {
   return std::string(StatusCodeName(s.code())) + ": " + s.message();
 }
 
-TimeMs NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int64_t IngestReport::failed_files() const {
@@ -323,8 +318,8 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     if (!detected.ok()) {
       fr.status = detected.status();
       if (options.record_files && FailsForGood(fr.status)) {
-        RETURN_IF_ERROR(
-            MarkFileFailed(store, *identity, options.format, FailureReason(fr.status), NowMs()));
+        RETURN_IF_ERROR(MarkFileFailed(store, *identity, options.format, FailureReason(fr.status),
+                                       UnixNowMs()));
       }
       report.files.push_back(std::move(fr));
       continue;
@@ -344,7 +339,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
       fr.status = s;
       if (options.record_files && FailsForGood(s)) {
         RETURN_IF_ERROR(
-            MarkFileFailed(store, *identity, options.format, FailureReason(s), NowMs()));
+            MarkFileFailed(store, *identity, options.format, FailureReason(s), UnixNowMs()));
       }
     } else if (options.record_files) {
       RETURN_IF_ERROR(store.MarkFileDone(*identity, importer->name(), fr.events, fr.rejected));

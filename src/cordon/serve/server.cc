@@ -40,12 +40,6 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Per worker thread: what the request log line needs from routing (the library's logger sees
 // only the request and the response).
 struct RequestContext {
@@ -287,7 +281,7 @@ struct ApiServer::Impl {
     metrics.Observe(route, res.status, seconds);
     if (options.log_format != LogFormat::kNone && options.log != nullptr) {
       std::string line;
-      const std::string time = FormatRfc3339Ms(NowMs());
+      const std::string time = FormatRfc3339Ms(UnixNowMs());
       if (options.log_format == LogFormat::kJson) {
         JsonWriter(line)
             .BeginObject()
@@ -492,7 +486,7 @@ void ApiServer::Impl::BankRoutes() {
              if (*existing) return SendError(res, 403, "Bank already exists");
              BankInfo info;
              info.name = std::string(name);
-             Status s = CreateBank(store, info, NowMs());
+             Status s = CreateBank(store, info, UnixNowMs());
              if (s.ok() && !enabled) s = SetBankMatching(store, info.name, false).status();
              if (!s.ok()) return SendError(res, 500, s.ToString());
              RefreshAfterEdit(store, res);
@@ -576,7 +570,7 @@ void ApiServer::Impl::BankRoutes() {
   auto add_signals = [this](Response& res, Store& store, const std::string& bank,
                             const std::vector<BankEntry>& entries) {
     if (entries.empty()) return SendError(res, 400, "No signals given");
-    auto added = AddEntries(store, bank, entries, NowMs());
+    auto added = AddEntries(store, bank, entries, UnixNowMs());
     if (!added.ok()) return SendError(res, 500, added.status().ToString());
     auto id = FindBankContentId(store, bank, SignalTypeName(entries.front().type),
                                 entries.front().signal);

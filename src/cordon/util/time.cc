@@ -1,6 +1,7 @@
 #include "cordon/util/time.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -137,5 +138,17 @@ std::string FormatRfc3339Ms(int64_t ms) {
 }
 
 std::string FormatDate(int64_t ms) { return FormatRfc3339Ms(ms).substr(0, 10); }
+
+int64_t UnixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace cordon

@@ -11,6 +11,11 @@ namespace cordon {
 inline constexpr int64_t kHourMs = 3600 * 1000;
 inline constexpr int64_t kDayMs = 24 * kHourMs;
 
+// Now, in milliseconds since the Unix epoch (the system clock: for times that are stored or
+// shown), and on a clock that never goes back (for intervals and timeouts).
+int64_t UnixNowMs();
+int64_t SteadyNowMs();
+
 // Parses "2019-11-22T10:15:00Z", with optional fraction and a "+hh:mm"/"-hh:mm" offset, or a
 // date-time without zone (taken as UTC; Telegram Desktop writes local time that way). A space
 // may stand for 'T'. Returns nullopt on anything else.
