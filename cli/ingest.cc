@@ -69,6 +69,11 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
       fmt::print("enforcement: {} stored events replayed into the detector{}{}\n", r.warmup_events,
                  r.state_unusable.empty() ? "" : "; its saved state: ", r.state_unusable);
     }
+    if (r.state_bytes > 0) {
+      fmt::print("enforcement: detector state {:.1f} MB, restored in {:.2f} s, saved in {:.2f} s\n",
+                 static_cast<double>(r.state_bytes) / 1e6, r.state_restore_seconds,
+                 r.state_save_seconds);
+    }
     if (!r.recomputed.empty()) {
       fmt::print("enforcement: detections recomputed from a replay of the store: {}\n",
                  r.recomputed);

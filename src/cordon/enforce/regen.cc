@@ -324,8 +324,7 @@ struct RegenDetector::Impl {
   struct ExpiryQueue
       : std::priority_queue<std::pair<TimeMs, uint64_t>, std::vector<std::pair<TimeMs, uint64_t>>,
                             std::greater<>> {
-    // The heap as stored, and a heap rebuilt from any order: for the saved state.
-    const container_type& items() const { return c; }
+    // A heap rebuilt from any order: for a restored state.
     void Assign(container_type v) {
       c = std::move(v);
       std::make_heap(c.begin(), c.end(), comp);
@@ -1387,11 +1386,12 @@ struct RegenDetector::Impl {
 
   // ------------------------------------------------------------------ saved state
   // What SaveState writes: the options, then every member that later events read, in this
-  // order. Left out, as caches rebuilt on demand: the gram sets of name forms (from their
-  // keys), `ids` (from the keys), the name features of watched pairs, the member-roots memo and
-  // every scratch buffer. `dirty` is empty between batches.
+  // order. Left out, as rebuilt on demand or on restore: the gram sets of name forms (from
+  // their keys), `ids` (from the keys), the fingerprints' expiry queue (from their `last`), the
+  // name features of watched pairs, the member-roots memo and every scratch buffer. `dirty` is
+  // empty between batches.
   static constexpr std::string_view kStateMagic = "cordon regen state";
-  static constexpr uint64_t kStateFormat = 1;
+  static constexpr uint64_t kStateFormat = 2;
 
   static void PutOptions(ByteWriter& w, const RegenOptions& o) {
     w.Double(o.threshold);
@@ -1471,11 +1471,6 @@ struct RegenDetector::Impl {
       w.U64(fp.count);
       w.I64(fp.last);
       id_list(fp.posters);
-    }
-    w.U64(fp_expiry.items().size());
-    for (const auto& [t, f] : fp_expiry.items()) {
-      w.I64(t);
-      w.Fixed64(f);
     }
     w.U64(links.size());
     for (const auto& [link, chat] : links) {
@@ -1593,21 +1588,20 @@ struct RegenDetector::Impl {
       if (!r.failed() && !ids.emplace(e.key, static_cast<uint32_t>(i)).second) r.Fail();
     }
     id_list(watched);
+    // The expiry queue holds an entry for each time a fingerprint's `last` was set; Sweep
+    // erases a fingerprint only when its current `last` fell behind, so one entry per
+    // fingerprint, at its `last`, expires the same ones.
     const size_t nfps = r.Count();
     fps.reserve(nfps);
+    ExpiryQueue::container_type expiry;
+    expiry.reserve(nfps);
     for (size_t i = 0; i < nfps && !r.failed(); ++i) {
       const uint64_t f = r.Fixed64();
       Fingerprint& fp = fps[f];
       fp.count = static_cast<uint32_t>(r.U64());
       fp.last = read_time();
       id_list(fp.posters);
-    }
-    const size_t nexp = r.Count();
-    ExpiryQueue::container_type expiry;
-    expiry.reserve(nexp);
-    for (size_t i = 0; i < nexp && !r.failed(); ++i) {
-      const TimeMs t = read_time();
-      expiry.emplace_back(t, r.Fixed64());
+      expiry.emplace_back(fp.last, f);
     }
     fp_expiry.Assign(std::move(expiry));
     const size_t nlinks = r.Count();

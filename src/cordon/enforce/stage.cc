@@ -287,6 +287,7 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
       // store's events: go on from it. Anything unusable about it is reported, then replayed.
       ASSIGN_OR_RETURN(std::optional<int64_t> saved, RegenStateVersion(store));
       if (saved && *saved == s->version_at_open_) {
+        const auto t0 = SteadyClock::now();
         auto bytes = ReadRegenState(store);
         auto restored = bytes.ok() ? RegenDetector::Restore(options.regen, *bytes)
                                    : StatusOr<std::unique_ptr<RegenDetector>>(bytes.status());
@@ -294,6 +295,9 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
           s->detector_ = std::move(*restored);
           s->report_.resumed = true;
           s->report_.warmup_events = s->detector_->stats().events;
+          s->report_.state_bytes = static_cast<int64_t>(bytes->size());
+          s->report_.state_restore_seconds =
+              std::chrono::duration<double>(SteadyClock::now() - t0).count();
           return Status::Ok();
         }
         s->report_.state_unusable = restored.status().message();
@@ -387,9 +391,13 @@ Status EnforceStage::Finish() {
     RETURN_IF_ERROR(Save(found));
     RETURN_IF_ERROR(store_.MarkDetectionsCurrent());
     // The next ingest goes on from here instead of replaying the store.
+    const auto t1 = SteadyClock::now();
     std::string state;
     RETURN_IF_ERROR(detector_->SaveState(state));
-    return SaveRegenState(store_, version, state);
+    RETURN_IF_ERROR(SaveRegenState(store_, version, state));
+    report_.state_bytes = static_cast<int64_t>(state.size());
+    report_.state_save_seconds = std::chrono::duration<double>(SteadyClock::now() - t1).count();
+    return Status::Ok();
   }();
   if (!st.ok()) {
     (void)store_.Rollback();
