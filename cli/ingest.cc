@@ -87,7 +87,7 @@ std::function<int()> Setup(CLI::App& app) {
     std::vector<std::string> inputs;
     std::vector<std::string> media_roots;
     std::string format;
-    size_t batch = 50000;
+    size_t batch = IngestOptions{}.batch_events;
     bool quiet = false;
     bool no_media = false;
     bool rescan = false;
