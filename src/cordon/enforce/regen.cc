@@ -4,9 +4,10 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <optional>
-#include <queue>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@
 #include "cordon/enforce/regen_weights.h"
 #include "cordon/model/links.h"
 #include "cordon/store/store.h"
+#include "cordon/util/flat_map.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
@@ -81,9 +83,13 @@ uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
   return h;
 }
 
+// The last element first: the usual hit when one entity acts again on the same other (a chat's
+// member posting again, the same chat reposting).
 template <typename V>
 bool Contains(const std::vector<V>& v, V x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
+  if (v.empty()) return false;
+  if (v.back() == x) return true;
+  return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
 }
 
 template <typename V>
@@ -290,7 +296,8 @@ struct RegenDetector::Impl {
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
-  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
+  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;                 // for Score
+  std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
     bool used = false;  // listed in memo_touched
@@ -317,12 +324,12 @@ struct RegenDetector::Impl {
   std::vector<EditPattern> form_patterns;  // and the edit-distance masks of their keys
   uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
-  std::unordered_map<uint64_t, Fingerprint> fps;
+  FlatMap64<Fingerprint> fps;
   // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
-  // what fell behind the horizon instead of visiting every fingerprint.
-  std::priority_queue<std::pair<TimeMs, uint64_t>, std::vector<std::pair<TimeMs, uint64_t>>,
-                      std::greater<>>
-      fp_expiry;
+  // what fell behind the horizon instead of visiting every fingerprint. The events' times
+  // (after the late ones are moved to the current batch) never decrease, so appending keeps
+  // the order: a queue, not a heap.
+  std::deque<std::pair<TimeMs, uint64_t>> fp_expiry;
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   std::vector<uint32_t> downs;                      // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
@@ -432,10 +439,10 @@ struct RegenDetector::Impl {
     // Every fingerprint with last < horizon has the entry pushed when its last was set, still
     // queued (had it been popped, the fingerprint would have been erased then): the same set as
     // erasing every fingerprint older than the horizon.
-    while (!fp_expiry.empty() && fp_expiry.top().first < horizon) {
-      auto it = fps.find(fp_expiry.top().second);
+    while (!fp_expiry.empty() && fp_expiry.front().first < horizon) {
+      auto it = fps.find(fp_expiry.front().second);
       if (it != fps.end() && it->second.last < horizon) fps.erase(it);
-      fp_expiry.pop();
+      fp_expiry.pop_front();
     }
     size_t stale = 0;
     for (uint32_t id : downs) {
@@ -614,7 +621,7 @@ struct RegenDetector::Impl {
         if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
       }
       const TimeMs last = std::max(fp.last, t);
-      if (fresh || last != fp.last) fp_expiry.emplace(last, f);
+      if (fresh || last != fp.last) fp_expiry.emplace_back(last, f);
       fp.last = last;
       if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
         for (uint32_t p : fp.posters) {
@@ -765,7 +772,8 @@ struct RegenDetector::Impl {
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
 
-  std::vector<uint32_t> Candidates(uint32_t xid) {
+  // Into `out` (cleared first).
+  void Candidates(uint32_t xid, std::vector<uint32_t>& out) {
     Ent& x = ents[xid];
     if (!x.name_cands_ready) NameCandidates(xid);
     if (cand_mark.size() < ents.size()) cand_mark.resize(ents.size(), 0);
@@ -773,7 +781,7 @@ struct RegenDetector::Impl {
       std::fill(cand_mark.begin(), cand_mark.end(), 0);
       cand_stamp = 1;
     }
-    std::vector<uint32_t> out;
+    out.clear();
     auto insert = [&](uint32_t p) {
       if (cand_mark[p] == cand_stamp) return;
       cand_mark[p] = cand_stamp;
@@ -831,7 +839,6 @@ struct RegenDetector::Impl {
     // By id: nothing in Evaluate depends on the candidates' order (every choice among them is
     // by value, ties broken by key), so no string comparisons here.
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   struct Pair {
@@ -854,6 +861,7 @@ struct RegenDetector::Impl {
     int present = 0;  // signals of one nat or more
     double nats = 0;
   };
+  std::vector<Pair> pairs_scratch;  // for Evaluate
 
   // Named entities of a class seen so far (all of them for an unknown class).
   double Population(Class c) const {
@@ -1036,12 +1044,48 @@ struct RegenDetector::Impl {
     return m;
   }
 
+  // Scoring a candidate mostly waits for memory: its entity, its forms and their grams, each
+  // behind the one before. Before scoring cands[k], the loads of the candidates a few places
+  // ahead are started, one level deeper the nearer they are, so that they overlap.
+  void PrefetchCandidates(const std::vector<uint32_t>& cands, size_t k) {
+    constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
+    if (k + kEntAhead < cands.size()) {
+      const Ent& p = ents[cands[k + kEntAhead]];  // address only: nothing is read
+      __builtin_prefetch(&p.forms);
+      __builtin_prefetch(&p.admins);
+      __builtin_prefetch(&p.down);
+      __builtin_prefetch(&p.kind);
+      if (!opt.name_only) __builtin_prefetch(&content_acc[cands[k + kEntAhead]]);
+    }
+    if (k + kFormsAhead < cands.size()) {
+      const Ent& p = ents[cands[k + kFormsAhead]];
+      const char* f = reinterpret_cast<const char*>(p.forms.data());
+      const size_t bytes = p.forms.size() * sizeof(NameForm);
+      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      if (!p.admins.empty()) __builtin_prefetch(p.admins.data());
+    }
+    if (k + kGramsAhead < cands.size()) {
+      const Ent& p = ents[cands[k + kGramsAhead]];
+      for (const NameForm& f : p.forms) {
+        __builtin_prefetch(f.grams.data());
+        __builtin_prefetch(f.loose_grams.data());
+        __builtin_prefetch(f.key.data());
+      }
+    }
+  }
+
   // The pair's own features; the ones relative to other candidates come in Evaluate.
-  Pair Score(uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
+  // Into `r`, reset first (its `shared` keeps its buffer).
+  void Score(Pair& r, uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
              const std::vector<uint32_t>& x_member_roots) {
     const Ent& x = ents[xid];
     const Ent& p = ents[pid];
-    Pair r;
+    {
+      std::vector<uint32_t> buffer = std::move(r.shared);
+      buffer.clear();
+      r = Pair();
+      r.shared = std::move(buffer);
+    }
     r.parent = pid;
     RegenFeatures& f = r.x;
     const NameMatch& nm = Names(xid, pid);
@@ -1119,7 +1163,6 @@ struct RegenDetector::Impl {
     r.name_sum = best_name;
     r.down = *p.down;
     if (!opt.name_only) Strength(r, xid, pid);
-    return r;
   }
 
   void Finish(Pair& r) const {
@@ -1139,12 +1182,17 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     if (!Watched(x, now)) return std::nullopt;
     ++stats.evaluations;
-    const std::vector<uint32_t> cands = Candidates(xid);
+    std::vector<uint32_t>& cands = cands_scratch;
+    Candidates(xid, cands);
     if (cands.empty()) return std::nullopt;
-    std::vector<Pair> pairs;
-    pairs.reserve(cands.size());
-    const auto x_roots = AdminRoots(x);
-    const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
+    // The Pairs are kept for reuse (their `shared` buffers): one per candidate.
+    if (pairs_scratch.size() < cands.size()) pairs_scratch.resize(cands.size());
+    const std::span<Pair> pairs(pairs_scratch.data(), cands.size());
+    std::vector<uint32_t>& x_roots = x_roots_scratch;
+    AdminRoots(x, x_roots);
+    std::vector<uint32_t>& x_member_roots = x_member_roots_scratch;
+    x_member_roots.clear();
+    if (!opt.name_only) MemberRoots(x, x_member_roots);
     if (!opt.name_only) {
       PrepareContent(x);
       // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
@@ -1161,7 +1209,10 @@ struct RegenDetector::Impl {
         AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
       }
     }
-    for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
+    for (size_t k = 0; k < cands.size(); ++k) {
+      PrefetchCandidates(cands, k);
+      Score(pairs[k], xid, cands[k], x_roots, x_member_roots);
+    }
     ClearContent();
     if (!opt.name_only) {
       // Relative features: the one candidate that explains the most.

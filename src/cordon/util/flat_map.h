@@ -1,0 +1,197 @@
+// FlatMap64: a hash map from 64-bit keys to values in one array (open addressing, linear
+// probing, deletion by backward shift, so no tombstones). For hot maps with many small entries
+// where std::unordered_map's node per entry (an allocation, a pointer chase) dominates.
+//
+// Interface: the subset of std::unordered_map that cordon uses: find, try_emplace, erase (by
+// key or iterator), size, empty, clear, reserve, and iteration over std::pair<uint64_t, V>
+// (`first` the key, `second` the value). Unlike std::unordered_map, inserting or erasing
+// invalidates every iterator and reference, and the iteration order is unspecified (it depends
+// on the capacity and the history of the table). V must be default-constructible and movable.
+//
+// Thread safety: none; one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace cordon {
+
+template <typename V>
+class FlatMap64 {
+ public:
+  using key_type = uint64_t;
+  using mapped_type = V;
+  using value_type = std::pair<uint64_t, V>;
+
+  template <bool Const>
+  class Iter {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = FlatMap64::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = std::conditional_t<Const, const value_type*, value_type*>;
+    using reference = std::conditional_t<Const, const value_type&, value_type&>;
+    using Owner = std::conditional_t<Const, const FlatMap64*, FlatMap64*>;
+
+    Iter() = default;
+    Iter(Owner m, size_t i) : m_(m), i_(i) { Skip(); }
+    // iterator -> const_iterator.
+    template <bool C = Const, typename = std::enable_if_t<C>>
+    Iter(const Iter<false>& o) : m_(o.m_), i_(o.i_) {}  // NOLINT(google-explicit-constructor)
+
+    reference operator*() const { return m_->slots_[i_]; }
+    pointer operator->() const { return &m_->slots_[i_]; }
+    Iter& operator++() {
+      ++i_;
+      Skip();
+      return *this;
+    }
+    Iter operator++(int) {
+      Iter old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const Iter& a, const Iter& b) { return a.i_ == b.i_; }
+
+   private:
+    friend class FlatMap64;
+    friend class Iter<!Const>;
+    void Skip() {
+      while (i_ < m_->full_.size() && !m_->full_[i_]) ++i_;
+    }
+    Owner m_ = nullptr;
+    size_t i_ = 0;
+  };
+  using iterator = Iter<false>;
+  using const_iterator = Iter<true>;
+
+  FlatMap64() = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  iterator begin() { return iterator(this, 0); }
+  iterator end() { return iterator(this, full_.size()); }
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, full_.size()); }
+
+  void clear() {
+    slots_.clear();
+    full_.clear();
+    size_ = 0;
+    shift_ = 64;
+  }
+
+  // Room for n entries without growing.
+  void reserve(size_t n) {
+    size_t cap = kMinCapacity;
+    while (cap * kMaxLoadNum < n * kMaxLoadDen) cap *= 2;
+    if (cap > full_.size()) Rehash(cap);
+  }
+
+  iterator find(uint64_t key) {
+    const size_t i = Find(key);
+    return i == kNotFound ? end() : iterator(this, i);
+  }
+  const_iterator find(uint64_t key) const {
+    const size_t i = Find(key);
+    return i == kNotFound ? end() : const_iterator(this, i);
+  }
+  size_t count(uint64_t key) const { return Find(key) == kNotFound ? 0 : 1; }
+
+  // As std::unordered_map::try_emplace: the entry of `key`, a new default value when there was
+  // none (true).
+  std::pair<iterator, bool> try_emplace(uint64_t key) {
+    if ((size_ + 1) * kMaxLoadDen > full_.size() * kMaxLoadNum) {
+      Rehash(full_.empty() ? kMinCapacity : full_.size() * 2);
+    }
+    const size_t mask = full_.size() - 1;
+    for (size_t i = Home(key);; i = (i + 1) & mask) {
+      if (!full_[i]) {
+        full_[i] = 1;
+        slots_[i].first = key;
+        slots_[i].second = V();
+        ++size_;
+        return {iterator(this, i), true};
+      }
+      if (slots_[i].first == key) return {iterator(this, i), false};
+    }
+  }
+  V& operator[](uint64_t key) { return try_emplace(key).first->second; }
+
+  size_t erase(uint64_t key) {
+    const size_t i = Find(key);
+    if (i == kNotFound) return 0;
+    EraseAt(i);
+    return 1;
+  }
+  void erase(const_iterator it) { EraseAt(it.i_); }
+  void erase(iterator it) { EraseAt(it.i_); }
+
+ private:
+  static constexpr size_t kMinCapacity = 16;
+  // Grows past 3/4 full: linear probing stays short with a good mix of the keys.
+  static constexpr size_t kMaxLoadNum = 3, kMaxLoadDen = 4;
+  static constexpr size_t kNotFound = ~size_t{0};
+
+  // Fibonacci hashing: the top bits of key * 2^64/phi, so that keys differing in any bits
+  // spread (the keys need not be well mixed).
+  size_t Home(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  size_t Find(uint64_t key) const {
+    if (size_ == 0) return kNotFound;
+    const size_t mask = full_.size() - 1;
+    for (size_t i = Home(key);; i = (i + 1) & mask) {
+      if (!full_[i]) return kNotFound;
+      if (slots_[i].first == key) return i;
+    }
+  }
+
+  // Backward-shift deletion: later entries of the probe run move into the hole when their home
+  // is not between the hole and them (cyclically).
+  void EraseAt(size_t hole) {
+    const size_t mask = full_.size() - 1;
+    size_t i = hole;
+    for (;;) {
+      i = (i + 1) & mask;
+      if (!full_[i]) break;
+      const size_t home = Home(slots_[i].first);
+      // Distance from home to i and from home to the hole, going forward.
+      if (((i - home) & mask) >= ((i - hole) & mask)) {
+        slots_[hole] = std::move(slots_[i]);
+        hole = i;
+      }
+    }
+    full_[hole] = 0;
+    slots_[hole].second = V();  // release what the value holds
+    --size_;
+  }
+
+  void Rehash(size_t cap) {
+    std::vector<value_type> old_slots(cap);
+    std::vector<uint8_t> old_full(cap, 0);
+    old_slots.swap(slots_);
+    old_full.swap(full_);
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
+    const size_t mask = cap - 1;
+    for (size_t k = 0; k < old_full.size(); ++k) {
+      if (!old_full[k]) continue;
+      size_t i = Home(old_slots[k].first);
+      while (full_[i]) i = (i + 1) & mask;
+      full_[i] = 1;
+      slots_[i] = std::move(old_slots[k]);
+    }
+  }
+
+  std::vector<value_type> slots_;
+  std::vector<uint8_t> full_;
+  size_t size_ = 0;
+  unsigned shift_ = 64;
+};
+
+}  // namespace cordon
