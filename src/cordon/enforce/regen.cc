@@ -58,6 +58,7 @@ constexpr int kAvatarRadius = 48;
 constexpr int kNearCopy = kPdqMatchDistance;
 constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
+constexpr size_t kMaxLinkCache = 1 << 16;
 
 enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
 
@@ -267,7 +268,7 @@ struct Ent {
   uint32_t forms_version = 0;  // bumped when `forms` change
   // The name features against each candidate scored while watched (they depend only on the two
   // entities' forms), released with the other lists when the watch ends.
-  std::unordered_map<uint32_t, NameMatch> name_matches;
+  FlatMap64<NameMatch> name_matches;  // by candidate id
   bool dirty = false;
 };
 
@@ -287,16 +288,15 @@ struct RegenDetector::Impl {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids;
-  std::vector<uint32_t> watched;    // entities whose watch began, for releasing their lists
-  std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
-  std::vector<uint32_t> hit_touched;
-  std::vector<double> score_of;  // scratch for name retrieval, by entity id
+  std::vector<uint32_t> watched;      // entities whose watch began, for releasing their lists
+  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by entity id
+  std::vector<uint32_t> hit_touched;  // the same: the ids with a count, first n_touched of it
+  std::vector<double> score_of;       // scratch for name retrieval, by entity id
   std::vector<uint32_t> scored;
   std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
-  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;                 // for Score
   std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
@@ -304,13 +304,21 @@ struct RegenDetector::Impl {
     bool chat = false;
     size_t n = 0;
     std::vector<uint32_t> roots;
+    // The same for AdminRoots (admins only grow too).
+    uint64_t admin_epoch = ~uint64_t{0};
+    size_t admin_n = 0;
+    std::vector<uint32_t> admin_roots;
   };
   std::vector<RootsMemo> member_roots_memo;  // by entity id; memo_touched lists the used ones
   std::vector<uint32_t> memo_touched;
   uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
+  // The entities detected at epochs [detected_base, lineage_epoch), in order (RootsStill).
+  std::vector<uint32_t> detected_log;
+  uint64_t detected_base = 0;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
+    double rarest = 0;  // the nats of the rarest item matched (Strength)
   };
   std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
   std::vector<int> sharing_scratch;       // for members_share in Evaluate, by entity id
@@ -331,7 +339,9 @@ struct RegenDetector::Impl {
   // the order: a queue, not a heap.
   std::deque<std::pair<TimeMs, uint64_t>> fp_expiry;
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
-  std::vector<uint32_t> downs;                      // indexed taken-down entities
+  // Scratch for NormalizedLink: URL as posted -> normalised link, if it is one.
+  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> link_cache;
+  std::vector<uint32_t> downs;  // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
@@ -468,11 +478,13 @@ struct RegenDetector::Impl {
       if (Watched(e, now)) return false;
       e.posted.clear();
       e.posted.shrink_to_fit();
-      std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
+      e.name_matches = FlatMap64<NameMatch>();
       return true;
     });
     for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
     memo_touched.clear();
+    detected_log.clear();  // no memo is older than now
+    detected_base = lineage_epoch;
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -590,6 +602,21 @@ struct RegenDetector::Impl {
     if (links.count(key) == 0) links[key] = Intern(i.chat);
   }
 
+  // NormalizeLink(url)->normalized, or null when it is no link: the same links are posted again
+  // and again, so the answers are kept (a scratch cache, emptied when it grows large).
+  const std::string* NormalizedLink(const std::string& url) {
+    auto it = link_cache.find(std::string_view(url));
+    if (it == link_cache.end()) {
+      if (link_cache.size() >= kMaxLinkCache) link_cache.clear();
+      auto l = NormalizeLink(url);
+      it =
+          link_cache
+              .emplace(url, l ? std::optional<std::string>(std::move(l->normalized)) : std::nullopt)
+              .first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
   void OnMessage(const MessageEvent& m, TimeMs t) {
     if (m.chat.empty()) return;
     const uint32_t c = Intern(m.chat);
@@ -633,9 +660,9 @@ struct RegenDetector::Impl {
       }
     }
     for (const std::string& url : m.links) {
-      auto l = NormalizeLink(url);
-      if (!l) continue;
-      auto it = links.find(l->normalized);
+      const std::string* normalized = NormalizedLink(url);
+      if (normalized == nullptr) continue;
+      auto it = links.find(*normalized);
       if (it == links.end() || it->second == c) continue;
       const uint32_t target = it->second;
       AddUnique(ents[c].neighbours, target, kMaxNeighbours);
@@ -702,8 +729,11 @@ struct RegenDetector::Impl {
     x.name_cands_ready = true;
     // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
     if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
+    // Distinct ids: never more than the entities (one more slot for the unconditional store).
+    if (hit_touched.size() < ents.size() + 1) hit_touched.resize(ents.size() + 1);
     if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
     scored.clear();
+    size_t n_touched = 0;  // hit_touched's ids
     auto retrieve = [&](const std::vector<uint32_t>& grams,
                         const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
       if (grams.empty()) return;
@@ -728,15 +758,22 @@ struct RegenDetector::Impl {
       while (walk < lists.size()) {
         const size_t len = lists[walk]->size();
         if (walk >= lists.size() - k + 1 &&
-            len > hit_touched.size() * static_cast<size_t>(std::bit_width(len))) {
+            len > n_touched * static_cast<size_t>(std::bit_width(len))) {
           break;
         }
+        // Branch-free: the id is stored in the next slot, which is kept when it is new.
+        uint32_t* const count = hit_count.data();
+        uint32_t* const touched = hit_touched.data();
+        size_t n = n_touched;
         for (uint32_t id : *lists[walk]) {
-          if (hit_count[id]++ == 0) hit_touched.push_back(id);
+          touched[n] = id;
+          n += count[id]++ == 0 ? 1 : 0;
         }
+        n_touched = n;
         ++walk;
       }
-      for (uint32_t id : hit_touched) {
+      for (size_t t = 0; t < n_touched; ++t) {
+        const uint32_t id = hit_touched[t];
         for (size_t i = walk; i < lists.size(); ++i) {
           hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
         }
@@ -747,7 +784,7 @@ struct RegenDetector::Impl {
           score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
         }
       }
-      hit_touched.clear();
+      n_touched = 0;
     };
     for (const NameForm& f : x.forms) {
       retrieve(f.grams, gram_index);
@@ -900,13 +937,8 @@ struct RegenDetector::Impl {
     if (r.content_matches > 0) {
       // The rarest reposted item: one in (its other posters) of the chats; more items add the
       // log of their number (a backlog is reposted at once, so they are not independent).
-      const double chats = pop;
-      double rarest = 0;
-      for (uint64_t f : x.posted) {
-        auto it = fps.find(f);
-        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
-        rarest = std::max(rarest, NatsOneIn(static_cast<double>(it->second.count) - 1, chats));
-      }
+      // (Of the chats, the population: PrepareContent found the rarest.)
+      const double rarest = content_acc[pid].rarest;
       r.content_nats = rarest + std::log(static_cast<double>(r.content_matches));
     }
     if (r.related_advertiser != kNone) {
@@ -955,39 +987,72 @@ struct RegenDetector::Impl {
 
   // MemberRoots of a candidate, kept until a detection changes lineages or its list grows (the
   // lists only grow; the class decides which list). Cleared at each Sweep.
-  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
-    const Ent& p = ents[pid];
-    const bool chat = ClassOf(p.kind) == Class::kChat;
-    const size_t n = (chat ? p.members : p.joined).size();
+  // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
+  // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
+  // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
+  // detected since is among them. Also false when checking costs more than recomputing.
+  bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
+    if (epoch == lineage_epoch) return true;
+    if (epoch > lineage_epoch || epoch < detected_base) return false;  // never computed
+    if (lineage_epoch - epoch > 16 + 2 * roots.size()) return false;
+    for (size_t i = static_cast<size_t>(epoch - detected_base); i < detected_log.size(); ++i) {
+      if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
+    }
+    return true;
+  }
+
+  RootsMemo& Memo(uint32_t pid) {
     if (member_roots_memo.size() < ents.size()) member_roots_memo.resize(ents.size());
     RootsMemo& m = member_roots_memo[pid];
     if (!m.used) {
       m.used = true;
       memo_touched.push_back(pid);
     }
-    if (m.epoch != lineage_epoch || m.chat != chat || m.n != n) {
+    return m;
+  }
+  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    const bool chat = ClassOf(p.kind) == Class::kChat;
+    const size_t n = (chat ? p.members : p.joined).size();
+    RootsMemo& m = Memo(pid);
+    if (m.chat != chat || m.n != n || !RootsStill(m.epoch, m.roots)) {
       MemberRoots(p, m.roots);
-      m.epoch = lineage_epoch;
       m.chat = chat;
       m.n = n;
     }
+    m.epoch = lineage_epoch;  // computed or checked up to now
     return m.roots;
+  }
+  // AdminRoots of a candidate, kept in the same way.
+  const std::vector<uint32_t>& CandidateAdminRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    RootsMemo& m = Memo(pid);
+    if (m.admin_n != p.admins.size() || !RootsStill(m.admin_epoch, m.admin_roots)) {
+      AdminRoots(p, m.admin_roots);
+      m.admin_n = p.admins.size();
+    }
+    m.admin_epoch = lineage_epoch;
+    return m.admin_roots;
   }
 
   // What Score needs of x's reposts, for every poster at once: for each fingerprint x posted (in
   // order), each of its posters gets a match and 1 / (other posters). The same sums as looking
   // every fingerprint up for every candidate.
+  // Also, for Strength, the nats of the rarest of them each poster had posted.
   void PrepareContent(const Ent& x) {
     if (content_acc.size() < ents.size()) content_acc.resize(ents.size());
+    const double chats = Population(Class::kUnknown);
     for (uint64_t f : x.posted) {
       auto it = fps.find(f);
       if (it == fps.end()) continue;
       const double w = 1.0 / std::max<uint32_t>(1, it->second.count - 1);
+      const double nats = NatsOneIn(static_cast<double>(it->second.count) - 1, chats);
       for (uint32_t p : it->second.posters) {
         ContentAcc& a = content_acc[p];
         if (a.matches == 0) content_touched.push_back(p);
         ++a.matches;
         a.s += w;
+        a.rarest = std::max(a.rarest, nats);
       }
     }
   }
@@ -1101,8 +1166,7 @@ struct RegenDetector::Impl {
         r.avatar_distance = Distance(x.avatar, p.avatar);
         f[kFeatAvatar] = std::max(0.0, 1.0 - r.avatar_distance / 64.0);
       }
-      std::vector<uint32_t>& p_roots = p_roots_scratch;
-      AdminRoots(p, p_roots);
+      const std::vector<uint32_t>& p_roots = CandidateAdminRoots(pid);
       for (uint32_t a : x_roots) {
         if (std::binary_search(p_roots.begin(), p_roots.end(), a)) {
           r.shared_admin = a;
@@ -1399,6 +1463,7 @@ struct RegenDetector::Impl {
     x.detected = true;
     x.parent = best.parent;
     ++lineage_epoch;  // roots may have changed
+    detected_log.push_back(xid);
     ++ents[best.parent].children;
     ++stats.detections;
     // What this detection tells about others: the accounts running it, the chats it runs.
