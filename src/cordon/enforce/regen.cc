@@ -907,7 +907,10 @@ struct RegenDetector::Impl {
   }
 
   // The strong-evidence rule's inputs: how unlikely each signal is for an unrelated pair.
-  void Strength(Pair& r, uint32_t xid, uint32_t pid) const {
+  // Strength's count for a shared admin (of the entity evaluated: reset by Evaluate).
+  uint32_t strength_admin = kNone;
+  double strength_runs = 0;
+  void Strength(Pair& r, uint32_t xid, uint32_t pid) {
     const Ent& x = ents[xid];
     // Every named entity seen could have been the unrelated partner of the pair.
     const double pop = Population(Class::kUnknown);
@@ -924,6 +927,8 @@ struct RegenDetector::Impl {
       double runs = static_cast<double>(a.administers.size());
       if (ClassOf(x.kind) == Class::kUser && Contains(a.admins, pid)) {
         runs = static_cast<double>(a.admins.size());
+      } else if (strength_admin == r.shared_admin) {
+        runs = strength_runs;  // the same admin for another candidate of this evaluation
       } else {
         for (uint32_t xa : x.admins) {
           if (Root(xa) == r.shared_admin) {
@@ -931,6 +936,8 @@ struct RegenDetector::Impl {
           }
         }
         runs -= Contains(a.administers, xid) ? 1 : 0;
+        strength_admin = r.shared_admin;
+        strength_runs = runs;
       }
       r.admins_nats = NatsOneIn(runs, pop);
     }
@@ -1113,6 +1120,9 @@ struct RegenDetector::Impl {
   // behind the one before. Before scoring cands[k], the loads of the candidates a few places
   // ahead are started, one level deeper the nearer they are, so that they overlap.
   void PrefetchCandidates(const std::vector<uint32_t>& cands, size_t k) {
+    // GCC deems a function of prefetches alone free of effects and drops its calls: this
+    // empty statement, which it may not drop, keeps them.
+    asm volatile("");
     constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
     if (k + kEntAhead < cands.size()) {
       const Ent& p = ents[cands[k + kEntAhead]];  // address only: nothing is read
@@ -1246,6 +1256,7 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     if (!Watched(x, now)) return std::nullopt;
     ++stats.evaluations;
+    strength_admin = kNone;
     std::vector<uint32_t>& cands = cands_scratch;
     Candidates(xid, cands);
     if (cands.empty()) return std::nullopt;
