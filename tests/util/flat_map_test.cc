@@ -92,5 +92,52 @@ TEST(FlatMap64, ReserveKeepsEntries) {
   EXPECT_EQ(sum, 99 * 100 / 2);
 }
 
+TEST(StringIds, InternsKeysOnce) {
+  StringIds ids;
+  EXPECT_EQ(ids.find("a"), nullptr);
+  EXPECT_EQ(ids.emplace("telegram:user1", 0), std::make_pair(uint32_t{0}, true));
+  EXPECT_EQ(ids.emplace("telegram:user1", 7), std::make_pair(uint32_t{0}, false));
+  EXPECT_EQ(ids.emplace("", 1), std::make_pair(uint32_t{1}, true));  // the empty key too
+  EXPECT_EQ(ids.emplace("short", 2), std::make_pair(uint32_t{2}, true));
+  ASSERT_NE(ids.find("telegram:user1"), nullptr);
+  EXPECT_EQ(*ids.find("telegram:user1"), 0u);
+  EXPECT_EQ(*ids.find(""), 1u);
+  EXPECT_EQ(ids.find("telegram:user"), nullptr);  // a prefix is another key
+  EXPECT_EQ(ids.size(), 3u);
+  ids.clear();
+  EXPECT_TRUE(ids.empty());
+  EXPECT_EQ(ids.find("short"), nullptr);
+  EXPECT_EQ(ids.emplace("short", 5), std::make_pair(uint32_t{5}, true));
+}
+
+// Many keys through several growths, against std::map; then iteration gives each key once
+// with its id, and a map rebuilt from the iteration is equal.
+TEST(StringIds, AgreesWithStdMap) {
+  std::mt19937_64 rng(7);
+  StringIds ids;
+  std::map<std::string, uint32_t> ref;
+  for (int step = 0; step < 30000; ++step) {
+    std::string key = "k:" + std::to_string(rng() % 20000);
+    if (step % 5 == 0) key += std::string(rng() % 40, 'x');  // some long keys
+    const auto id = static_cast<uint32_t>(ref.size());
+    const auto [got, fresh] = ids.emplace(key, id);
+    const auto [it, rfresh] = ref.try_emplace(key, id);
+    ASSERT_EQ(fresh, rfresh);
+    ASSERT_EQ(got, it->second);
+  }
+  ASSERT_EQ(ids.size(), ref.size());
+  std::map<std::string, uint32_t> seen;
+  for (const auto& [key, id] : ids) ASSERT_TRUE(seen.emplace(std::string(key), id).second);
+  EXPECT_EQ(seen, ref);
+  for (const auto& [key, id] : ref) {
+    ASSERT_NE(ids.find(key), nullptr);
+    EXPECT_EQ(*ids.find(key), id);
+  }
+  StringIds copy;
+  copy.reserve(ids.size());
+  for (const auto& [key, id] : ids) copy.emplace(key, id);
+  EXPECT_EQ(copy.size(), ids.size());
+}
+
 }  // namespace
 }  // namespace cordon

@@ -287,7 +287,7 @@ struct RegenDetector::Impl {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids;
+  StringIds ids;                      // entity key -> id (index in ents)
   std::vector<uint32_t> watched;      // entities whose watch began, for releasing their lists
   std::vector<uint32_t> hit_count;    // scratch for name retrieval, by entity id
   std::vector<uint32_t> hit_touched;  // the same: the ids with a count, first n_touched of it
@@ -356,10 +356,8 @@ struct RegenDetector::Impl {
 
   // ------------------------------------------------------------------ state
   uint32_t Intern(std::string_view key) {
-    auto it = ids.find(key);
-    if (it != ids.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(ents.size());
-    ids.emplace(std::string(key), id);
+    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()));
+    if (!fresh) return id;
     Ent& e = ents.emplace_back();
     e.key = std::string(key);
     e.kind = KindFromKey(key);
@@ -1125,12 +1123,13 @@ struct RegenDetector::Impl {
     asm volatile("");
     constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
     if (k + kEntAhead < cands.size()) {
-      const Ent& p = ents[cands[k + kEntAhead]];  // address only: nothing is read
+      const uint32_t pid = cands[k + kEntAhead];
+      const Ent& p = ents[pid];  // address only: nothing is read
       __builtin_prefetch(&p.forms);
       __builtin_prefetch(&p.admins);
       __builtin_prefetch(&p.down);
       __builtin_prefetch(&p.kind);
-      if (!opt.name_only) __builtin_prefetch(&content_acc[cands[k + kEntAhead]]);
+      if (!opt.name_only) __builtin_prefetch(&content_acc[pid]);
     }
     if (k + kFormsAhead < cands.size()) {
       const Ent& p = ents[cands[k + kFormsAhead]];
