@@ -312,9 +312,9 @@ struct RegenDetector::Impl {
   std::vector<RootsMemo> member_roots_memo;  // by entity id; memo_touched lists the used ones
   std::vector<uint32_t> memo_touched;
   uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
-  // The entities detected at epochs [detected_base, lineage_epoch), in order (RootsStill).
+  // The last entities detected, in order: those of the epochs [lineage_epoch - size,
+  // lineage_epoch) (RootsStill; emptied by Sweep, with the memos).
   std::vector<uint32_t> detected_log;
-  uint64_t detected_base = 0;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
@@ -482,7 +482,6 @@ struct RegenDetector::Impl {
     for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
     memo_touched.clear();
     detected_log.clear();  // no memo is older than now
-    detected_base = lineage_epoch;
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -998,9 +997,10 @@ struct RegenDetector::Impl {
   // detected since is among them. Also false when checking costs more than recomputing.
   bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
     if (epoch == lineage_epoch) return true;
-    if (epoch > lineage_epoch || epoch < detected_base) return false;  // never computed
+    const uint64_t logged_from = lineage_epoch - detected_log.size();
+    if (epoch > lineage_epoch || epoch < logged_from) return false;  // never computed, or older
     if (lineage_epoch - epoch > 16 + 2 * roots.size()) return false;
-    for (size_t i = static_cast<size_t>(epoch - detected_base); i < detected_log.size(); ++i) {
+    for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
       if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
     }
     return true;
