@@ -50,8 +50,8 @@ class FlatMap64 {
     template <bool C = Const, typename = std::enable_if_t<C>>
     Iter(const Iter<false>& o) : m_(o.m_), i_(o.i_) {}  // NOLINT(google-explicit-constructor)
 
-    reference operator*() const { return m_->slots_[i_]; }
-    pointer operator->() const { return &m_->slots_[i_]; }
+    reference operator*() const { return m_->slots_[i_].kv; }
+    pointer operator->() const { return &m_->slots_[i_].kv; }
     Iter& operator++() {
       ++i_;
       Skip();
@@ -68,7 +68,7 @@ class FlatMap64 {
     friend class FlatMap64;
     friend class Iter<!Const>;
     void Skip() {
-      while (i_ < m_->full_.size() && !m_->full_[i_]) ++i_;
+      while (i_ < m_->slots_.size() && !m_->slots_[i_].full) ++i_;
     }
     Owner m_ = nullptr;
     size_t i_ = 0;
@@ -81,13 +81,12 @@ class FlatMap64 {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   iterator begin() { return iterator(this, 0); }
-  iterator end() { return iterator(this, full_.size()); }
+  iterator end() { return iterator(this, slots_.size()); }
   const_iterator begin() const { return const_iterator(this, 0); }
-  const_iterator end() const { return const_iterator(this, full_.size()); }
+  const_iterator end() const { return const_iterator(this, slots_.size()); }
 
   void clear() {
     slots_.clear();
-    full_.clear();
     size_ = 0;
     shift_ = 64;
   }
@@ -96,7 +95,7 @@ class FlatMap64 {
   void reserve(size_t n) {
     size_t cap = kMinCapacity;
     while (cap * kMaxLoadNum < n * kMaxLoadDen) cap *= 2;
-    if (cap > full_.size()) Rehash(cap);
+    if (cap > slots_.size()) Rehash(cap);
   }
 
   iterator find(uint64_t key) {
@@ -112,19 +111,19 @@ class FlatMap64 {
   // As std::unordered_map::try_emplace: the entry of `key`, a new default value when there was
   // none (true).
   std::pair<iterator, bool> try_emplace(uint64_t key) {
-    if ((size_ + 1) * kMaxLoadDen > full_.size() * kMaxLoadNum) {
-      Rehash(full_.empty() ? kMinCapacity : full_.size() * 2);
+    if ((size_ + 1) * kMaxLoadDen > slots_.size() * kMaxLoadNum) {
+      Rehash(slots_.empty() ? kMinCapacity : slots_.size() * 2);
     }
-    const size_t mask = full_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     for (size_t i = Home(key);; i = (i + 1) & mask) {
-      if (!full_[i]) {
-        full_[i] = 1;
-        slots_[i].first = key;
-        slots_[i].second = V();
+      if (!slots_[i].full) {
+        slots_[i].full = true;
+        slots_[i].kv.first = key;
+        slots_[i].kv.second = V();
         ++size_;
         return {iterator(this, i), true};
       }
-      if (slots_[i].first == key) return {iterator(this, i), false};
+      if (slots_[i].kv.first == key) return {iterator(this, i), false};
     }
   }
   V& operator[](uint64_t key) { return try_emplace(key).first->second; }
@@ -152,51 +151,52 @@ class FlatMap64 {
 
   size_t Find(uint64_t key) const {
     if (size_ == 0) return kNotFound;
-    const size_t mask = full_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     for (size_t i = Home(key);; i = (i + 1) & mask) {
-      if (!full_[i]) return kNotFound;
-      if (slots_[i].first == key) return i;
+      if (!slots_[i].full) return kNotFound;
+      if (slots_[i].kv.first == key) return i;
     }
   }
 
   // Backward-shift deletion: later entries of the probe run move into the hole when their home
   // is not between the hole and them (cyclically).
   void EraseAt(size_t hole) {
-    const size_t mask = full_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     size_t i = hole;
     for (;;) {
       i = (i + 1) & mask;
-      if (!full_[i]) break;
-      const size_t home = Home(slots_[i].first);
+      if (!slots_[i].full) break;
+      const size_t home = Home(slots_[i].kv.first);
       // Distance from home to i and from home to the hole, going forward.
       if (((i - home) & mask) >= ((i - hole) & mask)) {
         slots_[hole] = std::move(slots_[i]);
         hole = i;
       }
     }
-    full_[hole] = 0;
-    slots_[hole].second = V();  // release what the value holds
+    slots_[hole].full = false;
+    slots_[hole].kv.second = V();  // release what the value holds
     --size_;
   }
 
   void Rehash(size_t cap) {
-    std::vector<value_type> old_slots(cap);
-    std::vector<uint8_t> old_full(cap, 0);
-    old_slots.swap(slots_);
-    old_full.swap(full_);
+    std::vector<Slot> old(cap);
+    old.swap(slots_);
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
     const size_t mask = cap - 1;
-    for (size_t k = 0; k < old_full.size(); ++k) {
-      if (!old_full[k]) continue;
-      size_t i = Home(old_slots[k].first);
-      while (full_[i]) i = (i + 1) & mask;
-      full_[i] = 1;
-      slots_[i] = std::move(old_slots[k]);
+    for (Slot& o : old) {
+      if (!o.full) continue;
+      size_t i = Home(o.kv.first);
+      while (slots_[i].full) i = (i + 1) & mask;
+      slots_[i] = std::move(o);
     }
   }
 
-  std::vector<value_type> slots_;
-  std::vector<uint8_t> full_;
+  // The flag in the slot: a probe reads one array.
+  struct Slot {
+    value_type kv;
+    bool full = false;
+  };
+  std::vector<Slot> slots_;
   size_t size_ = 0;
   unsigned shift_ = 64;
 };
