@@ -911,10 +911,10 @@ struct RegenDetector::Impl {
     return population[static_cast<size_t>(c)];
   }
 
-  // The strong-evidence rule's inputs: how unlikely each signal is for an unrelated pair.
   // Strength's count for a shared admin (of the entity evaluated: reset by Evaluate).
   uint32_t strength_admin = kNone;
   double strength_runs = 0;
+  // The strong-evidence rule's inputs: how unlikely each signal is for an unrelated pair.
   void Strength(Pair& r, uint32_t xid, uint32_t pid) {
     const Ent& x = ents[xid];
     // Every named entity seen could have been the unrelated partner of the pair.
@@ -997,8 +997,6 @@ struct RegenDetector::Impl {
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
 
-  // MemberRoots of a candidate, kept until a detection changes lineages or its list grows (the
-  // lists only grow; the class decides which list). Cleared at each Sweep.
   // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
   // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
   // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
@@ -1023,6 +1021,9 @@ struct RegenDetector::Impl {
     }
     return m;
   }
+  // MemberRoots of a candidate, kept until its list grows (the lists only grow; the class
+  // decides which list) or a detection changes one of the roots (RootsStill). Cleared at each
+  // Sweep.
   const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
     const Ent& p = ents[pid];
     const bool chat = ClassOf(p.kind) == Class::kChat;
