@@ -7,7 +7,8 @@
 //   ingest   the default `cordon ingest` (the pipeline: matcher and enforcement stage with the
 //            regeneration detector) into a fresh SQLite store
 //   incremental  the same into a copy of a store already holding --base messages (earlier
-//            messages of the same chats; the base store is built once and kept beside the file)
+//            messages of the same chats, ingested by the default command; the base store is
+//            built once and kept beside the file)
 // Usage: ingest_bench [--messages N] [--file PATH] [--keep] [--parse-only] [--parse-row]
 //                     [--base N]
 #include <simdjson.h>
@@ -134,13 +135,21 @@ double IngestLikeTheCli(const std::string& db, const std::string& input, int64_t
   if (r->enforce && !r->enforce->recomputed.empty()) {
     std::printf("note: the detections were recomputed (%s)\n", r->enforce->recomputed.c_str());
   }
+  if (r->enforce && r->enforce->warmup_events > 0) {
+    std::printf("note: the detector %s %lld stored events%s%s\n",
+                r->enforce->resumed ? "went on from its saved state of" : "replayed",
+                static_cast<long long>(r->enforce->warmup_events),
+                r->enforce->state_unusable.empty() ? "" : "; saved state: ",
+                r->enforce->state_unusable.c_str());
+  }
   return sec;
 }
 
-// A store holding `base` messages earlier than the file's, in the same chats, built once with
-// the store's ingest alone and kept (at `path`.base-N.db) for later runs.
+// A store holding `base` messages earlier than the file's, in the same chats, as the default
+// `cordon ingest` leaves it (detections current, the detector's state saved), built once and
+// kept (at `path`.cli-base-N.db) for later runs.
 StatusOr<std::string> BaseStore(const std::string& path, int64_t base) {
-  const std::string db = path + ".base-" + std::to_string(base) + ".db";
+  const std::string db = path + ".cli-base-" + std::to_string(base) + ".db";
   if (std::filesystem::exists(db)) return db;
   const std::string file = path + ".base-" + std::to_string(base) + ".ndjson";
   std::printf("building the base store %s (%lld messages, once)\n", db.c_str(),
@@ -148,11 +157,7 @@ StatusOr<std::string> BaseStore(const std::string& path, int64_t base) {
   Generate(file, base, 1000000000, 1572566400000 - base * 500, 2463534242ull);
   const std::string partial = db + ".partial";
   RemoveDb(partial);
-  {
-    ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(partial));
-    ASSIGN_OR_RETURN(IngestReport r, Ingest(*store, {file}, IngestOptions{}));
-    if (r.events != base) return Status::Internal("base ingest lost events");
-  }
+  if (IngestLikeTheCli(partial, file, base) < 0) return Status::Internal("base ingest failed");
   std::filesystem::remove(file);
   std::filesystem::rename(partial, db);  // closed: its WAL is checkpointed into it
   RemoveDb(partial);                     // what the store left beside it
@@ -179,7 +184,7 @@ int main(int argc, char** argv) {
           "  --parse-only  python, simdjson, parse and parse-dom rows; no ingest into a store\n"
           "  --parse-row   only cordon's parse, timed alone (for a profiler)\n"
           "  --base N      also ingest into a store already holding N earlier messages (built\n"
-          "                once, kept at PATH.base-N.db)\n");
+          "                once by the default command, kept at PATH.cli-base-N.db)\n");
       return 0;
     }
     if (a == "--messages" && i + 1 < argc)

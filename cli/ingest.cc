@@ -60,6 +60,20 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
         "ledger; detector {:.2f} s ({:.0f} events/s)\n",
         r.detections, r.mirrored, r.detector_seconds,
         r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
+    if (r.resumed) {
+      fmt::print(
+          "enforcement: the detector went on from its state saved with the store ({} "
+          "events)\n",
+          r.warmup_events);
+    } else if (r.warmup_events > 0) {
+      fmt::print("enforcement: {} stored events replayed into the detector{}{}\n", r.warmup_events,
+                 r.state_unusable.empty() ? "" : "; its saved state: ", r.state_unusable);
+    }
+    if (r.state_bytes > 0) {
+      fmt::print("enforcement: detector state {:.1f} MB, restored in {:.2f} s, saved in {:.2f} s\n",
+                 static_cast<double>(r.state_bytes) / 1e6, r.state_restore_seconds,
+                 r.state_save_seconds);
+    }
     if (!r.recomputed.empty()) {
       fmt::print("enforcement: detections recomputed from a replay of the store: {}\n",
                  r.recomputed);

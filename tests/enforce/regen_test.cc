@@ -363,6 +363,91 @@ TEST(RegenDetector, RejectsBadOptions) {
   EXPECT_FALSE(RegenDetector::Create(o).ok());
 }
 
+// Stops a detector after the events up to `cut`, saves its state, restores it into a new one
+// and feeds that the rest: the detections of both parts.
+std::vector<RegenDetection> RunSavedAndRestored(const std::vector<Event>& events, TimeMs cut,
+                                                RegenOptions opt = {}) {
+  auto det = RegenDetector::Create(opt);
+  EXPECT_TRUE(det.ok());
+  std::vector<RegenDetection> out;
+  size_t i = 0;
+  for (; i < events.size() && EventTime(events[i]) <= cut; ++i) {
+    for (auto& d : (*det)->OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  for (auto& d : (*det)->Flush()) out.push_back(std::move(d));
+  std::string state;
+  EXPECT_TRUE((*det)->SaveState(state).ok());
+  const RegenStats before = (*det)->stats();
+  det->reset();
+  auto restored = RegenDetector::Restore(opt, state);
+  EXPECT_TRUE(restored.ok()) << restored.status().ToString();
+  if (!restored.ok()) return out;
+  EXPECT_EQ((*restored)->stats().events, before.events);
+  EXPECT_EQ((*restored)->stats().pairs_scored, before.pairs_scored);
+  for (; i < events.size(); ++i) {
+    for (auto& d : (*restored)->OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  for (auto& d : (*restored)->Flush()) out.push_back(std::move(d));
+  std::sort(out.begin(), out.end(), [](const RegenDetection& a, const RegenDetection& b) {
+    return std::tie(a.detected_at, a.entity) < std::tie(b.detected_at, b.entity);
+  });
+  return out;
+}
+
+// What an ingest into an existing store relies on (enforce/stage.h): a detector restored from
+// a saved state goes on exactly as the one that saved it, wherever the stream is cut.
+TEST(RegenDetector, ARestoredStateGoesOnAsTheDetectorThatSavedIt) {
+  RegenOptions names_only;
+  names_only.name_only = true;
+  for (uint32_t seed : {3u, 11u, 21u}) {
+    const auto ev = RandomWorld(seed);
+    const TimeMs first = EventTime(ev.front()), last = EventTime(ev.back());
+    for (const RegenOptions& opt : {RegenOptions{}, names_only}) {
+      const std::string want = Dump(RunDetector(ev, opt));
+      ASSERT_GT(want.size(), 100u);
+      for (int k = 0; k <= 5; ++k) {
+        const TimeMs cut = first + (last - first) * k / 5;
+        EXPECT_EQ(Dump(RunSavedAndRestored(ev, cut, opt)), want)
+            << "seed " << seed << " cut " << k << "/5 name_only " << opt.name_only;
+      }
+    }
+  }
+}
+
+TEST(RegenDetector, AStateIsSavedOnlyBetweenBatchesAndCheckedWhenRestored) {
+  const auto ev = RandomWorld(4);
+  auto det = RegenDetector::Create();
+  ASSERT_TRUE(det.ok());
+  for (const Event& e : ev) (*det)->OnEvent(e);
+  std::string state;
+  EXPECT_FALSE((*det)->SaveState(state).ok()) << "a batch is open";
+  (*det)->Flush();
+  ASSERT_TRUE((*det)->SaveState(state).ok());
+  ASSERT_TRUE(RegenDetector::Restore({}, state).ok());
+  // Other options: refused, so that a caller replays instead.
+  RegenOptions other;
+  other.threshold = 0.7;
+  auto wrong = RegenDetector::Restore(other, state);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
+  // Every truncation is refused, and damaged bytes never crash it.
+  for (size_t n = 0; n < state.size(); n += 1 + state.size() / 997) {
+    auto cut = RegenDetector::Restore({}, std::string_view(state).substr(0, n));
+    EXPECT_FALSE(cut.ok()) << "restored from the first " << n << " of " << state.size() << " bytes";
+  }
+  EXPECT_FALSE(RegenDetector::Restore({}, state + "x").ok()) << "trailing bytes";
+  std::mt19937 rng(17);
+  for (int k = 0; k < 300; ++k) {
+    std::string bad = state;
+    bad[rng() % bad.size()] = static_cast<char>(rng());
+    auto r = RegenDetector::Restore({}, bad);
+    if (r.ok()) {
+      for (const Event& e : ev) (*r)->OnEvent(e);  // a state that parses is usable
+      (*r)->Flush();
+    }
+  }
+}
+
 // Ingest (with the enforcement stage observing) and a replay of the store give the same
 // detections, also when a second ingest continues an existing database.
 TEST(RegenStage, IngestAndReplayAgree) {
@@ -381,11 +466,15 @@ TEST(RegenStage, IngestAndReplayAgree) {
   for (const char* f : {"a.ndjson", "b.ndjson"}) {
     auto stage = EnforceStage::Open(**store, {});
     ASSERT_TRUE(stage.ok()) << stage.status().ToString();
+    // The second goes on from the detector the first saved, which had seen all of a.
+    EXPECT_EQ((*stage)->report().resumed, f[0] == 'b') << f;
+    EXPECT_EQ((*stage)->report().warmup_events, f[0] == 'b' ? static_cast<int64_t>(split) : 0);
     IngestOptions opt;
     opt.observer = [&](const Event& e) { return (*stage)->OnEvent(e); };
     auto rep = Ingest(**store, {dir.File(f)}, opt);
     ASSERT_TRUE(rep.ok()) << rep.status().ToString();
     ASSERT_TRUE((*stage)->Finish().ok());
+    EXPECT_EQ((*stage)->report().recomputed, "") << f;
   }
   auto stored = LoadDetections(**store);
   ASSERT_TRUE(stored.ok());
@@ -402,6 +491,65 @@ TEST(RegenStage, IngestAndReplayAgree) {
   ASSERT_TRUE(t.Step());
   EXPECT_EQ(q.Int(0), t.Int(0));
   EXPECT_GT(q.Int(0), 0);
+}
+
+// Runs one ingest of `file` through the enforcement stage; its report.
+StageReport IngestWithStage(Store& store, const std::string& file, const StageOptions& so = {}) {
+  auto stage = EnforceStage::Open(store, so);
+  EXPECT_TRUE(stage.ok()) << stage.status().ToString();
+  if (!stage.ok()) return {};
+  IngestOptions opt;
+  opt.observer = [&](const Event& e) { return (*stage)->OnEvent(e); };
+  auto rep = Ingest(store, {file}, opt);
+  EXPECT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_TRUE((*stage)->Finish().ok());
+  return (*stage)->report();
+}
+
+// The saved state is used only when it is the store's: not after events applied without the
+// stage, not with other options, not when damaged. Each time the stage says why, replays, and
+// the detections still equal a replay's.
+TEST(RegenStage, ASavedStateThatIsNotTheStoresIsReplayedInstead) {
+  testing::TempDir dir;
+  const auto ev = RandomWorld(12);
+  std::vector<std::string> parts(4);
+  for (size_t i = 0; i < ev.size(); ++i) {
+    AppendEventJson(ev[i], parts[i * parts.size() / ev.size()]);  // four files in time order
+  }
+  for (size_t p = 0; p < parts.size(); ++p) {
+    testing::WriteFile(dir.File("p" + std::to_string(p) + ".ndjson"), parts[p]);
+  }
+  auto store = Store::Open(dir.File("s.db"));
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  EXPECT_FALSE(IngestWithStage(s, dir.File("p0.ndjson")).resumed);
+  // Events applied without the stage: the detections and the saved state are stale.
+  ASSERT_TRUE(Ingest(s, {dir.File("p1.ndjson")}, {}).ok());
+  StageReport r = IngestWithStage(s, dir.File("p2.ndjson"));
+  EXPECT_FALSE(r.resumed);
+  EXPECT_EQ(r.state_unusable, "");
+  // Other options.
+  StageOptions other;
+  other.regen.threshold = 0.8;
+  r = IngestWithStage(s, dir.File("p3.ndjson"), other);
+  EXPECT_FALSE(r.resumed);
+  EXPECT_NE(r.state_unusable.find("other options"), std::string::npos) << r.state_unusable;
+  auto replay_other = ReplayDetections(s, other.regen);
+  ASSERT_TRUE(replay_other.ok());
+  auto stored = LoadDetections(s);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(Dump(*stored), Dump(*replay_other));
+  // A damaged state.
+  ASSERT_TRUE(Exec(StoreHandle(s), "UPDATE regen_state SET data = x'00ff'").ok());
+  r = IngestWithStage(s, dir.File("p3.ndjson"), other);  // adds nothing, reads the state
+  EXPECT_FALSE(r.resumed);
+  EXPECT_NE(r.state_unusable, "");
+  stored = LoadDetections(s);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(Dump(*stored), Dump(*replay_other));
+  // And after that replay the state is saved again, and used.
+  r = IngestWithStage(s, dir.File("p3.ndjson"), other);
+  EXPECT_TRUE(r.resumed) << r.state_unusable;
 }
 
 TEST(RegenStage, ReplayUntilGivesTheEarlyDetections) {

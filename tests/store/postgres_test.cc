@@ -12,6 +12,7 @@
 #include "cordon/pipeline/release_bank.h"
 #include "cordon/sim/simulator.h"
 #include "cordon/store/postgres.h"
+#include "cordon/store/regen_state_table.h"
 #include "cordon/store/sql.h"
 #include "cordon/store/store.h"
 #include "postgres_server.h"
@@ -127,6 +128,21 @@ TEST_F(PostgresStoreTest, AnalysingCommandsRefuseADatabaseWithoutTheSchema) {
   ASSERT_TRUE(Store::Open(url).ok());
   auto again = Store::Open(url, OpenMode::kExisting);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
+}
+
+// bytea through text parameters and results: every byte value comes back.
+TEST_F(PostgresStoreTest, SavedDetectorStateComesBackByteForByte) {
+  auto store = Store::Open(NewDatabase("regen_state"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::string bytes;
+  for (int k = 0; k < 3; ++k) {
+    for (int c = 0; c < 256; ++c) bytes += static_cast<char>(c);
+  }
+  ASSERT_TRUE(SaveRegenState(**store, 7, bytes).ok());
+  auto back = ReadRegenState(**store);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(*back == bytes);
+  EXPECT_EQ(*RegenStateVersion(**store), std::optional<int64_t>(7));
 }
 
 TEST_F(PostgresStoreTest, SameResultsAsSqlite) {

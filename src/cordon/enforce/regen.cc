@@ -17,6 +17,7 @@
 #include "cordon/enforce/regen_weights.h"
 #include "cordon/model/links.h"
 #include "cordon/store/store.h"
+#include "cordon/util/byte_codec.h"
 #include "cordon/util/flat_map.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
@@ -1510,6 +1511,263 @@ struct RegenDetector::Impl {
               [](const RegenDetection& a, const RegenDetection& b) { return a.entity < b.entity; });
     return out;
   }
+
+  // ------------------------------------------------------------------ saved state
+  // What SaveState writes: the options, then every member that later events read, in this
+  // order. Left out, as rebuilt on demand or on restore: the gram sets of name forms (from
+  // their keys), `ids` (from the keys), the fingerprints' expiry queue (from their `last`), the
+  // name features of watched pairs, the member-roots memo and every scratch buffer. `dirty` is
+  // empty between batches.
+  static constexpr std::string_view kStateMagic = "cordon regen state";
+  static constexpr uint64_t kStateFormat = 2;
+
+  static void PutOptions(ByteWriter& w, const RegenOptions& o) {
+    w.Double(o.threshold);
+    w.I64(o.parent_window);
+    w.I64(o.watch);
+    w.I64(o.max_candidates);
+    w.Bool(o.name_only);
+    w.Bool(o.score_detected);
+    w.Bool(o.strong_evidence);
+    w.Bool(o.require_non_name);
+  }
+  static bool SameOptions(ByteReader& r, const RegenOptions& o) {
+    const double threshold = r.Double();
+    const int64_t parent_window = r.I64(), watch = r.I64(), max_candidates = r.I64();
+    const bool name_only = r.Bool(), score_detected = r.Bool(), strong = r.Bool(),
+               require = r.Bool();
+    return threshold == o.threshold && parent_window == o.parent_window && watch == o.watch &&
+           max_candidates == o.max_candidates && name_only == o.name_only &&
+           score_detected == o.score_detected && strong == o.strong_evidence &&
+           require == o.require_non_name;
+  }
+
+  void SaveTo(ByteWriter& w) const {
+    w.Str(kStateMagic);
+    w.U64(kStateFormat);
+    PutOptions(w, opt);
+    auto id_list = [&](const std::vector<uint32_t>& v) {
+      w.U64(v.size());
+      for (uint32_t x : v) w.U64(x);
+    };
+    auto id_or_none = [&](uint32_t x) { w.U64(x == kNone ? 0 : uint64_t{x} + 1); };
+    auto time_or_none = [&](const std::optional<TimeMs>& t) {
+      w.Bool(t.has_value());
+      if (t) w.I64(*t);
+    };
+    auto pdq = [&](const PdqHash& h) {
+      for (uint64_t b : h.bits) w.Fixed64(b);
+    };
+    w.U64(ents.size());
+    for (const Ent& e : ents) {
+      w.Str(e.key);
+      w.U64(static_cast<uint64_t>(e.kind));
+      w.Bool(e.named);
+      w.Str(e.name_key);
+      w.Str(e.user_key);
+      w.Str(e.name_core);
+      w.Str(e.user_core);
+      w.U64(e.forms.size());
+      for (const NameForm& f : e.forms) w.Str(f.key);
+      time_or_none(e.created);
+      w.I64(e.birth);
+      w.I64(e.watch_until);
+      w.Bool(e.has_avatar);
+      if (e.has_avatar) pdq(e.avatar);
+      id_or_none(e.creator);
+      for (const auto* v : {&e.admins, &e.administers, &e.members, &e.joined, &e.down_members,
+                            &e.neighbours, &e.advertisers}) {
+        id_list(*v);
+      }
+      w.U64(e.posted.size());
+      for (uint64_t f : e.posted) w.Fixed64(f);
+      time_or_none(e.down);
+      w.Bool(e.indexed);
+      w.Bool(e.detected);
+      id_or_none(e.parent);
+      w.I64(e.children);
+      w.Bool(e.name_cands_ready);
+      id_list(e.name_cands);
+      w.Str(e.raw_name);
+      w.Str(e.raw_user);
+      w.U64(e.forms_version);
+    }
+    id_list(watched);
+    w.U64(fps.size());
+    for (const auto& [f, fp] : fps) {
+      w.Fixed64(f);
+      w.U64(fp.count);
+      w.I64(fp.last);
+      id_list(fp.posters);
+    }
+    w.U64(links.size());
+    for (const auto& [link, chat] : links) {
+      w.Str(link);
+      w.U64(chat);
+    }
+    id_list(downs);
+    for (const auto* index : {&gram_index, &loose_index}) {
+      w.U64(index->size());
+      for (const auto& [gram, postings] : *index) {
+        w.U64(gram);
+        id_list(postings);
+      }
+    }
+    w.U64(avatars.entries().size());
+    for (const auto& [id, h] : avatars.entries()) {
+      w.U64(id);
+      pdq(h);
+    }
+    for (double p : population) w.Double(p);
+    w.Bool(has_batch);
+    w.Bool(sealed);
+    w.I64(batch);
+    w.I64(last_sweep);
+    w.U64(lineage_epoch);
+    for (int64_t v : {stats.events, stats.late_events, stats.entities, stats.evaluations,
+                      stats.pairs_scored, stats.detections, stats.down_indexed}) {
+      w.I64(v);
+    }
+  }
+
+  // The inverse of SaveTo, into a fresh Impl. Every id is checked against the entity count.
+  Status LoadFrom(ByteReader& r) {
+    if (r.Str() != kStateMagic) return Status::Corrupt("not a saved regeneration detector");
+    if (const uint64_t f = r.U64(); f != kStateFormat) {
+      return Status::Corrupt("saved regeneration detector of format " + std::to_string(f) +
+                             ", this build reads " + std::to_string(kStateFormat));
+    }
+    if (!SameOptions(r, opt) && !r.failed()) {
+      return Status::InvalidArgument("the saved regeneration detector ran with other options");
+    }
+    const size_t n = r.Count();
+    auto id = [&]() -> uint32_t {
+      const uint64_t v = r.U64();
+      if (v >= n) return static_cast<uint32_t>(r.Fail());
+      return static_cast<uint32_t>(v);
+    };
+    auto id_or_none = [&]() -> uint32_t {
+      const uint64_t v = r.U64();
+      if (v > n) return static_cast<uint32_t>(r.Fail());
+      return v == 0 ? kNone : static_cast<uint32_t>(v - 1);
+    };
+    auto id_list = [&](std::vector<uint32_t>& v) {
+      const size_t k = r.Count();
+      v.clear();
+      v.reserve(k);
+      for (size_t i = 0; i < k && !r.failed(); ++i) v.push_back(id());
+    };
+    // Times as events carry them (years 0 to 9999 fit well inside), or "none yet": so that
+    // no arithmetic on them can overflow.
+    auto read_time = [&]() -> TimeMs {
+      constexpr TimeMs kLimit = TimeMs{1} << 50;
+      const TimeMs v = r.I64();
+      if (v != kMinTime && (v < -kLimit || v > kLimit)) return static_cast<TimeMs>(r.Fail());
+      return v;
+    };
+    auto time_or_none = [&]() -> std::optional<TimeMs> {
+      if (!r.Bool()) return std::nullopt;
+      const TimeMs v = read_time();
+      if (v == kMinTime) r.Fail();
+      return v;
+    };
+    auto pdq = [&]() {
+      PdqHash h;
+      for (uint64_t& b : h.bits) b = r.Fixed64();
+      return h;
+    };
+    auto str = [&]() { return std::string(r.Str()); };
+    if (n >= kNone) return Status::Corrupt("saved regeneration detector: too many entities");
+    for (size_t i = 0; i < n && !r.failed(); ++i) {
+      Ent& e = ents.emplace_back();
+      e.key = str();
+      const uint64_t kind = r.U64();
+      if (kind > static_cast<uint64_t>(EntityKind::kBot)) r.Fail();
+      e.kind = static_cast<EntityKind>(kind);
+      e.named = r.Bool();
+      e.name_key = str();
+      e.user_key = str();
+      e.name_core = str();
+      e.user_core = str();
+      const size_t forms = r.Count();
+      for (size_t k = 0; k < forms && !r.failed(); ++k) e.forms.push_back(Form(str()));
+      e.created = time_or_none();
+      e.birth = read_time();
+      e.watch_until = read_time();
+      e.has_avatar = r.Bool();
+      if (e.has_avatar) e.avatar = pdq();
+      e.creator = id_or_none();
+      for (auto* v : {&e.admins, &e.administers, &e.members, &e.joined, &e.down_members,
+                      &e.neighbours, &e.advertisers}) {
+        id_list(*v);
+      }
+      const size_t posted = r.Count();
+      for (size_t k = 0; k < posted && !r.failed(); ++k) e.posted.push_back(r.Fixed64());
+      e.down = time_or_none();
+      e.indexed = r.Bool();
+      e.detected = r.Bool();
+      e.parent = id_or_none();
+      e.children = static_cast<int>(r.I64());
+      e.name_cands_ready = r.Bool();
+      id_list(e.name_cands);
+      e.raw_name = str();
+      e.raw_user = str();
+      e.forms_version = static_cast<uint32_t>(r.U64());
+      if (!r.failed() && !ids.emplace(e.key, static_cast<uint32_t>(i)).second) r.Fail();
+    }
+    id_list(watched);
+    // The expiry queue holds an entry for each time a fingerprint's `last` was set; Sweep
+    // erases a fingerprint only when its current `last` fell behind, so one entry per
+    // fingerprint, at its `last`, expires the same ones.
+    const size_t nfps = r.Count();
+    fps.reserve(nfps);
+    std::vector<std::pair<TimeMs, uint64_t>> expiry;
+    expiry.reserve(nfps);
+    for (size_t i = 0; i < nfps && !r.failed(); ++i) {
+      const uint64_t f = r.Fixed64();
+      Fingerprint& fp = fps[f];
+      fp.count = static_cast<uint32_t>(r.U64());
+      fp.last = read_time();
+      id_list(fp.posters);
+      expiry.emplace_back(fp.last, f);
+    }
+    std::sort(expiry.begin(), expiry.end());  // the queue is in time order
+    fp_expiry.assign(expiry.begin(), expiry.end());
+    const size_t nlinks = r.Count();
+    for (size_t i = 0; i < nlinks && !r.failed(); ++i) {
+      std::string link = str();
+      links[std::move(link)] = id();
+    }
+    id_list(downs);
+    for (auto* index : {&gram_index, &loose_index}) {
+      const size_t grams = r.Count();
+      for (size_t i = 0; i < grams && !r.failed(); ++i) {
+        const auto gram = static_cast<uint32_t>(r.U64());
+        id_list((*index)[gram]);
+      }
+    }
+    const size_t navatars = r.Count();
+    for (size_t i = 0; i < navatars && !r.failed(); ++i) {
+      const uint32_t who = id();
+      avatars.Insert(who, pdq());
+    }
+    for (double& p : population) p = r.Double();
+    has_batch = r.Bool();
+    sealed = r.Bool();
+    batch = read_time();
+    last_sweep = read_time();
+    // Fingerprints are last seen at or before the current batch, else the queue's order breaks.
+    if (!fp_expiry.empty() && fp_expiry.back().first > batch) r.Fail();
+    lineage_epoch = r.U64();
+    for (int64_t* v : {&stats.events, &stats.late_events, &stats.entities, &stats.evaluations,
+                       &stats.pairs_scored, &stats.detections, &stats.down_indexed}) {
+      *v = r.I64();
+    }
+    if (r.failed() || !r.done()) {
+      return Status::Corrupt("saved regeneration detector is truncated or damaged");
+    }
+    return Status::Ok();
+  }
 };
 
 RegenDetector::RegenDetector() = default;
@@ -1554,6 +1812,24 @@ std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
 std::vector<RegenDetection> RegenDetector::Flush() {
   impl_->sealed = impl_->has_batch;
   return impl_->CloseBatch();
+}
+
+Status RegenDetector::SaveState(std::string& out) const {
+  const Impl& m = *impl_;
+  if ((m.has_batch && !m.sealed) || !m.dirty.empty()) {
+    return Status::Internal("the regeneration detector's state is saved only after Flush");
+  }
+  ByteWriter w(out);
+  m.SaveTo(w);
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Restore(const RegenOptions& options,
+                                                                std::string_view state) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RegenDetector> d, Create(options));
+  ByteReader r(state);
+  RETURN_IF_ERROR(d->impl_->LoadFrom(r));
+  return d;
 }
 
 void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {

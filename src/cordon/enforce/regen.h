@@ -164,6 +164,18 @@ class RegenDetector {
   // with the batch.
   std::vector<RegenDetection> Flush();
 
+  // The detector's state, for a later RegenDetector::Restore to go on from (an ingest into a
+  // store continues from the state saved with it instead of replaying every event;
+  // enforce/stage.h). Only after Flush, with no event fed since: Internal otherwise.
+  // Appends to `out`: the options, then every list and index; caches are left out.
+  Status SaveState(std::string& out) const;
+  // A detector that goes on from SaveState's bytes exactly as the one that saved them would:
+  // the same detections from the same later events. Corrupt when the bytes are not such a
+  // state (checked: never reads past them, every id in range); InvalidArgument when they were
+  // saved with other options.
+  static StatusOr<std::unique_ptr<RegenDetector>> Restore(const RegenOptions& options,
+                                                          std::string_view state);
+
   // Called with every scored pair (slow; for fitting and diagnosis).
   void SetPairSink(std::function<void(const RegenScoredPair&)> sink);
 

@@ -28,6 +28,8 @@ class AvatarIndex {
   void Insert(uint32_t id, const PdqHash& h);
   void Clear();
   size_t size() const { return entries_.size(); }
+  // (id, hash) in insertion order: inserting them in this order into an empty index rebuilds it.
+  const std::vector<std::pair<uint32_t, PdqHash>>& entries() const { return entries_; }
 
   // Appends (id, distance) of every entry within `radius` (at most kRadius) of `q`, ordered by
   // id.

@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "cordon/store/detection_table.h"
+#include "cordon/store/regen_state_table.h"
 #include "cordon/store/replay.h"
 #include "cordon/util/json_writer.h"
 
@@ -82,7 +83,8 @@ StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store) {
 
 StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const RegenOptions& options,
                                                        std::optional<TimeMs> until,
-                                                       RegenStats* stats, Progress* progress) {
+                                                       RegenStats* stats, Progress* progress,
+                                                       std::string* state) {
   ASSIGN_OR_RETURN(std::unique_ptr<RegenDetector> det, RegenDetector::Create(options));
   std::vector<RegenDetection> out;
   ReplayOptions ro;
@@ -98,6 +100,7 @@ StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const Regen
       ro));
   for (auto& d : det->Flush()) out.push_back(std::move(d));
   if (stats != nullptr) *stats = det->stats();
+  if (state != nullptr) RETURN_IF_ERROR(det->SaveState(*state));
   SortDetections(out);
   return out;
 }
@@ -108,17 +111,19 @@ namespace {
 struct SnapshotReplay {
   int64_t version = 0;
   std::vector<RegenDetection> detections;
+  std::string state;  // the detector's, when asked for
 };
 
 StatusOr<SnapshotReplay> ReplaySnapshot(Store& store, const RegenOptions& options,
-                                        Progress* progress) {
+                                        Progress* progress, bool keep_state = false) {
   RETURN_IF_ERROR(store.BeginRead());
   SnapshotReplay out;
   auto version = store.EventVersion();
   Status st = version.status();
   if (st.ok()) {
     out.version = *version;
-    auto dets = ReplayDetections(store, options, std::nullopt, nullptr, progress);
+    auto dets = ReplayDetections(store, options, std::nullopt, nullptr, progress,
+                                 keep_state ? &out.state : nullptr);
     st = dets.status();
     if (st.ok()) out.detections = std::move(*dets);
   }
@@ -133,13 +138,14 @@ StatusOr<SnapshotReplay> ReplaySnapshot(Store& store, const RegenOptions& option
 StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options, Progress* progress) {
   constexpr int kTries = 3;
   for (int attempt = 0; attempt < kTries; ++attempt) {
-    ASSIGN_OR_RETURN(SnapshotReplay replay, ReplaySnapshot(store, options, progress));
+    ASSIGN_OR_RETURN(SnapshotReplay replay, ReplaySnapshot(store, options, progress, true));
     RETURN_IF_ERROR(store.Begin());
     auto now = store.EventVersion();
     Status st = now.status();
     const bool unchanged = st.ok() && *now == replay.version;
     if (st.ok() && unchanged) st = ReplaceDetections(store, replay.detections);
     if (st.ok() && unchanged) st = store.MarkDetectionsCurrent();
+    if (st.ok() && unchanged) st = SaveRegenState(store, replay.version, replay.state);
     if (!st.ok()) {
       (void)store.Rollback();
       return st;
@@ -267,7 +273,6 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
                                                            const ledger::Clock* clock) {
   std::unique_ptr<EnforceStage> s(new EnforceStage(store, options, clock));
   if (!options.detect) return s;
-  ASSIGN_OR_RETURN(s->detector_, RegenDetector::Create(options.regen));
   // The warm-up reads one snapshot, without the write lock; its version is the stage's
   // starting point.
   RETURN_IF_ERROR(store.BeginRead());
@@ -277,6 +282,30 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
     ASSIGN_OR_RETURN(s->version_at_open_, store.EventVersion());
     ASSIGN_OR_RETURN(current, store.DetectionsCurrent());
     ASSIGN_OR_RETURN(s->detected_at_open_, DetectedEntities(store));
+    if (current) {
+      // The detector saved with detections that are still current has seen exactly the
+      // store's events: go on from it. Anything unusable about it is reported, then replayed.
+      ASSIGN_OR_RETURN(std::optional<int64_t> saved, RegenStateVersion(store));
+      if (saved && *saved == s->version_at_open_) {
+        const auto t0 = SteadyClock::now();
+        auto bytes = ReadRegenState(store);
+        auto restored = bytes.ok() ? RegenDetector::Restore(options.regen, *bytes)
+                                   : StatusOr<std::unique_ptr<RegenDetector>>(bytes.status());
+        if (restored.ok()) {
+          s->detector_ = std::move(*restored);
+          s->report_.resumed = true;
+          s->report_.warmup_events = s->detector_->stats().events;
+          s->report_.state_bytes = static_cast<int64_t>(bytes->size());
+          s->report_.state_restore_seconds =
+              std::chrono::duration<double>(SteadyClock::now() - t0).count();
+          return Status::Ok();
+        }
+        s->report_.state_unusable = restored.status().message();
+        // Detections made with other options give way to this detector's.
+        if (restored.status().code() == StatusCode::kInvalidArgument) current = false;
+      }
+    }
+    ASSIGN_OR_RETURN(s->detector_, RegenDetector::Create(options.regen));
     ReplayOptions ro;
     ro.progress = options.progress;
     ro.progress_label = "regen: catching up";
@@ -360,7 +389,15 @@ Status EnforceStage::Finish() {
     std::vector<RegenDetection> found = detector_->Flush();
     report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
     RETURN_IF_ERROR(Save(found));
-    return store_.MarkDetectionsCurrent();
+    RETURN_IF_ERROR(store_.MarkDetectionsCurrent());
+    // The next ingest goes on from here instead of replaying the store.
+    const auto t1 = SteadyClock::now();
+    std::string state;
+    RETURN_IF_ERROR(detector_->SaveState(state));
+    RETURN_IF_ERROR(SaveRegenState(store_, version, state));
+    report_.state_bytes = static_cast<int64_t>(state.size());
+    report_.state_save_seconds = std::chrono::duration<double>(SteadyClock::now() - t1).count();
+    return Status::Ok();
   }();
   if (!st.ok()) {
     (void)store_.Rollback();

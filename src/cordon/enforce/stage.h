@@ -6,7 +6,9 @@
 // every ingest that finishes, whatever the order, concurrency or crashes of the ingests that
 // built the store. The detector is fed only what the store added (Store::last_apply_added), so
 // its input is the replay's as long as the events arrive in time order and no other connection
-// applies events meanwhile. Open() replays the store into the detector; Finish() checks both
+// applies events meanwhile. Open() goes on from the detector's state saved with the store
+// when that reflects the store's current event version (store/regen_state_table.h), and
+// otherwise replays the store into a fresh detector; Finish() checks both
 // conditions (the detector's late events; the store's event version against this connection's
 // own commits) and, when either failed, recomputes the detections from a replay. Until Finish
 // the store's event version is ahead of its detections' (Store::DetectionsCurrent), so a reader
@@ -44,8 +46,16 @@ struct StageOptions {
 
 struct StageReport {
   int64_t events = 0;
-  int64_t detections = 0;  // stored after Finish for entities that had none before Open
-  int64_t warmup_events = 0;
+  int64_t detections = 0;     // stored after Finish for entities that had none before Open
+  int64_t warmup_events = 0;  // replayed into the detector at Open, or held by its saved state
+  // Open went on from the detector's state saved with the store (store/regen_state_table.h)
+  // instead of replaying the store.
+  bool resumed = false;
+  // Why a saved state of the current version could not be used ("" otherwise); then replayed.
+  std::string state_unusable;
+  double state_restore_seconds = 0;  // restoring the saved state at Open
+  double state_save_seconds = 0;     // saving it at Finish
+  int64_t state_bytes = 0;           // its size, as saved last (or restored)
   // Why Finish recomputed the detections from a replay ("" when the stream was in order).
   std::string recomputed;
   bool stale = false;    // Finish could not bring them up to date (other writers kept writing)
@@ -58,15 +68,16 @@ class AsyncDetector;
 
 class EnforceStage {
  public:
-  // Replays the store into a fresh detector (inside its own transaction).
+  // Restores the detector saved with the store, or replays the store into a fresh one (inside
+  // its own read transaction).
   static StatusOr<std::unique_ptr<EnforceStage>> Open(Store& store, const StageOptions& options,
                                                       const ledger::Clock* clock = nullptr);
   ~EnforceStage();
 
   // One event, already applied to the store, inside the caller's transaction.
   Status OnEvent(const Event& event);
-  // End of input: closes the detector's last batch and stores what it raised (opens its own
-  // transaction).
+  // End of input: closes the detector's last batch and stores what it raised, with the
+  // detector's state (opens its own transaction).
   Status Finish();
 
   const StageReport& report() const { return report_; }
@@ -96,9 +107,9 @@ StatusOr<bool> SaveDetection(Store& store, const RegenDetection& d);
 // Replaces every stored detection with `detections` (inside the caller's transaction).
 Status ReplaceDetections(Store& store, const std::vector<RegenDetection>& detections);
 // Replays the store and replaces its detections, marking them current (Store::
-// DetectionsCurrent); `cordon regen --save`. Takes the write lock only to write: the replay
-// reads a snapshot, and is repeated (up to three times) when another connection applied
-// events meanwhile. Returns whether the detections are current.
+// DetectionsCurrent), with the detector's state after it; `cordon regen --save`. Takes the
+// write lock only to write: the replay reads a snapshot, and is repeated (up to three times)
+// when another connection applied events meanwhile. Returns whether the detections are current.
 StatusOr<bool> RefreshDetections(Store& store, const RegenOptions& options,
                                  Progress* progress = nullptr);
 // For commands that read the detections through the store (report, impact, policy): when the
@@ -113,10 +124,12 @@ StatusOr<std::vector<RegenDetection>> LoadDetections(Store& store);
 std::string DetectionsJson(const std::vector<RegenDetection>& detections, int64_t offset = 0,
                            int64_t limit = -1);
 // Runs a fresh detector over a replay of the store; detections ordered by detected_at, entity.
-// `progress` (borrowed, null: silent) gets the replay.
+// `progress` (borrowed, null: silent) gets the replay; `state`, when given, the detector's
+// state after it (RegenDetector::SaveState).
 StatusOr<std::vector<RegenDetection>> ReplayDetections(Store& store, const RegenOptions& options,
                                                        std::optional<TimeMs> until = std::nullopt,
                                                        RegenStats* stats = nullptr,
-                                                       Progress* progress = nullptr);
+                                                       Progress* progress = nullptr,
+                                                       std::string* state = nullptr);
 
 }  // namespace cordon::enforce

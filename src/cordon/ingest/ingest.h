@@ -23,8 +23,12 @@ class Progress;
 
 struct IngestOptions {
   ImportLimits limits;
-  size_t batch_events = 50000;  // events per transaction
-  std::string format;           // force an importer by name; empty = detect per file
+  // Events per transaction. Each transaction writes every page it changed once more (to the
+  // WAL, then back): into a large store the pages at the end of each chat's keys are changed
+  // by every transaction, so fewer, larger ones write far less (docs/benchmarks.md, 1M
+  // messages into 10M: 15 GB written at 50,000, 5.9 GB at 200,000).
+  size_t batch_events = 200000;
+  std::string format;  // force an importer by name; empty = detect per file
   // Reports the bytes read (util/progress.h), borrowed; null: silent. Reported from the
   // store's thread, once per batch of parsed records.
   Progress* progress = nullptr;

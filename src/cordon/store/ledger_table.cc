@@ -195,6 +195,9 @@ StatusOr<PurgedRows> DeleteEntityMessages(Store& store, std::string_view entity)
   s = del_msgs.Bind(1, entity).Run();
   if (!s.ok()) return Located(store, s);
   out.messages = StoreHandle(store)->Changes();
+  // The detector's saved state has seen those messages: a later ingest replays instead.
+  s = Exec(StoreHandle(store), "DELETE FROM regen_state");
+  if (!s.ok()) return Located(store, s);
   return out;
 }
 

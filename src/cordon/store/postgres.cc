@@ -190,6 +190,7 @@ constexpr int64_t kWriterLock = 0x636f72646f6e;
 
 constexpr unsigned kInt8Oid = 20;
 constexpr unsigned kFloat8Oid = 701;
+constexpr unsigned kByteaOid = 17;
 
 void IgnoreNotice(void*, const char*) {}
 
@@ -206,6 +207,17 @@ class PgCursor final : public SqlCursor {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.17g", v);
     Set(i, buf, kFloat8Oid);
+  }
+  // bytea's text form: "\\x" and two hex digits a byte (parameters are text here).
+  void BindBlob(int i, std::string_view v) override {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex = "\\x";
+    hex.reserve(2 + 2 * v.size());
+    for (unsigned char c : v) {
+      hex += kHex[c >> 4];
+      hex += kHex[c & 15];
+    }
+    Set(i, std::move(hex), kByteaOid);
   }
   void BindNull(int i) override {
     if (i >= 1 && i <= sql_.params) {
@@ -239,6 +251,25 @@ class PgCursor final : public SqlCursor {
     return std::string_view(v, static_cast<size_t>(PQgetlength(res_, row_, col)));
   }
   bool IsNull(int col) const override { return Value(col) == nullptr; }
+  // The server sends bytea as "\\x" and hex digits; decoded into a buffer of the cursor's.
+  std::string_view Blob(int col) const override {
+    const std::string_view t = Text(col);
+    blob_.clear();
+    if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') return blob_;
+    auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    blob_.reserve((t.size() - 2) / 2);
+    for (size_t k = 2; k + 1 < t.size(); k += 2) {
+      const int hi = nibble(t[k]), lo = nibble(t[k + 1]);
+      if (hi < 0 || lo < 0) break;  // not bytea: what was decoded so far
+      blob_ += static_cast<char>((hi << 4) | lo);
+    }
+    return blob_;
+  }
   int ColumnCount() const override { return res_ != nullptr ? PQnfields(res_) : 0; }
 
  private:
@@ -280,6 +311,7 @@ class PgCursor final : public SqlCursor {
   int row_ = -1;
   int rows_ = 0;
   bool done_ = false;
+  mutable std::string blob_;  // Blob's last decoded column
 };
 
 class PgDb final : public Db {

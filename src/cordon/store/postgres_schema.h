@@ -20,7 +20,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 10> kPostgresMigrations = {
+inline constexpr std::array<std::string_view, 11> kPostgresMigrations = {
     // 0 -> 9: the schema as of SQLite's migration 9.
     R"sql(
 CREATE FUNCTION min(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
@@ -226,9 +226,20 @@ CREATE TABLE policy_rules(
   sender TEXT NOT NULL, time BIGINT NOT NULL, imported BIGINT NOT NULL,
   PRIMARY KEY(list, type, state_key)
 );
-)sql", "", "", "", "", "", "", "", "",
+)sql",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
     // 9 -> 10: videos' vPDQ in the media table (schema.h).
     "ALTER TABLE media ADD COLUMN vpdq TEXT;",
+    // 10 -> 11: the regeneration detector's state (schema.h).
+    "CREATE TABLE regen_state(part BIGINT PRIMARY KEY, version BIGINT NOT NULL, "
+    "data BYTEA NOT NULL);",
 };
 static_assert(kPostgresMigrations.size() == kMigrations.size(),
               "every SQLite migration needs its PostgreSQL twin (store/postgres_schema.h)");

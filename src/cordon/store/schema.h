@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 10> kMigrations = {
+inline constexpr std::array<std::string_view, 11> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -241,6 +241,16 @@ CREATE TABLE policy_rules(
     // Media stored before have none (NULL), as media whose video did not decode.
     R"sql(
 ALTER TABLE media ADD COLUMN vpdq TEXT;
+)sql",
+    // 10 -> 11: the regeneration detector's state (store/regen_state_table.h), so an ingest
+    // into a store continues from it instead of replaying every event. A cache: `version` is
+    // the event version it reflects, and it is used only while that is still the store's.
+    R"sql(
+CREATE TABLE regen_state(
+  part INTEGER PRIMARY KEY,
+  version INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
 )sql",
 };
 

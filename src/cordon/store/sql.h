@@ -29,6 +29,8 @@ class SqlCursor {
   virtual void BindInt(int i, int64_t v) = 0;
   virtual void BindDouble(int i, double v) = 0;
   virtual void BindNull(int i) = 0;
+  // Bytes, not text: stored as a BLOB (SQLite) or bytea (PostgreSQL).
+  virtual void BindBlob(int i, std::string_view v) = 0;
   // True when a row is ready; false when done or failed (*status set on failure).
   virtual bool Step(Status* status) = 0;
   // Runs to completion, then resets and clears the binds.
@@ -39,6 +41,8 @@ class SqlCursor {
   virtual double Double(int col) const = 0;
   virtual std::string_view Text(int col) const = 0;
   virtual bool IsNull(int col) const = 0;
+  // A column bound with BindBlob; valid until the next Step or Reset.
+  virtual std::string_view Blob(int col) const = 0;
   // The result's columns (PostgreSQL knows them once the statement ran).
   virtual int ColumnCount() const = 0;
 };
@@ -111,6 +115,10 @@ class Statement {
     cursor_->BindNull(i);
     return *this;
   }
+  Statement& BindBlob(int i, std::string_view v) {
+    cursor_->BindBlob(i, v);
+    return *this;
+  }
   Statement& Bind(int i, const std::optional<std::string>& v) {
     return v ? Bind(i, std::string_view(*v)) : BindNull(i);
   }
@@ -128,6 +136,7 @@ class Statement {
   double Double(int col) const { return cursor_->Double(col); }
   std::string_view Text(int col) const { return cursor_->Text(col); }
   bool IsNull(int col) const { return cursor_->IsNull(col); }
+  std::string_view Blob(int col) const { return cursor_->Blob(col); }
   int ColumnCount() const { return cursor_->ColumnCount(); }
 
  private:

@@ -49,6 +49,9 @@ class SqliteCursor final : public SqlCursor {
   void BindInt(int i, int64_t v) override { sqlite3_bind_int64(stmt_, i, v); }
   void BindDouble(int i, double v) override { sqlite3_bind_double(stmt_, i, v); }
   void BindNull(int i) override { sqlite3_bind_null(stmt_, i); }
+  void BindBlob(int i, std::string_view v) override {
+    sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+  }
 
   bool Step(Status* status) override {
     const int rc = sqlite3_step(stmt_);
@@ -79,6 +82,12 @@ class SqliteCursor final : public SqlCursor {
                             static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   bool IsNull(int col) const override { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string_view Blob(int col) const override {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    if (p == nullptr) return {};
+    return std::string_view(static_cast<const char*>(p),
+                            static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
   int ColumnCount() const override { return sqlite3_column_count(stmt_); }
 
  private:

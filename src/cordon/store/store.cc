@@ -634,9 +634,9 @@ StatusOr<std::string> Store::Dump() {
                        ? "SELECT table_name FROM information_schema.tables WHERE "
                          "table_schema = current_schema() AND table_type = 'BASE TABLE' AND "
                          "table_name NOT IN ('files', 'failed_files', 'event_version', "
-                         "'cordon_schema') ORDER BY 1"
+                         "'regen_state', 'cordon_schema') ORDER BY 1"
                        : "SELECT name FROM sqlite_master WHERE type='table' AND "
-                         "name NOT IN ('files', 'failed_files', 'event_version') "
+                         "name NOT IN ('files', 'failed_files', 'event_version', 'regen_state') "
                          "ORDER BY name");
   if (!tables.ok()) return tables.status();
   std::vector<std::string> names;

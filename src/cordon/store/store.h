@@ -156,8 +156,8 @@ class Store {
   // SQLite's integrity check of the whole file: Corrupt with its first findings otherwise.
   Status CheckIntegrity();
   // Every row of every table in a canonical order, one line per row: for tests and diffs. The
-  // bookkeeping tables (files, failed_files, event_version) are left out: they record how a store
-  // was built.
+  // bookkeeping tables (files, failed_files, event_version) and the detector's cached state
+  // (regen_state) are left out: they record how a store was built.
   StatusOr<std::string> Dump();
 
   // The file, or the PostgreSQL URL without its password.
