@@ -4,9 +4,10 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <optional>
-#include <queue>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -17,6 +18,7 @@
 #include "cordon/model/links.h"
 #include "cordon/store/store.h"
 #include "cordon/util/byte_codec.h"
+#include "cordon/util/flat_map.h"
 #include "cordon/util/json_writer.h"
 #include "cordon/util/time.h"
 
@@ -57,6 +59,7 @@ constexpr int kAvatarRadius = 48;
 constexpr int kNearCopy = kPdqMatchDistance;
 constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
+constexpr size_t kMaxLinkCache = 1 << 16;
 
 enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
 
@@ -82,9 +85,13 @@ uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
   return h;
 }
 
+// The last element first: the usual hit when one entity acts again on the same other (a chat's
+// member posting again, the same chat reposting).
 template <typename V>
 bool Contains(const std::vector<V>& v, V x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
+  if (v.empty()) return false;
+  if (v.back() == x) return true;
+  return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
 }
 
 template <typename V>
@@ -262,7 +269,7 @@ struct Ent {
   uint32_t forms_version = 0;  // bumped when `forms` change
   // The name features against each candidate scored while watched (they depend only on the two
   // entities' forms), released with the other lists when the watch ends.
-  std::unordered_map<uint32_t, NameMatch> name_matches;
+  FlatMap64<NameMatch> name_matches;  // by candidate id
   bool dirty = false;
 };
 
@@ -281,30 +288,38 @@ struct RegenDetector::Impl {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids;
-  std::vector<uint32_t> watched;    // entities whose watch began, for releasing their lists
-  std::vector<uint32_t> hit_count;  // scratch for name retrieval, by entity id
-  std::vector<uint32_t> hit_touched;
-  std::vector<double> score_of;  // scratch for name retrieval, by entity id
+  StringIds ids;                      // entity key -> id (index in ents)
+  std::vector<uint32_t> watched;      // entities whose watch began, for releasing their lists
+  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by entity id
+  std::vector<uint32_t> hit_touched;  // the same: the ids with a count, first n_touched of it
+  std::vector<double> score_of;       // scratch for name retrieval, by entity id
   std::vector<uint32_t> scored;
   std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
-  std::vector<uint32_t> p_roots_scratch, p_member_roots_scratch;  // for Score
+  std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
     bool used = false;  // listed in memo_touched
     bool chat = false;
     size_t n = 0;
     std::vector<uint32_t> roots;
+    // The same for AdminRoots (admins only grow too).
+    uint64_t admin_epoch = ~uint64_t{0};
+    size_t admin_n = 0;
+    std::vector<uint32_t> admin_roots;
   };
   std::vector<RootsMemo> member_roots_memo;  // by entity id; memo_touched lists the used ones
   std::vector<uint32_t> memo_touched;
   uint64_t lineage_epoch = 0;  // detections so far: lineages change only with them
+  // The last entities detected, in order: those of the epochs [lineage_epoch - size,
+  // lineage_epoch) (RootsStill; emptied by Sweep, with the memos).
+  std::vector<uint32_t> detected_log;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
+    double rarest = 0;  // the nats of the rarest item matched (Strength)
   };
   std::vector<uint32_t> admin_ancestors;  // for Score, set in Evaluate
   std::vector<int> sharing_scratch;       // for members_share in Evaluate, by entity id
@@ -318,21 +333,16 @@ struct RegenDetector::Impl {
   std::vector<EditPattern> form_patterns;  // and the edit-distance masks of their keys
   uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
-  std::unordered_map<uint64_t, Fingerprint> fps;
+  FlatMap64<Fingerprint> fps;
   // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
-  // what fell behind the horizon instead of visiting every fingerprint.
-  struct ExpiryQueue
-      : std::priority_queue<std::pair<TimeMs, uint64_t>, std::vector<std::pair<TimeMs, uint64_t>>,
-                            std::greater<>> {
-    // A heap rebuilt from any order: for a restored state.
-    void Assign(container_type v) {
-      c = std::move(v);
-      std::make_heap(c.begin(), c.end(), comp);
-    }
-  };
-  ExpiryQueue fp_expiry;
+  // what fell behind the horizon instead of visiting every fingerprint. The events' times
+  // (after the late ones are moved to the current batch) never decrease, so appending keeps
+  // the order: a queue, not a heap.
+  std::deque<std::pair<TimeMs, uint64_t>> fp_expiry;
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
-  std::vector<uint32_t> downs;                      // indexed taken-down entities
+  // Scratch for NormalizedLink: URL as posted -> normalised link, if it is one.
+  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> link_cache;
+  std::vector<uint32_t> downs;  // indexed taken-down entities
   std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
@@ -347,10 +357,8 @@ struct RegenDetector::Impl {
 
   // ------------------------------------------------------------------ state
   uint32_t Intern(std::string_view key) {
-    auto it = ids.find(key);
-    if (it != ids.end()) return it->second;
-    const uint32_t id = static_cast<uint32_t>(ents.size());
-    ids.emplace(std::string(key), id);
+    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()));
+    if (!fresh) return id;
     Ent& e = ents.emplace_back();
     e.key = std::string(key);
     e.kind = KindFromKey(key);
@@ -440,10 +448,10 @@ struct RegenDetector::Impl {
     // Every fingerprint with last < horizon has the entry pushed when its last was set, still
     // queued (had it been popped, the fingerprint would have been erased then): the same set as
     // erasing every fingerprint older than the horizon.
-    while (!fp_expiry.empty() && fp_expiry.top().first < horizon) {
-      auto it = fps.find(fp_expiry.top().second);
+    while (!fp_expiry.empty() && fp_expiry.front().first < horizon) {
+      auto it = fps.find(fp_expiry.front().second);
       if (it != fps.end() && it->second.last < horizon) fps.erase(it);
-      fp_expiry.pop();
+      fp_expiry.pop_front();
     }
     size_t stale = 0;
     for (uint32_t id : downs) {
@@ -469,11 +477,12 @@ struct RegenDetector::Impl {
       if (Watched(e, now)) return false;
       e.posted.clear();
       e.posted.shrink_to_fit();
-      std::unordered_map<uint32_t, NameMatch>().swap(e.name_matches);
+      e.name_matches = FlatMap64<NameMatch>();
       return true;
     });
     for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
     memo_touched.clear();
+    detected_log.clear();  // no memo is older than now
     stats.down_indexed = static_cast<int64_t>(downs.size());
   }
 
@@ -591,6 +600,21 @@ struct RegenDetector::Impl {
     if (links.count(key) == 0) links[key] = Intern(i.chat);
   }
 
+  // NormalizeLink(url)->normalized, or null when it is no link: the same links are posted again
+  // and again, so the answers are kept (a scratch cache, emptied when it grows large).
+  const std::string* NormalizedLink(const std::string& url) {
+    auto it = link_cache.find(std::string_view(url));
+    if (it == link_cache.end()) {
+      if (link_cache.size() >= kMaxLinkCache) link_cache.clear();
+      auto l = NormalizeLink(url);
+      it =
+          link_cache
+              .emplace(url, l ? std::optional<std::string>(std::move(l->normalized)) : std::nullopt)
+              .first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
   void OnMessage(const MessageEvent& m, TimeMs t) {
     if (m.chat.empty()) return;
     const uint32_t c = Intern(m.chat);
@@ -622,7 +646,7 @@ struct RegenDetector::Impl {
         if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
       }
       const TimeMs last = std::max(fp.last, t);
-      if (fresh || last != fp.last) fp_expiry.emplace(last, f);
+      if (fresh || last != fp.last) fp_expiry.emplace_back(last, f);
       fp.last = last;
       if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
         for (uint32_t p : fp.posters) {
@@ -634,9 +658,9 @@ struct RegenDetector::Impl {
       }
     }
     for (const std::string& url : m.links) {
-      auto l = NormalizeLink(url);
-      if (!l) continue;
-      auto it = links.find(l->normalized);
+      const std::string* normalized = NormalizedLink(url);
+      if (normalized == nullptr) continue;
+      auto it = links.find(*normalized);
       if (it == links.end() || it->second == c) continue;
       const uint32_t target = it->second;
       AddUnique(ents[c].neighbours, target, kMaxNeighbours);
@@ -703,8 +727,11 @@ struct RegenDetector::Impl {
     x.name_cands_ready = true;
     // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
     if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
+    // Distinct ids: never more than the entities (one more slot for the unconditional store).
+    if (hit_touched.size() < ents.size() + 1) hit_touched.resize(ents.size() + 1);
     if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
     scored.clear();
+    size_t n_touched = 0;  // hit_touched's ids
     auto retrieve = [&](const std::vector<uint32_t>& grams,
                         const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
       if (grams.empty()) return;
@@ -729,15 +756,22 @@ struct RegenDetector::Impl {
       while (walk < lists.size()) {
         const size_t len = lists[walk]->size();
         if (walk >= lists.size() - k + 1 &&
-            len > hit_touched.size() * static_cast<size_t>(std::bit_width(len))) {
+            len > n_touched * static_cast<size_t>(std::bit_width(len))) {
           break;
         }
+        // Branch-free: the id is stored in the next slot, which is kept when it is new.
+        uint32_t* const count = hit_count.data();
+        uint32_t* const touched = hit_touched.data();
+        size_t n = n_touched;
         for (uint32_t id : *lists[walk]) {
-          if (hit_count[id]++ == 0) hit_touched.push_back(id);
+          touched[n] = id;
+          n += count[id]++ == 0 ? 1 : 0;
         }
+        n_touched = n;
         ++walk;
       }
-      for (uint32_t id : hit_touched) {
+      for (size_t t = 0; t < n_touched; ++t) {
+        const uint32_t id = hit_touched[t];
         for (size_t i = walk; i < lists.size(); ++i) {
           hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
         }
@@ -748,7 +782,7 @@ struct RegenDetector::Impl {
           score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
         }
       }
-      hit_touched.clear();
+      n_touched = 0;
     };
     for (const NameForm& f : x.forms) {
       retrieve(f.grams, gram_index);
@@ -756,7 +790,15 @@ struct RegenDetector::Impl {
     }
     std::vector<std::pair<double, uint32_t>>& ranked = ranked_scratch;
     ranked.clear();
-    for (uint32_t id : scored) {
+    // (The entities' takedown times and kinds are far apart: loaded some ahead.)
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < scored.size(); ++i) {
+      if (i + kAhead < scored.size()) {
+        const Ent& ahead = ents[scored[i + kAhead]];
+        __builtin_prefetch(&ahead.down);
+        __builtin_prefetch(&ahead.kind);
+      }
+      const uint32_t id = scored[i];
       if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[id], id);
       score_of[id] = 0.0;
     }
@@ -773,7 +815,8 @@ struct RegenDetector::Impl {
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
 
-  std::vector<uint32_t> Candidates(uint32_t xid) {
+  // Into `out` (cleared first).
+  void Candidates(uint32_t xid, std::vector<uint32_t>& out) {
     Ent& x = ents[xid];
     if (!x.name_cands_ready) NameCandidates(xid);
     if (cand_mark.size() < ents.size()) cand_mark.resize(ents.size(), 0);
@@ -781,7 +824,7 @@ struct RegenDetector::Impl {
       std::fill(cand_mark.begin(), cand_mark.end(), 0);
       cand_stamp = 1;
     }
-    std::vector<uint32_t> out;
+    out.clear();
     auto insert = [&](uint32_t p) {
       if (cand_mark[p] == cand_stamp) return;
       cand_mark[p] = cand_stamp;
@@ -839,7 +882,6 @@ struct RegenDetector::Impl {
     // By id: nothing in Evaluate depends on the candidates' order (every choice among them is
     // by value, ties broken by key), so no string comparisons here.
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   struct Pair {
@@ -862,6 +904,7 @@ struct RegenDetector::Impl {
     int present = 0;  // signals of one nat or more
     double nats = 0;
   };
+  std::vector<Pair> pairs_scratch;  // for Evaluate
 
   // Named entities of a class seen so far (all of them for an unknown class).
   double Population(Class c) const {
@@ -869,8 +912,11 @@ struct RegenDetector::Impl {
     return population[static_cast<size_t>(c)];
   }
 
+  // Strength's count for a shared admin (of the entity evaluated: reset by Evaluate).
+  uint32_t strength_admin = kNone;
+  double strength_runs = 0;
   // The strong-evidence rule's inputs: how unlikely each signal is for an unrelated pair.
-  void Strength(Pair& r, uint32_t xid, uint32_t pid) const {
+  void Strength(Pair& r, uint32_t xid, uint32_t pid) {
     const Ent& x = ents[xid];
     // Every named entity seen could have been the unrelated partner of the pair.
     const double pop = Population(Class::kUnknown);
@@ -887,6 +933,8 @@ struct RegenDetector::Impl {
       double runs = static_cast<double>(a.administers.size());
       if (ClassOf(x.kind) == Class::kUser && Contains(a.admins, pid)) {
         runs = static_cast<double>(a.admins.size());
+      } else if (strength_admin == r.shared_admin) {
+        runs = strength_runs;  // the same admin for another candidate of this evaluation
       } else {
         for (uint32_t xa : x.admins) {
           if (Root(xa) == r.shared_admin) {
@@ -894,19 +942,16 @@ struct RegenDetector::Impl {
           }
         }
         runs -= Contains(a.administers, xid) ? 1 : 0;
+        strength_admin = r.shared_admin;
+        strength_runs = runs;
       }
       r.admins_nats = NatsOneIn(runs, pop);
     }
     if (r.content_matches > 0) {
       // The rarest reposted item: one in (its other posters) of the chats; more items add the
       // log of their number (a backlog is reposted at once, so they are not independent).
-      const double chats = pop;
-      double rarest = 0;
-      for (uint64_t f : x.posted) {
-        auto it = fps.find(f);
-        if (it == fps.end() || !Contains(it->second.posters, pid)) continue;
-        rarest = std::max(rarest, NatsOneIn(static_cast<double>(it->second.count) - 1, chats));
-      }
+      // (Of the chats, the population: PrepareContent found the rarest.)
+      const double rarest = content_acc[pid].rarest;
       r.content_nats = rarest + std::log(static_cast<double>(r.content_matches));
     }
     if (r.related_advertiser != kNone) {
@@ -953,41 +998,76 @@ struct RegenDetector::Impl {
     out.erase(std::unique(out.begin(), out.end()), out.end());
   }
 
-  // MemberRoots of a candidate, kept until a detection changes lineages or its list grows (the
-  // lists only grow; the class decides which list). Cleared at each Sweep.
-  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
-    const Ent& p = ents[pid];
-    const bool chat = ClassOf(p.kind) == Class::kChat;
-    const size_t n = (chat ? p.members : p.joined).size();
+  // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
+  // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
+  // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
+  // detected since is among them. Also false when checking costs more than recomputing.
+  bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
+    if (epoch == lineage_epoch) return true;
+    const uint64_t logged_from = lineage_epoch - detected_log.size();
+    if (epoch > lineage_epoch || epoch < logged_from) return false;  // never computed, or older
+    if (lineage_epoch - epoch > 16 + 2 * roots.size()) return false;
+    for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
+      if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
+    }
+    return true;
+  }
+
+  RootsMemo& Memo(uint32_t pid) {
     if (member_roots_memo.size() < ents.size()) member_roots_memo.resize(ents.size());
     RootsMemo& m = member_roots_memo[pid];
     if (!m.used) {
       m.used = true;
       memo_touched.push_back(pid);
     }
-    if (m.epoch != lineage_epoch || m.chat != chat || m.n != n) {
+    return m;
+  }
+  // MemberRoots of a candidate, kept until its list grows (the lists only grow; the class
+  // decides which list) or a detection changes one of the roots (RootsStill). Cleared at each
+  // Sweep.
+  const std::vector<uint32_t>& CandidateMemberRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    const bool chat = ClassOf(p.kind) == Class::kChat;
+    const size_t n = (chat ? p.members : p.joined).size();
+    RootsMemo& m = Memo(pid);
+    if (m.chat != chat || m.n != n || !RootsStill(m.epoch, m.roots)) {
       MemberRoots(p, m.roots);
-      m.epoch = lineage_epoch;
       m.chat = chat;
       m.n = n;
     }
+    m.epoch = lineage_epoch;  // computed or checked up to now
     return m.roots;
+  }
+  // AdminRoots of a candidate, kept in the same way.
+  const std::vector<uint32_t>& CandidateAdminRoots(uint32_t pid) {
+    const Ent& p = ents[pid];
+    RootsMemo& m = Memo(pid);
+    if (m.admin_n != p.admins.size() || !RootsStill(m.admin_epoch, m.admin_roots)) {
+      AdminRoots(p, m.admin_roots);
+      m.admin_n = p.admins.size();
+    }
+    m.admin_epoch = lineage_epoch;
+    return m.admin_roots;
   }
 
   // What Score needs of x's reposts, for every poster at once: for each fingerprint x posted (in
   // order), each of its posters gets a match and 1 / (other posters). The same sums as looking
   // every fingerprint up for every candidate.
+  // Also, for Strength, the nats of the rarest of them each poster had posted.
   void PrepareContent(const Ent& x) {
     if (content_acc.size() < ents.size()) content_acc.resize(ents.size());
+    const double chats = Population(Class::kUnknown);
     for (uint64_t f : x.posted) {
       auto it = fps.find(f);
       if (it == fps.end()) continue;
       const double w = 1.0 / std::max<uint32_t>(1, it->second.count - 1);
+      const double nats = NatsOneIn(static_cast<double>(it->second.count) - 1, chats);
       for (uint32_t p : it->second.posters) {
         ContentAcc& a = content_acc[p];
         if (a.matches == 0) content_touched.push_back(p);
         ++a.matches;
         a.s += w;
+        a.rarest = std::max(a.rarest, nats);
       }
     }
   }
@@ -1044,12 +1124,52 @@ struct RegenDetector::Impl {
     return m;
   }
 
+  // Scoring a candidate mostly waits for memory: its entity, its forms and their grams, each
+  // behind the one before. Before scoring cands[k], the loads of the candidates a few places
+  // ahead are started, one level deeper the nearer they are, so that they overlap.
+  void PrefetchCandidates(const std::vector<uint32_t>& cands, size_t k) {
+    // GCC deems a function of prefetches alone free of effects and drops its calls: this
+    // empty statement, which it may not drop, keeps them.
+    asm volatile("");
+    constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
+    if (k + kEntAhead < cands.size()) {
+      const uint32_t pid = cands[k + kEntAhead];
+      const Ent& p = ents[pid];  // address only: nothing is read
+      __builtin_prefetch(&p.forms);
+      __builtin_prefetch(&p.admins);
+      __builtin_prefetch(&p.down);
+      __builtin_prefetch(&p.kind);
+      if (!opt.name_only) __builtin_prefetch(&content_acc[pid]);
+    }
+    if (k + kFormsAhead < cands.size()) {
+      const Ent& p = ents[cands[k + kFormsAhead]];
+      const char* f = reinterpret_cast<const char*>(p.forms.data());
+      const size_t bytes = p.forms.size() * sizeof(NameForm);
+      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      if (!p.admins.empty()) __builtin_prefetch(p.admins.data());
+    }
+    if (k + kGramsAhead < cands.size()) {
+      const Ent& p = ents[cands[k + kGramsAhead]];
+      for (const NameForm& f : p.forms) {
+        __builtin_prefetch(f.grams.data());
+        __builtin_prefetch(f.loose_grams.data());
+        __builtin_prefetch(f.key.data());
+      }
+    }
+  }
+
   // The pair's own features; the ones relative to other candidates come in Evaluate.
-  Pair Score(uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
+  // Into `r`, reset first (its `shared` keeps its buffer).
+  void Score(Pair& r, uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
              const std::vector<uint32_t>& x_member_roots) {
     const Ent& x = ents[xid];
     const Ent& p = ents[pid];
-    Pair r;
+    {
+      std::vector<uint32_t> buffer = std::move(r.shared);
+      buffer.clear();
+      r = Pair();
+      r.shared = std::move(buffer);
+    }
     r.parent = pid;
     RegenFeatures& f = r.x;
     const NameMatch& nm = Names(xid, pid);
@@ -1065,8 +1185,7 @@ struct RegenDetector::Impl {
         r.avatar_distance = Distance(x.avatar, p.avatar);
         f[kFeatAvatar] = std::max(0.0, 1.0 - r.avatar_distance / 64.0);
       }
-      std::vector<uint32_t>& p_roots = p_roots_scratch;
-      AdminRoots(p, p_roots);
+      const std::vector<uint32_t>& p_roots = CandidateAdminRoots(pid);
       for (uint32_t a : x_roots) {
         if (std::binary_search(p_roots.begin(), p_roots.end(), a)) {
           r.shared_admin = a;
@@ -1127,7 +1246,6 @@ struct RegenDetector::Impl {
     r.name_sum = best_name;
     r.down = *p.down;
     if (!opt.name_only) Strength(r, xid, pid);
-    return r;
   }
 
   void Finish(Pair& r) const {
@@ -1147,12 +1265,18 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     if (!Watched(x, now)) return std::nullopt;
     ++stats.evaluations;
-    const std::vector<uint32_t> cands = Candidates(xid);
+    strength_admin = kNone;
+    std::vector<uint32_t>& cands = cands_scratch;
+    Candidates(xid, cands);
     if (cands.empty()) return std::nullopt;
-    std::vector<Pair> pairs;
-    pairs.reserve(cands.size());
-    const auto x_roots = AdminRoots(x);
-    const auto x_member_roots = opt.name_only ? std::vector<uint32_t>() : MemberRoots(x);
+    // The Pairs are kept for reuse (their `shared` buffers): one per candidate.
+    if (pairs_scratch.size() < cands.size()) pairs_scratch.resize(cands.size());
+    const std::span<Pair> pairs(pairs_scratch.data(), cands.size());
+    std::vector<uint32_t>& x_roots = x_roots_scratch;
+    AdminRoots(x, x_roots);
+    std::vector<uint32_t>& x_member_roots = x_member_roots_scratch;
+    x_member_roots.clear();
+    if (!opt.name_only) MemberRoots(x, x_member_roots);
     if (!opt.name_only) {
       PrepareContent(x);
       // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
@@ -1169,7 +1293,10 @@ struct RegenDetector::Impl {
         AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
       }
     }
-    for (uint32_t p : cands) pairs.push_back(Score(xid, p, x_roots, x_member_roots));
+    for (size_t k = 0; k < cands.size(); ++k) {
+      PrefetchCandidates(cands, k);
+      Score(pairs[k], xid, cands[k], x_roots, x_member_roots);
+    }
     ClearContent();
     if (!opt.name_only) {
       // Relative features: the one candidate that explains the most.
@@ -1356,6 +1483,7 @@ struct RegenDetector::Impl {
     x.detected = true;
     x.parent = best.parent;
     ++lineage_epoch;  // roots may have changed
+    detected_log.push_back(xid);
     ++ents[best.parent].children;
     ++stats.detections;
     // What this detection tells about others: the accounts running it, the chats it runs.
@@ -1593,7 +1721,7 @@ struct RegenDetector::Impl {
     // fingerprint, at its `last`, expires the same ones.
     const size_t nfps = r.Count();
     fps.reserve(nfps);
-    ExpiryQueue::container_type expiry;
+    std::vector<std::pair<TimeMs, uint64_t>> expiry;
     expiry.reserve(nfps);
     for (size_t i = 0; i < nfps && !r.failed(); ++i) {
       const uint64_t f = r.Fixed64();
@@ -1603,7 +1731,8 @@ struct RegenDetector::Impl {
       id_list(fp.posters);
       expiry.emplace_back(fp.last, f);
     }
-    fp_expiry.Assign(std::move(expiry));
+    std::sort(expiry.begin(), expiry.end());  // the queue is in time order
+    fp_expiry.assign(expiry.begin(), expiry.end());
     const size_t nlinks = r.Count();
     for (size_t i = 0; i < nlinks && !r.failed(); ++i) {
       std::string link = str();
@@ -1627,6 +1756,8 @@ struct RegenDetector::Impl {
     sealed = r.Bool();
     batch = read_time();
     last_sweep = read_time();
+    // Fingerprints are last seen at or before the current batch, else the queue's order breaks.
+    if (!fp_expiry.empty() && fp_expiry.back().first > batch) r.Fail();
     lineage_epoch = r.U64();
     for (int64_t* v : {&stats.events, &stats.late_events, &stats.entities, &stats.evaluations,
                        &stats.pairs_scored, &stats.detections, &stats.down_indexed}) {
