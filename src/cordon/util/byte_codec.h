@@ -22,11 +22,14 @@ class ByteWriter {
  public:
   explicit ByteWriter(std::string& out) : out_(out) {}
   void U64(uint64_t v) {
+    char b[10];  // one append a number: an append a byte was most of saving a large state
+    size_t n = 0;
     while (v >= 0x80) {
-      out_ += static_cast<char>((v & 0x7f) | 0x80);
+      b[n++] = static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
-    out_ += static_cast<char>(v);
+    b[n++] = static_cast<char>(v);
+    out_.append(b, n);
   }
   void I64(int64_t v) {
     U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));  // zigzag
