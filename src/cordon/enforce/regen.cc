@@ -87,8 +87,8 @@ uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
 
 // The last element first: the usual hit when one entity acts again on the same other (a chat's
 // member posting again, the same chat reposting).
-template <typename V>
-bool Contains(const std::vector<V>& v, V x) {
+template <typename List, typename V>
+bool Contains(const List& v, V x) {
   if (v.empty()) return false;
   if (v.back() == x) return true;
   return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
@@ -273,10 +273,40 @@ struct Ent {
   bool dirty = false;
 };
 
+// The chats that posted a fingerprint, in the order they first did. Nearly always one, held
+// inline; a second moves them all to the heap. Saves an allocation per fingerprint (millions
+// in the detector of a large store, each also freed and restored) and a pointer chase per
+// look.
+class PosterIds {
+ public:
+  const uint32_t* begin() const { return many_.empty() ? &one_ : many_.data(); }
+  const uint32_t* end() const { return begin() + size(); }
+  size_t size() const { return many_.empty() ? (has_one_ ? 1 : 0) : many_.size(); }
+  bool empty() const { return size() == 0; }
+  uint32_t back() const { return end()[-1]; }
+  void push_back(uint32_t id) {
+    if (many_.empty()) {
+      if (!has_one_) {
+        one_ = id;
+        has_one_ = true;
+        return;
+      }
+      many_.reserve(4);
+      many_.push_back(one_);
+    }
+    many_.push_back(id);
+  }
+
+ private:
+  uint32_t one_ = 0;
+  bool has_one_ = false;
+  std::vector<uint32_t> many_;  // all of them, once there are two
+};
+
 struct Fingerprint {
   uint32_t count = 0;
   TimeMs last = 0;
-  std::vector<uint32_t> posters;
+  PosterIds posters;
 };
 
 }  // namespace
@@ -1546,7 +1576,7 @@ struct RegenDetector::Impl {
     w.Str(kStateMagic);
     w.U64(kStateFormat);
     PutOptions(w, opt);
-    auto id_list = [&](const std::vector<uint32_t>& v) {
+    auto id_list = [&](const auto& v) {
       w.U64(v.size());
       for (uint32_t x : v) w.U64(x);
     };
@@ -1728,7 +1758,8 @@ struct RegenDetector::Impl {
       Fingerprint& fp = fps[f];
       fp.count = static_cast<uint32_t>(r.U64());
       fp.last = read_time();
-      id_list(fp.posters);
+      const size_t posters = r.Count();
+      for (size_t k = 0; k < posters && !r.failed(); ++k) fp.posters.push_back(id());
       expiry.emplace_back(fp.last, f);
     }
     std::sort(expiry.begin(), expiry.end());  // the queue is in time order
