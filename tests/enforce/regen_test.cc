@@ -547,7 +547,11 @@ TEST(RegenStage, ASavedStateThatIsNotTheStoresIsReplayedInstead) {
   stored = LoadDetections(s);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(Dump(*stored), Dump(*replay_other));
-  // And after that replay the state is saved again, and used.
+  // And after that replay the state is saved again, and used; an ingest that adds nothing
+  // leaves it as it was.
+  r = IngestWithStage(s, dir.File("p3.ndjson"), other);
+  EXPECT_TRUE(r.resumed) << r.state_unusable;
+  EXPECT_EQ(r.state_save_seconds, 0.0);
   r = IngestWithStage(s, dir.File("p3.ndjson"), other);
   EXPECT_TRUE(r.resumed) << r.state_unusable;
 }

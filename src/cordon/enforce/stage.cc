@@ -390,7 +390,9 @@ Status EnforceStage::Finish() {
     report_.detector_seconds += std::chrono::duration<double>(SteadyClock::now() - t0).count();
     RETURN_IF_ERROR(Save(found));
     RETURN_IF_ERROR(store_.MarkDetectionsCurrent());
-    // The next ingest goes on from here instead of replaying the store.
+    // The next ingest goes on from here instead of replaying the store. A restored state that
+    // saw no new event is saved already.
+    if (report_.resumed && fed_ == report_.warmup_events) return Status::Ok();
     const auto t1 = SteadyClock::now();
     std::string state;
     RETURN_IF_ERROR(detector_->SaveState(state));
