@@ -575,7 +575,7 @@ TEST(ServeTables, MigrationNumbersExistingEntries) {
              "DROP TRIGGER bank_matching_remove; DROP TABLE bank_content_ids; "
              "DROP TABLE api_tokens; DROP TABLE bank_matching; DROP TABLE connector_cursors; "
              "DROP TABLE connector_rooms; DROP TABLE connector_actions; "
-             "DROP TABLE policy_rules; ALTER TABLE media DROP COLUMN vpdq; "
+             "DROP TABLE policy_rules; ALTER TABLE media DROP COLUMN vpdq; DROP TABLE regen_state; "
              "PRAGMA user_version=7")
             .ok());
   }
