@@ -55,11 +55,15 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
       report.seconds > 0 ? report.events / report.seconds : 0.0);
   if (p.enforce) {
     const auto& r = *p.enforce;
+    // The detector's rate over what it was fed (what the store added), not every event seen.
+    const int64_t fed = r.regen.events - r.warmup_events;
     fmt::print(
         "enforcement: {} regeneration detections, {} stream takedowns mirrored into the "
-        "ledger; detector {:.2f} s ({:.0f} events/s)\n",
-        r.detections, r.mirrored, r.detector_seconds,
-        r.detector_seconds > 0 ? r.events / r.detector_seconds : 0.0);
+        "ledger; detector {:.2f} s for {} new events{}\n",
+        r.detections, r.mirrored, r.detector_seconds, fed,
+        fed > 0 && r.detector_seconds > 0
+            ? fmt::format(" ({:.0f} events/s)", static_cast<double>(fed) / r.detector_seconds)
+            : std::string());
     if (r.resumed) {
       fmt::print(
           "enforcement: the detector went on from its state saved with the store ({} "
@@ -69,10 +73,12 @@ void PrintReport(const pipeline::PipelineReport& p, bool quiet) {
       fmt::print("enforcement: {} stored events replayed into the detector{}{}\n", r.warmup_events,
                  r.state_unusable.empty() ? "" : "; its saved state: ", r.state_unusable);
     }
-    if (r.state_bytes > 0) {
-      fmt::print("enforcement: detector state {:.1f} MB, restored in {:.2f} s, saved in {:.2f} s\n",
-                 static_cast<double>(r.state_bytes) / 1e6, r.state_restore_seconds,
-                 r.state_save_seconds);
+    if (r.resumed || r.state_saved) {
+      std::string parts;
+      if (r.resumed) parts += fmt::format(", restored in {:.2f} s", r.state_restore_seconds);
+      if (r.state_saved) parts += fmt::format(", saved in {:.2f} s", r.state_save_seconds);
+      fmt::print("enforcement: detector state {:.1f} MB{}\n",
+                 static_cast<double>(r.state_bytes) / 1e6, parts);
     }
     if (!r.recomputed.empty()) {
       fmt::print("enforcement: detections recomputed from a replay of the store: {}\n",

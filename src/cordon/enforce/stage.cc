@@ -391,12 +391,17 @@ Status EnforceStage::Finish() {
     RETURN_IF_ERROR(Save(found));
     RETURN_IF_ERROR(store_.MarkDetectionsCurrent());
     // The next ingest goes on from here instead of replaying the store. A restored state that
-    // saw no new event is saved already.
-    if (report_.resumed && fed_ == report_.warmup_events) return Status::Ok();
+    // saw no new event is saved already: it only moves to this version (the version advances
+    // with every transaction that applied events, even ones the store held already; the
+    // checks above found the replay unchanged).
+    if (report_.resumed && fed_ == report_.warmup_events) {
+      return SetRegenStateVersion(store_, version);
+    }
     const auto t1 = SteadyClock::now();
     std::string state;
     RETURN_IF_ERROR(detector_->SaveState(state));
     RETURN_IF_ERROR(SaveRegenState(store_, version, state));
+    report_.state_saved = true;
     report_.state_bytes = static_cast<int64_t>(state.size());
     report_.state_save_seconds = std::chrono::duration<double>(SteadyClock::now() - t1).count();
     return Status::Ok();

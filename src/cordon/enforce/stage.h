@@ -54,6 +54,7 @@ struct StageReport {
   // Why a saved state of the current version could not be used ("" otherwise); then replayed.
   std::string state_unusable;
   double state_restore_seconds = 0;  // restoring the saved state at Open
+  bool state_saved = false;          // Finish saved it (not when a restored one saw nothing new)
   double state_save_seconds = 0;     // saving it at Finish
   int64_t state_bytes = 0;           // its size, as saved last (or restored)
   // Why Finish recomputed the detections from a replay ("" when the stream was in order).

@@ -25,6 +25,12 @@ Status SaveRegenState(Store& store, int64_t version, std::string_view bytes) {
   return Status::Ok();
 }
 
+Status SetRegenStateVersion(Store& store, int64_t version) {
+  Statement q(StoreHandle(store), "UPDATE regen_state SET version = ?1");
+  if (!q.ok()) return q.status();
+  return q.Bind(1, version).Run();
+}
+
 StatusOr<std::optional<int64_t>> RegenStateVersion(Store& store) {
   Statement q(StoreHandle(store), "SELECT version FROM regen_state WHERE part = 0");
   if (!q.ok()) return q.status();

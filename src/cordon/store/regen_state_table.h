@@ -22,6 +22,9 @@ inline constexpr size_t kRegenStatePart = size_t{64} << 20;
 
 // Replaces the saved state (inside the caller's transaction, if any).
 Status SaveRegenState(Store& store, int64_t version, std::string_view bytes);
+// Marks the saved state as reflecting `version` without rewriting its bytes: for a caller
+// that knows the events since its version replay to nothing new.
+Status SetRegenStateVersion(Store& store, int64_t version);
 // Removes it.
 Status DeleteRegenState(Store& store);
 // The event version of the saved state; nullopt when there is none.
