@@ -8,6 +8,7 @@
 
 #include "cordon/store/postgres_schema.h"
 #include "cordon/store/store.h"
+#include "cordon/util/digest.h"
 
 #ifdef CORDON_HAVE_LIBPQ
 #include <libpq-fe.h>
@@ -208,17 +209,8 @@ class PgCursor final : public SqlCursor {
     std::snprintf(buf, sizeof buf, "%.17g", v);
     Set(i, buf, kFloat8Oid);
   }
-  // bytea's text form: "\\x" and two hex digits a byte (parameters are text here).
-  void BindBlob(int i, std::string_view v) override {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex = "\\x";
-    hex.reserve(2 + 2 * v.size());
-    for (unsigned char c : v) {
-      hex += kHex[c >> 4];
-      hex += kHex[c & 15];
-    }
-    Set(i, std::move(hex), kByteaOid);
-  }
+  // bytea's text input form, \x and hex digits (parameters are text here).
+  void BindBlob(int i, std::string_view v) override { Set(i, "\\x" + HexBytes(v), kByteaOid); }
   void BindNull(int i) override {
     if (i >= 1 && i <= sql_.params) {
       null_[i - 1] = true;
@@ -251,23 +243,17 @@ class PgCursor final : public SqlCursor {
     return std::string_view(v, static_cast<size_t>(PQgetlength(res_, row_, col)));
   }
   bool IsNull(int col) const override { return Value(col) == nullptr; }
-  // The server sends bytea as "\\x" and hex digits; decoded into a buffer of the cursor's.
+  // bytea as the server sends it in text (hex or the older escape form), decoded by libpq into
+  // a buffer of the cursor's; empty for NULL or what libpq cannot decode.
   std::string_view Blob(int col) const override {
-    const std::string_view t = Text(col);
     blob_.clear();
-    if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') return blob_;
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    blob_.reserve((t.size() - 2) / 2);
-    for (size_t k = 2; k + 1 < t.size(); k += 2) {
-      const int hi = nibble(t[k]), lo = nibble(t[k + 1]);
-      if (hi < 0 || lo < 0) break;  // not bytea: what was decoded so far
-      blob_ += static_cast<char>((hi << 4) | lo);
-    }
+    const char* v = Value(col);
+    if (v == nullptr) return blob_;
+    size_t n = 0;
+    unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+    if (raw == nullptr) return blob_;
+    blob_.assign(reinterpret_cast<const char*>(raw), n);
+    PQfreemem(raw);
     return blob_;
   }
   int ColumnCount() const override { return res_ != nullptr ? PQnfields(res_) : 0; }

@@ -14,10 +14,10 @@
 namespace cordon {
 namespace {
 
-std::string Hex(const unsigned char* p, unsigned n) {
+std::string Hex(const unsigned char* p, size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s(n * 2, '0');
-  for (unsigned i = 0; i < n; ++i) {
+  for (size_t i = 0; i < n; ++i) {
     s[2 * i] = kHex[p[i] >> 4];
     s[2 * i + 1] = kHex[p[i] & 15];
   }
@@ -55,6 +55,10 @@ class TwoDigests {
 };
 
 }  // namespace
+
+std::string HexBytes(std::string_view bytes) {
+  return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
 
 Digests DigestBytes(std::string_view data) {
   TwoDigests t;

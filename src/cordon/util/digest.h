@@ -15,6 +15,8 @@ struct Digests {
 };
 
 Digests DigestBytes(std::string_view data);
+// Any bytes as lowercase hex, two digits a byte.
+std::string HexBytes(std::string_view bytes);
 StatusOr<Digests> DigestFile(const std::string& path);
 // Digests what `fd` holds from its current offset to the end; `name` is for messages only.
 // Does not close `fd`.
