@@ -466,15 +466,15 @@ TEST(RegenStage, IngestAndReplayAgree) {
   for (const char* f : {"a.ndjson", "b.ndjson"}) {
     auto stage = EnforceStage::Open(**store, {});
     ASSERT_TRUE(stage.ok()) << stage.status().ToString();
-    // The second goes on from the detector the first saved, which had seen all of a.
-    EXPECT_EQ((*stage)->report().resumed, f[0] == 'b') << f;
-    EXPECT_EQ((*stage)->report().warmup_events, f[0] == 'b' ? static_cast<int64_t>(split) : 0);
     IngestOptions opt;
     opt.observer = [&](const Event& e) { return (*stage)->OnEvent(e); };
     auto rep = Ingest(**store, {dir.File(f)}, opt);
     ASSERT_TRUE(rep.ok()) << rep.status().ToString();
     ASSERT_TRUE((*stage)->Finish().ok());
     EXPECT_EQ((*stage)->report().recomputed, "") << f;
+    // The second went on from the detector the first saved, which had seen all of a.
+    EXPECT_EQ((*stage)->report().resumed, f[0] == 'b') << f;
+    EXPECT_EQ((*stage)->report().warmup_events, f[0] == 'b' ? static_cast<int64_t>(split) : 0);
   }
   auto stored = LoadDetections(**store);
   ASSERT_TRUE(stored.ok());
@@ -559,6 +559,46 @@ TEST(RegenStage, ASavedStateThatIsNotTheStoresIsReplayedInstead) {
   r = IngestWithStage(s, dir.File("p3.ndjson"), other);
   EXPECT_TRUE(r.resumed) << r.state_unusable;
   EXPECT_FALSE(r.state_saved);
+}
+
+// The saved state is restored on the detector's thread while the ingest goes on, after a
+// check of its header alone. Bytes damaged past the header are found there: the events fed
+// meanwhile are lost to it, so the detections are recomputed from a replay, and a new state
+// is saved for the next ingest.
+TEST(RegenStage, AStateDamagedPastItsHeaderIsReplayedAtTheEnd) {
+  testing::TempDir dir;
+  const auto ev = RandomWorld(13);
+  std::vector<std::string> parts(3);
+  for (size_t i = 0; i < ev.size(); ++i) {
+    AppendEventJson(ev[i], parts[i * parts.size() / ev.size()]);  // three files in time order
+  }
+  for (size_t p = 0; p < parts.size(); ++p) {
+    testing::WriteFile(dir.File("p" + std::to_string(p) + ".ndjson"), parts[p]);
+  }
+  auto store = Store::Open(dir.File("s.db"));
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  EXPECT_TRUE(IngestWithStage(s, dir.File("p0.ndjson")).state_saved);
+  ASSERT_TRUE(Exec(StoreHandle(s), "UPDATE regen_state SET data = substr(data, 1, length(data) - 9)")
+                  .ok());
+  StageReport r = IngestWithStage(s, dir.File("p1.ndjson"));
+  EXPECT_FALSE(r.resumed);
+  EXPECT_NE(r.state_unusable.find("truncated or damaged"), std::string::npos) << r.state_unusable;
+  EXPECT_NE(r.recomputed, "");
+  EXPECT_FALSE(r.stale);
+  auto stored = LoadDetections(s);
+  ASSERT_TRUE(stored.ok());
+  auto replayed = ReplayDetections(s, {});
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_EQ(Dump(*stored), Dump(*replayed));
+  // The replay saved a good state: the next ingest goes on from it.
+  r = IngestWithStage(s, dir.File("p2.ndjson"));
+  EXPECT_TRUE(r.resumed) << r.state_unusable;
+  EXPECT_EQ(r.recomputed, "");
+  stored = LoadDetections(s);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_GT(stored->size(), 4u);
+  EXPECT_EQ(Dump(*stored), Dump(RunDetector(ev)));
 }
 
 TEST(RegenStage, ReplayUntilGivesTheEarlyDetections) {

@@ -1660,16 +1660,23 @@ struct RegenDetector::Impl {
     }
   }
 
-  // The inverse of SaveTo, into a fresh Impl. Every id is checked against the entity count.
-  Status LoadFrom(ByteReader& r) {
+  // What SaveTo writes first: the magic, the format and the options.
+  static Status ReadHeader(ByteReader& r, const RegenOptions& o) {
     if (r.Str() != kStateMagic) return Status::Corrupt("not a saved regeneration detector");
     if (const uint64_t f = r.U64(); f != kStateFormat) {
       return Status::Corrupt("saved regeneration detector of format " + std::to_string(f) +
                              ", this build reads " + std::to_string(kStateFormat));
     }
-    if (!SameOptions(r, opt) && !r.failed()) {
+    if (!SameOptions(r, o) && !r.failed()) {
       return Status::InvalidArgument("the saved regeneration detector ran with other options");
     }
+    if (r.failed()) return Status::Corrupt("saved regeneration detector is truncated or damaged");
+    return Status::Ok();
+  }
+
+  // The inverse of SaveTo, into a fresh Impl. Every id is checked against the entity count.
+  Status LoadFrom(ByteReader& r) {
+    RETURN_IF_ERROR(ReadHeader(r, opt));
     const size_t n = r.Count();
     auto id = [&]() -> uint32_t {
       const uint64_t v = r.U64();
@@ -1861,6 +1868,11 @@ StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Restore(const RegenOptio
   ByteReader r(state);
   RETURN_IF_ERROR(d->impl_->LoadFrom(r));
   return d;
+}
+
+Status RegenDetector::CheckStateHeader(const RegenOptions& options, std::string_view state) {
+  ByteReader r(state);
+  return Impl::ReadHeader(r, options);
 }
 
 void RegenDetector::SetPairSink(std::function<void(const RegenScoredPair&)> sink) {

@@ -175,6 +175,9 @@ class RegenDetector {
   // saved with other options.
   static StatusOr<std::unique_ptr<RegenDetector>> Restore(const RegenOptions& options,
                                                           std::string_view state);
+  // What Restore says of the bytes' header alone (their format and options), without reading
+  // the rest: a cheap check before a Restore that may run later, on another thread.
+  static Status CheckStateHeader(const RegenOptions& options, std::string_view state);
 
   // Called with every scored pair (slow; for fitting and diagnosis).
   void SetPairSink(std::function<void(const RegenScoredPair&)> sink);

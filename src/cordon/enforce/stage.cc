@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -171,12 +172,17 @@ StatusOr<std::string> UseCurrentDetections(Store& store, Progress* progress) {
 }
 
 // A RegenDetector run on a thread of its own, fed in order in chunks of events; what it raises
-// is collected for the writer to store. Between Feed and Drain only the thread touches the
-// detector; Drain returns once it has processed everything fed, so the caller may use the
-// detector again after it.
+// is collected for the writer to store. The thread may first restore the detector from a saved
+// state, while the writer goes on: the events fed meanwhile wait for it. Between Feed and Drain
+// only the thread touches the detector; Drain returns once it has processed everything fed, so
+// the caller may use the detector again after it.
 class AsyncDetector {
  public:
-  explicit AsyncDetector(RegenDetector& detector) : detector_(detector) {
+  // Runs `detector`, or the one `restore` makes into it first (on the thread; when that fails
+  // the detector stays null, the events fed are dropped and restore_status() says why).
+  explicit AsyncDetector(std::unique_ptr<RegenDetector>& detector,
+                         std::function<StatusOr<std::unique_ptr<RegenDetector>>()> restore = {})
+      : detector_(detector), restore_(std::move(restore)) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~AsyncDetector() {
@@ -188,10 +194,10 @@ class AsyncDetector {
     thread_.join();
   }
 
-  // Copies the event into the chunk being filled; a full chunk goes to the thread (waiting
-  // while it is kMaxChunks behind).
-  void Feed(const Event& event) {
-    chunk_.push_back(event);
+  // Adds the event to the chunk being filled; a full chunk goes to the thread (waiting while
+  // it is too far behind).
+  void Feed(Event&& event) {
+    chunk_.push_back(std::move(event));
     if (chunk_.size() >= kChunk) Hand();
   }
   // Hands over the last chunk, waits until everything fed was processed, and returns what was
@@ -199,23 +205,38 @@ class AsyncDetector {
   std::vector<RegenDetection> Drain() {
     Hand();
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+    cv_.wait(lock, [&] { return restored_ && queue_.empty() && !busy_; });
     return std::exchange(raised_, {});
   }
+  // After Drain: the seconds spent on events, and on the restore.
   double seconds() const {
     std::lock_guard<std::mutex> lock(mu_);
     return seconds_;
   }
+  double restore_seconds() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return restore_seconds_;
+  }
+  // After Drain: why the restore failed (Ok when it did not, or there was none).
+  Status restore_status() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return restore_status_;
+  }
 
  private:
   static constexpr size_t kChunk = 1024;
-  static constexpr size_t kMaxChunks = 64;  // bounds the events in flight
+  // Bounds the events in flight: 64 chunks, and while the thread restores (a few seconds for
+  // a store of 10M messages), room for what the writer stores meanwhile.
+  static constexpr size_t kMaxChunks = 64;
+  static constexpr size_t kMaxChunksWhileRestoring = 256;
 
   void Hand() {
     if (chunk_.empty()) return;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return queue_.size() < kMaxChunks; });
+      cv_.wait(lock, [&] {
+        return queue_.size() < (restored_ ? kMaxChunks : kMaxChunksWhileRestoring);
+      });
       queue_.push_back(std::move(chunk_));
     }
     cv_.notify_all();
@@ -223,7 +244,26 @@ class AsyncDetector {
     chunk_.reserve(kChunk);
   }
 
+  void Restore() {
+    const auto t0 = SteadyClock::now();
+    auto restored = restore_();
+    restore_ = {};  // frees what it held (the saved bytes)
+    const double spent = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (restored.ok()) {
+      detector_ = std::move(*restored);
+    } else {
+      restore_status_ = restored.status();
+    }
+    restore_seconds_ = spent;
+    restored_ = true;
+  }
+
   void Loop() {
+    if (restore_) {
+      Restore();
+      cv_.notify_all();
+    }
     for (;;) {
       std::vector<Event> chunk;
       {
@@ -237,8 +277,10 @@ class AsyncDetector {
       cv_.notify_all();  // room for the writer
       std::vector<RegenDetection> found;
       const auto t0 = SteadyClock::now();
-      for (const Event& e : chunk) {
-        for (auto& d : detector_.OnEvent(e)) found.push_back(std::move(d));
+      if (detector_ != nullptr) {
+        for (const Event& e : chunk) {
+          for (auto& d : detector_->OnEvent(e)) found.push_back(std::move(d));
+        }
       }
       const double spent = std::chrono::duration<double>(SteadyClock::now() - t0).count();
       {
@@ -251,15 +293,19 @@ class AsyncDetector {
     }
   }
 
-  RegenDetector& detector_;
+  std::unique_ptr<RegenDetector>& detector_;  // the stage's; the thread's until Drain
+  std::function<StatusOr<std::unique_ptr<RegenDetector>>()> restore_;  // the thread's
   std::vector<Event> chunk_;  // the writer's, being filled
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::vector<Event>> queue_;  // guarded by mu_, as are the four below
+  std::deque<std::vector<Event>> queue_;  // guarded by mu_, as are the members below
+  bool restored_ = !restore_;
   bool busy_ = false;
   bool stop_ = false;
   std::vector<RegenDetection> raised_;
   double seconds_ = 0;
+  double restore_seconds_ = 0;
+  Status restore_status_;
   std::thread thread_;
 };
 
@@ -287,22 +333,21 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
       // store's events: go on from it. Anything unusable about it is reported, then replayed.
       ASSIGN_OR_RETURN(std::optional<int64_t> saved, RegenStateVersion(store));
       if (saved && *saved == s->version_at_open_) {
-        const auto t0 = SteadyClock::now();
         auto bytes = ReadRegenState(store);
-        auto restored = bytes.ok() ? RegenDetector::Restore(options.regen, *bytes)
-                                   : StatusOr<std::unique_ptr<RegenDetector>>(bytes.status());
-        if (restored.ok()) {
-          s->detector_ = std::move(*restored);
+        const Status header = bytes.ok()
+                                  ? RegenDetector::CheckStateHeader(options.regen, *bytes)
+                                  : bytes.status();
+        if (header.ok()) {
+          // Restored on the detector's thread while the writer goes on (AsyncDetector);
+          // Finish falls back to a replay should the rest of the bytes turn out damaged.
+          s->saved_state_ = std::move(*bytes);
           s->report_.resumed = true;
-          s->report_.warmup_events = s->detector_->stats().events;
-          s->report_.state_bytes = static_cast<int64_t>(bytes->size());
-          s->report_.state_restore_seconds =
-              std::chrono::duration<double>(SteadyClock::now() - t0).count();
+          s->report_.state_bytes = static_cast<int64_t>(s->saved_state_.size());
           return Status::Ok();
         }
-        s->report_.state_unusable = restored.status().message();
+        s->report_.state_unusable = header.message();
         // Detections made with other options give way to this detector's.
-        if (restored.status().code() == StatusCode::kInvalidArgument) current = false;
+        if (header.code() == StatusCode::kInvalidArgument) current = false;
       }
     }
     ASSIGN_OR_RETURN(s->detector_, RegenDetector::Create(options.regen));
@@ -331,7 +376,14 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
     return st;
   }
   RETURN_IF_ERROR(store.Commit());
-  s->async_ = std::make_unique<AsyncDetector>(*s->detector_);
+  if (s->report_.resumed) {
+    s->async_ = std::make_unique<AsyncDetector>(
+        s->detector_, [regen = options.regen, state = std::move(s->saved_state_)] {
+          return RegenDetector::Restore(regen, state);
+        });
+  } else {
+    s->async_ = std::make_unique<AsyncDetector>(s->detector_);
+  }
   return s;
 }
 
@@ -340,7 +392,7 @@ Status EnforceStage::Save(const std::vector<RegenDetection>& detections) {
   return Status::Ok();
 }
 
-Status EnforceStage::OnEvent(const Event& event) {
+StatusOr<bool> EnforceStage::Observe(const Event& event) {
   ++report_.events;
   // Read before the ledger writes: only what the store added is the replay's.
   const bool added = store_.last_apply_added();
@@ -349,22 +401,46 @@ Status EnforceStage::OnEvent(const Event& event) {
     ASSIGN_OR_RETURN(bool mirrored, ledger_.MirrorEvent(event));
     report_.mirrored += mirrored;
   }
-  if (async_ == nullptr || !added) return Status::Ok();
+  if (async_ == nullptr || !added) return false;
   ++fed_;
   // What it raises is stored by Finish: stored now, the writes would depend on how far the
   // thread had got (the fault-injection tests replay a run's writes exactly), and until
   // Finish the stored detections are stale anyway.
-  async_->Feed(event);
+  return true;
+}
+
+Status EnforceStage::OnEvent(const Event& event) {
+  ASSIGN_OR_RETURN(bool feed, Observe(event));
+  if (feed) async_->Feed(Event(event));
+  return Status::Ok();
+}
+
+Status EnforceStage::OnEvent(Event&& event) {
+  ASSIGN_OR_RETURN(bool feed, Observe(event));
+  if (feed) async_->Feed(std::move(event));
   return Status::Ok();
 }
 
 Status EnforceStage::Finish() {
-  if (detector_ == nullptr) return Status::Ok();
+  if (detector_ == nullptr && async_ == nullptr) return Status::Ok();  // not detecting
   std::vector<RegenDetection> raised;
   if (async_ != nullptr) {
     raised = async_->Drain();
     report_.detector_seconds += async_->seconds();
+    report_.state_restore_seconds = async_->restore_seconds();
+    const Status restore = async_->restore_status();
     async_.reset();  // the detector is this thread's again
+    if (report_.resumed && restore.ok()) {
+      report_.warmup_events = detector_->stats().events - fed_;  // what the state held
+      fed_ += report_.warmup_events;
+    } else if (report_.resumed) {
+      // The bytes passed the header check at Open but not the rest: the events fed since
+      // were dropped, and the detections are recomputed from a replay below.
+      report_.resumed = false;
+      report_.state_unusable = restore.message();
+      report_.recomputed = "the detector's saved state could not be restored";
+      ASSIGN_OR_RETURN(detector_, RegenDetector::Create(options_.regen));
+    }
   }
   report_.regen = detector_->stats();
   RETURN_IF_ERROR(store_.Begin());
@@ -374,15 +450,17 @@ Status EnforceStage::Finish() {
     ASSIGN_OR_RETURN(int64_t version, store_.EventVersion());
     ASSIGN_OR_RETURN(int64_t replay_events, CountReplayEvents(store_));
     const int64_t own = store_.event_commits() - commits_at_open_;
+    std::string why;
     if (report_.regen.late_events > 0) {
-      report_.recomputed = std::to_string(report_.regen.late_events) +
-                           " events arrived older than what the detector had passed";
+      why = std::to_string(report_.regen.late_events) +
+            " events arrived older than what the detector had passed";
     } else if (version - version_at_open_ != own) {
-      report_.recomputed = "another connection applied events during this ingest";
+      why = "another connection applied events during this ingest";
     } else if (replay_events != fed_) {
-      report_.recomputed = "the store replays " + std::to_string(replay_events) +
-                           " events where the detector saw " + std::to_string(fed_);
+      why = "the store replays " + std::to_string(replay_events) +
+            " events where the detector saw " + std::to_string(fed_);
     }
+    if (report_.recomputed.empty()) report_.recomputed = std::move(why);  // else: said above
     if (!report_.recomputed.empty()) return Status::Ok();
     RETURN_IF_ERROR(Save(raised));
     const auto t0 = SteadyClock::now();

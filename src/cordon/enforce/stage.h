@@ -16,8 +16,10 @@
 // UseCurrentDetections.
 //
 // The detector runs on a thread of its own while events come (AsyncDetector in stage.cc): the
-// writer hands it the events the store added, in order, and Finish stores what it raised. The
-// detector's input and order are unchanged, and so are the detections stored by Finish.
+// writer hands it the events the store added, in order (moved, not copied), and Finish stores
+// what it raised. The detector's input and order are unchanged, and so are the detections
+// stored by Finish. A saved state is restored on that thread too, while the writer goes on:
+// Open checks only its header; damage found past it makes Finish replay the store.
 //
 // Thread safety: one thread, with its Store (the detector's thread is the stage's own).
 #pragma once
@@ -53,7 +55,8 @@ struct StageReport {
   bool resumed = false;
   // Why a saved state of the current version could not be used ("" otherwise); then replayed.
   std::string state_unusable;
-  double state_restore_seconds = 0;  // restoring the saved state at Open
+  // Restoring the saved state, on the detector's thread while the writer went on.
+  double state_restore_seconds = 0;
   bool state_saved = false;          // Finish saved it (not when a restored one saw nothing new)
   double state_save_seconds = 0;     // saving it at Finish
   int64_t state_bytes = 0;           // its size, as saved last (or restored)
@@ -75,8 +78,10 @@ class EnforceStage {
                                                       const ledger::Clock* clock = nullptr);
   ~EnforceStage();
 
-  // One event, already applied to the store, inside the caller's transaction.
+  // One event, already applied to the store, inside the caller's transaction: copied for the
+  // detector's thread, or moved there by the second form.
   Status OnEvent(const Event& event);
+  Status OnEvent(Event&& event);
   // End of input: closes the detector's last batch and stores what it raised, with the
   // detector's state (opens its own transaction).
   Status Finish();
@@ -86,6 +91,8 @@ class EnforceStage {
  private:
   EnforceStage(Store& store, const StageOptions& options, const ledger::Clock* clock);
   Status Save(const std::vector<RegenDetection>& detections);
+  // OnEvent's work but the feeding: whether the detector is to get the event.
+  StatusOr<bool> Observe(const Event& event);
   // Replaces the stored detections with a replay's, unless events keep arriving from others.
   Status Recompute();
 
@@ -99,7 +106,10 @@ class EnforceStage {
   // whether another connection applied events in between.
   int64_t version_at_open_ = 0;
   int64_t commits_at_open_ = 0;
-  int64_t fed_ = 0;  // events given to the detector, the warm-up's included
+  // Events given to the detector, the warm-up's included (a restored state's are added when
+  // Finish learns their number).
+  int64_t fed_ = 0;
+  std::string saved_state_;  // read at Open, until the detector's thread restores it
   std::vector<std::string> detected_at_open_;  // sorted entity keys
 };
 

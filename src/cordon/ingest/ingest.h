@@ -53,9 +53,10 @@ struct IngestOptions {
   // status stops the ingest like a store error.
   std::function<Status(int64_t events_applied)> after_commit;
   // Later stages observing the stream: called on the store's thread with each event right
-  // after it is applied, in input order, inside the open transaction. A non-OK status stops the
+  // after it is applied, in input order, inside the open transaction. The observer may move
+  // the event's contents away: ingest reads nothing of it afterwards. A non-OK status stops the
   // ingest like a store error. RunPipeline (pipeline/pipeline.h) fans it out to its stages.
-  std::function<Status(const Event&)> observer;
+  std::function<Status(Event&)> observer;
   // Known-content matching (content/matcher.h), borrowed; null for none. Each message's text
   // and media hashes are matched on the parsing thread after hashing, and the matches stored
   // just before the message; bank changes are picked up between batches (MaybeRefresh).

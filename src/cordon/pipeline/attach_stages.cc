@@ -24,11 +24,11 @@ StatusOr<std::vector<std::unique_ptr<Stage>>> AttachStages(const PipelineOptions
   return stages;
 }
 
-std::function<Status(const Event&)> ObserveAll(const std::vector<std::unique_ptr<Stage>>& stages) {
+std::function<Status(Event&)> ObserveAll(const std::vector<std::unique_ptr<Stage>>& stages) {
   if (stages.empty()) return nullptr;
-  return [&stages](const Event& e) -> Status {
-    for (const auto& stage : stages) RETURN_IF_ERROR(stage->OnEvent(e));
-    return Status::Ok();
+  return [&stages](Event& e) -> Status {
+    for (size_t i = 0; i + 1 < stages.size(); ++i) RETURN_IF_ERROR(stages[i]->OnEvent(e));
+    return stages.back()->TakeEvent(std::move(e));
   };
 }
 

@@ -12,6 +12,7 @@ class EnforceAdapter final : public Stage {
       : stage_(std::move(stage)) {}
   std::string_view name() const override { return kEnforceStageName; }
   Status OnEvent(const Event& event) override { return stage_->OnEvent(event); }
+  Status TakeEvent(Event&& event) override { return stage_->OnEvent(std::move(event)); }
   Status Finish() override { return stage_->Finish(); }
   void Report(PipelineReport& report) const override { report.enforce = stage_->report(); }
 

@@ -42,6 +42,9 @@ class Stage {
   // One event, already applied to the store, in input order, inside the open write
   // transaction. A non-OK status stops the ingest like a store error.
   virtual Status OnEvent(const Event& event) = 0;
+  // The same, for the last stage, which may keep the event's contents (the pipeline reads
+  // nothing of it afterwards) instead of copying them.
+  virtual Status TakeEvent(Event&& event) { return OnEvent(event); }
   // End of input, outside any transaction (a stage may open its own).
   virtual Status Finish() = 0;
   // Adds what the stage did to the pipeline's report; called after Finish.

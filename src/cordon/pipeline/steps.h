@@ -26,6 +26,6 @@ StatusOr<std::vector<std::unique_ptr<Stage>>> AttachStages(const PipelineOptions
                                                            Store& store);
 // An observer (IngestOptions::observer) that feeds each event to every stage in order; empty
 // when there are none.
-std::function<Status(const Event&)> ObserveAll(const std::vector<std::unique_ptr<Stage>>& stages);
+std::function<Status(Event&)> ObserveAll(const std::vector<std::unique_ptr<Stage>>& stages);
 
 }  // namespace cordon::pipeline
