@@ -1,0 +1,310 @@
+// The audience evidence of the regeneration detector (regen.h, RegenOptions::audience): a new
+// account whose groups were those of one recently removed account is that account's
+// regeneration; when several removed accounts share them, the evidence is split among them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cordon/enforce/regen.h"
+#include "cordon/model/evidence.h"
+
+namespace cordon::enforce {
+namespace {
+
+constexpr TimeMs kT0 = 1572566400000;  // 2019-11-01
+constexpr TimeMs kMin = 60 * 1000;
+constexpr TimeMs kHour = 60 * kMin;
+constexpr TimeMs kDay = 24 * kHour;
+
+std::string User(int i) { return "telegram:user" + std::to_string(i); }
+std::string Group(int i) { return "telegram:channel" + std::to_string(i); }
+
+EntityEvent Entity(const std::string& key, EntityKind kind, TimeMs t, const std::string& name,
+                   TimeMs created) {
+  EntityEvent e;
+  e.key = key;
+  e.kind = kind;
+  e.time = t;
+  e.name = name;
+  e.created = created;
+  return e;
+}
+
+MemberEvent Join(const std::string& group, const std::string& user, TimeMs t) {
+  return MemberEvent{group, user, t, MemberAction::kJoin, ""};
+}
+
+// A world of 3000 accounts made long before (so few new accounts appear: one born after a
+// takedown is likely to be a regeneration) and three groups (1, 2, 3), each with 30 of them.
+// Nothing in the names ties any two accounts.
+constexpr int kAccounts = 3000;
+std::vector<Event> Population() {
+  std::vector<Event> ev;
+  const TimeMs made = kT0 - 200 * kDay;
+  for (int g = 1; g <= 3; ++g) {
+    ev.push_back(
+        Entity(Group(g), EntityKind::kGroup, kT0 - kHour, "Circle " + std::to_string(g), made));
+  }
+  static const char* kSyll[] = {"ka", "lo", "mi", "ne", "ru", "si", "ta", "vo", "ze", "pu"};
+  for (int i = 0; i < kAccounts; ++i) {
+    std::string name;
+    for (int k = i, n = 0; n < 4; k /= 10, ++n) name += kSyll[k % 10];
+    ev.push_back(Entity(User(1000 + i), EntityKind::kUser, kT0 - kHour, name, made));
+  }
+  for (int g = 1; g <= 3; ++g) {
+    for (int i = 0; i < 30; ++i) ev.push_back(Join(Group(g), User(2000 + 100 * g + i), kT0));
+  }
+  return ev;
+}
+
+// Accounts removed at kDown (`removed`, each with its groups), and an account with an unrelated
+// name born kBorn that joins `joins` an hour after its birth.
+constexpr TimeMs kDown = kT0 + 20 * kDay;
+constexpr TimeMs kBorn = kDown + 6 * kHour;
+constexpr TimeMs kJoined = kBorn + kHour;
+const std::string kNew = "telegram:user9000";
+
+struct Removed {
+  int user;
+  std::vector<int> groups;
+  TimeMs before = 0;  // removed this long before kDown
+};
+std::vector<Event> World(const std::vector<Removed>& removed, const std::vector<int>& joins) {
+  std::vector<Event> ev = Population();
+  int k = 0;
+  for (const auto& [user, groups, before] : removed) {
+    for (int g : groups) ev.push_back(Join(Group(g), User(user), kT0 + kHour));
+    ev.push_back(TakedownEvent{User(user), kDown - before + (k++) * kMin, "tos", "platform"});
+  }
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const Event& a, const Event& b) { return EventTime(a) < EventTime(b); });
+  ev.push_back(Entity(kNew, EntityKind::kUser, kBorn, "Orvel Quantash", kBorn));
+  for (int g : joins) ev.push_back(Join(Group(g), kNew, kJoined));
+  return ev;
+}
+
+std::vector<RegenDetection> Detect(const std::vector<Event>& events, RegenOptions opt = {}) {
+  auto det = RegenDetector::Create(opt);
+  EXPECT_TRUE(det.ok());
+  std::vector<RegenDetection> out;
+  for (const Event& e : events) {
+    for (auto& d : (*det)->OnEvent(e)) out.push_back(std::move(d));
+  }
+  for (auto& d : (*det)->Flush()) out.push_back(std::move(d));
+  return out;
+}
+
+std::string Dump(const std::vector<RegenDetection>& ds) {
+  std::string s;
+  for (const auto& d : ds) {
+    AppendDetectionJson(s, d);
+    s += '\n';
+  }
+  return s;
+}
+
+const Evidence* Signal(const RegenDetection& d, const std::string& signal) {
+  for (const Evidence& e : d.evidence) {
+    if (e.signal == signal) return &e;
+  }
+  return nullptr;
+}
+
+// User 2101 (a member of group 1) is removed; six hours later a new account with an unrelated
+// name joins group 1 and nothing else. Two other members of group 1 were removed three days
+// before. A group of 30 of 3000 accounts: an unrelated account is in it one time in a hundred;
+// an account removed six hours before the new one appeared is likelier to be its parent than
+// ones removed days before (the delay's prior), and the posterior is normalised over the three.
+std::vector<Event> RecentAndOlder() {
+  return World({{2101, {1}}, {2102, {1}, 3 * kDay}, {2103, {1}, 3 * kDay}}, {1});
+}
+
+TEST(RegenAudience, TheRecentlyRemovedAccountSharingTheGroupIsTheParent) {
+  const auto ds = Detect(RecentAndOlder());
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  const RegenDetection& d = ds[0];
+  EXPECT_EQ(d.entity, kNew);
+  EXPECT_EQ(d.parent, User(2101));
+  EXPECT_EQ(d.detected_at, kJoined);  // when the group was joined, not at birth
+  const Evidence* a = Signal(d, "audience");
+  ASSERT_NE(a, nullptr) << Dump(ds);
+  EXPECT_GE(a->value.value_or(0), 0.5);
+  EXPECT_EQ(a->value.value_or(0), d.score);
+  EXPECT_NE(a->detail.find("1 shared group, 0 of the parent's not found again"), std::string::npos)
+      << a->detail;
+  EXPECT_NE(a->detail.find("split over 3 candidates"), std::string::npos) << a->detail;
+  // The others share the rest of the posterior.
+  ASSERT_EQ(d.candidates.size(), 3u);
+  EXPECT_LT(d.candidates[1].score + d.candidates[2].score, 1 - d.score + 1e-3);
+  // The evidence round-trips through its one JSON form.
+  auto parsed = ParseEvidenceListJson(EvidenceListJson(d.evidence));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, d.evidence);
+}
+
+TEST(RegenAudience, WithoutItTheGroupAloneDoesNotDetect) {
+  RegenOptions opt;
+  opt.audience = false;
+  EXPECT_TRUE(Detect(RecentAndOlder(), opt).empty()) << Dump(Detect(RecentAndOlder(), opt));
+}
+
+// Three accounts of group 1 removed the same hour: the group points at none of them more than
+// the others, so the evidence is split three ways and nothing is detected.
+TEST(RegenAudience, EvidenceSharedByOtherRemovedAccountsIsSplit) {
+  EXPECT_TRUE(Detect(World({{2101, {1}}, {2102, {1}}, {2103, {1}}}, {1})).empty());
+}
+
+// The same three, but the new account joins groups 1 and 2, as only 2101 was in both: the
+// second group decides between them. (The others' groups are all found again too, so only the
+// shared groups differ.)
+TEST(RegenAudience, TheCandidateSharingMoreGroupsTakesTheSplit) {
+  const auto ds = Detect(World({{2101, {1, 2}}, {2102, {1}}, {2103, {1}}}, {1, 2}));
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  EXPECT_EQ(ds[0].parent, User(2101));
+  const Evidence* a = Signal(ds[0], "audience");
+  ASSERT_NE(a, nullptr) << Dump(ds);
+  EXPECT_NE(a->detail.find("2 shared groups"), std::string::npos) << a->detail;
+  EXPECT_NE(a->detail.find("split over 3 candidates"), std::string::npos) << a->detail;
+}
+
+// The removed account was also in groups 2 and 3, both still up, and the new account joined
+// neither: under "it is 2101's new account", each is a group not found again, which weighs
+// against it.
+TEST(RegenAudience, GroupsNotFoundAgainWeighAgainst) {
+  const auto alone = Detect(World({{2101, {1}}}, {1}));
+  ASSERT_EQ(alone.size(), 1u);
+  const auto ds = Detect(World({{2101, {1, 2, 3}}}, {1}));
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_LT(ds[0].score, alone[0].score) << Dump(ds);
+  const Evidence* a = Signal(ds[0], "audience");
+  ASSERT_NE(a, nullptr);
+  EXPECT_NE(a->detail.find("2 of the parent's not found again"), std::string::npos) << a->detail;
+}
+
+// Many new accounts appearing (here 3000 made in the window, not long before) make any one of
+// them less likely to be the removed account's: the same group then does not suffice.
+TEST(RegenAudience, APriorFromTheRateOfNewAccounts) {
+  ASSERT_EQ(Detect(RecentAndOlder()).size(), 1u);
+  std::vector<Event> ev = RecentAndOlder();
+  for (Event& e : ev) {
+    if (auto* en = std::get_if<EntityEvent>(&e); en && en->kind == EntityKind::kUser) {
+      en->created = en->time;  // born when first seen: within the window
+    }
+  }
+  EXPECT_TRUE(Detect(ev).empty()) << Dump(Detect(ev));
+}
+
+// A random world of accounts in groups, removed and coming back under unrelated names that
+// rejoin their groups: the audience evidence finds some of them, a prefix of the stream gives
+// the same early detections, and a detector restored from a saved state goes on as the one that
+// saved it.
+std::vector<Event> RandomAccountWorld(uint32_t seed) {
+  std::mt19937 rng(seed);
+  auto uni = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+  std::vector<Event> ev;
+  const TimeMs made = kT0 - 200 * kDay;
+  constexpr int kGroups = 12;
+  for (int g = 0; g < kGroups; ++g) {
+    ev.push_back(Entity(Group(g), EntityKind::kGroup, kT0, "Circle " + std::to_string(g), made));
+  }
+  int next = 1000;
+  auto name = [&]() {
+    static const char* kSyll[] = {"ka", "lo", "mi", "ne", "ru", "si", "ta", "vo", "ze", "pu"};
+    std::string s;
+    for (int n = 0; n < 4; ++n) s += kSyll[uni(10)];
+    return s;
+  };
+  struct Acc {
+    std::string key;
+    std::vector<int> groups;
+  };
+  std::vector<Acc> live;
+  for (int i = 0; i < 600; ++i) {
+    Acc a{User(next++), {}};
+    ev.push_back(Entity(a.key, EntityKind::kUser, kT0, name(), made));
+    if (uni(3) == 0) {
+      for (int n = 1 + uni(3); n > 0; --n) a.groups.push_back(uni(kGroups));
+      for (int g : a.groups) ev.push_back(Join(Group(g), a.key, kT0 + 1));
+    }
+    live.push_back(a);
+  }
+  TimeMs t = kT0 + kHour;
+  for (int step = 0; step < 150; ++step) {
+    t += (1 + uni(300)) * kMin;
+    Acc& a = live[static_cast<size_t>(uni(static_cast<int>(live.size())))];
+    if (a.groups.empty() || uni(4) == 0) {
+      // A new account of nobody's: joins a group or two.
+      Acc n{User(next++), {uni(kGroups)}};
+      ev.push_back(Entity(n.key, EntityKind::kUser, t, name(), t));
+      ev.push_back(Join(Group(n.groups[0]), n.key, t + 30 * kMin));
+      live.push_back(n);
+      continue;
+    }
+    ev.push_back(TakedownEvent{a.key, t, "tos", "platform"});
+    if (uni(3) == 0) continue;  // gone for good
+    const TimeMs born = t + (1 + uni(20)) * kHour;
+    Acc n{User(next++), a.groups};
+    ev.push_back(Entity(n.key, EntityKind::kUser, born, name(), born));
+    for (size_t k = 0; k < n.groups.size(); ++k) {
+      ev.push_back(Join(Group(n.groups[k]), n.key, born + (1 + uni(4)) * kHour));
+    }
+    a = n;
+  }
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const Event& a, const Event& b) { return EventTime(a) < EventTime(b); });
+  return ev;
+}
+
+std::vector<RegenDetection> RunSavedAndRestored(const std::vector<Event>& events, TimeMs cut) {
+  auto det = RegenDetector::Create();
+  EXPECT_TRUE(det.ok());
+  std::vector<RegenDetection> out;
+  size_t i = 0;
+  for (; i < events.size() && EventTime(events[i]) <= cut; ++i) {
+    for (auto& d : (*det)->OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  for (auto& d : (*det)->Flush()) out.push_back(std::move(d));
+  std::string state;
+  EXPECT_TRUE((*det)->SaveState(state).ok());
+  det->reset();
+  auto restored = RegenDetector::Restore({}, state);
+  EXPECT_TRUE(restored.ok()) << restored.status().ToString();
+  if (!restored.ok()) return out;
+  for (; i < events.size(); ++i) {
+    for (auto& d : (*restored)->OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  for (auto& d : (*restored)->Flush()) out.push_back(std::move(d));
+  return out;
+}
+
+TEST(RegenAudience, CausalAndRestoredExactly) {
+  for (uint32_t seed : {5u, 17u}) {
+    const auto ev = RandomAccountWorld(seed);
+    const auto all = Detect(ev);
+    int audience = 0;
+    for (const auto& d : all) audience += Signal(d, "audience") != nullptr ? 1 : 0;
+    EXPECT_GT(audience, 5) << "seed " << seed;
+    const TimeMs first = EventTime(ev.front()), last = EventTime(ev.back());
+    for (int k = 1; k <= 4; ++k) {
+      const TimeMs cut = first + (last - first) * k / 5;
+      // A prefix: the same detections up to the cut.
+      std::vector<Event> prefix;
+      for (const Event& e : ev) {
+        if (EventTime(e) <= cut) prefix.push_back(e);
+      }
+      std::vector<RegenDetection> early;
+      for (const auto& d : all) {
+        if (d.detected_at <= cut) early.push_back(d);
+      }
+      EXPECT_EQ(Dump(Detect(prefix)), Dump(early)) << "seed " << seed << " cut " << k;
+      // Saved at the cut and restored: the same detections.
+      EXPECT_EQ(Dump(RunSavedAndRestored(ev, cut)), Dump(all)) << "seed " << seed << " cut " << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cordon::enforce
