@@ -603,14 +603,15 @@ int main(int argc, char** argv) {
     if (f == nullptr) return 1;
     std::fprintf(f, "entity\tparent\ttime\tlabel\tscore");
     for (const char* name : kRegenFeatureNames) std::fprintf(f, "\t%s", name);
-    std::fprintf(f, "\n");
+    std::fprintf(f, "\taudience\taudience_nats\taudience_prior\taudience_missing\n");
     for (const auto& p : full.pairs) {
       auto it = truth->regens.find(p.entity);
       const int label = it == truth->regens.end() ? -1 : it->second.parent == p.parent ? 1 : 0;
       std::fprintf(f, "%s\t%s\t%lld\t%d\t%.4f", p.entity.c_str(), p.parent.c_str(),
                    static_cast<long long>(p.time), label, p.score);
       for (double v : p.x) std::fprintf(f, "\t%.4f", v);
-      std::fprintf(f, "\n");
+      std::fprintf(f, "\t%.4f\t%.4f\t%.4f\t%d\n", p.audience, p.audience_nats, p.audience_prior,
+                   p.audience_missing);
     }
     std::fclose(f);
   }

@@ -197,6 +197,48 @@ TEST(RegenAudience, APriorFromTheRateOfNewAccounts) {
   EXPECT_TRUE(Detect(ev).empty()) << Dump(Detect(ev));
 }
 
+MessageEvent Say(const std::string& group, const std::string& from, TimeMs t) {
+  MessageEvent m;
+  m.key = group + "/" + from + "/" + std::to_string(t);
+  m.chat = group;
+  m.from = from;
+  m.time = t;
+  m.text = "hello";
+  return m;
+}
+
+// Three members of group 1 removed the same hour, so the group alone splits three ways (the
+// test above); but 2101 posted 60 messages in its 20 days, the others 3 each, and the new
+// account posts 6 in its first two days: it posts at 2101's rate, and that decides.
+TEST(RegenAudience, ThePostingRateDecidesBetweenThem) {
+  std::vector<Event> ev = World({{2101, {1}}, {2102, {1}}, {2103, {1}}}, {1});
+  const TimeMs span = kDown - kT0 - 2 * kHour;
+  for (int i = 0; i < 60; ++i) ev.push_back(Say(Group(1), User(2101), kT0 + kHour + span * i / 60));
+  for (int u : {2102, 2103}) {
+    for (int i = 0; i < 3; ++i) ev.push_back(Say(Group(1), User(u), kT0 + kHour + span * i / 3));
+  }
+  std::vector<TimeMs> said;
+  for (int i = 0; i < 6; ++i) {
+    said.push_back(kJoined + 4 * kHour + i * 8 * kHour);
+    ev.push_back(Say(Group(1), kNew, said.back()));
+  }
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const Event& a, const Event& b) { return EventTime(a) < EventTime(b); });
+  const auto ds = Detect(ev);
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  EXPECT_EQ(ds[0].parent, User(2101));
+  // Raised by one of its messages, not when it joined.
+  EXPECT_NE(std::find(said.begin(), said.end(), ds[0].detected_at), said.end()) << Dump(ds);
+  const Evidence* a = Signal(ds[0], "audience");
+  ASSERT_NE(a, nullptr) << Dump(ds);
+  EXPECT_NE(a->detail.find("split over 3 candidates"), std::string::npos) << a->detail;
+  EXPECT_EQ(a->detail.find("posting rate 0.0 nats"), std::string::npos) << a->detail;
+  // The others' posting rates are far from the new account's: from a third each, they fall
+  // below a tenth.
+  ASSERT_EQ(ds[0].candidates.size(), 3u);
+  EXPECT_LT(ds[0].candidates[1].score, 0.1) << Dump(ds);
+}
+
 // A random world of accounts in groups, removed and coming back under unrelated names that
 // rejoin their groups: the audience evidence finds some of them, a prefix of the stream gives
 // the same early detections, and a detector restored from a saved state goes on as the one that
@@ -234,6 +276,11 @@ std::vector<Event> RandomAccountWorld(uint32_t seed) {
   TimeMs t = kT0 + kHour;
   for (int step = 0; step < 150; ++step) {
     t += (1 + uni(300)) * kMin;
+    // Someone in a group says something (posting rates are evidence too).
+    for (int n = 0; n < 5; ++n) {
+      const Acc& s = live[static_cast<size_t>(uni(static_cast<int>(live.size())))];
+      if (!s.groups.empty()) ev.push_back(Say(Group(s.groups[0]), s.key, t + n));
+    }
     Acc& a = live[static_cast<size_t>(uni(static_cast<int>(live.size())))];
     if (a.groups.empty() || uni(4) == 0) {
       // A new account of nobody's: joins a group or two.

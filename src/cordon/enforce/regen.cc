@@ -67,6 +67,10 @@ constexpr size_t kMaxLinkCache = 1 << 16;
 constexpr double kAudienceComesBack = 0.5;
 constexpr double kAudienceRejoins = 0.5;
 constexpr double kAudienceDelayFloorHours = 1.0;
+// Posting-rate continuity: a candidate's rate has the Jeffreys prior's shape (1/2) and one hour
+// of prior exposure, so that an account seen for no time predicts nothing.
+constexpr double kRateShape = 0.5;
+constexpr double kRateExposureHours = 1.0;
 
 enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
 
@@ -277,6 +281,10 @@ struct Ent {
   // The name features against each candidate scored while watched (they depend only on the two
   // entities' forms), released with the other lists when the watch ends.
   FlatMap64<NameMatch> name_matches;  // by candidate id
+  // Activity (accounts): messages sent, and since when it was seen in a chat (its first
+  // membership or message), for the posting-rate continuity of the audience evidence.
+  uint32_t sent = 0;
+  TimeMs active_from = kMinTime;
   bool dirty = false;
 };
 
@@ -631,6 +639,7 @@ struct RegenDetector::Impl {
   }
 
   void Join(uint32_t c, uint32_t u) {
+    if (ents[u].active_from == kMinTime) ents[u].active_from = batch;
     if (!AddUnique(ents[u].joined, c, kMaxJoined)) return;
     // A pair gets past the line above once (`joined` only grows), and only here does a chat
     // gain a member, or a down member before the member's takedown lists its `joined`: so u is
@@ -670,7 +679,11 @@ struct RegenDetector::Impl {
     const uint32_t c = Intern(m.chat);
     if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
       const uint32_t u = Intern(m.from);
-      if (ClassOf(ents[u].kind) != Class::kChat) Join(c, u);
+      if (ClassOf(ents[u].kind) != Class::kChat) {
+        Join(c, u);
+        ++ents[u].sent;
+        if (opt.audience) Dirty(u);  // its posting rate is audience evidence
+      }
     }
     std::vector<uint64_t>& fs = message_fps;
     fs.clear();
@@ -958,6 +971,8 @@ struct RegenDetector::Impl {
     // the candidate's groups not found again, and the posterior over the open candidates.
     double audience_nats = 0, audience_prior = 0, audience = 0;
     int audience_missing = 0;
+    double rate_nats = 0;   // posting-rate continuity, relative to the other candidates
+    double rate_log_p = 0;  // ln P(x's messages | x posts at the candidate's rate)
   };
   std::vector<Pair> pairs_scratch;  // for Evaluate
 
@@ -1219,9 +1234,13 @@ struct RegenDetector::Impl {
   // class appear (per hour, over the window), and x's groups (audience_groups).
   bool audience_on = false;
   double audience_accounts = 0, audience_rate = 0;
-  int audience_split = 0;  // open candidates with audience evidence, for the detail
+  int audience_split = 0;       // open candidates with audience evidence, for the detail
+  double audience_x_hours = 0;  // x's time in chats so far
   void PrepareAudience(const Ent& x, TimeMs now) {
     const Class c = ClassOf(x.kind);
+    audience_x_hours = x.active_from == kMinTime
+                           ? 0.0
+                           : std::max(0.0, static_cast<double>(now - x.active_from) / kHourMs);
     audience_on = opt.audience && !opt.name_only && (c == Class::kUser || c == Class::kBot);
     audience_groups.clear();
     if (!audience_on) return;
@@ -1291,6 +1310,18 @@ struct RegenDetector::Impl {
         1.0 / ((hours + kAudienceDelayFloorHours) *
                std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours));
     r.audience_prior = std::log(kAudienceComesBack * density / audience_rate);
+    {
+      // x's messages over its time in chats, if x posts at p's rate: p's rate is known from its
+      // messages over its own time (Gamma posterior), so the count is negative binomial.
+      const double ep = p.active_from == kMinTime
+                            ? 0.0
+                            : std::max(0.0, static_cast<double>(*p.down - p.active_from) / kHourMs);
+      const double shape = p.sent + kRateShape;
+      const double q = audience_x_hours / (ep + kRateExposureHours + audience_x_hours);
+      const double k = x.sent;
+      r.rate_log_p = std::lgamma(k + shape) - std::lgamma(shape) - std::lgamma(k + 1) +
+                     (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
+    }
   }
 
   // The posterior of each open candidate with audience evidence, normalised over all of them
@@ -1298,17 +1329,35 @@ struct RegenDetector::Impl {
   // e^(prior_q + nats_q)). Evidence that several recently removed accounts share is split.
   // The pair's log posterior odds against "none", from the groups alone (the other signals
   // go through the model and the strong-evidence rule).
-  static double AudienceLogOdds(const Pair& p) { return p.audience_prior + p.audience_nats; }
+  static double AudienceLogOdds(const Pair& p) {
+    return p.audience_prior + p.audience_nats + p.rate_nats;
+  }
   template <typename Open>
   void AudiencePosterior(std::span<Pair> pairs, Open open) {
     audience_split = 0;
-    double hi = 0;  // the "none" hypothesis: log-odds 0
+    double rate_hi = -std::numeric_limits<double>::infinity();
     for (const Pair& p : pairs) {
       if (!open(p) || p.shared.empty()) continue;
       ++audience_split;
-      hi = std::max(hi, AudienceLogOdds(p));
+      rate_hi = std::max(rate_hi, p.rate_log_p);
     }
     if (audience_split == 0) return;
+    {
+      // Against "x posts like one of these candidates, whichever": the mean of their
+      // predictions. What x's rate says is relative: it shifts the posterior among them.
+      double mean = 0;
+      for (const Pair& p : pairs) {
+        if (open(p) && !p.shared.empty()) mean += std::exp(p.rate_log_p - rate_hi);
+      }
+      const double log_mean = rate_hi + std::log(mean / audience_split);
+      for (Pair& p : pairs) {
+        if (open(p) && !p.shared.empty()) p.rate_nats = p.rate_log_p - log_mean;
+      }
+    }
+    double hi = 0;  // the "none" hypothesis: log-odds 0
+    for (const Pair& p : pairs) {
+      if (open(p) && !p.shared.empty()) hi = std::max(hi, AudienceLogOdds(p));
+    }
     double z = std::exp(-hi);
     for (const Pair& p : pairs) {
       if (open(p) && !p.shared.empty()) z += std::exp(AudienceLogOdds(p) - hi);
@@ -1621,13 +1670,14 @@ struct RegenDetector::Impl {
                                           std::to_string(best.shared_members) + " shared"));
     }
     if (audience_on && !best.shared.empty()) {
-      char buf[200];
+      char buf[240];
       std::snprintf(buf, sizeof buf,
                     "%d shared group%s, %d of the parent's not found again; %s; prior %s; "
-                    "split over %d candidate%s",
+                    "posting rate %s; split over %d candidate%s",
                     best.shared_members, best.shared_members == 1 ? "" : "s", best.audience_missing,
                     NatsText(best.audience_nats).c_str(), NatsText(best.audience_prior).c_str(),
-                    audience_split, audience_split == 1 ? "" : "s");
+                    NatsText(best.rate_nats).c_str(), audience_split,
+                    audience_split == 1 ? "" : "s");
       d.evidence.push_back(SignalEvidence("audience", Round4(best.audience), buf));
     }
     if (best.related_advertiser != kNone) {
@@ -1775,6 +1825,8 @@ struct RegenDetector::Impl {
       w.Str(e.raw_name);
       w.Str(e.raw_user);
       w.U64(e.forms_version);
+      w.U64(e.sent);
+      w.I64(e.active_from);
     }
     id_list(watched);
     w.U64(fps.size());
@@ -1901,6 +1953,8 @@ struct RegenDetector::Impl {
       e.raw_name = str();
       e.raw_user = str();
       e.forms_version = static_cast<uint32_t>(r.U64());
+      e.sent = static_cast<uint32_t>(r.U64());
+      e.active_from = read_time();
       if (!r.failed() && !ids.emplace(e.key, static_cast<uint32_t>(i)).second) r.Fail();
     }
     id_list(watched);
