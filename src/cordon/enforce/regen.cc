@@ -60,12 +60,12 @@ constexpr int kNearCopy = kPdqMatchDistance;
 constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
 constexpr size_t kMaxLinkCache = 1 << 16;
-// Audience evidence (docs/enforcement.md, "Audience"): uninformed probabilities, as likely as
-// not: that a taken-down account comes back at all, and that its new account rejoins each of
-// its old groups. Delays are scale-free from an hour (the resolution of "at once") to the
-// window.
+// Audience evidence (docs/enforcement.md, "Audience"): an uninformed probability, as likely as
+// not, that a taken-down account comes back at all. The chance that its new account rejoins
+// each of its old groups is learnt from the accounts detected without this evidence (Laplace's
+// rule: 1/2 before any). Delays are scale-free from an hour (the resolution of "at once") to
+// the window.
 constexpr double kAudienceComesBack = 0.5;
-constexpr double kAudienceRejoins = 0.5;
 constexpr double kAudienceDelayFloorHours = 1.0;
 // Posting-rate continuity: a candidate's rate has the Jeffreys prior's shape (1/2) and one hour
 // of prior exposure, so that an account seen for no time predicts nothing.
@@ -398,6 +398,10 @@ struct RegenDetector::Impl {
   // For the audience evidence of the account evaluated: (root of one of its groups, the most
   // members any group of that lineage had), sorted by root.
   std::vector<std::pair<uint32_t, double>> audience_groups;
+  // Accounts detected without the audience evidence, until their watch ends: then how many of
+  // their parent's groups still up they had joined counts into rejoined / rejoinable.
+  std::vector<uint32_t> rejoin_pending;
+  double rejoined = 0, rejoinable = 0;
   bool has_batch = false;
   bool sealed = false;  // Flush closed `batch`: an event of that millisecond now comes late
   TimeMs batch = kMinTime;
@@ -523,6 +527,12 @@ struct RegenDetector::Impl {
       std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
     }
+    std::erase_if(rejoin_pending, [&](uint32_t id) {
+      const Ent& e = ents[id];
+      if (now <= e.watch_until) return false;
+      CountRejoins(e);
+      return true;
+    });
     std::erase_if(watched, [&](uint32_t id) {
       Ent& e = ents[id];
       if (Watched(e, now)) return false;
@@ -538,6 +548,21 @@ struct RegenDetector::Impl {
     memo_touched.clear();
     detected_log.clear();  // no memo is older than now
     stats.down_indexed = static_cast<int64_t>(downs.size());
+  }
+
+  // An account detected without the audience evidence, at the end of its watch: its parent's
+  // groups still up, and how many of them it joined (as lineage roots).
+  void CountRejoins(const Ent& x) {
+    if (x.parent == kNone) return;
+    std::vector<uint32_t> xr, pr;
+    MemberRoots(x, xr);
+    MemberRoots(ents[x.parent], pr);
+    for (uint32_t g : pr) {
+      const Ent& ge = ents[g];
+      if (ge.down && ge.children == 0) continue;  // gone: nothing to rejoin
+      rejoinable += 1;
+      if (std::binary_search(xr.begin(), xr.end(), g)) rejoined += 1;
+    }
   }
 
   // ------------------------------------------------------------------ events
@@ -973,6 +998,7 @@ struct RegenDetector::Impl {
     int audience_missing = 0;
     double rate_nats = 0;   // posting-rate continuity, relative to the other candidates
     double rate_log_p = 0;  // ln P(x's messages | x posts at the candidate's rate)
+    double plain = 0;       // the score without the audience evidence
   };
   std::vector<Pair> pairs_scratch;  // for Evaluate
 
@@ -1234,8 +1260,9 @@ struct RegenDetector::Impl {
   // class appear (per hour, over the window), and x's groups (audience_groups).
   bool audience_on = false;
   double audience_accounts = 0, audience_rate = 0;
-  int audience_split = 0;       // open candidates with audience evidence, for the detail
-  double audience_x_hours = 0;  // x's time in chats so far
+  int audience_split = 0;         // open candidates with audience evidence, for the detail
+  double audience_x_hours = 0;    // x's time in chats so far
+  double audience_rejoins = 0.5;  // the learnt chance of rejoining a group, this evaluation
   void PrepareAudience(const Ent& x, TimeMs now) {
     const Class c = ClassOf(x.kind);
     audience_x_hours = x.active_from == kMinTime
@@ -1244,6 +1271,7 @@ struct RegenDetector::Impl {
     audience_on = opt.audience && !opt.name_only && (c == Class::kUser || c == Class::kBot);
     audience_groups.clear();
     if (!audience_on) return;
+    audience_rejoins = (rejoined + 1) / (rejoinable + 2);
     audience_accounts = std::max(1.0, population[static_cast<size_t>(Class::kUser)] +
                                           population[static_cast<size_t>(Class::kBot)]);
     const std::vector<TimeMs>& b = births[static_cast<size_t>(c)];
@@ -1280,7 +1308,7 @@ struct RegenDetector::Impl {
 
   // The audience evidence of the pair (x an account, r.shared its groups shared with p, as
   // lineage roots). Under "x is p's new account", x rejoins each of p's groups with probability
-  // kAudienceRejoins; under "x is unrelated", it is in a group of m members with probability
+  // audience_rejoins; under "x is unrelated", it is in a group of m members with probability
   // m / accounts. So each shared group adds ln(rejoins / chance) and each of p's groups still
   // up that x is not in adds ln((1 - rejoins) / (1 - chance)). The prior odds that x is p's new
   // account: p comes back (kAudienceComesBack) after a delay of density f(delay), scale-free
@@ -1292,14 +1320,14 @@ struct RegenDetector::Impl {
       auto it =
           std::lower_bound(audience_groups.begin(), audience_groups.end(), std::make_pair(g, 0.0));
       const double m = it != audience_groups.end() && it->first == g ? it->second : 1.0;
-      nats += std::log(kAudienceRejoins / GroupChance(m));
+      nats += std::log(audience_rejoins / GroupChance(m));
     }
     for (uint32_t g : p_roots) {
       if (std::binary_search(r.shared.begin(), r.shared.end(), g)) continue;
       const Ent& ge = ents[g];
       if (ge.down && ge.children == 0) continue;  // gone: nothing to rejoin
       ++r.audience_missing;
-      nats += std::log((1.0 - kAudienceRejoins) /
+      nats += std::log((1.0 - audience_rejoins) /
                        (1.0 - GroupChance(static_cast<double>(ge.members.size()))));
     }
     r.audience_nats = nats;
@@ -1473,6 +1501,7 @@ struct RegenDetector::Impl {
     }
     // The audience posterior (accounts): the probability that the candidate is the parent,
     // from the groups alone.
+    r.plain = r.score;
     r.score = std::max(r.score, r.audience);
   }
 
@@ -1670,14 +1699,14 @@ struct RegenDetector::Impl {
                                           std::to_string(best.shared_members) + " shared"));
     }
     if (audience_on && !best.shared.empty()) {
-      char buf[240];
+      char buf[280];
       std::snprintf(buf, sizeof buf,
-                    "%d shared group%s, %d of the parent's not found again; %s; prior %s; "
-                    "posting rate %s; split over %d candidate%s",
+                    "%d shared group%s, %d of the parent's not found again (rejoin chance %.2f); "
+                    "%s; prior %s; posting rate %s; split over %d candidate%s",
                     best.shared_members, best.shared_members == 1 ? "" : "s", best.audience_missing,
-                    NatsText(best.audience_nats).c_str(), NatsText(best.audience_prior).c_str(),
-                    NatsText(best.rate_nats).c_str(), audience_split,
-                    audience_split == 1 ? "" : "s");
+                    audience_rejoins, NatsText(best.audience_nats).c_str(),
+                    NatsText(best.audience_prior).c_str(), NatsText(best.rate_nats).c_str(),
+                    audience_split, audience_split == 1 ? "" : "s");
       d.evidence.push_back(SignalEvidence("audience", Round4(best.audience), buf));
     }
     if (best.related_advertiser != kNone) {
@@ -1715,6 +1744,7 @@ struct RegenDetector::Impl {
     }
     x.detected = true;
     x.parent = best.parent;
+    if (audience_on && best.plain >= opt.threshold) rejoin_pending.push_back(xid);
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
@@ -1859,6 +1889,9 @@ struct RegenDetector::Impl {
       w.U64(b.size());
       for (TimeMs t : b) w.I64(t);
     }
+    id_list(rejoin_pending);
+    w.Double(rejoined);
+    w.Double(rejoinable);
     w.Bool(has_batch);
     w.Bool(sealed);
     w.I64(batch);
@@ -2004,6 +2037,10 @@ struct RegenDetector::Impl {
         b.push_back(t);
       }
     }
+    id_list(rejoin_pending);
+    rejoined = r.Double();
+    rejoinable = r.Double();
+    if (!(rejoined >= 0 && rejoined <= rejoinable && rejoinable < 1e15)) r.Fail();
     has_batch = r.Bool();
     sealed = r.Bool();
     batch = read_time();
