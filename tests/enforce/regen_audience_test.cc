@@ -207,8 +207,8 @@ TEST(RegenAudience, APriorFromTheRateOfNewAccounts) {
 // names numbered, which the name detects without the audience evidence; each new account
 // rejoined both groups. Once their watches ended, the chance that a new account rejoins its
 // parent's groups is learnt from them (Laplace: (8 + 1) / (8 + 2)), and a shared group weighs
-// more.
-TEST(RegenAudience, TheRejoinChanceIsLearntFromOtherDetections) {
+// more; so is the delay after which accounts come back.
+TEST(RegenAudience, TheRejoinChanceAndTheDelayAreLearntFromOtherDetections) {
   std::vector<Event> ev = RecentAndOlder();
   for (int k = 0; k < 4; ++k) {
     const int u = 2301 + k;
@@ -242,6 +242,17 @@ TEST(RegenAudience, TheRejoinChanceIsLearntFromOtherDetections) {
   const Evidence* u = Signal(unlearnt[0], "audience");
   ASSERT_NE(u, nullptr);
   EXPECT_NE(u->detail.find("; 3.9 nats;"), std::string::npos) << u->detail;
+  // And the delay: the four came back five hours after their removal, as the new account did six
+  // hours after 2101's (the same bin, now 5 of 12 counts: 3.3 times the scale-free density, +1.2
+  // nats), while the two others were removed three days before (a bin of 1 of 12: 2/3 of it).
+  // Five new accounts appeared in the window instead of one (-1.6 nats), so 2101's prior odds
+  // fall a little, but the split moves to it.
+  EXPECT_NE(a->detail.find("prior 1.7 nats"), std::string::npos) << a->detail;
+  EXPECT_NE(u->detail.find("prior 2.1 nats"), std::string::npos) << u->detail;
+  EXPECT_GT(d.score, unlearnt[0].score + 0.05) << Dump(ds) << Dump(unlearnt);
+  ASSERT_EQ(d.candidates.size(), 3u);
+  ASSERT_EQ(unlearnt[0].candidates.size(), 3u);
+  EXPECT_LT(d.candidates[1].score, unlearnt[0].candidates[1].score);
 }
 
 MessageEvent Say(const std::string& group, const std::string& from, TimeMs t) {

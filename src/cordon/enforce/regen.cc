@@ -67,6 +67,10 @@ constexpr size_t kMaxLinkCache = 1 << 16;
 // the window.
 constexpr double kAudienceComesBack = 0.5;
 constexpr double kAudienceDelayFloorHours = 1.0;
+// The delay's density is also learnt from the accounts detected without the audience evidence:
+// a histogram of log(floor + delay) over this many equal bins, with one pseudo-count each (so
+// scale-free before any).
+constexpr size_t kDelayBins = 8;
 // Posting-rate continuity: a candidate's rate has the Jeffreys prior's shape (1/2) and one hour
 // of prior exposure, so that an account seen for no time predicts nothing.
 constexpr double kRateShape = 0.5;
@@ -402,6 +406,7 @@ struct RegenDetector::Impl {
   // their parent's groups still up they had joined counts into rejoined / rejoinable.
   std::vector<uint32_t> rejoin_pending;
   double rejoined = 0, rejoinable = 0;
+  std::array<double, kDelayBins> delay_counts{};  // their delays, by DelayBin
   bool has_batch = false;
   bool sealed = false;  // Flush closed `batch`: an event of that millisecond now comes late
   TimeMs batch = kMinTime;
@@ -548,6 +553,28 @@ struct RegenDetector::Impl {
     memo_touched.clear();
     detected_log.clear();  // no memo is older than now
     stats.down_indexed = static_cast<int64_t>(downs.size());
+  }
+
+  // The delay's log-scale bin, of kDelayBins over [0, ln((window + floor) / floor)].
+  size_t DelayBin(double hours) const {
+    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
+    const double u = std::log((hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span =
+        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double b = std::floor(u / span * static_cast<double>(kDelayBins));
+    return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kDelayBins - 1)));
+  }
+  // The density (per hour) of a comeback's delay: uniform in log(floor + delay) within each bin,
+  // the bins weighted by the delays learnt (plus one each).
+  double DelayDensity(double hours) const {
+    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
+    const double span =
+        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    double total = 0;
+    for (double c : delay_counts) total += c + 1;
+    const double share = (delay_counts[DelayBin(hours)] + 1) / total;
+    const double per_log = share / (span / static_cast<double>(kDelayBins));
+    return per_log / (hours + kAudienceDelayFloorHours);
   }
 
   // An account detected without the audience evidence, at the end of its watch: its parent's
@@ -1333,11 +1360,7 @@ struct RegenDetector::Impl {
     r.audience_nats = nats;
     const double hours =
         std::max(0.0, static_cast<double>(x.birth - *p.down) / static_cast<double>(kHourMs));
-    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
-    const double density =
-        1.0 / ((hours + kAudienceDelayFloorHours) *
-               std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours));
-    r.audience_prior = std::log(kAudienceComesBack * density / audience_rate);
+    r.audience_prior = std::log(kAudienceComesBack * DelayDensity(hours) / audience_rate);
     {
       // x's messages over its time in chats, if x posts at p's rate: p's rate is known from its
       // messages over its own time (Gamma posterior), so the count is negative binomial.
@@ -1744,7 +1767,11 @@ struct RegenDetector::Impl {
     }
     x.detected = true;
     x.parent = best.parent;
-    if (audience_on && best.plain >= opt.threshold) rejoin_pending.push_back(xid);
+    if (audience_on && best.plain >= opt.threshold) {
+      rejoin_pending.push_back(xid);
+      const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
+      delay_counts[DelayBin(std::max(0.0, hours))] += 1;
+    }
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
@@ -1892,6 +1919,7 @@ struct RegenDetector::Impl {
     id_list(rejoin_pending);
     w.Double(rejoined);
     w.Double(rejoinable);
+    for (double c : delay_counts) w.Double(c);
     w.Bool(has_batch);
     w.Bool(sealed);
     w.I64(batch);
@@ -2041,6 +2069,10 @@ struct RegenDetector::Impl {
     rejoined = r.Double();
     rejoinable = r.Double();
     if (!(rejoined >= 0 && rejoined <= rejoinable && rejoinable < 1e15)) r.Fail();
+    for (double& c : delay_counts) {
+      c = r.Double();
+      if (!(c >= 0 && c < 1e15)) r.Fail();
+    }
     has_batch = r.Bool();
     sealed = r.Bool();
     batch = read_time();
