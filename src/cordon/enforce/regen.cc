@@ -734,7 +734,7 @@ struct RegenDetector::Impl {
       if (ClassOf(ents[u].kind) != Class::kChat) {
         Join(c, u);
         ++ents[u].sent;
-        if (opt.audience) Dirty(u);  // its posting rate is audience evidence
+        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
       }
     }
     std::vector<uint64_t>& fs = message_fps;
