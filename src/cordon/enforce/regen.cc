@@ -60,11 +60,11 @@ constexpr int kNearCopy = kPdqMatchDistance;
 constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
 constexpr size_t kMaxLinkCache = 1 << 16;
-// Audience evidence (docs/enforcement.md, "Audience"): an uninformed probability, as likely as
-// not, that a taken-down account comes back at all. The chance that its new account rejoins
-// each of its old groups is learnt from the accounts detected without this evidence (Laplace's
-// rule: 1/2 before any). Delays are scale-free from an hour (the resolution of "at once") to
-// the window.
+// Audience evidence (docs/enforcement.md, "Audience evidence (accounts)"): an uninformed
+// probability, as likely as not, that a taken-down account comes back at all. The chance that its
+// new account rejoins each of its old groups is learnt from the accounts detected without this
+// evidence (Laplace's rule: 1/2 before any). Delays are scale-free from an hour (the resolution of
+// "at once") to the window.
 constexpr double kAudienceComesBack = 0.5;
 constexpr double kAudienceDelayFloorHours = 1.0;
 // The delay's density is also learnt from the accounts detected without the audience evidence:
@@ -1338,9 +1338,10 @@ struct RegenDetector::Impl {
   // audience_rejoins; under "x is unrelated", it is in a group of m members with probability
   // m / accounts. So each shared group adds ln(rejoins / chance) and each of p's groups still
   // up that x is not in adds ln((1 - rejoins) / (1 - chance)). The prior odds that x is p's new
-  // account: p comes back (kAudienceComesBack) after a delay of density f(delay), scale-free
-  // from kAudienceDelayFloorHours to the window, against new accounts appearing at
-  // audience_rate: comes_back * f(delay) / rate.
+  // account: p comes back (kAudienceComesBack) after a delay of density f(delay)
+  // (DelayDensity), against new accounts appearing at audience_rate: comes_back * f(delay) /
+  // rate. And what x's messages say of the two (rate_log_p, made relative in
+  // AudiencePosterior).
   void Audience(Pair& r, const Ent& x, const Ent& p, const std::vector<uint32_t>& p_roots) {
     double nats = 0;
     for (uint32_t g : r.shared) {
@@ -1375,14 +1376,14 @@ struct RegenDetector::Impl {
     }
   }
 
-  // The posterior of each open candidate with audience evidence, normalised over all of them
-  // and "x is none of theirs" (prior weight 1): P(p) = e^(prior_p + nats_p) / (1 + sum_q
-  // e^(prior_q + nats_q)). Evidence that several recently removed accounts share is split.
-  // The pair's log posterior odds against "none", from the groups alone (the other signals
-  // go through the model and the strong-evidence rule).
+  // The pair's log posterior odds against "none": the prior, the groups and the posting rate
+  // (the other signals go through the model and the strong-evidence rule).
   static double AudienceLogOdds(const Pair& p) {
     return p.audience_prior + p.audience_nats + p.rate_nats;
   }
+  // The posterior of each open candidate with audience evidence, normalised over all of them
+  // and "x is none of theirs" (prior weight 1): P(p) = e^(log-odds_p) / (1 + sum_q
+  // e^(log-odds_q)). Evidence that several recently removed accounts share is split.
   template <typename Open>
   void AudiencePosterior(std::span<Pair> pairs, Open open) {
     audience_split = 0;
@@ -1522,8 +1523,8 @@ struct RegenDetector::Impl {
     if (opt.strong_evidence && r.present >= 2 && r.nats >= 2 * kStrongNats) {
       r.score = std::max(r.score, Sigmoid(r.nats - 2 * kStrongNats));
     }
-    // The audience posterior (accounts): the probability that the candidate is the parent,
-    // from the groups alone.
+    // The audience posterior (accounts): the probability that the candidate is the parent, from
+    // the groups, the delay and the posting rate.
     r.plain = r.score;
     r.score = std::max(r.score, r.audience);
   }

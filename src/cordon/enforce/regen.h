@@ -19,8 +19,10 @@
 //   advert   advertised (invite or username link resolved through invite and entity events) by
 //            a chat connected to the candidate (forwards, links or admins)
 //   audience (accounts) the groups shared with the candidate, as a log-likelihood ratio against
-//            an unrelated account, with a prior from the delay and the rate of new accounts,
-//            normalised over the competing candidates
+//            an unrelated account, with a prior from the delay and the rate of new accounts, and
+//            the posting rate's continuity, normalised over the competing candidates; the
+//            rejoin chance and the delay's density are learnt from the accounts detected
+//            without it
 //   timing   time between the candidate's takedown and the entity's birth
 // The signals are combined by a logistic model whose weights were fitted on a development world
 // and frozen (regen_weights.h, docs/enforcement.md has the procedure), so a score reads as the
@@ -72,9 +74,10 @@ struct RegenOptions {
   // Raise a detection only when at least one strong non-name signal backs it (off by default:
   // then an equal name can detect alone through the model).
   bool require_non_name = false;
-  // The audience evidence (docs/enforcement.md, "Audience"): for an account, the posterior
-  // that a candidate is its parent from the groups they share, normalised over the competing
-  // candidates; a candidate scores at least that. Off: for comparison.
+  // The audience evidence (docs/enforcement.md, "Audience evidence (accounts)"): for an
+  // account, the posterior that a candidate is its parent from the groups they share, the
+  // delay and the posting rate, normalised over the competing candidates; a candidate scores
+  // at least that. Off: for comparison (the detector without it).
   bool audience = true;
 };
 
