@@ -3,9 +3,9 @@
 //   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] [--misses FILE]
 //   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
 //               [--scale small] [--days N] [--work DIR] [--threshold T]
-//   either form: [--no-strong] [--require-non-name] (RegenOptions: the strong-evidence rule
-//   off, for comparison; the gate on) [--dump FILE] (every run's detections, for diffing two
-//   versions of the detector; see Detect)
+//   either form: [--no-strong] [--require-non-name] [--no-audience] (RegenOptions: the
+//   strong-evidence rule off, for comparison; the gate on; the audience evidence off) [--dump FILE]
+//   (every run's detections, for diffing two versions of the detector; see Detect)
 //
 // The second form simulates each family (sim/families.h) and seed into WORK/<family>-<seed>
 // (--media hashes, no exports) and prints, per family, the detector beside the name-only
@@ -500,7 +500,7 @@ int RunFamilies(const std::string& which, const std::string& seeds_arg, const st
 int main(int argc, char** argv) {
   std::string sim;
   double threshold = RegenOptions{}.threshold;
-  bool fit = false, no_strong = false, require_non_name = false;
+  bool fit = false, no_strong = false, require_non_name = false, no_audience = false;
   std::string misses_out;
   std::string pairs_out;
   std::string families = "heldout", seeds = "3001", scale = "small", work = "/tmp/regen_bench";
@@ -527,6 +527,8 @@ int main(int argc, char** argv) {
       no_strong = true;
     } else if (a == "--require-non-name") {
       require_non_name = true;
+    } else if (a == "--no-audience") {
+      no_audience = true;
     } else if (a == "--misses" && i + 1 < argc) {
       misses_out = argv[++i];  // each missed regeneration with the signals its parent pair had
     } else if (a == "--dump" && i + 1 < argc) {
@@ -542,13 +544,15 @@ int main(int argc, char** argv) {
                    "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]\n"
                    "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
                    "[--scale small] [--days N] [--work DIR] [--threshold T]\n"
-                   "       either: [--no-strong] [--require-non-name] [--dump FILE]\n");
+                   "       either: [--no-strong] [--require-non-name] [--no-audience] "
+                   "[--dump FILE]\n");
       return 2;
     }
   }
   RegenOptions opt;
   opt.threshold = threshold;
   opt.strong_evidence = !no_strong;
+  opt.audience = !no_audience;
   opt.require_non_name = require_non_name;
   if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, opt);
   CollectSink sink;
@@ -599,14 +603,15 @@ int main(int argc, char** argv) {
     if (f == nullptr) return 1;
     std::fprintf(f, "entity\tparent\ttime\tlabel\tscore");
     for (const char* name : kRegenFeatureNames) std::fprintf(f, "\t%s", name);
-    std::fprintf(f, "\n");
+    std::fprintf(f, "\taudience\taudience_nats\taudience_prior\taudience_missing\n");
     for (const auto& p : full.pairs) {
       auto it = truth->regens.find(p.entity);
       const int label = it == truth->regens.end() ? -1 : it->second.parent == p.parent ? 1 : 0;
       std::fprintf(f, "%s\t%s\t%lld\t%d\t%.4f", p.entity.c_str(), p.parent.c_str(),
                    static_cast<long long>(p.time), label, p.score);
       for (double v : p.x) std::fprintf(f, "\t%.4f", v);
-      std::fprintf(f, "\n");
+      std::fprintf(f, "\t%.4f\t%.4f\t%.4f\t%d\n", p.audience, p.audience_nats, p.audience_prior,
+                   p.audience_missing);
     }
     std::fclose(f);
   }
@@ -629,6 +634,8 @@ int main(int argc, char** argv) {
       auto it = last.find(child);
       if (it == last.end()) {
         sig = "parent never a candidate";
+        std::fprintf(f, "%s\t%s\t%s\t%s\n", child.c_str(), g.parent.c_str(),
+                     (g.kind + "/" + g.naming).c_str(), sig.c_str());
       } else {
         const RegenFeatures& x = it->second->x;
         auto add = [&](bool on, const char* name) {
@@ -641,12 +648,14 @@ int main(int argc, char** argv) {
         add(x[kFeatAdvertRelated] > 0, "advert");
         add(x[kFeatMembers] > 0, "members");
         if (sig.empty()) sig = "nothing";
-        char buf[160];
-        const auto& n = it->second->nats;
+        char buf[300];
+        const RegenScoredPair& sp = *it->second;
+        const auto& n = sp.nats;
         std::snprintf(buf, sizeof buf,
                       " (score %.3f, members %.0f, nats avatar %.1f admins %.1f content %.1f "
-                      "advert %.1f)",
-                      it->second->score, std::expm1(x[kFeatMembers]), n[0], n[1], n[2], n[3]);
+                      "advert %.1f; audience %.3f: %.1f nats, prior %.1f, %d missing, split %d)",
+                      sp.score, std::expm1(x[kFeatMembers]), n[0], n[1], n[2], n[3], sp.audience,
+                      sp.audience_nats, sp.audience_prior, sp.audience_missing, sp.audience_split);
         std::fprintf(f, "%s\t%s\t%s\t%s%s\n", child.c_str(), g.parent.c_str(),
                      (g.kind + "/" + g.naming).c_str(), sig.c_str(), buf);
       }

@@ -60,6 +60,21 @@ constexpr int kNearCopy = kPdqMatchDistance;
 constexpr double kAvatarCapNats = 13.815510557964274;  // ln 1e6
 constexpr size_t kMinTextFingerprint = 16;
 constexpr size_t kMaxLinkCache = 1 << 16;
+// Audience evidence (docs/enforcement.md, "Audience evidence (accounts)"): an uninformed
+// probability, as likely as not, that a taken-down account comes back at all. The chance that its
+// new account rejoins each of its old groups is learnt from the accounts detected without this
+// evidence (Laplace's rule: 1/2 before any). Delays are scale-free from an hour (the resolution of
+// "at once") to the window.
+constexpr double kAudienceComesBack = 0.5;
+constexpr double kAudienceDelayFloorHours = 1.0;
+// The delay's density is also learnt from the accounts detected without the audience evidence:
+// a histogram of log(floor + delay) over this many equal bins, with one pseudo-count each (so
+// scale-free before any).
+constexpr size_t kDelayBins = 8;
+// Posting-rate continuity: a candidate's rate has the Jeffreys prior's shape (1/2) and one hour
+// of prior exposure, so that an account seen for no time predicts nothing.
+constexpr double kRateShape = 0.5;
+constexpr double kRateExposureHours = 1.0;
 
 enum class Class : uint8_t { kUnknown, kChat, kUser, kBot };
 
@@ -270,6 +285,10 @@ struct Ent {
   // The name features against each candidate scored while watched (they depend only on the two
   // entities' forms), released with the other lists when the watch ends.
   FlatMap64<NameMatch> name_matches;  // by candidate id
+  // Activity (accounts): messages sent, and since when it was seen in a chat (its first
+  // membership or message), for the posting-rate continuity of the audience evidence.
+  uint32_t sent = 0;
+  TimeMs active_from = kMinTime;
   bool dirty = false;
 };
 
@@ -377,6 +396,17 @@ struct RegenDetector::Impl {
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
   std::array<double, 4> population{};                 // named entities seen, by Class
+  // Births (first names and renames) by Class, sorted by time, back to the sweep horizon: the
+  // rate at which new entities appear (audience evidence's prior).
+  std::array<std::vector<TimeMs>, 4> births;
+  // For the audience evidence of the account evaluated: (root of one of its groups, the most
+  // members any group of that lineage had), sorted by root.
+  std::vector<std::pair<uint32_t, double>> audience_groups;
+  // Accounts detected without the audience evidence, until their watch ends: then how many of
+  // their parent's groups still up they had joined counts into rejoined / rejoinable.
+  std::vector<uint32_t> rejoin_pending;
+  double rejoined = 0, rejoinable = 0;
+  std::array<double, kDelayBins> delay_counts{};  // their delays, by DelayBin
   bool has_batch = false;
   bool sealed = false;  // Flush closed `batch`: an event of that millisecond now comes late
   TimeMs batch = kMinTime;
@@ -502,6 +532,12 @@ struct RegenDetector::Impl {
       std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
     }
+    std::erase_if(rejoin_pending, [&](uint32_t id) {
+      const Ent& e = ents[id];
+      if (now <= e.watch_until) return false;
+      CountRejoins(e);
+      return true;
+    });
     std::erase_if(watched, [&](uint32_t id) {
       Ent& e = ents[id];
       if (Watched(e, now)) return false;
@@ -510,10 +546,50 @@ struct RegenDetector::Impl {
       e.name_matches = FlatMap64<NameMatch>();
       return true;
     });
+    for (std::vector<TimeMs>& b : births) {
+      b.erase(b.begin(), std::lower_bound(b.begin(), b.end(), horizon));
+    }
     for (uint32_t id : memo_touched) member_roots_memo[id] = RootsMemo();
     memo_touched.clear();
     detected_log.clear();  // no memo is older than now
     stats.down_indexed = static_cast<int64_t>(downs.size());
+  }
+
+  // The delay's log-scale bin, of kDelayBins over [0, ln((window + floor) / floor)].
+  size_t DelayBin(double hours) const {
+    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
+    const double u = std::log((hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span =
+        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double b = std::floor(u / span * static_cast<double>(kDelayBins));
+    return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kDelayBins - 1)));
+  }
+  // The density (per hour) of a comeback's delay: uniform in log(floor + delay) within each bin,
+  // the bins weighted by the delays learnt (plus one each).
+  double DelayDensity(double hours) const {
+    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
+    const double span =
+        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    double total = 0;
+    for (double c : delay_counts) total += c + 1;
+    const double share = (delay_counts[DelayBin(hours)] + 1) / total;
+    const double per_log = share / (span / static_cast<double>(kDelayBins));
+    return per_log / (hours + kAudienceDelayFloorHours);
+  }
+
+  // An account detected without the audience evidence, at the end of its watch: its parent's
+  // groups still up, and how many of them it joined (as lineage roots).
+  void CountRejoins(const Ent& x) {
+    if (x.parent == kNone) return;
+    std::vector<uint32_t> xr, pr;
+    MemberRoots(x, xr);
+    MemberRoots(ents[x.parent], pr);
+    for (uint32_t g : pr) {
+      const Ent& ge = ents[g];
+      if (ge.down && ge.children == 0) continue;  // gone: nothing to rejoin
+      rejoinable += 1;
+      if (std::binary_search(xr.begin(), xr.end(), g)) rejoined += 1;
+    }
   }
 
   // ------------------------------------------------------------------ events
@@ -565,6 +641,10 @@ struct RegenDetector::Impl {
     }
     if (!Watched(e, t)) watched.push_back(id);
     if (!e.named) population[static_cast<size_t>(ClassOf(e.kind))] += 1;
+    {
+      std::vector<TimeMs>& b = births[static_cast<size_t>(ClassOf(e.kind))];
+      b.insert(std::upper_bound(b.begin(), b.end(), e.birth), e.birth);
+    }
     e.named = true;
     e.watch_until = t + opt.watch;
     e.name_key = std::move(name_key);
@@ -611,6 +691,7 @@ struct RegenDetector::Impl {
   }
 
   void Join(uint32_t c, uint32_t u) {
+    if (ents[u].active_from == kMinTime) ents[u].active_from = batch;
     if (!AddUnique(ents[u].joined, c, kMaxJoined)) return;
     // A pair gets past the line above once (`joined` only grows), and only here does a chat
     // gain a member, or a down member before the member's takedown lists its `joined`: so u is
@@ -650,7 +731,11 @@ struct RegenDetector::Impl {
     const uint32_t c = Intern(m.chat);
     if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
       const uint32_t u = Intern(m.from);
-      if (ClassOf(ents[u].kind) != Class::kChat) Join(c, u);
+      if (ClassOf(ents[u].kind) != Class::kChat) {
+        Join(c, u);
+        ++ents[u].sent;
+        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
+      }
     }
     std::vector<uint64_t>& fs = message_fps;
     fs.clear();
@@ -933,6 +1018,14 @@ struct RegenDetector::Impl {
     int strong = 0;   // signals of kStrongNats or more
     int present = 0;  // signals of one nat or more
     double nats = 0;
+    // Audience (accounts): the log-likelihood ratio of the entity's groups under "it is this
+    // candidate's new account" against "an unrelated account", the prior log-odds of the pair,
+    // the candidate's groups not found again, and the posterior over the open candidates.
+    double audience_nats = 0, audience_prior = 0, audience = 0;
+    int audience_missing = 0;
+    double rate_nats = 0;   // posting-rate continuity, relative to the other candidates
+    double rate_log_p = 0;  // ln P(x's messages | x posts at the candidate's rate)
+    double plain = 0;       // the score without the audience evidence
   };
   std::vector<Pair> pairs_scratch;  // for Evaluate
 
@@ -1188,6 +1281,146 @@ struct RegenDetector::Impl {
     }
   }
 
+  // ------------------------------------------------------------------ audience
+  // Whether the audience evidence applies to x (an account, with the model's other signals on),
+  // and its inputs for this evaluation: the accounts seen, the rate at which new ones of x's
+  // class appear (per hour, over the window), and x's groups (audience_groups).
+  bool audience_on = false;
+  double audience_accounts = 0, audience_rate = 0;
+  int audience_split = 0;         // open candidates with audience evidence, for the detail
+  double audience_x_hours = 0;    // x's time in chats so far
+  double audience_rejoins = 0.5;  // the learnt chance of rejoining a group, this evaluation
+  void PrepareAudience(const Ent& x, TimeMs now) {
+    const Class c = ClassOf(x.kind);
+    audience_x_hours = x.active_from == kMinTime
+                           ? 0.0
+                           : std::max(0.0, static_cast<double>(now - x.active_from) / kHourMs);
+    audience_on = opt.audience && !opt.name_only && (c == Class::kUser || c == Class::kBot);
+    audience_groups.clear();
+    if (!audience_on) return;
+    audience_rejoins = (rejoined + 1) / (rejoinable + 2);
+    audience_accounts = std::max(1.0, population[static_cast<size_t>(Class::kUser)] +
+                                          population[static_cast<size_t>(Class::kBot)]);
+    const std::vector<TimeMs>& b = births[static_cast<size_t>(c)];
+    const double recent = static_cast<double>(
+        b.end() - std::lower_bound(b.begin(), b.end(), now - opt.parent_window));
+    audience_rate = std::max(1.0, recent) / (static_cast<double>(opt.parent_window) / kHourMs);
+    const size_t n = std::min<size_t>(x.joined.size(), kMaxMemberScan);
+    for (size_t k = 0; k < n; ++k) {
+      const Line line = Lineage(x.joined[k]);
+      double m = 0;
+      for (uint32_t y : line) m = std::max(m, static_cast<double>(ents[y].members.size()));
+      audience_groups.emplace_back(line[line.size() - 1], m);
+    }
+    std::sort(audience_groups.begin(), audience_groups.end());
+    // One entry per root, with the most members.
+    size_t out = 0;
+    for (size_t k = 0; k < audience_groups.size(); ++k) {
+      if (out > 0 && audience_groups[out - 1].first == audience_groups[k].first) {
+        audience_groups[out - 1].second =
+            std::max(audience_groups[out - 1].second, audience_groups[k].second);
+      } else {
+        audience_groups[out++] = audience_groups[k];
+      }
+    }
+    audience_groups.resize(out);
+  }
+
+  // The share of the accounts that a group of `members` members holds: the chance that an
+  // unrelated account is in it.
+  double GroupChance(double members) const {
+    return std::clamp(members / audience_accounts, 1.0 / audience_accounts,
+                      1.0 - 1.0 / audience_accounts);
+  }
+
+  // The audience evidence of the pair (x an account, r.shared its groups shared with p, as
+  // lineage roots). Under "x is p's new account", x rejoins each of p's groups with probability
+  // audience_rejoins; under "x is unrelated", it is in a group of m members with probability
+  // m / accounts. So each shared group adds ln(rejoins / chance) and each of p's groups still
+  // up that x is not in adds ln((1 - rejoins) / (1 - chance)). The prior odds that x is p's new
+  // account: p comes back (kAudienceComesBack) after a delay of density f(delay)
+  // (DelayDensity), against new accounts appearing at audience_rate: comes_back * f(delay) /
+  // rate. And what x's messages say of the two (rate_log_p, made relative in
+  // AudiencePosterior).
+  void Audience(Pair& r, const Ent& x, const Ent& p, const std::vector<uint32_t>& p_roots) {
+    double nats = 0;
+    for (uint32_t g : r.shared) {
+      auto it =
+          std::lower_bound(audience_groups.begin(), audience_groups.end(), std::make_pair(g, 0.0));
+      const double m = it != audience_groups.end() && it->first == g ? it->second : 1.0;
+      nats += std::log(audience_rejoins / GroupChance(m));
+    }
+    for (uint32_t g : p_roots) {
+      if (std::binary_search(r.shared.begin(), r.shared.end(), g)) continue;
+      const Ent& ge = ents[g];
+      if (ge.down && ge.children == 0) continue;  // gone: nothing to rejoin
+      ++r.audience_missing;
+      nats += std::log((1.0 - audience_rejoins) /
+                       (1.0 - GroupChance(static_cast<double>(ge.members.size()))));
+    }
+    r.audience_nats = nats;
+    const double hours =
+        std::max(0.0, static_cast<double>(x.birth - *p.down) / static_cast<double>(kHourMs));
+    r.audience_prior = std::log(kAudienceComesBack * DelayDensity(hours) / audience_rate);
+    {
+      // x's messages over its time in chats, if x posts at p's rate: p's rate is known from its
+      // messages over its own time (Gamma posterior), so the count is negative binomial.
+      const double ep = p.active_from == kMinTime
+                            ? 0.0
+                            : std::max(0.0, static_cast<double>(*p.down - p.active_from) / kHourMs);
+      const double shape = p.sent + kRateShape;
+      const double q = audience_x_hours / (ep + kRateExposureHours + audience_x_hours);
+      const double k = x.sent;
+      r.rate_log_p = std::lgamma(k + shape) - std::lgamma(shape) - std::lgamma(k + 1) +
+                     (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
+    }
+  }
+
+  // The pair's log posterior odds against "none": the prior, the groups and the posting rate
+  // (the other signals go through the model and the strong-evidence rule).
+  static double AudienceLogOdds(const Pair& p) {
+    return p.audience_prior + p.audience_nats + p.rate_nats;
+  }
+  // The posterior of each open candidate with audience evidence, normalised over all of them
+  // and "x is none of theirs" (prior weight 1): P(p) = e^(log-odds_p) / (1 + sum_q
+  // e^(log-odds_q)). Evidence that several recently removed accounts share is split.
+  template <typename Open>
+  void AudiencePosterior(std::span<Pair> pairs, Open open) {
+    audience_split = 0;
+    double rate_hi = -std::numeric_limits<double>::infinity();
+    for (const Pair& p : pairs) {
+      if (!open(p) || p.shared.empty()) continue;
+      ++audience_split;
+      rate_hi = std::max(rate_hi, p.rate_log_p);
+    }
+    if (audience_split == 0) return;
+    {
+      // Against "x posts like one of these candidates, whichever": the mean of their
+      // predictions. What x's rate says is relative: it shifts the posterior among them.
+      double mean = 0;
+      for (const Pair& p : pairs) {
+        if (open(p) && !p.shared.empty()) mean += std::exp(p.rate_log_p - rate_hi);
+      }
+      const double log_mean = rate_hi + std::log(mean / audience_split);
+      for (Pair& p : pairs) {
+        if (open(p) && !p.shared.empty()) p.rate_nats = p.rate_log_p - log_mean;
+      }
+    }
+    double hi = 0;  // the "none" hypothesis: log-odds 0
+    for (const Pair& p : pairs) {
+      if (open(p) && !p.shared.empty()) hi = std::max(hi, AudienceLogOdds(p));
+    }
+    double z = std::exp(-hi);
+    for (const Pair& p : pairs) {
+      if (open(p) && !p.shared.empty()) z += std::exp(AudienceLogOdds(p) - hi);
+    }
+    for (Pair& p : pairs) {
+      if (open(p) && !p.shared.empty()) {
+        p.audience = std::exp(AudienceLogOdds(p) - hi) / z;
+      }
+    }
+  }
+
   // The pair's own features; the ones relative to other candidates come in Evaluate.
   // Into `r`, reset first (its `shared` keeps its buffer).
   void Score(Pair& r, uint32_t xid, uint32_t pid, const std::vector<uint32_t>& x_roots,
@@ -1254,6 +1487,7 @@ struct RegenDetector::Impl {
           p_member_roots.empty()
               ? 0.0
               : static_cast<double>(shared.size()) / static_cast<double>(p_member_roots.size());
+      if (audience_on && !shared.empty()) Audience(r, x, p, p_member_roots);
       for (size_t k = 0; k < x.advertisers.size(); ++k) {
         if (Related(x.advertisers[k], pid, advertiser_roots[k], p_roots)) {
           r.related_advertiser = x.advertisers[k];
@@ -1289,6 +1523,10 @@ struct RegenDetector::Impl {
     if (opt.strong_evidence && r.present >= 2 && r.nats >= 2 * kStrongNats) {
       r.score = std::max(r.score, Sigmoid(r.nats - 2 * kStrongNats));
     }
+    // The audience posterior (accounts): the probability that the candidate is the parent, from
+    // the groups, the delay and the posting rate.
+    r.plain = r.score;
+    r.score = std::max(r.score, r.audience);
   }
 
   std::optional<RegenDetection> Evaluate(uint32_t xid, TimeMs now) {
@@ -1307,6 +1545,7 @@ struct RegenDetector::Impl {
     std::vector<uint32_t>& x_member_roots = x_member_roots_scratch;
     x_member_roots.clear();
     if (!opt.name_only) MemberRoots(x, x_member_roots);
+    PrepareAudience(x, now);
     if (!opt.name_only) {
       PrepareContent(x);
       // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
@@ -1373,6 +1612,7 @@ struct RegenDetector::Impl {
         for (uint32_t r : sharing_touched) sharing[r] = 0;
         sharing_touched.clear();
       }
+      if (audience_on) AudiencePosterior(pairs, open);
       int most = 0;
       for (const Pair& p : pairs) {
         if (open(p)) most = std::max(most, p.shared_members);
@@ -1428,7 +1668,12 @@ struct RegenDetector::Impl {
                              now,
                              pr.x,
                              pr.score,
-                             {pr.avatar_nats, pr.admins_nats, pr.content_nats, pr.advert_nats}});
+                             {pr.avatar_nats, pr.admins_nats, pr.content_nats, pr.advert_nats},
+                             pr.audience,
+                             pr.audience_nats,
+                             pr.audience_prior,
+                             pr.audience_missing,
+                             audience_split});
       }
     }
     // Ranked by score, then key (a total order: keys are unique). Only a detection needs more
@@ -1477,6 +1722,17 @@ struct RegenDetector::Impl {
       d.evidence.push_back(SignalEvidence("members", Round4(best.x[kFeatMembersJaccard]),
                                           std::to_string(best.shared_members) + " shared"));
     }
+    if (audience_on && !best.shared.empty()) {
+      char buf[280];
+      std::snprintf(buf, sizeof buf,
+                    "%d shared group%s, %d of the parent's not found again (rejoin chance %.2f); "
+                    "%s; prior %s; posting rate %s; split over %d candidate%s",
+                    best.shared_members, best.shared_members == 1 ? "" : "s", best.audience_missing,
+                    audience_rejoins, NatsText(best.audience_nats).c_str(),
+                    NatsText(best.audience_prior).c_str(), NatsText(best.rate_nats).c_str(),
+                    audience_split, audience_split == 1 ? "" : "s");
+      d.evidence.push_back(SignalEvidence("audience", Round4(best.audience), buf));
+    }
     if (best.related_advertiser != kNone) {
       d.evidence.push_back(SignalEvidence("advert", 1.0,
                                           "advertised by " + ents[best.related_advertiser].key +
@@ -1512,6 +1768,11 @@ struct RegenDetector::Impl {
     }
     x.detected = true;
     x.parent = best.parent;
+    if (audience_on && best.plain >= opt.threshold) {
+      rejoin_pending.push_back(xid);
+      const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
+      delay_counts[DelayBin(std::max(0.0, hours))] += 1;
+    }
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
@@ -1549,7 +1810,7 @@ struct RegenDetector::Impl {
   // name features of watched pairs, the member-roots memo and every scratch buffer. `dirty` is
   // empty between batches.
   static constexpr std::string_view kStateMagic = "cordon regen state";
-  static constexpr uint64_t kStateFormat = 2;
+  static constexpr uint64_t kStateFormat = 3;
 
   static void PutOptions(ByteWriter& w, const RegenOptions& o) {
     w.Double(o.threshold);
@@ -1560,16 +1821,17 @@ struct RegenDetector::Impl {
     w.Bool(o.score_detected);
     w.Bool(o.strong_evidence);
     w.Bool(o.require_non_name);
+    w.Bool(o.audience);
   }
   static bool SameOptions(ByteReader& r, const RegenOptions& o) {
     const double threshold = r.Double();
     const int64_t parent_window = r.I64(), watch = r.I64(), max_candidates = r.I64();
     const bool name_only = r.Bool(), score_detected = r.Bool(), strong = r.Bool(),
-               require = r.Bool();
+               require = r.Bool(), audience = r.Bool();
     return threshold == o.threshold && parent_window == o.parent_window && watch == o.watch &&
            max_candidates == o.max_candidates && name_only == o.name_only &&
            score_detected == o.score_detected && strong == o.strong_evidence &&
-           require == o.require_non_name;
+           require == o.require_non_name && audience == o.audience;
   }
 
   void SaveTo(ByteWriter& w) const {
@@ -1621,6 +1883,8 @@ struct RegenDetector::Impl {
       w.Str(e.raw_name);
       w.Str(e.raw_user);
       w.U64(e.forms_version);
+      w.U64(e.sent);
+      w.I64(e.active_from);
     }
     id_list(watched);
     w.U64(fps.size());
@@ -1649,6 +1913,14 @@ struct RegenDetector::Impl {
       pdq(h);
     }
     for (double p : population) w.Double(p);
+    for (const std::vector<TimeMs>& b : births) {
+      w.U64(b.size());
+      for (TimeMs t : b) w.I64(t);
+    }
+    id_list(rejoin_pending);
+    w.Double(rejoined);
+    w.Double(rejoinable);
+    for (double c : delay_counts) w.Double(c);
     w.Bool(has_batch);
     w.Bool(sealed);
     w.I64(batch);
@@ -1750,6 +2022,8 @@ struct RegenDetector::Impl {
       e.raw_name = str();
       e.raw_user = str();
       e.forms_version = static_cast<uint32_t>(r.U64());
+      e.sent = static_cast<uint32_t>(r.U64());
+      e.active_from = read_time();
       if (!r.failed() && !ids.emplace(e.key, static_cast<uint32_t>(i)).second) r.Fail();
     }
     id_list(watched);
@@ -1790,6 +2064,23 @@ struct RegenDetector::Impl {
       avatars.Insert(who, pdq());
     }
     for (double& p : population) p = r.Double();
+    for (std::vector<TimeMs>& b : births) {
+      const size_t k = r.Count();
+      b.reserve(k);
+      for (size_t i = 0; i < k && !r.failed(); ++i) {
+        const TimeMs t = read_time();
+        if (t == kMinTime || (!b.empty() && t < b.back())) r.Fail();  // sorted, each a time
+        b.push_back(t);
+      }
+    }
+    id_list(rejoin_pending);
+    rejoined = r.Double();
+    rejoinable = r.Double();
+    if (!(rejoined >= 0 && rejoined <= rejoinable && rejoinable < 1e15)) r.Fail();
+    for (double& c : delay_counts) {
+      c = r.Double();
+      if (!(c >= 0 && c < 1e15)) r.Fail();
+    }
     has_batch = r.Bool();
     sealed = r.Bool();
     batch = read_time();

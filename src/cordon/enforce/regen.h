@@ -18,6 +18,11 @@
 //            candidate alone
 //   advert   advertised (invite or username link resolved through invite and entity events) by
 //            a chat connected to the candidate (forwards, links or admins)
+//   audience (accounts) the groups shared with the candidate, as a log-likelihood ratio against
+//            an unrelated account, with a prior from the delay and the rate of new accounts, and
+//            the posting rate's continuity, normalised over the competing candidates; the
+//            rejoin chance and the delay's density are learnt from the accounts detected
+//            without it
 //   timing   time between the candidate's takedown and the entity's birth
 // The signals are combined by a logistic model whose weights were fitted on a development world
 // and frozen (regen_weights.h, docs/enforcement.md has the procedure), so a score reads as the
@@ -69,6 +74,11 @@ struct RegenOptions {
   // Raise a detection only when at least one strong non-name signal backs it (off by default:
   // then an equal name can detect alone through the model).
   bool require_non_name = false;
+  // The audience evidence (docs/enforcement.md, "Audience evidence (accounts)"): for an
+  // account, the posterior that a candidate is its parent from the groups they share, the
+  // delay and the posting rate, normalised over the competing candidates; a candidate scores
+  // at least that. Off: for comparison (the detector without it).
+  bool audience = true;
 };
 
 // A signal is strong when an unrelated pair shows it by chance with probability at most
@@ -85,10 +95,11 @@ struct RegenDetection {
   std::string parent;
   double score = 0;
   TimeMs detected_at = 0;
-  // One per signal: signal (name, avatar, admins, content, members, advert, timing), value (its
-  // strength, 0..1; timing: hours) and detail (what matched, for a person to check, with the
-  // signal's strength in nats when it has one); then "strength": value the sum of the strong
-  // non-name signals' nats, detail which ones (present when there is at least one).
+  // One per signal: signal (name, avatar, admins, content, members, audience, advert, timing),
+  // value (its strength, 0..1; audience: the posterior; timing: hours) and detail (what
+  // matched, for a person to check, with the signal's strength in nats when it has one); then
+  // "strength": value the sum of the strong non-name signals' nats, detail which ones (present
+  // when there is at least one).
   std::vector<Evidence> evidence;
   std::vector<RegenCandidate> candidates;  // best first; candidates[0].parent == parent
 };
@@ -136,6 +147,10 @@ struct RegenScoredPair {
   double score = 0;
   // The strong-evidence nats of avatar, admins, content, advert (docs/enforcement.md).
   std::array<double, 4> nats{};
+  // The audience evidence (accounts): posterior, log-likelihood ratio, prior log-odds, the
+  // candidate's groups not found again, and the open candidates it was split over.
+  double audience = 0, audience_nats = 0, audience_prior = 0;
+  int audience_missing = 0, audience_split = 0;
 };
 
 struct RegenStats {
