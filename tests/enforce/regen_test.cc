@@ -579,8 +579,8 @@ TEST(RegenStage, AStateDamagedPastItsHeaderIsReplayedAtTheEnd) {
   ASSERT_TRUE(store.ok());
   Store& s = **store;
   EXPECT_TRUE(IngestWithStage(s, dir.File("p0.ndjson")).state_saved);
-  ASSERT_TRUE(Exec(StoreHandle(s), "UPDATE regen_state SET data = substr(data, 1, length(data) - 9)")
-                  .ok());
+  ASSERT_TRUE(
+      Exec(StoreHandle(s), "UPDATE regen_state SET data = substr(data, 1, length(data) - 9)").ok());
   StageReport r = IngestWithStage(s, dir.File("p1.ndjson"));
   EXPECT_FALSE(r.resumed);
   EXPECT_NE(r.state_unusable.find("truncated or damaged"), std::string::npos) << r.state_unusable;

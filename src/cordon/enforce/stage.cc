@@ -234,9 +234,8 @@ class AsyncDetector {
     if (chunk_.empty()) return;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] {
-        return queue_.size() < (restored_ ? kMaxChunks : kMaxChunksWhileRestoring);
-      });
+      cv_.wait(lock,
+               [&] { return queue_.size() < (restored_ ? kMaxChunks : kMaxChunksWhileRestoring); });
       queue_.push_back(std::move(chunk_));
     }
     cv_.notify_all();
@@ -295,7 +294,7 @@ class AsyncDetector {
 
   std::unique_ptr<RegenDetector>& detector_;  // the stage's; the thread's until Drain
   std::function<StatusOr<std::unique_ptr<RegenDetector>>()> restore_;  // the thread's
-  std::vector<Event> chunk_;  // the writer's, being filled
+  std::vector<Event> chunk_;                                           // the writer's, being filled
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<Event>> queue_;  // guarded by mu_, as are the members below
@@ -334,9 +333,8 @@ StatusOr<std::unique_ptr<EnforceStage>> EnforceStage::Open(Store& store,
       ASSIGN_OR_RETURN(std::optional<int64_t> saved, RegenStateVersion(store));
       if (saved && *saved == s->version_at_open_) {
         auto bytes = ReadRegenState(store);
-        const Status header = bytes.ok()
-                                  ? RegenDetector::CheckStateHeader(options.regen, *bytes)
-                                  : bytes.status();
+        const Status header =
+            bytes.ok() ? RegenDetector::CheckStateHeader(options.regen, *bytes) : bytes.status();
         if (header.ok()) {
           // Restored on the detector's thread while the writer goes on (AsyncDetector);
           // Finish falls back to a replay should the rest of the bytes turn out damaged.

@@ -57,9 +57,9 @@ struct StageReport {
   std::string state_unusable;
   // Restoring the saved state, on the detector's thread while the writer went on.
   double state_restore_seconds = 0;
-  bool state_saved = false;          // Finish saved it (not when a restored one saw nothing new)
-  double state_save_seconds = 0;     // saving it at Finish
-  int64_t state_bytes = 0;           // its size, as saved last (or restored)
+  bool state_saved = false;       // Finish saved it (not when a restored one saw nothing new)
+  double state_save_seconds = 0;  // saving it at Finish
+  int64_t state_bytes = 0;        // its size, as saved last (or restored)
   // Why Finish recomputed the detections from a replay ("" when the stream was in order).
   std::string recomputed;
   bool stale = false;    // Finish could not bring them up to date (other writers kept writing)
