@@ -250,6 +250,82 @@ double DiceBits(const GramBits& bits, const std::vector<uint32_t>& a,
   return 2.0 * static_cast<double>(bits.Common(b)) / static_cast<double>(a.size() + b.size());
 }
 
+// The taken-down entities' name 3-grams (NGrams(key, 3): three 5-bit codes, so below 2^15):
+// for each gram, the postings (entity ids, sorted, each once) of each Class apart, and the
+// total over the classes. Looked up by array index, no hashing; a name's retrieval walks only
+// the classes that can be its candidates (ValidCandidate), each entity counted from its own
+// class's lists exactly as from one list of all.
+class GramIndex {
+ public:
+  static constexpr uint32_t kGrams = 1u << 15;
+  static constexpr size_t kClasses = 4;
+  static const std::vector<uint32_t>& Empty() {
+    static const std::vector<uint32_t> empty;
+    return empty;
+  }
+  const std::vector<uint32_t>& List(uint32_t g, size_t c) const {
+    return g < kGrams && !lists_.empty() ? lists_[g * kClasses + c] : Empty();
+  }
+  // The postings of g over every class.
+  uint32_t Total(uint32_t g) const { return g < kGrams && !total_.empty() ? total_[g] : 0; }
+  // Adds `id` (of class c) to g's postings; false when g is no 3-gram.
+  bool Post(uint32_t g, size_t c, uint32_t id) {
+    if (g >= kGrams) return false;
+    if (lists_.empty()) {
+      lists_.resize(size_t{kGrams} * kClasses);
+      total_.assign(kGrams, 0);
+    }
+    std::vector<uint32_t>& p = lists_[g * kClasses + c];
+    auto at = std::lower_bound(p.begin(), p.end(), id);
+    if (at != p.end() && *at == id) return true;
+    p.insert(at, id);
+    if (total_[g]++ == 0) used_.push_back(g);
+    return true;
+  }
+  // Moves `id` from class `from`'s postings to class `to`'s, for every gram.
+  void Move(uint32_t id, size_t from, size_t to) {
+    for (uint32_t g : used_) {
+      std::vector<uint32_t>& p = lists_[g * kClasses + from];
+      auto at = std::lower_bound(p.begin(), p.end(), id);
+      if (at == p.end() || *at != id) continue;
+      p.erase(at);
+      std::vector<uint32_t>& q = lists_[g * kClasses + to];
+      q.insert(std::lower_bound(q.begin(), q.end(), id), id);
+    }
+  }
+  void Clear() {
+    for (uint32_t g : used_) {
+      for (size_t c = 0; c < kClasses; ++c) lists_[g * kClasses + c].clear();
+      total_[g] = 0;
+    }
+    used_.clear();
+  }
+  // The grams with postings, ascending.
+  std::vector<uint32_t> Grams() const {
+    std::vector<uint32_t> out;
+    for (uint32_t g : used_) {
+      if (total_[g] > 0) out.push_back(g);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // g's postings over every class, sorted by id.
+  std::vector<uint32_t> Merged(uint32_t g) const {
+    std::vector<uint32_t> out;
+    for (size_t c = 0; c < kClasses; ++c) {
+      const std::vector<uint32_t>& p = List(g, c);
+      out.insert(out.end(), p.begin(), p.end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<uint32_t>> lists_;  // [gram * kClasses + class], once used
+  std::vector<uint32_t> total_;               // [gram]
+  std::vector<uint32_t> used_;                // the grams posted to since the last Clear
+};
+
 struct Ent {
   std::string key;
   EntityKind kind = EntityKind::kUnknown;
@@ -392,7 +468,7 @@ struct RegenDetector::Impl {
   // Scratch for NormalizedLink: URL as posted -> normalised link, if it is one.
   std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> link_cache;
   std::vector<uint32_t> downs;  // indexed taken-down entities
-  std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
+  GramIndex gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
   std::array<double, 4> population{};                 // named entities seen, by Class
@@ -488,14 +564,12 @@ struct RegenDetector::Impl {
     if (e.indexed) return;
     e.indexed = true;
     downs.push_back(id);
-    // Postings are sorted by id, each id once (NameCandidates searches them).
-    auto post = [id](std::vector<uint32_t>& p) {
-      auto at = std::lower_bound(p.begin(), p.end(), id);
-      if (at == p.end() || *at != id) p.insert(at, id);
-    };
+    // Postings are sorted by id, each id once (NameCandidates searches them); every gram of
+    // NGrams(key, 3) is below GramIndex::kGrams.
+    const size_t c = static_cast<size_t>(ClassOf(e.kind));
     for (const NameForm& f : e.forms) {
-      for (uint32_t g : f.grams) post(gram_index[g]);
-      for (uint32_t g : f.loose_grams) post(loose_index[g]);
+      for (uint32_t g : f.grams) gram_index.Post(g, c, id);
+      for (uint32_t g : f.loose_grams) loose_index.Post(g, c, id);
     }
     if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
@@ -526,8 +600,8 @@ struct RegenDetector::Impl {
         if (e.down && *e.down >= horizon) keep.push_back(id);
       }
       downs.clear();
-      gram_index.clear();
-      loose_index.clear();
+      gram_index.Clear();
+      loose_index.Clear();
       avatars.Clear();
       std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
@@ -596,7 +670,15 @@ struct RegenDetector::Impl {
   void OnEntity(const EntityEvent& ev, TimeMs t) {
     if (!ev.name && !ev.username) return;  // what the store keeps of entities: named sightings
     const uint32_t id = Intern(ev.key);
-    if (ev.kind != EntityKind::kUnknown) ents[id].kind = ev.kind;
+    if (ev.kind != EntityKind::kUnknown) {
+      const Class before = ClassOf(ents[id].kind), after = ClassOf(ev.kind);
+      ents[id].kind = ev.kind;
+      if (ents[id].indexed && before != after) {
+        // Its postings follow its class (rare: a kind learnt after the takedown).
+        gram_index.Move(id, static_cast<size_t>(before), static_cast<size_t>(after));
+        loose_index.Move(id, static_cast<size_t>(before), static_cast<size_t>(after));
+      }
+    }
     if (!ents[id].created && ev.created) ents[id].created = ev.created;
     if (ev.creator && !ev.creator->empty() && ents[id].creator == kNone &&
         ev.creator->front() != '@') {
@@ -847,8 +929,9 @@ struct RegenDetector::Impl {
     if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
     scored.clear();
     size_t n_touched = 0;  // hit_touched's ids
-    auto retrieve = [&](const std::vector<uint32_t>& grams,
-                        const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
+    // Over the postings of class c only: the candidates of that class (an entity is in the
+    // lists of its own class alone, so its count is the same as over all the lists).
+    auto retrieve = [&](const std::vector<uint32_t>& grams, const GramIndex& index, size_t c) {
       if (grams.empty()) return;
       // An entity's hits are the postings (of at most kMaxPostings) that list it; it is kept
       // with `need` or more. Prefix filter: with L lists and k = ceil(need), an entity in k of
@@ -858,9 +941,9 @@ struct RegenDetector::Impl {
       const auto k = static_cast<size_t>(std::ceil(need));
       lists.clear();
       for (uint32_t g : grams) {
-        auto it = index.find(g);
-        if (it == index.end() || it->second.size() > kMaxPostings) continue;
-        lists.push_back(&it->second);
+        const std::vector<uint32_t>& p = index.List(g, c);
+        if (p.empty() || index.Total(g) > kMaxPostings) continue;  // the cap is over all classes
+        lists.push_back(&p);
       }
       if (lists.size() < k) return;  // nobody reaches `need`
       std::sort(lists.begin(), lists.end(),
@@ -899,9 +982,17 @@ struct RegenDetector::Impl {
       }
       n_touched = 0;
     };
-    for (const NameForm& f : x.forms) {
-      retrieve(f.grams, gram_index);
-      retrieve(f.loose_grams, loose_index);
+    // The classes ValidCandidate admits: x's and the unknown one, or all for an unknown x.
+    const Class cx = ClassOf(x.kind);
+    for (size_t c = 0; c < GramIndex::kClasses; ++c) {
+      if (cx != Class::kUnknown && c != static_cast<size_t>(cx) &&
+          c != static_cast<size_t>(Class::kUnknown)) {
+        continue;
+      }
+      for (const NameForm& f : x.forms) {
+        retrieve(f.grams, gram_index, c);
+        retrieve(f.loose_grams, loose_index, c);
+      }
     }
     std::vector<std::pair<double, uint32_t>>& ranked = ranked_scratch;
     ranked.clear();
@@ -1900,11 +1991,12 @@ struct RegenDetector::Impl {
       w.U64(chat);
     }
     id_list(downs);
-    for (const auto* index : {&gram_index, &loose_index}) {
-      w.U64(index->size());
-      for (const auto& [gram, postings] : *index) {
+    for (const GramIndex* index : {&gram_index, &loose_index}) {
+      const std::vector<uint32_t> grams = index->Grams();
+      w.U64(grams.size());
+      for (uint32_t gram : grams) {
         w.U64(gram);
-        id_list(postings);
+        id_list(index->Merged(gram));
       }
     }
     w.U64(avatars.entries().size());
@@ -2051,11 +2143,19 @@ struct RegenDetector::Impl {
       links[std::move(link)] = id();
     }
     id_list(downs);
-    for (auto* index : {&gram_index, &loose_index}) {
+    for (GramIndex* index : {&gram_index, &loose_index}) {
       const size_t grams = r.Count();
+      std::vector<uint32_t> postings;
       for (size_t i = 0; i < grams && !r.failed(); ++i) {
-        const auto gram = static_cast<uint32_t>(r.U64());
-        id_list((*index)[gram]);
+        const uint64_t gram = r.U64();
+        // Each gram once, and a 3-gram (GramIndex::kGrams); each entity in its class's lists.
+        if (gram >= GramIndex::kGrams || index->Total(static_cast<uint32_t>(gram)) > 0) r.Fail();
+        id_list(postings);
+        if (r.failed()) break;
+        for (uint32_t who : postings) {
+          index->Post(static_cast<uint32_t>(gram), static_cast<size_t>(ClassOf(ents[who].kind)),
+                      who);
+        }
       }
     }
     const size_t navatars = r.Count();
