@@ -421,6 +421,7 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> scored;
   std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
+  std::vector<double> rank_scores;  // the same
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
   std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
@@ -1012,6 +1013,17 @@ struct RegenDetector::Impl {
     // The order is total (keys are unique), so the first kNameCandidates are those of a full
     // sort.
     const size_t keep = std::min(ranked.size(), kNameCandidates);
+    if (ranked.size() > keep && keep > 0) {
+      // Only the keep-th best score and those above it can be kept: the others leave before
+      // the sort, whose key comparisons (string compares) then decide only among fewer ties.
+      std::vector<double>& s = rank_scores;
+      s.clear();
+      for (const auto& r : ranked) s.push_back(r.first);
+      std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(keep - 1), s.end(),
+                       std::greater<>());
+      const double cut = s[keep - 1];
+      std::erase_if(ranked, [cut](const auto& r) { return r.first < cut; });
+    }
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
                       ranked.end(), [&](const auto& a, const auto& b) {
                         if (a.first != b.first) return a.first > b.first;
