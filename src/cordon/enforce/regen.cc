@@ -4,6 +4,7 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
+#include <cstddef>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -251,10 +252,10 @@ double DiceBits(const GramBits& bits, const std::vector<uint32_t>& a,
 }
 
 // The taken-down entities' name 3-grams (NGrams(key, 3): three 5-bit codes, so below 2^15):
-// for each gram, the postings (entity ids, sorted, each once) of each Class apart, and the
-// total over the classes. Looked up by array index, no hashing; a name's retrieval walks only
-// the classes that can be its candidates (ValidCandidate), each entity counted from its own
-// class's lists exactly as from one list of all.
+// for each gram, the postings (the entities' slots in the index, Impl::downs: sorted, each
+// once) of each Class apart, and the total over the classes. Looked up by array index, no hashing;
+// a name's retrieval walks only the classes that can be its candidates (ValidCandidate), each
+// entity counted from its own class's lists exactly as from one list of all.
 class GramIndex {
  public:
   static constexpr uint32_t kGrams = 1u << 15;
@@ -268,7 +269,7 @@ class GramIndex {
   }
   // The postings of g over every class.
   uint32_t Total(uint32_t g) const { return g < kGrams && !total_.empty() ? total_[g] : 0; }
-  // Adds `id` (of class c) to g's postings; false when g is no 3-gram.
+  // Adds `id` (a slot, of class c) to g's postings; false when g is no 3-gram.
   bool Post(uint32_t g, size_t c, uint32_t id) {
     if (g >= kGrams) return false;
     if (lists_.empty()) {
@@ -276,6 +277,11 @@ class GramIndex {
       total_.assign(kGrams, 0);
     }
     std::vector<uint32_t>& p = lists_[g * kClasses + c];
+    if (p.empty() || p.back() < id) {  // the usual case: slots are given in increasing order
+      p.push_back(id);
+      if (total_[g]++ == 0) used_.push_back(g);
+      return true;
+    }
     auto at = std::lower_bound(p.begin(), p.end(), id);
     if (at != p.end() && *at == id) return true;
     p.insert(at, id);
@@ -326,47 +332,52 @@ class GramIndex {
   std::vector<uint32_t> used_;                // the grams posted to since the last Clear
 };
 
-struct Ent {
-  std::string key;
+// Aligned to a cache line, with what every candidate's scoring and ValidCandidate read first
+// in its first three lines (PrefetchCandidates loads them ahead); the rest after.
+struct alignas(64) Ent {
   EntityKind kind = EntityKind::kUnknown;
   bool named = false;
-  std::string name_key, user_key;    // current strict keys
-  std::string name_core, user_core;  // strict keys without version markers, when they differ
-  std::vector<NameForm> forms;       // of the non-empty keys
-  std::optional<TimeMs> created;
-  TimeMs birth = 0;
-  TimeMs watch_until = kMinTime;
   bool has_avatar = false;
-  PdqHash avatar;
-  uint32_t creator = kNone;
-  std::vector<uint32_t> admins;
-  std::vector<uint32_t> administers;
-  std::vector<uint32_t> members;
-  std::vector<uint32_t> joined;
-  std::vector<uint32_t> down_members;
-  std::vector<uint32_t> neighbours;
-  std::vector<uint32_t> advertisers;
-  std::vector<uint64_t> posted;
-  std::optional<TimeMs> down;
   bool indexed = false;
   bool detected = false;
+  bool dirty = false;
+  bool name_cands_ready = false;
+  uint32_t forms_version = 0;  // bumped when `forms` change
   uint32_t parent = kNone;
   int children = 0;  // detected regenerations of it
-  bool name_cands_ready = false;
-  std::vector<uint32_t> name_cands;
-  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
-  // with the same raw strings needs no normalisation.
-  std::string raw_name, raw_user;
-  uint32_t forms_version = 0;  // bumped when `forms` change
-  // The name features against each candidate scored while watched (they depend only on the two
-  // entities' forms), released with the other lists when the watch ends.
-  FlatMap64<NameMatch> name_matches;  // by candidate id
   // Activity (accounts): messages sent, and since when it was seen in a chat (its first
   // membership or message), for the posting-rate continuity of the audience evidence.
   uint32_t sent = 0;
   TimeMs active_from = kMinTime;
-  bool dirty = false;
+  std::optional<TimeMs> down;
+  TimeMs birth = 0;
+  std::vector<NameForm> forms;  // of the non-empty keys
+  std::vector<uint32_t> admins;
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> joined;
+  PdqHash avatar;
+  // Past the first three lines.
+  std::string key;
+  std::string name_key, user_key;    // current strict keys
+  std::string name_core, user_core;  // strict keys without version markers, when they differ
+  std::optional<TimeMs> created;
+  TimeMs watch_until = kMinTime;
+  uint32_t creator = kNone;
+  std::vector<uint32_t> administers;
+  std::vector<uint32_t> down_members;
+  std::vector<uint32_t> neighbours;
+  std::vector<uint32_t> advertisers;
+  std::vector<uint64_t> posted;
+  std::vector<uint32_t> name_cands;
+  uint32_t down_slot = kNone;  // its place in Impl::downs while indexed
+  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
+  // with the same raw strings needs no normalisation.
+  std::string raw_name, raw_user;
+  // The name features against each candidate scored while watched (they depend only on the two
+  // entities' forms), released with the other lists when the watch ends.
+  FlatMap64<NameMatch> name_matches;  // by candidate id
 };
+static_assert(offsetof(Ent, avatar) + sizeof(PdqHash) <= 192, "the hot fields fit in 3 lines");
 
 // The chats that posted a fingerprint, in the order they first did. Nearly always one, held
 // inline; a second moves them all to the heap. Saves an allocation per fingerprint (millions
@@ -415,9 +426,9 @@ struct RegenDetector::Impl {
   };
   StringIds ids;                      // entity key -> id (index in ents)
   std::vector<uint32_t> watched;      // entities whose watch began, for releasing their lists
-  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by entity id
-  std::vector<uint32_t> hit_touched;  // the same: the ids with a count, first n_touched of it
-  std::vector<double> score_of;       // scratch for name retrieval, by entity id
+  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by slot (downs)
+  std::vector<uint32_t> hit_touched;  // the same: the slots with a count, first n_touched of it
+  std::vector<double> score_of;       // scratch for name retrieval, by slot
   std::vector<uint32_t> scored;
   std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
@@ -468,7 +479,10 @@ struct RegenDetector::Impl {
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   // Scratch for NormalizedLink: URL as posted -> normalised link, if it is one.
   std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> link_cache;
-  std::vector<uint32_t> downs;  // indexed taken-down entities
+  // Indexed taken-down entities, in the order they were indexed: an entity's place here is its
+  // slot, what the gram index lists (dense and small, so the retrieval's counters by slot stay
+  // in cache; given in increasing order, so postings are appended).
+  std::vector<uint32_t> downs;
   GramIndex gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
@@ -564,13 +578,15 @@ struct RegenDetector::Impl {
     Ent& e = ents[id];
     if (e.indexed) return;
     e.indexed = true;
+    const auto slot = static_cast<uint32_t>(downs.size());
+    e.down_slot = slot;
     downs.push_back(id);
     // Postings are sorted by id, each id once (NameCandidates searches them); every gram of
     // NGrams(key, 3) is below GramIndex::kGrams.
     const size_t c = static_cast<size_t>(ClassOf(e.kind));
     for (const NameForm& f : e.forms) {
-      for (uint32_t g : f.grams) gram_index.Post(g, c, id);
-      for (uint32_t g : f.loose_grams) loose_index.Post(g, c, id);
+      for (uint32_t g : f.grams) gram_index.Post(g, c, slot);
+      for (uint32_t g : f.loose_grams) loose_index.Post(g, c, slot);
     }
     if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
@@ -598,6 +614,7 @@ struct RegenDetector::Impl {
       for (uint32_t id : downs) {
         Ent& e = ents[id];
         e.indexed = false;
+        e.down_slot = kNone;
         if (e.down && *e.down >= horizon) keep.push_back(id);
       }
       downs.clear();
@@ -676,8 +693,9 @@ struct RegenDetector::Impl {
       ents[id].kind = ev.kind;
       if (ents[id].indexed && before != after) {
         // Its postings follow its class (rare: a kind learnt after the takedown).
-        gram_index.Move(id, static_cast<size_t>(before), static_cast<size_t>(after));
-        loose_index.Move(id, static_cast<size_t>(before), static_cast<size_t>(after));
+        const uint32_t slot = ents[id].down_slot;
+        gram_index.Move(slot, static_cast<size_t>(before), static_cast<size_t>(after));
+        loose_index.Move(slot, static_cast<size_t>(before), static_cast<size_t>(after));
       }
     }
     if (!ents[id].created && ev.created) ents[id].created = ev.created;
@@ -923,11 +941,12 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     x.name_cands.clear();
     x.name_cands_ready = true;
-    // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
-    if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
-    // Distinct ids: never more than the entities (one more slot for the unconditional store).
-    if (hit_touched.size() < ents.size() + 1) hit_touched.resize(ents.size() + 1);
-    if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
+    // The postings hold slots (downs): score_of[slot] > 0 for the slots in `scored`, the best
+    // share of grams found.
+    if (hit_count.size() < downs.size()) hit_count.resize(downs.size(), 0);
+    // Distinct slots: never more than downs (one more place for the unconditional store).
+    if (hit_touched.size() < downs.size() + 1) hit_touched.resize(downs.size() + 1);
+    if (score_of.size() < downs.size()) score_of.resize(downs.size(), 0.0);
     scored.clear();
     size_t n_touched = 0;  // hit_touched's ids
     // Over the postings of class c only: the candidates of that class (an entity is in the
@@ -1001,13 +1020,14 @@ struct RegenDetector::Impl {
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < scored.size(); ++i) {
       if (i + kAhead < scored.size()) {
-        const Ent& ahead = ents[scored[i + kAhead]];
+        const Ent& ahead = ents[downs[scored[i + kAhead]]];
         __builtin_prefetch(&ahead.down);
         __builtin_prefetch(&ahead.kind);
       }
-      const uint32_t id = scored[i];
-      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[id], id);
-      score_of[id] = 0.0;
+      const uint32_t slot = scored[i];
+      const uint32_t id = downs[slot];
+      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[slot], id);
+      score_of[slot] = 0.0;
     }
     scored.clear();
     // The order is total (keys are unique), so the first kNameCandidates are those of a full
@@ -1360,11 +1380,10 @@ struct RegenDetector::Impl {
     constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
     if (k + kEntAhead < cands.size()) {
       const uint32_t pid = cands[k + kEntAhead];
-      const Ent& p = ents[pid];  // address only: nothing is read
-      __builtin_prefetch(&p.forms);
-      __builtin_prefetch(&p.admins);
-      __builtin_prefetch(&p.down);
-      __builtin_prefetch(&p.kind);
+      const char* p = reinterpret_cast<const char*>(&ents[pid]);  // address only: nothing is read
+      __builtin_prefetch(p);                                      // the first three lines (Ent)
+      __builtin_prefetch(p + 64);
+      __builtin_prefetch(p + 128);
       if (!opt.name_only) __builtin_prefetch(&content_acc[pid]);
     }
     if (k + kFormsAhead < cands.size()) {
@@ -2008,7 +2027,10 @@ struct RegenDetector::Impl {
       w.U64(grams.size());
       for (uint32_t gram : grams) {
         w.U64(gram);
-        id_list(index->Merged(gram));
+        std::vector<uint32_t> ids = index->Merged(gram);  // slots: saved as entity ids
+        for (uint32_t& v : ids) v = downs[v];
+        std::sort(ids.begin(), ids.end());
+        id_list(ids);
       }
     }
     w.U64(avatars.entries().size());
@@ -2155,6 +2177,11 @@ struct RegenDetector::Impl {
       links[std::move(link)] = id();
     }
     id_list(downs);
+    for (size_t k = 0; k < downs.size() && !r.failed(); ++k) {
+      Ent& e = ents[downs[k]];
+      if (e.down_slot != kNone || !e.indexed) r.Fail();  // each once, and the indexed alone
+      e.down_slot = static_cast<uint32_t>(k);
+    }
     for (GramIndex* index : {&gram_index, &loose_index}) {
       const size_t grams = r.Count();
       std::vector<uint32_t> postings;
@@ -2165,8 +2192,13 @@ struct RegenDetector::Impl {
         id_list(postings);
         if (r.failed()) break;
         for (uint32_t who : postings) {
+          const uint32_t slot = ents[who].down_slot;  // only the indexed are listed
+          if (slot == kNone) {
+            r.Fail();
+            break;
+          }
           index->Post(static_cast<uint32_t>(gram), static_cast<size_t>(ClassOf(ents[who].kind)),
-                      who);
+                      slot);
         }
       }
     }
