@@ -988,13 +988,18 @@ struct RegenDetector::Impl {
         n_touched = n;
         ++walk;
       }
+      // The searches of an entity stop once the lists left cannot bring it to k: its count
+      // then no longer matters (it is below `need` either way); one that reaches k is counted
+      // to the end.
+      const size_t n_lists = lists.size();
       for (size_t t = 0; t < n_touched; ++t) {
         const uint32_t id = hit_touched[t];
-        for (size_t i = walk; i < lists.size(); ++i) {
-          hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
-        }
-        const double n = hit_count[id];
+        size_t c = hit_count[id];
         hit_count[id] = 0;
+        for (size_t i = walk; i < n_lists && c + (n_lists - i) >= k; ++i) {
+          c += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
+        }
+        const double n = static_cast<double>(c);
         if (n >= need) {
           if (score_of[id] == 0.0) scored.push_back(id);
           score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
