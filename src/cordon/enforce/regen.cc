@@ -155,6 +155,32 @@ std::string WithoutVersionTokens(std::string_view raw) {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
+// f(n + offset) of a count n, each value computed once (by the library, at run time) for the
+// small n and kept: the features and the audience evidence take std::log1p and std::lgamma of
+// counts for every pair scored. The very same doubles as calling f each time.
+class CountMemo {
+ public:
+  CountMemo(double (*f)(double), double offset) : f_(f), offset_(offset) {}
+  double operator()(uint64_t n) {
+    if (n < values_.size() && !std::isnan(values_[n])) return values_[n];
+    return Compute(n);
+  }
+
+ private:
+  [[gnu::noinline]] double Compute(uint64_t n) {
+    const double v = f_(static_cast<double>(n) + offset_);
+    if (n >= kSize) return v;
+    if (values_.empty()) values_.assign(kSize, std::numeric_limits<double>::quiet_NaN());
+    values_[n] = v;
+    return v;
+  }
+
+  static constexpr size_t kSize = 1024;
+  double (*f_)(double);
+  double offset_;
+  std::vector<double> values_;
+};
+
 // ln P(distance <= d) for two independent uniform 256-bit hashes: how unlikely a near-copy of
 // an avatar is by chance (d = 31 is about exp(-110)).
 double LogChanceWithin(int d) {
@@ -648,20 +674,26 @@ struct RegenDetector::Impl {
   }
 
   // The delay's log-scale bin, of kDelayBins over [0, ln((window + floor) / floor)].
+  // ln((window + floor) / floor), of the options alone: computed once (Create).
+  double delay_span = 0;
+  // std::log1p(n), std::lgamma(n + 0.5) and std::lgamma(n + 1) of counts.
+  CountMemo log1p_count{[](double v) { return std::log1p(v); }, 0.0};
+  CountMemo lgamma_half{[](double v) { return std::lgamma(v); }, 0.5};
+  CountMemo lgamma_one{[](double v) { return std::lgamma(v); }, 1.0};
+  static double DelaySpan(const RegenOptions& o) {
+    const double window_hours = static_cast<double>(o.parent_window) / kHourMs;
+    return std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+  }
   size_t DelayBin(double hours) const {
-    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
     const double u = std::log((hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
-    const double span =
-        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span = delay_span;
     const double b = std::floor(u / span * static_cast<double>(kDelayBins));
     return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kDelayBins - 1)));
   }
   // The density (per hour) of a comeback's delay: uniform in log(floor + delay) within each bin,
   // the bins weighted by the delays learnt (plus one each).
   double DelayDensity(double hours) const {
-    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
-    const double span =
-        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span = delay_span;
     double total = 0;
     for (double c : delay_counts) total += c + 1;
     const double share = (delay_counts[DelayBin(hours)] + 1) / total;
@@ -1495,11 +1527,13 @@ struct RegenDetector::Impl {
       const double ep = p.active_from == kMinTime
                             ? 0.0
                             : std::max(0.0, static_cast<double>(*p.down - p.active_from) / kHourMs);
+      static_assert(kRateShape == 0.5, "lgamma_half");
       const double shape = p.sent + kRateShape;
       const double q = audience_x_hours / (ep + kRateExposureHours + audience_x_hours);
       const double k = x.sent;
-      r.rate_log_p = std::lgamma(k + shape) - std::lgamma(shape) - std::lgamma(k + 1) +
-                     (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
+      // lgamma(k + shape) - lgamma(shape) - lgamma(k + 1), of counts (k + shape is exact).
+      r.rate_log_p = lgamma_half(uint64_t{x.sent} + p.sent) - lgamma_half(p.sent) -
+                     lgamma_one(x.sent) + (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
     }
   }
 
@@ -1607,7 +1641,7 @@ struct RegenDetector::Impl {
                             p_member_roots.end(), std::back_inserter(shared));
       r.shared_members = static_cast<int>(shared.size());
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
-      f[kFeatMembers] = std::log1p(r.shared_members);
+      f[kFeatMembers] = log1p_count(static_cast<uint64_t>(r.shared_members));
       f[kFeatMembersJaccard] =
           uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
       f[kFeatMembersCover] =
@@ -1622,7 +1656,7 @@ struct RegenDetector::Impl {
         }
       }
       f[kFeatAdvertRelated] = r.related_advertiser != kNone ? 1.0 : 0.0;
-      f[kFeatAdvertised] = std::log1p(static_cast<double>(x.advertisers.size()));
+      f[kFeatAdvertised] = log1p_count(x.advertisers.size());
       // Claimed by another entity: the entity's own detection (when scoring goes on after it,
       // for fitting) does not count against its parent.
       const int others = p.children - (x.detected && x.parent == pid ? 1 : 0);
@@ -2261,6 +2295,7 @@ StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOption
   std::unique_ptr<RegenDetector> d(new RegenDetector());
   d->impl_ = std::make_unique<Impl>();
   d->impl_->opt = options;
+  d->impl_->delay_span = Impl::DelaySpan(options);
   ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
   return d;
 }
