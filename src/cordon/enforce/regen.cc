@@ -1410,7 +1410,7 @@ struct RegenDetector::Impl {
   // Scoring a candidate mostly waits for memory: its entity, its forms and their grams, each
   // behind the one before. Before scoring cands[k], the loads of the candidates a few places
   // ahead are started, one level deeper the nearer they are, so that they overlap.
-  void PrefetchCandidates(const std::vector<uint32_t>& cands, size_t k) {
+  void PrefetchCandidates(const Ent& x, const std::vector<uint32_t>& cands, size_t k) {
     // GCC deems a function of prefetches alone free of effects and drops its calls: this
     // empty statement, which it may not drop, keeps them.
     asm volatile("");
@@ -1421,7 +1421,11 @@ struct RegenDetector::Impl {
       __builtin_prefetch(p);                                      // the first three lines (Ent)
       __builtin_prefetch(p + 64);
       __builtin_prefetch(p + 128);
-      if (!opt.name_only) __builtin_prefetch(&content_acc[pid]);
+      x.name_matches.Prefetch(pid);  // the slot where Names looks first
+      if (!opt.name_only) {
+        __builtin_prefetch(&content_acc[pid]);
+        if (pid < member_roots_memo.size()) __builtin_prefetch(&member_roots_memo[pid]);
+      }
     }
     if (k + kFormsAhead < cands.size()) {
       const Ent& p = ents[cands[k + kFormsAhead]];
@@ -1724,7 +1728,7 @@ struct RegenDetector::Impl {
       }
     }
     for (size_t k = 0; k < cands.size(); ++k) {
-      PrefetchCandidates(cands, k);
+      PrefetchCandidates(x, cands, k);
       Score(pairs[k], xid, cands[k], x_roots, x_member_roots);
     }
     ClearContent();
