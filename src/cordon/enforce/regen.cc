@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "cordon/content/pdq.h"
@@ -479,6 +480,10 @@ struct RegenDetector::Impl {
   // The last entities detected, in order: those of the epochs [lineage_epoch - size,
   // lineage_epoch) (RootsStill; emptied by Sweep, with the memos).
   std::vector<uint32_t> detected_log;
+  // By entity id: the lineage_epoch its detection moved on from (kNever for the others, and
+  // for those detected before a restore: only the epochs of detected_log are ever asked).
+  static constexpr uint64_t kNever = ~uint64_t{0};
+  std::vector<uint64_t> detect_epoch;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
@@ -1284,12 +1289,22 @@ struct RegenDetector::Impl {
   // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
   // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
   // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
-  // detected since is among them. Also false when checking costs more than recomputing.
+  // detected since is among them: each of those searched for in the roots, or, when they are
+  // many, each root's detection epoch looked up (the same answer; a memo is a cache, so false
+  // only costs a recomputation).
   bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
     if (epoch == lineage_epoch) return true;
     const uint64_t logged_from = lineage_epoch - detected_log.size();
     if (epoch > lineage_epoch || epoch < logged_from) return false;  // never computed, or older
-    if (lineage_epoch - epoch > 16 + 2 * roots.size()) return false;
+    const uint64_t since = lineage_epoch - epoch;
+    if (since * static_cast<uint64_t>(std::bit_width(roots.size())) > roots.size()) {
+      for (uint32_t r : roots) {
+        if (r < detect_epoch.size() && detect_epoch[r] != kNever && detect_epoch[r] >= epoch) {
+          return false;
+        }
+      }
+      return true;
+    }
     for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
       if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
     }
@@ -1938,6 +1953,8 @@ struct RegenDetector::Impl {
       const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
       delay_counts[DelayBin(std::max(0.0, hours))] += 1;
     }
+    if (detect_epoch.size() <= xid) detect_epoch.resize(ents.size(), kNever);
+    detect_epoch[xid] = lineage_epoch;
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
