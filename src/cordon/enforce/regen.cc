@@ -1164,7 +1164,8 @@ struct RegenDetector::Impl {
     std::sort(out.begin(), out.end());
   }
 
-  struct Pair {
+  // A pair's values, all scalars (reset by assignment, no allocation); Pair adds its buffer.
+  struct PairValues {
     uint32_t parent = kNone;
     RegenFeatures x{};
     double score = 0;
@@ -1174,7 +1175,6 @@ struct RegenDetector::Impl {
     uint32_t shared_admin = kNone;
     int content_matches = 0;
     int shared_members = 0;
-    std::vector<uint32_t> shared;  // shared member (group) roots, sorted
     uint32_t related_advertiser = kNone;
     double name_sum = 0;
     TimeMs down = 0;
@@ -1192,6 +1192,10 @@ struct RegenDetector::Impl {
     double rate_log_p = 0;  // ln P(x's messages | x posts at the candidate's rate)
     double plain = 0;       // the score without the audience evidence
   };
+  struct Pair : PairValues {
+    std::vector<uint32_t> shared;  // shared member (group) roots, sorted
+  };
+  static_assert(std::is_trivially_copyable_v<PairValues>);
   std::vector<Pair> pairs_scratch;  // for Evaluate
 
   // Named entities of a class seen so far (all of them for an unknown class).
@@ -1607,12 +1611,9 @@ struct RegenDetector::Impl {
              const std::vector<uint32_t>& x_member_roots) {
     const Ent& x = ents[xid];
     const Ent& p = ents[pid];
-    {
-      std::vector<uint32_t> buffer = std::move(r.shared);
-      buffer.clear();
-      r = Pair();
-      r.shared = std::move(buffer);
-    }
+    static const PairValues kFresh{};
+    static_cast<PairValues&>(r) = kFresh;  // a copy of the defaults, not a construction
+    r.shared.clear();                      // keeps its buffer
     r.parent = pid;
     RegenFeatures& f = r.x;
     const NameMatch& nm = Names(xid, pid);
