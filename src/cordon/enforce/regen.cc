@@ -224,7 +224,18 @@ Evidence SignalEvidence(std::string_view signal, double value, std::string detai
 struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
+  // The key's letters a-z, counted (capped at 255): for a lower bound of the edit distance.
+  std::array<uint8_t, 26> letters{};
 };
+
+// A lower bound of Levenshtein(a, b) from the keys' lengths and letter counts (of a-z; other
+// bytes match nothing here): max(|a|, |b|) minus the letters they have in common (the bag
+// distance). `a`'s counts are at most 64 (an EditPattern's keys), so the cap changes nothing.
+size_t EditLowerBound(const NameForm& a, const NameForm& b) {
+  size_t common = 0;
+  for (size_t c = 0; c < 26; ++c) common += std::min(a.letters[c], b.letters[c]);
+  return std::max(a.key.size(), b.key.size()) - common;
+}
 
 // The name features of an (entity, candidate) pair: the best over their forms.
 struct NameMatch {
@@ -601,6 +612,10 @@ struct RegenDetector::Impl {
     f.loose = LooseKey(key);
     f.grams = NGrams(key, 3);
     f.loose_grams = NGrams(f.loose, 3);
+    for (char ch : key) {
+      const auto u = static_cast<unsigned char>(ch - 'a');
+      if (u < 26 && f.letters[u] < 255) ++f.letters[u];
+    }
     f.key = std::move(key);
     return f;
   }
@@ -1404,14 +1419,23 @@ struct RegenDetector::Impl {
       for (size_t j = 0; j < p.forms.size(); ++j) {
         const NameForm& b = p.forms[j];
         const double dice = DiceBits(form_bits[2 * i], a.grams, b.grams);
-        // EditSimilarity(a.key, b.key), with a's masks built once.
-        const double edit =
-            !form_patterns[i].usable() ? EditSimilarity(a.key, b.key)
-            : a.key.empty() || b.key.empty()
-                ? 0.0
-                : 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) /
-                            static_cast<double>(std::max(a.key.size(), b.key.size()));
         const double loose = DiceBits(form_bits[2 * i + 1], a.loose_grams, b.loose_grams);
+        // EditSimilarity(a.key, b.key), with a's masks built once. Not computed when even its
+        // upper bound (from EditLowerBound) could change neither the best edit so far nor the
+        // best sum (which only a strictly greater one replaces): the same NameMatch, since
+        // 1 - d / n and the sums are monotone in d in floating point too.
+        double edit = 0.0;
+        if (!form_patterns[i].usable()) {
+          edit = EditSimilarity(a.key, b.key);
+        } else if (!a.key.empty() && !b.key.empty()) {
+          const auto n = static_cast<double>(std::max(a.key.size(), b.key.size()));
+          const double upper = 1.0 - static_cast<double>(EditLowerBound(a, b)) / n;
+          if (upper <= m.edit && dice + upper + loose <= m.best) {
+            edit = upper;  // stands for the edit similarity: no maximum below can change
+          } else {
+            edit = 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) / n;
+          }
+        }
         if (dice + edit + loose > m.best) {
           m.best = dice + edit + loose;
           m.form = static_cast<int>(i);
