@@ -491,10 +491,8 @@ struct RegenDetector::Impl {
   // The last entities detected, in order: those of the epochs [lineage_epoch - size,
   // lineage_epoch) (RootsStill; emptied by Sweep, with the memos).
   std::vector<uint32_t> detected_log;
-  // By entity id: the lineage_epoch its detection moved on from (kNever for the others, and
-  // for those detected before a restore: only the epochs of detected_log are ever asked).
-  static constexpr uint64_t kNever = ~uint64_t{0};
-  std::vector<uint64_t> detect_epoch;
+  // By entity id, a bit: detected (by this detector since it was created or restored).
+  std::vector<uint64_t> detected_bits;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
@@ -1308,24 +1306,25 @@ struct RegenDetector::Impl {
   // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
   // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
   // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
-  // detected since is among them: each of those searched for in the roots, or, when they are
-  // many, each root's detection epoch looked up (the same answer; a memo is a cache, so false
-  // only costs a recomputation).
+  // detected since is among them. When few came since, each is searched for in the roots;
+  // otherwise each root is looked up in detected_bits: a root is undetected when it becomes
+  // one (it has no parent) and the roots are checked at every epoch they are kept to, so a
+  // detected root was detected since (save past kMaxLineage, where false only costs a
+  // recomputation: a memo is a cache).
   bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
     if (epoch == lineage_epoch) return true;
     const uint64_t logged_from = lineage_epoch - detected_log.size();
     if (epoch > lineage_epoch || epoch < logged_from) return false;  // never computed, or older
     const uint64_t since = lineage_epoch - epoch;
-    if (since * static_cast<uint64_t>(std::bit_width(roots.size())) > roots.size()) {
-      for (uint32_t r : roots) {
-        if (r < detect_epoch.size() && detect_epoch[r] != kNever && detect_epoch[r] >= epoch) {
-          return false;
-        }
+    if (since * 8 * static_cast<uint64_t>(std::bit_width(roots.size())) <= roots.size()) {
+      for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
+        if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
       }
       return true;
     }
-    for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
-      if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
+    const size_t words = detected_bits.size();
+    for (uint32_t r : roots) {
+      if (r / 64 < words && ((detected_bits[r / 64] >> (r % 64)) & 1) != 0) return false;
     }
     return true;
   }
@@ -1471,11 +1470,21 @@ struct RegenDetector::Impl {
       }
     }
     if (k + kFormsAhead < cands.size()) {
-      const Ent& p = ents[cands[k + kFormsAhead]];
+      const uint32_t pid = cands[k + kFormsAhead];
+      const Ent& p = ents[pid];
       const char* f = reinterpret_cast<const char*>(p.forms.data());
       const size_t bytes = p.forms.size() * sizeof(NameForm);
       for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
       if (!p.admins.empty()) __builtin_prefetch(p.admins.data());
+      if (!opt.name_only && pid < member_roots_memo.size()) {
+        // The memo's roots, read by RootsStill and the intersections.
+        const RootsMemo& m = member_roots_memo[pid];
+        if (!m.roots.empty()) {
+          __builtin_prefetch(m.roots.data());
+          __builtin_prefetch(reinterpret_cast<const char*>(m.roots.data()) + 64);
+        }
+        if (!m.admin_roots.empty()) __builtin_prefetch(m.admin_roots.data());
+      }
     }
     if (k + kGramsAhead < cands.size()) {
       const Ent& p = ents[cands[k + kGramsAhead]];
@@ -1978,8 +1987,8 @@ struct RegenDetector::Impl {
       const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
       delay_counts[DelayBin(std::max(0.0, hours))] += 1;
     }
-    if (detect_epoch.size() <= xid) detect_epoch.resize(ents.size(), kNever);
-    detect_epoch[xid] = lineage_epoch;
+    if (detected_bits.size() <= xid / 64) detected_bits.resize(ents.size() / 64 + 1, 0);
+    detected_bits[xid / 64] |= uint64_t{1} << (xid % 64);
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
