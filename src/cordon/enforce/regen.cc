@@ -1088,9 +1088,15 @@ struct RegenDetector::Impl {
     // The order is total (keys are unique), so the first kNameCandidates are those of a full
     // sort.
     const size_t keep = std::min(ranked.size(), kNameCandidates);
+    auto before = [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return ents[a.second].key < ents[b.second].key;
+    };
     if (ranked.size() > keep && keep > 0) {
-      // Only the keep-th best score and those above it can be kept: the others leave before
-      // the sort, whose key comparisons (string compares) then decide only among fewer ties.
+      // Only the keep-th best score (`cut`) and those above it can be kept; all above it are,
+      // and among the ties at it the smallest keys fill the rest. So the string compares of
+      // the keys are spent only on the ties at the cut, and once each (a selection, not a
+      // sort), before the few kept are sorted.
       std::vector<double>& s = rank_scores;
       s.clear();
       for (const auto& r : ranked) s.push_back(r.first);
@@ -1098,12 +1104,16 @@ struct RegenDetector::Impl {
                        std::greater<>());
       const double cut = s[keep - 1];
       std::erase_if(ranked, [cut](const auto& r) { return r.first < cut; });
+      const auto ties = std::partition(ranked.begin(), ranked.end(),
+                                       [cut](const auto& r) { return r.first > cut; });
+      const auto above = static_cast<size_t>(ties - ranked.begin());  // < keep: cut is keep-th
+      const auto fill = ties + static_cast<std::ptrdiff_t>(keep - above);
+      std::nth_element(ties, fill - 1, ranked.end(), [&](const auto& a, const auto& b) {
+        return ents[a.second].key < ents[b.second].key;
+      });
+      ranked.resize(keep);
     }
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                      ranked.end(), [&](const auto& a, const auto& b) {
-                        if (a.first != b.first) return a.first > b.first;
-                        return ents[a.second].key < ents[b.second].key;
-                      });
+    std::sort(ranked.begin(), ranked.end(), before);
     ranked.resize(keep);
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
