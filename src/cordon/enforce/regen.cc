@@ -1220,6 +1220,7 @@ struct RegenDetector::Impl {
   };
   static_assert(std::is_trivially_copyable_v<PairValues>);
   std::vector<Pair> pairs_scratch;  // for Evaluate
+  std::vector<uint8_t> name_fresh;  // the same (PrefetchCandidates)
 
   // Named entities of a class seen so far (all of them for an unknown class).
   double Population(Class c) const {
@@ -1482,9 +1483,17 @@ struct RegenDetector::Impl {
     if (k + kFormsAhead < cands.size()) {
       const uint32_t pid = cands[k + kFormsAhead];
       const Ent& p = ents[pid];
-      const char* f = reinterpret_cast<const char*>(p.forms.data());
-      const size_t bytes = p.forms.size() * sizeof(NameForm);
-      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      // The forms are read only when the pair's name features are not kept (Names): most
+      // are when x is evaluated again.
+      auto it = x.name_matches.find(pid);
+      const bool fresh =
+          it == x.name_matches.end() || it->second.candidate_forms != p.forms_version;
+      name_fresh[k + kFormsAhead] = fresh;
+      if (fresh) {
+        const char* f = reinterpret_cast<const char*>(p.forms.data());
+        const size_t bytes = p.forms.size() * sizeof(NameForm);
+        for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      }
       if (!p.admins.empty()) __builtin_prefetch(p.admins.data());
       if (!opt.name_only && pid < member_roots_memo.size()) {
         // The memo's roots, read by RootsStill and the intersections.
@@ -1496,7 +1505,7 @@ struct RegenDetector::Impl {
         if (!m.admin_roots.empty()) __builtin_prefetch(m.admin_roots.data());
       }
     }
-    if (k + kGramsAhead < cands.size()) {
+    if (k + kGramsAhead < cands.size() && name_fresh[k + kGramsAhead]) {
       const Ent& p = ents[cands[k + kGramsAhead]];
       for (const NameForm& f : p.forms) {
         __builtin_prefetch(f.grams.data());
@@ -1786,6 +1795,9 @@ struct RegenDetector::Impl {
         AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
       }
     }
+    // For PrefetchCandidates: whether each pair's name features are to be computed (the first
+    // kFormsAhead are not known there: taken as fresh).
+    name_fresh.assign(cands.size(), 1);
     for (size_t k = 0; k < cands.size(); ++k) {
       PrefetchCandidates(x, cands, k);
       Score(pairs[k], xid, cands[k], x_roots, x_member_roots);
