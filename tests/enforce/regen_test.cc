@@ -78,6 +78,9 @@ bool HasSignal(const RegenDetection& d, const std::string& signal) {
                      [&](const Evidence& e) { return e.signal == signal; });
 }
 
+std::vector<RegenDetection> RunSavedAndRestored(const std::vector<Event>& events, TimeMs cut,
+                                                RegenOptions opt = {});
+
 TEST(RegenDetector, NumberedReplacementIsDetectedAtBirth) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
@@ -113,6 +116,23 @@ TEST(RegenDetector, AVersionMarkerDoesNotHideTheName) {
   ASSERT_FALSE(ds[0].evidence.empty());
   EXPECT_EQ(ds[0].evidence[0].signal, "name");
   EXPECT_DOUBLE_EQ(ds[0].evidence[0].value.value_or(-1), 1.0) << Dump(ds);
+}
+
+// The name index keeps each class's postings apart: an entity whose kind is learnt after its
+// takedown is found under its new class (and no longer under the old one).
+TEST(RegenDetector, AKindLearntAfterTheTakedownMovesTheNameToItsClass) {
+  for (bool saved : {false, true}) {
+    std::vector<Event> ev;
+    ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum Digest"));
+    ev.push_back(TakedownEvent{"telegram:user1", kT0 + kHour, "tos", "platform"});
+    ev.push_back(Entity("telegram:user1", EntityKind::kBot, kT0 + 2 * kHour, "Brak Tolum Digest"));
+    ev.push_back(Entity("telegram:user3", EntityKind::kUser, kT0 + 5 * kHour, "Brak Tolum Digest"));
+    ev.push_back(Entity("telegram:user2", EntityKind::kBot, kT0 + 5 * kHour, "Brak Tolum Digest"));
+    const auto ds = saved ? RunSavedAndRestored(ev, kT0 + 3 * kHour) : RunDetector(ev);
+    ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+    EXPECT_EQ(ds[0].entity, "telegram:user2");
+    EXPECT_EQ(ds[0].parent, "telegram:user1");
+  }
 }
 
 TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
@@ -366,7 +386,7 @@ TEST(RegenDetector, RejectsBadOptions) {
 // Stops a detector after the events up to `cut`, saves its state, restores it into a new one
 // and feeds that the rest: the detections of both parts.
 std::vector<RegenDetection> RunSavedAndRestored(const std::vector<Event>& events, TimeMs cut,
-                                                RegenOptions opt = {}) {
+                                                RegenOptions opt) {
   auto det = RegenDetector::Create(opt);
   EXPECT_TRUE(det.ok());
   std::vector<RegenDetection> out;

@@ -266,20 +266,20 @@ EditPattern::EditPattern(std::string_view pattern) : length_(pattern.size()) {
 size_t EditPattern::Distance(std::string_view text) const {
   if (length_ == 0) return text.size();
   // As LevenshteinBits, with the masks built once.
-  const uint64_t last = uint64_t{1} << (length_ - 1);
+  const unsigned top = static_cast<unsigned>(length_ - 1);
   uint64_t pv = ~uint64_t{0}, mv = 0;
   size_t d = length_;
   for (char c : text) {
-    const uint64_t eq = c >= 'a' && c <= 'z' ? peq_[static_cast<size_t>(c - 'a')] : peq_[26];
+    const auto u = static_cast<unsigned char>(c - 'a');
+    const uint64_t eq = peq_[u < 26 ? u : 26];
     const uint64_t xv = eq | mv;
     const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
     uint64_t ph = mv | ~(xh | pv);
     uint64_t mh = pv & xh;
-    if (ph & last) {
-      ++d;
-    } else if (mh & last) {
-      --d;
-    }
+    // ph and mh are disjoint (pv and mv are), so this is "+1 if ph's top bit, else -1 if
+    // mh's", without a branch that the data decide.
+    d += static_cast<size_t>((ph >> top) & 1);
+    d -= static_cast<size_t>((mh >> top) & 1);
     ph = (ph << 1) | 1;
     mh <<= 1;
     pv = mh | ~(xv | ph);

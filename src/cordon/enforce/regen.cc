@@ -4,11 +4,13 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
+#include <cstddef>
 #include <deque>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "cordon/content/pdq.h"
@@ -154,6 +156,32 @@ std::string WithoutVersionTokens(std::string_view raw) {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
+// f(n + offset) of a count n, each value computed once (by the library, at run time) for the
+// small n and kept: the features and the audience evidence take std::log1p and std::lgamma of
+// counts for every pair scored. The very same doubles as calling f each time.
+class CountMemo {
+ public:
+  CountMemo(double (*f)(double), double offset) : f_(f), offset_(offset) {}
+  double operator()(uint64_t n) {
+    if (n < values_.size() && !std::isnan(values_[n])) return values_[n];
+    return Compute(n);
+  }
+
+ private:
+  [[gnu::noinline]] double Compute(uint64_t n) {
+    const double v = f_(static_cast<double>(n) + offset_);
+    if (n >= kSize) return v;
+    if (values_.empty()) values_.assign(kSize, std::numeric_limits<double>::quiet_NaN());
+    values_[n] = v;
+    return v;
+  }
+
+  static constexpr size_t kSize = 1024;
+  double (*f_)(double);
+  double offset_;
+  std::vector<double> values_;
+};
+
 // ln P(distance <= d) for two independent uniform 256-bit hashes: how unlikely a near-copy of
 // an avatar is by chance (d = 31 is about exp(-110)).
 double LogChanceWithin(int d) {
@@ -196,7 +224,18 @@ Evidence SignalEvidence(std::string_view signal, double value, std::string detai
 struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
+  // The key's letters a-z, counted (capped at 255): for a lower bound of the edit distance.
+  std::array<uint8_t, 26> letters{};
 };
+
+// A lower bound of Levenshtein(a, b) from the keys' lengths and letter counts (of a-z; other
+// bytes match nothing here): max(|a|, |b|) minus the letters they have in common (the bag
+// distance). `a`'s counts are at most 64 (an EditPattern's keys), so the cap changes nothing.
+size_t EditLowerBound(const NameForm& a, const NameForm& b) {
+  size_t common = 0;
+  for (size_t c = 0; c < 26; ++c) common += std::min(a.letters[c], b.letters[c]);
+  return std::max(a.key.size(), b.key.size()) - common;
+}
 
 // The name features of an (entity, candidate) pair: the best over their forms.
 struct NameMatch {
@@ -250,47 +289,133 @@ double DiceBits(const GramBits& bits, const std::vector<uint32_t>& a,
   return 2.0 * static_cast<double>(bits.Common(b)) / static_cast<double>(a.size() + b.size());
 }
 
-struct Ent {
-  std::string key;
+// The taken-down entities' name 3-grams (NGrams(key, 3): three 5-bit codes, so below 2^15):
+// for each gram, the postings (the entities' slots in the index, Impl::downs: sorted, each
+// once) of each Class apart, and the total over the classes. Looked up by array index, no hashing;
+// a name's retrieval walks only the classes that can be its candidates (ValidCandidate), each
+// entity counted from its own class's lists exactly as from one list of all.
+class GramIndex {
+ public:
+  static constexpr uint32_t kGrams = 1u << 15;
+  static constexpr size_t kClasses = 4;
+  static const std::vector<uint32_t>& Empty() {
+    static const std::vector<uint32_t> empty;
+    return empty;
+  }
+  const std::vector<uint32_t>& List(uint32_t g, size_t c) const {
+    return g < kGrams && !lists_.empty() ? lists_[g * kClasses + c] : Empty();
+  }
+  // The postings of g over every class.
+  uint32_t Total(uint32_t g) const { return g < kGrams && !total_.empty() ? total_[g] : 0; }
+  // Adds `id` (a slot, of class c) to g's postings; false when g is no 3-gram.
+  bool Post(uint32_t g, size_t c, uint32_t id) {
+    if (g >= kGrams) return false;
+    if (lists_.empty()) {
+      lists_.resize(size_t{kGrams} * kClasses);
+      total_.assign(kGrams, 0);
+    }
+    std::vector<uint32_t>& p = lists_[g * kClasses + c];
+    if (p.empty() || p.back() < id) {  // the usual case: slots are given in increasing order
+      p.push_back(id);
+      if (total_[g]++ == 0) used_.push_back(g);
+      return true;
+    }
+    auto at = std::lower_bound(p.begin(), p.end(), id);
+    if (at != p.end() && *at == id) return true;
+    p.insert(at, id);
+    if (total_[g]++ == 0) used_.push_back(g);
+    return true;
+  }
+  // Moves `id` from class `from`'s postings to class `to`'s, for every gram.
+  void Move(uint32_t id, size_t from, size_t to) {
+    for (uint32_t g : used_) {
+      std::vector<uint32_t>& p = lists_[g * kClasses + from];
+      auto at = std::lower_bound(p.begin(), p.end(), id);
+      if (at == p.end() || *at != id) continue;
+      p.erase(at);
+      std::vector<uint32_t>& q = lists_[g * kClasses + to];
+      q.insert(std::lower_bound(q.begin(), q.end(), id), id);
+    }
+  }
+  void Clear() {
+    for (uint32_t g : used_) {
+      for (size_t c = 0; c < kClasses; ++c) lists_[g * kClasses + c].clear();
+      total_[g] = 0;
+    }
+    used_.clear();
+  }
+  // The grams with postings, ascending.
+  std::vector<uint32_t> Grams() const {
+    std::vector<uint32_t> out;
+    for (uint32_t g : used_) {
+      if (total_[g] > 0) out.push_back(g);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // g's postings over every class, sorted by id.
+  std::vector<uint32_t> Merged(uint32_t g) const {
+    std::vector<uint32_t> out;
+    for (size_t c = 0; c < kClasses; ++c) {
+      const std::vector<uint32_t>& p = List(g, c);
+      out.insert(out.end(), p.begin(), p.end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<uint32_t>> lists_;  // [gram * kClasses + class], once used
+  std::vector<uint32_t> total_;               // [gram]
+  std::vector<uint32_t> used_;                // the grams posted to since the last Clear
+};
+
+// Aligned to a cache line, with what every candidate's scoring and ValidCandidate read first
+// in its first three lines (PrefetchCandidates loads them ahead); the rest after.
+struct alignas(64) Ent {
   EntityKind kind = EntityKind::kUnknown;
   bool named = false;
-  std::string name_key, user_key;    // current strict keys
-  std::string name_core, user_core;  // strict keys without version markers, when they differ
-  std::vector<NameForm> forms;       // of the non-empty keys
-  std::optional<TimeMs> created;
-  TimeMs birth = 0;
-  TimeMs watch_until = kMinTime;
   bool has_avatar = false;
-  PdqHash avatar;
-  uint32_t creator = kNone;
-  std::vector<uint32_t> admins;
-  std::vector<uint32_t> administers;
-  std::vector<uint32_t> members;
-  std::vector<uint32_t> joined;
-  std::vector<uint32_t> down_members;
-  std::vector<uint32_t> neighbours;
-  std::vector<uint32_t> advertisers;
-  std::vector<uint64_t> posted;
-  std::optional<TimeMs> down;
   bool indexed = false;
   bool detected = false;
+  bool dirty = false;
+  bool name_cands_ready = false;
+  uint32_t forms_version = 0;  // bumped when `forms` change
   uint32_t parent = kNone;
   int children = 0;  // detected regenerations of it
-  bool name_cands_ready = false;
-  std::vector<uint32_t> name_cands;
-  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
-  // with the same raw strings needs no normalisation.
-  std::string raw_name, raw_user;
-  uint32_t forms_version = 0;  // bumped when `forms` change
-  // The name features against each candidate scored while watched (they depend only on the two
-  // entities' forms), released with the other lists when the watch ends.
-  FlatMap64<NameMatch> name_matches;  // by candidate id
   // Activity (accounts): messages sent, and since when it was seen in a chat (its first
   // membership or message), for the posting-rate continuity of the audience evidence.
   uint32_t sent = 0;
   TimeMs active_from = kMinTime;
-  bool dirty = false;
+  std::optional<TimeMs> down;
+  TimeMs birth = 0;
+  std::vector<NameForm> forms;  // of the non-empty keys
+  std::vector<uint32_t> admins;
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> joined;
+  PdqHash avatar;
+  // Past the first three lines.
+  std::string key;
+  std::string name_key, user_key;    // current strict keys
+  std::string name_core, user_core;  // strict keys without version markers, when they differ
+  std::optional<TimeMs> created;
+  TimeMs watch_until = kMinTime;
+  uint32_t creator = kNone;
+  std::vector<uint32_t> administers;
+  std::vector<uint32_t> down_members;
+  std::vector<uint32_t> neighbours;
+  std::vector<uint32_t> advertisers;
+  std::vector<uint64_t> posted;
+  std::vector<uint32_t> name_cands;
+  uint32_t down_slot = kNone;  // its place in Impl::downs while indexed
+  // Raw name and username whose keys are name_key/name_core and user_key/user_core: a sighting
+  // with the same raw strings needs no normalisation.
+  std::string raw_name, raw_user;
+  // The name features against each candidate scored while watched (they depend only on the two
+  // entities' forms), released with the other lists when the watch ends.
+  FlatMap64<NameMatch> name_matches;  // by candidate id
 };
+static_assert(offsetof(Ent, avatar) + sizeof(PdqHash) <= 192, "the hot fields fit in 3 lines");
 
 // The chats that posted a fingerprint, in the order they first did. Nearly always one, held
 // inline; a second moves them all to the heap. Saves an allocation per fingerprint (millions
@@ -339,12 +464,13 @@ struct RegenDetector::Impl {
   };
   StringIds ids;                      // entity key -> id (index in ents)
   std::vector<uint32_t> watched;      // entities whose watch began, for releasing their lists
-  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by entity id
-  std::vector<uint32_t> hit_touched;  // the same: the ids with a count, first n_touched of it
-  std::vector<double> score_of;       // scratch for name retrieval, by entity id
+  std::vector<uint32_t> hit_count;    // scratch for name retrieval, by slot (downs)
+  std::vector<uint32_t> hit_touched;  // the same: the slots with a count, first n_touched of it
+  std::vector<double> score_of;       // scratch for name retrieval, by slot
   std::vector<uint32_t> scored;
   std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
+  std::vector<double> rank_scores;  // the same
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
   std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
@@ -365,6 +491,8 @@ struct RegenDetector::Impl {
   // The last entities detected, in order: those of the epochs [lineage_epoch - size,
   // lineage_epoch) (RootsStill; emptied by Sweep, with the memos).
   std::vector<uint32_t> detected_log;
+  // By entity id, a bit: detected (by this detector since it was created or restored).
+  std::vector<uint64_t> detected_bits;
   struct ContentAcc {
     int matches = 0;
     double s = 0;
@@ -391,8 +519,11 @@ struct RegenDetector::Impl {
   std::unordered_map<std::string, uint32_t> links;  // normalised link -> chat
   // Scratch for NormalizedLink: URL as posted -> normalised link, if it is one.
   std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> link_cache;
-  std::vector<uint32_t> downs;  // indexed taken-down entities
-  std::unordered_map<uint32_t, std::vector<uint32_t>> gram_index, loose_index;
+  // Indexed taken-down entities, in the order they were indexed: an entity's place here is its
+  // slot, what the gram index lists (dense and small, so the retrieval's counters by slot stay
+  // in cache; given in increasing order, so postings are appended).
+  std::vector<uint32_t> downs;
+  GramIndex gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
   std::array<double, 4> population{};                 // named entities seen, by Class
@@ -479,6 +610,10 @@ struct RegenDetector::Impl {
     f.loose = LooseKey(key);
     f.grams = NGrams(key, 3);
     f.loose_grams = NGrams(f.loose, 3);
+    for (char ch : key) {
+      const auto u = static_cast<unsigned char>(ch - 'a');
+      if (u < 26 && f.letters[u] < 255) ++f.letters[u];
+    }
     f.key = std::move(key);
     return f;
   }
@@ -487,15 +622,15 @@ struct RegenDetector::Impl {
     Ent& e = ents[id];
     if (e.indexed) return;
     e.indexed = true;
+    const auto slot = static_cast<uint32_t>(downs.size());
+    e.down_slot = slot;
     downs.push_back(id);
-    // Postings are sorted by id, each id once (NameCandidates searches them).
-    auto post = [id](std::vector<uint32_t>& p) {
-      auto at = std::lower_bound(p.begin(), p.end(), id);
-      if (at == p.end() || *at != id) p.insert(at, id);
-    };
+    // Postings are sorted by id, each id once (NameCandidates searches them); every gram of
+    // NGrams(key, 3) is below GramIndex::kGrams.
+    const size_t c = static_cast<size_t>(ClassOf(e.kind));
     for (const NameForm& f : e.forms) {
-      for (uint32_t g : f.grams) post(gram_index[g]);
-      for (uint32_t g : f.loose_grams) post(loose_index[g]);
+      for (uint32_t g : f.grams) gram_index.Post(g, c, slot);
+      for (uint32_t g : f.loose_grams) loose_index.Post(g, c, slot);
     }
     if (e.has_avatar) avatars.Insert(id, e.avatar);
   }
@@ -523,11 +658,12 @@ struct RegenDetector::Impl {
       for (uint32_t id : downs) {
         Ent& e = ents[id];
         e.indexed = false;
+        e.down_slot = kNone;
         if (e.down && *e.down >= horizon) keep.push_back(id);
       }
       downs.clear();
-      gram_index.clear();
-      loose_index.clear();
+      gram_index.Clear();
+      loose_index.Clear();
       avatars.Clear();
       std::sort(keep.begin(), keep.end());  // postings are appended in id order
       for (uint32_t id : keep) IndexDown(id);
@@ -556,20 +692,26 @@ struct RegenDetector::Impl {
   }
 
   // The delay's log-scale bin, of kDelayBins over [0, ln((window + floor) / floor)].
+  // ln((window + floor) / floor), of the options alone: computed once (Create).
+  double delay_span = 0;
+  // std::log1p(n), std::lgamma(n + 0.5) and std::lgamma(n + 1) of counts.
+  CountMemo log1p_count{[](double v) { return std::log1p(v); }, 0.0};
+  CountMemo lgamma_half{[](double v) { return std::lgamma(v); }, 0.5};
+  CountMemo lgamma_one{[](double v) { return std::lgamma(v); }, 1.0};
+  static double DelaySpan(const RegenOptions& o) {
+    const double window_hours = static_cast<double>(o.parent_window) / kHourMs;
+    return std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+  }
   size_t DelayBin(double hours) const {
-    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
     const double u = std::log((hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
-    const double span =
-        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span = delay_span;
     const double b = std::floor(u / span * static_cast<double>(kDelayBins));
     return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kDelayBins - 1)));
   }
   // The density (per hour) of a comeback's delay: uniform in log(floor + delay) within each bin,
   // the bins weighted by the delays learnt (plus one each).
   double DelayDensity(double hours) const {
-    const double window_hours = static_cast<double>(opt.parent_window) / kHourMs;
-    const double span =
-        std::log((window_hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
+    const double span = delay_span;
     double total = 0;
     for (double c : delay_counts) total += c + 1;
     const double share = (delay_counts[DelayBin(hours)] + 1) / total;
@@ -596,7 +738,16 @@ struct RegenDetector::Impl {
   void OnEntity(const EntityEvent& ev, TimeMs t) {
     if (!ev.name && !ev.username) return;  // what the store keeps of entities: named sightings
     const uint32_t id = Intern(ev.key);
-    if (ev.kind != EntityKind::kUnknown) ents[id].kind = ev.kind;
+    if (ev.kind != EntityKind::kUnknown) {
+      const Class before = ClassOf(ents[id].kind), after = ClassOf(ev.kind);
+      ents[id].kind = ev.kind;
+      if (ents[id].indexed && before != after) {
+        // Its postings follow its class (rare: a kind learnt after the takedown).
+        const uint32_t slot = ents[id].down_slot;
+        gram_index.Move(slot, static_cast<size_t>(before), static_cast<size_t>(after));
+        loose_index.Move(slot, static_cast<size_t>(before), static_cast<size_t>(after));
+      }
+    }
     if (!ents[id].created && ev.created) ents[id].created = ev.created;
     if (ev.creator && !ev.creator->empty() && ents[id].creator == kNone &&
         ev.creator->front() != '@') {
@@ -840,15 +991,17 @@ struct RegenDetector::Impl {
     Ent& x = ents[xid];
     x.name_cands.clear();
     x.name_cands_ready = true;
-    // score_of[id] > 0 for the entities in `scored`: the best share of grams found.
-    if (hit_count.size() < ents.size()) hit_count.resize(ents.size(), 0);
-    // Distinct ids: never more than the entities (one more slot for the unconditional store).
-    if (hit_touched.size() < ents.size() + 1) hit_touched.resize(ents.size() + 1);
-    if (score_of.size() < ents.size()) score_of.resize(ents.size(), 0.0);
+    // The postings hold slots (downs): score_of[slot] > 0 for the slots in `scored`, the best
+    // share of grams found.
+    if (hit_count.size() < downs.size()) hit_count.resize(downs.size(), 0);
+    // Distinct slots: never more than downs (one more place for the unconditional store).
+    if (hit_touched.size() < downs.size() + 1) hit_touched.resize(downs.size() + 1);
+    if (score_of.size() < downs.size()) score_of.resize(downs.size(), 0.0);
     scored.clear();
     size_t n_touched = 0;  // hit_touched's ids
-    auto retrieve = [&](const std::vector<uint32_t>& grams,
-                        const std::unordered_map<uint32_t, std::vector<uint32_t>>& index) {
+    // Over the postings of class c only: the candidates of that class (an entity is in the
+    // lists of its own class alone, so its count is the same as over all the lists).
+    auto retrieve = [&](const std::vector<uint32_t>& grams, const GramIndex& index, size_t c) {
       if (grams.empty()) return;
       // An entity's hits are the postings (of at most kMaxPostings) that list it; it is kept
       // with `need` or more. Prefix filter: with L lists and k = ceil(need), an entity in k of
@@ -858,9 +1011,9 @@ struct RegenDetector::Impl {
       const auto k = static_cast<size_t>(std::ceil(need));
       lists.clear();
       for (uint32_t g : grams) {
-        auto it = index.find(g);
-        if (it == index.end() || it->second.size() > kMaxPostings) continue;
-        lists.push_back(&it->second);
+        const std::vector<uint32_t>& p = index.List(g, c);
+        if (p.empty() || index.Total(g) > kMaxPostings) continue;  // the cap is over all classes
+        lists.push_back(&p);
       }
       if (lists.size() < k) return;  // nobody reaches `need`
       std::sort(lists.begin(), lists.end(),
@@ -885,13 +1038,18 @@ struct RegenDetector::Impl {
         n_touched = n;
         ++walk;
       }
+      // The searches of an entity stop once the lists left cannot bring it to k: its count
+      // then no longer matters (it is below `need` either way); one that reaches k is counted
+      // to the end.
+      const size_t n_lists = lists.size();
       for (size_t t = 0; t < n_touched; ++t) {
         const uint32_t id = hit_touched[t];
-        for (size_t i = walk; i < lists.size(); ++i) {
-          hit_count[id] += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
-        }
-        const double n = hit_count[id];
+        size_t c = hit_count[id];
         hit_count[id] = 0;
+        for (size_t i = walk; i < n_lists && c + (n_lists - i) >= k; ++i) {
+          c += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
+        }
+        const double n = static_cast<double>(c);
         if (n >= need) {
           if (score_of[id] == 0.0) scored.push_back(id);
           score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
@@ -899,9 +1057,17 @@ struct RegenDetector::Impl {
       }
       n_touched = 0;
     };
-    for (const NameForm& f : x.forms) {
-      retrieve(f.grams, gram_index);
-      retrieve(f.loose_grams, loose_index);
+    // The classes ValidCandidate admits: x's and the unknown one, or all for an unknown x.
+    const Class cx = ClassOf(x.kind);
+    for (size_t c = 0; c < GramIndex::kClasses; ++c) {
+      if (cx != Class::kUnknown && c != static_cast<size_t>(cx) &&
+          c != static_cast<size_t>(Class::kUnknown)) {
+        continue;
+      }
+      for (const NameForm& f : x.forms) {
+        retrieve(f.grams, gram_index, c);
+        retrieve(f.loose_grams, loose_index, c);
+      }
     }
     std::vector<std::pair<double, uint32_t>>& ranked = ranked_scratch;
     ranked.clear();
@@ -909,23 +1075,45 @@ struct RegenDetector::Impl {
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < scored.size(); ++i) {
       if (i + kAhead < scored.size()) {
-        const Ent& ahead = ents[scored[i + kAhead]];
+        const Ent& ahead = ents[downs[scored[i + kAhead]]];
         __builtin_prefetch(&ahead.down);
         __builtin_prefetch(&ahead.kind);
       }
-      const uint32_t id = scored[i];
-      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[id], id);
-      score_of[id] = 0.0;
+      const uint32_t slot = scored[i];
+      const uint32_t id = downs[slot];
+      if (ValidCandidate(x, xid, id)) ranked.emplace_back(score_of[slot], id);
+      score_of[slot] = 0.0;
     }
     scored.clear();
     // The order is total (keys are unique), so the first kNameCandidates are those of a full
     // sort.
     const size_t keep = std::min(ranked.size(), kNameCandidates);
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                      ranked.end(), [&](const auto& a, const auto& b) {
-                        if (a.first != b.first) return a.first > b.first;
-                        return ents[a.second].key < ents[b.second].key;
-                      });
+    auto before = [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return ents[a.second].key < ents[b.second].key;
+    };
+    if (ranked.size() > keep && keep > 0) {
+      // Only the keep-th best score (`cut`) and those above it can be kept; all above it are,
+      // and among the ties at it the smallest keys fill the rest. So the string compares of
+      // the keys are spent only on the ties at the cut, and once each (a selection, not a
+      // sort), before the few kept are sorted.
+      std::vector<double>& s = rank_scores;
+      s.clear();
+      for (const auto& r : ranked) s.push_back(r.first);
+      std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(keep - 1), s.end(),
+                       std::greater<>());
+      const double cut = s[keep - 1];
+      std::erase_if(ranked, [cut](const auto& r) { return r.first < cut; });
+      const auto ties = std::partition(ranked.begin(), ranked.end(),
+                                       [cut](const auto& r) { return r.first > cut; });
+      const auto above = static_cast<size_t>(ties - ranked.begin());  // < keep: cut is keep-th
+      const auto fill = ties + static_cast<std::ptrdiff_t>(keep - above);
+      std::nth_element(ties, fill - 1, ranked.end(), [&](const auto& a, const auto& b) {
+        return ents[a.second].key < ents[b.second].key;
+      });
+      ranked.resize(keep);
+    }
+    std::sort(ranked.begin(), ranked.end(), before);
     ranked.resize(keep);
     for (const auto& r : ranked) x.name_cands.push_back(r.second);
   }
@@ -999,7 +1187,8 @@ struct RegenDetector::Impl {
     std::sort(out.begin(), out.end());
   }
 
-  struct Pair {
+  // A pair's values, all scalars (reset by assignment, no allocation); Pair adds its buffer.
+  struct PairValues {
     uint32_t parent = kNone;
     RegenFeatures x{};
     double score = 0;
@@ -1009,7 +1198,6 @@ struct RegenDetector::Impl {
     uint32_t shared_admin = kNone;
     int content_matches = 0;
     int shared_members = 0;
-    std::vector<uint32_t> shared;  // shared member (group) roots, sorted
     uint32_t related_advertiser = kNone;
     double name_sum = 0;
     TimeMs down = 0;
@@ -1027,7 +1215,12 @@ struct RegenDetector::Impl {
     double rate_log_p = 0;  // ln P(x's messages | x posts at the candidate's rate)
     double plain = 0;       // the score without the audience evidence
   };
+  struct Pair : PairValues {
+    std::vector<uint32_t> shared;  // shared member (group) roots, sorted
+  };
+  static_assert(std::is_trivially_copyable_v<PairValues>);
   std::vector<Pair> pairs_scratch;  // for Evaluate
+  std::vector<uint8_t> name_fresh;  // the same (PrefetchCandidates)
 
   // Named entities of a class seen so far (all of them for an unknown class).
   double Population(Class c) const {
@@ -1124,14 +1317,25 @@ struct RegenDetector::Impl {
   // Whether `roots` (sorted), the lineage roots of some entities at `epoch`, are still theirs.
   // A detection of x changes Root(v) only for the v whose root was x (x had no parent before
   // it; past kMaxLineage the root stays), so the roots stand unless one of the entities
-  // detected since is among them. Also false when checking costs more than recomputing.
+  // detected since is among them. When few came since, each is searched for in the roots;
+  // otherwise each root is looked up in detected_bits: a root is undetected when it becomes
+  // one (it has no parent) and the roots are checked at every epoch they are kept to, so a
+  // detected root was detected since (save past kMaxLineage, where false only costs a
+  // recomputation: a memo is a cache).
   bool RootsStill(uint64_t epoch, const std::vector<uint32_t>& roots) const {
     if (epoch == lineage_epoch) return true;
     const uint64_t logged_from = lineage_epoch - detected_log.size();
     if (epoch > lineage_epoch || epoch < logged_from) return false;  // never computed, or older
-    if (lineage_epoch - epoch > 16 + 2 * roots.size()) return false;
-    for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
-      if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
+    const uint64_t since = lineage_epoch - epoch;
+    if (since * 8 * static_cast<uint64_t>(std::bit_width(roots.size())) <= roots.size()) {
+      for (size_t i = static_cast<size_t>(epoch - logged_from); i < detected_log.size(); ++i) {
+        if (std::binary_search(roots.begin(), roots.end(), detected_log[i])) return false;
+      }
+      return true;
+    }
+    const size_t words = detected_bits.size();
+    for (uint32_t r : roots) {
+      if (r / 64 < words && ((detected_bits[r / 64] >> (r % 64)) & 1) != 0) return false;
     }
     return true;
   }
@@ -1225,14 +1429,23 @@ struct RegenDetector::Impl {
       for (size_t j = 0; j < p.forms.size(); ++j) {
         const NameForm& b = p.forms[j];
         const double dice = DiceBits(form_bits[2 * i], a.grams, b.grams);
-        // EditSimilarity(a.key, b.key), with a's masks built once.
-        const double edit =
-            !form_patterns[i].usable() ? EditSimilarity(a.key, b.key)
-            : a.key.empty() || b.key.empty()
-                ? 0.0
-                : 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) /
-                            static_cast<double>(std::max(a.key.size(), b.key.size()));
         const double loose = DiceBits(form_bits[2 * i + 1], a.loose_grams, b.loose_grams);
+        // EditSimilarity(a.key, b.key), with a's masks built once. Not computed when even its
+        // upper bound (from EditLowerBound) could change neither the best edit so far nor the
+        // best sum (which only a strictly greater one replaces): the same NameMatch, since
+        // 1 - d / n and the sums are monotone in d in floating point too.
+        double edit = 0.0;
+        if (!form_patterns[i].usable()) {
+          edit = EditSimilarity(a.key, b.key);
+        } else if (!a.key.empty() && !b.key.empty()) {
+          const auto n = static_cast<double>(std::max(a.key.size(), b.key.size()));
+          const double upper = 1.0 - static_cast<double>(EditLowerBound(a, b)) / n;
+          if (upper <= m.edit && dice + upper + loose <= m.best) {
+            edit = upper;  // stands for the edit similarity: no maximum below can change
+          } else {
+            edit = 1.0 - static_cast<double>(form_patterns[i].Distance(b.key)) / n;
+          }
+        }
         if (dice + edit + loose > m.best) {
           m.best = dice + edit + loose;
           m.form = static_cast<int>(i);
@@ -1250,28 +1463,49 @@ struct RegenDetector::Impl {
   // Scoring a candidate mostly waits for memory: its entity, its forms and their grams, each
   // behind the one before. Before scoring cands[k], the loads of the candidates a few places
   // ahead are started, one level deeper the nearer they are, so that they overlap.
-  void PrefetchCandidates(const std::vector<uint32_t>& cands, size_t k) {
+  void PrefetchCandidates(const Ent& x, const std::vector<uint32_t>& cands, size_t k) {
     // GCC deems a function of prefetches alone free of effects and drops its calls: this
     // empty statement, which it may not drop, keeps them.
     asm volatile("");
     constexpr size_t kEntAhead = 6, kFormsAhead = 3, kGramsAhead = 1;
     if (k + kEntAhead < cands.size()) {
       const uint32_t pid = cands[k + kEntAhead];
-      const Ent& p = ents[pid];  // address only: nothing is read
-      __builtin_prefetch(&p.forms);
-      __builtin_prefetch(&p.admins);
-      __builtin_prefetch(&p.down);
-      __builtin_prefetch(&p.kind);
-      if (!opt.name_only) __builtin_prefetch(&content_acc[pid]);
+      const char* p = reinterpret_cast<const char*>(&ents[pid]);  // address only: nothing is read
+      __builtin_prefetch(p);                                      // the first three lines (Ent)
+      __builtin_prefetch(p + 64);
+      __builtin_prefetch(p + 128);
+      x.name_matches.Prefetch(pid);  // the slot where Names looks first
+      if (!opt.name_only) {
+        __builtin_prefetch(&content_acc[pid]);
+        if (pid < member_roots_memo.size()) __builtin_prefetch(&member_roots_memo[pid]);
+      }
     }
     if (k + kFormsAhead < cands.size()) {
-      const Ent& p = ents[cands[k + kFormsAhead]];
-      const char* f = reinterpret_cast<const char*>(p.forms.data());
-      const size_t bytes = p.forms.size() * sizeof(NameForm);
-      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      const uint32_t pid = cands[k + kFormsAhead];
+      const Ent& p = ents[pid];
+      // The forms are read only when the pair's name features are not kept (Names): most
+      // are when x is evaluated again.
+      auto it = x.name_matches.find(pid);
+      const bool fresh =
+          it == x.name_matches.end() || it->second.candidate_forms != p.forms_version;
+      name_fresh[k + kFormsAhead] = fresh;
+      if (fresh) {
+        const char* f = reinterpret_cast<const char*>(p.forms.data());
+        const size_t bytes = p.forms.size() * sizeof(NameForm);
+        for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(f + off);
+      }
       if (!p.admins.empty()) __builtin_prefetch(p.admins.data());
+      if (!opt.name_only && pid < member_roots_memo.size()) {
+        // The memo's roots, read by RootsStill and the intersections.
+        const RootsMemo& m = member_roots_memo[pid];
+        if (!m.roots.empty()) {
+          __builtin_prefetch(m.roots.data());
+          __builtin_prefetch(reinterpret_cast<const char*>(m.roots.data()) + 64);
+        }
+        if (!m.admin_roots.empty()) __builtin_prefetch(m.admin_roots.data());
+      }
     }
-    if (k + kGramsAhead < cands.size()) {
+    if (k + kGramsAhead < cands.size() && name_fresh[k + kGramsAhead]) {
       const Ent& p = ents[cands[k + kGramsAhead]];
       for (const NameForm& f : p.forms) {
         __builtin_prefetch(f.grams.data());
@@ -1368,11 +1602,13 @@ struct RegenDetector::Impl {
       const double ep = p.active_from == kMinTime
                             ? 0.0
                             : std::max(0.0, static_cast<double>(*p.down - p.active_from) / kHourMs);
+      static_assert(kRateShape == 0.5, "lgamma_half");
       const double shape = p.sent + kRateShape;
       const double q = audience_x_hours / (ep + kRateExposureHours + audience_x_hours);
       const double k = x.sent;
-      r.rate_log_p = std::lgamma(k + shape) - std::lgamma(shape) - std::lgamma(k + 1) +
-                     (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
+      // lgamma(k + shape) - lgamma(shape) - lgamma(k + 1), of counts (k + shape is exact).
+      r.rate_log_p = lgamma_half(uint64_t{x.sent} + p.sent) - lgamma_half(p.sent) -
+                     lgamma_one(x.sent) + (k > 0 ? k * std::log(q) : 0.0) + shape * std::log1p(-q);
     }
   }
 
@@ -1427,12 +1663,9 @@ struct RegenDetector::Impl {
              const std::vector<uint32_t>& x_member_roots) {
     const Ent& x = ents[xid];
     const Ent& p = ents[pid];
-    {
-      std::vector<uint32_t> buffer = std::move(r.shared);
-      buffer.clear();
-      r = Pair();
-      r.shared = std::move(buffer);
-    }
+    static const PairValues kFresh{};
+    static_cast<PairValues&>(r) = kFresh;  // a copy of the defaults, not a construction
+    r.shared.clear();                      // keeps its buffer
     r.parent = pid;
     RegenFeatures& f = r.x;
     const NameMatch& nm = Names(xid, pid);
@@ -1480,7 +1713,7 @@ struct RegenDetector::Impl {
                             p_member_roots.end(), std::back_inserter(shared));
       r.shared_members = static_cast<int>(shared.size());
       const size_t uni = x_member_roots.size() + p_member_roots.size() - shared.size();
-      f[kFeatMembers] = std::log1p(r.shared_members);
+      f[kFeatMembers] = log1p_count(static_cast<uint64_t>(r.shared_members));
       f[kFeatMembersJaccard] =
           uni > 0 ? static_cast<double>(shared.size()) / static_cast<double>(uni) : 0.0;
       f[kFeatMembersCover] =
@@ -1495,7 +1728,7 @@ struct RegenDetector::Impl {
         }
       }
       f[kFeatAdvertRelated] = r.related_advertiser != kNone ? 1.0 : 0.0;
-      f[kFeatAdvertised] = std::log1p(static_cast<double>(x.advertisers.size()));
+      f[kFeatAdvertised] = log1p_count(x.advertisers.size());
       // Claimed by another entity: the entity's own detection (when scoring goes on after it,
       // for fitting) does not count against its parent.
       const int others = p.children - (x.detected && x.parent == pid ? 1 : 0);
@@ -1562,8 +1795,11 @@ struct RegenDetector::Impl {
         AdminRoots(ents[x.advertisers[k]], advertiser_roots[k]);
       }
     }
+    // For PrefetchCandidates: whether each pair's name features are to be computed (the first
+    // kFormsAhead are not known there: taken as fresh).
+    name_fresh.assign(cands.size(), 1);
     for (size_t k = 0; k < cands.size(); ++k) {
-      PrefetchCandidates(cands, k);
+      PrefetchCandidates(x, cands, k);
       Score(pairs[k], xid, cands[k], x_roots, x_member_roots);
     }
     ClearContent();
@@ -1773,6 +2009,8 @@ struct RegenDetector::Impl {
       const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
       delay_counts[DelayBin(std::max(0.0, hours))] += 1;
     }
+    if (detected_bits.size() <= xid / 64) detected_bits.resize(ents.size() / 64 + 1, 0);
+    detected_bits[xid / 64] |= uint64_t{1} << (xid % 64);
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
     ++ents[best.parent].children;
@@ -1900,11 +2138,15 @@ struct RegenDetector::Impl {
       w.U64(chat);
     }
     id_list(downs);
-    for (const auto* index : {&gram_index, &loose_index}) {
-      w.U64(index->size());
-      for (const auto& [gram, postings] : *index) {
+    for (const GramIndex* index : {&gram_index, &loose_index}) {
+      const std::vector<uint32_t> grams = index->Grams();
+      w.U64(grams.size());
+      for (uint32_t gram : grams) {
         w.U64(gram);
-        id_list(postings);
+        std::vector<uint32_t> ids = index->Merged(gram);  // slots: saved as entity ids
+        for (uint32_t& v : ids) v = downs[v];
+        std::sort(ids.begin(), ids.end());
+        id_list(ids);
       }
     }
     w.U64(avatars.entries().size());
@@ -2051,11 +2293,29 @@ struct RegenDetector::Impl {
       links[std::move(link)] = id();
     }
     id_list(downs);
-    for (auto* index : {&gram_index, &loose_index}) {
+    for (size_t k = 0; k < downs.size() && !r.failed(); ++k) {
+      Ent& e = ents[downs[k]];
+      if (e.down_slot != kNone || !e.indexed) r.Fail();  // each once, and the indexed alone
+      e.down_slot = static_cast<uint32_t>(k);
+    }
+    for (GramIndex* index : {&gram_index, &loose_index}) {
       const size_t grams = r.Count();
+      std::vector<uint32_t> postings;
       for (size_t i = 0; i < grams && !r.failed(); ++i) {
-        const auto gram = static_cast<uint32_t>(r.U64());
-        id_list((*index)[gram]);
+        const uint64_t gram = r.U64();
+        // Each gram once, and a 3-gram (GramIndex::kGrams); each entity in its class's lists.
+        if (gram >= GramIndex::kGrams || index->Total(static_cast<uint32_t>(gram)) > 0) r.Fail();
+        id_list(postings);
+        if (r.failed()) break;
+        for (uint32_t who : postings) {
+          const uint32_t slot = ents[who].down_slot;  // only the indexed are listed
+          if (slot == kNone) {
+            r.Fail();
+            break;
+          }
+          index->Post(static_cast<uint32_t>(gram), static_cast<size_t>(ClassOf(ents[who].kind)),
+                      slot);
+        }
       }
     }
     const size_t navatars = r.Count();
@@ -2112,6 +2372,7 @@ StatusOr<std::unique_ptr<RegenDetector>> RegenDetector::Create(const RegenOption
   std::unique_ptr<RegenDetector> d(new RegenDetector());
   d->impl_ = std::make_unique<Impl>();
   d->impl_->opt = options;
+  d->impl_->delay_span = Impl::DelaySpan(options);
   ASSIGN_OR_RETURN(d->impl_->norm, NameNormalizer::Create());
   return d;
 }
