@@ -513,6 +513,20 @@ TEST(RegenStage, IngestAndReplayAgree) {
   EXPECT_GT(q.Int(0), 0);
 }
 
+// Writes the random world of `seed` into `files` files p0.ndjson, p1.ndjson, ... of `dir`, cut
+// in time order; its events.
+std::vector<Event> WriteWorldInParts(const testing::TempDir& dir, uint32_t seed, size_t files) {
+  const auto ev = RandomWorld(seed);
+  std::vector<std::string> parts(files);
+  for (size_t i = 0; i < ev.size(); ++i) {
+    AppendEventJson(ev[i], parts[i * parts.size() / ev.size()]);
+  }
+  for (size_t p = 0; p < parts.size(); ++p) {
+    testing::WriteFile(dir.File("p" + std::to_string(p) + ".ndjson"), parts[p]);
+  }
+  return ev;
+}
+
 // Runs one ingest of `file` through the enforcement stage (read again even when it was read
 // whole before, as `cordon ingest --rescan` does); its report.
 StageReport IngestWithStage(Store& store, const std::string& file, const StageOptions& so = {}) {
@@ -533,14 +547,7 @@ StageReport IngestWithStage(Store& store, const std::string& file, const StageOp
 // the detections still equal a replay's.
 TEST(RegenStage, ASavedStateThatIsNotTheStoresIsReplayedInstead) {
   testing::TempDir dir;
-  const auto ev = RandomWorld(12);
-  std::vector<std::string> parts(4);
-  for (size_t i = 0; i < ev.size(); ++i) {
-    AppendEventJson(ev[i], parts[i * parts.size() / ev.size()]);  // four files in time order
-  }
-  for (size_t p = 0; p < parts.size(); ++p) {
-    testing::WriteFile(dir.File("p" + std::to_string(p) + ".ndjson"), parts[p]);
-  }
+  WriteWorldInParts(dir, 12, 4);
   auto store = Store::Open(dir.File("s.db"));
   ASSERT_TRUE(store.ok());
   Store& s = **store;
@@ -587,14 +594,7 @@ TEST(RegenStage, ASavedStateThatIsNotTheStoresIsReplayedInstead) {
 // is saved for the next ingest.
 TEST(RegenStage, AStateDamagedPastItsHeaderIsReplayedAtTheEnd) {
   testing::TempDir dir;
-  const auto ev = RandomWorld(13);
-  std::vector<std::string> parts(3);
-  for (size_t i = 0; i < ev.size(); ++i) {
-    AppendEventJson(ev[i], parts[i * parts.size() / ev.size()]);  // three files in time order
-  }
-  for (size_t p = 0; p < parts.size(); ++p) {
-    testing::WriteFile(dir.File("p" + std::to_string(p) + ".ndjson"), parts[p]);
-  }
+  const auto ev = WriteWorldInParts(dir, 13, 3);
   auto store = Store::Open(dir.File("s.db"));
   ASSERT_TRUE(store.ok());
   Store& s = **store;

@@ -353,14 +353,13 @@ class GramIndex {
     std::sort(out.begin(), out.end());
     return out;
   }
-  // g's postings over every class, sorted by id.
+  // g's postings over every class, class after class (each class's sorted, not the whole).
   std::vector<uint32_t> Merged(uint32_t g) const {
     std::vector<uint32_t> out;
     for (size_t c = 0; c < kClasses; ++c) {
       const std::vector<uint32_t>& p = List(g, c);
       out.insert(out.end(), p.begin(), p.end());
     }
-    std::sort(out.begin(), out.end());
     return out;
   }
 
@@ -625,8 +624,8 @@ struct RegenDetector::Impl {
     const auto slot = static_cast<uint32_t>(downs.size());
     e.down_slot = slot;
     downs.push_back(id);
-    // Postings are sorted by id, each id once (NameCandidates searches them); every gram of
-    // NGrams(key, 3) is below GramIndex::kGrams.
+    // Postings are sorted by slot, each slot once (NameCandidates searches them); every gram
+    // of NGrams(key, 3) is below GramIndex::kGrams.
     const size_t c = static_cast<size_t>(ClassOf(e.kind));
     for (const NameForm& f : e.forms) {
       for (uint32_t g : f.grams) gram_index.Post(g, c, slot);
@@ -665,7 +664,7 @@ struct RegenDetector::Impl {
       gram_index.Clear();
       loose_index.Clear();
       avatars.Clear();
-      std::sort(keep.begin(), keep.end());  // postings are appended in id order
+      std::sort(keep.begin(), keep.end());  // slots in id order, the same after every sweep
       for (uint32_t id : keep) IndexDown(id);
     }
     std::erase_if(rejoin_pending, [&](uint32_t id) {
@@ -704,18 +703,16 @@ struct RegenDetector::Impl {
   }
   size_t DelayBin(double hours) const {
     const double u = std::log((hours + kAudienceDelayFloorHours) / kAudienceDelayFloorHours);
-    const double span = delay_span;
-    const double b = std::floor(u / span * static_cast<double>(kDelayBins));
+    const double b = std::floor(u / delay_span * static_cast<double>(kDelayBins));
     return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(kDelayBins - 1)));
   }
   // The density (per hour) of a comeback's delay: uniform in log(floor + delay) within each bin,
   // the bins weighted by the delays learnt (plus one each).
   double DelayDensity(double hours) const {
-    const double span = delay_span;
     double total = 0;
     for (double c : delay_counts) total += c + 1;
     const double share = (delay_counts[DelayBin(hours)] + 1) / total;
-    const double per_log = share / (span / static_cast<double>(kDelayBins));
+    const double per_log = share / (delay_span / static_cast<double>(kDelayBins));
     return per_log / (hours + kAudienceDelayFloorHours);
   }
 
@@ -1044,12 +1041,12 @@ struct RegenDetector::Impl {
       const size_t n_lists = lists.size();
       for (size_t t = 0; t < n_touched; ++t) {
         const uint32_t id = hit_touched[t];
-        size_t c = hit_count[id];
+        size_t count = hit_count[id];
         hit_count[id] = 0;
-        for (size_t i = walk; i < n_lists && c + (n_lists - i) >= k; ++i) {
-          c += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
+        for (size_t i = walk; i < n_lists && count + (n_lists - i) >= k; ++i) {
+          count += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
         }
-        const double n = static_cast<double>(c);
+        const double n = static_cast<double>(count);
         if (n >= need) {
           if (score_of[id] == 0.0) scored.push_back(id);
           score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
