@@ -272,19 +272,11 @@ StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& 
   return out;
 }
 
-StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inputs,
-                              const IngestOptions& options) {
-  auto start = std::chrono::steady_clock::now();
-  IngestReport report;
-  if (options.hash_media) RETURN_IF_ERROR(CheckMediaRoots(options.media_roots));
-  ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
-  ASSIGN_OR_RETURN(const Importer* forced, ForcedImporter(options.format));
-  int64_t total_bytes = 0;
-  for (const auto& f : files) {
-    struct stat sb;
-    if (::stat(f.c_str(), &sb) == 0) total_bytes += sb.st_size;
-  }
-  ProgressStep bar(options.progress, "ingest", total_bytes, kProgressBytes);
+namespace {
+
+// Ingests each file in its own transaction(s), adding to `report`.
+Status IngestFiles(Store& store, const std::vector<std::string>& files, const Importer* forced,
+                   const IngestOptions& options, ProgressStep& bar, IngestReport& report) {
   for (const auto& path : files) {
     FileReport fr;
     fr.path = path;
@@ -351,6 +343,31 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
     bar.Set(report.bytes);
     report.files.push_back(std::move(fr));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inputs,
+                              const IngestOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  IngestReport report;
+  if (options.hash_media) RETURN_IF_ERROR(CheckMediaRoots(options.media_roots));
+  ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
+  ASSIGN_OR_RETURN(const Importer* forced, ForcedImporter(options.format));
+  int64_t total_bytes = 0;
+  for (const auto& f : files) {
+    struct stat sb;
+    if (::stat(f.c_str(), &sb) == 0) total_bytes += sb.st_size;
+  }
+  ProgressStep bar(options.progress, "ingest", total_bytes, kProgressBytes);
+  // Into a store without messages, the message key index is built once at the end
+  // (Store::BeginLoad). After a failure the store's next Begin or Open builds it.
+  RETURN_IF_ERROR(store.BeginLoad());
+  Status ingested = IngestFiles(store, files, forced, options, bar, report);
+  Status finished = store.FinishLoad();
+  RETURN_IF_ERROR(ingested);
+  RETURN_IF_ERROR(finished);
   bar.Finish();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -11,6 +11,9 @@ MessageExtrasWriter::MessageExtrasWriter(Db* db)
       find_(db,
             "SELECT m.id, e.edited FROM messages m LEFT JOIN message_extras e "
             "ON e.message_id = m.id WHERE m.key = ?1"),
+      find_by_id_(db,
+                  "SELECT m.id, e.edited FROM messages m LEFT JOIN message_extras e "
+                  "ON e.message_id = m.id WHERE m.id = ?1"),
       // Counts only grow, as views do; the thread is kept once known.
       update_(db,
               "INSERT INTO message_extras(message_id, edited, reactions, poll_voters, thread) "
@@ -33,7 +36,8 @@ MessageExtrasWriter::MessageExtrasWriter(Db* db)
             "target) VALUES(?1,?2,?3,?4,?5,?6,?7)") {}
 
 Status MessageExtrasWriter::status() const {
-  for (const Statement* s : {&insert_, &find_, &update_, &set_text_, &delete_links_, &link_}) {
+  for (const Statement* s :
+       {&insert_, &find_, &find_by_id_, &update_, &set_text_, &delete_links_, &link_}) {
     if (!s->ok()) return s->status();
   }
   return Status::Ok();
@@ -63,19 +67,25 @@ Status MessageExtrasWriter::WriteLinks(int64_t message_id, const MessageEvent& m
   return Status::Ok();
 }
 
-Status MessageExtrasWriter::SeenAgain(const MessageEvent& m, bool* changed) {
+Status MessageExtrasWriter::SeenAgain(const MessageEvent& m, std::optional<int64_t> row,
+                                      bool* changed) {
   *changed = false;
   if (!Has(m)) return Status::Ok();
-  find_.Bind(1, m.key);
-  if (!find_.Step()) {
-    Status s = find_.status();
-    find_.Reset();
+  Statement& find = row ? find_by_id_ : find_;
+  if (row) {
+    find.Bind(1, *row);
+  } else {
+    find.Bind(1, m.key);
+  }
+  if (!find.Step()) {
+    Status s = find.status();
+    find.Reset();
     return s;
   }
-  const int64_t id = find_.Int(0);
+  const int64_t id = find.Int(0);
   const std::optional<TimeMs> stored_edit =
-      find_.IsNull(1) ? std::nullopt : std::optional<TimeMs>(find_.Int(1));
-  find_.Reset();
+      find.IsNull(1) ? std::nullopt : std::optional<TimeMs>(find.Int(1));
+  find.Reset();
   // A later edit than the one stored: its text is the message's text now.
   if (m.edited && (!stored_edit || *m.edited > *stored_edit)) {
     RETURN_IF_ERROR(set_text_.Bind(1, id).BindOrNull(2, m.text).Run());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "cordon/model/event.h"
 #include "cordon/store/sql.h"
@@ -30,13 +31,14 @@ class MessageExtrasWriter {
   // After a new message row `message_id` was inserted for m.
   Status Inserted(int64_t message_id, const MessageEvent& m);
   // After m was applied again to the row it already has. Sets *changed when a later edit
-  // replaced its text (what a replay gives back differs); higher counts alone do not.
-  Status SeenAgain(const MessageEvent& m, bool* changed);
+  // replaced its text (what a replay gives back differs); higher counts alone do not. `row`:
+  // the row's id when the caller knows it (a load without the key index), else found by key.
+  Status SeenAgain(const MessageEvent& m, std::optional<int64_t> row, bool* changed);
 
  private:
   Status WriteLinks(int64_t message_id, const MessageEvent& m);
 
-  Statement insert_, find_, update_, set_text_, delete_links_, link_;
+  Statement insert_, find_, find_by_id_, update_, set_text_, delete_links_, link_;
 };
 
 }  // namespace cordon

@@ -20,7 +20,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 11> kPostgresMigrations = {
+inline constexpr std::array<std::string_view, 12> kPostgresMigrations = {
     // 0 -> 9: the schema as of SQLite's migration 9.
     R"sql(
 CREATE FUNCTION min(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
@@ -240,6 +240,8 @@ CREATE TABLE policy_rules(
     // 10 -> 11: the regeneration detector's state (schema.h).
     "CREATE TABLE regen_state(part BIGINT PRIMARY KEY, version BIGINT NOT NULL, "
     "data BYTEA NOT NULL);",
+    // 11 -> 12: none; PostgreSQL keeps the UNIQUE constraint (loads there keep the index).
+    "",
 };
 static_assert(kPostgresMigrations.size() == kMigrations.size(),
               "every SQLite migration needs its PostgreSQL twin (store/postgres_schema.h)");

@@ -7,7 +7,7 @@
 
 namespace cordon {
 
-inline constexpr std::array<std::string_view, 11> kMigrations = {
+inline constexpr std::array<std::string_view, 12> kMigrations = {
     // 0 -> 1: the event model.
     R"sql(
 CREATE TABLE entities(
@@ -251,6 +251,30 @@ CREATE TABLE regen_state(
   version INTEGER NOT NULL,
   data BLOB NOT NULL
 );
+)sql",
+    // 11 -> 12: the message key's uniqueness as an index of its own, messages_by_key, which a
+    // load into a store without messages drops and builds once at its end (Store::BeginLoad):
+    // kept row by row it was half of SQLite's cost of a message (docs/benchmarks.md). SQLite
+    // cannot drop a UNIQUE column constraint, so the table is copied once; its columns and row
+    // ids are unchanged (the analysis indexes go with the old table; the next analysis builds
+    // them again, Store::EnsureAnalysisIndexes).
+    R"sql(
+CREATE TABLE messages_v12(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  chat TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  sender TEXT, text TEXT,
+  fwd_chat TEXT, fwd_message TEXT, fwd_name TEXT, fwd_time INTEGER,
+  views INTEGER, via_bot TEXT, reply_to TEXT
+);
+INSERT INTO messages_v12(id, key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name,
+                         fwd_time, views, via_bot, reply_to)
+  SELECT id, key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time, views,
+         via_bot, reply_to FROM messages ORDER BY id;
+DROP TABLE messages;
+ALTER TABLE messages_v12 RENAME TO messages;
+CREATE UNIQUE INDEX messages_by_key ON messages(key);
 )sql",
 };
 

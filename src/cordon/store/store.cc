@@ -16,6 +16,7 @@
 #include "cordon/store/sqlite.h"
 #include "cordon/util/digest.h"
 #include "cordon/util/file_check.h"
+#include "cordon/util/flat_map.h"
 
 namespace cordon {
 namespace fs = std::filesystem;
@@ -89,6 +90,9 @@ struct Store::Statements {
       takedown;
   Statement entity_avatar;          // avatar history, for causal replays (store/replay.h)
   bool message_returns_id = false;  // `message` gives the new row's id (RETURNING)
+  // A load without the key index (Store::BeginLoad): the insert without a conflict target, and
+  // what the key otherwise finds, by row id.
+  Statement load_message, load_key_of, load_views;
   Statement reject, weird, file_done, mark_file;
   Statement advance_version;                    // event_version.events + 1
   std::unique_ptr<MessageExtrasWriter> extras;  // events v1.1 fields (store/message_extras.h)
@@ -160,6 +164,15 @@ ON CONFLICT(key) DO NOTHING RETURNING id
 constexpr std::string_view kMessageViews = R"sql(
 UPDATE messages SET views = ?2 WHERE key = ?1 AND (views IS NULL OR views < ?2)
 )sql";
+constexpr std::string_view kMessageLoadInsert = R"sql(
+INSERT INTO messages(key, chat, time, sender, text, fwd_chat, fwd_message, fwd_name, fwd_time,
+                     views, via_bot, reply_to)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+)sql";
+constexpr std::string_view kMessageLoadViews = R"sql(
+UPDATE messages SET views = ?2 WHERE id = ?1 AND (views IS NULL OR views < ?2)
+)sql";
+constexpr std::string_view kKeyIndex = "messages_by_key";
 
 }  // namespace
 
@@ -196,6 +209,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
     }
   }
   std::unique_ptr<Store> s(new Store());
+  s->options_ = options;
   if (IsPostgresUrl(path)) {
     s->path_ = RedactUrl(path);
     ASSIGN_OR_RETURN(s->db_, OpenPostgres(path, options));
@@ -267,8 +281,14 @@ Status Store::Prepare() {
                               "VALUES(?1,?2,?3,?4)");
   s.touch = Statement(db, kEntityTouch);
   s.message_returns_id = !db->LastInsertRowid().has_value();
-  s.message = Statement(db, s.message_returns_id ? kMessageInsertReturning : kMessageInsert);
+  // `message` is prepared at its first use: its conflict target needs the key index, which
+  // another connection's load may have left out until this Store's first Begin.
   s.message_views = Statement(db, kMessageViews);
+  if (db->dialect() == SqlDialect::kSqlite) {
+    s.load_message = Statement(db, kMessageLoadInsert);
+    s.load_key_of = Statement(db, "SELECT key FROM messages WHERE id = ?1");
+    s.load_views = Statement(db, kMessageLoadViews);
+  }
   s.media = Statement(db,
                       "INSERT OR IGNORE INTO media(message_id, idx, kind, sha256, md5, pdq, path, "
                       "vpdq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
@@ -300,17 +320,127 @@ Status Store::Prepare() {
                           "rejects, head_sha256) VALUES(?1,?2,?3,?4,?5,?6,?7)");
   s.advance_version = Statement(db, "UPDATE event_version SET events = events + 1 WHERE id = 1");
   for (Statement* p : {&s.commit, &s.advance_version, &s.entity, &s.entity_name, &s.entity_avatar,
-                       &s.touch, &s.message, &s.message_views, &s.media, &s.link, &s.member,
-                       &s.invite, &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
+                       &s.touch, &s.message_views, &s.media, &s.link, &s.member, &s.invite,
+                       &s.takedown, &s.reject, &s.weird, &s.file_done, &s.mark_file}) {
     if (!p->ok()) return p->status();
   }
   s.extras = std::make_unique<MessageExtrasWriter>(db);
   return s.extras->status();
 }
 
+// A load without the key index: the rows inserted so far, by their key's hash (its
+// hash_bits low bits; tests keep few so that keys collide).
+struct Store::Load {
+  FlatMap64<int64_t> rows;
+  uint64_t hash_mask = ~uint64_t{0};
+  int64_t data_version = 0;  // SQLite's, when this load last held the write lock
+};
+
+StatusOr<bool> Store::KeyIndexMissing() {
+  if (db_->dialect() != SqlDialect::kSqlite) return false;
+  Statement q(db_.get(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1");
+  if (!q.ok()) return q.status();
+  q.Bind(1, kKeyIndex);
+  if (!q.Step()) return q.status().ok() ? Status::Internal("count(*) gave no row") : q.status();
+  return q.Int(0) == 0;
+}
+
+Status Store::BuildKeyIndex() {
+  load_.reset();
+  // SQLite's sorter works in runs of the page cache's size: with the store's large cache it
+  // sorted every key at once, 2x slower than merging 8 MiB runs (docs/benchmarks.md).
+  RETURN_IF_ERROR(db_->Exec("PRAGMA cache_size=-8192"));
+  Status built = db_->Exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_by_key ON messages(key)");
+  Status restored = db_->Exec(kSqliteCacheSize);
+  RETURN_IF_ERROR(built);
+  return restored;
+}
+
+StatusOr<int64_t> Store::DataVersion() {
+  Statement q(db_.get(), "PRAGMA data_version");
+  if (!q.ok()) return q.status();
+  if (!q.Step()) return q.status().ok() ? Status::Internal("data_version gave no row") : q.status();
+  return q.Int(0);
+}
+
+Status Store::BeginLoad() {
+  if (load_ != nullptr) return Status::Ok();
+  if (db_->dialect() != SqlDialect::kSqlite || db_->InTransaction()) return Status::Ok();
+  RETURN_IF_ERROR(db_->BeginWrite());
+  // Only into a store without messages whose index is there (a missing one is another load's,
+  // or a dead one's, which the next Begin builds). A load is never needed: whatever stops this
+  // one from starting leaves the ingest to the index.
+  Status s;
+  bool empty = false;
+  {
+    Statement q(db_.get(), "SELECT NOT EXISTS(SELECT 1 FROM messages)");
+    if (q.ok() && q.Step()) empty = q.Int(0) != 0;
+    s = q.status();
+  }
+  StatusOr<bool> missing = KeyIndexMissing();
+  StatusOr<int64_t> version = DataVersion();
+  const bool start = s.ok() && empty && missing.ok() && !*missing && version.ok() &&
+                     db_->Exec("DROP INDEX messages_by_key").ok();
+  if (!start || !db_->Exec("COMMIT").ok()) return db_->Exec("ROLLBACK").At(Location{path_});
+  load_ = std::make_unique<Load>();
+  const int bits = std::clamp(options_.load_key_hash_bits, 1, 64);
+  load_->hash_mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  load_->data_version = *version;
+  return Status::Ok();
+}
+
+Status Store::FinishLoad() {
+  load_.reset();
+  if (db_->InTransaction()) return Status::Ok();  // the next Begin builds the index
+  ASSIGN_OR_RETURN(bool missing, KeyIndexMissing());
+  if (!missing) return Status::Ok();
+  RETURN_IF_ERROR(db_->BeginWrite());
+  Status s = BuildKeyIndex();
+  if (s.ok()) return db_->Exec("COMMIT");
+  (void)db_->Exec("ROLLBACK");
+  return s;
+}
+
+Status Store::LoadMessage(const MessageEvent& m, int64_t* id, int64_t* seen_id) {
+  auto& s = *st_;
+  *id = 0;
+  *seen_id = 0;
+  const uint64_t h = HashKey(m.key) & load_->hash_mask;
+  if (auto it = load_->rows.find(h); it != load_->rows.end()) {
+    const int64_t row = it->second;
+    s.load_key_of.Bind(1, row);
+    const bool same = s.load_key_of.Step() && s.load_key_of.Text(0) == m.key;
+    s.load_key_of.Reset();
+    RETURN_IF_ERROR(s.load_key_of.status());
+    if (same) {
+      *seen_id = row;
+      return Status::Ok();
+    }
+    // Two keys with one hash: the table can no longer tell them apart, the index can.
+    return BuildKeyIndex();
+  }
+  if (static_cast<int64_t>(load_->rows.size()) >= options_.load_max_keys) return BuildKeyIndex();
+  RETURN_IF_ERROR(s.load_message.Run());
+  const std::optional<int64_t> row = db_->LastInsertRowid();
+  if (!row) return Status::Internal("no row id after inserting a message", Location{path_});
+  load_->rows[h] = *row;
+  *id = *row;
+  return Status::Ok();
+}
+
 Status Store::Begin() {
   events_pending_ = false;
-  return db_->BeginWrite();
+  RETURN_IF_ERROR(db_->BeginWrite());
+  if (load_ != nullptr) {
+    // Only this load may have written since it last held the lock; otherwise its table of
+    // keys no longer knows every row, and the index takes over.
+    ASSIGN_OR_RETURN(int64_t version, DataVersion());
+    if (version == load_->data_version) return Status::Ok();
+    return BuildKeyIndex();
+  }
+  // Another connection's load may be under way, or have died: the index is built here.
+  ASSIGN_OR_RETURN(bool missing, KeyIndexMissing());
+  return missing ? BuildKeyIndex() : Status::Ok();
 }
 
 Status Store::BeginRead() {
@@ -319,13 +449,22 @@ Status Store::BeginRead() {
 }
 
 Status Store::Commit() {
-  if (events_pending_) RETURN_IF_ERROR(AdvanceEventVersion());
+  if (events_pending_) {
+    Status s = AdvanceEventVersion();
+    if (!s.ok()) {
+      load_.reset();  // the table of keys may hold rows this transaction will not keep
+      return s;
+    }
+  }
   events_pending_ = false;
-  return st_->commit.Run();
+  Status s = st_->commit.Run();
+  if (!s.ok()) load_.reset();
+  return s;
 }
 
 Status Store::Rollback() {
   events_pending_ = false;
+  load_.reset();  // it knows rows the rollback takes back; the next Begin builds the index
   return db_->Exec("ROLLBACK").At(Location{path_});
 }
 
@@ -409,33 +548,59 @@ Status Store::ApplyEntity(const EntityEvent& e) {
   return Status::Ok();
 }
 
-Status Store::ApplyMessage(const MessageEvent& m) {
-  auto& s = *st_;
-  s.message.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5,
-                                                                                            m.text);
+namespace {
+
+// The twelve parameters of kMessageInsert and kMessageLoadInsert.
+void BindMessage(Statement& q, const MessageEvent& m) {
+  q.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5, m.text);
   if (m.forward) {
-    s.message.BindOrNull(6, m.forward->chat)
+    q.BindOrNull(6, m.forward->chat)
         .BindOrNull(7, m.forward->message)
         .BindOrNull(8, m.forward->name)
         .Bind(9, m.forward->time);
   }
-  s.message.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
+  q.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
+}
+
+}  // namespace
+
+Status Store::ApplyMessage(const MessageEvent& m) {
+  auto& s = *st_;
   bool inserted = false;
   int64_t id = 0;
-  if (s.message_returns_id) {
-    inserted = s.message.Step();
-    id = inserted ? s.message.Int(0) : 0;
-    s.message.Reset();
-    RETURN_IF_ERROR(s.message.status());
-  } else {
-    RETURN_IF_ERROR(s.message.Run());
-    inserted = db_->Changes() > 0;
-    id = inserted ? db_->LastInsertRowid().value_or(0) : 0;
+  int64_t seen_id = 0;  // a load's row of a key seen before
+  if (load_ != nullptr) {
+    BindMessage(s.load_message, m);
+    RETURN_IF_ERROR(LoadMessage(m, &id, &seen_id));
+    inserted = id != 0;
+    if (load_ == nullptr) s.load_message.Reset();  // the load ended here: the index decides
+  }
+  if (!inserted && seen_id == 0) {
+    if (!s.message.ok()) {
+      s.message =
+          Statement(db_.get(), s.message_returns_id ? kMessageInsertReturning : kMessageInsert);
+      RETURN_IF_ERROR(s.message.status());
+    }
+    BindMessage(s.message, m);
+    if (s.message_returns_id) {
+      inserted = s.message.Step();
+      id = inserted ? s.message.Int(0) : 0;
+      s.message.Reset();
+      RETURN_IF_ERROR(s.message.status());
+    } else {
+      RETURN_IF_ERROR(s.message.Run());
+      inserted = db_->Changes() > 0;
+      id = inserted ? db_->LastInsertRowid().value_or(0) : 0;
+    }
   }
   if (!inserted) {
     // Seen before: its media and links came with it the first time.
+    if (seen_id != 0) {
+      if (m.views) RETURN_IF_ERROR(s.load_views.Bind(1, seen_id).Bind(2, m.views).Run());
+      return s.extras->SeenAgain(m, seen_id, &added_);
+    }
     if (m.views) RETURN_IF_ERROR(s.message_views.Bind(1, m.key).Bind(2, m.views).Run());
-    return s.extras->SeenAgain(m, &added_);
+    return s.extras->SeenAgain(m, std::nullopt, &added_);
   }
   added_ = true;
   RETURN_IF_ERROR(s.extras->Inserted(id, m));

@@ -70,6 +70,13 @@ struct StoreOptions {
   // 1.4x less than 128 MiB did. The fault-injection test makes it small so that checkpoints
   // happen mid-ingest.
   int checkpoint_pages = 32768;
+  // Keys a load (Store::BeginLoad) keeps in memory at most, 24 to 64 bytes each (a hash table
+  // of hashes and row ids). Past it the load builds the message key index and goes on through
+  // it.
+  int64_t load_max_keys = int64_t{16} << 20;
+  // Bits of the 64-bit key hash a load keeps: tests make it small so that different keys
+  // share a hash.
+  int load_key_hash_bits = 64;
   // Syncs every commit to disk (SQLite's synchronous=FULL), so that a commit survives a power
   // loss, not only a crash. Bulk ingest leaves it off: a lost batch is ingested again, and the
   // syncs would cost it dearly (docs/security.md, "Detections and crashes").
@@ -122,6 +129,26 @@ class Store {
   // A read transaction: every query until Commit sees one snapshot of the database (taken at
   // the first read), whatever other connections commit meanwhile. Takes no lock from writers.
   Status BeginRead();
+
+  // A load: events applied in many transactions, by one writer. Into a store without messages
+  // (SQLite), BeginLoad drops the unique index of message keys and FinishLoad builds it once:
+  // kept up row by row it was half of SQLite's cost of a message (docs/benchmarks.md, "A load
+  // without the key index"). Meanwhile the store tells a new key from a seen one itself, by a
+  // table of key hashes and row ids in memory (a hash seen before is confirmed against the
+  // row's key). Into any other store both do nothing but end the load.
+  //
+  // The index is built early, and the load goes on through it, when another connection
+  // commits during the load (seen at Begin, through SQLite's data_version), on a true
+  // collision of two keys' hashes, or past StoreOptions::load_max_keys. A Rollback or a failed
+  // Commit ends the load too, leaving the build to the next Begin. Whenever the index is
+  // missing outside this Store's load (another connection's load, or one whose process died),
+  // Begin builds it; readers meanwhile find keys by scanning. Call both outside a
+  // transaction; FinishLoad called inside one leaves the build to the next Begin. BeginLoad
+  // fails only when its transaction cannot end: a load it cannot start is no load.
+  Status BeginLoad();
+  Status FinishLoad();
+  // Whether a load without the key index is under way (for tests and reports).
+  bool loading_without_key_index() const { return load_ != nullptr; }
 
   Status Apply(const Event& event);
   // Whether the last Apply added what a replay of the store (store/replay.h) gives back as an
@@ -177,6 +204,12 @@ class Store {
   Status TouchEntity(std::string_view key, int64_t time);
   Status AdvanceEventVersion();
   StatusOr<int64_t> EventVersionColumn(std::string_view expression);
+  // The load without the key index (BeginLoad).
+  StatusOr<bool> KeyIndexMissing();
+  Status BuildKeyIndex();  // inside the caller's write transaction; ends a load
+  StatusOr<int64_t> DataVersion();
+  // Inserts `m` during a load; *id its row, or 0 when the key was there already (*seen_id).
+  Status LoadMessage(const MessageEvent& m, int64_t* id, int64_t* seen_id);
 
   std::unique_ptr<Db> db_;
   std::string path_;  // a PostgreSQL URL without its password
@@ -185,6 +218,9 @@ class Store {
   int64_t event_commits_ = 0;
   struct Statements;
   std::unique_ptr<Statements> st_;
+  StoreOptions options_;
+  struct Load;
+  std::unique_ptr<Load> load_;  // a load without the key index under way
 };
 
 // "telegram:channel12" -> channel, "telegram:user3" -> user, "telegram:chat9" -> group,
