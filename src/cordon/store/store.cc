@@ -75,9 +75,8 @@ class TouchTable {
 };
 
 uint64_t HashKey(std::string_view s) {
-  // FNV-1a, then a final mix so the low bits index well.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  // The standard library's (8 bytes a step), then a final mix so the low bits index well.
+  uint64_t h = std::hash<std::string_view>{}(s);
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
