@@ -13,6 +13,10 @@
 #include <type_traits>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
 #include "cordon/enforce/regen_index.h"
@@ -102,13 +106,38 @@ uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
   return h;
 }
 
+// Whether x is among p[0, n): for the lists scanned on every message (a chat's neighbours, an
+// account's chats), which run to hundreds; 16 ids compared at a time where SSE2 is.
+bool FindId(const uint32_t* p, size_t n, uint32_t x) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi32(static_cast<int>(x));
+  for (; i + 16 <= n; i += 16) {
+    const auto* q = reinterpret_cast<const __m128i*>(p + i);
+    const __m128i a = _mm_cmpeq_epi32(_mm_loadu_si128(q), needle);
+    const __m128i b = _mm_cmpeq_epi32(_mm_loadu_si128(q + 1), needle);
+    const __m128i c = _mm_cmpeq_epi32(_mm_loadu_si128(q + 2), needle);
+    const __m128i d = _mm_cmpeq_epi32(_mm_loadu_si128(q + 3), needle);
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0) return true;
+  }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] == x) return true;
+  }
+  return false;
+}
+
 // The last element first: the usual hit when one entity acts again on the same other (a chat's
 // member posting again, the same chat reposting).
 template <typename List, typename V>
 bool Contains(const List& v, V x) {
   if (v.empty()) return false;
   if (v.back() == x) return true;
-  return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
+  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*v.begin())>, uint32_t>) {
+    return FindId(&*v.begin(), v.size() - 1, x);
+  } else {
+    return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
+  }
 }
 
 template <typename V>
@@ -874,18 +903,9 @@ struct RegenDetector::Impl {
     return it->second ? &*it->second : nullptr;
   }
 
-  void OnMessage(const MessageEvent& m, TimeMs t) {
-    if (m.chat.empty()) return;
-    const uint32_t c = Intern(m.chat);
-    if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
-      const uint32_t u = Intern(m.from);
-      if (ClassOf(ents[u].kind) != Class::kChat) {
-        Join(c, u);
-        ++ents[u].sent;
-        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
-      }
-    }
-    std::vector<uint64_t>& fs = message_fps;
+  // The content fingerprints of a message: of its trimmed text (when long enough), then of each
+  // medium's hash.
+  static void Fingerprints(const MessageEvent& m, std::vector<uint64_t>& fs) {
     fs.clear();
     std::string_view text = m.text;
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
@@ -900,6 +920,88 @@ struct RegenDetector::Impl {
         fs.push_back(Fnv1a("m:", md.md5));
       }
     }
+  }
+  // Those PrefetchFar computed for this very message, else computed now.
+  const std::vector<uint64_t>& FingerprintsOf(const MessageEvent& m) {
+    for (Ahead& a : ahead) {
+      if (a.message == &m) {
+        a.message = nullptr;
+        return a.fps;
+      }
+    }
+    Fingerprints(m, message_fps);
+    return message_fps;
+  }
+
+  // ------------------------------------------------------------------ look-ahead
+  // OnEvents applies event i while it loads what event i + 1, i + 2, i + 3 will touch: a
+  // message's cost in a large stream is mostly cache misses (the fingerprint's slot, the
+  // entities, their lists), each waiting on the one before. Hints only: nothing read here
+  // changes what is computed.
+  static constexpr size_t kAhead = 4;  // > the look-ahead distance: a ring, by event index
+  struct Ahead {
+    const MessageEvent* message = nullptr;  // whose fingerprints `fps` are (valid in OnEvents)
+    std::vector<uint64_t> fps;
+  };
+  std::array<Ahead, kAhead> ahead;
+
+  static void PrefetchLine(const void* p) { __builtin_prefetch(p); }
+  template <typename V>
+  static void PrefetchBack(const std::vector<V>& v) {
+    if (!v.empty()) PrefetchLine(&v.back());
+  }
+  // Three events ahead: the slots of the keys' ids and of the fingerprints (computed once, here).
+  void PrefetchFar(const MessageEvent& m, size_t slot) {
+    ids.Prefetch(m.chat);
+    if (!m.from.empty()) ids.Prefetch(m.from);
+    if (m.forward) ids.Prefetch(m.forward->chat);
+    Ahead& a = ahead[slot % kAhead];
+    Fingerprints(m, a.fps);
+    a.message = &m;
+    // Most fingerprints are new: their insertion probes past the home slot to a free one.
+    for (uint64_t f : a.fps) fps.Prefetch(f, 4);
+  }
+  // Two ahead: the entities (their first lines and list headers).
+  void PrefetchEntity(std::string_view key) const {
+    const uint32_t* id = ids.find(key);
+    if (id == nullptr) return;
+    const Ent& e = ents[*id];
+    PrefetchLine(&e);
+    PrefetchLine(&e.joined);
+    PrefetchLine(&e.neighbours);
+  }
+  void PrefetchNear(const MessageEvent& m) const {
+    PrefetchEntity(m.chat);
+    if (!m.from.empty()) PrefetchEntity(m.from);
+    if (m.forward) PrefetchEntity(m.forward->chat);
+  }
+  // One ahead: the ends of the lists the message appends to or scans first.
+  void PrefetchLists(const MessageEvent& m) const {
+    const uint32_t* c = ids.find(m.chat);
+    if (c == nullptr) return;
+    const Ent& ce = ents[*c];
+    PrefetchBack(ce.members);
+    if (!m.from.empty()) {
+      if (const uint32_t* u = ids.find(m.from)) PrefetchBack(ents[*u].joined);
+    }
+    if (m.forward) {
+      PrefetchBack(ce.neighbours);
+      if (const uint32_t* f = ids.find(m.forward->chat)) PrefetchBack(ents[*f].neighbours);
+    }
+  }
+
+  void OnMessage(const MessageEvent& m, TimeMs t) {
+    if (m.chat.empty()) return;
+    const uint32_t c = Intern(m.chat);
+    if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
+      const uint32_t u = Intern(m.from);
+      if (ClassOf(ents[u].kind) != Class::kChat) {
+        Join(c, u);
+        ++ents[u].sent;
+        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
+      }
+    }
+    const std::vector<uint64_t>& fs = FingerprintsOf(m);
     const bool watched = Watched(ents[c], t);
     for (uint64_t f : fs) {
       auto [fit, fresh] = fps.try_emplace(f);
@@ -2394,6 +2496,26 @@ std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
   }
   m.Apply(event, t);
   return out;
+}
+
+void RegenDetector::OnEvents(std::span<const Event> events, std::vector<RegenDetection>& out) {
+  Impl& m = *impl_;
+  auto message = [&](size_t k) { return std::get_if<MessageEvent>(&events[k]); };
+  const size_t n = events.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 3 < n) {
+      if (const MessageEvent* e = message(i + 3)) m.PrefetchFar(*e, i + 3);
+    }
+    if (i + 2 < n) {
+      if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e);
+    }
+    if (i + 1 < n) {
+      if (const MessageEvent* e = message(i + 1)) m.PrefetchLists(*e);
+    }
+    for (auto& d : OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  // The events may be gone (or others in their place) by the next call.
+  for (Impl::Ahead& a : m.ahead) a.message = nullptr;
 }
 
 std::vector<RegenDetection> RegenDetector::Flush() {

@@ -16,6 +16,7 @@
 // Thread safety: none; one thread at a time.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -127,9 +128,16 @@ class FlatMap64 {
     }
   }
   V& operator[](uint64_t key) { return try_emplace(key).first->second; }
-  // Starts loading the slot where a look-up of `key` begins (a hint: nothing changes).
-  void Prefetch(uint64_t key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(key)]);
+  // Starts loading the slot where a look-up of `key` begins, and the `run` - 1 after it (to the
+  // table's end) where a look-up of a key not there goes on: a hint, nothing changes.
+  void Prefetch(uint64_t key, size_t run = 1) const {
+    if (slots_.empty()) return;
+    const size_t i = Home(key);
+    const char* p = reinterpret_cast<const char*>(&slots_[i]);
+    const char* end =
+        reinterpret_cast<const char*>(slots_.data() + std::min(i + run, slots_.size()));
+    for (; p < end; p += 64) __builtin_prefetch(p);
+    __builtin_prefetch(end - 1);  // slots need not start on a line
   }
 
   size_t erase(uint64_t key) {
@@ -270,6 +278,11 @@ class StringIds {
     return slots_[i].len1 == 0 ? nullptr : &slots_[i].id;
   }
   size_t count(std::string_view key) const { return find(key) == nullptr ? 0 : 1; }
+
+  // Starts loading the slot where a look-up of `key` begins (a hint: nothing changes).
+  void Prefetch(std::string_view key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(Hash(key))]);
+  }
 
   // Adds key -> id unless the key is there; true when added. Either way, the key's id.
   std::pair<uint32_t, bool> emplace(std::string_view key, uint32_t id) {
