@@ -558,6 +558,10 @@ struct RegenDetector::Impl {
   // Births (first names and renames) by Class, sorted by time, back to the sweep horizon: the
   // rate at which new entities appear (audience evidence's prior).
   std::array<std::vector<TimeMs>, 4> births;
+  // The takedown times of the entities of each Class, sorted: each entity's under the class it had
+  // when taken down and under each it had later (a superset of those down now, which is all
+  // MayHaveParent needs). Not saved: rebuilt from the entities on restore.
+  std::array<std::vector<TimeMs>, 4> down_times;
   // For the audience evidence of the account evaluated: (root of one of its groups, the most
   // members any group of that lineage had), sorted by root.
   std::vector<std::pair<uint32_t, double>> audience_groups;
@@ -767,6 +771,7 @@ struct RegenDetector::Impl {
     if (ev.kind != EntityKind::kUnknown) {
       const Class before = ClassOf(ents[id].kind), after = ClassOf(ev.kind);
       ents[id].kind = ev.kind;
+      if (ents[id].down && before != after) AddDownTime(after, *ents[id].down);
       if (ents[id].indexed && before != after) {
         // Its postings follow its class (rare: a kind learnt after the takedown).
         const uint32_t slot = ents[id].down_slot;
@@ -1045,6 +1050,7 @@ struct RegenDetector::Impl {
     Ent& e = ents[id];
     if (e.down) return;
     e.down = t.time;
+    AddDownTime(ClassOf(e.kind), t.time);
     IndexDown(id);
     for (uint32_t c : e.joined) AddUnique(ents[c].down_members, id, kMaxMembers);
     stats.down_indexed = static_cast<int64_t>(downs.size());
@@ -1078,6 +1084,26 @@ struct RegenDetector::Impl {
   }
 
   // ------------------------------------------------------------------ evaluation
+  void AddDownTime(Class c, TimeMs t) {
+    std::vector<TimeMs>& v = down_times[static_cast<size_t>(c)];
+    v.insert(std::upper_bound(v.begin(), v.end(), t), t);
+  }
+  // False when no entity taken down could be a ValidCandidate for x (none of a class it admits
+  // went down within parent_window before x's birth): then no source has a candidate.
+  bool MayHaveParent(const Ent& x) const {
+    const Class cx = ClassOf(x.kind);
+    for (size_t c = 0; c < down_times.size(); ++c) {
+      if (cx != Class::kUnknown && c != static_cast<size_t>(cx) &&
+          c != static_cast<size_t>(Class::kUnknown)) {
+        continue;
+      }
+      const std::vector<TimeMs>& v = down_times[c];
+      const auto it = std::lower_bound(v.begin(), v.end(), x.birth - opt.parent_window);
+      if (it != v.end() && *it <= x.birth) return true;
+    }
+    return false;
+  }
+
   bool ValidCandidate(const Ent& x, uint32_t xid, uint32_t pid) const {
     if (pid == xid) return false;
     const Ent& p = ents[pid];
@@ -1866,6 +1892,15 @@ struct RegenDetector::Impl {
     if (!Watched(x, now)) return std::nullopt;
     ++stats.evaluations;
     strength_admin = kNone;
+    // Most evaluations find no candidate: those of accounts and chats first seen, or posting,
+    // while nothing of their class went down in the window before them. Skipped, leaving the
+    // state as Candidates would (the name retrieval lists only valid candidates, so none; a
+    // list kept from before may hold one since reinstated, so that case is not skipped).
+    if ((!x.name_cands_ready || x.name_cands.empty()) && !MayHaveParent(x)) {
+      x.name_cands.clear();
+      x.name_cands_ready = true;
+      return std::nullopt;
+    }
     std::vector<uint32_t>& cands = cands_scratch;
     Candidates(xid, cands);
     if (cands.empty()) return std::nullopt;
@@ -2422,6 +2457,10 @@ struct RegenDetector::Impl {
       const uint32_t who = id();
       avatars.Insert(who, pdq());
     }
+    for (const Ent& e : ents) {
+      if (e.down) down_times[static_cast<size_t>(ClassOf(e.kind))].push_back(*e.down);
+    }
+    for (std::vector<TimeMs>& v : down_times) std::sort(v.begin(), v.end());
     for (double& p : population) p = r.Double();
     for (std::vector<TimeMs>& b : births) {
       const size_t k = r.Count();
