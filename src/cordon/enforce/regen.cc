@@ -964,21 +964,27 @@ struct RegenDetector::Impl {
     Fingerprints(m, a.fps);
     a.message = &m;
     // Most fingerprints are new: their insertion probes past the home slot to a free one.
-    for (uint64_t f : a.fps) fps.Prefetch(f, 4);
+    for (uint64_t f : a.fps) fps.Prefetch(f, 2);
   }
-  // Two ahead: the entities (their first lines and list headers).
-  void PrefetchEntity(std::string_view key) const {
+  // Two ahead: the entities (their first lines and the headers of the lists the message reads).
+  const Ent* PrefetchEntity(std::string_view key) const {
     const uint32_t* id = ids.find(key);
-    if (id == nullptr) return;
+    if (id == nullptr) return nullptr;
     const Ent& e = ents[*id];
     PrefetchLine(&e);
-    PrefetchLine(&e.joined);
-    PrefetchLine(&e.neighbours);
+    return &e;
   }
   void PrefetchNear(const MessageEvent& m) const {
-    PrefetchEntity(m.chat);
-    if (!m.from.empty()) PrefetchEntity(m.from);
-    if (m.forward) PrefetchEntity(m.forward->chat);
+    if (const Ent* c = PrefetchEntity(m.chat)) {
+      PrefetchLine(&c->members);
+      if (m.forward) PrefetchLine(&c->neighbours);
+    }
+    if (!m.from.empty()) {
+      if (const Ent* u = PrefetchEntity(m.from)) PrefetchLine(&u->joined);
+    }
+    if (m.forward) {
+      if (const Ent* f = PrefetchEntity(m.forward->chat)) PrefetchLine(&f->neighbours);
+    }
   }
   // One ahead: the ends of the lists the message appends to or scans first.
   void PrefetchLists(const MessageEvent& m) const {
