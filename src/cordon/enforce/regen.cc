@@ -1033,15 +1033,18 @@ struct RegenDetector::Impl {
         }
       }
     }
-    for (const std::string& url : m.links) {
-      const std::string* normalized = NormalizedLink(url);
-      if (normalized == nullptr) continue;
-      auto it = links.find(*normalized);
-      if (it == links.end() || it->second == c) continue;
-      const uint32_t target = it->second;
-      AddUnique(ents[c].neighbours, target, kMaxNeighbours);
-      AddUnique(ents[target].neighbours, c, kMaxNeighbours);
-      if (AddUnique(ents[target].advertisers, c, kMaxAdvertisers)) Dirty(target);
+    // Without a known link (a stream of messages alone) no URL names a chat: none normalised.
+    if (!links.empty()) {
+      for (const std::string& url : m.links) {
+        const std::string* normalized = NormalizedLink(url);
+        if (normalized == nullptr) continue;
+        auto it = links.find(*normalized);
+        if (it == links.end() || it->second == c) continue;
+        const uint32_t target = it->second;
+        AddUnique(ents[c].neighbours, target, kMaxNeighbours);
+        AddUnique(ents[target].neighbours, c, kMaxNeighbours);
+        if (AddUnique(ents[target].advertisers, c, kMaxAdvertisers)) Dirty(target);
+      }
     }
     if (m.forward && !m.forward->chat.empty() && m.forward->chat != m.chat) {
       const uint32_t f = Intern(m.forward->chat);
