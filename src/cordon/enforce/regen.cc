@@ -579,8 +579,9 @@ struct RegenDetector::Impl {
   std::function<void(const RegenScoredPair&)> sink;
 
   // ------------------------------------------------------------------ state
-  uint32_t Intern(std::string_view key) {
-    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()));
+  uint32_t Intern(std::string_view key) { return Intern(key, StringIds::Hash(key)); }
+  uint32_t Intern(std::string_view key, uint64_t hash) {
+    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()), hash);
     if (!fresh) return id;
     Ent& e = ents.emplace_back();
     e.key = std::string(key);
@@ -926,93 +927,99 @@ struct RegenDetector::Impl {
       }
     }
   }
-  // Those PrefetchFar computed for this very message, else computed now.
-  const std::vector<uint64_t>& FingerprintsOf(const MessageEvent& m) {
-    for (Ahead& a : ahead) {
-      if (a.message == &m) {
-        a.message = nullptr;
-        return a.fps;
-      }
-    }
-    Fingerprints(m, message_fps);
-    return message_fps;
-  }
-
   // ------------------------------------------------------------------ look-ahead
   // OnEvents applies event i while it loads what event i + 1, i + 2, i + 3 will touch: a
   // message's cost in a large stream is mostly cache misses (the fingerprint's slot, the
   // entities, their lists), each waiting on the one before. Hints only: nothing read here
   // changes what is computed.
   static constexpr size_t kAhead = 4;  // > the look-ahead distance: a ring, by event index
+  // What the look-ahead learnt of one message, kept for the next steps and for OnMessage (valid
+  // within one OnEvents call): the hashes of its keys (chat, sender, forward's chat), their ids.
   struct Ahead {
-    const MessageEvent* message = nullptr;  // whose fingerprints `fps` are (valid in OnEvents)
+    const MessageEvent* message = nullptr;  // whose hashes and fingerprints these are
+    const MessageEvent* found = nullptr;    // whose ids these are
+    std::array<uint64_t, 3> hash{};
+    std::array<uint32_t, 3> id{};  // kNone: not there
     std::vector<uint64_t> fps;
   };
   std::array<Ahead, kAhead> ahead;
 
+  static std::array<std::string_view, 3> KeysOf(const MessageEvent& m) {
+    return {m.chat, m.from, m.forward ? std::string_view(m.forward->chat) : std::string_view()};
+  }
   static void PrefetchLine(const void* p) { __builtin_prefetch(p); }
   template <typename V>
   static void PrefetchBack(const std::vector<V>& v) {
     if (!v.empty()) PrefetchLine(&v.back());
   }
-  // Three events ahead: the slots of the keys' ids and of the fingerprints (computed once, here).
-  void PrefetchFar(const MessageEvent& m, size_t slot) {
-    ids.Prefetch(m.chat);
-    if (!m.from.empty()) ids.Prefetch(m.from);
-    if (m.forward) ids.Prefetch(m.forward->chat);
-    Ahead& a = ahead[slot % kAhead];
+  // Three events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
+  // here).
+  void PrefetchFar(const MessageEvent& m, size_t i) {
+    Ahead& a = ahead[i % kAhead];
+    const auto keys = KeysOf(m);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      a.hash[k] = StringIds::Hash(keys[k]);
+      if (!keys[k].empty()) ids.Prefetch(a.hash[k]);
+    }
     Fingerprints(m, a.fps);
     a.message = &m;
     // Most fingerprints are new: their insertion probes past the home slot to a free one.
     for (uint64_t f : a.fps) fps.Prefetch(f, 2);
   }
   // Two ahead: the entities (their first lines and the headers of the lists the message reads).
-  const Ent* PrefetchEntity(std::string_view key) const {
-    const uint32_t* id = ids.find(key);
-    if (id == nullptr) return nullptr;
-    const Ent& e = ents[*id];
-    PrefetchLine(&e);
-    return &e;
-  }
-  void PrefetchNear(const MessageEvent& m) const {
-    if (const Ent* c = PrefetchEntity(m.chat)) {
-      PrefetchLine(&c->members);
-      if (m.forward) PrefetchLine(&c->neighbours);
+  void PrefetchNear(const MessageEvent& m, size_t i) {
+    Ahead& a = ahead[i % kAhead];
+    if (a.message != &m) return;  // the first events of a call
+    const auto keys = KeysOf(m);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const uint32_t* id = keys[k].empty() ? nullptr : ids.find(keys[k], a.hash[k]);
+      a.id[k] = id == nullptr ? kNone : *id;
+      if (id != nullptr) PrefetchLine(&ents[*id]);
     }
-    if (!m.from.empty()) {
-      if (const Ent* u = PrefetchEntity(m.from)) PrefetchLine(&u->joined);
+    a.found = &m;
+    if (a.id[0] != kNone) {
+      PrefetchLine(&ents[a.id[0]].members);
+      if (m.forward) PrefetchLine(&ents[a.id[0]].neighbours);
     }
-    if (m.forward) {
-      if (const Ent* f = PrefetchEntity(m.forward->chat)) PrefetchLine(&f->neighbours);
-    }
+    if (a.id[1] != kNone) PrefetchLine(&ents[a.id[1]].joined);
+    if (a.id[2] != kNone) PrefetchLine(&ents[a.id[2]].neighbours);
   }
   // One ahead: the ends of the lists the message appends to or scans first.
-  void PrefetchLists(const MessageEvent& m) const {
-    const uint32_t* c = ids.find(m.chat);
-    if (c == nullptr) return;
-    const Ent& ce = ents[*c];
-    PrefetchBack(ce.members);
-    if (!m.from.empty()) {
-      if (const uint32_t* u = ids.find(m.from)) PrefetchBack(ents[*u].joined);
+  void PrefetchLists(const MessageEvent& m, size_t i) const {
+    const Ahead& a = ahead[i % kAhead];
+    if (a.found != &m) return;
+    if (a.id[0] != kNone) {
+      PrefetchBack(ents[a.id[0]].members);
+      if (m.forward) PrefetchBack(ents[a.id[0]].neighbours);
     }
-    if (m.forward) {
-      PrefetchBack(ce.neighbours);
-      if (const uint32_t* f = ids.find(m.forward->chat)) PrefetchBack(ents[*f].neighbours);
+    if (a.id[1] != kNone) PrefetchBack(ents[a.id[1]].joined);
+    if (a.id[2] != kNone) PrefetchBack(ents[a.id[2]].neighbours);
+  }
+  // The look-ahead's record of this message, or null.
+  const Ahead* AheadOf(const MessageEvent& m) const {
+    for (const Ahead& a : ahead) {
+      if (a.message == &m) return &a;
     }
+    return nullptr;
   }
 
   void OnMessage(const MessageEvent& m, TimeMs t) {
     if (m.chat.empty()) return;
-    const uint32_t c = Intern(m.chat);
+    const Ahead* a = AheadOf(m);
+    const auto hash = [&](size_t k, std::string_view key) {
+      return a != nullptr ? a->hash[k] : StringIds::Hash(key);
+    };
+    const uint32_t c = Intern(m.chat, hash(0, m.chat));
     if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
-      const uint32_t u = Intern(m.from);
+      const uint32_t u = Intern(m.from, hash(1, m.from));
       if (ClassOf(ents[u].kind) != Class::kChat) {
         Join(c, u);
         ++ents[u].sent;
         if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
       }
     }
-    const std::vector<uint64_t>& fs = FingerprintsOf(m);
+    if (a == nullptr) Fingerprints(m, message_fps);
+    const std::vector<uint64_t>& fs = a != nullptr ? a->fps : message_fps;
     const bool watched = Watched(ents[c], t);
     for (uint64_t f : fs) {
       auto [fit, fresh] = fps.try_emplace(f);
@@ -1047,7 +1054,7 @@ struct RegenDetector::Impl {
       }
     }
     if (m.forward && !m.forward->chat.empty() && m.forward->chat != m.chat) {
-      const uint32_t f = Intern(m.forward->chat);
+      const uint32_t f = Intern(m.forward->chat, hash(2, m.forward->chat));
       AddUnique(ents[c].neighbours, f, kMaxNeighbours);
       AddUnique(ents[f].neighbours, c, kMaxNeighbours);
     }
@@ -2555,15 +2562,15 @@ void RegenDetector::OnEvents(std::span<const Event> events, std::vector<RegenDet
       if (const MessageEvent* e = message(i + 3)) m.PrefetchFar(*e, i + 3);
     }
     if (i + 2 < n) {
-      if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e);
+      if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e, i + 2);
     }
     if (i + 1 < n) {
-      if (const MessageEvent* e = message(i + 1)) m.PrefetchLists(*e);
+      if (const MessageEvent* e = message(i + 1)) m.PrefetchLists(*e, i + 1);
     }
     for (auto& d : OnEvent(events[i])) out.push_back(std::move(d));
   }
   // The events may be gone (or others in their place) by the next call.
-  for (Impl::Ahead& a : m.ahead) a.message = nullptr;
+  for (Impl::Ahead& a : m.ahead) a.message = a.found = nullptr;
 }
 
 std::vector<RegenDetection> RegenDetector::Flush() {
