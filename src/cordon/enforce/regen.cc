@@ -2195,8 +2195,8 @@ struct RegenDetector::Impl {
   // What SaveState writes: the options, then every member that later events read, in this
   // order. Left out, as rebuilt on demand or on restore: the gram sets of name forms (from
   // their keys), `ids` (from the keys), the fingerprints' expiry queue (from their `last`), the
-  // name features of watched pairs, the member-roots memo and every scratch buffer. `dirty` is
-  // empty between batches.
+  // takedown times by class (from the entities), the name features of watched pairs, the
+  // member-roots memo and every scratch buffer. `dirty` is empty between batches.
   static constexpr std::string_view kStateMagic = "cordon regen state";
   static constexpr uint64_t kStateFormat = 3;
 
