@@ -1108,13 +1108,16 @@ struct RegenDetector::Impl {
   // went down within parent_window before x's birth): then no source has a candidate.
   bool MayHaveParent(const Ent& x) const {
     const Class cx = ClassOf(x.kind);
+    // The earliest takedown that can be a parent (a restored birth may be the earliest time).
+    const TimeMs from =
+        x.birth < kMinTime + opt.parent_window ? kMinTime : x.birth - opt.parent_window;
     for (size_t c = 0; c < down_times.size(); ++c) {
       if (cx != Class::kUnknown && c != static_cast<size_t>(cx) &&
           c != static_cast<size_t>(Class::kUnknown)) {
         continue;
       }
       const std::vector<TimeMs>& v = down_times[c];
-      const auto it = std::lower_bound(v.begin(), v.end(), x.birth - opt.parent_window);
+      const auto it = std::lower_bound(v.begin(), v.end(), from);
       if (it != v.end() && *it <= x.birth) return true;
     }
     return false;
