@@ -172,10 +172,7 @@ Run Detect(const std::vector<Event>& events, const RegenOptions& opt, bool keep_
   }
   auto t0 = Clock::now();
   const std::clock_t c0 = std::clock();
-  for (const Event& e : events) {
-    auto d = (*det)->OnEvent(e);
-    for (auto& x : d) r.detections.push_back(std::move(x));
-  }
+  (*det)->OnEvents(events, r.detections);
   for (auto& x : (*det)->Flush()) r.detections.push_back(std::move(x));
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   r.cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;

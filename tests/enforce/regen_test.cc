@@ -329,6 +329,41 @@ TEST(RegenDetector, APrefixOfTheStreamGivesTheSameEarlyDetections) {
   }
 }
 
+// OnEvents looks ahead into the events it is given: in chunks of any size, it raises what OnEvent
+// raises and leaves the same state.
+TEST(RegenDetector, EventsFedInChunksAreAppliedAsOneByOne) {
+  for (uint32_t seed : {3u, 11u}) {
+    const auto ev = RandomWorld(seed);
+    auto one = RegenDetector::Create();
+    ASSERT_TRUE(one.ok());
+    std::vector<RegenDetection> want;
+    for (const Event& e : ev) {
+      for (auto& d : (*one)->OnEvent(e)) want.push_back(std::move(d));
+    }
+    for (auto& d : (*one)->Flush()) want.push_back(std::move(d));
+    std::string want_state;
+    ASSERT_TRUE((*one)->SaveState(want_state).ok());
+    ASSERT_FALSE(want.empty());
+    for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{64}, ev.size()}) {
+      auto det = RegenDetector::Create();
+      ASSERT_TRUE(det.ok());
+      std::vector<RegenDetection> got;
+      for (size_t i = 0; i < ev.size(); i += chunk) {
+        const size_t n = std::min(chunk, ev.size() - i);
+        // A copy each time: the events of one call are gone by the next.
+        const std::vector<Event> part(ev.begin() + static_cast<std::ptrdiff_t>(i),
+                                      ev.begin() + static_cast<std::ptrdiff_t>(i + n));
+        (*det)->OnEvents(part, got);
+      }
+      for (auto& d : (*det)->Flush()) got.push_back(std::move(d));
+      EXPECT_EQ(Dump(got), Dump(want)) << "seed " << seed << " chunk " << chunk;
+      std::string state;
+      ASSERT_TRUE((*det)->SaveState(state).ok());
+      EXPECT_EQ(state, want_state) << "seed " << seed << " chunk " << chunk;
+    }
+  }
+}
+
 TEST(RegenDetector, OrderWithinAMillisecondDoesNotMatter) {
   auto ev = RandomWorld(5);
   const auto want = Dump(RunDetector(ev));

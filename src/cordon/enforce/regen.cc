@@ -13,6 +13,10 @@
 #include <type_traits>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cordon/content/pdq.h"
 #include "cordon/enforce/names.h"
 #include "cordon/enforce/regen_index.h"
@@ -102,13 +106,38 @@ uint64_t Fnv1a(std::string_view prefix, std::string_view s) {
   return h;
 }
 
+// Whether x is among p[0, n): for the lists scanned on every message (a chat's neighbours, an
+// account's chats), which run to hundreds; 16 ids compared at a time where SSE2 is.
+bool FindId(const uint32_t* p, size_t n, uint32_t x) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi32(static_cast<int>(x));
+  for (; i + 16 <= n; i += 16) {
+    const auto* q = reinterpret_cast<const __m128i*>(p + i);
+    const __m128i a = _mm_cmpeq_epi32(_mm_loadu_si128(q), needle);
+    const __m128i b = _mm_cmpeq_epi32(_mm_loadu_si128(q + 1), needle);
+    const __m128i c = _mm_cmpeq_epi32(_mm_loadu_si128(q + 2), needle);
+    const __m128i d = _mm_cmpeq_epi32(_mm_loadu_si128(q + 3), needle);
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0) return true;
+  }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] == x) return true;
+  }
+  return false;
+}
+
 // The last element first: the usual hit when one entity acts again on the same other (a chat's
 // member posting again, the same chat reposting).
 template <typename List, typename V>
 bool Contains(const List& v, V x) {
   if (v.empty()) return false;
   if (v.back() == x) return true;
-  return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
+  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*v.begin())>, uint32_t>) {
+    return FindId(&*v.begin(), v.size() - 1, x);
+  } else {
+    return std::find(v.begin(), v.end() - 1, x) != v.end() - 1;
+  }
 }
 
 template <typename V>
@@ -529,6 +558,10 @@ struct RegenDetector::Impl {
   // Births (first names and renames) by Class, sorted by time, back to the sweep horizon: the
   // rate at which new entities appear (audience evidence's prior).
   std::array<std::vector<TimeMs>, 4> births;
+  // The takedown times of the entities of each Class, sorted: each entity's under the class it had
+  // when taken down and under each it had later (a superset of those down now, which is all
+  // MayHaveParent needs). Not saved: rebuilt from the entities on restore.
+  std::array<std::vector<TimeMs>, 4> down_times;
   // For the audience evidence of the account evaluated: (root of one of its groups, the most
   // members any group of that lineage had), sorted by root.
   std::vector<std::pair<uint32_t, double>> audience_groups;
@@ -546,8 +579,9 @@ struct RegenDetector::Impl {
   std::function<void(const RegenScoredPair&)> sink;
 
   // ------------------------------------------------------------------ state
-  uint32_t Intern(std::string_view key) {
-    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()));
+  uint32_t Intern(std::string_view key) { return Intern(key, StringIds::Hash(key)); }
+  uint32_t Intern(std::string_view key, uint64_t hash) {
+    const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()), hash);
     if (!fresh) return id;
     Ent& e = ents.emplace_back();
     e.key = std::string(key);
@@ -738,6 +772,7 @@ struct RegenDetector::Impl {
     if (ev.kind != EntityKind::kUnknown) {
       const Class before = ClassOf(ents[id].kind), after = ClassOf(ev.kind);
       ents[id].kind = ev.kind;
+      if (ents[id].down && before != after) AddDownTime(after, *ents[id].down);
       if (ents[id].indexed && before != after) {
         // Its postings follow its class (rare: a kind learnt after the takedown).
         const uint32_t slot = ents[id].down_slot;
@@ -874,18 +909,9 @@ struct RegenDetector::Impl {
     return it->second ? &*it->second : nullptr;
   }
 
-  void OnMessage(const MessageEvent& m, TimeMs t) {
-    if (m.chat.empty()) return;
-    const uint32_t c = Intern(m.chat);
-    if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
-      const uint32_t u = Intern(m.from);
-      if (ClassOf(ents[u].kind) != Class::kChat) {
-        Join(c, u);
-        ++ents[u].sent;
-        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
-      }
-    }
-    std::vector<uint64_t>& fs = message_fps;
+  // The content fingerprints of a message: of its trimmed text (when long enough), then of each
+  // medium's hash.
+  static void Fingerprints(const MessageEvent& m, std::vector<uint64_t>& fs) {
     fs.clear();
     std::string_view text = m.text;
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
@@ -900,6 +926,100 @@ struct RegenDetector::Impl {
         fs.push_back(Fnv1a("m:", md.md5));
       }
     }
+  }
+  // ------------------------------------------------------------------ look-ahead
+  // OnEvents applies event i while it loads what event i + 1, i + 2, i + 3 will touch: a
+  // message's cost in a large stream is mostly cache misses (the fingerprint's slot, the
+  // entities, their lists), each waiting on the one before. Hints only: nothing read here
+  // changes what is computed.
+  static constexpr size_t kAhead = 4;  // > the look-ahead distance: a ring, by event index
+  // What the look-ahead learnt of one message, kept for the next steps and for OnMessage (valid
+  // within one OnEvents call): the hashes of its keys (chat, sender, forward's chat), their ids.
+  struct Ahead {
+    const MessageEvent* message = nullptr;  // whose hashes and fingerprints these are
+    const MessageEvent* found = nullptr;    // whose ids these are
+    std::array<uint64_t, 3> hash{};
+    std::array<uint32_t, 3> id{};  // kNone: not there
+    std::vector<uint64_t> fps;
+  };
+  std::array<Ahead, kAhead> ahead;
+
+  static std::array<std::string_view, 3> KeysOf(const MessageEvent& m) {
+    return {m.chat, m.from, m.forward ? std::string_view(m.forward->chat) : std::string_view()};
+  }
+  static void PrefetchLine(const void* p) { __builtin_prefetch(p); }
+  template <typename V>
+  static void PrefetchBack(const std::vector<V>& v) {
+    if (!v.empty()) PrefetchLine(&v.back());
+  }
+  // Three events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
+  // here).
+  void PrefetchFar(const MessageEvent& m, size_t i) {
+    Ahead& a = ahead[i % kAhead];
+    const auto keys = KeysOf(m);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      a.hash[k] = StringIds::Hash(keys[k]);
+      if (!keys[k].empty()) ids.Prefetch(a.hash[k]);
+    }
+    Fingerprints(m, a.fps);
+    a.message = &m;
+    // Most fingerprints are new: their insertion probes past the home slot to a free one.
+    for (uint64_t f : a.fps) fps.Prefetch(f, 2);
+  }
+  // Two ahead: the entities (their first lines and the headers of the lists the message reads).
+  void PrefetchNear(const MessageEvent& m, size_t i) {
+    Ahead& a = ahead[i % kAhead];
+    if (a.message != &m) return;  // the first events of a call
+    const auto keys = KeysOf(m);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const uint32_t* id = keys[k].empty() ? nullptr : ids.find(keys[k], a.hash[k]);
+      a.id[k] = id == nullptr ? kNone : *id;
+      if (id != nullptr) PrefetchLine(&ents[*id]);
+    }
+    a.found = &m;
+    if (a.id[0] != kNone) {
+      PrefetchLine(&ents[a.id[0]].members);
+      if (m.forward) PrefetchLine(&ents[a.id[0]].neighbours);
+    }
+    if (a.id[1] != kNone) PrefetchLine(&ents[a.id[1]].joined);
+    if (a.id[2] != kNone) PrefetchLine(&ents[a.id[2]].neighbours);
+  }
+  // One ahead: the ends of the lists the message appends to or scans first.
+  void PrefetchLists(const MessageEvent& m, size_t i) const {
+    const Ahead& a = ahead[i % kAhead];
+    if (a.found != &m) return;
+    if (a.id[0] != kNone) {
+      PrefetchBack(ents[a.id[0]].members);
+      if (m.forward) PrefetchBack(ents[a.id[0]].neighbours);
+    }
+    if (a.id[1] != kNone) PrefetchBack(ents[a.id[1]].joined);
+    if (a.id[2] != kNone) PrefetchBack(ents[a.id[2]].neighbours);
+  }
+  // The look-ahead's record of this message, or null.
+  const Ahead* AheadOf(const MessageEvent& m) const {
+    for (const Ahead& a : ahead) {
+      if (a.message == &m) return &a;
+    }
+    return nullptr;
+  }
+
+  void OnMessage(const MessageEvent& m, TimeMs t) {
+    if (m.chat.empty()) return;
+    const Ahead* a = AheadOf(m);
+    const auto hash = [&](size_t k, std::string_view key) {
+      return a != nullptr ? a->hash[k] : StringIds::Hash(key);
+    };
+    const uint32_t c = Intern(m.chat, hash(0, m.chat));
+    if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
+      const uint32_t u = Intern(m.from, hash(1, m.from));
+      if (ClassOf(ents[u].kind) != Class::kChat) {
+        Join(c, u);
+        ++ents[u].sent;
+        if (opt.audience && !opt.name_only) Dirty(u);  // its posting rate is audience evidence
+      }
+    }
+    if (a == nullptr) Fingerprints(m, message_fps);
+    const std::vector<uint64_t>& fs = a != nullptr ? a->fps : message_fps;
     const bool watched = Watched(ents[c], t);
     for (uint64_t f : fs) {
       auto [fit, fresh] = fps.try_emplace(f);
@@ -920,18 +1040,21 @@ struct RegenDetector::Impl {
         }
       }
     }
-    for (const std::string& url : m.links) {
-      const std::string* normalized = NormalizedLink(url);
-      if (normalized == nullptr) continue;
-      auto it = links.find(*normalized);
-      if (it == links.end() || it->second == c) continue;
-      const uint32_t target = it->second;
-      AddUnique(ents[c].neighbours, target, kMaxNeighbours);
-      AddUnique(ents[target].neighbours, c, kMaxNeighbours);
-      if (AddUnique(ents[target].advertisers, c, kMaxAdvertisers)) Dirty(target);
+    // Without a known link (a stream of messages alone) no URL names a chat: none normalised.
+    if (!links.empty()) {
+      for (const std::string& url : m.links) {
+        const std::string* normalized = NormalizedLink(url);
+        if (normalized == nullptr) continue;
+        auto it = links.find(*normalized);
+        if (it == links.end() || it->second == c) continue;
+        const uint32_t target = it->second;
+        AddUnique(ents[c].neighbours, target, kMaxNeighbours);
+        AddUnique(ents[target].neighbours, c, kMaxNeighbours);
+        if (AddUnique(ents[target].advertisers, c, kMaxAdvertisers)) Dirty(target);
+      }
     }
     if (m.forward && !m.forward->chat.empty() && m.forward->chat != m.chat) {
-      const uint32_t f = Intern(m.forward->chat);
+      const uint32_t f = Intern(m.forward->chat, hash(2, m.forward->chat));
       AddUnique(ents[c].neighbours, f, kMaxNeighbours);
       AddUnique(ents[f].neighbours, c, kMaxNeighbours);
     }
@@ -943,6 +1066,7 @@ struct RegenDetector::Impl {
     Ent& e = ents[id];
     if (e.down) return;
     e.down = t.time;
+    AddDownTime(ClassOf(e.kind), t.time);
     IndexDown(id);
     for (uint32_t c : e.joined) AddUnique(ents[c].down_members, id, kMaxMembers);
     stats.down_indexed = static_cast<int64_t>(downs.size());
@@ -976,6 +1100,29 @@ struct RegenDetector::Impl {
   }
 
   // ------------------------------------------------------------------ evaluation
+  void AddDownTime(Class c, TimeMs t) {
+    std::vector<TimeMs>& v = down_times[static_cast<size_t>(c)];
+    v.insert(std::upper_bound(v.begin(), v.end(), t), t);
+  }
+  // False when no entity taken down could be a ValidCandidate for x (none of a class it admits
+  // went down within parent_window before x's birth): then no source has a candidate.
+  bool MayHaveParent(const Ent& x) const {
+    const Class cx = ClassOf(x.kind);
+    // The earliest takedown that can be a parent (a restored birth may be the earliest time).
+    const TimeMs from =
+        x.birth < kMinTime + opt.parent_window ? kMinTime : x.birth - opt.parent_window;
+    for (size_t c = 0; c < down_times.size(); ++c) {
+      if (cx != Class::kUnknown && c != static_cast<size_t>(cx) &&
+          c != static_cast<size_t>(Class::kUnknown)) {
+        continue;
+      }
+      const std::vector<TimeMs>& v = down_times[c];
+      const auto it = std::lower_bound(v.begin(), v.end(), from);
+      if (it != v.end() && *it <= x.birth) return true;
+    }
+    return false;
+  }
+
   bool ValidCandidate(const Ent& x, uint32_t xid, uint32_t pid) const {
     if (pid == xid) return false;
     const Ent& p = ents[pid];
@@ -1764,6 +1911,15 @@ struct RegenDetector::Impl {
     if (!Watched(x, now)) return std::nullopt;
     ++stats.evaluations;
     strength_admin = kNone;
+    // Most evaluations find no candidate: those of accounts and chats first seen, or posting,
+    // while nothing of their class went down in the window before them. Skipped, leaving the
+    // state as Candidates would (the name retrieval lists only valid candidates, so none; a
+    // list kept from before may hold one since reinstated, so that case is not skipped).
+    if ((!x.name_cands_ready || x.name_cands.empty()) && !MayHaveParent(x)) {
+      x.name_cands.clear();
+      x.name_cands_ready = true;
+      return std::nullopt;
+    }
     std::vector<uint32_t>& cands = cands_scratch;
     Candidates(xid, cands);
     if (cands.empty()) return std::nullopt;
@@ -2042,8 +2198,8 @@ struct RegenDetector::Impl {
   // What SaveState writes: the options, then every member that later events read, in this
   // order. Left out, as rebuilt on demand or on restore: the gram sets of name forms (from
   // their keys), `ids` (from the keys), the fingerprints' expiry queue (from their `last`), the
-  // name features of watched pairs, the member-roots memo and every scratch buffer. `dirty` is
-  // empty between batches.
+  // takedown times by class (from the entities), the name features of watched pairs, the
+  // member-roots memo and every scratch buffer. `dirty` is empty between batches.
   static constexpr std::string_view kStateMagic = "cordon regen state";
   static constexpr uint64_t kStateFormat = 3;
 
@@ -2320,6 +2476,10 @@ struct RegenDetector::Impl {
       const uint32_t who = id();
       avatars.Insert(who, pdq());
     }
+    for (const Ent& e : ents) {
+      if (e.down) down_times[static_cast<size_t>(ClassOf(e.kind))].push_back(*e.down);
+    }
+    for (std::vector<TimeMs>& v : down_times) std::sort(v.begin(), v.end());
     for (double& p : population) p = r.Double();
     for (std::vector<TimeMs>& b : births) {
       const size_t k = r.Count();
@@ -2394,6 +2554,26 @@ std::vector<RegenDetection> RegenDetector::OnEvent(const Event& event) {
   }
   m.Apply(event, t);
   return out;
+}
+
+void RegenDetector::OnEvents(std::span<const Event> events, std::vector<RegenDetection>& out) {
+  Impl& m = *impl_;
+  auto message = [&](size_t k) { return std::get_if<MessageEvent>(&events[k]); };
+  const size_t n = events.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 3 < n) {
+      if (const MessageEvent* e = message(i + 3)) m.PrefetchFar(*e, i + 3);
+    }
+    if (i + 2 < n) {
+      if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e, i + 2);
+    }
+    if (i + 1 < n) {
+      if (const MessageEvent* e = message(i + 1)) m.PrefetchLists(*e, i + 1);
+    }
+    for (auto& d : OnEvent(events[i])) out.push_back(std::move(d));
+  }
+  // The events may be gone (or others in their place) by the next call.
+  for (Impl::Ahead& a : m.ahead) a.message = a.found = nullptr;
 }
 
 std::vector<RegenDetection> RegenDetector::Flush() {

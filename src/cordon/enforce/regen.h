@@ -47,6 +47,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,9 @@ class RegenDetector {
   // Feeds one event; returns the detections raised by the batch this event closed (those of
   // earlier milliseconds), in entity key order.
   std::vector<RegenDetection> OnEvent(const Event& event);
+  // The same as OnEvent on each event in turn, the detections appended to `out`; faster, as it
+  // loads what the next events touch while it applies one.
+  void OnEvents(std::span<const Event> events, std::vector<RegenDetection>& out);
   // Closes the current batch: call at the end of a stream, or at a checkpoint of one that goes
   // on (the global detector of `cordon worker`). An event of the closed millisecond fed after
   // it is late (counted in RegenStats::late_events), since a replay would have evaluated it

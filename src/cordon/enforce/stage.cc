@@ -277,9 +277,7 @@ class AsyncDetector {
       std::vector<RegenDetection> found;
       const auto t0 = SteadyClock::now();
       if (detector_ != nullptr) {
-        for (const Event& e : chunk) {
-          for (auto& d : detector_->OnEvent(e)) found.push_back(std::move(d));
-        }
+        detector_->OnEvents(chunk, found);
       }
       const double spent = std::chrono::duration<double>(SteadyClock::now() - t0).count();
       {

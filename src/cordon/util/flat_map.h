@@ -16,6 +16,7 @@
 // Thread safety: none; one thread at a time.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -127,9 +128,16 @@ class FlatMap64 {
     }
   }
   V& operator[](uint64_t key) { return try_emplace(key).first->second; }
-  // Starts loading the slot where a look-up of `key` begins (a hint: nothing changes).
-  void Prefetch(uint64_t key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(key)]);
+  // Starts loading the slot where a look-up of `key` begins, and the `run` - 1 after it (to the
+  // table's end) where a look-up of a key not there goes on: a hint, nothing changes.
+  void Prefetch(uint64_t key, size_t run = 1) const {
+    if (slots_.empty()) return;
+    const size_t i = Home(key);
+    const char* p = reinterpret_cast<const char*>(&slots_[i]);
+    const char* end =
+        reinterpret_cast<const char*>(slots_.data() + std::min(i + run, slots_.size()));
+    for (; p < end; p += 64) __builtin_prefetch(p);
+    __builtin_prefetch(end - 1);  // slots need not start on a line
   }
 
   size_t erase(uint64_t key) {
@@ -263,20 +271,31 @@ class StringIds {
     if (cap > slots_.size()) Rehash(cap);
   }
 
+  // The hash the map gives `key`: the look-ups below that take it skip computing it again.
+  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
   // The id of `key`, or null.
-  const uint32_t* find(std::string_view key) const {
+  const uint32_t* find(std::string_view key) const { return find(key, Hash(key)); }
+  const uint32_t* find(std::string_view key, uint64_t hash) const {
     if (size_ == 0) return nullptr;
-    const size_t i = Probe(key, Hash(key));
+    const size_t i = Probe(key, hash);
     return slots_[i].len1 == 0 ? nullptr : &slots_[i].id;
   }
   size_t count(std::string_view key) const { return find(key) == nullptr ? 0 : 1; }
 
+  // Starts loading the slot where a look-up of the key of this Hash begins (a hint).
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(hash)]);
+  }
+
   // Adds key -> id unless the key is there; true when added. Either way, the key's id.
   std::pair<uint32_t, bool> emplace(std::string_view key, uint32_t id) {
+    return emplace(key, id, Hash(key));
+  }
+  std::pair<uint32_t, bool> emplace(std::string_view key, uint32_t id, uint64_t h) {
     if ((size_ + 1) * 4 > slots_.size() * 3) {
       Rehash(slots_.empty() ? kMinCapacity : slots_.size() * 2);
     }
-    const uint64_t h = Hash(key);
     Slot& s = slots_[Probe(key, h)];
     if (s.len1 != 0) return {s.id, false};
     s.hash = h;
@@ -297,7 +316,6 @@ class StringIds {
     uint32_t len1 = 0;  // the key's length + 1; 0: empty
   };
 
-  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::string_view KeyAt(const Slot& s) const {
     return std::string_view(arena_.data() + s.off, s.len1 - 1);
   }
