@@ -9,6 +9,9 @@
 //   incremental  the same into a copy of a store already holding --base messages (earlier
 //            messages of the same chats, ingested by the default command; the base store is
 //            built once and kept beside the file)
+// Each row also gives its peak RSS: the process's high-water mark, reset before the row
+// (/proc/self/clear_refs), so it counts what the row held plus what the bench keeps between
+// rows (little: the rows free what they build); the Python row, its child's.
 // Usage: ingest_bench [--messages N] [--file PATH] [--keep] [--parse-only] [--parse-row]
 //                     [--base N]
 #include <simdjson.h>
@@ -19,6 +22,7 @@
 #include <filesystem>
 #include <string>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cordon/ingest/importer.h"
@@ -116,6 +120,27 @@ class NormalisingSink final : public EventSink {
 
 double Seconds(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+// The process's peak RSS counter restarts from its current RSS (Linux 4.0 and later).
+void ResetPeakRss() {
+  if (FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+    std::fputs("5", f);
+    std::fclose(f);
+  }
+}
+
+// The process's peak RSS since the last reset, MB (VmHWM); 0 when unknown.
+double PeakRssMb() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb / 1024.0;
 }
 
 void RemoveDb(const std::string& db) {
@@ -221,23 +246,32 @@ int main(int argc, char** argv) {
       path + " > /dev/null";
   if (std::system(py.c_str()) != 0) std::printf("python loop failed\n");
   double python_s = Seconds(t);
+  struct rusage children {};
+  getrusage(RUSAGE_CHILDREN, &children);
+  const double python_rss = static_cast<double>(children.ru_maxrss) / 1024.0;
 
+  ResetPeakRss();
   t = Clock::now();
-  simdjson::padded_string data;
-  if (simdjson::padded_string::load(path).get(data)) return 1;
-  simdjson::dom::parser parser;
-  simdjson::dom::document_stream stream;
-  if (parser.parse_many(data).get(stream)) return 1;
   int64_t docs = 0;
-  for (auto doc : stream) {
-    if (!doc.error()) ++docs;
+  {
+    simdjson::padded_string data;
+    if (simdjson::padded_string::load(path).get(data)) return 1;
+    simdjson::dom::parser parser;
+    simdjson::dom::document_stream stream;
+    if (parser.parse_many(data).get(stream)) return 1;
+    for (auto doc : stream) {
+      if (!doc.error()) ++docs;
+    }
   }
   double simd_s = Seconds(t);
+  const double simd_rss = PeakRssMb();
 
+  ResetPeakRss();
   t = Clock::now();
   NormalisingSink sink;
   Status s = MakeNativeImporter()->Import(InputFile{path}, ImportLimits{}, sink);
   double parse_s = Seconds(t);
+  const double parse_rss = PeakRssMb();
   if (!s.ok() || sink.events != n || sink.rejects != 0) {
     std::printf("parse failed: %s events=%lld\n", s.ToString().c_str(),
                 static_cast<long long>(sink.events));
@@ -245,10 +279,12 @@ int main(int argc, char** argv) {
   }
 
   // The same importer with every line through the DOM (no On-Demand fast path), for the A/B.
+  ResetPeakRss();
   t = Clock::now();
   NormalisingSink dom_sink;
   s = MakeNativeDomImporter()->Import(InputFile{path}, ImportLimits{}, dom_sink);
   double dom_s = Seconds(t);
+  const double dom_rss = PeakRssMb();
   if (!s.ok() || dom_sink.events != n || dom_sink.links != sink.links) {
     std::printf("DOM parse differs: %s events=%lld\n", s.ToString().c_str(),
                 static_cast<long long>(dom_sink.events));
@@ -257,8 +293,10 @@ int main(int argc, char** argv) {
 
   const std::string db = path + ".db";
   double store_s = 0, ingest_s = 0, incremental_s = 0;
+  double store_rss = 0, ingest_rss = 0, incremental_rss = 0;
   if (!parse_only) {
     RemoveDb(db);
+    ResetPeakRss();
     t = Clock::now();
     auto store = Store::Open(db);
     if (!store.ok()) return 1;
@@ -267,8 +305,11 @@ int main(int argc, char** argv) {
     store_s = Seconds(t);
     if (!report.ok() || report->events != n) return 1;
     store->reset();
+    store_rss = PeakRssMb();
     RemoveDb(db);
+    ResetPeakRss();
     ingest_s = IngestLikeTheCli(db, path, n);
+    ingest_rss = PeakRssMb();
     if (ingest_s < 0) return 1;
   }
   if (!parse_only && base > 0) {
@@ -281,23 +322,26 @@ int main(int argc, char** argv) {
     RemoveDb(copy);
     std::filesystem::copy_file(*base_db, copy);
     ::sync();  // the copy's 4 GB written back before the clock starts, not during the ingest
+    ResetPeakRss();
     incremental_s = IngestLikeTheCli(copy, path, n);
+    incremental_rss = PeakRssMb();
     RemoveDb(copy);
     if (incremental_s < 0) return 1;
   }
 
-  auto row = [&](const char* name, double sec) {
-    std::printf("%-11s %8.2f s %10.0f msg/s %8.1f MB/s %7.2fx python\n", name, sec, n / sec,
-                mb / sec, python_s / sec);
+  auto row = [&](const char* name, double sec, double rss) {
+    std::printf("%-11s %8.2f s %10.0f msg/s %8.1f MB/s %7.2fx python %8.0f MB\n", name, sec,
+                n / sec, mb / sec, python_s / sec, rss);
   };
-  std::printf("%-11s %10s %16s %13s %14s\n", "", "time", "throughput", "", "ratio");
-  row("python", python_s);
-  row("simdjson", simd_s);
-  row("parse", parse_s);
-  row("parse-dom", dom_s);
-  if (!parse_only) row("store", store_s);
-  if (!parse_only) row("ingest", ingest_s);
-  if (incremental_s > 0) row("incremental", incremental_s);
+  std::printf("%-11s %10s %16s %13s %14s %17s\n", "", "time", "throughput", "", "ratio",
+              "peak RSS");
+  row("python", python_s, python_rss);
+  row("simdjson", simd_s, simd_rss);
+  row("parse", parse_s, parse_rss);
+  row("parse-dom", dom_s, dom_rss);
+  if (!parse_only) row("store", store_s, store_rss);
+  if (!parse_only) row("ingest", ingest_s, ingest_rss);
+  if (incremental_s > 0) row("incremental", incremental_s, incremental_rss);
   std::printf("parse / simdjson parse_many: %.2fx\n", simd_s / parse_s);
   if (docs != n)
     std::printf("warning: simdjson saw %lld documents\n", static_cast<long long>(docs));
