@@ -362,7 +362,7 @@ StatusOr<IngestReport> Ingest(Store& store, const std::vector<std::string>& inpu
   }
   ProgressStep bar(options.progress, "ingest", total_bytes, kProgressBytes);
   // Into a store without messages, the message key index is built once at the end
-  // (Store::BeginLoad). After a failure the store's next Begin or Open builds it.
+  // (Store::BeginLoad). After a failure, the next writer's Begin builds it.
   RETURN_IF_ERROR(store.BeginLoad());
   Status ingested = IngestFiles(store, files, forced, options, bar, report);
   Status finished = store.FinishLoad();
