@@ -47,6 +47,16 @@ bool ApplyAlone(Store& store, const MessageEvent& m) {
   return added;
 }
 
+// A store with a load begun and a transaction open.
+std::unique_ptr<Store> OpenLoading(const testing::TempDir& tmp, const StoreOptions& options = {}) {
+  auto store = Store::Open(tmp.File("s.db"), options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return nullptr;
+  EXPECT_TRUE((*store)->BeginLoad().ok());
+  EXPECT_TRUE((*store)->Begin().ok());
+  return std::move(*store);
+}
+
 // Three files: the second repeats messages of the first (more views, a later edit with new
 // text and links) and one of its own twice; the third is the first again.
 std::vector<std::string> WriteFiles(testing::TempDir& tmp) {
@@ -162,16 +172,37 @@ TEST(StoreLoad, AnotherWritersCommitEndsTheLoad) {
 // A rolled-back transaction's keys are not remembered as seen.
 TEST(StoreLoad, ARollbackForgetsItsKeys) {
   testing::TempDir tmp;
-  auto store = Store::Open(tmp.File("s.db"));
-  ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->BeginLoad().ok());
-  ASSERT_TRUE((*store)->Begin().ok());
-  ASSERT_TRUE((*store)->Apply(Msg(1, 1)).ok());
-  ASSERT_TRUE((*store)->Rollback().ok());
-  EXPECT_TRUE(ApplyAlone(**store, Msg(1, 1)));
-  EXPECT_TRUE(HasKeyIndex(**store));
-  ASSERT_TRUE((*store)->FinishLoad().ok());
-  EXPECT_EQ(Messages(**store), 1);
+  std::unique_ptr<Store> store = OpenLoading(tmp);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Apply(Msg(1, 1)).ok());
+  ASSERT_TRUE(store->Rollback().ok());
+  EXPECT_TRUE(ApplyAlone(*store, Msg(1, 1)));
+  EXPECT_TRUE(HasKeyIndex(*store));
+  ASSERT_TRUE(store->FinishLoad().ok());
+  EXPECT_EQ(Messages(*store), 1);
+}
+
+// A repeat (found in the load's table, not inserted) lends nothing to the next message: a
+// forward it carried is not the next one's.
+TEST(StoreLoad, ARepeatLendsTheNextMessageNothing) {
+  testing::TempDir tmp;
+  std::unique_ptr<Store> store = OpenLoading(tmp);
+  ASSERT_NE(store, nullptr);
+  MessageEvent forwarded = Msg(4, 1);
+  forwarded.forward = ForwardOrigin{"telegram:channel9", "telegram:channel9/7", "", 5};
+  ASSERT_TRUE(store->Apply(forwarded).ok());
+  ASSERT_TRUE(store->Apply(forwarded).ok());
+  EXPECT_FALSE(store->last_apply_added());
+  ASSERT_TRUE(store->Apply(Msg(4, 2)).ok());
+  EXPECT_TRUE(store->last_apply_added());
+  ASSERT_TRUE(store->Commit().ok());
+  ASSERT_TRUE(store->FinishLoad().ok());
+  Statement q(StoreHandle(*store), "SELECT key, fwd_chat FROM messages ORDER BY id");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Text(1), "telegram:channel9");
+  ASSERT_TRUE(q.Step());
+  EXPECT_EQ(q.Text(0), "telegram:channel4/2");
+  EXPECT_TRUE(q.IsNull(1));
 }
 
 // With few hash bits, different keys share a hash: each still gets its row, a repeat none.
@@ -179,23 +210,21 @@ TEST(StoreLoad, KeysSharingAHashKeepTheirRows) {
   testing::TempDir tmp;
   StoreOptions options;
   options.load_key_hash_bits = 2;
-  auto store = Store::Open(tmp.File("s.db"), options);
-  ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->BeginLoad().ok());
-  ASSERT_TRUE((*store)->Begin().ok());
+  std::unique_ptr<Store> store = OpenLoading(tmp, options);
+  ASSERT_NE(store, nullptr);
   int added = 0;
   for (int rep = 0; rep < 2; ++rep) {
     for (int i = 0; i < 12; ++i) {
-      ASSERT_TRUE((*store)->Apply(Msg(2, i)).ok());
-      added += (*store)->last_apply_added();
+      ASSERT_TRUE(store->Apply(Msg(2, i)).ok());
+      added += store->last_apply_added();
     }
   }
-  EXPECT_FALSE((*store)->loading_without_key_index());  // ended at the first shared hash
-  ASSERT_TRUE((*store)->Commit().ok());
-  ASSERT_TRUE((*store)->FinishLoad().ok());
+  EXPECT_FALSE(store->loading_without_key_index());  // ended at the first shared hash
+  ASSERT_TRUE(store->Commit().ok());
+  ASSERT_TRUE(store->FinishLoad().ok());
   EXPECT_EQ(added, 12);
-  EXPECT_EQ(Messages(**store), 12);
-  EXPECT_TRUE(HasKeyIndex(**store));
+  EXPECT_EQ(Messages(*store), 12);
+  EXPECT_TRUE(HasKeyIndex(*store));
 }
 
 // Past load_max_keys the index takes over, in the same transaction.
@@ -203,20 +232,18 @@ TEST(StoreLoad, PastItsKeyCapTheIndexTakesOver) {
   testing::TempDir tmp;
   StoreOptions options;
   options.load_max_keys = 3;
-  auto store = Store::Open(tmp.File("s.db"), options);
-  ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->BeginLoad().ok());
-  ASSERT_TRUE((*store)->Begin().ok());
+  std::unique_ptr<Store> store = OpenLoading(tmp, options);
+  ASSERT_NE(store, nullptr);
   int added = 0;
   for (int i : {1, 2, 3, 1, 4, 2, 5, 4}) {
-    ASSERT_TRUE((*store)->Apply(Msg(3, i)).ok());
-    added += (*store)->last_apply_added();
-    EXPECT_EQ((*store)->loading_without_key_index(), i <= 3 && added <= 3) << i;
+    ASSERT_TRUE(store->Apply(Msg(3, i)).ok());
+    added += store->last_apply_added();
+    EXPECT_EQ(store->loading_without_key_index(), i <= 3 && added <= 3) << i;
   }
-  ASSERT_TRUE((*store)->Commit().ok());
-  ASSERT_TRUE((*store)->FinishLoad().ok());
+  ASSERT_TRUE(store->Commit().ok());
+  ASSERT_TRUE(store->FinishLoad().ok());
   EXPECT_EQ(added, 5);
-  EXPECT_EQ(Messages(**store), 5);
+  EXPECT_EQ(Messages(*store), 5);
 }
 
 // A store that holds messages keeps its index.

@@ -327,6 +327,22 @@ Status Store::Prepare() {
   return s.extras->status();
 }
 
+namespace {
+
+// The twelve parameters of kMessageInsert and kMessageLoadInsert.
+void BindMessage(Statement& q, const MessageEvent& m) {
+  q.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5, m.text);
+  if (m.forward) {
+    q.BindOrNull(6, m.forward->chat)
+        .BindOrNull(7, m.forward->message)
+        .BindOrNull(8, m.forward->name)
+        .Bind(9, m.forward->time);
+  }
+  q.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
+}
+
+}  // namespace
+
 // A load without the key index: the rows inserted so far, by their key's hash (its
 // hash_bits low bits; tests keep few so that keys collide).
 struct Store::Load {
@@ -419,6 +435,9 @@ Status Store::LoadMessage(const MessageEvent& m, int64_t* id, int64_t* seen_id) 
     return BuildKeyIndex();
   }
   if (static_cast<int64_t>(load_->rows.size()) >= options_.load_max_keys) return BuildKeyIndex();
+  // Bound only here, just before the run that clears it: a statement left bound would lend
+  // the next message the parameters it does not set (a forward's).
+  BindMessage(s.load_message, m);
   RETURN_IF_ERROR(s.load_message.Run());
   const std::optional<int64_t> row = db_->LastInsertRowid();
   if (!row) return Status::Internal("no row id after inserting a message", Location{path_});
@@ -547,32 +566,14 @@ Status Store::ApplyEntity(const EntityEvent& e) {
   return Status::Ok();
 }
 
-namespace {
-
-// The twelve parameters of kMessageInsert and kMessageLoadInsert.
-void BindMessage(Statement& q, const MessageEvent& m) {
-  q.Bind(1, m.key).Bind(2, m.chat).Bind(3, m.time).BindOrNull(4, m.from).BindOrNull(5, m.text);
-  if (m.forward) {
-    q.BindOrNull(6, m.forward->chat)
-        .BindOrNull(7, m.forward->message)
-        .BindOrNull(8, m.forward->name)
-        .Bind(9, m.forward->time);
-  }
-  q.Bind(10, m.views).BindOrNull(11, m.via_bot).BindOrNull(12, m.reply_to);
-}
-
-}  // namespace
-
 Status Store::ApplyMessage(const MessageEvent& m) {
   auto& s = *st_;
   bool inserted = false;
   int64_t id = 0;
   int64_t seen_id = 0;  // a load's row of a key seen before
   if (load_ != nullptr) {
-    BindMessage(s.load_message, m);
     RETURN_IF_ERROR(LoadMessage(m, &id, &seen_id));
-    inserted = id != 0;
-    if (load_ == nullptr) s.load_message.Reset();  // the load ended here: the index decides
+    inserted = id != 0;  // neither: the load ended here, and the index decides
   }
   if (!inserted && seen_id == 0) {
     if (!s.message.ok()) {
