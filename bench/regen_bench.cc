@@ -3,8 +3,9 @@
 //   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] [--misses FILE]
 //   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
 //               [--scale small] [--days N] [--work DIR] [--threshold T]
-//   either form: [--no-strong] [--require-non-name] [--no-audience] (RegenOptions: the
-//   strong-evidence rule off, for comparison; the gate on; the audience evidence off) [--dump FILE]
+//   either form: [--no-strong] [--require-non-name] [--no-audience] [--no-audience-any]
+//   (RegenOptions: the strong-evidence rule off, for comparison; the gate on; the audience
+//   evidence off; split audience evidence not summed) [--dump FILE]
 //   (every run's detections, for diffing two versions of the detector; see Detect)
 //
 // The second form simulates each family (sim/families.h) and seed into WORK/<family>-<seed>
@@ -497,7 +498,8 @@ int RunFamilies(const std::string& which, const std::string& seeds_arg, const st
 int main(int argc, char** argv) {
   std::string sim;
   double threshold = RegenOptions{}.threshold;
-  bool fit = false, no_strong = false, require_non_name = false, no_audience = false;
+  bool fit = false, no_strong = false, require_non_name = false, no_audience = false,
+       no_audience_any = false;
   std::string misses_out;
   std::string pairs_out;
   std::string families = "heldout", seeds = "3001", scale = "small", work = "/tmp/regen_bench";
@@ -526,6 +528,8 @@ int main(int argc, char** argv) {
       require_non_name = true;
     } else if (a == "--no-audience") {
       no_audience = true;
+    } else if (a == "--no-audience-any") {
+      no_audience_any = true;
     } else if (a == "--misses" && i + 1 < argc) {
       misses_out = argv[++i];  // each missed regeneration with the signals its parent pair had
     } else if (a == "--dump" && i + 1 < argc) {
@@ -542,7 +546,7 @@ int main(int argc, char** argv) {
                    "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
                    "[--scale small] [--days N] [--work DIR] [--threshold T]\n"
                    "       either: [--no-strong] [--require-non-name] [--no-audience] "
-                   "[--dump FILE]\n");
+                   "[--no-audience-any] [--dump FILE]\n");
       return 2;
     }
   }
@@ -550,6 +554,7 @@ int main(int argc, char** argv) {
   opt.threshold = threshold;
   opt.strong_evidence = !no_strong;
   opt.audience = !no_audience;
+  opt.audience_any = !no_audience_any;
   opt.require_non_name = require_non_name;
   if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, opt);
   CollectSink sink;

@@ -2075,13 +2075,38 @@ struct RegenDetector::Impl {
     for (size_t k = 1; k < pairs.size(); ++k) {
       if (before(pairs[k], pairs[first])) first = k;
     }
+    // No candidate alone, but the audience evidence split among several removed accounts:
+    // x is one of theirs with the sum of their posteriors (AudiencePosterior normalises them
+    // against "none of them"), most likely the one with the highest.
+    double score = pairs[first].score;
+    bool split = false;
+    if (score < opt.threshold && audience_on && opt.audience_any && audience_split > 1 &&
+        !x.detected) {
+      double any = 0;
+      size_t most = pairs.size();  // the open candidate with the highest posterior
+      for (size_t k = 0; k < pairs.size(); ++k) {
+        const Pair& p = pairs[k];
+        if (p.x[kFeatClaimed] != 0.0 || p.shared.empty()) continue;
+        any += p.audience;
+        if (most == pairs.size() || p.audience > pairs[most].audience ||
+            (p.audience == pairs[most].audience &&
+             ents[p.parent].key < ents[pairs[most].parent].key)) {
+          most = k;
+        }
+      }
+      if (most < pairs.size() && any >= opt.threshold) {
+        score = any;
+        split = true;
+        first = most;
+      }
+    }
     const Pair& best = pairs[first];
-    if (best.score < opt.threshold || x.detected) return std::nullopt;
+    if (score < opt.threshold || x.detected) return std::nullopt;
     if (opt.require_non_name && best.strong == 0) return std::nullopt;
     RegenDetection d;
     d.entity = x.key;
     d.parent = ents[best.parent].key;
-    d.score = Round4(best.score);
+    d.score = Round4(score);
     d.detected_at = now;
     const Ent& p = ents[best.parent];
     if (best.x[kFeatNameDice] > 0 || best.x[kFeatNameEdit] > 0) {
@@ -2115,11 +2140,12 @@ struct RegenDetector::Impl {
       char buf[280];
       std::snprintf(buf, sizeof buf,
                     "%d shared group%s, %d of the parent's not found again (rejoin chance %.2f); "
-                    "%s; prior %s; posting rate %s; split over %d candidate%s",
+                    "%s; prior %s; posting rate %s; split over %d candidate%s%s",
                     best.shared_members, best.shared_members == 1 ? "" : "s", best.audience_missing,
                     audience_rejoins, NatsText(best.audience_nats).c_str(),
                     NatsText(best.audience_prior).c_str(), NatsText(best.rate_nats).c_str(),
-                    audience_split, audience_split == 1 ? "" : "s");
+                    audience_split, audience_split == 1 ? "" : "s",
+                    split ? ", one of them together" : "");
       d.evidence.push_back(SignalEvidence("audience", Round4(best.audience), buf));
     }
     if (best.related_advertiser != kNone) {
@@ -2150,8 +2176,12 @@ struct RegenDetector::Impl {
     for (size_t k = 0; k < order.size(); ++k) order[k] = k;
     const size_t ranked =
         std::min(order.size(), static_cast<size_t>(std::max(0, opt.max_candidates)));
+    // The parent named first; then by score (a split detection names the best by audience).
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(ranked),
-                      order.end(), [&](size_t a, size_t b) { return before(pairs[a], pairs[b]); });
+                      order.end(), [&](size_t a, size_t b) {
+                        if ((a == first) != (b == first)) return a == first;
+                        return before(pairs[a], pairs[b]);
+                      });
     for (size_t k = 0; k < ranked; ++k) {
       d.candidates.push_back({ents[pairs[order[k]].parent].key, Round4(pairs[order[k]].score)});
     }
@@ -2166,7 +2196,8 @@ struct RegenDetector::Impl {
     detected_bits[xid / 64] |= uint64_t{1} << (xid % 64);
     ++lineage_epoch;  // roots may have changed
     detected_log.push_back(xid);
-    ++ents[best.parent].children;
+    // A split detection leaves its likeliest parent open to the others' replacements.
+    if (!split) ++ents[best.parent].children;
     ++stats.detections;
     // What this detection tells about others: the accounts running it, the chats it runs.
     for (uint32_t a : x.admins) Dirty(a);

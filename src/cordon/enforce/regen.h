@@ -80,6 +80,11 @@ struct RegenOptions {
   // delay and the posting rate, normalised over the competing candidates; a candidate scores
   // at least that. Off: for comparison (the detector without it).
   bool audience = true;
+  // An account whose audience evidence is split among several removed accounts is detected
+  // when their posteriors together reach the threshold: it is one of theirs, most likely the
+  // best (named parent; the candidates show the split). Such a detection does not claim its
+  // parent. Off: only a candidate's own posterior counts (for comparison).
+  bool audience_any = true;
 };
 
 // A signal is strong when an unrelated pair shows it by chance with probability at most
