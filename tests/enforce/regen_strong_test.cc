@@ -116,6 +116,60 @@ TEST(RegenStrongEvidence, TwoStrongNonNameSignalsDetectWithAnUnrelatedName) {
   EXPECT_EQ(*parsed, d.evidence);
 }
 
+MessageEvent Post(const std::string& chat, TimeMs t, const std::string& text) {
+  MessageEvent m;
+  m.key = chat + "/" + std::to_string(t);
+  m.chat = chat;
+  m.time = t;
+  m.text = text;
+  return m;
+}
+
+// The rule's prior comes from how often new chats appear (StrongPrior in regen.cc). Here 20
+// chats, all made long before: a shared admin, or a repost of the parent's post, is one pair in
+// about 20 by chance (3 nats each, far short of a strong signal), but a chat born 20 hours after
+// a takedown, where hardly any chat is new, is likely its successor, and the two signals
+// together detect.
+constexpr TimeMs kRepostAt = kAdminAt + kHour;
+std::vector<Event> FewOldChatsWorld() {
+  std::vector<Event> ev;
+  for (int i = 0; i < 20; ++i) {
+    EntityEvent e = Entity("telegram:channel" + std::to_string(1000 + i), EntityKind::kChannel,
+                           kT0 - kHour, "Filler " + std::to_string(i));
+    e.created = kT0 - 200 * 24 * kHour;
+    ev.push_back(e);
+  }
+  const std::string post = "Weekly garden bulletin, edition seven: seedlings and frost dates";
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(
+      Entity("telegram:channel10", EntityKind::kChannel, kT0 + 1, "Nova Digest", "telegram:user1"));
+  ev.push_back(Post("telegram:channel10", kT0 + 2 * kHour, post));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 5 * kHour, "tos", "platform"});
+  ev.push_back(Entity("telegram:channel20", EntityKind::kChannel, kBorn, "Garden Chess Club"));
+  ev.push_back(
+      MemberEvent{"telegram:channel20", "telegram:user1", kAdminAt, MemberAction::kAdmin, ""});
+  ev.push_back(Post("telegram:channel20", kRepostAt, post));
+  return ev;
+}
+
+TEST(RegenStrongEvidence, WeakerSignalsDetectWhereNewChatsAreRare) {
+  const auto ev = FewOldChatsWorld();
+  const auto ds = Detect(ev);
+  ASSERT_EQ(ds.size(), 1u) << Dump(ds);
+  EXPECT_EQ(ds[0].entity, "telegram:channel20");
+  EXPECT_EQ(ds[0].parent, "telegram:channel10");
+  EXPECT_EQ(ds[0].detected_at, kRepostAt);
+  ASSERT_NE(Signal(ds[0], "admins"), nullptr) << Dump(ds);
+  ASSERT_NE(Signal(ds[0], "content"), nullptr) << Dump(ds);
+  EXPECT_EQ(Signal(ds[0], "strength"), nullptr) << Dump(ds);  // neither is strong alone
+  RegenOptions opt;
+  opt.strong_evidence = false;
+  EXPECT_TRUE(Detect(ev, opt).empty()) << Dump(Detect(ev, opt));
+  auto one = ev;
+  one.pop_back();  // no repost: the shared admin alone
+  EXPECT_TRUE(Detect(one).empty()) << Dump(Detect(one));
+}
+
 TEST(RegenStrongEvidence, TheLogisticModelAloneMissesIt) {
   RegenOptions opt;
   opt.strong_evidence = false;

@@ -1664,10 +1664,20 @@ struct RegenDetector::Impl {
   // and its inputs for this evaluation: the accounts seen, the rate at which new ones of x's
   // class appear (per hour, over the window), and x's groups (audience_groups).
   bool audience_on = false;
+  // New entities of the evaluated entity's class per hour, over the window (StrongPrior).
+  double class_rate = 1;
   double audience_accounts = 0, audience_rate = 0;
   int audience_split = 0;         // open candidates with audience evidence, for the detail
   double audience_x_hours = 0;    // x's time in chats so far
   double audience_rejoins = 0.5;  // the learnt chance of rejoining a group, this evaluation
+  // The rate at which entities of class c were born over the window before now, per hour (at
+  // least one: the entity evaluated).
+  double NewPerHour(Class c, TimeMs now) const {
+    const std::vector<TimeMs>& b = births[static_cast<size_t>(c)];
+    const double recent = static_cast<double>(
+        b.end() - std::lower_bound(b.begin(), b.end(), now - opt.parent_window));
+    return std::max(1.0, recent) / (static_cast<double>(opt.parent_window) / kHourMs);
+  }
   void PrepareAudience(const Ent& x, TimeMs now) {
     const Class c = ClassOf(x.kind);
     audience_x_hours = x.active_from == kMinTime
@@ -1679,10 +1689,7 @@ struct RegenDetector::Impl {
     audience_rejoins = (rejoined + 1) / (rejoinable + 2);
     audience_accounts = std::max(1.0, population[static_cast<size_t>(Class::kUser)] +
                                           population[static_cast<size_t>(Class::kBot)]);
-    const std::vector<TimeMs>& b = births[static_cast<size_t>(c)];
-    const double recent = static_cast<double>(
-        b.end() - std::lower_bound(b.begin(), b.end(), now - opt.parent_window));
-    audience_rate = std::max(1.0, recent) / (static_cast<double>(opt.parent_window) / kHourMs);
+    audience_rate = NewPerHour(c, now);
     const size_t n = std::min<size_t>(x.joined.size(), kMaxMemberScan);
     for (size_t k = 0; k < n; ++k) {
       const Line line = Lineage(x.joined[k]);
@@ -1889,16 +1896,24 @@ struct RegenDetector::Impl {
     if (!opt.name_only) Strength(r, xid, pid);
   }
 
+  // The log prior odds that x, born `hours` after p's takedown, is p's successor rather than
+  // one of the new entities of its class: as the audience evidence's prior, a removed entity
+  // comes back with chance 1/2, after a delay of scale-free density (never learnt here), against
+  // the rate at which new entities of x's class appear (class_rate, this evaluation).
+  double StrongPrior(double hours) const {
+    const double density = 1.0 / (delay_span * (std::max(0.0, hours) + kAudienceDelayFloorHours));
+    return std::log(kAudienceComesBack * density / class_rate);
+  }
+
   void Finish(Pair& r) const {
     const RegenFeatures& w = opt.name_only ? kBaselineWeights : kRegenWeights;
     double z = opt.name_only ? kBaselineBias : kRegenBias;
     for (size_t i = 0; i < static_cast<size_t>(kRegenFeatures); ++i) z += w[i] * r.x[i];
     r.score = Sigmoid(z);
-    // Two or more non-name signals worth two strong ones together: prior odds of one in
-    // exp(2 kStrongNats), times the likelihood ratio of the evidence (independent signals add
-    // their nats).
-    if (opt.strong_evidence && r.present >= 2 && r.nats >= 2 * kStrongNats) {
-      r.score = std::max(r.score, Sigmoid(r.nats - 2 * kStrongNats));
+    // Two or more non-name signals: the prior odds that x is p's successor (StrongPrior), times
+    // the likelihood ratio of the evidence (independent signals add their nats).
+    if (opt.strong_evidence && r.present >= 2) {
+      r.score = std::max(r.score, Sigmoid(r.nats + StrongPrior(std::expm1(r.x[kFeatDelay]))));
     }
     // The audience posterior (accounts): the probability that the candidate is the parent, from
     // the groups, the delay and the posting rate.
@@ -1932,6 +1947,7 @@ struct RegenDetector::Impl {
     x_member_roots.clear();
     if (!opt.name_only) MemberRoots(x, x_member_roots);
     PrepareAudience(x, now);
+    class_rate = NewPerHour(ClassOf(x.kind), now);
     if (!opt.name_only) {
       PrepareContent(x);
       // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
