@@ -59,6 +59,11 @@ constexpr size_t kMaxMemberScan = 400;
 // Retrieval: postings longer than this carry no information about one name.
 constexpr size_t kMaxPostings = 20000;
 constexpr size_t kNameCandidates = 24;
+// Candidates an admin (or creator) shared with the entity brings alone: the most recently taken
+// down. An admin who ran hundreds of bots or chats gives each a weak tie (its nats, ln(N / k),
+// fall as k grows), and the delay's prior favours the latest; the others still come in through
+// any other signal (name, avatar, content, advert, members).
+constexpr size_t kAdminCandidates = 32;
 // An avatar within this distance of the parent's is listed in the evidence.
 constexpr int kAvatarRadius = 48;
 // A near-copy of an avatar for the strong-evidence rule: PDQ's usual match threshold.
@@ -502,6 +507,7 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
   std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
+  std::vector<uint32_t> admin_cands_scratch;  // for Candidates
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
     bool used = false;  // listed in memo_touched
@@ -1287,11 +1293,34 @@ struct RegenDetector::Impl {
         avatars.Search(x.avatar, kNearCopy, avatar_hits);
         for (const auto& [p, d] : avatar_hits) add(p);
       }
-      // Chats and bots made or run by the same people (or their regenerations).
-      for (uint32_t a : x.admins) {
-        for (uint32_t a2 : Lineage(a)) {
-          for (uint32_t y : ents[a2].administers) add(y);
+      // Chats and bots made or run by the same people (or their regenerations): the
+      // kAdminCandidates latest taken down (ties: by id); the rest are unmarked, free to come
+      // in through the other signals below.
+      {
+        std::vector<uint32_t>& by_admin = admin_cands_scratch;
+        by_admin.clear();
+        for (uint32_t a : x.admins) {
+          for (uint32_t a2 : Lineage(a)) {
+            for (uint32_t y : ents[a2].administers) {
+              if (cand_mark[y] != cand_stamp && ValidCandidate(x, xid, y)) {
+                cand_mark[y] = cand_stamp;
+                by_admin.push_back(y);
+              }
+            }
+          }
         }
+        if (by_admin.size() > kAdminCandidates) {
+          const auto later = [&](uint32_t a, uint32_t b) {
+            if (*ents[a].down != *ents[b].down) return *ents[a].down > *ents[b].down;
+            return a < b;
+          };
+          std::nth_element(by_admin.begin(),
+                           by_admin.begin() + static_cast<std::ptrdiff_t>(kAdminCandidates),
+                           by_admin.end(), later);
+          for (size_t k = kAdminCandidates; k < by_admin.size(); ++k) cand_mark[by_admin[k]] = 0;
+          by_admin.resize(kAdminCandidates);
+        }
+        out.insert(out.end(), by_admin.begin(), by_admin.end());
       }
       // Accounts that ran the parents of the chats this account runs.
       for (uint32_t y : x.administers) {
