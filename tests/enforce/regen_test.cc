@@ -135,6 +135,71 @@ TEST(RegenDetector, AKindLearntAfterTheTakedownMovesTheNameToItsClass) {
   }
 }
 
+// The name retrieval skips the slots that went down too long before a birth (by the latest
+// takedown up to each slot): an entity reinstated and taken down again keeps its early slot, and
+// must still be found by its new takedown, also after a restore between the two.
+TEST(RegenDetector, ATakedownAfterAReinstatementIsFoundByName) {
+  constexpr TimeMs kDay = 24 * kHour;
+  const char* const names[] = {"Weekly Lantern",      "Garden Chess Club",   "Morning Tide Notes",
+                               "Quiet Harbour Radio", "Silver Orchard Post", "Amber Field Journal"};
+  for (bool saved : {false, true}) {
+    std::vector<Event> ev;
+    ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0, "Nova Digest"));
+    ev.push_back(TakedownEvent{"telegram:channel10", kT0 + kHour, "tos", "platform"});
+    // Slots after channel10's: six taken down the same day (so that its reinstatement leaves
+    // too few stale to rebuild the index), six more ten days later.
+    for (int i = 0; i < 12; ++i) {
+      const std::string key = "telegram:channel" + std::to_string(20 + i);
+      const TimeMs t = kT0 + (i < 6 ? 2 * kHour : 10 * kDay + i * kHour);
+      ev.push_back(Entity(key, EntityKind::kChannel, t,
+                          std::string(names[i % 6]) + " " + (i < 6 ? "Daily" : "Weekly")));
+      ev.push_back(TakedownEvent{key, t + kHour, "tos", "platform"});
+    }
+    std::sort(ev.begin(), ev.end(),
+              [](const Event& a, const Event& b) { return EventTime(a) < EventTime(b); });
+    ev.push_back(ReinstateEvent{"telegram:channel10", kT0 + 11 * kDay, "appeal"});
+    // Down again 35 days after its first takedown: beyond the 30-day window of that one.
+    ev.push_back(TakedownEvent{"telegram:channel10", kT0 + 35 * kDay, "tos", "platform"});
+    ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0 + 35 * kDay + 2 * kHour,
+                        "Nova Digest 2"));
+    const auto ds = saved ? RunSavedAndRestored(ev, kT0 + 20 * kDay) : RunDetector(ev);
+    const RegenDetection* d = Find(ds, "telegram:channel11");
+    ASSERT_NE(d, nullptr) << (saved ? "restored: " : "") << Dump(ds);
+    EXPECT_EQ(d->parent, "telegram:channel10");
+  }
+}
+
+// Lists of grams that many taken-down names share are counted as bitmaps, the rare ones posting
+// by posting: a parent whose name is mostly common grams is found by their counts, among
+// hundreds of takedowns sharing them.
+TEST(RegenDetector, NameRetrievalCountsCommonAndRareGramsAlike) {
+  std::vector<Event> ev;
+  std::mt19937 rng(7);
+  const std::string letters = "bdfgmnprstvz", vowels = "aeiou";
+  TimeMs t = kT0;
+  auto add = [&](const std::string& key, const std::string& name) {
+    ev.push_back(Entity(key, EntityKind::kChannel, t, name));
+    ev.push_back(TakedownEvent{key, t + kMin, "tos", "platform"});
+    t += 10 * kMin;
+  };
+  for (int i = 0; i < 400; ++i) {
+    std::string word;
+    for (int k = 0; k < 3; ++k) {
+      word += letters[rng() % letters.size()];
+      word += vowels[rng() % vowels.size()];
+    }
+    word[0] = static_cast<char>(word[0] - 'a' + 'A');
+    add("telegram:channel" + std::to_string(1000 + i), word + " Evening Digest");
+    if (i == 200) add("telegram:channel10", "Kal Evening Digest");  // 3 of its 14 grams rare
+  }
+  ev.push_back(
+      Entity("telegram:channel11", EntityKind::kChannel, t + kHour, "Kal Evening Digest 2"));
+  const auto ds = RunDetector(ev);
+  const RegenDetection* d = Find(ds, "telegram:channel11");
+  ASSERT_NE(d, nullptr) << Dump(ds);
+  EXPECT_EQ(d->parent, "telegram:channel10");
+}
+
 TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));

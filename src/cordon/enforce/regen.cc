@@ -59,6 +59,9 @@ constexpr size_t kMaxMemberScan = 400;
 // Retrieval: postings longer than this carry no information about one name.
 constexpr size_t kMaxPostings = 20000;
 constexpr size_t kNameCandidates = 24;
+// A retrieval counts a list as a bitmap when it holds this many postings a word of slots (64) in
+// the window or more: a bitmap word costs a few operations a plane, a posting a dependent load.
+constexpr size_t kDenseWords = 3;
 // Candidates an admin (or creator) shared with the entity brings alone: the most recently taken
 // down. An admin who ran hundreds of bots or chats gives each a weak tie (its nats, ln(N / k),
 // fall as k grows), and the delay's prior favours the latest; the others still come in through
@@ -357,6 +360,7 @@ class GramIndex {
     auto at = std::lower_bound(p.begin(), p.end(), id);
     if (at != p.end() && *at == id) return true;
     p.insert(at, id);
+    bits_.erase(g * kClasses + c);  // its bitmap holds an appended prefix of the list
     if (total_[g]++ == 0) used_.push_back(g);
     return true;
   }
@@ -369,6 +373,8 @@ class GramIndex {
       p.erase(at);
       std::vector<uint32_t>& q = lists_[g * kClasses + to];
       q.insert(std::lower_bound(q.begin(), q.end(), id), id);
+      bits_.erase(g * kClasses + from);
+      bits_.erase(g * kClasses + to);
     }
   }
   void Clear() {
@@ -377,6 +383,22 @@ class GramIndex {
       total_[g] = 0;
     }
     used_.clear();
+    bits_.clear();
+  }
+  // The postings of (g, c) as a bitmap by slot (bit s of word s / 64), built when first asked
+  // for and extended with the postings appended since: a cache for the lists a retrieval finds
+  // dense, where adding bitmaps word by word costs less than counting posting by posting.
+  const std::vector<uint64_t>& Bits(uint32_t g, size_t c) const {
+    const std::vector<uint32_t>& p = List(g, c);
+    // Held by pointer: the addresses given out stay valid while the table grows.
+    std::unique_ptr<Bitmap>& slot = bits_.try_emplace(g * kClasses + c).first->second;
+    if (!slot) slot = std::make_unique<Bitmap>();
+    Bitmap& b = *slot;
+    if (!p.empty()) b.words.resize((p.back() >> 6) + 1, 0);
+    for (; b.built < p.size(); ++b.built) {
+      b.words[p[b.built] >> 6] |= uint64_t{1} << (p[b.built] & 63);
+    }
+    return b.words;
   }
   // The grams with postings, ascending.
   std::vector<uint32_t> Grams() const {
@@ -398,6 +420,12 @@ class GramIndex {
   }
 
  private:
+  struct Bitmap {
+    std::vector<uint64_t> words;
+    size_t built = 0;  // the postings set in `words`: the list's first `built`
+  };
+  mutable FlatMap64<std::unique_ptr<Bitmap>>
+      bits_;                                  // by list (g * kClasses + c): a cache, see Bits
   std::vector<std::vector<uint32_t>> lists_;  // [gram * kClasses + class], once used
   std::vector<uint32_t> total_;               // [gram]
   std::vector<uint32_t> used_;                // the grams posted to since the last Clear
@@ -501,13 +529,15 @@ struct RegenDetector::Impl {
   std::vector<uint32_t> hit_touched;  // the same: the slots with a count, first n_touched of it
   std::vector<double> score_of;       // scratch for name retrieval, by slot
   std::vector<uint32_t> scored;
-  std::vector<const std::vector<uint32_t>*> lists;  // scratch for name retrieval
+  std::vector<std::span<const uint32_t>> lists;     // scratch for name retrieval: sparse lists
+  std::vector<const std::vector<uint64_t>*> dense;  // and dense ones' bitmaps
+  std::vector<uint64_t> planes;                     // and the bit-sliced counts
   std::vector<std::pair<double, uint32_t>> ranked_scratch;
   std::vector<double> rank_scores;  // the same
   std::vector<uint32_t> cand_mark;  // scratch for Candidates: the stamp of the last evaluation
   uint32_t cand_stamp = 0;          // that listed the entity
   std::vector<uint32_t> cands_scratch, x_roots_scratch, x_member_roots_scratch;  // for Evaluate
-  std::vector<uint32_t> admin_cands_scratch;  // for Candidates
+  std::vector<uint32_t> admin_cands_scratch;                                     // for Candidates
   struct RootsMemo {
     uint64_t epoch = ~uint64_t{0};
     bool used = false;  // listed in memo_touched
@@ -557,6 +587,11 @@ struct RegenDetector::Impl {
   // slot, what the gram index lists (dense and small, so the retrieval's counters by slot stay
   // in cache; given in increasing order, so postings are appended).
   std::vector<uint32_t> downs;
+  // By slot: the latest takedown time among the slots up to it (raised when an indexed entity is
+  // taken down again). Every slot before the first whose reach is t or later went down before t,
+  // so a name retrieval starts each list there (a binary search) and never walks the slots too
+  // old to be candidates, which are most of a list's head.
+  std::vector<TimeMs> down_reach;
   GramIndex gram_index, loose_index;
   AvatarIndex avatars;                                // taken-down entities by avatar
   std::vector<std::pair<uint32_t, int>> avatar_hits;  // scratch
@@ -659,11 +694,18 @@ struct RegenDetector::Impl {
 
   void IndexDown(uint32_t id) {
     Ent& e = ents[id];
-    if (e.indexed) return;
+    const TimeMs down = e.down ? *e.down : kMinTime;
+    if (e.indexed) {  // taken down again: its slot and those after reach its new time
+      for (size_t s = e.down_slot; s < down_reach.size() && down_reach[s] < down; ++s) {
+        down_reach[s] = down;
+      }
+      return;
+    }
     e.indexed = true;
     const auto slot = static_cast<uint32_t>(downs.size());
     e.down_slot = slot;
     downs.push_back(id);
+    down_reach.push_back(down_reach.empty() ? down : std::max(down_reach.back(), down));
     // Postings are sorted by slot, each slot once (NameCandidates searches them); every gram
     // of NGrams(key, 3) is below GramIndex::kGrams.
     const size_t c = static_cast<size_t>(ClassOf(e.kind));
@@ -682,7 +724,9 @@ struct RegenDetector::Impl {
     // Every fingerprint with last < horizon has the entry pushed when its last was set, still
     // queued (had it been popped, the fingerprint would have been erased then): the same set as
     // erasing every fingerprint older than the horizon.
+    constexpr size_t kExpiryAhead = 8;  // the table's slots are far apart: loaded ahead
     while (!fp_expiry.empty() && fp_expiry.front().first < horizon) {
+      if (fp_expiry.size() > kExpiryAhead) fps.Prefetch(fp_expiry[kExpiryAhead].second);
       auto it = fps.find(fp_expiry.front().second);
       if (it != fps.end() && it->second.last < horizon) fps.erase(it);
       fp_expiry.pop_front();
@@ -701,10 +745,15 @@ struct RegenDetector::Impl {
         if (e.down && *e.down >= horizon) keep.push_back(id);
       }
       downs.clear();
+      down_reach.clear();
       gram_index.Clear();
       loose_index.Clear();
       avatars.Clear();
-      std::sort(keep.begin(), keep.end());  // slots in id order, the same after every sweep
+      // Slots in takedown order (ties by id), the same after every sweep, so that the
+      // retrieval's window cut (down_reach) skips the most.
+      std::sort(keep.begin(), keep.end(), [&](uint32_t a, uint32_t b) {
+        return *ents[a].down != *ents[b].down ? *ents[a].down < *ents[b].down : a < b;
+      });
       for (uint32_t id : keep) IndexDown(id);
     }
     std::erase_if(rejoin_pending, [&](uint32_t id) {
@@ -1012,12 +1061,15 @@ struct RegenDetector::Impl {
   void OnMessage(const MessageEvent& m, TimeMs t) {
     if (m.chat.empty()) return;
     const Ahead* a = AheadOf(m);
-    const auto hash = [&](size_t k, std::string_view key) {
-      return a != nullptr ? a->hash[k] : StringIds::Hash(key);
+    // The look-ahead found most keys already (ids are never taken back): else interned here.
+    const auto intern = [&](size_t k, std::string_view key) {
+      if (a == nullptr) return Intern(key);
+      if (a->found == &m && a->id[k] != kNone) return a->id[k];
+      return Intern(key, a->hash[k]);
     };
-    const uint32_t c = Intern(m.chat, hash(0, m.chat));
+    const uint32_t c = intern(0, m.chat);
     if (!m.from.empty() && m.from.front() != '@' && m.from != m.chat) {
-      const uint32_t u = Intern(m.from, hash(1, m.from));
+      const uint32_t u = intern(1, m.from);
       if (ClassOf(ents[u].kind) != Class::kChat) {
         Join(c, u);
         ++ents[u].sent;
@@ -1063,7 +1115,7 @@ struct RegenDetector::Impl {
       }
     }
     if (m.forward && !m.forward->chat.empty() && m.forward->chat != m.chat) {
-      const uint32_t f = Intern(m.forward->chat, hash(2, m.forward->chat));
+      const uint32_t f = intern(2, m.forward->chat);
       AddUnique(ents[c].neighbours, f, kMaxNeighbours);
       AddUnique(ents[f].neighbours, c, kMaxNeighbours);
     }
@@ -1151,64 +1203,107 @@ struct RegenDetector::Impl {
     if (hit_touched.size() < downs.size() + 1) hit_touched.resize(downs.size() + 1);
     if (score_of.size() < downs.size()) score_of.resize(downs.size(), 0.0);
     scored.clear();
-    size_t n_touched = 0;  // hit_touched's ids
+    // The slots before `first` went down more than parent_window before x's birth: no
+    // candidates (ValidCandidate), so no list is walked or searched there.
+    const TimeMs oldest =
+        x.birth < kMinTime + opt.parent_window ? kMinTime : x.birth - opt.parent_window;
+    const auto first = static_cast<uint32_t>(
+        std::lower_bound(down_reach.begin(), down_reach.end(), oldest) - down_reach.begin());
     // Over the postings of class c only: the candidates of that class (an entity is in the
     // lists of its own class alone, so its count is the same as over all the lists).
     auto retrieve = [&](const std::vector<uint32_t>& grams, const GramIndex& index, size_t c) {
       if (grams.empty()) return;
       // An entity's hits are the postings (of at most kMaxPostings) that list it; it is kept
-      // with `need` or more. Prefix filter: with L lists and k = ceil(need), an entity in k of
-      // them is in at least one of the L - k + 1 shortest, so only those are walked; the others
-      // are searched (sorted postings) for the entities found. The counts are exact.
+      // with `need` or more. Each list is counted from `first` on, one of two ways, both
+      // exact: a sparse one posting by posting into hit_count, a dense one (kDenseWords
+      // postings or more a word of slots) as a bitmap added into bit-sliced counters (`planes`:
+      // bit p of a slot's count in planes[p], a word of 64 slots at a time), with no
+      // dependence between one posting and the next.
       const double need = std::max(2.0, 0.34 * static_cast<double>(grams.size()));
       const auto k = static_cast<size_t>(std::ceil(need));
+      const size_t w0 = first >> 6;
+      const size_t words = (downs.size() + 63) / 64 - w0;
       lists.clear();
+      dense.clear();
       for (uint32_t g : grams) {
         const std::vector<uint32_t>& p = index.List(g, c);
         if (p.empty() || index.Total(g) > kMaxPostings) continue;  // the cap is over all classes
-        lists.push_back(&p);
-      }
-      if (lists.size() < k) return;  // nobody reaches `need`
-      std::sort(lists.begin(), lists.end(),
-                [](const auto* a, const auto* b) { return a->size() < b->size(); });
-      // Walking more lists than that is also exact: a list is walked while that costs less
-      // than searching it for every entity found so far.
-      size_t walk = 0;
-      while (walk < lists.size()) {
-        const size_t len = lists[walk]->size();
-        if (walk >= lists.size() - k + 1 &&
-            len > n_touched * static_cast<size_t>(std::bit_width(len))) {
-          break;
+        const uint32_t* begin = p.data();
+        const uint32_t* const end = begin + p.size();
+        if (first > 0) begin = std::lower_bound(begin, end, first);
+        if (begin == end) continue;
+        if (static_cast<size_t>(end - begin) >= kDenseWords * words) {
+          dense.push_back(&index.Bits(g, c));
+        } else {
+          lists.emplace_back(begin, end);
         }
-        // Branch-free: the id is stored in the next slot, which is kept when it is new.
-        uint32_t* const count = hit_count.data();
-        uint32_t* const touched = hit_touched.data();
+      }
+      if (lists.size() + dense.size() < k) return;  // nobody reaches `need`
+      const size_t np = static_cast<size_t>(std::bit_width(dense.size()));
+      planes.assign(np * words, 0);
+      const uint64_t first_mask = ~uint64_t{0} << (first & 63);  // slots before `first` drop
+      for (const std::vector<uint64_t>* bits : dense) {
+        const size_t n = std::min(words, bits->size() > w0 ? bits->size() - w0 : 0);
+        const uint64_t* b = bits->data() + w0;
+        for (size_t w = 0; w < n; ++w) {
+          uint64_t carry = w == 0 ? b[w] & first_mask : b[w];
+          for (size_t q = 0; q < np && carry != 0; ++q) {
+            uint64_t& plane = planes[q * words + w];
+            const uint64_t next = plane & carry;
+            plane ^= carry;
+            carry = next;
+          }
+        }
+      }
+      auto plane_count = [&](uint32_t id) {
+        const size_t w = (id >> 6) - w0, bit = id & 63;
+        size_t n = 0;
+        for (size_t q = 0; q < np; ++q) n |= ((planes[q * words + w] >> bit) & 1) << q;
+        return n;
+      };
+      const double size = static_cast<double>(grams.size());
+      auto keep = [&](uint32_t id, size_t count) {
+        const double n = static_cast<double>(count);
+        if (n >= need) {
+          if (score_of[id] == 0.0) scored.push_back(id);
+          score_of[id] = std::max(score_of[id], n / size);
+        }
+      };
+      // Branch-free: the id is stored in the next place, which is kept when it is new.
+      uint32_t* const count = hit_count.data();
+      uint32_t* const touched = hit_touched.data();
+      size_t n_touched = 0;
+      for (const std::span<const uint32_t> list : lists) {
         size_t n = n_touched;
-        for (uint32_t id : *lists[walk]) {
+        for (uint32_t id : list) {
           touched[n] = id;
           n += count[id]++ == 0 ? 1 : 0;
         }
         n_touched = n;
-        ++walk;
       }
-      // The searches of an entity stop once the lists left cannot bring it to k: its count
-      // then no longer matters (it is below `need` either way); one that reaches k is counted
-      // to the end.
-      const size_t n_lists = lists.size();
+      // The slots counted in the bitmaps alone that reach k (a bit-sliced comparison with k),
+      // then those with sparse hits, with their bitmaps' counts added.
+      if (dense.size() >= k) {
+        for (size_t w = 0; w < words; ++w) {
+          uint64_t above = 0, equal = ~uint64_t{0};
+          for (size_t q = np; q-- > 0;) {
+            const uint64_t plane = planes[q * words + w];
+            const uint64_t kq = ((k >> q) & 1) != 0 ? ~uint64_t{0} : 0;
+            above |= equal & plane & ~kq;
+            equal &= ~(plane ^ kq);
+          }
+          for (uint64_t m = above | equal; m != 0; m &= m - 1) {
+            const auto id = static_cast<uint32_t>(((w0 + w) << 6) + std::countr_zero(m));
+            if (count[id] == 0) keep(id, plane_count(id));
+          }
+        }
+      }
       for (size_t t = 0; t < n_touched; ++t) {
-        const uint32_t id = hit_touched[t];
-        size_t count = hit_count[id];
-        hit_count[id] = 0;
-        for (size_t i = walk; i < n_lists && count + (n_lists - i) >= k; ++i) {
-          count += std::binary_search(lists[i]->begin(), lists[i]->end(), id) ? 1 : 0;
-        }
-        const double n = static_cast<double>(count);
-        if (n >= need) {
-          if (score_of[id] == 0.0) scored.push_back(id);
-          score_of[id] = std::max(score_of[id], n / static_cast<double>(grams.size()));
-        }
+        const uint32_t id = touched[t];
+        const size_t total = count[id] + (np > 0 ? plane_count(id) : 0);
+        count[id] = 0;
+        keep(id, total);
       }
-      n_touched = 0;
     };
     // The classes ValidCandidate admits: x's and the unknown one, or all for an unknown x.
     const Class cx = ClassOf(x.kind);
@@ -2529,6 +2624,8 @@ struct RegenDetector::Impl {
       Ent& e = ents[downs[k]];
       if (e.down_slot != kNone || !e.indexed) r.Fail();  // each once, and the indexed alone
       e.down_slot = static_cast<uint32_t>(k);
+      const TimeMs down = e.down ? *e.down : kMinTime;
+      down_reach.push_back(down_reach.empty() ? down : std::max(down_reach.back(), down));
     }
     for (GramIndex* index : {&gram_index, &loose_index}) {
       const size_t grams = r.Count();
