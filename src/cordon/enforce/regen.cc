@@ -706,8 +706,8 @@ struct RegenDetector::Impl {
     e.down_slot = slot;
     downs.push_back(id);
     down_reach.push_back(down_reach.empty() ? down : std::max(down_reach.back(), down));
-    // Postings are sorted by slot, each slot once (NameCandidates searches them); every gram
-    // of NGrams(key, 3) is below GramIndex::kGrams.
+    // Postings are sorted by slot, each slot once (the window cut searches them, and a bitmap
+    // extends over the ones appended); every gram of NGrams(key, 3) is below GramIndex::kGrams.
     const size_t c = static_cast<size_t>(ClassOf(e.kind));
     for (const NameForm& f : e.forms) {
       for (uint32_t g : f.grams) gram_index.Post(g, c, slot);
