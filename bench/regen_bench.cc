@@ -1,6 +1,6 @@
 // Regeneration detector evaluation on simulated worlds (docs/benchmarks.md, "Regeneration").
 //
-//   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] [--misses FILE]
+//   regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] [--misses FILE] [--no-baseline]
 //   regen_bench [--families heldout|fitting|all|NAME,NAME...] [--seeds 3001,3002]
 //               [--scale small] [--days N] [--work DIR] [--threshold T]
 //   either form: [--no-strong] [--require-non-name] [--no-audience] [--no-audience-any]
@@ -22,6 +22,7 @@
 //               (chats: the second message in it; accounts and bots: the second one they sent)
 // for the detector and for the baseline (name signals alone), plus the detector's throughput
 // over the event stream (parsing excluded), and a reliability table of the scores.
+// --no-baseline skips the baseline's run (to profile the detector alone).
 // --fit fits the logistic weights on this world's scored pairs and prints them for
 // regen_weights.h (use a development world only).
 #include <simdjson.h>
@@ -499,7 +500,7 @@ int main(int argc, char** argv) {
   std::string sim;
   double threshold = RegenOptions{}.threshold;
   bool fit = false, no_strong = false, require_non_name = false, no_audience = false,
-       no_audience_any = false;
+       no_audience_any = false, no_baseline = false;
   std::string misses_out;
   std::string pairs_out;
   std::string families = "heldout", seeds = "3001", scale = "small", work = "/tmp/regen_bench";
@@ -528,6 +529,8 @@ int main(int argc, char** argv) {
       require_non_name = true;
     } else if (a == "--no-audience") {
       no_audience = true;
+    } else if (a == "--no-baseline") {
+      no_baseline = true;
     } else if (a == "--no-audience-any") {
       no_audience_any = true;
     } else if (a == "--misses" && i + 1 < argc) {
@@ -542,7 +545,8 @@ int main(int argc, char** argv) {
       pairs_out = argv[++i];  // every scored pair as TSV, for diagnosis
     } else {
       std::fprintf(stderr,
-                   "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE]\n"
+                   "usage: regen_bench --sim DIR [--threshold T] [--fit] [--pairs FILE] "
+                   "[--misses FILE] [--no-baseline]\n"
                    "       regen_bench [--families heldout|fitting|all|NAME,...] [--seeds N,...] "
                    "[--scale small] [--days N] [--work DIR] [--threshold T]\n"
                    "       either: [--no-strong] [--require-non-name] [--no-audience] "
@@ -706,10 +710,12 @@ int main(int argc, char** argv) {
               static_cast<double>(m.found) /
                   std::max<double>(
                       1.0, static_cast<double>(m.positives - static_cast<int64_t>(inert.size()))));
-  RegenOptions base = opt;
-  base.name_only = true;
-  Run baseline = Detect(sink.events, base, false, "baseline");
-  Print("baseline", Score(baseline, *truth, second), baseline, n);
+  if (!no_baseline) {
+    RegenOptions base = opt;
+    base.name_only = true;
+    Run baseline = Detect(sink.events, base, false, "baseline");
+    Print("baseline", Score(baseline, *truth, second), baseline, n);
+  }
   std::printf("recall by kind/naming:");
   for (const auto& [g, fn] : m.by_group) {
     std::printf("  %s %lld/%lld", g.c_str(), static_cast<long long>(fn.first),
