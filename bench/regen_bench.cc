@@ -560,6 +560,10 @@ int main(int argc, char** argv) {
   opt.audience = !no_audience;
   opt.audience_any = !no_audience_any;
   opt.require_non_name = require_non_name;
+  if (sim.empty() && no_baseline) {
+    std::fprintf(stderr, "--no-baseline applies to --sim DIR only\n");
+    return 2;
+  }
   if (sim.empty()) return RunFamilies(families, seeds, scale, days, work, opt);
   CollectSink sink;
   Status s = FindImporter("cordon-events")->Import(InputFile{sim + "/events.ndjson"}, {}, sink);

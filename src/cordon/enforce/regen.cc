@@ -1791,9 +1791,10 @@ struct RegenDetector::Impl {
   // and its inputs for this evaluation: the accounts seen, the rate at which new ones of x's
   // class appear (per hour, over the window), and x's groups (audience_groups).
   bool audience_on = false;
-  // New entities of the evaluated entity's class per hour, over the window (StrongPrior).
+  // New entities of the evaluated entity's class per hour, over the window (the audience
+  // evidence's prior and StrongPrior's).
   double class_rate = 1;
-  double audience_accounts = 0, audience_rate = 0;
+  double audience_accounts = 0;
   int audience_split = 0;         // open candidates with audience evidence, for the detail
   double audience_x_hours = 0;    // x's time in chats so far
   double audience_rejoins = 0.5;  // the learnt chance of rejoining a group, this evaluation
@@ -1816,7 +1817,6 @@ struct RegenDetector::Impl {
     audience_rejoins = (rejoined + 1) / (rejoinable + 2);
     audience_accounts = std::max(1.0, population[static_cast<size_t>(Class::kUser)] +
                                           population[static_cast<size_t>(Class::kBot)]);
-    audience_rate = NewPerHour(c, now);
     const size_t n = std::min<size_t>(x.joined.size(), kMaxMemberScan);
     for (size_t k = 0; k < n; ++k) {
       const Line line = Lineage(x.joined[k]);
@@ -1851,7 +1851,7 @@ struct RegenDetector::Impl {
   // m / accounts. So each shared group adds ln(rejoins / chance) and each of p's groups still
   // up that x is not in adds ln((1 - rejoins) / (1 - chance)). The prior odds that x is p's new
   // account: p comes back (kAudienceComesBack) after a delay of density f(delay)
-  // (DelayDensity), against new accounts appearing at audience_rate: comes_back * f(delay) /
+  // (DelayDensity), against new accounts appearing at class_rate: comes_back * f(delay) /
   // rate. And what x's messages say of the two (rate_log_p, made relative in
   // AudiencePosterior).
   void Audience(Pair& r, const Ent& x, const Ent& p, const std::vector<uint32_t>& p_roots) {
@@ -1873,7 +1873,7 @@ struct RegenDetector::Impl {
     r.audience_nats = nats;
     const double hours =
         std::max(0.0, static_cast<double>(x.birth - *p.down) / static_cast<double>(kHourMs));
-    r.audience_prior = std::log(kAudienceComesBack * DelayDensity(hours) / audience_rate);
+    r.audience_prior = std::log(kAudienceComesBack * DelayDensity(hours) / class_rate);
     {
       // x's messages over its time in chats, if x posts at p's rate: p's rate is known from its
       // messages over its own time (Gamma posterior), so the count is negative binomial.
@@ -2073,8 +2073,8 @@ struct RegenDetector::Impl {
     std::vector<uint32_t>& x_member_roots = x_member_roots_scratch;
     x_member_roots.clear();
     if (!opt.name_only) MemberRoots(x, x_member_roots);
-    PrepareAudience(x, now);
     class_rate = NewPerHour(ClassOf(x.kind), now);
+    PrepareAudience(x, now);
     if (!opt.name_only) {
       PrepareContent(x);
       // The detected ancestors of the chats x runs (the lineage of each, past the chat itself).
