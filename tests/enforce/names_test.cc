@@ -67,6 +67,31 @@ TEST_F(NamesTest, AsciiShortcutAgreesWithIcu) {
   EXPECT_EQ(norm_->Key("Nova_Digest 3"), "novadigest");
 }
 
+TEST_F(NamesTest, SymbolShortcutAgreesWithIcu) {
+  // ASCII mixed with what the key drops outside ASCII (emoji, symbols, zero-width and other
+  // format marks, spaces, invalid and truncated sequences) and with what it keeps (accented,
+  // Cyrillic, Arabic letters, combining marks): the shortcut gives ICU's key every time.
+  const std::vector<std::string> pieces = {
+      "\xF0\x9F\x8C\x99", "\xE2\x9C\xA8", "\xE2\x80\x8B", "\xE2\x80\x8D", "\xC2\xA0",
+      "\xE3\x80\x80",     "\xC2\xA9",     "\xE2\x84\xA2", "\xFF",         "\xE2\x9C",
+      "\xED\xA0\x80",     "\xC0\xAF",     "\xF4\x90\x80\x80", "\xC3\xA9", "\xD0\xBE",
+      "\xD9\x86",          "\xCC\x81",     "\xEF\xBC\xAE", "\xE2\x84\x8C", "\xCE\xB1"};
+  std::mt19937 rng(2026);
+  for (int round = 0; round < 4000; ++round) {
+    std::string s;
+    const size_t n = rng() % 12;
+    for (size_t k = 0; k < n; ++k) {
+      if (rng() % 2 == 0) {
+        s += static_cast<char>(32 + rng() % 95);
+      } else {
+        s += pieces[rng() % pieces.size()];
+      }
+    }
+    ASSERT_EQ(norm_->Key(s), norm_->KeyIcu(s)) << s;
+  }
+  EXPECT_EQ(norm_->Key("\xF0\x9F\x8C\x99 Nova\xE2\x80\x8B Digest \xFF"), "novadigest");
+}
+
 TEST(NameSimilarity, DiceAndEdit) {
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("abc", 3)), 1.0);
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("xyz", 3)), 0.0);

@@ -2,6 +2,7 @@
 
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/unistr.h>
 #include <unicode/uspoof.h>
 
@@ -12,6 +13,14 @@ namespace cordon::enforce {
 
 namespace {
 bool AsciiLetter(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The first step of the key: letters and combining marks stay; digits, separators,
+// punctuation, symbols (emoji) and format characters (zero-width) go.
+bool KeptInKey(UChar32 c) {
+  const int8_t type = u_charType(c);
+  return u_isalpha(c) || type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
+         type == U_ENCLOSING_MARK;
+}
 }  // namespace
 
 struct NameNormalizer::Impl {
@@ -64,12 +73,24 @@ NameNormalizer::~NameNormalizer() = default;
 // the identity on ASCII), so it is the concatenation of the letters' skeletons; when those are
 // ASCII, Any-Latin and Latin-ASCII change nothing and Lower lowercases. The letters' skeletons
 // come from ICU itself (Create); a letter whose skeleton is not ASCII sends the string down the
-// full path. tests/enforce/names_test.cc checks the two paths agree.
+// full path. A character outside ASCII that the first step drops (an emoji, a zero-width mark;
+// an invalid sequence, which ICU would replace by U+FFFD, a symbol) leaves the rest ASCII, so
+// it is dropped here too; any other sends the string down the full path.
+// tests/enforce/names_test.cc checks the two paths agree.
 std::string NameNormalizer::Key(std::string_view utf8) const {
   std::string out;
-  for (char b : utf8) {
-    const auto u = static_cast<unsigned char>(b);
-    if (u >= 0x80) return KeyIcu(utf8);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto length = static_cast<int32_t>(utf8.size());
+  if (static_cast<size_t>(length) != utf8.size()) return KeyIcu(utf8);
+  for (int32_t i = 0; i < length;) {
+    const uint8_t u = bytes[i];
+    if (u >= 0x80) {
+      UChar32 c = 0;
+      U8_NEXT(bytes, i, length, c);  // never takes an ASCII byte into a bad sequence
+      if (c >= 0 && KeptInKey(c)) return KeyIcu(utf8);
+      continue;
+    }
+    ++i;
     if (!AsciiLetter(u)) continue;
     if (!impl_->ascii[u]) return KeyIcu(utf8);
     for (char k : impl_->skeleton[u]) {
@@ -83,18 +104,12 @@ std::string NameNormalizer::Key(std::string_view utf8) const {
 std::string NameNormalizer::KeyIcu(std::string_view utf8) const {
   const icu::UnicodeString raw = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  // Letters and combining marks only: digits, separators, punctuation, symbols (emoji) and
-  // format characters (zero-width) go first, before the skeleton maps some of them to letters
-  // ('|' to 'l').
+  // KeptInKey first, before the skeleton maps some of what it drops to letters ('|' to 'l').
   icu::UnicodeString s;
   for (int32_t i = 0; i < raw.length();) {
     const UChar32 c = raw.char32At(i);
     i += U16_LENGTH(c);
-    const int8_t type = u_charType(c);
-    if (u_isalpha(c) || type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
-        type == U_ENCLOSING_MARK) {
-      s.append(c);
-    }
+    if (KeptInKey(c)) s.append(c);
   }
   // Arabic next: the skeleton would otherwise map alef to 'l' and similar.
   impl_->arabic->transliterate(s);
