@@ -603,9 +603,14 @@ struct RegenDetector::Impl {
   // when taken down and under each it had later (a superset of those down now, which is all
   // MayHaveParent needs). Not saved: rebuilt from the entities on restore.
   std::array<std::vector<TimeMs>, 4> down_times;
-  // For the audience evidence of the account evaluated: (root of one of its groups, the most
-  // members any group of that lineage had), sorted by root.
+  // For the audience evidence of the account evaluated: (root of one of its groups, the nats
+  // that sharing it adds, from the most members any group of that lineage had), sorted by root.
   std::vector<std::pair<uint32_t, double>> audience_groups;
+  // The nats of a candidate's group that the account evaluated is not in, by group, computed
+  // once an evaluation: valid where missing_stamp[g] == audience_stamp.
+  std::vector<uint32_t> missing_stamp;
+  std::vector<double> missing_nats;
+  uint32_t audience_stamp = 0;
   // Accounts detected without the audience evidence, until their watch ends: then how many of
   // their parent's groups still up they had joined counts into rejoined / rejoinable.
   std::vector<uint32_t> rejoin_pending;
@@ -1836,6 +1841,11 @@ struct RegenDetector::Impl {
       }
     }
     audience_groups.resize(out);
+    for (auto& [root, m] : audience_groups) m = std::log(audience_rejoins / GroupChance(m));
+    if (++audience_stamp == 0) {  // wrapped: forget every stamp
+      std::fill(missing_stamp.begin(), missing_stamp.end(), 0);
+      audience_stamp = 1;
+    }
   }
 
   // The share of the accounts that a group of `members` members holds: the chance that an
@@ -1857,18 +1867,27 @@ struct RegenDetector::Impl {
   void Audience(Pair& r, const Ent& x, const Ent& p, const std::vector<uint32_t>& p_roots) {
     double nats = 0;
     for (uint32_t g : r.shared) {
-      auto it =
-          std::lower_bound(audience_groups.begin(), audience_groups.end(), std::make_pair(g, 0.0));
-      const double m = it != audience_groups.end() && it->first == g ? it->second : 1.0;
-      nats += std::log(audience_rejoins / GroupChance(m));
+      auto it = std::lower_bound(audience_groups.begin(), audience_groups.end(), g,
+                                 [](const auto& e, uint32_t root) { return e.first < root; });
+      nats += it != audience_groups.end() && it->first == g
+                  ? it->second
+                  : std::log(audience_rejoins / GroupChance(1.0));
+    }
+    if (missing_stamp.size() < ents.size()) {
+      missing_stamp.resize(ents.size(), 0);
+      missing_nats.resize(ents.size());
     }
     for (uint32_t g : p_roots) {
       if (std::binary_search(r.shared.begin(), r.shared.end(), g)) continue;
       const Ent& ge = ents[g];
       if (ge.down && ge.children == 0) continue;  // gone: nothing to rejoin
       ++r.audience_missing;
-      nats += std::log((1.0 - audience_rejoins) /
-                       (1.0 - GroupChance(static_cast<double>(ge.members.size()))));
+      if (missing_stamp[g] != audience_stamp) {
+        missing_stamp[g] = audience_stamp;
+        missing_nats[g] = std::log((1.0 - audience_rejoins) /
+                                   (1.0 - GroupChance(static_cast<double>(ge.members.size()))));
+      }
+      nats += missing_nats[g];
     }
     r.audience_nats = nats;
     const double hours =
