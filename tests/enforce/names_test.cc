@@ -1,6 +1,7 @@
 #include "cordon/enforce/names.h"
 
 #include <gtest/gtest.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <random>
@@ -67,7 +68,7 @@ TEST_F(NamesTest, AsciiShortcutAgreesWithIcu) {
   EXPECT_EQ(norm_->Key("Nova_Digest 3"), "novadigest");
 }
 
-TEST_F(NamesTest, SymbolShortcutAgreesWithIcu) {
+TEST_F(NamesTest, ShortcutsAgreeWithIcuOnMixedScripts) {
   // ASCII mixed with what the key drops outside ASCII (emoji, symbols, zero-width and other
   // format marks, spaces, invalid and truncated sequences) and with what it keeps (accented,
   // Cyrillic, Arabic letters, combining marks): the shortcut gives ICU's key every time.
@@ -75,7 +76,13 @@ TEST_F(NamesTest, SymbolShortcutAgreesWithIcu) {
       "\xF0\x9F\x8C\x99", "\xE2\x9C\xA8", "\xE2\x80\x8B", "\xE2\x80\x8D", "\xC2\xA0",
       "\xE3\x80\x80",     "\xC2\xA9",     "\xE2\x84\xA2", "\xFF",         "\xE2\x9C",
       "\xED\xA0\x80",     "\xC0\xAF",     "\xF4\x90\x80\x80", "\xC3\xA9", "\xD0\xBE",
-      "\xD9\x86",          "\xCC\x81",     "\xEF\xBC\xAE", "\xE2\x84\x8C", "\xCE\xB1"};
+      "\xD9\x86",          "\xCC\x81",     "\xEF\xBC\xAE", "\xE2\x84\x8C", "\xCE\xB1",
+      // Cyrillic look-alikes and letters without one, Greek, Hebrew, Armenian, Latin with
+      // marks, Arabic (a letter, a mark, tatweel, Persian, a presentation form), combining marks
+      "\xD0\xB0",          "\xD1\x80",     "\xD0\xB4",     "\xD0\xB9",     "\xCE\xB2",
+      "\xD7\x90",          "\xD5\xA1",     "\xC3\x9F",     "\xC3\xB8",     "\xC5\x82",
+      "\xD9\x88",          "\xD9\x8E",     "\xD9\x80",     "\xDA\xBE",     "\xEF\xBB\xA7",
+      "\xCC\x88",          "\xCC\xA7",     "\xE1\xBA\x9E", "\xF0\x9D\x90\x80"};
   std::mt19937 rng(2026);
   for (int round = 0; round < 4000; ++round) {
     std::string s;
@@ -90,6 +97,20 @@ TEST_F(NamesTest, SymbolShortcutAgreesWithIcu) {
     ASSERT_EQ(norm_->Key(s), norm_->KeyIcu(s)) << s;
   }
   EXPECT_EQ(norm_->Key("\xF0\x9F\x8C\x99 Nova\xE2\x80\x8B Digest \xFF"), "novadigest");
+}
+
+TEST_F(NamesTest, SkippedStepsChangeNothingBelowArabic) {
+  // Every character below U+0600 that the key keeps, between ASCII letters and after a letter
+  // it may combine with: Key (which skips Arabic-Latin there, and Any-Latin when the skeleton
+  // is ASCII) gives the key of every step.
+  std::string u;
+  for (UChar32 c = 0x80; c < 0x600; ++c) {
+    u.clear();
+    icu::UnicodeString(c).toUTF8String(u);
+    for (const std::string& s : {"x" + u + "Y", "e" + u, u + u}) {
+      ASSERT_EQ(norm_->Key(s), norm_->KeyIcu(s)) << std::hex << c;
+    }
+  }
 }
 
 TEST(NameSimilarity, DiceAndEdit) {

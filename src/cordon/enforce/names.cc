@@ -81,18 +81,18 @@ std::string NameNormalizer::Key(std::string_view utf8) const {
   std::string out;
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
   const auto length = static_cast<int32_t>(utf8.size());
-  if (static_cast<size_t>(length) != utf8.size()) return KeyIcu(utf8);
+  if (static_cast<size_t>(length) != utf8.size()) return Pipeline(utf8, /*shortcuts=*/true);
   for (int32_t i = 0; i < length;) {
     const uint8_t u = bytes[i];
     if (u >= 0x80) {
       UChar32 c = 0;
       U8_NEXT(bytes, i, length, c);  // never takes an ASCII byte into a bad sequence
-      if (c >= 0 && KeptInKey(c)) return KeyIcu(utf8);
+      if (c >= 0 && KeptInKey(c)) return Pipeline(utf8, /*shortcuts=*/true);
       continue;
     }
     ++i;
     if (!AsciiLetter(u)) continue;
-    if (!impl_->ascii[u]) return KeyIcu(utf8);
+    if (!impl_->ascii[u]) return Pipeline(utf8, /*shortcuts=*/true);
     for (char k : impl_->skeleton[u]) {
       const char l = k >= 'A' && k <= 'Z' ? static_cast<char>(k - 'A' + 'a') : k;
       if (l >= 'a' && l <= 'z') out += l;
@@ -102,24 +102,47 @@ std::string NameNormalizer::Key(std::string_view utf8) const {
 }
 
 std::string NameNormalizer::KeyIcu(std::string_view utf8) const {
+  return Pipeline(utf8, /*shortcuts=*/false);
+}
+
+// With shortcuts, two steps are skipped where they would change nothing:
+// - Arabic-Latin when every character left is below U+0600 (Latin, Greek, Cyrillic, Armenian,
+//   Hebrew and their marks): it touches the Arabic blocks only;
+// - Any-Latin and Latin-ASCII when the skeleton is ASCII (a name of Cyrillic or Greek
+//   look-alikes): they leave ASCII as it is, and Lower becomes an ASCII lowercasing.
+// names_test.cc checks that both ways give the same keys.
+std::string NameNormalizer::Pipeline(std::string_view utf8, bool shortcuts) const {
   const icu::UnicodeString raw = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   // KeptInKey first, before the skeleton maps some of what it drops to letters ('|' to 'l').
   icu::UnicodeString s;
+  bool below_arabic = true;
   for (int32_t i = 0; i < raw.length();) {
     const UChar32 c = raw.char32At(i);
     i += U16_LENGTH(c);
-    if (KeptInKey(c)) s.append(c);
+    if (KeptInKey(c)) {
+      s.append(c);
+      below_arabic &= c < 0x0600;
+    }
   }
   // Arabic next: the skeleton would otherwise map alef to 'l' and similar.
-  impl_->arabic->transliterate(s);
+  if (!shortcuts || !below_arabic) impl_->arabic->transliterate(s);
   icu::UnicodeString skeleton;
   UErrorCode st = U_ZERO_ERROR;
   uspoof_getSkeletonUnicodeString(impl_->spoof, 0, s, skeleton, &st);
   if (U_FAILURE(st)) skeleton = s;
-  impl_->latin->transliterate(skeleton);
   std::string out;
-  skeleton.toUTF8String(out);
+  bool ascii = true;
+  for (int32_t i = 0; i < skeleton.length() && ascii; ++i) ascii = skeleton.charAt(i) < 0x80;
+  if (shortcuts && ascii) {
+    skeleton.toUTF8String(out);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+  } else {
+    impl_->latin->transliterate(skeleton);
+    skeleton.toUTF8String(out);
+  }
   std::erase_if(out, [](char c) { return c < 'a' || c > 'z'; });
   return out;
 }

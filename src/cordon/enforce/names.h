@@ -38,12 +38,13 @@ class NameNormalizer {
   // The strict key described above; empty when the name has no letters. Invalid UTF-8 is
   // replaced, never an error.
   std::string Key(std::string_view utf8) const;
-  // The same key, always through the ICU pipeline: Key takes a shortcut for ASCII strings that
-  // gives the same result (for tests).
+  // The same key, always through every step of the ICU pipeline: Key skips steps that would
+  // change nothing, and takes ASCII strings outside ICU (for tests).
   std::string KeyIcu(std::string_view utf8) const;
 
  private:
   NameNormalizer() = default;
+  std::string Pipeline(std::string_view utf8, bool shortcuts) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
