@@ -16,7 +16,7 @@ packages=(
   libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libicu-dev libigraph-dev
   libcli11-dev libfmt-dev libyaml-cpp-dev libarpack2-dev libglpk-dev libplfit-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libxxhash-dev
   libnats-dev nats-server
   libgtest-dev libgmock-dev libbenchmark-dev
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
