@@ -2,9 +2,9 @@
 
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 #include <unicode/unistr.h>
 #include <unicode/uspoof.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>

@@ -266,7 +266,8 @@ struct NameForm {
   std::string key, loose;
   std::vector<uint32_t> grams, loose_grams;
   // The key's letters a-z, counted (capped at 255): for a lower bound of the edit distance.
-  std::array<uint8_t, 26> letters{};
+  // Zeros after them, to two vectors of 16.
+  std::array<uint8_t, 32> letters{};
 };
 
 // A lower bound of Levenshtein(a, b) from the keys' lengths and letter counts (of a-z; other
@@ -274,7 +275,19 @@ struct NameForm {
 // distance). `a`'s counts are at most 64 (an EditPattern's keys), so the cap changes nothing.
 size_t EditLowerBound(const NameForm& a, const NameForm& b) {
   size_t common = 0;
+#if defined(__SSE2__)
+  // The 32 minima at once, summed by the sum of absolute differences from zero.
+  const auto* pa = reinterpret_cast<const __m128i*>(a.letters.data());
+  const auto* pb = reinterpret_cast<const __m128i*>(b.letters.data());
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i sums = _mm_add_epi64(
+      _mm_sad_epu8(_mm_min_epu8(_mm_loadu_si128(pa), _mm_loadu_si128(pb)), zero),
+      _mm_sad_epu8(_mm_min_epu8(_mm_loadu_si128(pa + 1), _mm_loadu_si128(pb + 1)), zero));
+  common = static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+           static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+#else
   for (size_t c = 0; c < 26; ++c) common += std::min(a.letters[c], b.letters[c]);
+#endif
   return std::max(a.key.size(), b.key.size()) - common;
 }
 
@@ -1309,9 +1322,11 @@ struct RegenDetector::Impl {
       }
       for (size_t t = 0; t < n_touched; ++t) {
         const uint32_t id = touched[t];
-        const size_t total = count[id] + (np > 0 ? plane_count(id) : 0);
+        const size_t sparse = count[id];
         count[id] = 0;
-        keep(id, total);
+        // Short of `need` even were it in every bitmap: its planes are not read.
+        if (static_cast<double>(sparse + dense.size()) < need) continue;
+        keep(id, sparse + (np > 0 ? plane_count(id) : 0));
       }
     };
     // The classes ValidCandidate admits: x's and the unknown one, or all for an unknown x.
