@@ -112,6 +112,33 @@ TEST_F(NamesTest, SkippedStepsChangeNothingBelowArabic) {
   }
 }
 
+TEST(NameSimilarity, NGramsAreEveryWindowOfThePaddedCodes) {
+  // Against the definition: the string's letter codes (1-26; 28 for any other byte) between two
+  // boundary codes (27), every window of n packed 5 bits a code, sorted and deduplicated; the
+  // whole padded string when it is shorter than n.
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string s(rng() % 12, 'a');
+    for (char& c : s) c = rng() % 9 == 0 ? '-' : static_cast<char>('a' + rng() % 26);
+    const int n = 1 + static_cast<int>(rng() % 6);
+    std::vector<uint32_t> want;
+    if (!s.empty()) {
+      std::vector<uint32_t> codes = {27};
+      for (char c : s) codes.push_back(c == '-' ? 28 : static_cast<uint32_t>(c - 'a' + 1));
+      codes.push_back(27);
+      const size_t w = std::min(codes.size(), static_cast<size_t>(n));
+      for (size_t i = 0; i + w <= codes.size(); ++i) {
+        uint32_t g = 0;
+        for (size_t k = 0; k < w; ++k) g = (g << 5) | codes[i + k];
+        want.push_back(g);
+      }
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+    }
+    ASSERT_EQ(NGrams(s, n), want) << s << " n=" << n;
+  }
+}
+
 TEST(NameSimilarity, DiceAndEdit) {
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("abc", 3)), 1.0);
   EXPECT_DOUBLE_EQ(Dice(NGrams("abc", 3), NGrams("xyz", 3)), 0.0);

@@ -193,22 +193,27 @@ std::string LooseKey(std::string_view key) {
 std::vector<uint32_t> NGrams(std::string_view s, int n) {
   std::vector<uint32_t> out;
   if (s.empty()) return out;
-  // Letter codes 1..26, boundary 27; n <= 6 fits in 32 bits.
-  std::vector<uint32_t> codes;
-  codes.reserve(s.size() + 2);
-  codes.push_back(27);
-  for (char c : s) codes.push_back(c >= 'a' && c <= 'z' ? static_cast<uint32_t>(c - 'a' + 1) : 28);
-  codes.push_back(27);
-  if (static_cast<int>(codes.size()) < n) {
+  // Letter codes 1..26, boundary 27 (28 for any other byte); n <= 6 fits in 32 bits. The codes
+  // are the string with a boundary on each side; each gram is the last n of them, rolled.
+  const size_t codes = s.size() + 2;
+  auto code = [&](size_t i) -> uint32_t {
+    if (i == 0 || i == codes - 1) return 27;
+    const char c = s[i - 1];
+    return c >= 'a' && c <= 'z' ? static_cast<uint32_t>(c - 'a' + 1) : 28;
+  };
+  const auto width = static_cast<size_t>(n);
+  if (codes < width) {
     uint32_t g = 0;
-    for (uint32_t c : codes) g = (g << 5) | c;
+    for (size_t i = 0; i < codes; ++i) g = (g << 5) | code(i);
     out.push_back(g);
     return out;
   }
-  for (size_t i = 0; i + static_cast<size_t>(n) <= codes.size(); ++i) {
-    uint32_t g = 0;
-    for (int k = 0; k < n; ++k) g = (g << 5) | codes[i + static_cast<size_t>(k)];
-    out.push_back(g);
+  out.reserve(codes - width + 1);
+  const uint32_t mask = width >= 7 ? ~0u : (1u << (5 * width)) - 1;
+  uint32_t g = 0;
+  for (size_t i = 0; i < codes; ++i) {
+    g = ((g << 5) | code(i)) & mask;
+    if (i + 1 >= width) out.push_back(g);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

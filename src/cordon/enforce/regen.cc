@@ -1325,7 +1325,7 @@ struct RegenDetector::Impl {
         const size_t sparse = count[id];
         count[id] = 0;
         // Short of `need` even were it in every bitmap: its planes are not read.
-        if (static_cast<double>(sparse + dense.size()) < need) continue;
+        if (sparse + dense.size() < k) continue;
         keep(id, sparse + (np > 0 ? plane_count(id) : 0));
       }
     };
