@@ -591,6 +591,9 @@ struct RegenDetector::Impl {
   std::vector<EditPattern> form_patterns;  // and the edit-distance masks of their keys
   uint32_t bits_owner = kNone, bits_forms = 0;
   std::vector<Ent> ents;
+  // ents[id].parent for every id, dense: Root and Lineage walk it for hundreds of members an
+  // evaluation, where each Ent is lines of its own.
+  std::vector<uint32_t> parent_of;
   FlatMap64<Fingerprint> fps;
   // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
   // what fell behind the horizon instead of visiting every fingerprint. The events' times
@@ -647,6 +650,7 @@ struct RegenDetector::Impl {
     const auto [id, fresh] = ids.emplace(key, static_cast<uint32_t>(ents.size()), hash);
     if (!fresh) return id;
     Ent& e = ents.emplace_back();
+    parent_of.push_back(kNone);
     e.key = std::string(key);
     e.kind = KindFromKey(key);
     ++stats.entities;
@@ -679,13 +683,13 @@ struct RegenDetector::Impl {
     while (id != kNone && out.n < kMaxLineage &&
            std::find(out.begin(), out.end(), id) == out.end()) {
       out.v[out.n++] = id;
-      id = ents[id].parent;
+      id = parent_of[id];
     }
     return out;
   }
 
   uint32_t Root(uint32_t id) const {
-    if (ents[id].parent == kNone) return id;  // most entities: no detected ancestor
+    if (parent_of[id] == kNone) return id;  // most entities: no detected ancestor
     const Line l = Lineage(id);
     return l[l.size() - 1];
   }
@@ -1005,11 +1009,11 @@ struct RegenDetector::Impl {
     }
   }
   // ------------------------------------------------------------------ look-ahead
-  // OnEvents applies event i while it loads what event i + 1, i + 2, i + 3 will touch: a
+  // OnEvents applies event i while it loads what events i + 1 to i + 4 will touch: a
   // message's cost in a large stream is mostly cache misses (the fingerprint's slot, the
   // entities, their lists), each waiting on the one before. Hints only: nothing read here
   // changes what is computed.
-  static constexpr size_t kAhead = 4;  // > the look-ahead distance: a ring, by event index
+  static constexpr size_t kAhead = 5;  // > the look-ahead distance: a ring, by event index
   // What the look-ahead learnt of one message, kept for the next steps and for OnMessage (valid
   // within one OnEvents call): the hashes of its keys (chat, sender, forward's chat), their ids.
   struct Ahead {
@@ -1029,7 +1033,7 @@ struct RegenDetector::Impl {
   static void PrefetchBack(const std::vector<V>& v) {
     if (!v.empty()) PrefetchLine(&v.back());
   }
-  // Three events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
+  // Four events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
   // here).
   void PrefetchFar(const MessageEvent& m, size_t i) {
     Ahead& a = ahead[i % kAhead];
@@ -1042,6 +1046,15 @@ struct RegenDetector::Impl {
     a.message = &m;
     // Most fingerprints are new: their insertion probes past the home slot to a free one.
     for (uint64_t f : a.fps) fps.Prefetch(f, 2);
+  }
+  // Three ahead: the keys' bytes, which the look-up compares (the slots are loaded by now).
+  void PrefetchKeys(const MessageEvent& m, size_t i) const {
+    const Ahead& a = ahead[i % kAhead];
+    if (a.message != &m) return;
+    const auto keys = KeysOf(m);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (!keys[k].empty()) ids.PrefetchKey(a.hash[k]);
+    }
   }
   // Two ahead: the entities (their first lines and the headers of the lists the message reads).
   void PrefetchNear(const MessageEvent& m, size_t i) {
@@ -2368,6 +2381,7 @@ struct RegenDetector::Impl {
     }
     x.detected = true;
     x.parent = best.parent;
+    parent_of[xid] = best.parent;
     if (audience_on && best.plain >= opt.threshold) {
       rejoin_pending.push_back(xid);
       const double hours = static_cast<double>(x.birth - *p.down) / kHourMs;
@@ -2690,7 +2704,9 @@ struct RegenDetector::Impl {
       const uint32_t who = id();
       avatars.Insert(who, pdq());
     }
+    parent_of.clear();
     for (const Ent& e : ents) {
+      parent_of.push_back(e.parent);
       if (e.down) down_times[static_cast<size_t>(ClassOf(e.kind))].push_back(*e.down);
     }
     for (std::vector<TimeMs>& v : down_times) std::sort(v.begin(), v.end());
@@ -2775,8 +2791,11 @@ void RegenDetector::OnEvents(std::span<const Event> events, std::vector<RegenDet
   auto message = [&](size_t k) { return std::get_if<MessageEvent>(&events[k]); };
   const size_t n = events.size();
   for (size_t i = 0; i < n; ++i) {
+    if (i + 4 < n) {
+      if (const MessageEvent* e = message(i + 4)) m.PrefetchFar(*e, i + 4);
+    }
     if (i + 3 < n) {
-      if (const MessageEvent* e = message(i + 3)) m.PrefetchFar(*e, i + 3);
+      if (const MessageEvent* e = message(i + 3)) m.PrefetchKeys(*e, i + 3);
     }
     if (i + 2 < n) {
       if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e, i + 2);

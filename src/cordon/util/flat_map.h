@@ -290,6 +290,21 @@ class StringIds {
     if (!slots_.empty()) __builtin_prefetch(&slots_[Home(hash)]);
   }
 
+  // Starts loading the bytes of the key of this Hash, if one is there (a hint: reads the slots,
+  // which Prefetch should have loaded before).
+  void PrefetchKey(uint64_t hash) const {
+    if (slots_.empty()) return;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Home(hash);; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.len1 == 0) return;
+      if (s.hash == hash) {
+        __builtin_prefetch(arena_.data() + s.off);
+        return;
+      }
+    }
+  }
+
   // Adds key -> id unless the key is there; true when added. Either way, the key's id.
   std::pair<uint32_t, bool> emplace(std::string_view key, uint32_t id) {
     return emplace(key, id, Hash(key));
