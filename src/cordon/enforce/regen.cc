@@ -1009,11 +1009,11 @@ struct RegenDetector::Impl {
     }
   }
   // ------------------------------------------------------------------ look-ahead
-  // OnEvents applies event i while it loads what events i + 1 to i + 4 will touch: a
+  // OnEvents applies event i while it loads what events i + 2 to i + 5 will touch: a
   // message's cost in a large stream is mostly cache misses (the fingerprint's slot, the
   // entities, their lists), each waiting on the one before. Hints only: nothing read here
   // changes what is computed.
-  static constexpr size_t kAhead = 5;  // > the look-ahead distance: a ring, by event index
+  static constexpr size_t kAhead = 6;  // > the look-ahead distance: a ring, by event index
   // What the look-ahead learnt of one message, kept for the next steps and for OnMessage (valid
   // within one OnEvents call): the hashes of its keys (chat, sender, forward's chat), their ids.
   struct Ahead {
@@ -1033,7 +1033,7 @@ struct RegenDetector::Impl {
   static void PrefetchBack(const std::vector<V>& v) {
     if (!v.empty()) PrefetchLine(&v.back());
   }
-  // Four events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
+  // Five events ahead: the slots of the keys' ids and of the fingerprints (both computed once,
   // here).
   void PrefetchFar(const MessageEvent& m, size_t i) {
     Ahead& a = ahead[i % kAhead];
@@ -1047,7 +1047,7 @@ struct RegenDetector::Impl {
     // Most fingerprints are new: their insertion probes past the home slot to a free one.
     for (uint64_t f : a.fps) fps.Prefetch(f, 2);
   }
-  // Three ahead: the keys' bytes, which the look-up compares (the slots are loaded by now).
+  // Four ahead: the keys' bytes, which the look-up compares (the slots are loaded by now).
   void PrefetchKeys(const MessageEvent& m, size_t i) const {
     const Ahead& a = ahead[i % kAhead];
     if (a.message != &m) return;
@@ -1056,7 +1056,7 @@ struct RegenDetector::Impl {
       if (!keys[k].empty()) ids.PrefetchKey(a.hash[k]);
     }
   }
-  // Two ahead: the entities (their first lines and the headers of the lists the message reads).
+  // Three ahead: the entities (their first lines and the headers of the lists the message reads).
   void PrefetchNear(const MessageEvent& m, size_t i) {
     Ahead& a = ahead[i % kAhead];
     if (a.message != &m) return;  // the first events of a call
@@ -1074,7 +1074,7 @@ struct RegenDetector::Impl {
     if (a.id[1] != kNone) PrefetchLine(&ents[a.id[1]].joined);
     if (a.id[2] != kNone) PrefetchLine(&ents[a.id[2]].neighbours);
   }
-  // One ahead: the ends of the lists the message appends to or scans first.
+  // Two ahead: the ends of the lists the message appends to or scans first.
   void PrefetchLists(const MessageEvent& m, size_t i) const {
     const Ahead& a = ahead[i % kAhead];
     if (a.found != &m) return;
@@ -2791,17 +2791,17 @@ void RegenDetector::OnEvents(std::span<const Event> events, std::vector<RegenDet
   auto message = [&](size_t k) { return std::get_if<MessageEvent>(&events[k]); };
   const size_t n = events.size();
   for (size_t i = 0; i < n; ++i) {
+    if (i + 5 < n) {
+      if (const MessageEvent* e = message(i + 5)) m.PrefetchFar(*e, i + 5);
+    }
     if (i + 4 < n) {
-      if (const MessageEvent* e = message(i + 4)) m.PrefetchFar(*e, i + 4);
+      if (const MessageEvent* e = message(i + 4)) m.PrefetchKeys(*e, i + 4);
     }
     if (i + 3 < n) {
-      if (const MessageEvent* e = message(i + 3)) m.PrefetchKeys(*e, i + 3);
+      if (const MessageEvent* e = message(i + 3)) m.PrefetchNear(*e, i + 3);
     }
     if (i + 2 < n) {
-      if (const MessageEvent* e = message(i + 2)) m.PrefetchNear(*e, i + 2);
-    }
-    if (i + 1 < n) {
-      if (const MessageEvent* e = message(i + 1)) m.PrefetchLists(*e, i + 1);
+      if (const MessageEvent* e = message(i + 2)) m.PrefetchLists(*e, i + 2);
     }
     for (auto& d : OnEvent(events[i])) out.push_back(std::move(d));
   }
