@@ -169,6 +169,45 @@ TEST(RegenDetector, ATakedownAfterAReinstatementIsFoundByName) {
   }
 }
 
+// The name candidates an entity keeps while its names stay are checked again when it is
+// evaluated again: one reinstated since is no candidate (it has no takedown to be measured
+// from), while one still down is scored as before.
+TEST(RegenDetector, AReinstatedNameCandidateIsNotScoredAgain) {
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0, "Nova Digest"));
+  ev.push_back(Entity("telegram:channel12", EntityKind::kChannel, kT0, "Nova Digest Weekly"));
+  ev.push_back(TakedownEvent{"telegram:channel10", kT0 + kHour, "tos", "platform"});
+  ev.push_back(TakedownEvent{"telegram:channel12", kT0 + kHour, "tos", "platform"});
+  ev.push_back(
+      Entity("telegram:channel11", EntityKind::kChannel, kT0 + 2 * kHour, "Nova Digest 2"));
+  ev.push_back(ReinstateEvent{"telegram:channel10", kT0 + 3 * kHour, "appeal"});
+  // A join makes channel11 evaluated again, its names unchanged.
+  ev.push_back(MemberEvent{"telegram:channel11", "telegram:user5", kT0 + 4 * kHour,
+                           MemberAction::kJoin, ""});
+  RegenOptions opt;
+  opt.score_detected = true;  // channel11 is detected by its name, and evaluated again after
+  auto det = RegenDetector::Create(opt);
+  ASSERT_TRUE(det.ok());
+  std::vector<std::pair<TimeMs, std::string>> scored;  // channel11's candidates, by time
+  (*det)->SetPairSink([&](const RegenScoredPair& p) {
+    if (p.entity == "telegram:channel11") scored.emplace_back(p.time, p.parent);
+  });
+  std::vector<RegenDetection> ds;
+  for (const Event& e : ev) {
+    for (auto& d : (*det)->OnEvent(e)) ds.push_back(std::move(d));
+  }
+  for (auto& d : (*det)->Flush()) ds.push_back(std::move(d));
+  auto count = [&](TimeMs from, TimeMs to, const std::string& parent) {
+    return std::count_if(scored.begin(), scored.end(), [&](const auto& s) {
+      return s.first >= from && s.first < to && s.second == parent;
+    });
+  };
+  const TimeMs reinstated = kT0 + 3 * kHour, end = kT0 + 5 * kHour;
+  EXPECT_GT(count(0, reinstated, "telegram:channel10"), 0);    // a candidate while down
+  EXPECT_GT(count(reinstated, end, "telegram:channel12"), 0);  // evaluated again
+  EXPECT_EQ(count(reinstated, end, "telegram:channel10"), 0);  // not after its reinstatement
+}
+
 // Lists of grams that many taken-down names share are counted as bitmaps, the rare ones posting
 // by posting: a parent whose name is mostly common grams is found by their counts, among
 // hundreds of takedowns sharing them.

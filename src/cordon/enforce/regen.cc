@@ -1418,7 +1418,12 @@ struct RegenDetector::Impl {
       cand_mark[p] = cand_stamp;
       out.push_back(p);
     };
-    for (uint32_t p : x.name_cands) insert(p);
+    // The name candidates are kept while x's forms stay; one may since have been reinstated
+    // (or taken down again after x's birth): only those still valid are scored, as from every
+    // other source. (Scoring a reinstated one read the takedown time it no longer has.)
+    for (uint32_t p : x.name_cands) {
+      if (ValidCandidate(x, xid, p)) insert(p);
+    }
     auto add = [&](uint32_t p) {
       if (cand_mark[p] != cand_stamp && ValidCandidate(x, xid, p)) insert(p);
     };
@@ -2107,7 +2112,8 @@ struct RegenDetector::Impl {
     // Most evaluations find no candidate: those of accounts and chats first seen, or posting,
     // while nothing of their class went down in the window before them. Skipped, leaving the
     // state as Candidates would (the name retrieval lists only valid candidates, so none; a
-    // list kept from before may hold one since reinstated, so that case is not skipped).
+    // list kept from before may hold one since reinstated, so that case is not skipped: it is
+    // left as it is, and Candidates filters it).
     if ((!x.name_cands_ready || x.name_cands.empty()) && !MayHaveParent(x)) {
       x.name_cands.clear();
       x.name_cands_ready = true;
