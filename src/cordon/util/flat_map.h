@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <random>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -273,8 +274,13 @@ class StringIds {
   }
 
   // The hash the map gives `key`: the look-ups below that take it skip computing it again.
-  // XXH3: keys are short (a platform, a kind, an id), where it takes a few multiplies.
-  static uint64_t Hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+  // XXH3, seeded once per process from the system's entropy: keys come from what cordon ingests
+  // (a Matrix user id is any string its owner likes), and a seed they cannot know keeps crafted
+  // keys from piling into one probe run. Nothing saves these hashes, and no result depends on
+  // the slots' order.
+  static uint64_t Hash(std::string_view key) {
+    return XXH3_64bits_withSeed(key.data(), key.size(), Seed());
+  }
 
   // The id of `key`, or null.
   const uint32_t* find(std::string_view key) const { return find(key, Hash(key)); }
@@ -326,6 +332,13 @@ class StringIds {
 
  private:
   static constexpr size_t kMinCapacity = 16;
+  static uint64_t Seed() {
+    static const uint64_t seed = [] {
+      std::random_device rd;
+      return (uint64_t{rd()} << 32) ^ rd();
+    }();
+    return seed;
+  }
   struct Slot {
     uint64_t hash = 0;
     uint64_t off = 0;  // of the key in arena_
