@@ -192,11 +192,8 @@ TEST(RegenDetector, AReinstatedNameCandidateIsNotScoredAgain) {
   (*det)->SetPairSink([&](const RegenScoredPair& p) {
     if (p.entity == "telegram:channel11") scored.emplace_back(p.time, p.parent);
   });
-  std::vector<RegenDetection> ds;
-  for (const Event& e : ev) {
-    for (auto& d : (*det)->OnEvent(e)) ds.push_back(std::move(d));
-  }
-  for (auto& d : (*det)->Flush()) ds.push_back(std::move(d));
+  for (const Event& e : ev) (*det)->OnEvent(e);
+  (*det)->Flush();
   auto count = [&](TimeMs from, TimeMs to, const std::string& parent) {
     return std::count_if(scored.begin(), scored.end(), [&](const auto& s) {
       return s.first >= from && s.first < to && s.second == parent;

@@ -1879,6 +1879,10 @@ struct RegenDetector::Impl {
     }
     audience_groups.resize(out);
     for (auto& [root, m] : audience_groups) m = std::log(audience_rejoins / GroupChance(m));
+    if (missing_stamp.size() < ents.size()) {
+      missing_stamp.resize(ents.size(), 0);
+      missing_nats.resize(ents.size());
+    }
     if (++audience_stamp == 0) {  // wrapped: forget every stamp
       std::fill(missing_stamp.begin(), missing_stamp.end(), 0);
       audience_stamp = 1;
@@ -1909,10 +1913,6 @@ struct RegenDetector::Impl {
       nats += it != audience_groups.end() && it->first == g
                   ? it->second
                   : std::log(audience_rejoins / GroupChance(1.0));
-    }
-    if (missing_stamp.size() < ents.size()) {
-      missing_stamp.resize(ents.size(), 0);
-      missing_nats.resize(ents.size());
     }
     for (uint32_t g : p_roots) {
       if (std::binary_search(r.shared.begin(), r.shared.end(), g)) continue;
@@ -2111,12 +2111,13 @@ struct RegenDetector::Impl {
     strength_admin = kNone;
     // Most evaluations find no candidate: those of accounts and chats first seen, or posting,
     // while nothing of their class went down in the window before them. Skipped, leaving the
-    // state as Candidates would (the name retrieval lists only valid candidates, so none; a
-    // list kept from before may hold one since reinstated, so that case is not skipped: it is
-    // left as it is, and Candidates filters it).
-    if ((!x.name_cands_ready || x.name_cands.empty()) && !MayHaveParent(x)) {
-      x.name_cands.clear();
-      x.name_cands_ready = true;
+    // state as Candidates would: a retrieval would list no valid candidate, and a list kept
+    // from before holds none that is still valid (Candidates filters it).
+    if (!MayHaveParent(x)) {
+      if (!x.name_cands_ready) {
+        x.name_cands.clear();
+        x.name_cands_ready = true;
+      }
       return std::nullopt;
     }
     std::vector<uint32_t>& cands = cands_scratch;
