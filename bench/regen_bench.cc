@@ -744,7 +744,8 @@ int main(int argc, char** argv) {
     std::printf("  %s %lld", r.c_str(), static_cast<long long>(c));
   // Reliability: detections binned by score, share that are true regenerations.
   std::printf("\nreliability (score bin: detections, share true):");
-  for (int b = 5; b < 10; ++b) {
+  // From the threshold's bin up (a lower --threshold shows how the scores below 0.5 hold).
+  for (int b = std::clamp(static_cast<int>(std::floor(opt.threshold * 10)), 0, 9); b < 10; ++b) {
     int64_t nb = 0, tb = 0;
     for (const auto& d : full.detections) {
       if (d.score >= b / 10.0 && (d.score < (b + 1) / 10.0 || b == 9)) {

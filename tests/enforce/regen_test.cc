@@ -267,6 +267,49 @@ TEST(RegenDetector, UnrelatedNameIsCaughtByItsAdminAndTheRepostedBacklog) {
   EXPECT_LT(d->detected_at, born + 3 * kMin);
 }
 
+// Content posted by two chats keeps its chats in a list of its own; when the content expires
+// the list is released and reused by later content, which must not inherit its chats.
+TEST(RegenDetector, ExpiredContentLeavesNoChatsToTheContentAfterIt) {
+  constexpr TimeMs kDay = 24 * kHour;
+  std::vector<Event> ev;
+  ev.push_back(Entity("telegram:user1", EntityKind::kUser, kT0, "Brak Tolum"));
+  ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0, "Nova Digest"));
+  ev.push_back(Entity("telegram:channel11", EntityKind::kChannel, kT0, "Weekly Lantern"));
+  ev.push_back(
+      Entity("telegram:channel40", EntityKind::kChannel, kT0, "Harbor Echo", "telegram:user1"));
+  ev.push_back(Entity("telegram:channel41", EntityKind::kChannel, kT0, "Quiet Orchard"));
+  // Two chats post the old backlog; one of them is taken down within the window of what follows.
+  for (int i = 0; i < 4; ++i) {
+    const std::string text = "old backlog item " + std::to_string(i) + " with enough words";
+    ev.push_back(Post("telegram:channel10", i + 1, kT0 + (i + 1) * kMin, text));
+    ev.push_back(Post("telegram:channel11", i + 1, kT0 + (i + 1) * kMin, text));
+  }
+  ev.push_back(TakedownEvent{"telegram:channel11", kT0 + 36 * kDay, "tos", "platform"});
+  // Past both windows of the old backlog: it expires, and two other chats post a new one.
+  const TimeMs later = kT0 + 40 * kDay;
+  for (int i = 0; i < 4; ++i) {
+    const std::string text = "new backlog entry " + std::to_string(i) + " in other words";
+    ev.push_back(Post("telegram:channel40", i + 1, later + (i + 1) * kMin, text));
+    ev.push_back(Post("telegram:channel41", i + 1, later + (i + 1) * kMin, text));
+  }
+  ev.push_back(TakedownEvent{"telegram:channel40", later + kHour, "tos", "platform"});
+  const TimeMs born = later + 2 * kHour;
+  // Its admin and the new backlog tie it to channel40.
+  ev.push_back(Entity("telegram:channel50", EntityKind::kChannel, born, "Garden Chess Club",
+                      "telegram:user1"));
+  for (int i = 0; i < 4; ++i) {
+    ev.push_back(Post("telegram:channel50", i + 1, born + (i + 1) * kMin,
+                      "new backlog entry " + std::to_string(i) + " in other words"));
+  }
+  auto ds = RunDetector(ev);
+  const RegenDetection* d = Find(ds, "telegram:channel50");
+  ASSERT_NE(d, nullptr) << Dump(ds);
+  EXPECT_EQ(d->parent, "telegram:channel40");
+  for (const RegenCandidate& c : d->candidates) EXPECT_NE(c.parent, "telegram:channel11");
+  // The same after a save and restore between the two backlogs.
+  EXPECT_EQ(Dump(RunSavedAndRestored(ev, later)), Dump(ds));
+}
+
 TEST(RegenDetector, ComparesOnlyWithWhatWasDownBefore) {
   std::vector<Event> ev;
   ev.push_back(Entity("telegram:channel10", EntityKind::kChannel, kT0, "Nova Digest"));

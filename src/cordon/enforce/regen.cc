@@ -495,40 +495,65 @@ struct alignas(64) Ent {
 };
 static_assert(offsetof(Ent, avatar) + sizeof(PdqHash) <= 192, "the hot fields fit in 3 lines");
 
-// The chats that posted a fingerprint, in the order they first did. Nearly always one, held
-// inline; a second moves them all to the heap. Saves an allocation per fingerprint (millions
-// in the detector of a large store, each also freed and restored) and a pointer chase per
-// look.
-class PosterIds {
+// A fingerprint of content: how many chats posted it, when it was last posted, and the chats
+// that posted it, in the order they first did. That is nearly always one chat, held in the
+// fingerprint itself; a second moves them all to a list of PosterLists. So a fingerprint is 16
+// bytes and its slot in the table, with the key, 32: two to a cache line, in the table the
+// detector's content look-ups wait on.
+constexpr uint32_t kNoPosters = kNone;
+constexpr uint32_t kPosterList = uint32_t{1} << 31;  // set: the rest is a PosterLists index
+struct Fingerprint {
+  uint32_t count = 0;
+  uint32_t posters = kNoPosters;  // the one chat's id, or kPosterList | its list
+  TimeMs last = 0;
+};
+static_assert(sizeof(Fingerprint) == 16);
+
+// The lists of chats of the fingerprints posted by more than one (Fingerprint::posters), with
+// the indexes of released lists reused.
+class PosterLists {
  public:
-  const uint32_t* begin() const { return many_.empty() ? &one_ : many_.data(); }
-  const uint32_t* end() const { return begin() + size(); }
-  size_t size() const { return many_.empty() ? (has_one_ ? 1 : 0) : many_.size(); }
-  bool empty() const { return size() == 0; }
-  uint32_t back() const { return end()[-1]; }
-  void push_back(uint32_t id) {
-    if (many_.empty()) {
-      if (!has_one_) {
-        one_ = id;
-        has_one_ = true;
-        return;
-      }
-      many_.reserve(4);
-      many_.push_back(one_);
+  // Views into the fingerprint or into a list: valid until either changes.
+  std::span<const uint32_t> Of(const uint32_t& posters) const {
+    if (posters == kNoPosters) return {};
+    if ((posters & kPosterList) == 0) return {&posters, 1};
+    return lists_[posters & ~kPosterList];
+  }
+  // Ids from kPosterList up cannot be told from a list; entity ids never get there (each entity
+  // takes hundreds of bytes), so one would be dropped rather than misread.
+  void Add(uint32_t& posters, uint32_t id) {
+    if (id >= kPosterList) return;
+    if (posters == kNoPosters) {
+      posters = id;
+      return;
     }
-    many_.push_back(id);
+    if ((posters & kPosterList) == 0) {
+      uint32_t i;
+      if (free_.empty()) {
+        i = static_cast<uint32_t>(lists_.size());
+        lists_.emplace_back();
+      } else {
+        i = free_.back();
+        free_.pop_back();
+      }
+      lists_[i].reserve(4);
+      lists_[i].push_back(posters);
+      posters = kPosterList | i;
+    }
+    lists_[posters & ~kPosterList].push_back(id);
+  }
+  void Release(uint32_t& posters) {
+    if (posters != kNoPosters && (posters & kPosterList) != 0) {
+      const uint32_t i = posters & ~kPosterList;
+      std::vector<uint32_t>().swap(lists_[i]);  // memory follows the live fingerprints
+      free_.push_back(i);
+    }
+    posters = kNoPosters;
   }
 
  private:
-  uint32_t one_ = 0;
-  bool has_one_ = false;
-  std::vector<uint32_t> many_;  // all of them, once there are two
-};
-
-struct Fingerprint {
-  uint32_t count = 0;
-  TimeMs last = 0;
-  PosterIds posters;
+  std::vector<std::vector<uint32_t>> lists_;
+  std::vector<uint32_t> free_;
 };
 
 }  // namespace
@@ -595,6 +620,7 @@ struct RegenDetector::Impl {
   // evaluation, where each Ent is lines of its own.
   std::vector<uint32_t> parent_of;
   FlatMap64<Fingerprint> fps;
+  PosterLists poster_lists;  // of fps' fingerprints with more than one poster
   // (last, fingerprint) each time a fingerprint's `last` was set, earliest first: Sweep pops
   // what fell behind the horizon instead of visiting every fingerprint. The events' times
   // (after the late ones are moved to the current batch) never decrease, so appending keeps
@@ -754,7 +780,10 @@ struct RegenDetector::Impl {
     while (!fp_expiry.empty() && fp_expiry.front().first < horizon) {
       if (fp_expiry.size() > kExpiryAhead) fps.Prefetch(fp_expiry[kExpiryAhead].second);
       auto it = fps.find(fp_expiry.front().second);
-      if (it != fps.end() && it->second.last < horizon) fps.erase(it);
+      if (it != fps.end() && it->second.last < horizon) {
+        poster_lists.Release(it->second.posters);
+        fps.erase(it);
+      }
       fp_expiry.pop_front();
     }
     size_t stale = 0;
@@ -1120,15 +1149,15 @@ struct RegenDetector::Impl {
     for (uint64_t f : fs) {
       auto [fit, fresh] = fps.try_emplace(f);
       Fingerprint& fp = fit->second;
-      if (!Contains(fp.posters, c)) {
+      if (const auto posters = poster_lists.Of(fp.posters); !Contains(posters, c)) {
         ++fp.count;
-        if (fp.posters.size() < kMaxPosters) fp.posters.push_back(c);
+        if (posters.size() < kMaxPosters) poster_lists.Add(fp.posters, c);
       }
       const TimeMs last = std::max(fp.last, t);
       if (fresh || last != fp.last) fp_expiry.emplace_back(last, f);
       fp.last = last;
       if (watched && AddUnique(ents[c].posted, f, kMaxPosted)) {
-        for (uint32_t p : fp.posters) {
+        for (uint32_t p : poster_lists.Of(fp.posters)) {
           if (p != c && ents[p].down) {
             Dirty(c);
             break;
@@ -1472,7 +1501,7 @@ struct RegenDetector::Impl {
       for (uint64_t f : x.posted) {
         auto it = fps.find(f);
         if (it == fps.end()) continue;
-        for (uint32_t p : it->second.posters) add(p);
+        for (uint32_t p : poster_lists.Of(it->second.posters)) add(p);
       }
       // Chats tied to a chat that advertised the entity (forwards, links, shared admins).
       for (uint32_t s2 : x.advertisers) {
@@ -1702,7 +1731,7 @@ struct RegenDetector::Impl {
       if (it == fps.end()) continue;
       const double w = 1.0 / std::max<uint32_t>(1, it->second.count - 1);
       const double nats = NatsOneIn(static_cast<double>(it->second.count) - 1, chats);
-      for (uint32_t p : it->second.posters) {
+      for (uint32_t p : poster_lists.Of(it->second.posters)) {
         ContentAcc& a = content_acc[p];
         if (a.matches == 0) content_touched.push_back(p);
         ++a.matches;
@@ -2516,7 +2545,7 @@ struct RegenDetector::Impl {
       w.Fixed64(f);
       w.U64(fp.count);
       w.I64(fp.last);
-      id_list(fp.posters);
+      id_list(poster_lists.Of(fp.posters));
     }
     w.U64(links.size());
     for (const auto& [link, chat] : links) {
@@ -2668,7 +2697,7 @@ struct RegenDetector::Impl {
       fp.count = static_cast<uint32_t>(r.U64());
       fp.last = read_time();
       const size_t posters = r.Count();
-      for (size_t k = 0; k < posters && !r.failed(); ++k) fp.posters.push_back(id());
+      for (size_t k = 0; k < posters && !r.failed(); ++k) poster_lists.Add(fp.posters, id());
       expiry.emplace_back(fp.last, f);
     }
     std::sort(expiry.begin(), expiry.end());  // the queue is in time order

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -205,11 +206,21 @@ class FlatMap64 {
     }
   }
 
-  // The flag in the slot: a probe reads one array.
-  struct Slot {
+  // The flag in the slot: a probe reads one array. A slot of 32 or 64 bytes is aligned to its
+  // size, so that none straddles two cache lines (a probe then loads one line, not two).
+  struct PlainSlot {
     value_type kv;
     bool full = false;
   };
+  static constexpr size_t kSlotAlign =
+      sizeof(PlainSlot) >= 32 && sizeof(PlainSlot) <= 64 && std::has_single_bit(sizeof(PlainSlot))
+          ? sizeof(PlainSlot)
+          : alignof(PlainSlot);
+  struct alignas(kSlotAlign) Slot {
+    value_type kv;
+    bool full = false;
+  };
+  static_assert(sizeof(Slot) == sizeof(PlainSlot));
   std::vector<Slot> slots_;
   size_t size_ = 0;
   unsigned shift_ = 64;
