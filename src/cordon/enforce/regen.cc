@@ -2463,7 +2463,7 @@ struct RegenDetector::Impl {
   // takedown times by class (from the entities), the name features of watched pairs, the
   // member-roots memo and every scratch buffer. `dirty` is empty between batches.
   static constexpr std::string_view kStateMagic = "cordon regen state";
-  static constexpr uint64_t kStateFormat = 4;
+  static constexpr uint64_t kStateFormat = 5;
 
   static void PutOptions(ByteWriter& w, const RegenOptions& o) {
     w.Double(o.threshold);
@@ -2540,6 +2540,9 @@ struct RegenDetector::Impl {
       w.I64(e.active_from);
     }
     id_list(watched);
+    // The table's seed, then its fingerprints in its order: a restore takes the seed, so that
+    // they go back in slot order.
+    w.Fixed64(fps.seed());
     w.U64(fps.size());
     for (const auto& [f, fp] : fps) {
       w.Fixed64(f);
@@ -2687,6 +2690,7 @@ struct RegenDetector::Impl {
     // The expiry queue holds an entry for each time a fingerprint's `last` was set; Sweep
     // erases a fingerprint only when its current `last` fell behind, so one entry per
     // fingerprint, at its `last`, expires the same ones.
+    fps.set_seed(r.Fixed64());
     const size_t nfps = r.Count();
     fps.reserve(nfps);
     std::vector<std::pair<TimeMs, uint64_t>> expiry;

@@ -4,9 +4,10 @@
 //
 // Interface: the subset of std::unordered_map that cordon uses: find, try_emplace, erase (by
 // key or iterator), size, empty, clear, reserve, and iteration over std::pair<uint64_t, V>
-// (`first` the key, `second` the value). Unlike std::unordered_map, inserting or erasing
-// invalidates every iterator and reference, and the iteration order is unspecified (it depends
-// on the capacity and the history of the table). V must be default-constructible and movable.
+// (`first` the key, `second` the value); and the seed of its slots (seed, set_seed). Unlike
+// std::unordered_map, inserting or erasing invalidates every iterator and reference, and the
+// iteration order is unspecified (it depends on the seed, the capacity and the history of the
+// table). V must be default-constructible and movable.
 //
 // StringIds: a map from strings to 32-bit ids for interning, insert-only: the keys' bytes in one
 // arena, the slots (hash, id, where the key is) in one array, so a lookup is usually one slot
@@ -30,6 +31,17 @@
 #include <xxhash.h>
 
 namespace cordon {
+
+// A seed drawn once per process for the tables whose keys come from ingested input (a Matrix
+// user id is any string; a text's fingerprint is whatever the text hashes to): whoever wrote
+// that input cannot aim keys at one run of slots (hash flooding) without knowing it.
+inline uint64_t ProcessHashSeed() {
+  static const uint64_t seed = [] {
+    std::random_device rd;
+    return (uint64_t{rd()} << 32) ^ rd();
+  }();
+  return seed;
+}
 
 template <typename V>
 class FlatMap64 {
@@ -81,6 +93,16 @@ class FlatMap64 {
   using const_iterator = Iter<true>;
 
   FlatMap64() = default;
+
+  // The seed that keys are mixed with before their slot is chosen: ProcessHashSeed() unless
+  // set. A map saved in its iteration order and read back by another process takes the saved
+  // seed, so that the entries come back nearly in slot order (each insertion next to the last,
+  // but for probe runs that wrapped around the end).
+  uint64_t seed() const { return seed_; }
+  void set_seed(uint64_t seed) {
+    seed_ = seed;
+    if (!slots_.empty()) Rehash(slots_.size());  // every entry placed again
+  }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -158,10 +180,17 @@ class FlatMap64 {
   static constexpr size_t kMaxLoadNum = 3, kMaxLoadDen = 4;
   static constexpr size_t kNotFound = ~size_t{0};
 
-  // Fibonacci hashing: the top bits of key * 2^64/phi, so that keys differing in any bits
-  // spread (the keys need not be well mixed).
+  // The top bits of the key xor the seed through MurmurHash3's 64-bit finaliser: keys that
+  // differ in any bits spread (they need not be well mixed), and where a key lands depends on
+  // the seed.
   size_t Home(uint64_t key) const {
-    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+    uint64_t h = key ^ seed_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return static_cast<size_t>(h >> shift_);
   }
 
   size_t Find(uint64_t key) const {
@@ -224,6 +253,7 @@ class FlatMap64 {
   std::vector<Slot> slots_;
   size_t size_ = 0;
   unsigned shift_ = 64;
+  uint64_t seed_ = ProcessHashSeed();
 };
 
 class StringIds {
@@ -290,7 +320,7 @@ class StringIds {
   // keys from piling into one probe run. Nothing saves these hashes, and no result depends on
   // the slots' order.
   static uint64_t Hash(std::string_view key) {
-    return XXH3_64bits_withSeed(key.data(), key.size(), Seed());
+    return XXH3_64bits_withSeed(key.data(), key.size(), ProcessHashSeed());
   }
 
   // The id of `key`, or null.
@@ -343,13 +373,6 @@ class StringIds {
 
  private:
   static constexpr size_t kMinCapacity = 16;
-  static uint64_t Seed() {
-    static const uint64_t seed = [] {
-      std::random_device rd;
-      return (uint64_t{rd()} << 32) ^ rd();
-    }();
-    return seed;
-  }
   struct Slot {
     uint64_t hash = 0;
     uint64_t off = 0;  // of the key in arena_
