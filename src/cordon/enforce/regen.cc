@@ -2541,7 +2541,7 @@ struct RegenDetector::Impl {
     }
     id_list(watched);
     // The table's seed, then its fingerprints in its order: a restore takes the seed, so that
-    // they go back in slot order.
+    // they go back nearly in slot order.
     w.Fixed64(fps.seed());
     w.U64(fps.size());
     for (const auto& [f, fp] : fps) {
