@@ -57,7 +57,12 @@ CliResult RunCordon(const std::string& args, const std::string& env) {
 }
 
 std::filesystem::path SourceDir() { return CORDON_SOURCE_DIR; }
-std::filesystem::path SharedDir() { return SourceDir() / ".." / "shared"; }
+std::filesystem::path SharedDir() {
+  if (const char* dir = std::getenv("CORDON_SHARED_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  return SourceDir() / ".." / "shared";
+}
 
 int FreeLoopbackPort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -39,7 +39,8 @@ std::string ShellQuote(const std::string& s);
 // takes it right after); 0 when none could be had.
 int FreeLoopbackPort();
 
-// The source tree (for testdata/) and ../shared beside it.
+// The source tree (for testdata/) and the project's shared data (reference images, the Matrix
+// specification's examples): CORDON_SHARED_DIR when set, else ../shared beside the tree.
 std::filesystem::path SourceDir();
 std::filesystem::path SharedDir();
 
